@@ -1,0 +1,81 @@
+/*
+ * linereader.c — see linereader.h.
+ */
+#include "workloads/linereader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINEREADER_CAP (1u << 20)
+
+int linereader_open(struct linereader *lr, const char *path, struct err *err)
+{
+	memset(lr, 0, sizeof(*lr));
+	lr->f = fopen(path, "rb");
+	if (!lr->f)
+		return err_set(err, "%s: cannot open trace: %s", path, strerror(errno));
+	lr->cap = LINEREADER_CAP;
+	lr->buf = xmalloc(lr->cap + 1);
+	lr->path = xstrdup(path);
+	return 0;
+}
+
+void linereader_rewind(struct linereader *lr)
+{
+	rewind(lr->f);
+	lr->len = lr->pos = 0;
+	lr->line_no = 0;
+	lr->eof = 0;
+}
+
+char *linereader_next(struct linereader *lr, int *too_long)
+{
+	*too_long = 0;
+	for (;;) {
+		char *start = lr->buf + lr->pos;
+		char *nl = memchr(start, '\n', lr->len - lr->pos);
+		if (nl) {
+			*nl = '\0';
+			if (nl > start && nl[-1] == '\r')
+				nl[-1] = '\0';
+			lr->pos = (size_t)(nl - lr->buf) + 1;
+			lr->line_no++;
+			return start;
+		}
+		if (lr->eof) {
+			if (lr->pos == lr->len)
+				return NULL;
+			/* A last line without a newline. */
+			lr->buf[lr->len] = '\0';
+			if (lr->len > lr->pos && lr->buf[lr->len - 1] == '\r')
+				lr->buf[lr->len - 1] = '\0';
+			lr->pos = lr->len;
+			lr->line_no++;
+			return start;
+		}
+		/* Move the partial line to the front and read more. */
+		size_t rest = lr->len - lr->pos;
+		if (rest == lr->cap) {
+			*too_long = 1;
+			lr->line_no++;
+			return NULL;
+		}
+		memmove(lr->buf, start, rest);
+		lr->pos = 0;
+		lr->len = rest;
+		size_t n = fread(lr->buf + lr->len, 1, lr->cap - lr->len, lr->f);
+		lr->len += n;
+		if (n == 0)
+			lr->eof = 1;
+	}
+}
+
+void linereader_close(struct linereader *lr)
+{
+	if (lr->f)
+		fclose(lr->f);
+	free(lr->buf);
+	free(lr->path);
+	memset(lr, 0, sizeof(*lr));
+}

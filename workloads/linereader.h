@@ -1,0 +1,33 @@
+/*
+ * linereader.h — fast buffered reading of text traces line by line, with line numbers for
+ * messages. Lines are returned NUL-terminated in place (no copy, no allocation per line); a
+ * line is valid until the next call. Memory is one fixed buffer, whatever the file's length.
+ */
+#ifndef VMSIM_WORKLOADS_LINEREADER_H
+#define VMSIM_WORKLOADS_LINEREADER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/util.h"
+
+struct linereader {
+	FILE *f;
+	char *buf;        /* buffer of cap bytes (+1 for a terminator) */
+	size_t cap, len;  /* bytes held */
+	size_t pos;       /* start of the next line within buf */
+	uint64_t line_no; /* number of the line last returned (1-based) */
+	int eof;
+	char *path;       /* for messages */
+};
+
+/* Open path for reading; on failure returns < 0 with err naming the file. */
+int linereader_open(struct linereader *lr, const char *path, struct err *err);
+/* Rewind to the first line. */
+void linereader_rewind(struct linereader *lr);
+/* The next line without its newline (and '\r'), or NULL at end of file. A line longer than
+ * the buffer is an error: returns NULL and sets *too_long. */
+char *linereader_next(struct linereader *lr, int *too_long);
+void linereader_close(struct linereader *lr);
+
+#endif

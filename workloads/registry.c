@@ -1,0 +1,23 @@
+/*
+ * registry.c — the table of workload types (the "type" of a workload object). Adding one:
+ * write workloads/<name>.c defining `const struct workload_ops workload_<name>` and add one
+ * line below.
+ */
+#include <string.h>
+
+#include "workloads/workload.h"
+
+extern const struct workload_ops workload_trace_pages;
+
+const struct workload_ops *const workload_table[] = {
+	&workload_trace_pages,
+};
+const size_t workload_table_len = ARRAY_SIZE(workload_table);
+
+const struct workload_ops *workload_find(const char *name)
+{
+	for (size_t i = 0; i < workload_table_len; i++)
+		if (strcmp(workload_table[i]->name, name) == 0)
+			return workload_table[i];
+	return NULL;
+}

@@ -1,0 +1,16 @@
+/*
+ * trace_pages.h — the `pages` trace format (see trace_pages.c).
+ */
+#ifndef VMSIM_WORKLOADS_TRACE_PAGES_H
+#define VMSIM_WORKLOADS_TRACE_PAGES_H
+
+#include <stdint.h>
+
+/* The anonymous region a pages trace writes into: [0, 2^47) bytes. */
+#define PAGES_REGION_BYTES (1ull << 47)
+
+/* Parse one line in place: 1 with *page and *is_write set, 0 for a blank or comment line,
+ * -1 for garbage. */
+int pages_parse_line(char *line, uint64_t *page, int *is_write);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * workload.h — the interface between workloads and the simulator.
+ *
+ * A workload (a synthetic generator or a trace reader) produces, for each simulated process, a
+ * stream of operations: accesses, mmap/munmap/mprotect, fork, wait, exec, exit, compute.
+ * A workload starts with exactly one process (op streams of others appear through fork ops);
+ * the simulator asks for the next operation of one process at a time, in whatever order its
+ * scheduler runs them, so a workload must be able to answer for any live process in any
+ * order. Workloads know nothing of the VM layer or the hardware models.
+ *
+ * Streams are deterministic: the same params and seed give the same operations. Memory must
+ * not grow with the length of the stream (traces are read in a stream).
+ */
+#ifndef VMSIM_WORKLOADS_WORKLOAD_H
+#define VMSIM_WORKLOADS_WORKLOAD_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "sim/params.h"
+
+enum op_kind {
+	OP_READ,     /* access addr for reading */
+	OP_WRITE,    /* access addr for writing */
+	OP_EXEC,     /* instruction fetch at addr (an iTLB access) */
+	OP_MMAP,     /* map [addr, addr+len) with prot, flags, file/offset */
+	OP_MUNMAP,   /* unmap [addr, addr+len) */
+	OP_MPROTECT, /* change protection of [addr, addr+len) to prot */
+	OP_MADVISE,  /* advice on [addr, addr+len): arg is enum op_advice */
+	OP_MSYNC,    /* write back dirty shared file pages of [addr, addr+len) */
+	OP_FORK,     /* fork; arg is the child's pid */
+	OP_WAIT,     /* wait for child arg to exit (0: any child) */
+	OP_EXECVE,   /* replace the address space with the image named by name */
+	OP_EXIT,     /* the process exits (also implied at the end of its stream) */
+	OP_COMPUTE,  /* work between accesses: arg nanoseconds */
+	OP_FILE,     /* declare file name of len bytes (mappings may then name it) */
+	OP_KIND_COUNT
+};
+
+enum op_prot { PROT_R = 1, PROT_W = 2, PROT_X = 4 };
+enum op_map_flags {
+	MAPF_SHARED = 1 << 0,  /* MAP_SHARED (else private) */
+	MAPF_FILE = 1 << 1,    /* file-backed: name + offset (else anonymous) */
+	MAPF_HUGE = 1 << 2,    /* ask for 2 MiB pages (anonymous only) */
+};
+enum op_advice { ADV_HUGEPAGE = 1, ADV_NOHUGEPAGE = 2, ADV_DONTNEED = 3 };
+
+struct op {
+	uint8_t kind;    /* enum op_kind */
+	uint8_t prot;    /* enum op_prot bits (mmap, mprotect) */
+	uint8_t flags;   /* enum op_map_flags (mmap) */
+	uint32_t pid;    /* the process this operation belongs to */
+	uint64_t addr;   /* virtual address (accesses, mmap, munmap, mprotect, madvise, msync) */
+	uint64_t len;    /* bytes (mmap, munmap, mprotect, madvise, msync, file) */
+	uint64_t arg;    /* child pid (fork, wait), nanoseconds (compute), advice (madvise) */
+	uint64_t offset; /* file offset in bytes (file mmap) */
+	const char *name; /* file name (file mmap, file decl) or image (execve); borrowed until
+			     the next call into the workload */
+};
+
+struct workload;
+
+/* What a workload is given when it opens; borrowed. */
+struct workload_env {
+	const char *config_file; /* for messages: the config that named this workload */
+	const char *config_path; /* JSON path of the workload object ("workload", "workloads[1]") */
+	const char *base_dir;    /* relative trace paths resolve against this folder */
+	uint64_t seed;           /* this workload's random stream seed */
+	uint64_t page_size;      /* bytes */
+};
+
+struct workload_ops {
+	const char *name;        /* the "type" value */
+	const char *description; /* one line */
+	const struct param_spec *params; /* the keys of its object, besides "type" and "start_ps" */
+
+	/* Open with the resolved object (borrowed). On bad input return < 0 with err filled
+	 * (naming the file and JSON path or trace line). */
+	int (*open)(struct workload **out, const json_t *params, const struct workload_env *env,
+		    struct err *err);
+	/* The pid of the process the workload starts with. */
+	uint32_t (*initial_pid)(const struct workload *w);
+	/* The next operation of process pid: returns 1 with *op filled, 0 when that process's
+	 * stream has ended (it exits), < 0 on malformed input with err naming line or offset. */
+	int (*next)(struct workload *w, uint32_t pid, struct op *op, struct err *err);
+	void (*close)(struct workload *w);
+};
+
+/* The registry of workload types. */
+extern const struct workload_ops *const workload_table[];
+extern const size_t workload_table_len;
+const struct workload_ops *workload_find(const char *name);
+
+#endif
