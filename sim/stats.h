@@ -22,7 +22,7 @@
 #define HIST_SUB_BITS 7
 #define HIST_SUB (1u << HIST_SUB_BITS)
 #define HIST_EXACT (2u * HIST_SUB)
-#define HIST_NR_BUCKETS (HIST_EXACT + (64u - HIST_SUB_BITS - 2u) * HIST_SUB)
+#define HIST_NR_BUCKETS (HIST_EXACT + (64u - HIST_SUB_BITS - 1u) * HIST_SUB)
 
 struct hist {
 	uint64_t *buckets; /* HIST_NR_BUCKETS counts, NULL until the first sample */
