@@ -232,6 +232,8 @@ int params_resolve(const struct param_spec *specs, json_t *obj, const char *file
 				BUG_ON(!d, "bad default for %s: %s", full, s->def);
 				json_object_set_new(obj, s->key, d);
 				cur = d;
+			} else if (s->type == PARAM_DYNAMIC) {
+				/* optional here: its owner checks presence */
 			} else if (s->type == PARAM_OBJECT) {
 				cur = json_object();
 				json_object_set_new(obj, s->key, cur);
