@@ -202,17 +202,20 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	char *dir = outdir ? xstrdup(outdir) : xasprintf("results/%s", cfg.name);
-	if (mkdir_p(dir) || access(dir, W_OK)) {
-		fprintf(stderr, "vmsim: %s: cannot create or write the output directory: %s\n", dir,
-			strerror(errno));
+	struct sim *s = xcalloc(1, sizeof(*s));
+	if (sim_init(s, &cfg, &err)) {
+		fprintf(stderr, "vmsim: %s\n", err.msg);
+		sim_fini(s);
+		free(s);
 		free(dir);
 		config_fini(&cfg);
 		rc = 2;
 		goto out;
 	}
-	struct sim *s = xcalloc(1, sizeof(*s));
-	if (sim_init(s, &cfg, &err)) {
-		fprintf(stderr, "vmsim: %s\n", err.msg);
+	bool existed = access(dir, F_OK) == 0;
+	if (mkdir_p(dir) || access(dir, W_OK)) {
+		fprintf(stderr, "vmsim: %s: cannot create or write the output directory: %s\n", dir,
+			strerror(errno));
 		sim_fini(s);
 		free(s);
 		free(dir);
@@ -245,6 +248,8 @@ static int cmd_run(int argc, char **argv)
 		fclose(ts);
 		unlink(ts_tmp);
 		free(ts_tmp);
+		if (!existed)
+			rmdir(dir); /* leave nothing half-written behind */
 		rc = 2;
 	} else {
 		/* Results: each file written under a temporary name, then renamed; stats.json

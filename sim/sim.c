@@ -532,6 +532,7 @@ static uint32_t live_tasks(const struct sim *s)
 
 static void write_sample(struct sim *s, simtime_t t_ps)
 {
+	s->last_sample_ps = t_ps;
 	if (!s->timeseries)
 		return;
 	uint64_t rss = 0;
@@ -549,9 +550,10 @@ static void write_sample(struct sim *s, simtime_t t_ps)
 static void sample_event(struct event *ev, void *ctx)
 {
 	struct sim *s = ctx;
+	if (!live_tasks(s))
+		return; /* the run is over: sim_run writes the last row at its end time */
 	write_sample(s, s->eq.now_ps);
-	if (live_tasks(s))
-		eventq_schedule(&s->eq, ev, s->eq.now_ps + s->interval_ps);
+	eventq_schedule(&s->eq, ev, s->eq.now_ps + s->interval_ps);
 }
 
 /* ---- setup and teardown ------------------------------------------------------------------ */
@@ -695,7 +697,9 @@ int sim_run(struct sim *s)
 			break;
 		}
 	}
-	simtime_t end = s->eq.now_ps;
+	/* The run ends when its last operation does (a pending statistics sample is not part
+	 * of the workload). */
+	simtime_t end = 0;
 	for (uint32_t i = 0; i < s->nr_cpus; i++)
 		end = MAX(end, s->cpus[i].clock_ps);
 	for (uint32_t i = 0; i < s->nr_tasks; i++)
@@ -703,7 +707,8 @@ int sim_run(struct sim *s)
 	if (s->max_time_ps && end > s->max_time_ps)
 		end = s->max_time_ps;
 	s->end_ps = end;
-	write_sample(s, end);
+	if (end > s->last_sample_ps || end == 0)
+		write_sample(s, end);
 	if (s->check_every)
 		run_check(s);
 	return s->failed;

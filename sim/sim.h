@@ -112,6 +112,7 @@ struct sim {
 	struct hist lat_access, lat_fault;
 	struct event sample_ev;
 	simtime_t interval_ps;
+	simtime_t last_sample_ps;   /* time of the last row of timeseries.csv */
 	FILE *timeseries;           /* borrowed; NULL: no time series */
 	uint64_t check_every;       /* --check: verify invariants every N operations (0: off) */
 	uint64_t ops_since_check;
