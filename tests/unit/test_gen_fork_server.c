@@ -166,8 +166,59 @@ static void test_interleaving(void)
 	CHECK_EQ_U64(d.hash[1], a.hash[1]); /* the parent draws nothing */
 }
 
+/* Run pid to its exit; returns the hash of its ops. */
+static uint64_t run_to_exit(struct gen_test *g, uint32_t pid)
+{
+	struct op op;
+	uint64_t h = 1;
+	while (gen_test_next(g, pid, &op))
+		h = gen_test_hash_op(h, &op);
+	return h;
+}
+
+/* A worker that never runs while 40 others come and go: its pid collides with later ones in
+ * the pid table, which must grow and keep its state. Its stream, run at the very end, equals
+ * its stream in an ordinary run. */
+static void test_long_lived_worker(void)
+{
+	const char *json = "{\"heap_pages\": 16, \"workers\": 2, \"total_workers\": 41, "
+			   "\"requests_per_worker\": 2, \"reads_per_request\": 4, "
+			   "\"write_fraction\": 0.5}";
+	struct gen_test g;
+	gen_test_open_ok(&g, "fork-server", json, 9);
+	uint64_t forks = 0, waits = 0, newest = 0, first = 0;
+	struct op op;
+	while (gen_test_next(&g, 1, &op)) {
+		if (op.kind == OP_FORK) {
+			forks++;
+			newest = op.arg;
+			if (!first)
+				first = op.arg;
+		} else if (op.kind == OP_WAIT) {
+			waits++;
+			/* the newest worker exits; the first one (pid 2) waits to the end */
+			run_to_exit(&g, (uint32_t)newest);
+		}
+	}
+	CHECK_EQ_U64(forks, 41);
+	CHECK_EQ_U64(first, 2);
+	uint64_t late = run_to_exit(&g, 2);
+	while (gen_test_next(&g, 1, &op))
+		waits += op.kind == OP_WAIT;
+	CHECK_EQ_U64(waits, 41);
+	gen_test_close(&g);
+
+	gen_test_open_ok(&g, "fork-server", json, 9);
+	while (gen_test_next(&g, 1, &op) && op.kind != OP_FORK)
+		;
+	CHECK_EQ_U64(op.arg, 2);
+	CHECK_EQ_U64(run_to_exit(&g, 2), late);
+	gen_test_close(&g);
+}
+
 int main(void)
 {
+	test_long_lived_worker();
 	test_pool();
 	test_write_fraction();
 	test_exec_and_rate();
