@@ -145,10 +145,11 @@ simtime_t dram_copy_page(struct dram *d, simtime_t now_ps, uint64_t src_paddr, u
 		for (uint64_t i = 0; i < k; i++)
 			arrived[i] = dram_access(d, now_ps,
 						 src_paddr + (base + i) * DRAM_LINE_BYTES, false);
-		for (uint64_t i = 0; i < k; i++)
-			done = MAX(done, dram_access(d, arrived[i],
-						     dst_paddr + (base + i) * DRAM_LINE_BYTES,
-						     true));
+		for (uint64_t i = 0; i < k; i++) {
+			simtime_t w = dram_access(d, arrived[i],
+						  dst_paddr + (base + i) * DRAM_LINE_BYTES, true);
+			done = MAX(done, w);
+		}
 	}
 	return done;
 }
@@ -157,8 +158,10 @@ simtime_t dram_zero_page(struct dram *d, simtime_t now_ps, uint64_t paddr, uint6
 {
 	BUG_ON(size_bytes % DRAM_LINE_BYTES, "zero of %llu bytes", (unsigned long long)size_bytes);
 	simtime_t done = now_ps;
-	for (uint64_t off = 0; off < size_bytes; off += DRAM_LINE_BYTES)
-		done = MAX(done, dram_access(d, now_ps, paddr + off, true));
+	for (uint64_t off = 0; off < size_bytes; off += DRAM_LINE_BYTES) {
+		simtime_t w = dram_access(d, now_ps, paddr + off, true);
+		done = MAX(done, w);
+	}
 	return done;
 }
 
