@@ -50,6 +50,7 @@ simtime_t walker_walk(struct walker *w, simtime_t now_ps, uint32_t asid, uint64_
 	int levels = (int)w->cfg.levels;
 	BUG_ON(nr_levels_present < 1 || nr_levels_present > levels, "walk of %d levels",
 	       nr_levels_present);
+	BUG_ON(!dram, "walk without a memory model");
 	w->walks++;
 	/* Entry i (0 = root) sits at distance levels - 1 - i above the PT; its PWC is
 	 * distance - 1. Usable hits: non-leaf entries of this walk, i <= nr_levels_present - 2.
