@@ -9,6 +9,9 @@
  * forgotten beyond Kout); otherwise the tail of Am leaves, remembered nowhere. (When Am is
  * empty the tail of A1in leaves, as the only candidate.)
  * Defaults are the paper's: Kin = 25% of the frames (at least 1), Kout = 50% of the frames.
+ * The paper looks the missing page up in A1out before reclaimfor() may push A1out's tail out:
+ * evict_for(key) does the same (it takes the key off A1out and remembers it for insert), so a
+ * key at A1out's tail still enters Am. Plain evict (background reclaim) cannot.
  * Needs every reference (POLICY_SEES_EVERY_ACCESS). O(1) per reference, no allocation.
  */
 #include <stdlib.h>
@@ -34,6 +37,8 @@ struct twoq {
 	struct ghost ghost;
 	uint8_t *where; /* where[pfn]: TWOQ_A1IN or TWOQ_AM */
 	uint64_t *key;  /* key[pfn] */
+	bool to_am;     /* evict_for found to_am_key in A1out (and took it off) */
+	uint64_t to_am_key;
 };
 
 static void *twoq_create(const struct policy_env *env, const json_t *params)
@@ -67,9 +72,13 @@ static void twoq_insert(void *pol, pfn_t pfn, uint64_t key, uint64_t next_use)
 	struct twoq *q = pol;
 	q->key[pfn] = key;
 	pfn_t g = ghost_find(&q->ghost, key);
+	bool in_a1out = g != PFN_NONE || (q->to_am && q->to_am_key == key);
+	q->to_am = false;
 	if (g != PFN_NONE) {
 		pfnlist_del(&q->links, &q->a1out, g);
 		ghost_free(&q->ghost, g);
+	}
+	if (in_a1out) {
 		pfnlist_push_head(&q->links, &q->am, pfn);
 		q->where[pfn] = TWOQ_AM;
 	} else {
@@ -115,6 +124,19 @@ static pfn_t twoq_evict(void *pol)
 	return v;
 }
 
+static pfn_t twoq_evict_for(void *pol, uint64_t key)
+{
+	struct twoq *q = pol;
+	pfn_t g = ghost_find(&q->ghost, key);
+	q->to_am = g != PFN_NONE;
+	if (g != PFN_NONE) {
+		q->to_am_key = key;
+		pfnlist_del(&q->links, &q->a1out, g);
+		ghost_free(&q->ghost, g);
+	}
+	return twoq_evict(q);
+}
+
 const struct policy_ops policy_2q = {
 	.name = "2q",
 	.description = "2Q (full): A1in FIFO, A1out ghost FIFO, Am LRU",
@@ -127,4 +149,5 @@ const struct policy_ops policy_2q = {
 	.remove = twoq_remove,
 	.access = twoq_access,
 	.evict = twoq_evict,
+	.evict_for = twoq_evict_for,
 };
