@@ -8,6 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/hw/disk.h"
+#include "models/hw/dram.h"
+#include "models/hw/tlb.h"
+#include "models/hw/walker.h"
 #include "models/policy/policy.h"
 #include "workloads/workload.h"
 
@@ -84,10 +88,10 @@ const struct param_spec config_top_params[] = {
 	{.key = "sim", .type = PARAM_OBJECT, .sub = sim_params, .doc = "engine"},
 	{.key = "memory", .type = PARAM_OBJECT, .sub = memory_params, .doc = "physical memory"},
 	{.key = "vm", .type = PARAM_OBJECT, .sub = vm_params, .doc = "VM policy layer"},
-	{.key = "tlb", .type = PARAM_DYNAMIC, .def = "{}", .doc = "TLB hierarchy (docs/models.md)"},
-	{.key = "walker", .type = PARAM_DYNAMIC, .def = "{}", .doc = "page walker (docs/models.md)"},
-	{.key = "dram", .type = PARAM_DYNAMIC, .def = "{}", .doc = "DRAM (docs/models.md)"},
-	{.key = "disk", .type = PARAM_DYNAMIC, .def = "{}", .doc = "disks (docs/models.md)"},
+	{.key = "tlb", .type = PARAM_OBJECT, .sub = tlb_params, .doc = "TLB hierarchy (docs/models.md)"},
+	{.key = "walker", .type = PARAM_OBJECT, .sub = walker_params, .doc = "page walker (docs/models.md)"},
+	{.key = "dram", .type = PARAM_OBJECT, .sub = dram_params, .doc = "DRAM (docs/models.md)"},
+	{.key = "disk", .type = PARAM_OBJECT, .sub = disk_params, .doc = "disks (docs/models.md)"},
 	{.key = "stats", .type = PARAM_OBJECT, .sub = stats_params, .doc = "statistics"},
 	{.key = "workload", .type = PARAM_DYNAMIC, .doc = "one workload object (or use workloads)"},
 	{.key = "workloads", .type = PARAM_DYNAMIC,
@@ -368,6 +372,13 @@ static int resolve_dynamic(json_t *root, const char *file, struct err *err)
 
 static int resolve_all(json_t *root, const char *file, struct err *err)
 {
+	/* Disk devices take their unset keys from their type's preset before checking. */
+	json_t *disk = json_object_get(root, "disk");
+	if (json_is_object(disk)) {
+		int rc = disk_params_expand(disk, file, "disk", err);
+		if (rc)
+			return rc;
+	}
 	int rc = params_resolve(config_top_params, root, file, "", err);
 	if (rc)
 		return rc;

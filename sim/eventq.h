@@ -62,6 +62,11 @@ static inline simtime_t eventq_peek_time(const struct eventq *q)
 {
 	return q->len ? q->heap[0]->time_ps : SIMTIME_MAX;
 }
+/* The earliest event (still scheduled), or NULL when empty. */
+static inline const struct event *eventq_peek(const struct eventq *q)
+{
+	return q->len ? q->heap[0] : NULL;
+}
 /* Pop and run the earliest event if its time is <= until_ps; returns false otherwise. */
 bool eventq_run_one(struct eventq *q, simtime_t until_ps);
 /* Run events until the queue is empty or the next is later than until_ps. */

@@ -415,6 +415,19 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 	return RUN_AGAIN;
 }
 
+/*
+ * How far a CPU may run inline: up to the next event, or just past it when that event is
+ * ordered after a CPU at the same instant (sampling), so a CPU never yields to an event that
+ * would in turn let the CPU run first again.
+ */
+static inline simtime_t cpu_run_limit(const struct sim *s)
+{
+	const struct event *head = eventq_peek(&s->eq);
+	if (!head)
+		return SIMTIME_MAX;
+	return head->prio > EVPRIO_CPU ? head->time_ps + 1 : head->time_ps;
+}
+
 /* Operations other than accesses and compute may schedule events (a child's start, a parent's
  * wake-up) that the running CPU must not run past. */
 static inline bool op_may_schedule(const struct task *t)
@@ -452,7 +465,7 @@ static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_
 		if (unlikely(s->stop_flag && *s->stop_flag))
 			return RUN_AGAIN;
 		if (unlikely(op_may_schedule(t)))
-			limit_ps = MIN(limit_ps, eventq_peek_time(&s->eq));
+			limit_ps = MIN(limit_ps, cpu_run_limit(s));
 	}
 	return RUN_AGAIN;
 }
@@ -495,7 +508,7 @@ static void cpu_run_event(struct event *ev, void *ctx)
 			t->mm->cpu_mask |= 1ull << (cpu->id & 63);
 			cpu->slice_end_ps = cpu->clock_ps + s->quantum_ps;
 		}
-		simtime_t limit = MIN(cpu->slice_end_ps, eventq_peek_time(&s->eq));
+		simtime_t limit = MIN(cpu->slice_end_ps, cpu_run_limit(s));
 		if (s->max_time_ps)
 			limit = MIN(limit, s->max_time_ps);
 		s->vm.cur_cpu_mask = 1ull << (cpu->id & 63);
@@ -513,7 +526,7 @@ static void cpu_run_event(struct event *ev, void *ctx)
 				cpu->slice_end_ps = cpu->clock_ps + s->quantum_ps;
 			}
 		}
-		if (cpu->clock_ps >= eventq_peek_time(&s->eq)) {
+		if (cpu->clock_ps >= cpu_run_limit(s)) {
 			eventq_schedule(&s->eq, &cpu->run_ev, cpu->clock_ps);
 			return;
 		}
@@ -626,7 +639,7 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 		.nr_frames = (uint64_t)params_get_int(jmem, "frames"),
 		.page_size = (uint64_t)params_get_int(jmem, "page_size"),
 		.swap_pages = (uint64_t)params_get_int(jmem, "swap_pages"),
-		.pt_levels = 4,
+		.pt_levels = (int)params_get_int(json_object_get(root, "walker"), "levels"),
 		.zero_page = params_get_bool(jvm, "zero_page"),
 		.policy = policy_find(params_get_string(jvm, "policy")),
 		.policy_params = json_object_get(jvm, "policy_params"),

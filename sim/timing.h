@@ -66,7 +66,5 @@ simtime_t timing_context_switch(struct timing *t, uint32_t cpu, uint32_t old_asi
 void timing_flush_asid(struct timing *t, uint32_t asid);
 /* Write the hardware models' counters and the time breakdown. */
 void timing_report(const struct timing *t, struct statsout *o, simtime_t end_ps);
-/* The key tables of the hardware sections, for the config loader and docs. */
-extern const struct param_spec timing_sim_params[];
 
 #endif

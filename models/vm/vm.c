@@ -239,10 +239,11 @@ static void add_io(struct fault_work *w, bool is_write, uint64_t offset, uint64_
 					    .offset_bytes = offset, .size_bytes = size};
 }
 
-/* Evict exactly one victim chosen by the policy. Returns false when none can go. */
-static bool reclaim_one(struct vm *vm, struct fault_work *w)
+/* Evict exactly one victim chosen by the policy to make room for the page incoming_key.
+ * Returns false when none can go. */
+static bool reclaim_one(struct vm *vm, struct fault_work *w, uint64_t incoming_key)
 {
-	pfn_t pfn = vm->cfg.policy->evict(vm->policy);
+	pfn_t pfn = policy_evict_for(vm->cfg.policy, vm->policy, incoming_key);
 	if (pfn == PFN_NONE)
 		return false;
 	struct page *pg = &vm->pages[pfn];
@@ -298,12 +299,12 @@ static bool reclaim_one(struct vm *vm, struct fault_work *w)
 	return true;
 }
 
-static pfn_t alloc_frame(struct vm *vm, struct fault_work *w)
+static pfn_t alloc_frame(struct vm *vm, struct fault_work *w, uint64_t key)
 {
 	pfn_t pfn = take_free_frame(vm);
 	if (pfn != PFN_NONE)
 		return pfn;
-	if (!reclaim_one(vm, w))
+	if (!reclaim_one(vm, w, key))
 		return PFN_NONE;
 	return take_free_frame(vm);
 }
@@ -373,7 +374,8 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 		if (pte_present(pte)) {
 			/* do_wp_page: a write to a write-protected private page. */
 			if (pte & PTE_ZERO) {
-				if (reserve == PFN_NONE && (reserve = alloc_frame(vm, w)) == PFN_NONE)
+				if (reserve == PFN_NONE &&
+				    (reserve = alloc_frame(vm, w, page_key(mm, vaddr))) == PFN_NONE)
 					goto oom;
 				if (*p != pte)
 					continue;
@@ -405,7 +407,8 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 				need_lru_access = true;
 				continue;
 			}
-			if (reserve == PFN_NONE && (reserve = alloc_frame(vm, w)) == PFN_NONE)
+			if (reserve == PFN_NONE &&
+			    (reserve = alloc_frame(vm, w, page_key(mm, vaddr))) == PFN_NONE)
 				goto oom;
 			if (*p != pte)
 				continue; /* reclaim changed this PTE: decide again */
@@ -420,6 +423,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			rmap_add(vm, pfn, mm, vaddr);
 			page_unmapped(vm, old);
 			w->copies++;
+			w->copy_src_pfn = old;
 			w->kinds |= FK_COW | FK_COW_COPY;
 			vm->st.faults_cow++;
 			vm->st.faults_cow_copies++;
@@ -432,7 +436,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			pfn_t pfn = vm->swapcache_pfn[slot];
 			if (pfn == PFN_NONE) {
 				if (reserve == PFN_NONE &&
-				    (reserve = alloc_frame(vm, w)) == PFN_NONE)
+				    (reserve = alloc_frame(vm, w, vm->swap_key[slot])) == PFN_NONE)
 					goto oom;
 				if (*p != pte || vm->swapcache_pfn[slot] != PFN_NONE)
 					continue;
@@ -473,7 +477,8 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			vm->st.faults_zero_page++;
 			continue;
 		}
-		if (reserve == PFN_NONE && (reserve = alloc_frame(vm, w)) == PFN_NONE)
+		if (reserve == PFN_NONE &&
+		    (reserve = alloc_frame(vm, w, page_key(mm, vaddr))) == PFN_NONE)
 			goto oom;
 		if (*p != pte)
 			continue;

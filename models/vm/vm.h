@@ -112,7 +112,8 @@ struct fault_work {
 	bool major;               /* must wait for a disk read */
 	uint32_t pfn;             /* the frame the access reached (PFN_NONE for the zero page) */
 	uint32_t zero_fills;      /* frames zeroed */
-	uint32_t copies;          /* frames copied */
+	uint32_t copies;          /* frames copied (from copy_src_pfn to pfn) */
+	uint32_t copy_src_pfn;
 	uint32_t nr_io;           /* disk requests, reads (to wait for) and writes */
 	struct io_req io[FAULT_MAX_IO];
 	uint32_t evictions;       /* victims reclaimed to make room */
