@@ -7,10 +7,10 @@
 
 #include "workloads/workload.h"
 
-extern const struct workload_ops workload_trace_pages;
+extern const struct workload_ops workload_trace;
 
 const struct workload_ops *const workload_table[] = {
-	&workload_trace_pages,
+	&workload_trace,
 };
 const size_t workload_table_len = ARRAY_SIZE(workload_table);
 
