@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "workloads/trace.h"
 #include "workloads/trace_pages.h"
 #include "workloads/trace_source.h"
 #include "workloads/workload.h"
@@ -172,3 +173,8 @@ const struct workload_ops workload_trace = {
 	.next = trace_next,
 	.close = trace_close,
 };
+
+uint64_t trace_workload_max_buffered(const struct workload *w)
+{
+	return ((const struct trace_workload *)w)->max_buffered;
+}

@@ -24,7 +24,7 @@
  * mmap of the new: contents are not carried), fork/vfork/clone of a process ("created child
  * N"; thread clones are ignored: a process's threads replay as one stream), wait4 (blocking
  * only; "wait any" for pid -1), execve (exec IMAGE with the program's path; the address space
- * starts empty again), exit_group. A mapping that a new mmap overlaps is unmapped first, as
+ * starts empty again), exit_group, and exit of the main thread. A mapping that a new mmap overlaps is unmapped first, as
  * MAP_FIXED does. Every process's stream ends with an exit.
  *
  * A directory holds files named *.PID or *.PID.N (valgrind --log-file=DIR/lackey.%p.%n): the
@@ -826,7 +826,10 @@ static void parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char
 		free(p->pending_exec);
 		p->pending_exec = xstrdup(path);
 		return;
+	case 60:  /* exit: of the process only from its main thread (valgrind tid 1) */
 	case 231: /* exit_group */
+		if (nr == 60 && !strstr(line, ",1]("))
+			return;
 		if (!p->exited) {
 			out_push(p, OP_EXIT);
 			p->exited = 1;
