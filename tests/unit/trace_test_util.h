@@ -15,7 +15,7 @@
 static char tt_dir[64];
 
 /* A path in this test's temporary folder; static storage, 8 rotating slots. */
-static const char *tt_path(const char *name)
+static inline const char *tt_path(const char *name)
 {
 	static char bufs[8][256];
 	static int next;
@@ -29,7 +29,7 @@ static const char *tt_path(const char *name)
 	return b;
 }
 
-static void tt_write(const char *path, const void *data, size_t len)
+static inline void tt_write(const char *path, const void *data, size_t len)
 {
 	FILE *f = fopen(path, "wb");
 	if (!f || fwrite(data, 1, len, f) != len)
@@ -37,7 +37,7 @@ static void tt_write(const char *path, const void *data, size_t len)
 	fclose(f);
 }
 
-static const char *tt_text(const char *name, const char *text)
+static inline const char *tt_text(const char *name, const char *text)
 {
 	const char *p = tt_path(name);
 	tt_write(p, text, strlen(text));
@@ -45,7 +45,7 @@ static const char *tt_text(const char *name, const char *text)
 }
 
 /* The whole file as a NUL-terminated string (new), its length in *len. */
-static char *tt_slurp(const char *path, size_t *len)
+static inline char *tt_slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -66,7 +66,7 @@ static char *tt_slurp(const char *path, size_t *len)
 }
 
 /* Read a trace as normal-form vmt text, one line per op (new); NULL with err on error. */
-static char *tt_as_vmt(const char *path, const char *format, struct err *err)
+static inline char *tt_as_vmt(const char *path, const char *format, struct err *err)
 {
 	struct trace_read_opts opts = {.page_size = 4096};
 	struct trace_source s;
@@ -93,7 +93,7 @@ static char *tt_as_vmt(const char *path, const char *format, struct err *err)
 }
 
 /* The message of the first error met reading path as format ("" if none). */
-static const char *tt_error(const char *path, const char *format)
+static inline const char *tt_error(const char *path, const char *format)
 {
 	static struct err err;
 	err.msg[0] = '\0';
@@ -102,7 +102,7 @@ static const char *tt_error(const char *path, const char *format)
 	return err.msg;
 }
 
-static void tt_cleanup(void)
+static inline void tt_cleanup(void)
 {
 	if (tt_dir[0]) {
 		char cmd[128];
