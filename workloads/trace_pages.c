@@ -123,6 +123,19 @@ static int pages_read(void *reader, struct op *op, struct err *err)
 				  .len = PAGES_REGION_BYTES, .prot = PROT_R | PROT_W};
 		return 1;
 	}
+	/* The hot case, straight from the buffer: a decimal number and a newline. */
+	char *start = r->lr.buf + r->lr.pos, *q = start;
+	uint64_t v = 0;
+	while ((unsigned char)(*q - '0') < 10 && q - start < 19)
+		v = v * 10 + (uint64_t)(*q++ - '0');
+	if (likely(*q == '\n' && q != start && v < r->max_page)) {
+		r->lr.pos = (size_t)(q + 1 - r->lr.buf);
+		r->lr.line_no++;
+		op->kind = OP_WRITE;
+		op->pid = PAGES_PID;
+		op->addr = v * r->page_size;
+		return 1;
+	}
 	for (;;) {
 		int too_long;
 		char *line = linereader_next(&r->lr, &too_long);

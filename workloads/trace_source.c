@@ -261,11 +261,11 @@ static int check_range(struct trace_source *s, const struct op *op, struct err *
 	return 0;
 }
 
-int trace_source_next(struct trace_source *s, struct op *op, struct err *err)
+/* Every rule, for the operations the fast path of trace_source_next does not take (kept out
+ * of line so that the fast path needs no stack frame). */
+static __attribute__((noinline)) int source_check(struct trace_source *s, struct op *op,
+						  struct err *err)
 {
-	int rc = s->fmt->read(s->reader, op, err);
-	if (rc <= 0)
-		return rc;
 	if (op->kind == OP_FILE) {
 		struct trace_name *n = name_find(s, op->name, 1);
 		if (n && n->size_bytes != op->len)
@@ -346,11 +346,24 @@ int trace_source_next(struct trace_source *s, struct op *op, struct err *err)
 	}
 	case OP_EXIT:
 		p->state = TRACE_PROC_EXITED;
-		break;
+		s->live_pid = 0;
+		return 1;
 	default:
 		break;
 	}
+	s->live_pid = op->pid;
 	return 1;
+}
+
+int trace_source_next(struct trace_source *s, struct op *op, struct err *err)
+{
+	int rc = s->fmt->read(s->reader, op, err);
+	if (unlikely(rc <= 0))
+		return rc;
+	/* The hot case: an access by the live process of the previous operation. */
+	if (likely(op->kind <= OP_EXEC && op->pid == s->live_pid && op->addr < TRACE_VA_LIMIT))
+		return 1;
+	return source_check(s, op, err);
 }
 
 void trace_source_close(struct trace_source *s)

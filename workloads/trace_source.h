@@ -38,6 +38,7 @@ struct trace_source {
 	void *reader;
 	char *path;
 	uint32_t initial_pid;        /* 0 until the first process operation */
+	uint32_t live_pid;           /* a pid known to be live (the fast path), or 0 */
 	struct trace_pidmap pids;    /* pid -> index in procs */
 	struct trace_proc *procs;
 	uint32_t nr_procs, cap_procs;

@@ -21,8 +21,7 @@ const unsigned char vmb_magic[4] = {0x89, 'V', 'M', 'B'};
 #define VMB_NAME_MAX 1023
 
 struct vmb_regs {
-	uint64_t data; /* last r/w address */
-	uint64_t code; /* last x address */
+	uint64_t last[2]; /* last address: [0] of r/w, [1] of x (index: opcode >> 1) */
 };
 
 /* Per-process delta state shared by reader and writer. */
@@ -219,6 +218,38 @@ static int vmb_get_name(struct vmb_reader *r, const unsigned char **pp, struct e
 static int vmb_read(void *reader, struct op *op, struct err *err)
 {
 	struct vmb_reader *r = reader;
+	/* The hot case: an access of the current process with a delta of up to 3 varint
+	 * bytes (< 2^20 bytes away), far from the buffer's end. */
+	if (likely(r->len - r->pos >= VMB_SLACK && r->st.cur)) {
+		const unsigned char *p = r->buf + r->pos;
+		unsigned tag = p[0];
+		if (likely(tag <= OP_EXEC)) {
+			uint64_t z;
+			size_t n;
+			if (p[1] < 0x80) {
+				z = p[1];
+				n = 2;
+			} else if (p[2] < 0x80) {
+				z = (p[1] & 0x7fu) | (uint64_t)p[2] << 7;
+				n = 3;
+			} else if (p[3] < 0x80) {
+				z = (p[1] & 0x7fu) | (uint64_t)(p[2] & 0x7fu) << 7 |
+				    (uint64_t)p[3] << 14;
+				n = 4;
+			} else {
+				goto general;
+			}
+			uint64_t *reg = &r->st.cur->last[tag >> 1];
+			*reg += (uint64_t)vmb_unzigzag(z);
+			op->kind = (uint8_t)tag;
+			op->pid = r->st.pid;
+			op->addr = *reg;
+			r->rec_off = r->buf_off + r->pos;
+			r->pos += n;
+			return 1;
+		}
+	}
+general:
 	if (r->ended)
 		return 0;
 	if (unlikely(r->len - r->pos < VMB_SLACK)) {
@@ -248,7 +279,7 @@ static int vmb_read(void *reader, struct op *op, struct err *err)
 		GETV(z);
 		if (unlikely(!r->st.cur))
 			return vmb_bad(r, err, r->rec_off, "access before any pid");
-		uint64_t *reg = opc == OP_EXEC ? &r->st.cur->code : &r->st.cur->data;
+		uint64_t *reg = &r->st.cur->last[opc >> 1];
 		*reg += (uint64_t)vmb_unzigzag(z);
 		op->kind = (uint8_t)opc;
 		op->pid = r->st.pid;
@@ -412,7 +443,7 @@ static int vmb_write(void *writer, const struct op *op, struct err *err)
 	case OP_READ:
 	case OP_WRITE:
 	case OP_EXEC: {
-		uint64_t *reg = op->kind == OP_EXEC ? &w->st.cur->code : &w->st.cur->data;
+		uint64_t *reg = &w->st.cur->last[op->kind >> 1];
 		p = vmb_put_varint(p, vmb_zigzag((int64_t)(op->addr - *reg)));
 		*reg = op->addr;
 		break;
