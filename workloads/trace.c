@@ -26,18 +26,24 @@
 
 struct trace_workload {
 	struct trace_source src;
-	struct op *pending;          /* file declarations waiting for the next process op */
+	struct op *pending; /* file declarations waiting for the next process op */
 	uint32_t nr_pending, cap_pending;
 	uint64_t buffered, max_buffered; /* ops queued now and at most (diagnostics) */
 };
 
 static const struct param_spec trace_params[] = {
-	{.key = "path", .type = PARAM_STRING, .doc = "the trace file (relative to the config file)"},
-	{.key = "format", .type = PARAM_ENUM, .choices = TRACE_FORMAT_CHOICES, .def = "\"pages\"",
-	 .doc = "trace format (docs/traces.md)"},
-	{.key = "oracle_access", .type = PARAM_ENUM, .choices = "read|write", .def = "\"read\"",
-	 .doc = "oracle format: each request is a read or a write of its object's page"},
-	{0},
+    {.key = "path", .type = PARAM_STRING, .doc = "the trace file (relative to the config file)"},
+    {.key = "format",
+     .type = PARAM_ENUM,
+     .choices = TRACE_FORMAT_CHOICES,
+     .def = "\"pages\"",
+     .doc = "trace format (docs/traces.md)"},
+    {.key = "oracle_access",
+     .type = PARAM_ENUM,
+     .choices = "read|write",
+     .def = "\"read\"",
+     .doc = "oracle format: each request is a read or a write of its object's page"},
+    {0},
 };
 
 static void queue_push(struct trace_workload *t, struct trace_proc *p, const struct op *op)
@@ -77,8 +83,8 @@ static int trace_fetch(struct trace_workload *t, uint32_t pid, struct op *op, st
 		if (op->kind == OP_FILE) {
 			if (t->nr_pending == t->cap_pending) {
 				t->cap_pending = t->cap_pending ? t->cap_pending * 2 : 8;
-				t->pending = xrealloc(t->pending,
-						      t->cap_pending * sizeof(*t->pending));
+				t->pending =
+				    xrealloc(t->pending, t->cap_pending * sizeof(*t->pending));
 			}
 			t->pending[t->nr_pending++] = *op;
 			continue;
@@ -109,26 +115,26 @@ static void trace_close(struct workload *w)
 	free(t);
 }
 
-static int trace_open(struct workload **out, const json_t *params,
-		      const struct workload_env *env, struct err *err)
+static int trace_open(struct workload **out, const json_t *params, const struct workload_env *env,
+                      struct err *err)
 {
 	const char *path = params_get_string(params, "path");
 	const char *format = params_get_string(params, "format");
 	const struct trace_format *fmt = trace_format_find(format);
 	BUG_ON(!fmt, "resolved format %s", format);
 	struct trace_read_opts opts = {
-		.page_size = env->page_size,
-		.oracle_as_writes = strcmp(params_get_string(params, "oracle_access"), "write") == 0,
+	    .page_size = env->page_size,
+	    .oracle_as_writes = strcmp(params_get_string(params, "oracle_access"), "write") == 0,
 	};
 	char *full = (path[0] == '/' || !env->base_dir || !*env->base_dir)
-			     ? xstrdup(path)
-			     : xasprintf("%s/%s", env->base_dir, path);
+	                 ? xstrdup(path)
+	                 : xasprintf("%s/%s", env->base_dir, path);
 	struct trace_workload *t = xcalloc(1, sizeof(*t));
 	struct err inner;
 	int rc = trace_source_open(&t->src, full, fmt, &opts, &inner);
 	if (rc < 0) {
 		err_setc(err, -rc, "%s: %s.path: %s", env->config_file, env->config_path,
-			 inner.msg);
+		         inner.msg);
 		free(full);
 		free(t);
 		return rc;
@@ -165,13 +171,13 @@ static int trace_next(struct workload *w, uint32_t pid, struct op *op, struct er
 }
 
 const struct workload_ops workload_trace = {
-	.name = "trace",
-	.description = "replay a recorded trace (format: pages, vmt, vmb, lackey, oracle)",
-	.params = trace_params,
-	.open = trace_open,
-	.initial_pid = trace_initial_pid,
-	.next = trace_next,
-	.close = trace_close,
+    .name = "trace",
+    .description = "replay a recorded trace (format: pages, vmt, vmb, lackey, oracle)",
+    .params = trace_params,
+    .open = trace_open,
+    .initial_pid = trace_initial_pid,
+    .next = trace_next,
+    .close = trace_close,
 };
 
 uint64_t trace_workload_max_buffered(const struct workload *w)

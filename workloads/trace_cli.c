@@ -55,8 +55,7 @@ static void page_set_add(struct page_set *s, uint32_t pid, uint64_t page)
 }
 
 int trace_info_compute(const char *path, const struct trace_format *fmt,
-		       const struct trace_read_opts *opts, struct trace_info *info,
-		       struct err *err)
+                       const struct trace_read_opts *opts, struct trace_info *info, struct err *err)
 {
 	memset(info, 0, sizeof(*info));
 	info->page_size = opts->page_size;
@@ -91,19 +90,21 @@ int trace_info_compute(const char *path, const struct trace_format *fmt,
 }
 
 int trace_convert(const char *in, const struct trace_format *from, const char *out,
-		  const struct trace_format *to, const struct trace_read_opts *opts,
-		  struct err *err)
+                  const struct trace_format *to, const struct trace_read_opts *opts,
+                  struct err *err)
 {
 	if (!to)
 		to = trace_format_guess(out);
 	if (!to)
-		return err_set(err, "%s: cannot tell the output format from the name (use a .vmt, "
-				    ".vmb or .pages ending, or --to FORMAT)",
-			       out);
+		return err_set(err,
+		               "%s: cannot tell the output format from the name (use a .vmt, "
+		               ".vmb or .pages ending, or --to FORMAT)",
+		               out);
 	if (!to->wopen)
-		return err_set(err, "%s: the %s format can be read but not written (write vmt, vmb "
-				    "or pages)",
-			       out, to->name);
+		return err_set(err,
+		               "%s: the %s format can be read but not written (write vmt, vmb "
+		               "or pages)",
+		               out, to->name);
 	struct trace_source src;
 	int rc = trace_source_open(&src, in, from, opts, err);
 	if (rc < 0)
@@ -133,13 +134,13 @@ int trace_convert(const char *in, const struct trace_format *from, const char *o
 }
 
 static const char trace_usage[] =
-	"usage: vmsim trace convert IN OUT [--from FORMAT] [--to FORMAT] [OPTIONS]\n"
-	"       vmsim trace info FILE [--from FORMAT] [OPTIONS]\n"
-	"formats: pages, vmt, vmb (read and write); lackey, oracle (read only); guessed from\n"
-	"  .pages .vmt .vmb .lackey .oracleGeneral[.zst] endings (a folder is a lackey recording)\n"
-	"options: --page-size BYTES (default 4096; pages/oracle page numbers and info)\n"
-	"         --oracle-access read|write (default read)\n"
-	"see docs/traces.md\n";
+    "usage: vmsim trace convert IN OUT [--from FORMAT] [--to FORMAT] [OPTIONS]\n"
+    "       vmsim trace info FILE [--from FORMAT] [OPTIONS]\n"
+    "formats: pages, vmt, vmb (read and write); lackey, oracle (read only); guessed from\n"
+    "  .pages .vmt .vmb .lackey .oracleGeneral[.zst] endings (a folder is a lackey recording)\n"
+    "options: --page-size BYTES (default 4096; pages/oracle page numbers and info)\n"
+    "         --oracle-access read|write (default read)\n"
+    "see docs/traces.md\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -150,11 +151,11 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 static const char *const kind_names[OP_KIND_COUNT] = {
-	[OP_READ] = "r",          [OP_WRITE] = "w",     [OP_EXEC] = "x",
-	[OP_MMAP] = "mmap",       [OP_MUNMAP] = "munmap", [OP_MPROTECT] = "mprotect",
-	[OP_MADVISE] = "madvise", [OP_MSYNC] = "msync", [OP_FORK] = "fork",
-	[OP_WAIT] = "wait",       [OP_EXECVE] = "exec", [OP_EXIT] = "exit",
-	[OP_COMPUTE] = "compute", [OP_FILE] = "file",
+    [OP_READ] = "r",          [OP_WRITE] = "w",       [OP_EXEC] = "x",
+    [OP_MMAP] = "mmap",       [OP_MUNMAP] = "munmap", [OP_MPROTECT] = "mprotect",
+    [OP_MADVISE] = "madvise", [OP_MSYNC] = "msync",   [OP_FORK] = "fork",
+    [OP_WAIT] = "wait",       [OP_EXECVE] = "exec",   [OP_EXIT] = "exit",
+    [OP_COMPUTE] = "compute", [OP_FILE] = "file",
 };
 
 int trace_cli_main(int argc, char **argv)
@@ -178,9 +179,10 @@ int trace_cli_main(int argc, char **argv)
 				return usage_error("%s needs a format", a);
 			const struct trace_format *f = trace_format_find(argv[++i]);
 			if (!f)
-				return usage_error("unknown format \"%s\" (expected pages, vmt, vmb, "
-						   "lackey or oracle)",
-						   argv[i]);
+				return usage_error(
+				    "unknown format \"%s\" (expected pages, vmt, vmb, "
+				    "lackey or oracle)",
+				    argv[i]);
 			if (a[2] == 'f')
 				from = f;
 			else
@@ -190,14 +192,15 @@ int trace_cli_main(int argc, char **argv)
 			if (i + 1 == argc || parse_u64(argv[++i], &v) < 0 || v < 512 ||
 			    (v & (v - 1)))
 				return usage_error("--page-size needs a power of two >= 512, got "
-						   "\"%s\"",
-						   i < argc ? argv[i] : "");
+				                   "\"%s\"",
+				                   i < argc ? argv[i] : "");
 			opts.page_size = v;
 		} else if (strcmp(a, "--oracle-access") == 0) {
 			if (i + 1 == argc ||
 			    (strcmp(argv[i + 1], "read") && strcmp(argv[i + 1], "write")))
-				return usage_error("--oracle-access needs read or write, got \"%s\"",
-						   i + 1 < argc ? argv[i + 1] : "");
+				return usage_error(
+				    "--oracle-access needs read or write, got \"%s\"",
+				    i + 1 < argc ? argv[i + 1] : "");
 			opts.oracle_as_writes = strcmp(argv[++i], "write") == 0;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return usage_error("unknown option \"%s\"", a);
@@ -209,7 +212,7 @@ int trace_cli_main(int argc, char **argv)
 	}
 	if (nr_files != (is_convert ? 2 : 1) || (!is_convert && to))
 		return usage_error("%s", is_convert ? "convert needs IN and OUT"
-						    : "info needs one FILE (and no --to)");
+		                                    : "info needs one FILE (and no --to)");
 	struct err err = {{0}};
 	int rc;
 	if (is_convert) {

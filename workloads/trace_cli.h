@@ -25,15 +25,15 @@ struct trace_info {
 /* Read the whole trace at path (format fmt, NULL: guessed) and fill *info. < 0 with err on
  * bad input (the message names the line or byte offset). */
 int trace_info_compute(const char *path, const struct trace_format *fmt,
-		       const struct trace_read_opts *opts, struct trace_info *info,
-		       struct err *err);
+                       const struct trace_read_opts *opts, struct trace_info *info,
+                       struct err *err);
 
 /* Convert in (format from, NULL: guessed) to out (format to, NULL: guessed), validating every
  * operation. On failure out is removed; returns < 0 with err (-VMSIM_EINVAL bad input,
  * -VMSIM_EIO host I/O). */
 int trace_convert(const char *in, const struct trace_format *from, const char *out,
-		  const struct trace_format *to, const struct trace_read_opts *opts,
-		  struct err *err);
+                  const struct trace_format *to, const struct trace_read_opts *opts,
+                  struct err *err);
 
 /* The `trace` command: argv[0] = "trace", argv[1] = convert | info | --help. Prints results
  * on stdout and messages on stderr; returns the exit status: 0 success, 1 a host I/O failure,

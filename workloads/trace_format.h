@@ -26,16 +26,16 @@
 
 /* Options of readers that need them (borrowed). */
 struct trace_read_opts {
-	uint64_t page_size;      /* bytes: pages and oracle page numbers -> addresses */
-	int oracle_as_writes;    /* oracleGeneral requests become writes (else reads) */
+	uint64_t page_size;   /* bytes: pages and oracle page numbers -> addresses */
+	int oracle_as_writes; /* oracleGeneral requests become writes (else reads) */
 };
 
 struct trace_format {
-	const char *name;        /* "vmt", "vmb", "pages", "lackey", "oracle" */
-	const char *extensions;  /* '|'-separated file name endings used to guess the format */
+	const char *name;       /* "vmt", "vmb", "pages", "lackey", "oracle" */
+	const char *extensions; /* '|'-separated file name endings used to guess the format */
 	/* Open a reader; on failure < 0 with err naming the file. */
 	int (*open)(void **reader, const char *path, const struct trace_read_opts *opts,
-		    struct err *err);
+	            struct err *err);
 	/* The next op in file order: 1, 0 at the end, < 0 with err (naming line or offset). */
 	int (*read)(void *reader, struct op *op, struct err *err);
 	/* Where the op last returned came from, for messages. */
@@ -44,14 +44,14 @@ struct trace_format {
 
 	/* Writers (NULL for import-only formats). Ops come in file order. */
 	int (*wopen)(void **writer, const char *path, const struct trace_read_opts *opts,
-		     struct err *err);
+	             struct err *err);
 	int (*write)(void *writer, const struct op *op, struct err *err);
 	/* Flush and close; < 0 with err if the file could not be written. */
 	int (*wclose)(void *writer, struct err *err);
 };
 
 extern const struct trace_format trace_format_pages, trace_format_vmt, trace_format_vmb,
-	trace_format_lackey, trace_format_oracle;
+    trace_format_lackey, trace_format_oracle;
 
 /* The format called name, or NULL. */
 const struct trace_format *trace_format_find(const char *name);

@@ -24,8 +24,8 @@
  * mmap of the new: contents are not carried), fork/vfork/clone of a process ("created child
  * N"; thread clones are ignored: a process's threads replay as one stream), wait4 (blocking
  * only; "wait any" for pid -1), execve (exec IMAGE with the program's path; the address space
- * starts empty again), exit_group, and exit of the main thread. A mapping that a new mmap overlaps is unmapped first, as
- * MAP_FIXED does. Every process's stream ends with an exit.
+ * starts empty again), exit_group, and exit of the main thread. A mapping that a new mmap overlaps
+ * is unmapped first, as MAP_FIXED does. Every process's stream ends with an exit.
  *
  * A directory holds files named *.PID or *.PID.N (valgrind --log-file=DIR/lackey.%p.%n): the
  * logs of each process, two for a process that exec'd (valgrind reopens its log at exec: the
@@ -61,14 +61,14 @@ struct lk_fd {
 struct lk_seg {
 	char *path;
 	uint32_t pid, parent_pid;
-	unsigned seq;     /* the %n of the file name */
-	int has_footer;   /* "Exit code" seen: the last part of its process */
+	unsigned seq;   /* the %n of the file name */
+	int has_footer; /* "Exit code" seen: the last part of its process */
 	int used;
 };
 
 struct lk_proc {
 	uint32_t pid;
-	struct lk_seg **segs;  /* this process's logs in order */
+	struct lk_seg **segs; /* this process's logs in order */
 	uint32_t nr_segs, seg_i;
 	struct linereader lr;
 	int lr_open;
@@ -79,13 +79,13 @@ struct lk_proc {
 	uint32_t *children;
 	uint32_t nr_children, cap_children;
 	uint64_t brk_start, brk_cur; /* 0: unknown */
-	char *pending_open;    /* an async open/openat waiting for its fd */
-	char *pending_exec;    /* execve seen; the exec happens when this log ends */
-	int exited;            /* exit emitted */
-	struct op *out;        /* ops made from the current line */
+	char *pending_open;          /* an async open/openat waiting for its fd */
+	char *pending_exec;          /* execve seen; the exec happens when this log ends */
+	int exited;                  /* exit emitted */
+	struct op *out;              /* ops made from the current line */
 	uint32_t out_head, out_len, out_cap;
-	char **out_names;      /* names owned by queued ops (freed as they go) */
-	char *name_last;       /* the name of the op last returned (kept until the next read) */
+	char **out_names; /* names owned by queued ops (freed as they go) */
+	char *name_last;  /* the name of the op last returned (kept until the next read) */
 };
 
 struct lk_size {
@@ -103,18 +103,18 @@ struct lackey_reader {
 	struct lk_proc *where_proc; /* of the op last returned */
 	uint64_t where_line;
 	char *where_path;
-	struct lk_size *sizes;   /* file sizes, first declaration wins */
+	struct lk_size *sizes; /* file sizes, first declaration wins */
 	uint32_t nr_sizes, cap_sizes;
-	struct lk_proc **dead;   /* finished processes, freed at close */
+	struct lk_proc **dead; /* finished processes, freed at close */
 	uint32_t nr_dead, cap_dead;
 };
 
-#define GROW(arr, nr, cap)                                                                 \
-	do {                                                                               \
-		if ((nr) == (cap)) {                                                       \
-			(cap) = (cap) ? (cap) * 2 : 8;                                     \
-			(arr) = xrealloc((arr), (cap) * sizeof(*(arr)));                   \
-		}                                                                          \
+#define GROW(arr, nr, cap)                                                                         \
+	do {                                                                                       \
+		if ((nr) == (cap)) {                                                               \
+			(cap) = (cap) ? (cap)*2 : 8;                                               \
+			(arr) = xrealloc((arr), (cap) * sizeof(*(arr)));                           \
+		}                                                                                  \
 	} while (0)
 
 /* ---- per-process output queue ---- */
@@ -125,7 +125,7 @@ static struct op *out_push(struct lk_proc *p, uint8_t kind)
 		if (p->out_head) {
 			memmove(p->out, p->out + p->out_head, p->out_len * sizeof(*p->out));
 			memmove(p->out_names, p->out_names + p->out_head,
-				p->out_len * sizeof(*p->out_names));
+			        p->out_len * sizeof(*p->out_names));
 			p->out_head = 0;
 		} else {
 			p->out_cap = p->out_cap ? p->out_cap * 2 : 16;
@@ -201,7 +201,7 @@ static int map_remove(struct lk_proc *p, uint64_t start, uint64_t end, int emit)
 			p->maps[i].end = cs;
 			GROW(p->maps, p->nr_maps, p->cap_maps);
 			memmove(p->maps + i + 2, p->maps + i + 1,
-				(p->nr_maps - i - 1) * sizeof(*p->maps));
+			        (p->nr_maps - i - 1) * sizeof(*p->maps));
 			p->maps[i + 1] = (struct lk_range){ce, r.end};
 			p->nr_maps++;
 			i += 2;
@@ -211,7 +211,7 @@ static int map_remove(struct lk_proc *p, uint64_t start, uint64_t end, int emit)
 			p->maps[i++].start = ce;
 		} else {
 			memmove(p->maps + i, p->maps + i + 1,
-				(p->nr_maps - i - 1) * sizeof(*p->maps));
+			        (p->nr_maps - i - 1) * sizeof(*p->maps));
 			p->nr_maps--;
 		}
 	}
@@ -235,8 +235,8 @@ static void map_ensure(struct lk_proc *p, uint64_t start, uint64_t end)
 		uint64_t want_hi = MIN(end, gap_hi);
 		uint64_t s = MAX(gap_lo, a & ~(LACKEY_AREA_BYTES - 1));
 		uint64_t e = want_hi > TRACE_VA_LIMIT - LACKEY_AREA_BYTES
-				     ? TRACE_VA_LIMIT
-				     : (want_hi + LACKEY_AREA_BYTES - 1) & ~(LACKEY_AREA_BYTES - 1);
+		                 ? TRACE_VA_LIMIT
+		                 : (want_hi + LACKEY_AREA_BYTES - 1) & ~(LACKEY_AREA_BYTES - 1);
 		e = MIN(e, gap_hi);
 		struct op *op = out_push(p, OP_MMAP);
 		op->addr = s;
@@ -271,7 +271,8 @@ static int seg_scan(struct lk_seg *s, struct err *err)
 	char tail[4097];
 	size_t n = fread(tail, 1, 4096, f);
 	tail[n] = '\0';
-	s->has_footer = strstr(tail, "== Exit code:") != NULL || strstr(tail, "Process terminating") != NULL;
+	s->has_footer =
+	    strstr(tail, "== Exit code:") != NULL || strstr(tail, "Process terminating") != NULL;
 	fclose(f);
 	return 0;
 }
@@ -353,7 +354,7 @@ static void add_seg(struct lackey_reader *r, const char *path, unsigned seq)
 static void lackey_close(void *reader);
 
 static int lackey_open(void **out, const char *path, const struct trace_read_opts *opts,
-		       struct err *err)
+                       struct err *err)
 {
 	struct lackey_reader *r = xcalloc(1, sizeof(*r));
 	r->path = xstrdup(path);
@@ -387,8 +388,10 @@ static int lackey_open(void **out, const char *path, const struct trace_read_opt
 		}
 		closedir(d);
 		if (r->nr_segs == 0) {
-			rc = err_set(err, "%s: no lackey logs (NAME.PID or NAME.PID.N) in this "
-					  "folder", path);
+			rc = err_set(err,
+			             "%s: no lackey logs (NAME.PID or NAME.PID.N) in this "
+			             "folder",
+			             path);
 			goto fail;
 		}
 	} else {
@@ -452,7 +455,7 @@ static void lackey_where(void *reader, char *buf, size_t len)
 {
 	struct lackey_reader *r = reader;
 	snprintf(buf, len, "%s:%llu", r->where_path ? r->where_path : r->path,
-		 (unsigned long long)r->where_line);
+	         (unsigned long long)r->where_line);
 }
 
 /* ---- parsing ---- */
@@ -482,7 +485,7 @@ static int hex_u64(const char **pp, uint64_t *out)
 }
 
 static void push_access(struct lackey_reader *r, struct lk_proc *p, uint8_t kind, uint64_t addr,
-			uint64_t last_page_addr)
+                        uint64_t last_page_addr)
 {
 	out_push(p, kind)->addr = addr;
 	if (last_page_addr != UINT64_MAX)
@@ -490,7 +493,7 @@ static void push_access(struct lackey_reader *r, struct lk_proc *p, uint8_t kind
 }
 
 static int parse_access(struct lackey_reader *r, struct lk_proc *p, const char *line,
-			struct err *err)
+                        struct err *err)
 {
 	char c = line[0] == 'I' ? 'I' : line[1];
 	const char *s = line + 2;
@@ -511,9 +514,11 @@ static int parse_access(struct lackey_reader *r, struct lk_proc *p, const char *
 	if (size == 0)
 		size = 1;
 	if (addr >= TRACE_VA_LIMIT - size)
-		return err_set(err, "%s:%llu: address 0x%llx is beyond the 57-bit virtual address "
-				    "space", p->lr.path, (unsigned long long)p->lr.line_no,
-			       (unsigned long long)addr);
+		return err_set(err,
+		               "%s:%llu: address 0x%llx is beyond the 57-bit virtual address "
+		               "space",
+		               p->lr.path, (unsigned long long)p->lr.line_no,
+		               (unsigned long long)addr);
 	uint64_t mask = ~(r->page_size - 1);
 	uint64_t first = addr & mask, last = (addr + size - 1) & mask;
 	map_ensure(p, first, last + r->page_size);
@@ -537,15 +542,16 @@ static int parse_access(struct lackey_reader *r, struct lk_proc *p, const char *
 	p->pending_exec = NULL;
 	return 0;
 bad:
-	return err_set(err, "%s:%llu: expected a lackey access \"I|L|S|M HEXADDR,SIZE\" (SIZE at "
-			    "most a page), got \"%.60s\"",
-		       p->lr.path, (unsigned long long)p->lr.line_no, line);
+	return err_set(err,
+	               "%s:%llu: expected a lackey access \"I|L|S|M HEXADDR,SIZE\" (SIZE at "
+	               "most a page), got \"%.60s\"",
+	               p->lr.path, (unsigned long long)p->lr.line_no, line);
 }
 
 /* Arguments of a syscall line "... NAME ( a, b, c ) ...": up to 6 numbers, and the path
  * inside "0xADDR(PATH)" of the argument path_arg (if >= 0) into path. */
 static int sys_args(const char *s, uint64_t *args, int max, int path_arg, char *path,
-		    size_t path_len)
+                    size_t path_len)
 {
 	const char *p = strstr(s, " ( ");
 	if (!p)
@@ -645,7 +651,7 @@ static void fd_close(struct lk_proc *p, int fd)
 }
 
 static uint64_t file_size(struct lackey_reader *r, const char *host_path, const char *name,
-			  uint64_t min_bytes)
+                          uint64_t min_bytes)
 {
 	for (uint32_t i = 0; i < r->nr_sizes; i++)
 		if (strcmp(r->sizes[i].name, name) == 0)
@@ -665,7 +671,7 @@ static uint64_t page_up(struct lackey_reader *r, uint64_t v)
 }
 
 static void emit_mmap(struct lackey_reader *r, struct lk_proc *p, uint64_t addr, uint64_t len,
-		      unsigned prot, unsigned flags, const char *host_path, uint64_t offset)
+                      unsigned prot, unsigned flags, const char *host_path, uint64_t offset)
 {
 	if (len == 0 || addr >= TRACE_VA_LIMIT || len > TRACE_VA_LIMIT - addr)
 		return;
@@ -691,7 +697,7 @@ static void emit_mmap(struct lackey_reader *r, struct lk_proc *p, uint64_t addr,
 }
 
 static void emit_range(struct lackey_reader *r, struct lk_proc *p, uint8_t kind, uint64_t addr,
-		       uint64_t len, uint64_t arg, unsigned prot)
+                       uint64_t len, uint64_t arg, unsigned prot)
 {
 	len = page_up(r, len);
 	if (len == 0 || addr >= TRACE_VA_LIMIT || len > TRACE_VA_LIMIT - addr)
@@ -760,7 +766,7 @@ static void parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char
 		if (fname)
 			flags |= MAPF_FILE;
 		emit_mmap(r, p, res, page_up(r, a[1]), (unsigned)a[2], flags, fname,
-			  fname ? a[5] : 0);
+		          fname ? a[5] : 0);
 		return;
 	}
 	case 11: /* munmap */
@@ -774,8 +780,10 @@ static void parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char
 	case 28: { /* madvise */
 		if (cont || sys_args(line, a, 3, -1, NULL, 0) != 3 || !sys_result(line, &res))
 			return;
-		uint64_t adv = a[2] == 14 ? ADV_HUGEPAGE : a[2] == 15 ? ADV_NOHUGEPAGE
-						   : a[2] == 4 ? ADV_DONTNEED : 0;
+		uint64_t adv = a[2] == 14   ? ADV_HUGEPAGE
+		               : a[2] == 15 ? ADV_NOHUGEPAGE
+		               : a[2] == 4  ? ADV_DONTNEED
+		                            : 0;
 		if (adv)
 			emit_range(r, p, OP_MADVISE, a[0], a[1], adv, 0);
 		return;
@@ -796,12 +804,12 @@ static void parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char
 		if (!p->brk_start) {
 			p->brk_start = p->brk_cur = page_up(r, res);
 		} else if (page_up(r, res) > p->brk_cur) {
-			emit_mmap(r, p, p->brk_cur, page_up(r, res) - p->brk_cur,
-				  PROT_R | PROT_W, 0, NULL, 0);
+			emit_mmap(r, p, p->brk_cur, page_up(r, res) - p->brk_cur, PROT_R | PROT_W,
+			          0, NULL, 0);
 			p->brk_cur = page_up(r, res);
 		} else if (page_up(r, res) < p->brk_cur && page_up(r, res) >= p->brk_start) {
 			emit_range(r, p, OP_MUNMAP, page_up(r, res), p->brk_cur - page_up(r, res),
-				   0, 0);
+			           0, 0);
 			p->brk_cur = page_up(r, res);
 		}
 		return;
@@ -851,7 +859,7 @@ static int proc_fill(struct lackey_reader *r, struct lk_proc *p, struct err *err
 		if (!line) {
 			if (p->lr_open && too_long)
 				return err_set(err, "%s:%llu: line too long", p->lr.path,
-					       (unsigned long long)p->lr.line_no);
+				               (unsigned long long)p->lr.line_no);
 			if (p->pending_exec) {
 				struct op *op = out_push(p, OP_EXECVE);
 				out_set_name(p, op, p->pending_exec);
@@ -897,7 +905,7 @@ static int lackey_read(void *reader, struct op *op, struct err *err)
 			return rc;
 		if (rc == 0) { /* p is done */
 			memmove(r->active + r->cur, r->active + r->cur + 1,
-				(r->nr_active - r->cur - 1) * sizeof(*r->active));
+			        (r->nr_active - r->cur - 1) * sizeof(*r->active));
 			r->nr_active--;
 			GROW(r->dead, r->nr_dead, r->cap_dead);
 			r->dead[r->nr_dead++] = p;
@@ -946,10 +954,10 @@ static int lackey_read(void *reader, struct op *op, struct err *err)
 }
 
 const struct trace_format trace_format_lackey = {
-	.name = "lackey",
-	.extensions = ".lackey",
-	.open = lackey_open,
-	.read = lackey_read,
-	.where = lackey_where,
-	.close = lackey_close,
+    .name = "lackey",
+    .extensions = ".lackey",
+    .open = lackey_open,
+    .read = lackey_read,
+    .where = lackey_where,
+    .close = lackey_close,
 };

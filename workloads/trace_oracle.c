@@ -33,8 +33,8 @@ struct oracle_reader {
 	char *path;
 	unsigned char *buf;
 	size_t pos, len;
-	uint64_t buf_off;   /* (decompressed) offset of buf[0] */
-	uint64_t rec_off;   /* offset of the record last returned */
+	uint64_t buf_off; /* (decompressed) offset of buf[0] */
+	uint64_t rec_off; /* offset of the record last returned */
 	uint64_t nr_pages;
 	uint64_t page_size;
 	int as_writes, mapped, eof;
@@ -67,13 +67,14 @@ static int is_zst(const char *path)
 }
 
 static int oracle_open(void **out, const char *path, const struct trace_read_opts *opts,
-		       struct err *err)
+                       struct err *err)
 {
 #ifndef VMSIM_HAVE_ZSTD
 	if (is_zst(path))
-		return err_set(err, "%s: a zstd-compressed trace, but this vmsim was built without "
-				    "libzstd (install it and rebuild, or decompress with zstd -d)",
-			       path);
+		return err_set(err,
+		               "%s: a zstd-compressed trace, but this vmsim was built without "
+		               "libzstd (install it and rebuild, or decompress with zstd -d)",
+		               path);
 #endif
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -105,7 +106,7 @@ static void oracle_where(void *reader, char *buf, size_t len)
 
 /* Append up to room bytes of the (decompressed) stream at dst; 0 at the end. */
 static int oracle_raw(struct oracle_reader *r, unsigned char *dst, size_t room, size_t *got,
-		      struct err *err)
+                      struct err *err)
 {
 #ifdef VMSIM_HAVE_ZSTD
 	if (r->zs) {
@@ -120,8 +121,8 @@ static int oracle_raw(struct oracle_reader *r, unsigned char *dst, size_t room, 
 			size_t rc = ZSTD_decompressStream(r->zs, &zout, &r->zin);
 			if (ZSTD_isError(rc))
 				return err_set(err, "%s: zstd: %s (decompressed byte offset %llu)",
-					       r->path, ZSTD_getErrorName(rc),
-					       (unsigned long long)(r->buf_off + r->len));
+				               r->path, ZSTD_getErrorName(rc),
+				               (unsigned long long)(r->buf_off + r->len));
 		}
 		*got = zout.pos;
 		return 0;
@@ -146,8 +147,11 @@ static int oracle_read(void *reader, struct op *op, struct err *err)
 	struct oracle_reader *r = reader;
 	if (!r->mapped) {
 		r->mapped = 1;
-		*op = (struct op){.kind = OP_MMAP, .pid = PAGES_PID, .addr = 0,
-				  .len = PAGES_REGION_BYTES, .prot = PROT_R | PROT_W};
+		*op = (struct op){.kind = OP_MMAP,
+		                  .pid = PAGES_PID,
+		                  .addr = 0,
+		                  .len = PAGES_REGION_BYTES,
+		                  .prot = PROT_R | PROT_W};
 		return 1;
 	}
 	if (r->len - r->pos < ORACLE_REC_BYTES) {
@@ -158,7 +162,8 @@ static int oracle_read(void *reader, struct op *op, struct err *err)
 		r->len = rest;
 		while (r->len < ORACLE_REC_BYTES && !r->eof) {
 			size_t got = 0;
-			int rc = oracle_raw(r, r->buf + r->len, ORACLE_BUF_BYTES - r->len, &got, err);
+			int rc =
+			    oracle_raw(r, r->buf + r->len, ORACLE_BUF_BYTES - r->len, &got, err);
 			if (rc < 0)
 				return rc;
 			if (got == 0)
@@ -169,9 +174,10 @@ static int oracle_read(void *reader, struct op *op, struct err *err)
 			return 0;
 		if (r->len < ORACLE_REC_BYTES) {
 			r->rec_off = r->buf_off;
-			return err_set(err, "%s: byte offset %llu: truncated request (%zu of 24 "
-					    "bytes)",
-				       r->path, (unsigned long long)r->buf_off, r->len);
+			return err_set(err,
+			               "%s: byte offset %llu: truncated request (%zu of 24 "
+			               "bytes)",
+			               r->path, (unsigned long long)r->buf_off, r->len);
 		}
 	}
 	const unsigned char *p = r->buf + r->pos;
@@ -185,10 +191,10 @@ static int oracle_read(void *reader, struct op *op, struct err *err)
 }
 
 const struct trace_format trace_format_oracle = {
-	.name = "oracle",
-	.extensions = ".oracleGeneral|.oracleGeneral.zst|.oracleGeneral.bin|.oracleGeneral.bin.zst",
-	.open = oracle_open,
-	.read = oracle_read,
-	.where = oracle_where,
-	.close = oracle_close,
+    .name = "oracle",
+    .extensions = ".oracleGeneral|.oracleGeneral.zst|.oracleGeneral.bin|.oracleGeneral.bin.zst",
+    .open = oracle_open,
+    .read = oracle_read,
+    .where = oracle_where,
+    .close = oracle_close,
 };

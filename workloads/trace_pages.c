@@ -27,10 +27,9 @@ struct pages_reader {
 };
 
 static const signed char hexval[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
-	['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
-	['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
-	['F'] = 16,
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 }; /* digit value + 1; 0 for a non-digit */
 
 int pages_parse_line(char *line, uint64_t *page, int *is_write)
@@ -94,7 +93,7 @@ int pages_parse_line(char *line, uint64_t *page, int *is_write)
 }
 
 static int pages_open(void **out, const char *path, const struct trace_read_opts *opts,
-		      struct err *err)
+                      struct err *err)
 {
 	struct pages_reader *r = xcalloc(1, sizeof(*r));
 	int rc = linereader_open(&r->lr, path, err);
@@ -119,8 +118,11 @@ static int pages_read(void *reader, struct op *op, struct err *err)
 	struct pages_reader *r = reader;
 	if (unlikely(!r->mapped)) {
 		r->mapped = 1;
-		*op = (struct op){.kind = OP_MMAP, .pid = PAGES_PID, .addr = 0,
-				  .len = PAGES_REGION_BYTES, .prot = PROT_R | PROT_W};
+		*op = (struct op){.kind = OP_MMAP,
+		                  .pid = PAGES_PID,
+		                  .addr = 0,
+		                  .len = PAGES_REGION_BYTES,
+		                  .prot = PROT_R | PROT_W};
 		return 1;
 	}
 	/* The hot case, straight from the buffer: a decimal number and a newline. */
@@ -142,7 +144,7 @@ static int pages_read(void *reader, struct op *op, struct err *err)
 		if (unlikely(!line)) {
 			if (too_long)
 				return err_set(err, "%s:%llu: line too long", r->lr.path,
-					       (unsigned long long)r->lr.line_no);
+				               (unsigned long long)r->lr.line_no);
 			return 0;
 		}
 		uint64_t page;
@@ -151,16 +153,18 @@ static int pages_read(void *reader, struct op *op, struct err *err)
 		if (unlikely(rc <= 0)) {
 			if (rc == 0)
 				continue;
-			return err_set(err, "%s:%llu: expected a page number (decimal or 0x hex) "
-					    "and an optional r or w, got \"%.60s\"",
-				       r->lr.path, (unsigned long long)r->lr.line_no, line);
+			return err_set(err,
+			               "%s:%llu: expected a page number (decimal or 0x hex) "
+			               "and an optional r or w, got \"%.60s\"",
+			               r->lr.path, (unsigned long long)r->lr.line_no, line);
 		}
 		if (unlikely(page >= r->max_page))
-			return err_set(err, "%s:%llu: page number %llu is beyond the address space "
-					    "(at most %llu pages of %llu bytes)",
-				       r->lr.path, (unsigned long long)r->lr.line_no,
-				       (unsigned long long)page, (unsigned long long)r->max_page,
-				       (unsigned long long)r->page_size);
+			return err_set(err,
+			               "%s:%llu: page number %llu is beyond the address space "
+			               "(at most %llu pages of %llu bytes)",
+			               r->lr.path, (unsigned long long)r->lr.line_no,
+			               (unsigned long long)page, (unsigned long long)r->max_page,
+			               (unsigned long long)r->page_size);
 		op->kind = is_write ? OP_WRITE : OP_READ;
 		op->pid = PAGES_PID;
 		op->addr = page * r->page_size;
@@ -184,7 +188,7 @@ struct pages_writer {
 };
 
 static int pages_wopen(void **out, const char *path, const struct trace_read_opts *opts,
-		       struct err *err)
+                       struct err *err)
 {
 	FILE *f = fopen(path, "wb");
 	if (!f)
@@ -209,12 +213,13 @@ static int pages_write(void *writer, const struct op *op, struct err *err)
 	if ((op->kind != OP_READ && op->kind != OP_WRITE) || op->pid != PAGES_PID) {
 		char line[1200];
 		trace_format_vmt_line(op, line, sizeof(line));
-		return err_set(err, "%s: operation %llu (\"%s\") cannot be written in the pages "
-				    "format (it holds reads and writes of pid 1 only)",
-			       w->path, (unsigned long long)w->nr_ops, line);
+		return err_set(err,
+		               "%s: operation %llu (\"%s\") cannot be written in the pages "
+		               "format (it holds reads and writes of pid 1 only)",
+		               w->path, (unsigned long long)w->nr_ops, line);
 	}
 	if (fprintf(w->f, op->kind == OP_READ ? "%llu r\n" : "%llu\n",
-		    (unsigned long long)(op->addr / w->page_size)) < 0)
+	            (unsigned long long)(op->addr / w->page_size)) < 0)
 		return err_setc(err, VMSIM_EIO, "%s: write failed: %s", w->path, strerror(errno));
 	return 0;
 }
@@ -232,13 +237,13 @@ static int pages_wclose(void *writer, struct err *err)
 }
 
 const struct trace_format trace_format_pages = {
-	.name = "pages",
-	.extensions = ".pages",
-	.open = pages_open,
-	.read = pages_read,
-	.where = pages_where,
-	.close = pages_close,
-	.wopen = pages_wopen,
-	.write = pages_write,
-	.wclose = pages_wclose,
+    .name = "pages",
+    .extensions = ".pages",
+    .open = pages_open,
+    .read = pages_read,
+    .where = pages_where,
+    .close = pages_close,
+    .wopen = pages_wopen,
+    .write = pages_write,
+    .wclose = pages_wclose,
 };

@@ -12,10 +12,10 @@
 #include "sim/util.h"
 
 struct trace_pidmap {
-	uint32_t *keys;  /* pid per slot (0: empty) */
-	uint32_t *vals;  /* dense index per slot */
-	uint32_t mask;   /* slots - 1 (a power of two) */
-	uint32_t count;  /* keys held */
+	uint32_t *keys; /* pid per slot (0: empty) */
+	uint32_t *vals; /* dense index per slot */
+	uint32_t mask;  /* slots - 1 (a power of two) */
+	uint32_t count; /* keys held */
 };
 
 static inline void trace_pidmap_init(struct trace_pidmap *m)

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 
 static const struct trace_format *const trace_formats[] = {
-	&trace_format_pages, &trace_format_vmt, &trace_format_vmb, &trace_format_lackey,
-	&trace_format_oracle,
+    &trace_format_pages,  &trace_format_vmt,    &trace_format_vmb,
+    &trace_format_lackey, &trace_format_oracle,
 };
 
 const struct trace_format *trace_format_find(const char *name)
@@ -105,9 +105,8 @@ int trace_parse_prot(const char *tok, size_t len)
 	return (i == len && prot) ? prot : -1;
 }
 
-static const char *const advice_names[] = {[ADV_HUGEPAGE] = "hugepage",
-					   [ADV_NOHUGEPAGE] = "nohugepage",
-					   [ADV_DONTNEED] = "dontneed"};
+static const char *const advice_names[] = {
+    [ADV_HUGEPAGE] = "hugepage", [ADV_NOHUGEPAGE] = "nohugepage", [ADV_DONTNEED] = "dontneed"};
 
 size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 {
@@ -121,28 +120,29 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 		break;
 	case OP_MMAP:
 		if (op->flags & MAPF_FILE)
-			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s file:%s:0x%llx %s%s", pid,
-				     a, l, trace_prot_name(op->prot), op->name,
-				     (unsigned long long)op->offset,
-				     op->flags & MAPF_SHARED ? "shared" : "private",
-				     op->flags & MAPF_HUGE ? " huge" : "");
+			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s file:%s:0x%llx %s%s",
+			             pid, a, l, trace_prot_name(op->prot), op->name,
+			             (unsigned long long)op->offset,
+			             op->flags & MAPF_SHARED ? "shared" : "private",
+			             op->flags & MAPF_HUGE ? " huge" : "");
 		else
 			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s anon %s%s", pid, a, l,
-				     trace_prot_name(op->prot),
-				     op->flags & MAPF_SHARED ? "shared" : "private",
-				     op->flags & MAPF_HUGE ? " huge" : "");
+			             trace_prot_name(op->prot),
+			             op->flags & MAPF_SHARED ? "shared" : "private",
+			             op->flags & MAPF_HUGE ? " huge" : "");
 		break;
 	case OP_MUNMAP:
 		n = snprintf(buf, len, "%llu munmap 0x%llx 0x%llx", pid, a, l);
 		break;
 	case OP_MPROTECT:
 		n = snprintf(buf, len, "%llu mprotect 0x%llx 0x%llx %s", pid, a, l,
-			     trace_prot_name(op->prot));
+		             trace_prot_name(op->prot));
 		break;
 	case OP_MADVISE:
-		BUG_ON(op->arg < ADV_HUGEPAGE || op->arg > ADV_DONTNEED, "advice %llu", (unsigned long long)op->arg);
+		BUG_ON(op->arg < ADV_HUGEPAGE || op->arg > ADV_DONTNEED, "advice %llu",
+		       (unsigned long long)op->arg);
 		n = snprintf(buf, len, "%llu madvise 0x%llx 0x%llx %s", pid, a, l,
-			     advice_names[op->arg]);
+		             advice_names[op->arg]);
 		break;
 	case OP_MSYNC:
 		n = snprintf(buf, len, "%llu msync 0x%llx 0x%llx", pid, a, l);
@@ -176,16 +176,17 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 }
 
 int trace_source_open(struct trace_source *s, const char *path, const struct trace_format *fmt,
-		      const struct trace_read_opts *opts, struct err *err)
+                      const struct trace_read_opts *opts, struct err *err)
 {
 	memset(s, 0, sizeof(*s));
 	if (!fmt)
 		fmt = trace_format_guess(path);
 	if (!fmt)
-		return err_set(err, "%s: cannot tell the trace format from the name (use a "
-				    ".vmt, .vmb, .pages, .lackey or .oracleGeneral[.zst] ending, "
-				    "or name the format)",
-			       path);
+		return err_set(err,
+		               "%s: cannot tell the trace format from the name (use a "
+		               ".vmt, .vmb, .pages, .lackey or .oracleGeneral[.zst] ending, "
+		               "or name the format)",
+		               path);
 	int rc = fmt->open(&s->reader, path, opts, err);
 	if (rc < 0)
 		return rc;
@@ -224,15 +225,15 @@ static struct trace_name *name_find(struct trace_source *s, const char *name, in
 }
 
 static struct trace_name *name_add(struct trace_source *s, const char *name, int is_file,
-				   uint64_t size_bytes)
+                                   uint64_t size_bytes)
 {
 	if (s->nr_names == s->cap_names) {
 		s->cap_names = s->cap_names ? s->cap_names * 2 : 16;
 		s->names = xrealloc(s->names, s->cap_names * sizeof(*s->names));
 	}
 	struct trace_name *n = &s->names[s->nr_names++];
-	*n = (struct trace_name){.name = xstrdup(name), .size_bytes = size_bytes,
-				 .is_file = is_file};
+	*n = (struct trace_name){
+	    .name = xstrdup(name), .size_bytes = size_bytes, .is_file = is_file};
 	return n;
 }
 
@@ -256,22 +257,22 @@ static int check_range(struct trace_source *s, const struct op *op, struct err *
 		return bad(s, err, "empty range (length 0)");
 	if (op->addr >= TRACE_VA_LIMIT || op->len > TRACE_VA_LIMIT - op->addr)
 		return bad(s, err,
-			   "range 0x%llx + 0x%llx goes beyond the 57-bit virtual address space",
-			   (unsigned long long)op->addr, (unsigned long long)op->len);
+		           "range 0x%llx + 0x%llx goes beyond the 57-bit virtual address space",
+		           (unsigned long long)op->addr, (unsigned long long)op->len);
 	return 0;
 }
 
 /* Every rule, for the operations the fast path of trace_source_next does not take (kept out
  * of line so that the fast path needs no stack frame). */
 static __attribute__((noinline)) int source_check(struct trace_source *s, struct op *op,
-						  struct err *err)
+                                                  struct err *err)
 {
 	if (op->kind == OP_FILE) {
 		struct trace_name *n = name_find(s, op->name, 1);
 		if (n && n->size_bytes != op->len)
 			return bad(s, err, "file %s declared again with size %llu (was %llu)",
-				   op->name, (unsigned long long)op->len,
-				   (unsigned long long)n->size_bytes);
+			           op->name, (unsigned long long)op->len,
+			           (unsigned long long)n->size_bytes);
 		if (!n)
 			n = name_add(s, op->name, 1, op->len);
 		op->name = n->name;
@@ -293,8 +294,8 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 	case OP_EXEC:
 		if (op->addr >= TRACE_VA_LIMIT)
 			return bad(s, err,
-				   "address 0x%llx is beyond the 57-bit virtual address space",
-				   (unsigned long long)op->addr);
+			           "address 0x%llx is beyond the 57-bit virtual address space",
+			           (unsigned long long)op->addr);
 		break;
 	case OP_MMAP:
 		if (check_range(s, op, err))
@@ -302,9 +303,10 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 		if (op->flags & MAPF_FILE) {
 			struct trace_name *n = name_find(s, op->name, 1);
 			if (!n)
-				return bad(s, err, "mmap of file %s, which was not declared "
-						   "(a \"file NAME SIZE\" line must come first)",
-					   op->name);
+				return bad(s, err,
+				           "mmap of file %s, which was not declared "
+				           "(a \"file NAME SIZE\" line must come first)",
+				           op->name);
 			op->name = n->name;
 		}
 		break;
@@ -318,23 +320,24 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 	case OP_FORK: {
 		if (op->arg == 0 || op->arg > UINT32_MAX)
 			return bad(s, err, "fork: child pid %llu is not in 1..%u",
-				   (unsigned long long)op->arg, UINT32_MAX);
+			           (unsigned long long)op->arg, UINT32_MAX);
 		uint32_t pid = op->pid;
 		if (trace_source_proc(s, (uint32_t)op->arg))
-			return bad(s, err, "fork of pid %llu, which already exists (pids are "
-					   "never reused in a trace)",
-				   (unsigned long long)op->arg);
+			return bad(s, err,
+			           "fork of pid %llu, which already exists (pids are "
+			           "never reused in a trace)",
+			           (unsigned long long)op->arg);
 		proc_add(s, (uint32_t)op->arg, pid); /* may move p */
 		break;
 	}
 	case OP_WAIT:
 		if (op->arg) {
-			struct trace_proc *c = op->arg <= UINT32_MAX
-						       ? trace_source_proc(s, (uint32_t)op->arg)
-						       : NULL;
+			struct trace_proc *c =
+			    op->arg <= UINT32_MAX ? trace_source_proc(s, (uint32_t)op->arg) : NULL;
 			if (!c || c->parent != op->pid)
-				return bad(s, err, "pid %u waits for pid %llu, which is not its child",
-					   op->pid, (unsigned long long)op->arg);
+				return bad(s, err,
+				           "pid %u waits for pid %llu, which is not its child",
+				           op->pid, (unsigned long long)op->arg);
 		}
 		break;
 	case OP_EXECVE: {

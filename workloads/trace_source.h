@@ -21,9 +21,9 @@ enum trace_proc_state { TRACE_PROC_LIVE = 1, TRACE_PROC_EXITED = 2 };
 /* One process seen in the trace. The queue fields belong to the trace workload (trace.c). */
 struct trace_proc {
 	uint32_t pid;
-	uint32_t parent;     /* 0 for the initial process */
-	uint8_t state;       /* enum trace_proc_state (in file order) */
-	struct op *q;        /* ring buffer of ops read ahead for this process */
+	uint32_t parent; /* 0 for the initial process */
+	uint8_t state;   /* enum trace_proc_state (in file order) */
+	struct op *q;    /* ring buffer of ops read ahead for this process */
 	uint32_t q_head, q_len, q_cap;
 };
 
@@ -37,18 +37,18 @@ struct trace_source {
 	const struct trace_format *fmt;
 	void *reader;
 	char *path;
-	uint32_t initial_pid;        /* 0 until the first process operation */
-	uint32_t live_pid;           /* a pid known to be live (the fast path), or 0 */
-	struct trace_pidmap pids;    /* pid -> index in procs */
+	uint32_t initial_pid;     /* 0 until the first process operation */
+	uint32_t live_pid;        /* a pid known to be live (the fast path), or 0 */
+	struct trace_pidmap pids; /* pid -> index in procs */
 	struct trace_proc *procs;
 	uint32_t nr_procs, cap_procs;
-	struct trace_name *names;    /* interned names (a linear table: traces name few) */
+	struct trace_name *names; /* interned names (a linear table: traces name few) */
 	uint32_t nr_names, cap_names;
 };
 
 /* Open path as format fmt (NULL: guess from the name). < 0 with err on failure. */
 int trace_source_open(struct trace_source *s, const char *path, const struct trace_format *fmt,
-		      const struct trace_read_opts *opts, struct err *err);
+                      const struct trace_read_opts *opts, struct err *err);
 /* The next valid operation in file order: 1, 0 at the end, < 0 with err. op->name, if any,
  * points to an interned copy. */
 int trace_source_next(struct trace_source *s, struct op *op, struct err *err);

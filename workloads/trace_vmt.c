@@ -25,7 +25,7 @@ struct vmt_reader {
 };
 
 static int vmt_open(void **out, const char *path, const struct trace_read_opts *opts,
-		    struct err *err)
+                    struct err *err)
 {
 	struct vmt_reader *r = xcalloc(1, sizeof(*r));
 	int rc = linereader_open(&r->lr, path, err);
@@ -74,30 +74,29 @@ static int tok_is(const struct tok *t, const char *word)
 
 /* A number token; what names it in the message ("an address", "a length"). */
 static int tok_num(struct vmt_reader *r, const struct tok *t, const char *what, uint64_t *v,
-		   struct err *err)
+                   struct err *err)
 {
 	const char *p = t->s;
 	if (trace_parse_u64(&p, v) < 0 || p != t->s + t->len)
 		return vmt_bad(r, err, "expected %s (decimal or 0x hex), got \"%.*s\"", what,
-			       (int)MIN(t->len, 60), t->s);
+		               (int)MIN(t->len, 60), t->s);
 	return 0;
 }
 
 static int tok_pid(struct vmt_reader *r, const struct tok *t, const char *what, uint32_t *pid,
-		   struct err *err)
+                   struct err *err)
 {
 	uint64_t v;
 	if (tok_num(r, t, what, &v, err))
 		return -VMSIM_EINVAL;
 	if (v == 0 || v > UINT32_MAX)
 		return vmt_bad(r, err, "%s must be in 1..%u, got %llu", what, UINT32_MAX,
-			       (unsigned long long)v);
+		               (unsigned long long)v);
 	*pid = (uint32_t)v;
 	return 0;
 }
 
-static int set_name(struct vmt_reader *r, struct op *op, const char *s, size_t len,
-		    struct err *err)
+static int set_name(struct vmt_reader *r, struct op *op, const char *s, size_t len, struct err *err)
 {
 	if (len == 0 || len >= sizeof(r->name))
 		return vmt_bad(r, err, "a name must have 1 to %zu characters", sizeof(r->name) - 1);
@@ -108,7 +107,7 @@ static int set_name(struct vmt_reader *r, struct op *op, const char *s, size_t l
 }
 
 static int want_tokens(struct vmt_reader *r, int nt, int lo, int hi, const char *usage,
-		       struct err *err)
+                       struct err *err)
 {
 	if (nt < lo || nt > hi)
 		return vmt_bad(r, err, "expected \"%s\"", usage);
@@ -127,18 +126,19 @@ static int parse_prot(struct vmt_reader *r, const struct tok *t, struct op *op, 
 {
 	int prot = trace_parse_prot(t->s, t->len);
 	if (prot < 0)
-		return vmt_bad(r, err, "expected a protection (r, rw, rx, rwx, w, x, wx or none), "
-				       "got \"%.*s\"",
-			       (int)MIN(t->len, 60), t->s);
+		return vmt_bad(r, err,
+		               "expected a protection (r, rw, rx, rwx, w, x, wx or none), "
+		               "got \"%.*s\"",
+		               (int)MIN(t->len, 60), t->s);
 	op->prot = (uint8_t)prot;
 	return 0;
 }
 
 static int parse_mmap(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
-		      struct err *err)
+                      struct err *err)
 {
 	static const char usage[] =
-		"PID mmap ADDR LEN PROT anon|file:NAME:OFFSET private|shared [huge]";
+	    "PID mmap ADDR LEN PROT anon|file:NAME:OFFSET private|shared [huge]";
 	if (want_tokens(r, nt, 7, 8, usage, err) || parse_range(r, &t[2], op, err) ||
 	    parse_prot(r, &t[4], op, err))
 		return -VMSIM_EINVAL;
@@ -151,7 +151,7 @@ static int parse_mmap(struct vmt_reader *r, const struct tok *t, int nt, struct 
 		const char *colon = memchr(name, ':', (size_t)(end - name));
 		if (!colon || colon == name)
 			return vmt_bad(r, err, "expected file:NAME:OFFSET, got \"%.*s\"",
-				       (int)MIN(t[5].len, 60), t[5].s);
+			               (int)MIN(t[5].len, 60), t[5].s);
 		struct tok off = {colon + 1, (size_t)(end - colon - 1)};
 		if (tok_num(r, &off, "a file offset", &op->offset, err) ||
 		    set_name(r, op, name, (size_t)(colon - name), err))
@@ -159,13 +159,13 @@ static int parse_mmap(struct vmt_reader *r, const struct tok *t, int nt, struct 
 		op->flags |= MAPF_FILE;
 	} else {
 		return vmt_bad(r, err, "expected anon or file:NAME:OFFSET, got \"%.*s\"",
-			       (int)MIN(t[5].len, 60), t[5].s);
+		               (int)MIN(t[5].len, 60), t[5].s);
 	}
 	if (tok_is(&t[6], "shared"))
 		op->flags |= MAPF_SHARED;
 	else if (!tok_is(&t[6], "private"))
 		return vmt_bad(r, err, "expected private or shared, got \"%.*s\"",
-			       (int)MIN(t[6].len, 60), t[6].s);
+		               (int)MIN(t[6].len, 60), t[6].s);
 	if (nt == 8) {
 		if (!tok_is(&t[7], "huge") || (op->flags & MAPF_FILE))
 			return vmt_bad(r, err, "expected \"%s\" (huge only for anon)", usage);
@@ -223,8 +223,9 @@ static int vmt_parse(struct vmt_reader *r, char *line, struct op *op, struct err
 	} else if (tok_is(o, "munmap") || tok_is(o, "msync")) {
 		op->kind = tok_is(o, "munmap") ? OP_MUNMAP : OP_MSYNC;
 		if (want_tokens(r, nt, 4, 4,
-				op->kind == OP_MUNMAP ? "PID munmap ADDR LEN" : "PID msync ADDR LEN",
-				err) ||
+		                op->kind == OP_MUNMAP ? "PID munmap ADDR LEN"
+		                                      : "PID msync ADDR LEN",
+		                err) ||
 		    parse_range(r, &t[2], op, err))
 			return -VMSIM_EINVAL;
 	} else if (tok_is(o, "mprotect")) {
@@ -235,7 +236,7 @@ static int vmt_parse(struct vmt_reader *r, char *line, struct op *op, struct err
 	} else if (tok_is(o, "madvise")) {
 		op->kind = OP_MADVISE;
 		if (want_tokens(r, nt, 5, 5, "PID madvise ADDR LEN hugepage|nohugepage|dontneed",
-				err) ||
+		                err) ||
 		    parse_range(r, &t[2], op, err))
 			return -VMSIM_EINVAL;
 		if (tok_is(&t[4], "hugepage"))
@@ -245,8 +246,9 @@ static int vmt_parse(struct vmt_reader *r, char *line, struct op *op, struct err
 		else if (tok_is(&t[4], "dontneed"))
 			op->arg = ADV_DONTNEED;
 		else
-			return vmt_bad(r, err, "expected hugepage, nohugepage or dontneed, got \"%.*s\"",
-				       (int)MIN(t[4].len, 60), t[4].s);
+			return vmt_bad(r, err,
+			               "expected hugepage, nohugepage or dontneed, got \"%.*s\"",
+			               (int)MIN(t[4].len, 60), t[4].s);
 	} else if (tok_is(o, "fork")) {
 		op->kind = OP_FORK;
 		uint32_t child;
@@ -276,10 +278,11 @@ static int vmt_parse(struct vmt_reader *r, char *line, struct op *op, struct err
 		    tok_num(r, &t[2], "nanoseconds", &op->arg, err))
 			return -VMSIM_EINVAL;
 	} else {
-		return vmt_bad(r, err,
-			       "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
-			       "madvise, msync, fork, wait, exec, exit or compute)",
-			       (int)MIN(o->len, 60), o->s);
+		return vmt_bad(
+		    r, err,
+		    "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
+		    "madvise, msync, fork, wait, exec, exit or compute)",
+		    (int)MIN(o->len, 60), o->s);
 	}
 	return 1;
 }
@@ -309,7 +312,7 @@ struct vmt_writer {
 };
 
 static int vmt_wopen(void **out, const char *path, const struct trace_read_opts *opts,
-		     struct err *err)
+                     struct err *err)
 {
 	FILE *f = fopen(path, "wb");
 	if (!f)
@@ -347,13 +350,13 @@ static int vmt_wclose(void *writer, struct err *err)
 }
 
 const struct trace_format trace_format_vmt = {
-	.name = "vmt",
-	.extensions = ".vmt",
-	.open = vmt_open,
-	.read = vmt_read,
-	.where = vmt_where,
-	.close = vmt_close,
-	.wopen = vmt_wopen,
-	.write = vmt_write,
-	.wclose = vmt_wclose,
+    .name = "vmt",
+    .extensions = ".vmt",
+    .open = vmt_open,
+    .read = vmt_read,
+    .where = vmt_where,
+    .close = vmt_close,
+    .wopen = vmt_wopen,
+    .write = vmt_write,
+    .wclose = vmt_wclose,
 };

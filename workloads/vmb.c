@@ -17,7 +17,7 @@
 const unsigned char vmb_magic[4] = {0x89, 'V', 'M', 'B'};
 
 #define VMB_BUF_BYTES (1u << 20)
-#define VMB_SLACK 64       /* every record without a name fits in this */
+#define VMB_SLACK 64 /* every record without a name fits in this */
 #define VMB_NAME_MAX 1023
 
 struct vmb_regs {
@@ -29,8 +29,8 @@ struct vmb_state {
 	struct trace_pidmap map;
 	struct vmb_regs *regs;
 	uint32_t nr, cap;
-	uint32_t pid;          /* the current process (0: none yet) */
-	struct vmb_regs *cur;  /* its registers */
+	uint32_t pid;         /* the current process (0: none yet) */
+	struct vmb_regs *cur; /* its registers */
 };
 
 static void state_init(struct vmb_state *s)
@@ -67,12 +67,12 @@ struct vmb_reader {
 	FILE *f;
 	char *path;
 	unsigned char *buf;
-	size_t pos, len;     /* decoding position and bytes held in buf */
-	uint64_t buf_off;    /* file offset of buf[0] */
-	uint64_t rec_off;    /* file offset of the record last decoded */
-	int eof, ended;      /* host EOF seen; end record seen */
+	size_t pos, len;  /* decoding position and bytes held in buf */
+	uint64_t buf_off; /* file offset of buf[0] */
+	uint64_t rec_off; /* file offset of the record last decoded */
+	int eof, ended;   /* host EOF seen; end record seen */
 	struct vmb_state st;
-	char **files;        /* declared file names by index */
+	char **files; /* declared file names by index */
 	uint32_t nr_files, cap_files;
 	char name[VMB_NAME_MAX + 1];
 };
@@ -103,7 +103,7 @@ static int vmb_fill(struct vmb_reader *r, size_t want, struct err *err)
 		if (n == 0) {
 			if (ferror(r->f))
 				return err_setc(err, VMSIM_EIO, "%s: read error: %s", r->path,
-						strerror(errno));
+				                strerror(errno));
 			r->eof = 1;
 		}
 		r->len += n;
@@ -112,7 +112,7 @@ static int vmb_fill(struct vmb_reader *r, size_t want, struct err *err)
 }
 
 static int vmb_open(void **out, const char *path, const struct trace_read_opts *opts,
-		    struct err *err)
+                    struct err *err)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -139,7 +139,7 @@ static int vmb_open(void **out, const char *path, const struct trace_read_opts *
 	if (version != VMB_VERSION) {
 		char what[128];
 		snprintf(what, sizeof(what), "unsupported vmb version %u (this vmsim reads %u)",
-			 version, VMB_VERSION);
+		         version, VMB_VERSION);
 		rc = vmb_bad(r, err, 4, what);
 		goto fail;
 	}
@@ -177,20 +177,20 @@ static int vmb_truncated(struct vmb_reader *r, struct err *err)
 {
 	char what[160];
 	snprintf(what, sizeof(what), "truncated record (the file ends at byte offset %llu)",
-		 (unsigned long long)(r->buf_off + r->len));
+	         (unsigned long long)(r->buf_off + r->len));
 	return vmb_bad(r, err, r->rec_off, what);
 }
 
-#define GETV(v)                                                                            \
-	do {                                                                               \
-		if (unlikely(vmb_get_varint(&p, end, &(v)) < 0))                            \
-			return vmb_truncated(r, err);                                      \
+#define GETV(v)                                                                                    \
+	do {                                                                                       \
+		if (unlikely(vmb_get_varint(&p, end, &(v)) < 0))                                   \
+			return vmb_truncated(r, err);                                              \
 	} while (0)
-#define GETB(v)                                                                            \
-	do {                                                                               \
-		if (unlikely(p == end))                                                    \
-			return vmb_truncated(r, err);                                      \
-		(v) = *p++;                                                                \
+#define GETB(v)                                                                                    \
+	do {                                                                                       \
+		if (unlikely(p == end))                                                            \
+			return vmb_truncated(r, err);                                              \
+		(v) = *p++;                                                                        \
 	} while (0)
 
 /* A length-prefixed name into r->name; may refill (so it re-derives p from pos). */
@@ -261,7 +261,7 @@ general:
 	const unsigned char *p = r->buf + r->pos, *end = r->buf + r->len;
 	if (unlikely(p == end))
 		return vmb_bad(r, err, r->rec_off,
-			       "truncated trace: the file ends without an end record");
+		               "truncated trace: the file ends without an end record");
 	unsigned tag = *p++;
 	unsigned opc = tag & 0x0f;
 	if (unlikely(tag & 0xe0))
@@ -318,7 +318,7 @@ general:
 				GETV(op->offset);
 				if (idx >= r->nr_files)
 					return vmb_bad(r, err, r->rec_off,
-						       "mmap names an undeclared file index");
+					               "mmap names an undeclared file index");
 				op->name = r->files[idx];
 			}
 		}
@@ -395,7 +395,7 @@ static int vmb_flush(struct vmb_writer *w, struct err *err)
 }
 
 static int vmb_wopen(void **out, const char *path, const struct trace_read_opts *opts,
-		     struct err *err)
+                     struct err *err)
 {
 	FILE *f = fopen(path, "wb");
 	if (!f)
@@ -518,13 +518,13 @@ static int vmb_wclose(void *writer, struct err *err)
 }
 
 const struct trace_format trace_format_vmb = {
-	.name = "vmb",
-	.extensions = ".vmb",
-	.open = vmb_open,
-	.read = vmb_read,
-	.where = vmb_where,
-	.close = vmb_close,
-	.wopen = vmb_wopen,
-	.write = vmb_write,
-	.wclose = vmb_wclose,
+    .name = "vmb",
+    .extensions = ".vmb",
+    .open = vmb_open,
+    .read = vmb_read,
+    .where = vmb_where,
+    .close = vmb_close,
+    .wopen = vmb_wopen,
+    .write = vmb_write,
+    .wclose = vmb_wclose,
 };

@@ -56,8 +56,7 @@ static inline int64_t vmb_unzigzag(uint64_t v)
 
 /* Read a varint from [*p, end): 0 with *p advanced, -1 if it runs past end or is longer than
  * 10 bytes. */
-static inline int vmb_get_varint(const unsigned char **pp, const unsigned char *end,
-				 uint64_t *out)
+static inline int vmb_get_varint(const unsigned char **pp, const unsigned char *end, uint64_t *out)
 {
 	const unsigned char *p = *pp;
 	if (p < end && *p < 0x80) { /* the common one-byte case */

@@ -13,10 +13,10 @@
 #include "workloads/trace_cli.h"
 
 static int run(const char *a0, const char *a1, const char *a2, const char *a3, const char *a4,
-	       const char *a5)
+               const char *a5)
 {
-	char *argv[] = {(char *)a0, (char *)a1, (char *)a2, (char *)a3, (char *)a4, (char *)a5,
-			NULL};
+	char *argv[] = {(char *)a0, (char *)a1, (char *)a2, (char *)a3,
+	                (char *)a4, (char *)a5, NULL};
 	int argc = 0;
 	while (argv[argc])
 		argc++;
@@ -64,8 +64,9 @@ int main(int argc, char **argv)
 
 	/* exit statuses (messages go to stderr) */
 	CHECK_EQ_U64(run("trace", "info", "tests/data/traces/small.vmt", NULL, NULL, NULL), 0);
-	CHECK_EQ_U64(run("trace", "convert", "tests/data/traces/small.vmt",
-			 tt_path("o.vmt"), "--to", "vmt"), 0);
+	CHECK_EQ_U64(
+	    run("trace", "convert", "tests/data/traces/small.vmt", tt_path("o.vmt"), "--to", "vmt"),
+	    0);
 	CHECK_EQ_U64(run("trace", NULL, NULL, NULL, NULL, NULL), 2);
 	CHECK_EQ_U64(run("trace", "--help", NULL, NULL, NULL, NULL), 0);
 	CHECK_EQ_U64(run("trace", "frobnicate", NULL, NULL, NULL, NULL), 2);
@@ -74,11 +75,13 @@ int main(int argc, char **argv)
 	CHECK_EQ_U64(run("trace", "info", "tests/data/traces/small.vmt", "--bogus", NULL, NULL), 2);
 	CHECK_EQ_U64(run("trace", "info", "/nonexistent.vmt", NULL, NULL, NULL), 2);
 	CHECK_EQ_U64(run("trace", "info", "noext", NULL, NULL, NULL), 2);
-	CHECK_EQ_U64(run("trace", "convert", "tests/data/traces/small.vmt", tt_path("o.lackey"),
-			 NULL, NULL), 2);
+	CHECK_EQ_U64(
+	    run("trace", "convert", "tests/data/traces/small.vmt", tt_path("o.lackey"), NULL, NULL),
+	    2);
 	CHECK_EQ_U64(run("trace", "info", tt_text("m.vmt", "1 fly\n"), NULL, NULL, NULL), 2);
 	CHECK_EQ_U64(run("trace", "convert", "tests/data/traces/small.vmt",
-			 "/nonexistent-dir/o.vmb", NULL, NULL), 1);
+	                 "/nonexistent-dir/o.vmb", NULL, NULL),
+	             1);
 
 	tt_cleanup();
 	TEST_DONE();

@@ -71,25 +71,28 @@ int main(void)
 	const char *px = tt_path("x.pages");
 	CHECK(trace_convert("tests/data/traces/small.vmt", NULL, px, NULL, &opts, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "operation 1 (\"file data.bin 0x10000\") cannot be written in "
-				    "the pages format");
+	                            "the pages format");
 	CHECK(tt_slurp(px, NULL) == NULL); /* removed */
 
 	/* malformed pages */
 	const char *bad = tt_text("bad.pages", "1\n2\n# c\n3 x\n");
 	char want[300];
-	snprintf(want, sizeof(want), "%s:4: expected a page number (decimal or 0x hex) and an "
-				     "optional r or w, got \"3 x\"", bad);
+	snprintf(want, sizeof(want),
+	         "%s:4: expected a page number (decimal or 0x hex) and an "
+	         "optional r or w, got \"3 x\"",
+	         bad);
 	CHECK_STR_CONTAINS(tt_error(bad, "pages"), want);
 	bad = tt_text("far.pages", "34359738368\n"); /* 2^35 = 2^47 / 4096 */
-	snprintf(want, sizeof(want), "%s:1: page number 34359738368 is beyond the address space", bad);
+	snprintf(want, sizeof(want), "%s:1: page number 34359738368 is beyond the address space",
+	         bad);
 	CHECK_STR_CONTAINS(tt_error(bad, "pages"), want);
 
 	/* oracleGeneral: ids 7 0 1 2 0 3 0 4 2 3 2^35+5 2^64-1 as reads */
 	char *o = tt_as_vmt("tests/data/traces/small.oracleGeneral", NULL, &err);
 	CHECK(o && strcmp(o, "1 mmap 0x0 0x800000000000 rw anon private\n"
-			     "1 r 0x7000\n1 r 0x0\n1 r 0x1000\n1 r 0x2000\n1 r 0x0\n1 r 0x3000\n"
-			     "1 r 0x0\n1 r 0x4000\n1 r 0x2000\n1 r 0x3000\n1 r 0x5000\n"
-			     "1 r 0x7ffffffff000\n") == 0);
+	                     "1 r 0x7000\n1 r 0x0\n1 r 0x1000\n1 r 0x2000\n1 r 0x0\n1 r 0x3000\n"
+	                     "1 r 0x0\n1 r 0x4000\n1 r 0x2000\n1 r 0x3000\n1 r 0x5000\n"
+	                     "1 r 0x7ffffffff000\n") == 0);
 	check_via_vmb("tests/data/traces/small.oracleGeneral", "oracle");
 #ifdef VMSIM_HAVE_ZSTD
 	char *z = tt_as_vmt("tests/data/traces/small.oracleGeneral.zst", NULL, &err);
@@ -97,7 +100,7 @@ int main(void)
 	free(z);
 #else
 	CHECK_STR_CONTAINS(tt_error("tests/data/traces/small.oracleGeneral.zst", NULL),
-			   "built without libzstd");
+	                   "built without libzstd");
 #endif
 	free(o);
 	size_t len;

@@ -31,8 +31,11 @@ static size_t write_stream(const char *path, uint64_t n, uint64_t stride)
 	void *w;
 	if (trace_format_vmb.wopen(&w, path, &opts, &err) < 0)
 		return 0;
-	struct op op = {.kind = OP_MMAP, .pid = 1, .addr = 0x100000, .len = 1ull << 40,
-			.prot = PROT_R | PROT_W};
+	struct op op = {.kind = OP_MMAP,
+	                .pid = 1,
+	                .addr = 0x100000,
+	                .len = 1ull << 40,
+	                .prot = PROT_R | PROT_W};
 	trace_format_vmb.write(w, &op, &err);
 	for (uint64_t i = 0; i < n; i++) {
 		op = (struct op){.kind = OP_WRITE, .pid = 1, .addr = 0x100000 + i * stride};
@@ -62,15 +65,15 @@ int main(void)
 
 	/* The exact encoding of a small trace (see vmb.h). */
 	const char *t = tt_text("bytes.vmt", "1 mmap 0x1000 0x2000 rw anon private\n"
-					     "1 w 0x1000\n1 w 0x1008\n1 r 0x1000\n");
+	                                     "1 w 0x1000\n1 w 0x1008\n1 r 0x1000\n");
 	const char *b = tt_path("bytes.vmb");
 	CHECK(trace_convert(t, NULL, b, NULL, &opts, &err) == 0);
-	static const unsigned char want[] = {0x89, 'V', 'M', 'B', 1, 0, 0, 0,
-					     0x13, 0x01, 0x80, 0x20, 0x80, 0x40, 0x03, 0x00,
-					     0x01, 0x80, 0x40, /* w +0x1000 (zigzag 0x2000) */
-					     0x01, 0x10,       /* w +8 */
-					     0x00, 0x0f,       /* r: data register, -8 */
-					     0x0f};            /* end */
+	static const unsigned char want[] = {
+	    0x89, 'V',  'M',  'B',  1,    0,    0,    0,    0x13, 0x01,
+	    0x80, 0x20, 0x80, 0x40, 0x03, 0x00, 0x01, 0x80, 0x40, /* w +0x1000 (zigzag 0x2000) */
+	    0x01, 0x10,                                           /* w +8 */
+	    0x00, 0x0f,                                           /* r: data register, -8 */
+	    0x0f};                                                /* end */
 	size_t len = 0;
 	unsigned char *got = (unsigned char *)tt_slurp(b, &len);
 	CHECK_EQ_U64(len, sizeof(want));
@@ -81,8 +84,7 @@ int main(void)
 	 * mmap record 1+1+3+6+1+1 = 13, the first access (delta 0x100000 from 0: zigzag needs
 	 * 22 bits, 4 varint bytes) 5, end 1. */
 	CHECK_EQ_U64(write_stream(tt_path("seq8.vmb"), 100000, 8), 8 + 13 + 5 + 2 * 99999 + 1);
-	CHECK_EQ_U64(write_stream(tt_path("seq4k.vmb"), 100000, 4096),
-		     8 + 13 + 5 + 3 * 99999 + 1);
+	CHECK_EQ_U64(write_stream(tt_path("seq4k.vmb"), 100000, 4096), 8 + 13 + 5 + 3 * 99999 + 1);
 
 	/* text -> binary -> text is the identity on the normal-form shipped trace */
 	const char *small = "tests/data/traces/small.vmt";
@@ -105,7 +107,7 @@ int main(void)
 		char off[64];
 		snprintf(off, sizeof(off), "%s: byte offset ", cut);
 		int ok = strstr(msg, off) != NULL &&
-			 (strstr(msg, "truncated") || (n < 4 && strstr(msg, "bad magic")));
+		         (strstr(msg, "truncated") || (n < 4 && strstr(msg, "bad magic")));
 		if (!ok)
 			fprintf(stderr, "cut at %zu: \"%s\"\n", n, msg);
 		cuts_ok += ok;
@@ -114,8 +116,10 @@ int main(void)
 	/* the last cut loses only the end record: its offset is the file's length - 1 */
 	tt_write(cut, full, full_len - 1);
 	char want_msg[200];
-	snprintf(want_msg, sizeof(want_msg), "byte offset %zu: truncated trace: the file ends "
-					     "without an end record", full_len - 1);
+	snprintf(want_msg, sizeof(want_msg),
+	         "byte offset %zu: truncated trace: the file ends "
+	         "without an end record",
+	         full_len - 1);
 	CHECK_STR_CONTAINS(tt_error(cut, "vmb"), want_msg);
 
 	/* wrong magic, version, flags; data after the end */
@@ -127,7 +131,7 @@ int main(void)
 	full[4] = 2;
 	tt_write(bad, full, full_len);
 	CHECK_STR_CONTAINS(tt_error(bad, "vmb"),
-			   "byte offset 4: unsupported vmb version 2 (this vmsim reads 1)");
+	                   "byte offset 4: unsupported vmb version 2 (this vmsim reads 1)");
 	full[4] = 1;
 	full[6] = 1;
 	tt_write(bad, full, full_len);
@@ -136,28 +140,29 @@ int main(void)
 	full = realloc(full, full_len + 1);
 	full[full_len] = 0x01;
 	tt_write(bad, full, full_len + 1);
-	snprintf(want_msg, sizeof(want_msg), "byte offset %zu: data after the end record", full_len);
+	snprintf(want_msg, sizeof(want_msg), "byte offset %zu: data after the end record",
+	         full_len);
 	CHECK_STR_CONTAINS(tt_error(bad, "vmb"), want_msg);
 	free(full);
 
 	/* record-level errors at their record's offset */
-	static const unsigned char rec_bad_op[] = {0x89, 'V', 'M', 'B', 1, 0, 0, 0,
-						   0x11, 0x01, 0x00, 0x0e, 0x0f};
+	static const unsigned char rec_bad_op[] = {0x89, 'V',  'M',  'B',  1,    0,   0,
+	                                           0,    0x11, 0x01, 0x00, 0x0e, 0x0f};
 	tt_write(bad, rec_bad_op, sizeof(rec_bad_op));
 	CHECK_STR_CONTAINS(tt_error(bad, "vmb"), "byte offset 11: unknown record opcode");
-	static const unsigned char rec_bad_pid[] = {0x89, 'V', 'M', 'B', 1, 0, 0, 0,
-						    0x11, 0x01, 0x00, 0x11, 0x02, 0x00, 0x0f};
+	static const unsigned char rec_bad_pid[] = {0x89, 'V',  'M',  'B',  1,    0,    0,   0,
+	                                            0x11, 0x01, 0x00, 0x11, 0x02, 0x00, 0x0f};
 	tt_write(bad, rec_bad_pid, sizeof(rec_bad_pid));
 	CHECK_STR_CONTAINS(tt_error(bad, "vmb"),
-			   "byte offset 11: pid 2 does not exist (it was never forked)");
-	static const unsigned char rec_far[] = {0x89, 'V', 'M', 'B', 1, 0, 0, 0, 0x11, 0x01,
-						0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-						0x04, 0x0f}; /* zigzag 2^58: +2^57 */
+	                   "byte offset 11: pid 2 does not exist (it was never forked)");
+	static const unsigned char rec_far[] = {
+	    0x89, 'V',  'M',  'B',  1,    0,    0,    0,    0x11, 0x01,
+	    0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x04, 0x0f}; /* zigzag 2^58: +2^57 */
 	tt_write(bad, rec_far, sizeof(rec_far));
 	CHECK_STR_CONTAINS(tt_error(bad, "vmb"), "byte offset 8: address 0x200000000000000 is "
-						 "beyond the 57-bit virtual address space");
-	static const unsigned char rec_reserved[] = {0x89, 'V', 'M', 'B', 1, 0, 0, 0, 0x31, 0x01,
-						     0x00, 0x0f};
+	                                         "beyond the 57-bit virtual address space");
+	static const unsigned char rec_reserved[] = {0x89, 'V', 'M',  'B',  1,    0,
+	                                             0,    0,   0x31, 0x01, 0x00, 0x0f};
 	tt_write(bad, rec_reserved, sizeof(rec_reserved));
 	CHECK_STR_CONTAINS(tt_error(bad, "vmb"), "byte offset 8: bad record tag");
 

@@ -10,15 +10,18 @@
 #include "workloads/trace.h"
 
 static struct workload *open_trace(const char *path, const char *format, const char *access,
-				   struct err *err)
+                                   struct err *err)
 {
 	json_t *obj = json_pack("{s:s, s:s}", "path", path, "format", format);
 	if (access)
 		json_object_set_new(obj, "oracle_access", json_string(access));
 	const struct workload_ops *ops = workload_find("trace");
 	struct workload *w = NULL;
-	struct workload_env env = {.config_file = "test.json", .config_path = "workload",
-				   .base_dir = "", .seed = 1, .page_size = 4096};
+	struct workload_env env = {.config_file = "test.json",
+	                           .config_path = "workload",
+	                           .base_dir = "",
+	                           .seed = 1,
+	                           .page_size = 4096};
 	if (params_resolve(ops->params, obj, "test.json", "workload", err) == 0 &&
 	    ops->open(&w, obj, &env, err) < 0)
 		w = NULL;
@@ -74,33 +77,35 @@ int main(void)
 				}
 			}
 		}
-		CHECK(out[1] && strcmp(out[1], "file data.bin 0x10000\n" /* delivered to pid 1 */
-						"1 mmap 0x10000 0x4000 rw anon private\n"
-						"1 w 0x10000\n"
-						"1 w 0x11000\n"
-						"1 r 0x10008\n"
-						"1 mmap 0x7f0000000000 0x200000 rw anon private huge\n"
-						"1 w 0x7f0000000000\n"
-						"1 madvise 0x7f0000000000 0x200000 nohugepage\n"
-						"1 mmap 0x200000 0x2000 r file:data.bin:0x1000 shared\n"
-						"1 r 0x200010\n"
-						"1 mmap 0x400000 0x1000 rx anon private\n"
-						"1 x 0x400000\n"
-						"1 x 0x400004\n"
-						"1 fork 2\n"
-						"1 compute 250\n"
-						"1 fork 3\n"
-						"1 wait 2\n"
-						"1 wait\n"
-						"1 msync 0x200000 0x1000\n"
-						"1 munmap 0x10000 0x4000\n"
-						"1 compute 1000\n"
-						"1 exit\n") == 0);
+		CHECK(out[1] &&
+		      strcmp(out[1], "file data.bin 0x10000\n" /* delivered to pid 1 */
+		                     "1 mmap 0x10000 0x4000 rw anon private\n"
+		                     "1 w 0x10000\n"
+		                     "1 w 0x11000\n"
+		                     "1 r 0x10008\n"
+		                     "1 mmap 0x7f0000000000 0x200000 rw anon private huge\n"
+		                     "1 w 0x7f0000000000\n"
+		                     "1 madvise 0x7f0000000000 0x200000 nohugepage\n"
+		                     "1 mmap 0x200000 0x2000 r file:data.bin:0x1000 shared\n"
+		                     "1 r 0x200010\n"
+		                     "1 mmap 0x400000 0x1000 rx anon private\n"
+		                     "1 x 0x400000\n"
+		                     "1 x 0x400004\n"
+		                     "1 fork 2\n"
+		                     "1 compute 250\n"
+		                     "1 fork 3\n"
+		                     "1 wait 2\n"
+		                     "1 wait\n"
+		                     "1 msync 0x200000 0x1000\n"
+		                     "1 munmap 0x10000 0x4000\n"
+		                     "1 compute 1000\n"
+		                     "1 exit\n") == 0);
 		CHECK(out[2] && strcmp(out[2], "2 w 0x10000\n2 r 0x11000\n"
-						"2 madvise 0x11000 0x1000 dontneed\n2 exit\n") == 0);
-		CHECK(out[3] && strcmp(out[3], "3 mprotect 0x10000 0x1000 r\n3 r 0x10000\n"
-						"3 exec worker\n3 mmap 0x10000 0x1000 rw anon private\n"
-						"3 w 0x10000\n3 exit\n") == 0);
+		                               "2 madvise 0x11000 0x1000 dontneed\n2 exit\n") == 0);
+		CHECK(out[3] &&
+		      strcmp(out[3], "3 mprotect 0x10000 0x1000 r\n3 r 0x10000\n"
+		                     "3 exec worker\n3 mmap 0x10000 0x1000 rw anon private\n"
+		                     "3 w 0x10000\n3 exit\n") == 0);
 		struct op op;
 		CHECK(workload_trace.next(w, 1, &op, &err) == 0); /* ended */
 		for (int i = 0; i < 4; i++)
