@@ -17,6 +17,7 @@ int linereader_open(struct linereader *lr, const char *path, struct err *err)
 		return err_set(err, "%s: cannot open trace: %s", path, strerror(errno));
 	lr->cap = LINEREADER_CAP;
 	lr->buf = xmalloc(lr->cap + 1);
+	lr->buf[0] = '\0';
 	lr->path = xstrdup(path);
 	return 0;
 }
@@ -25,6 +26,7 @@ void linereader_rewind(struct linereader *lr)
 {
 	rewind(lr->f);
 	lr->len = lr->pos = 0;
+	lr->buf[0] = '\0';
 	lr->line_no = 0;
 	lr->eof = 0;
 }
@@ -66,6 +68,7 @@ char *linereader_next(struct linereader *lr, int *too_long)
 		lr->len = rest;
 		size_t n = fread(lr->buf + lr->len, 1, lr->cap - lr->len, lr->f);
 		lr->len += n;
+		lr->buf[lr->len] = '\0'; /* a sentinel for parsers that scan ahead */
 		if (n == 0)
 			lr->eof = 1;
 	}

@@ -13,12 +13,13 @@
 
 struct linereader {
 	FILE *f;
-	char *buf;        /* buffer of cap bytes (+1 for a terminator) */
+	char *buf;        /* buffer of cap bytes (+1: buf[len] is always a NUL sentinel, so a
+	                     parser may scan the unread bytes [pos, len) in place) */
 	size_t cap, len;  /* bytes held */
 	size_t pos;       /* start of the next line within buf */
 	uint64_t line_no; /* number of the line last returned (1-based) */
 	int eof;
-	char *path;       /* for messages */
+	char *path; /* for messages */
 };
 
 /* Open path for reading; on failure returns < 0 with err naming the file. */

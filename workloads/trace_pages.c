@@ -4,59 +4,75 @@
  * This is also libCacheSim's plain-text format, so the same file runs in both.
  *
  * One process (pid 1) owns one anonymous private region [0, PAGES_REGION_BYTES) mapped when
- * the run starts; page N is the page at address N * page_size. Page numbers must fit the
- * region (a 47-bit user address space, as x86-64 with 4-level tables).
+ * the run starts (the reader's first op); page N is the page at address N * page_size. Page
+ * numbers must fit the region (a 47-bit user address space, as x86-64 with 4-level tables).
+ *
+ * The writer prints the accesses of pid 1 as page numbers ("N" for a write, "N r" for a read)
+ * and skips the mmap of the region; anything else (another process, an instruction fetch, any
+ * other operation) cannot be said in this format and is an error naming the operation.
  */
-#include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "workloads/linereader.h"
+#include "workloads/trace_format.h"
 #include "workloads/trace_pages.h"
-#include "workloads/workload.h"
 
-struct pages_trace {
+struct pages_reader {
 	struct linereader lr;
 	uint64_t page_size;
-	uint64_t max_page;  /* page numbers must be < max_page */
-	int mapped;         /* the initial mmap was returned */
-	int ended;
+	uint64_t max_page; /* page numbers must be < max_page */
+	int mapped;        /* the initial mmap was returned */
 };
 
-static const struct param_spec pages_params[] = {
-	{.key = "path", .type = PARAM_STRING, .doc = "the trace file (relative to the config file)"},
-	{.key = "format", .type = PARAM_ENUM, .choices = "pages", .def = "\"pages\"",
-	 .doc = "trace format"},
-	{0},
-};
+static const signed char hexval[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+}; /* digit value + 1; 0 for a non-digit */
 
 int pages_parse_line(char *line, uint64_t *page, int *is_write)
 {
-	char *p = line;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '\0' || *p == '#')
-		return 0;
+	const unsigned char *p = (const unsigned char *)line;
 	uint64_t v = 0;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		p += 2;
-		if (!isxdigit((unsigned char)*p))
-			return -1;
-		while (isxdigit((unsigned char)*p)) {
-			if (v >> 60)
+	if (likely(*p >= '0' && *p <= '9') && p[1] != 'x' && p[1] != 'X') {
+		/* the hot case: a decimal number at the start of the line */
+		do {
+			unsigned d = *p - '0';
+			if (unlikely(v > (UINT64_MAX - d) / 10))
 				return -1;
-			int d = *p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10;
-			v = (v << 4) | (uint64_t)d;
+			v = v * 10 + d;
 			p++;
+		} while (*p >= '0' && *p <= '9');
+		if (likely(*p == '\0')) {
+			*page = v;
+			*is_write = 1;
+			return 1;
 		}
 	} else {
-		if (*p < '0' || *p > '9')
-			return -1;
-		while (*p >= '0' && *p <= '9') {
-			if (v > (UINT64_MAX - 9) / 10)
-				return -1;
-			v = v * 10 + (uint64_t)(*p - '0');
+		while (*p == ' ' || *p == '\t')
 			p++;
+		if (*p == '\0' || *p == '#')
+			return 0;
+		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+			p += 2;
+			if (!hexval[*p])
+				return -1;
+			for (; hexval[*p]; p++) {
+				if (v >> 60)
+					return -1;
+				v = (v << 4) | (uint64_t)(hexval[*p] - 1);
+			}
+		} else {
+			if (*p < '0' || *p > '9')
+				return -1;
+			for (; *p >= '0' && *p <= '9'; p++) {
+				unsigned d = *p - '0';
+				if (v > (UINT64_MAX - d) / 10)
+					return -1;
+				v = v * 10 + d;
+			}
 		}
 	}
 	*is_write = 1;
@@ -76,90 +92,158 @@ int pages_parse_line(char *line, uint64_t *page, int *is_write)
 	return 1;
 }
 
-static int pages_open(struct workload **out, const json_t *params, const struct workload_env *env,
-		      struct err *err)
+static int pages_open(void **out, const char *path, const struct trace_read_opts *opts,
+                      struct err *err)
 {
-	const char *path = params_get_string(params, "path");
-	char *full = (path[0] == '/' || !env->base_dir || !*env->base_dir)
-			     ? xstrdup(path)
-			     : xasprintf("%s/%s", env->base_dir, path);
-	struct pages_trace *t = xcalloc(1, sizeof(*t));
-	int rc = linereader_open(&t->lr, full, err);
+	struct pages_reader *r = xcalloc(1, sizeof(*r));
+	int rc = linereader_open(&r->lr, path, err);
 	if (rc) {
-		err_set(err, "%s: %s.path: cannot open trace \"%s\"", env->config_file,
-			env->config_path, full);
-		free(full);
-		free(t);
+		free(r);
 		return rc;
 	}
-	free(full);
-	t->page_size = env->page_size;
-	t->max_page = PAGES_REGION_BYTES / env->page_size;
-	*out = (struct workload *)t;
+	r->page_size = opts->page_size;
+	r->max_page = PAGES_REGION_BYTES / opts->page_size;
+	*out = r;
 	return 0;
 }
 
-static uint32_t pages_initial_pid(const struct workload *w)
+static void pages_where(void *reader, char *buf, size_t len)
 {
-	return 1;
+	struct pages_reader *r = reader;
+	snprintf(buf, len, "%s:%llu", r->lr.path, (unsigned long long)r->lr.line_no);
 }
 
-static int pages_next(struct workload *w, uint32_t pid, struct op *op, struct err *err)
+static int pages_read(void *reader, struct op *op, struct err *err)
 {
-	struct pages_trace *t = (struct pages_trace *)w;
-	if (!t->mapped) {
-		t->mapped = 1;
-		*op = (struct op){.kind = OP_MMAP, .pid = 1, .addr = 0, .len = PAGES_REGION_BYTES,
-				  .prot = PROT_R | PROT_W};
+	struct pages_reader *r = reader;
+	if (unlikely(!r->mapped)) {
+		r->mapped = 1;
+		*op = (struct op){.kind = OP_MMAP,
+		                  .pid = PAGES_PID,
+		                  .addr = 0,
+		                  .len = PAGES_REGION_BYTES,
+		                  .prot = PROT_R | PROT_W};
 		return 1;
 	}
-	if (t->ended)
-		return 0;
+	/* The hot case, straight from the buffer: a decimal number and a newline. */
+	char *start = r->lr.buf + r->lr.pos, *q = start;
+	uint64_t v = 0;
+	while ((unsigned char)(*q - '0') < 10 && q - start < 19)
+		v = v * 10 + (uint64_t)(*q++ - '0');
+	if (likely(*q == '\n' && q != start && v < r->max_page)) {
+		r->lr.pos = (size_t)(q + 1 - r->lr.buf);
+		r->lr.line_no++;
+		op->kind = OP_WRITE;
+		op->pid = PAGES_PID;
+		op->addr = v * r->page_size;
+		return 1;
+	}
 	for (;;) {
 		int too_long;
-		char *line = linereader_next(&t->lr, &too_long);
-		if (!line) {
+		char *line = linereader_next(&r->lr, &too_long);
+		if (unlikely(!line)) {
 			if (too_long)
-				return err_set(err, "%s:%llu: line too long", t->lr.path,
-					       (unsigned long long)t->lr.line_no);
-			t->ended = 1;
+				return err_set(err, "%s:%llu: line too long", r->lr.path,
+				               (unsigned long long)r->lr.line_no);
 			return 0;
 		}
 		uint64_t page;
 		int is_write;
-		int r = pages_parse_line(line, &page, &is_write);
-		if (r == 0)
-			continue;
-		if (r < 0)
-			return err_set(err, "%s:%llu: expected a page number (decimal or 0x hex) and an "
-					    "optional r or w, got \"%.60s\"",
-				       t->lr.path, (unsigned long long)t->lr.line_no, line);
-		if (page >= t->max_page)
-			return err_set(err, "%s:%llu: page number %llu is beyond the address space "
-					    "(at most %llu pages of %llu bytes)",
-				       t->lr.path, (unsigned long long)t->lr.line_no,
-				       (unsigned long long)page, (unsigned long long)t->max_page,
-				       (unsigned long long)t->page_size);
+		int rc = pages_parse_line(line, &page, &is_write);
+		if (unlikely(rc <= 0)) {
+			if (rc == 0)
+				continue;
+			return err_set(err,
+			               "%s:%llu: expected a page number (decimal or 0x hex) "
+			               "and an optional r or w, got \"%.60s\"",
+			               r->lr.path, (unsigned long long)r->lr.line_no, line);
+		}
+		if (unlikely(page >= r->max_page))
+			return err_set(err,
+			               "%s:%llu: page number %llu is beyond the address space "
+			               "(at most %llu pages of %llu bytes)",
+			               r->lr.path, (unsigned long long)r->lr.line_no,
+			               (unsigned long long)page, (unsigned long long)r->max_page,
+			               (unsigned long long)r->page_size);
 		op->kind = is_write ? OP_WRITE : OP_READ;
-		op->pid = 1;
-		op->addr = page * t->page_size;
+		op->pid = PAGES_PID;
+		op->addr = page * r->page_size;
 		return 1;
 	}
 }
 
-static void pages_close(struct workload *w)
+static void pages_close(void *reader)
 {
-	struct pages_trace *t = (struct pages_trace *)w;
-	linereader_close(&t->lr);
-	free(t);
+	struct pages_reader *r = reader;
+	linereader_close(&r->lr);
+	free(r);
 }
 
-const struct workload_ops workload_trace_pages = {
-	.name = "trace",
-	.description = "replay a recorded trace (format: pages)",
-	.params = pages_params,
-	.open = pages_open,
-	.initial_pid = pages_initial_pid,
-	.next = pages_next,
-	.close = pages_close,
+struct pages_writer {
+	FILE *f;
+	char *path;
+	char *buf;
+	uint64_t page_size;
+	uint64_t nr_ops; /* ops seen, for messages */
+};
+
+static int pages_wopen(void **out, const char *path, const struct trace_read_opts *opts,
+                       struct err *err)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return err_setc(err, VMSIM_EIO, "%s: cannot create: %s", path, strerror(errno));
+	struct pages_writer *w = xcalloc(1, sizeof(*w));
+	w->f = f;
+	w->path = xstrdup(path);
+	w->buf = xmalloc(1 << 20);
+	setvbuf(f, w->buf, _IOFBF, 1 << 20);
+	w->page_size = opts->page_size;
+	*out = w;
+	return 0;
+}
+
+static int pages_write(void *writer, const struct op *op, struct err *err)
+{
+	struct pages_writer *w = writer;
+	w->nr_ops++;
+	if (op->kind == OP_MMAP && op->pid == PAGES_PID && op->addr == 0 &&
+	    op->len == PAGES_REGION_BYTES && !(op->flags & (MAPF_FILE | MAPF_SHARED)))
+		return 0;
+	if ((op->kind != OP_READ && op->kind != OP_WRITE) || op->pid != PAGES_PID) {
+		char line[1200];
+		trace_format_vmt_line(op, line, sizeof(line));
+		return err_set(err,
+		               "%s: operation %llu (\"%s\") cannot be written in the pages "
+		               "format (it holds reads and writes of pid 1 only)",
+		               w->path, (unsigned long long)w->nr_ops, line);
+	}
+	if (fprintf(w->f, op->kind == OP_READ ? "%llu r\n" : "%llu\n",
+	            (unsigned long long)(op->addr / w->page_size)) < 0)
+		return err_setc(err, VMSIM_EIO, "%s: write failed: %s", w->path, strerror(errno));
+	return 0;
+}
+
+static int pages_wclose(void *writer, struct err *err)
+{
+	struct pages_writer *w = writer;
+	int rc = 0;
+	if (fclose(w->f) != 0)
+		rc = err_setc(err, VMSIM_EIO, "%s: write failed: %s", w->path, strerror(errno));
+	free(w->buf);
+	free(w->path);
+	free(w);
+	return rc;
+}
+
+const struct trace_format trace_format_pages = {
+    .name = "pages",
+    .extensions = ".pages",
+    .open = pages_open,
+    .read = pages_read,
+    .where = pages_where,
+    .close = pages_close,
+    .wopen = pages_wopen,
+    .write = pages_write,
+    .wclose = pages_wclose,
 };

@@ -8,6 +8,8 @@
 
 /* The anonymous region a pages trace writes into: [0, 2^47) bytes. */
 #define PAGES_REGION_BYTES (1ull << 47)
+/* The one process of a pages (or oracleGeneral) trace. */
+#define PAGES_PID 1
 
 /* Parse one line in place: 1 with *page and *is_write set, 0 for a blank or comment line,
  * -1 for garbage. */

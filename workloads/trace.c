@@ -1,0 +1,186 @@
+/*
+ * trace.c — the workload type "trace": replays a recorded trace of any format
+ * (pages | vmt | vmb | lackey | oracle, see docs/traces.md) through one reader per format.
+ *
+ * A trace file holds the operations of all its processes in one stream, but the simulator's
+ * scheduler asks for the next operation of one process at a time, in its own order. This
+ * module demultiplexes: when process P asks and its queue is empty, it reads ahead in the
+ * file, appending other processes' operations to their own queues, until it finds one of P
+ * (or the end, where P's stream ends). For a well-interleaved trace — every process's
+ * operations spread through the file as they happened — the queues stay as short as the
+ * distance between a process's consecutive operations, whatever the trace's length.
+ * The pathological case is a trace that lists one process's whole life before another's
+ * while the scheduler runs the other first: then the whole first part is buffered (48 bytes
+ * per operation). vmt writers (record-trace, convert) keep processes interleaved in chunks.
+ *
+ * `file` declarations (global) are delivered in the stream of the next process operation
+ * that follows them in the file, before it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "workloads/trace.h"
+#include "workloads/trace_pages.h"
+#include "workloads/trace_source.h"
+#include "workloads/workload.h"
+
+struct trace_workload {
+	struct trace_source src;
+	struct op *pending; /* file declarations waiting for the next process op */
+	uint32_t nr_pending, cap_pending;
+	uint64_t buffered, max_buffered; /* ops queued now and at most (diagnostics) */
+};
+
+static const struct param_spec trace_params[] = {
+    {.key = "path", .type = PARAM_STRING, .doc = "the trace file (relative to the config file)"},
+    {.key = "format",
+     .type = PARAM_ENUM,
+     .choices = TRACE_FORMAT_CHOICES,
+     .def = "\"pages\"",
+     .doc = "trace format (docs/traces.md)"},
+    {.key = "oracle_access",
+     .type = PARAM_ENUM,
+     .choices = "read|write",
+     .def = "\"read\"",
+     .doc = "oracle format: each request is a read or a write of its object's page"},
+    {0},
+};
+
+static void queue_push(struct trace_workload *t, struct trace_proc *p, const struct op *op)
+{
+	if (p->q_len == p->q_cap) {
+		uint32_t cap = p->q_cap ? p->q_cap * 2 : 16;
+		struct op *q = xmalloc(cap * sizeof(*q));
+		for (uint32_t i = 0; i < p->q_len; i++)
+			q[i] = p->q[(p->q_head + i) & (p->q_cap - 1)];
+		free(p->q);
+		p->q = q;
+		p->q_head = 0;
+		p->q_cap = cap;
+	}
+	p->q[(p->q_head + p->q_len) & (p->q_cap - 1)] = *op;
+	p->q_len++;
+	if (++t->buffered > t->max_buffered)
+		t->max_buffered = t->buffered;
+}
+
+static void queue_pop(struct trace_workload *t, struct trace_proc *p, struct op *op)
+{
+	*op = p->q[p->q_head];
+	p->q_head = (p->q_head + 1) & (p->q_cap - 1);
+	p->q_len--;
+	t->buffered--;
+}
+
+/* Read ahead until an op of pid (1 with *op), the end (0) or an error. pid 0: stop at the
+ * first process op, queued. */
+static int trace_fetch(struct trace_workload *t, uint32_t pid, struct op *op, struct err *err)
+{
+	for (;;) {
+		int rc = trace_source_next(&t->src, op, err);
+		if (rc <= 0)
+			return rc;
+		if (op->kind == OP_FILE) {
+			if (t->nr_pending == t->cap_pending) {
+				t->cap_pending = t->cap_pending ? t->cap_pending * 2 : 8;
+				t->pending =
+				    xrealloc(t->pending, t->cap_pending * sizeof(*t->pending));
+			}
+			t->pending[t->nr_pending++] = *op;
+			continue;
+		}
+		if (op->pid == pid && !t->nr_pending)
+			return 1;
+		struct trace_proc *p = trace_source_proc(&t->src, op->pid);
+		BUG_ON(!p, "validated op of unknown pid %u", op->pid);
+		for (uint32_t i = 0; i < t->nr_pending; i++) {
+			t->pending[i].pid = op->pid;
+			queue_push(t, p, &t->pending[i]);
+		}
+		t->nr_pending = 0;
+		queue_push(t, p, op);
+		if (op->pid == pid || pid == 0) {
+			if (pid)
+				queue_pop(t, p, op);
+			return 1;
+		}
+	}
+}
+
+static void trace_close(struct workload *w)
+{
+	struct trace_workload *t = (struct trace_workload *)w;
+	trace_source_close(&t->src);
+	free(t->pending);
+	free(t);
+}
+
+static int trace_open(struct workload **out, const json_t *params, const struct workload_env *env,
+                      struct err *err)
+{
+	const char *path = params_get_string(params, "path");
+	const char *format = params_get_string(params, "format");
+	const struct trace_format *fmt = trace_format_find(format);
+	BUG_ON(!fmt, "resolved format %s", format);
+	struct trace_read_opts opts = {
+	    .page_size = env->page_size,
+	    .oracle_as_writes = strcmp(params_get_string(params, "oracle_access"), "write") == 0,
+	};
+	char *full = (path[0] == '/' || !env->base_dir || !*env->base_dir)
+	                 ? xstrdup(path)
+	                 : xasprintf("%s/%s", env->base_dir, path);
+	struct trace_workload *t = xcalloc(1, sizeof(*t));
+	struct err inner;
+	int rc = trace_source_open(&t->src, full, fmt, &opts, &inner);
+	if (rc < 0) {
+		err_setc(err, -rc, "%s: %s.path: %s", env->config_file, env->config_path,
+		         inner.msg);
+		free(full);
+		free(t);
+		return rc;
+	}
+	free(full);
+	struct op first;
+	rc = trace_fetch(t, 0, &first, err);
+	if (rc == 0)
+		rc = err_set(err, "%s: the trace holds no process operation", t->src.path);
+	if (rc < 0) {
+		trace_close((struct workload *)t);
+		return rc;
+	}
+	*out = (struct workload *)t;
+	return 0;
+}
+
+static uint32_t trace_initial_pid(const struct workload *w)
+{
+	const struct trace_workload *t = (const struct trace_workload *)w;
+	return t->src.initial_pid;
+}
+
+static int trace_next(struct workload *w, uint32_t pid, struct op *op, struct err *err)
+{
+	struct trace_workload *t = (struct trace_workload *)w;
+	struct trace_proc *p = trace_source_proc(&t->src, pid);
+	BUG_ON(!p, "next() for pid %u, which the trace never created", pid);
+	if (p->q_len) {
+		queue_pop(t, p, op);
+		return 1;
+	}
+	return trace_fetch(t, pid, op, err);
+}
+
+const struct workload_ops workload_trace = {
+    .name = "trace",
+    .description = "replay a recorded trace (format: pages, vmt, vmb, lackey, oracle)",
+    .params = trace_params,
+    .open = trace_open,
+    .initial_pid = trace_initial_pid,
+    .next = trace_next,
+    .close = trace_close,
+};
+
+uint64_t trace_workload_max_buffered(const struct workload *w)
+{
+	return ((const struct trace_workload *)w)->max_buffered;
+}

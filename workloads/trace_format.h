@@ -1,0 +1,75 @@
+/*
+ * trace_format.h — the readers and writers of recorded traces, one file per format
+ * (trace_pages.c, trace_vmt.c, vmb.c, trace_lackey.c, trace_oracle.c), behind one small table.
+ *
+ * A reader turns a file into ONE stream of operations in file order, each carrying its pid
+ * (OP_FILE declarations carry pid 0: they are global). It only checks syntax; the process
+ * rules (a pid must exist, no fork of an existing pid, nothing after exit, addresses within
+ * 57 bits) are checked once for every format by trace_source.c, which asks the reader where
+ * the last operation came from ("FILE:LINE" for text, "FILE: byte offset N" for binary).
+ * Readers keep one buffer whatever the file's length; names in an op are borrowed until the
+ * next read.
+ */
+#ifndef VMSIM_WORKLOADS_TRACE_FORMAT_H
+#define VMSIM_WORKLOADS_TRACE_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/util.h"
+#include "workloads/workload.h"
+
+/* Virtual addresses are 57-bit (x86-64 with 5-level tables): every address and range end of
+ * a trace must be <= this. */
+#define TRACE_VA_LIMIT (1ull << 57)
+
+/* Options of readers that need them (borrowed). */
+struct trace_read_opts {
+	uint64_t page_size;   /* bytes: pages and oracle page numbers -> addresses */
+	int oracle_as_writes; /* oracleGeneral requests become writes (else reads) */
+};
+
+struct trace_format {
+	const char *name;       /* "vmt", "vmb", "pages", "lackey", "oracle" */
+	const char *extensions; /* '|'-separated file name endings used to guess the format */
+	/* Open a reader; on failure < 0 with err naming the file. */
+	int (*open)(void **reader, const char *path, const struct trace_read_opts *opts,
+	            struct err *err);
+	/* The next op in file order: 1, 0 at the end, < 0 with err (naming line or offset). */
+	int (*read)(void *reader, struct op *op, struct err *err);
+	/* Where the op last returned came from, for messages. */
+	void (*where)(void *reader, char *buf, size_t len);
+	void (*close)(void *reader);
+
+	/* Writers (NULL for import-only formats). Ops come in file order. */
+	int (*wopen)(void **writer, const char *path, const struct trace_read_opts *opts,
+	             struct err *err);
+	int (*write)(void *writer, const struct op *op, struct err *err);
+	/* Flush and close; < 0 with err if the file could not be written. */
+	int (*wclose)(void *writer, struct err *err);
+};
+
+extern const struct trace_format trace_format_pages, trace_format_vmt, trace_format_vmb,
+    trace_format_lackey, trace_format_oracle;
+
+/* The format called name, or NULL. */
+const struct trace_format *trace_format_find(const char *name);
+/* Guess a format from a path's ending (".vmt", ".vmb", ".pages", ".lackey", ".oracleGeneral",
+ * ".oracleGeneral.zst"), or NULL. A directory is taken as a lackey recording. */
+const struct trace_format *trace_format_guess(const char *path);
+/* "pages|vmt|vmb|lackey|oracle" */
+#define TRACE_FORMAT_CHOICES "pages|vmt|vmb|lackey|oracle"
+
+/* Shared text helpers. */
+/* Parse an unsigned number in decimal or 0x hex ending at a blank, NUL or '#'; advances *p.
+ * 0 on success, -1 on garbage or overflow. */
+int trace_parse_u64(const char **p, uint64_t *out);
+/* The text of a prot value: "none", "r", "rw", "rx", "rwx", "w", "x", "wx". */
+const char *trace_prot_name(unsigned prot);
+/* Parse a prot token of letters r, w, x in that order, or "none"; -1 on garbage. */
+int trace_parse_prot(const char *tok, size_t len);
+/* Format op as one normal-form vmt line (no newline) into buf; returns its length. */
+size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len);
+
+#endif

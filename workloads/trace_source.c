@@ -1,0 +1,386 @@
+/*
+ * trace_source.c — see trace_source.h; also the table of trace formats and the text helpers
+ * the readers share.
+ */
+#include "workloads/trace_source.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const struct trace_format *const trace_formats[] = {
+    &trace_format_pages,  &trace_format_vmt,    &trace_format_vmb,
+    &trace_format_lackey, &trace_format_oracle,
+};
+
+const struct trace_format *trace_format_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(trace_formats); i++)
+		if (strcmp(trace_formats[i]->name, name) == 0)
+			return trace_formats[i];
+	return NULL;
+}
+
+static int ends_with(const char *s, const char *end, size_t end_len)
+{
+	size_t n = strlen(s);
+	return n >= end_len && memcmp(s + n - end_len, end, end_len) == 0;
+}
+
+const struct trace_format *trace_format_guess(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return &trace_format_lackey;
+	for (size_t i = 0; i < ARRAY_SIZE(trace_formats); i++) {
+		const char *e = trace_formats[i]->extensions;
+		while (*e) {
+			size_t n = strcspn(e, "|");
+			if (ends_with(path, e, n))
+				return trace_formats[i];
+			e += n + (e[n] == '|');
+		}
+	}
+	return NULL;
+}
+
+int trace_parse_u64(const char **pp, uint64_t *out)
+{
+	const unsigned char *p = (const unsigned char *)*pp;
+	uint64_t v = 0;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		p += 2;
+		const unsigned char *start = p;
+		for (;; p++) {
+			unsigned d;
+			if (*p >= '0' && *p <= '9')
+				d = *p - '0';
+			else if ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')
+				d = (*p | 0x20) - 'a' + 10;
+			else
+				break;
+			if (v >> 60)
+				return -1;
+			v = (v << 4) | d;
+		}
+		if (p == start)
+			return -1;
+	} else {
+		const unsigned char *start = p;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			unsigned d = *p - '0';
+			if (v > (UINT64_MAX - d) / 10)
+				return -1;
+			v = v * 10 + d;
+		}
+		if (p == start)
+			return -1;
+	}
+	if (*p != '\0' && *p != ' ' && *p != '\t' && *p != '#')
+		return -1;
+	*pp = (const char *)p;
+	*out = v;
+	return 0;
+}
+
+static const char *const prot_names[8] = {"none", "r", "w", "rw", "x", "rx", "wx", "rwx"};
+
+const char *trace_prot_name(unsigned prot)
+{
+	return prot_names[prot & 7];
+}
+
+int trace_parse_prot(const char *tok, size_t len)
+{
+	if (len == 4 && memcmp(tok, "none", 4) == 0)
+		return 0;
+	int prot = 0;
+	size_t i = 0;
+	if (i < len && tok[i] == 'r')
+		prot |= PROT_R, i++;
+	if (i < len && tok[i] == 'w')
+		prot |= PROT_W, i++;
+	if (i < len && tok[i] == 'x')
+		prot |= PROT_X, i++;
+	return (i == len && prot) ? prot : -1;
+}
+
+static const char *const advice_names[] = {
+    [ADV_HUGEPAGE] = "hugepage", [ADV_NOHUGEPAGE] = "nohugepage", [ADV_DONTNEED] = "dontneed"};
+
+size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
+{
+	unsigned long long pid = op->pid, a = op->addr, l = op->len;
+	int n = 0;
+	switch (op->kind) {
+	case OP_READ:
+	case OP_WRITE:
+	case OP_EXEC:
+		n = snprintf(buf, len, "%llu %c 0x%llx", pid, "rwx"[op->kind - OP_READ], a);
+		break;
+	case OP_MMAP:
+		if (op->flags & MAPF_FILE)
+			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s file:%s:0x%llx %s%s",
+			             pid, a, l, trace_prot_name(op->prot), op->name,
+			             (unsigned long long)op->offset,
+			             op->flags & MAPF_SHARED ? "shared" : "private",
+			             op->flags & MAPF_HUGE ? " huge" : "");
+		else
+			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s anon %s%s", pid, a, l,
+			             trace_prot_name(op->prot),
+			             op->flags & MAPF_SHARED ? "shared" : "private",
+			             op->flags & MAPF_HUGE ? " huge" : "");
+		break;
+	case OP_MUNMAP:
+		n = snprintf(buf, len, "%llu munmap 0x%llx 0x%llx", pid, a, l);
+		break;
+	case OP_MPROTECT:
+		n = snprintf(buf, len, "%llu mprotect 0x%llx 0x%llx %s", pid, a, l,
+		             trace_prot_name(op->prot));
+		break;
+	case OP_MADVISE:
+		BUG_ON(op->arg < ADV_HUGEPAGE || op->arg > ADV_DONTNEED, "advice %llu",
+		       (unsigned long long)op->arg);
+		n = snprintf(buf, len, "%llu madvise 0x%llx 0x%llx %s", pid, a, l,
+		             advice_names[op->arg]);
+		break;
+	case OP_MSYNC:
+		n = snprintf(buf, len, "%llu msync 0x%llx 0x%llx", pid, a, l);
+		break;
+	case OP_FORK:
+		n = snprintf(buf, len, "%llu fork %llu", pid, (unsigned long long)op->arg);
+		break;
+	case OP_WAIT:
+		if (op->arg)
+			n = snprintf(buf, len, "%llu wait %llu", pid, (unsigned long long)op->arg);
+		else
+			n = snprintf(buf, len, "%llu wait", pid);
+		break;
+	case OP_EXECVE:
+		n = snprintf(buf, len, "%llu exec %s", pid, op->name);
+		break;
+	case OP_EXIT:
+		n = snprintf(buf, len, "%llu exit", pid);
+		break;
+	case OP_COMPUTE:
+		n = snprintf(buf, len, "%llu compute %llu", pid, (unsigned long long)op->arg);
+		break;
+	case OP_FILE:
+		n = snprintf(buf, len, "file %s 0x%llx", op->name, l);
+		break;
+	default:
+		BUG_ON(1, "op kind %u", op->kind);
+	}
+	BUG_ON(n < 0 || (size_t)n >= len, "vmt line too long");
+	return (size_t)n;
+}
+
+int trace_source_open(struct trace_source *s, const char *path, const struct trace_format *fmt,
+                      const struct trace_read_opts *opts, struct err *err)
+{
+	memset(s, 0, sizeof(*s));
+	if (!fmt)
+		fmt = trace_format_guess(path);
+	if (!fmt)
+		return err_set(err,
+		               "%s: cannot tell the trace format from the name (use a "
+		               ".vmt, .vmb, .pages, .lackey or .oracleGeneral[.zst] ending, "
+		               "or name the format)",
+		               path);
+	int rc = fmt->open(&s->reader, path, opts, err);
+	if (rc < 0)
+		return rc;
+	s->fmt = fmt;
+	s->path = xstrdup(path);
+	trace_pidmap_init(&s->pids);
+	return 0;
+}
+
+struct trace_proc *trace_source_proc(struct trace_source *s, uint32_t pid)
+{
+	if (pid == 0)
+		return NULL;
+	int64_t i = trace_pidmap_get(&s->pids, pid);
+	return i < 0 ? NULL : &s->procs[i];
+}
+
+static struct trace_proc *proc_add(struct trace_source *s, uint32_t pid, uint32_t parent)
+{
+	if (s->nr_procs == s->cap_procs) {
+		s->cap_procs = s->cap_procs ? s->cap_procs * 2 : 16;
+		s->procs = xrealloc(s->procs, s->cap_procs * sizeof(*s->procs));
+	}
+	struct trace_proc *p = &s->procs[s->nr_procs];
+	*p = (struct trace_proc){.pid = pid, .parent = parent, .state = TRACE_PROC_LIVE};
+	trace_pidmap_put(&s->pids, pid, s->nr_procs++);
+	return p;
+}
+
+static struct trace_name *name_find(struct trace_source *s, const char *name, int is_file)
+{
+	for (uint32_t i = 0; i < s->nr_names; i++)
+		if (s->names[i].is_file == is_file && strcmp(s->names[i].name, name) == 0)
+			return &s->names[i];
+	return NULL;
+}
+
+static struct trace_name *name_add(struct trace_source *s, const char *name, int is_file,
+                                   uint64_t size_bytes)
+{
+	if (s->nr_names == s->cap_names) {
+		s->cap_names = s->cap_names ? s->cap_names * 2 : 16;
+		s->names = xrealloc(s->names, s->cap_names * sizeof(*s->names));
+	}
+	struct trace_name *n = &s->names[s->nr_names++];
+	*n = (struct trace_name){
+	    .name = xstrdup(name), .size_bytes = size_bytes, .is_file = is_file};
+	return n;
+}
+
+#define WHERE_LEN 1200
+
+static int bad(struct trace_source *s, struct err *err, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static int bad(struct trace_source *s, struct err *err, const char *fmt, ...)
+{
+	char where[WHERE_LEN], what[600];
+	s->fmt->where(s->reader, where, sizeof(where));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return err_set(err, "%s: %s", where, what);
+}
+
+static int check_range(struct trace_source *s, const struct op *op, struct err *err)
+{
+	if (op->len == 0)
+		return bad(s, err, "empty range (length 0)");
+	if (op->addr >= TRACE_VA_LIMIT || op->len > TRACE_VA_LIMIT - op->addr)
+		return bad(s, err,
+		           "range 0x%llx + 0x%llx goes beyond the 57-bit virtual address space",
+		           (unsigned long long)op->addr, (unsigned long long)op->len);
+	return 0;
+}
+
+/* Every rule, for the operations the fast path of trace_source_next does not take (kept out
+ * of line so that the fast path needs no stack frame). */
+static __attribute__((noinline)) int source_check(struct trace_source *s, struct op *op,
+                                                  struct err *err)
+{
+	if (op->kind == OP_FILE) {
+		struct trace_name *n = name_find(s, op->name, 1);
+		if (n && n->size_bytes != op->len)
+			return bad(s, err, "file %s declared again with size %llu (was %llu)",
+			           op->name, (unsigned long long)op->len,
+			           (unsigned long long)n->size_bytes);
+		if (!n)
+			n = name_add(s, op->name, 1, op->len);
+		op->name = n->name;
+		op->pid = 0;
+		return 1;
+	}
+	struct trace_proc *p = trace_source_proc(s, op->pid);
+	if (!p) {
+		if (s->initial_pid || op->pid == 0)
+			return bad(s, err, "pid %u does not exist (it was never forked)", op->pid);
+		s->initial_pid = op->pid;
+		p = proc_add(s, op->pid, 0);
+	}
+	if (p->state == TRACE_PROC_EXITED)
+		return bad(s, err, "pid %u has exited; no operation may follow its exit", op->pid);
+	switch (op->kind) {
+	case OP_READ:
+	case OP_WRITE:
+	case OP_EXEC:
+		if (op->addr >= TRACE_VA_LIMIT)
+			return bad(s, err,
+			           "address 0x%llx is beyond the 57-bit virtual address space",
+			           (unsigned long long)op->addr);
+		break;
+	case OP_MMAP:
+		if (check_range(s, op, err))
+			return -VMSIM_EINVAL;
+		if (op->flags & MAPF_FILE) {
+			struct trace_name *n = name_find(s, op->name, 1);
+			if (!n)
+				return bad(s, err,
+				           "mmap of file %s, which was not declared "
+				           "(a \"file NAME SIZE\" line must come first)",
+				           op->name);
+			op->name = n->name;
+		}
+		break;
+	case OP_MUNMAP:
+	case OP_MPROTECT:
+	case OP_MADVISE:
+	case OP_MSYNC:
+		if (check_range(s, op, err))
+			return -VMSIM_EINVAL;
+		break;
+	case OP_FORK: {
+		if (op->arg == 0 || op->arg > UINT32_MAX)
+			return bad(s, err, "fork: child pid %llu is not in 1..%u",
+			           (unsigned long long)op->arg, UINT32_MAX);
+		uint32_t pid = op->pid;
+		if (trace_source_proc(s, (uint32_t)op->arg))
+			return bad(s, err,
+			           "fork of pid %llu, which already exists (pids are "
+			           "never reused in a trace)",
+			           (unsigned long long)op->arg);
+		proc_add(s, (uint32_t)op->arg, pid); /* may move p */
+		break;
+	}
+	case OP_WAIT:
+		if (op->arg) {
+			struct trace_proc *c =
+			    op->arg <= UINT32_MAX ? trace_source_proc(s, (uint32_t)op->arg) : NULL;
+			if (!c || c->parent != op->pid)
+				return bad(s, err,
+				           "pid %u waits for pid %llu, which is not its child",
+				           op->pid, (unsigned long long)op->arg);
+		}
+		break;
+	case OP_EXECVE: {
+		struct trace_name *n = name_find(s, op->name, 0);
+		if (!n)
+			n = name_add(s, op->name, 0, 0);
+		op->name = n->name;
+		break;
+	}
+	case OP_EXIT:
+		p->state = TRACE_PROC_EXITED;
+		s->live_pid = 0;
+		return 1;
+	default:
+		break;
+	}
+	s->live_pid = op->pid;
+	return 1;
+}
+
+int trace_source_next(struct trace_source *s, struct op *op, struct err *err)
+{
+	int rc = s->fmt->read(s->reader, op, err);
+	if (unlikely(rc <= 0))
+		return rc;
+	/* The hot case: an access by the live process of the previous operation. */
+	if (likely(op->kind <= OP_EXEC && op->pid == s->live_pid && op->addr < TRACE_VA_LIMIT))
+		return 1;
+	return source_check(s, op, err);
+}
+
+void trace_source_close(struct trace_source *s)
+{
+	if (s->fmt)
+		s->fmt->close(s->reader);
+	for (uint32_t i = 0; i < s->nr_procs; i++)
+		free(s->procs[i].q);
+	free(s->procs);
+	for (uint32_t i = 0; i < s->nr_names; i++)
+		free(s->names[i].name);
+	free(s->names);
+	if (s->fmt)
+		trace_pidmap_fini(&s->pids);
+	free(s->path);
+	memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,59 @@
+/*
+ * trace_source.h — one trace file as a validated stream of operations in file order, whatever
+ * its format. It applies the process rules that every format shares, naming FILE:LINE (text)
+ * or FILE: byte offset N (binary):
+ *  - the pid of the first process operation is the initial process; any other pid must have
+ *    been created by a fork before its first operation; pids are never reused;
+ *  - no operation of a process after its exit; wait names a child of the waiter (or none);
+ *  - addresses and range ends lie within the 57-bit address space; ranges are not empty;
+ *  - a file mapping names a declared file; a file may be declared again only with its size.
+ * Names (file names, exec images) are interned: the pointer in an op stays valid until
+ * trace_source_close. Memory grows with the number of processes and distinct names only.
+ */
+#ifndef VMSIM_WORKLOADS_TRACE_SOURCE_H
+#define VMSIM_WORKLOADS_TRACE_SOURCE_H
+
+#include "workloads/trace_format.h"
+#include "workloads/trace_pidmap.h"
+
+enum trace_proc_state { TRACE_PROC_LIVE = 1, TRACE_PROC_EXITED = 2 };
+
+/* One process seen in the trace. The queue fields belong to the trace workload (trace.c). */
+struct trace_proc {
+	uint32_t pid;
+	uint32_t parent; /* 0 for the initial process */
+	uint8_t state;   /* enum trace_proc_state (in file order) */
+	struct op *q;    /* ring buffer of ops read ahead for this process */
+	uint32_t q_head, q_len, q_cap;
+};
+
+struct trace_name {
+	char *name;
+	uint64_t size_bytes; /* declared size (files), 0 for images */
+	int is_file;
+};
+
+struct trace_source {
+	const struct trace_format *fmt;
+	void *reader;
+	char *path;
+	uint32_t initial_pid;     /* 0 until the first process operation */
+	uint32_t live_pid;        /* a pid known to be live (the fast path), or 0 */
+	struct trace_pidmap pids; /* pid -> index in procs */
+	struct trace_proc *procs;
+	uint32_t nr_procs, cap_procs;
+	struct trace_name *names; /* interned names (a linear table: traces name few) */
+	uint32_t nr_names, cap_names;
+};
+
+/* Open path as format fmt (NULL: guess from the name). < 0 with err on failure. */
+int trace_source_open(struct trace_source *s, const char *path, const struct trace_format *fmt,
+                      const struct trace_read_opts *opts, struct err *err);
+/* The next valid operation in file order: 1, 0 at the end, < 0 with err. op->name, if any,
+ * points to an interned copy. */
+int trace_source_next(struct trace_source *s, struct op *op, struct err *err);
+/* The process record of pid, or NULL. */
+struct trace_proc *trace_source_proc(struct trace_source *s, uint32_t pid);
+void trace_source_close(struct trace_source *s);
+
+#endif

@@ -1,0 +1,362 @@
+/*
+ * trace_vmt.c — the `vmt` text trace (../shared/DESIGN.md): one operation per line, '#'
+ * comments, numbers in decimal or 0x hex. Extensions beyond DESIGN.md: `madvise ADDR LEN
+ * hugepage|nohugepage|dontneed`, `msync ADDR LEN`, PROT may also be `none`, w, x or wx, and an
+ * anonymous mmap may end with `huge` (MAPF_HUGE). NAME and IMAGE are single tokens without
+ * blanks; a file NAME has no ':'.
+ *
+ * The normal form (what the writer prints, so text -> vmb -> text is the identity on it):
+ * no comments or blank lines, one space between tokens, lower case, addresses, lengths,
+ * offsets and file sizes in 0x hex, pids and nanoseconds in decimal, `wait` without a pid
+ * for "any child".
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "workloads/linereader.h"
+#include "workloads/trace_format.h"
+
+#define VMT_MAX_TOKENS 9
+
+struct vmt_reader {
+	struct linereader lr;
+	char name[1024]; /* the name of the last op (file, exec) */
+};
+
+static int vmt_open(void **out, const char *path, const struct trace_read_opts *opts,
+                    struct err *err)
+{
+	struct vmt_reader *r = xcalloc(1, sizeof(*r));
+	int rc = linereader_open(&r->lr, path, err);
+	if (rc) {
+		free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+static void vmt_where(void *reader, char *buf, size_t len)
+{
+	struct vmt_reader *r = reader;
+	snprintf(buf, len, "%s:%llu", r->lr.path, (unsigned long long)r->lr.line_no);
+}
+
+static void vmt_close(void *reader)
+{
+	struct vmt_reader *r = reader;
+	linereader_close(&r->lr);
+	free(r);
+}
+
+struct tok {
+	const char *s;
+	size_t len;
+};
+
+static int vmt_bad(struct vmt_reader *r, struct err *err, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static int vmt_bad(struct vmt_reader *r, struct err *err, const char *fmt, ...)
+{
+	char what[700];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return err_set(err, "%s:%llu: %s", r->lr.path, (unsigned long long)r->lr.line_no, what);
+}
+
+static int tok_is(const struct tok *t, const char *word)
+{
+	size_t n = strlen(word);
+	return t->len == n && memcmp(t->s, word, n) == 0;
+}
+
+/* A number token; what names it in the message ("an address", "a length"). */
+static int tok_num(struct vmt_reader *r, const struct tok *t, const char *what, uint64_t *v,
+                   struct err *err)
+{
+	const char *p = t->s;
+	if (trace_parse_u64(&p, v) < 0 || p != t->s + t->len)
+		return vmt_bad(r, err, "expected %s (decimal or 0x hex), got \"%.*s\"", what,
+		               (int)MIN(t->len, 60), t->s);
+	return 0;
+}
+
+static int tok_pid(struct vmt_reader *r, const struct tok *t, const char *what, uint32_t *pid,
+                   struct err *err)
+{
+	uint64_t v;
+	if (tok_num(r, t, what, &v, err))
+		return -VMSIM_EINVAL;
+	if (v == 0 || v > UINT32_MAX)
+		return vmt_bad(r, err, "%s must be in 1..%u, got %llu", what, UINT32_MAX,
+		               (unsigned long long)v);
+	*pid = (uint32_t)v;
+	return 0;
+}
+
+static int set_name(struct vmt_reader *r, struct op *op, const char *s, size_t len, struct err *err)
+{
+	if (len == 0 || len >= sizeof(r->name))
+		return vmt_bad(r, err, "a name must have 1 to %zu characters", sizeof(r->name) - 1);
+	memcpy(r->name, s, len);
+	r->name[len] = '\0';
+	op->name = r->name;
+	return 0;
+}
+
+static int want_tokens(struct vmt_reader *r, int nt, int lo, int hi, const char *usage,
+                       struct err *err)
+{
+	if (nt < lo || nt > hi)
+		return vmt_bad(r, err, "expected \"%s\"", usage);
+	return 0;
+}
+
+static int parse_range(struct vmt_reader *r, const struct tok *t, struct op *op, struct err *err)
+{
+	if (tok_num(r, &t[0], "an address", &op->addr, err) ||
+	    tok_num(r, &t[1], "a length in bytes", &op->len, err))
+		return -VMSIM_EINVAL;
+	return 0;
+}
+
+static int parse_prot(struct vmt_reader *r, const struct tok *t, struct op *op, struct err *err)
+{
+	int prot = trace_parse_prot(t->s, t->len);
+	if (prot < 0)
+		return vmt_bad(r, err,
+		               "expected a protection (r, rw, rx, rwx, w, x, wx or none), "
+		               "got \"%.*s\"",
+		               (int)MIN(t->len, 60), t->s);
+	op->prot = (uint8_t)prot;
+	return 0;
+}
+
+static int parse_mmap(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                      struct err *err)
+{
+	static const char usage[] =
+	    "PID mmap ADDR LEN PROT anon|file:NAME:OFFSET private|shared [huge]";
+	if (want_tokens(r, nt, 7, 8, usage, err) || parse_range(r, &t[2], op, err) ||
+	    parse_prot(r, &t[4], op, err))
+		return -VMSIM_EINVAL;
+	op->flags = 0;
+	if (tok_is(&t[5], "anon")) {
+		op->offset = 0;
+	} else if (t[5].len > 5 && memcmp(t[5].s, "file:", 5) == 0) {
+		const char *name = t[5].s + 5;
+		const char *end = t[5].s + t[5].len;
+		const char *colon = memchr(name, ':', (size_t)(end - name));
+		if (!colon || colon == name)
+			return vmt_bad(r, err, "expected file:NAME:OFFSET, got \"%.*s\"",
+			               (int)MIN(t[5].len, 60), t[5].s);
+		struct tok off = {colon + 1, (size_t)(end - colon - 1)};
+		if (tok_num(r, &off, "a file offset", &op->offset, err) ||
+		    set_name(r, op, name, (size_t)(colon - name), err))
+			return -VMSIM_EINVAL;
+		op->flags |= MAPF_FILE;
+	} else {
+		return vmt_bad(r, err, "expected anon or file:NAME:OFFSET, got \"%.*s\"",
+		               (int)MIN(t[5].len, 60), t[5].s);
+	}
+	if (tok_is(&t[6], "shared"))
+		op->flags |= MAPF_SHARED;
+	else if (!tok_is(&t[6], "private"))
+		return vmt_bad(r, err, "expected private or shared, got \"%.*s\"",
+		               (int)MIN(t[6].len, 60), t[6].s);
+	if (nt == 8) {
+		if (!tok_is(&t[7], "huge") || (op->flags & MAPF_FILE))
+			return vmt_bad(r, err, "expected \"%s\" (huge only for anon)", usage);
+		op->flags |= MAPF_HUGE;
+	}
+	return 0;
+}
+
+static int vmt_parse(struct vmt_reader *r, char *line, struct op *op, struct err *err)
+{
+	struct tok t[VMT_MAX_TOKENS + 1];
+	int nt = 0;
+	const char *p = line;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0' || *p == '#')
+			break;
+		if (nt == VMT_MAX_TOKENS + 1)
+			return vmt_bad(r, err, "too many fields");
+		t[nt].s = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '#')
+			p++;
+		t[nt].len = (size_t)(p - t[nt].s);
+		nt++;
+	}
+	if (nt == 0)
+		return 0;
+	memset(op, 0, sizeof(*op));
+	if (tok_is(&t[0], "file")) {
+		if (want_tokens(r, nt, 3, 3, "file NAME SIZE_BYTES", err))
+			return -VMSIM_EINVAL;
+		if (memchr(t[1].s, ':', t[1].len))
+			return vmt_bad(r, err, "a file name may not contain ':'");
+		op->kind = OP_FILE;
+		if (set_name(r, op, t[1].s, t[1].len, err) ||
+		    tok_num(r, &t[2], "a file size in bytes", &op->len, err))
+			return -VMSIM_EINVAL;
+		return 1;
+	}
+	if (nt < 2)
+		return vmt_bad(r, err, "expected \"PID OPERATION ...\" or \"file NAME SIZE\"");
+	if (tok_pid(r, &t[0], "a pid", &op->pid, err))
+		return -VMSIM_EINVAL;
+	const struct tok *o = &t[1];
+	if (o->len == 1 && (o->s[0] == 'r' || o->s[0] == 'w' || o->s[0] == 'x')) {
+		op->kind = o->s[0] == 'r' ? OP_READ : o->s[0] == 'w' ? OP_WRITE : OP_EXEC;
+		if (want_tokens(r, nt, 3, 3, "PID r|w|x ADDR", err) ||
+		    tok_num(r, &t[2], "an address", &op->addr, err))
+			return -VMSIM_EINVAL;
+	} else if (tok_is(o, "mmap")) {
+		op->kind = OP_MMAP;
+		if (parse_mmap(r, t, nt, op, err))
+			return -VMSIM_EINVAL;
+	} else if (tok_is(o, "munmap") || tok_is(o, "msync")) {
+		op->kind = tok_is(o, "munmap") ? OP_MUNMAP : OP_MSYNC;
+		if (want_tokens(r, nt, 4, 4,
+		                op->kind == OP_MUNMAP ? "PID munmap ADDR LEN"
+		                                      : "PID msync ADDR LEN",
+		                err) ||
+		    parse_range(r, &t[2], op, err))
+			return -VMSIM_EINVAL;
+	} else if (tok_is(o, "mprotect")) {
+		op->kind = OP_MPROTECT;
+		if (want_tokens(r, nt, 5, 5, "PID mprotect ADDR LEN PROT", err) ||
+		    parse_range(r, &t[2], op, err) || parse_prot(r, &t[4], op, err))
+			return -VMSIM_EINVAL;
+	} else if (tok_is(o, "madvise")) {
+		op->kind = OP_MADVISE;
+		if (want_tokens(r, nt, 5, 5, "PID madvise ADDR LEN hugepage|nohugepage|dontneed",
+		                err) ||
+		    parse_range(r, &t[2], op, err))
+			return -VMSIM_EINVAL;
+		if (tok_is(&t[4], "hugepage"))
+			op->arg = ADV_HUGEPAGE;
+		else if (tok_is(&t[4], "nohugepage"))
+			op->arg = ADV_NOHUGEPAGE;
+		else if (tok_is(&t[4], "dontneed"))
+			op->arg = ADV_DONTNEED;
+		else
+			return vmt_bad(r, err,
+			               "expected hugepage, nohugepage or dontneed, got \"%.*s\"",
+			               (int)MIN(t[4].len, 60), t[4].s);
+	} else if (tok_is(o, "fork")) {
+		op->kind = OP_FORK;
+		uint32_t child;
+		if (want_tokens(r, nt, 3, 3, "PID fork CHILD_PID", err) ||
+		    tok_pid(r, &t[2], "a child pid", &child, err))
+			return -VMSIM_EINVAL;
+		op->arg = child;
+	} else if (tok_is(o, "wait")) {
+		op->kind = OP_WAIT;
+		uint32_t child = 0;
+		if (want_tokens(r, nt, 2, 3, "PID wait [CHILD_PID]", err) ||
+		    (nt == 3 && tok_pid(r, &t[2], "a child pid", &child, err)))
+			return -VMSIM_EINVAL;
+		op->arg = child;
+	} else if (tok_is(o, "exec")) {
+		op->kind = OP_EXECVE;
+		if (want_tokens(r, nt, 3, 3, "PID exec IMAGE", err) ||
+		    set_name(r, op, t[2].s, t[2].len, err))
+			return -VMSIM_EINVAL;
+	} else if (tok_is(o, "exit")) {
+		op->kind = OP_EXIT;
+		if (want_tokens(r, nt, 2, 2, "PID exit", err))
+			return -VMSIM_EINVAL;
+	} else if (tok_is(o, "compute")) {
+		op->kind = OP_COMPUTE;
+		if (want_tokens(r, nt, 3, 3, "PID compute NANOSECONDS", err) ||
+		    tok_num(r, &t[2], "nanoseconds", &op->arg, err))
+			return -VMSIM_EINVAL;
+	} else {
+		return vmt_bad(
+		    r, err,
+		    "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
+		    "madvise, msync, fork, wait, exec, exit or compute)",
+		    (int)MIN(o->len, 60), o->s);
+	}
+	return 1;
+}
+
+static int vmt_read(void *reader, struct op *op, struct err *err)
+{
+	struct vmt_reader *r = reader;
+	for (;;) {
+		int too_long;
+		char *line = linereader_next(&r->lr, &too_long);
+		if (!line) {
+			if (too_long)
+				return vmt_bad(r, err, "line too long");
+			return 0;
+		}
+		int rc = vmt_parse(r, line, op, err);
+		if (rc)
+			return rc;
+	}
+}
+
+/* Writer: normal-form lines through a big stdio buffer. */
+struct vmt_writer {
+	FILE *f;
+	char *path;
+	char *buf;
+};
+
+static int vmt_wopen(void **out, const char *path, const struct trace_read_opts *opts,
+                     struct err *err)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return err_setc(err, VMSIM_EIO, "%s: cannot create: %s", path, strerror(errno));
+	struct vmt_writer *w = xcalloc(1, sizeof(*w));
+	w->f = f;
+	w->path = xstrdup(path);
+	w->buf = xmalloc(1 << 20);
+	setvbuf(f, w->buf, _IOFBF, 1 << 20);
+	*out = w;
+	return 0;
+}
+
+static int vmt_write(void *writer, const struct op *op, struct err *err)
+{
+	struct vmt_writer *w = writer;
+	char line[1200];
+	size_t n = trace_format_vmt_line(op, line, sizeof(line) - 1);
+	line[n++] = '\n';
+	if (fwrite(line, 1, n, w->f) != n)
+		return err_setc(err, VMSIM_EIO, "%s: write failed: %s", w->path, strerror(errno));
+	return 0;
+}
+
+static int vmt_wclose(void *writer, struct err *err)
+{
+	struct vmt_writer *w = writer;
+	int rc = 0;
+	if (fclose(w->f) != 0)
+		rc = err_setc(err, VMSIM_EIO, "%s: write failed: %s", w->path, strerror(errno));
+	free(w->buf);
+	free(w->path);
+	free(w);
+	return rc;
+}
+
+const struct trace_format trace_format_vmt = {
+    .name = "vmt",
+    .extensions = ".vmt",
+    .open = vmt_open,
+    .read = vmt_read,
+    .where = vmt_where,
+    .close = vmt_close,
+    .wopen = vmt_wopen,
+    .write = vmt_write,
+    .wclose = vmt_wclose,
+};

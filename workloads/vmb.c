@@ -1,0 +1,530 @@
+/*
+ * vmb.c — reader and writer of the `vmb` binary trace (format in vmb.h). Both keep one 1 MiB
+ * buffer and a small per-process state (the two delta registers), so memory depends on the
+ * number of processes, never on the trace's length. The reader decodes straight from its
+ * buffer; it refills only when fewer than VMB_SLACK bytes remain, so the hot loop is a tag
+ * byte, one varint and a pid-change test.
+ */
+#include "workloads/vmb.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "workloads/trace_format.h"
+#include "workloads/trace_pidmap.h"
+
+const unsigned char vmb_magic[4] = {0x89, 'V', 'M', 'B'};
+
+#define VMB_BUF_BYTES (1u << 20)
+#define VMB_SLACK 64 /* every record without a name fits in this */
+#define VMB_NAME_MAX 1023
+
+struct vmb_regs {
+	uint64_t last[2]; /* last address: [0] of r/w, [1] of x (index: opcode >> 1) */
+};
+
+/* Per-process delta state shared by reader and writer. */
+struct vmb_state {
+	struct trace_pidmap map;
+	struct vmb_regs *regs;
+	uint32_t nr, cap;
+	uint32_t pid;         /* the current process (0: none yet) */
+	struct vmb_regs *cur; /* its registers */
+};
+
+static void state_init(struct vmb_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	trace_pidmap_init(&s->map);
+}
+
+static void state_fini(struct vmb_state *s)
+{
+	trace_pidmap_fini(&s->map);
+	free(s->regs);
+}
+
+static void state_switch(struct vmb_state *s, uint32_t pid)
+{
+	int64_t i = trace_pidmap_get(&s->map, pid);
+	if (i < 0) {
+		if (s->nr == s->cap) {
+			s->cap = s->cap ? s->cap * 2 : 16;
+			s->regs = xrealloc(s->regs, s->cap * sizeof(*s->regs));
+		}
+		s->regs[s->nr] = (struct vmb_regs){0};
+		trace_pidmap_put(&s->map, pid, s->nr);
+		i = s->nr++;
+	}
+	s->pid = pid;
+	s->cur = &s->regs[i];
+}
+
+/* ---- reader ---- */
+
+struct vmb_reader {
+	FILE *f;
+	char *path;
+	unsigned char *buf;
+	size_t pos, len;  /* decoding position and bytes held in buf */
+	uint64_t buf_off; /* file offset of buf[0] */
+	uint64_t rec_off; /* file offset of the record last decoded */
+	int eof, ended;   /* host EOF seen; end record seen */
+	struct vmb_state st;
+	char **files; /* declared file names by index */
+	uint32_t nr_files, cap_files;
+	char name[VMB_NAME_MAX + 1];
+};
+
+static void vmb_where(void *reader, char *buf, size_t len)
+{
+	struct vmb_reader *r = reader;
+	snprintf(buf, len, "%s: byte offset %llu", r->path, (unsigned long long)r->rec_off);
+}
+
+static int vmb_bad(struct vmb_reader *r, struct err *err, uint64_t off, const char *what)
+{
+	return err_set(err, "%s: byte offset %llu: %s", r->path, (unsigned long long)off, what);
+}
+
+/* Make at least want bytes available from pos unless the file ends first. */
+static int vmb_fill(struct vmb_reader *r, size_t want, struct err *err)
+{
+	if (r->len - r->pos >= want || r->eof)
+		return 0;
+	size_t rest = r->len - r->pos;
+	memmove(r->buf, r->buf + r->pos, rest);
+	r->buf_off += r->pos;
+	r->pos = 0;
+	r->len = rest;
+	while (r->len < want && !r->eof) {
+		size_t n = fread(r->buf + r->len, 1, VMB_BUF_BYTES - r->len, r->f);
+		if (n == 0) {
+			if (ferror(r->f))
+				return err_setc(err, VMSIM_EIO, "%s: read error: %s", r->path,
+				                strerror(errno));
+			r->eof = 1;
+		}
+		r->len += n;
+	}
+	return 0;
+}
+
+static int vmb_open(void **out, const char *path, const struct trace_read_opts *opts,
+                    struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return err_set(err, "%s: cannot open trace: %s", path, strerror(errno));
+	struct vmb_reader *r = xcalloc(1, sizeof(*r));
+	r->f = f;
+	r->path = xstrdup(path);
+	r->buf = xmalloc(VMB_BUF_BYTES);
+	state_init(&r->st);
+	*out = r;
+	int rc = vmb_fill(r, VMB_HEADER_BYTES, err);
+	if (rc < 0)
+		goto fail;
+	if (r->len < 4 || memcmp(r->buf, vmb_magic, 4) != 0) {
+		rc = vmb_bad(r, err, 0, "not a vmb trace (bad magic: expected 0x89 'V' 'M' 'B')");
+		goto fail;
+	}
+	if (r->len < VMB_HEADER_BYTES) {
+		rc = vmb_bad(r, err, r->len, "truncated header (8 bytes expected)");
+		goto fail;
+	}
+	unsigned version = r->buf[4] | (unsigned)r->buf[5] << 8;
+	unsigned flags = r->buf[6] | (unsigned)r->buf[7] << 8;
+	if (version != VMB_VERSION) {
+		char what[128];
+		snprintf(what, sizeof(what), "unsupported vmb version %u (this vmsim reads %u)",
+		         version, VMB_VERSION);
+		rc = vmb_bad(r, err, 4, what);
+		goto fail;
+	}
+	if (flags != 0) {
+		rc = vmb_bad(r, err, 6, "unknown header flags (expected 0)");
+		goto fail;
+	}
+	r->pos = VMB_HEADER_BYTES;
+	r->rec_off = VMB_HEADER_BYTES;
+	return 0;
+fail:
+	*out = NULL;
+	fclose(r->f);
+	free(r->buf);
+	free(r->path);
+	state_fini(&r->st);
+	free(r);
+	return rc;
+}
+
+static void vmb_close(void *reader)
+{
+	struct vmb_reader *r = reader;
+	fclose(r->f);
+	free(r->buf);
+	free(r->path);
+	state_fini(&r->st);
+	for (uint32_t i = 0; i < r->nr_files; i++)
+		free(r->files[i]);
+	free(r->files);
+	free(r);
+}
+
+static int vmb_truncated(struct vmb_reader *r, struct err *err)
+{
+	char what[160];
+	snprintf(what, sizeof(what), "truncated record (the file ends at byte offset %llu)",
+	         (unsigned long long)(r->buf_off + r->len));
+	return vmb_bad(r, err, r->rec_off, what);
+}
+
+#define GETV(v)                                                                                    \
+	do {                                                                                       \
+		if (unlikely(vmb_get_varint(&p, end, &(v)) < 0))                                   \
+			return vmb_truncated(r, err);                                              \
+	} while (0)
+#define GETB(v)                                                                                    \
+	do {                                                                                       \
+		if (unlikely(p == end))                                                            \
+			return vmb_truncated(r, err);                                              \
+		(v) = *p++;                                                                        \
+	} while (0)
+
+/* A length-prefixed name into r->name; may refill (so it re-derives p from pos). */
+static int vmb_get_name(struct vmb_reader *r, const unsigned char **pp, struct err *err)
+{
+	const unsigned char *p = *pp, *end = r->buf + r->len;
+	uint64_t n;
+	GETV(n);
+	if (n == 0 || n > VMB_NAME_MAX)
+		return vmb_bad(r, err, r->rec_off, "name length out of range (1..1023)");
+	r->pos = (size_t)(p - r->buf);
+	int rc = vmb_fill(r, n + VMB_SLACK, err);
+	if (rc < 0)
+		return rc;
+	if (r->len - r->pos < n)
+		return vmb_truncated(r, err);
+	memcpy(r->name, r->buf + r->pos, n);
+	r->name[n] = '\0';
+	if (memchr(r->name, '\0', n) || strpbrk(r->name, " \t\n\r"))
+		return vmb_bad(r, err, r->rec_off, "a name contains a NUL or a blank");
+	*pp = r->buf + r->pos + n;
+	return 0;
+}
+
+static int vmb_read(void *reader, struct op *op, struct err *err)
+{
+	struct vmb_reader *r = reader;
+	/* The hot case: an access of the current process with a delta of up to 3 varint
+	 * bytes (< 2^20 bytes away), far from the buffer's end. */
+	if (likely(r->len - r->pos >= VMB_SLACK && r->st.cur)) {
+		const unsigned char *p = r->buf + r->pos;
+		unsigned tag = p[0];
+		if (likely(tag <= OP_EXEC)) {
+			uint64_t z;
+			size_t n;
+			if (p[1] < 0x80) {
+				z = p[1];
+				n = 2;
+			} else if (p[2] < 0x80) {
+				z = (p[1] & 0x7fu) | (uint64_t)p[2] << 7;
+				n = 3;
+			} else if (p[3] < 0x80) {
+				z = (p[1] & 0x7fu) | (uint64_t)(p[2] & 0x7fu) << 7 |
+				    (uint64_t)p[3] << 14;
+				n = 4;
+			} else {
+				goto general;
+			}
+			uint64_t *reg = &r->st.cur->last[tag >> 1];
+			*reg += (uint64_t)vmb_unzigzag(z);
+			op->kind = (uint8_t)tag;
+			op->pid = r->st.pid;
+			op->addr = *reg;
+			r->rec_off = r->buf_off + r->pos;
+			r->pos += n;
+			return 1;
+		}
+	}
+general:
+	if (r->ended)
+		return 0;
+	if (unlikely(r->len - r->pos < VMB_SLACK)) {
+		int rc = vmb_fill(r, VMB_SLACK, err);
+		if (rc < 0)
+			return rc;
+	}
+	r->rec_off = r->buf_off + r->pos;
+	const unsigned char *p = r->buf + r->pos, *end = r->buf + r->len;
+	if (unlikely(p == end))
+		return vmb_bad(r, err, r->rec_off,
+		               "truncated trace: the file ends without an end record");
+	unsigned tag = *p++;
+	unsigned opc = tag & 0x0f;
+	if (unlikely(tag & 0xe0))
+		return vmb_bad(r, err, r->rec_off, "bad record tag (reserved bits set)");
+	if (tag & VMB_TAG_PID) {
+		uint64_t pid;
+		GETV(pid);
+		if (pid == 0 || pid > UINT32_MAX || opc == OP_FILE || opc == VMB_OP_END)
+			return vmb_bad(r, err, r->rec_off, "bad pid in record");
+		if (pid != r->st.pid)
+			state_switch(&r->st, (uint32_t)pid);
+	}
+	if (opc <= OP_EXEC) { /* the hot case: one access */
+		uint64_t z;
+		GETV(z);
+		if (unlikely(!r->st.cur))
+			return vmb_bad(r, err, r->rec_off, "access before any pid");
+		uint64_t *reg = &r->st.cur->last[opc >> 1];
+		*reg += (uint64_t)vmb_unzigzag(z);
+		op->kind = (uint8_t)opc;
+		op->pid = r->st.pid;
+		op->addr = *reg;
+		r->pos = (size_t)(p - r->buf);
+		return 1;
+	}
+	memset(op, 0, sizeof(*op));
+	op->kind = (uint8_t)opc;
+	op->pid = r->st.pid;
+	if (opc != OP_FILE && opc != VMB_OP_END && !r->st.cur)
+		return vmb_bad(r, err, r->rec_off, "operation before any pid");
+	unsigned b;
+	switch (opc) {
+	case OP_MMAP:
+	case OP_MUNMAP:
+	case OP_MPROTECT:
+	case OP_MADVISE:
+	case OP_MSYNC:
+		GETV(op->addr);
+		GETV(op->len);
+		if (opc == OP_MMAP || opc == OP_MPROTECT) {
+			GETB(b);
+			if (b > 7)
+				return vmb_bad(r, err, r->rec_off, "bad protection byte");
+			op->prot = (uint8_t)b;
+		}
+		if (opc == OP_MMAP) {
+			GETB(b);
+			if (b > 7 || ((b & MAPF_HUGE) && (b & MAPF_FILE)))
+				return vmb_bad(r, err, r->rec_off, "bad mmap flags byte");
+			op->flags = (uint8_t)b;
+			if (b & MAPF_FILE) {
+				uint64_t idx;
+				GETV(idx);
+				GETV(op->offset);
+				if (idx >= r->nr_files)
+					return vmb_bad(r, err, r->rec_off,
+					               "mmap names an undeclared file index");
+				op->name = r->files[idx];
+			}
+		}
+		if (opc == OP_MADVISE) {
+			GETB(b);
+			if (b < ADV_HUGEPAGE || b > ADV_DONTNEED)
+				return vmb_bad(r, err, r->rec_off, "bad madvise advice byte");
+			op->arg = b;
+		}
+		break;
+	case OP_FORK:
+	case OP_WAIT:
+	case OP_COMPUTE:
+		GETV(op->arg);
+		break;
+	case OP_EXIT:
+		break;
+	case OP_EXECVE:
+	case OP_FILE: {
+		int rc = vmb_get_name(r, &p, err);
+		if (rc < 0)
+			return rc;
+		end = r->buf + r->len;
+		op->name = r->name;
+		if (opc == OP_FILE) {
+			if (strchr(r->name, ':'))
+				return vmb_bad(r, err, r->rec_off, "a file name contains ':'");
+			GETV(op->len);
+			if (r->nr_files == r->cap_files) {
+				r->cap_files = r->cap_files ? r->cap_files * 2 : 8;
+				r->files = xrealloc(r->files, r->cap_files * sizeof(*r->files));
+			}
+			r->files[r->nr_files++] = xstrdup(r->name);
+			op->pid = 0;
+		}
+		break;
+	}
+	case VMB_OP_END:
+		r->pos = (size_t)(p - r->buf);
+		if (vmb_fill(r, 1, err) < 0)
+			return -VMSIM_EIO;
+		if (r->len > r->pos)
+			return vmb_bad(r, err, r->buf_off + r->pos, "data after the end record");
+		r->ended = 1;
+		return 0;
+	default:
+		return vmb_bad(r, err, r->rec_off, "unknown record opcode");
+	}
+	r->pos = (size_t)(p - r->buf);
+	return 1;
+}
+
+/* ---- writer ---- */
+
+struct vmb_writer {
+	FILE *f;
+	char *path;
+	unsigned char *buf;
+	size_t len;
+	struct vmb_state st;
+	char **files;
+	uint32_t nr_files, cap_files;
+	int failed;
+};
+
+static int vmb_flush(struct vmb_writer *w, struct err *err)
+{
+	if (w->len && fwrite(w->buf, 1, w->len, w->f) != w->len) {
+		w->failed = 1;
+		return err_setc(err, VMSIM_EIO, "%s: write failed: %s", w->path, strerror(errno));
+	}
+	w->len = 0;
+	return 0;
+}
+
+static int vmb_wopen(void **out, const char *path, const struct trace_read_opts *opts,
+                     struct err *err)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return err_setc(err, VMSIM_EIO, "%s: cannot create: %s", path, strerror(errno));
+	struct vmb_writer *w = xcalloc(1, sizeof(*w));
+	w->f = f;
+	w->path = xstrdup(path);
+	w->buf = xmalloc(VMB_BUF_BYTES);
+	state_init(&w->st);
+	memcpy(w->buf, vmb_magic, 4);
+	w->buf[4] = VMB_VERSION & 0xff;
+	w->buf[5] = VMB_VERSION >> 8;
+	w->buf[6] = w->buf[7] = 0;
+	w->len = VMB_HEADER_BYTES;
+	*out = w;
+	return 0;
+}
+
+static unsigned char *put_name(unsigned char *p, const char *name)
+{
+	size_t n = strlen(name);
+	BUG_ON(n == 0 || n > VMB_NAME_MAX, "name length %zu", n);
+	p = vmb_put_varint(p, n);
+	memcpy(p, name, n);
+	return p + n;
+}
+
+static int vmb_write(void *writer, const struct op *op, struct err *err)
+{
+	struct vmb_writer *w = writer;
+	if (w->len > VMB_BUF_BYTES - 2 * VMB_NAME_MAX - 4 * VMB_SLACK) {
+		int rc = vmb_flush(w, err);
+		if (rc < 0)
+			return rc;
+	}
+	unsigned char *p = w->buf + w->len;
+	unsigned char *tag = p++;
+	*tag = op->kind;
+	if (op->kind != OP_FILE && op->pid != w->st.pid) {
+		*tag |= VMB_TAG_PID;
+		p = vmb_put_varint(p, op->pid);
+		state_switch(&w->st, op->pid);
+	}
+	switch (op->kind) {
+	case OP_READ:
+	case OP_WRITE:
+	case OP_EXEC: {
+		uint64_t *reg = &w->st.cur->last[op->kind >> 1];
+		p = vmb_put_varint(p, vmb_zigzag((int64_t)(op->addr - *reg)));
+		*reg = op->addr;
+		break;
+	}
+	case OP_MMAP:
+	case OP_MUNMAP:
+	case OP_MPROTECT:
+	case OP_MADVISE:
+	case OP_MSYNC:
+		p = vmb_put_varint(p, op->addr);
+		p = vmb_put_varint(p, op->len);
+		if (op->kind == OP_MMAP || op->kind == OP_MPROTECT)
+			*p++ = op->prot;
+		if (op->kind == OP_MMAP) {
+			*p++ = op->flags;
+			if (op->flags & MAPF_FILE) {
+				uint32_t i = w->nr_files;
+				while (i > 0 && strcmp(w->files[i - 1], op->name) != 0)
+					i--;
+				BUG_ON(i == 0, "mmap of undeclared file %s", op->name);
+				p = vmb_put_varint(p, i - 1);
+				p = vmb_put_varint(p, op->offset);
+			}
+		}
+		if (op->kind == OP_MADVISE)
+			*p++ = (unsigned char)op->arg;
+		break;
+	case OP_FORK:
+	case OP_WAIT:
+	case OP_COMPUTE:
+		p = vmb_put_varint(p, op->arg);
+		break;
+	case OP_EXIT:
+		break;
+	case OP_EXECVE:
+		p = put_name(p, op->name);
+		break;
+	case OP_FILE:
+		p = put_name(p, op->name);
+		p = vmb_put_varint(p, op->len);
+		if (w->nr_files == w->cap_files) {
+			w->cap_files = w->cap_files ? w->cap_files * 2 : 8;
+			w->files = xrealloc(w->files, w->cap_files * sizeof(*w->files));
+		}
+		w->files[w->nr_files++] = xstrdup(op->name);
+		break;
+	default:
+		BUG_ON(1, "op kind %u", op->kind);
+	}
+	w->len = (size_t)(p - w->buf);
+	return 0;
+}
+
+static int vmb_wclose(void *writer, struct err *err)
+{
+	struct vmb_writer *w = writer;
+	int rc = 0;
+	if (!w->failed) {
+		w->buf[w->len++] = VMB_OP_END;
+		rc = vmb_flush(w, err);
+	}
+	if (fclose(w->f) != 0 && rc == 0)
+		rc = err_setc(err, VMSIM_EIO, "%s: write failed: %s", w->path, strerror(errno));
+	free(w->buf);
+	free(w->path);
+	state_fini(&w->st);
+	for (uint32_t i = 0; i < w->nr_files; i++)
+		free(w->files[i]);
+	free(w->files);
+	free(w);
+	return rc;
+}
+
+const struct trace_format trace_format_vmb = {
+    .name = "vmb",
+    .extensions = ".vmb",
+    .open = vmb_open,
+    .read = vmb_read,
+    .where = vmb_where,
+    .close = vmb_close,
+    .wopen = vmb_wopen,
+    .write = vmb_write,
+    .wclose = vmb_wclose,
+};

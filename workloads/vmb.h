@@ -1,0 +1,82 @@
+/*
+ * vmb.h — the `vmb` binary trace: the compact form of `vmt`, streamed.
+ *
+ * Layout (all multi-byte fixed fields little-endian):
+ *   header, 8 bytes: magic 0x89 'V' 'M' 'B', uint16 version (VMB_VERSION), uint16 flags (0)
+ *   records, each: one tag byte = opcode (low 4 bits) | VMB_TAG_PID (0x10: a varint pid
+ *   follows, the process of this and the next records; otherwise the previous record's
+ *   process) — bits 5..7 are zero — then the operands as LEB128 varints:
+ *     r, w, x   zigzag(addr - previous address of that process): one register for data
+ *               (r, w), one for instruction fetches (x), both starting at 0
+ *     mmap      addr, len, prot byte, flags byte (enum op_map_flags), and for file mappings
+ *               the file's index (0-based, in order of declaration) and the offset
+ *     munmap, msync      addr, len
+ *     mprotect           addr, len, prot byte
+ *     madvise            addr, len, advice byte (enum op_advice)
+ *     fork, wait         child pid (wait: 0 = any child)
+ *     exec               image: varint length, bytes
+ *     exit               nothing
+ *     compute            nanoseconds
+ *     file               name: varint length, bytes; then size in bytes (no pid)
+ *     end (opcode 15)    the last record: a file cut at a record boundary is still caught
+ * An access costs 2-4 bytes when a process's addresses move by less than 2^20 bytes.
+ */
+#ifndef VMSIM_WORKLOADS_VMB_H
+#define VMSIM_WORKLOADS_VMB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VMB_VERSION 1
+#define VMB_HEADER_BYTES 8
+#define VMB_TAG_PID 0x10
+#define VMB_OP_END 15
+extern const unsigned char vmb_magic[4];
+
+/* Append v as a LEB128 varint at p (at most 10 bytes); returns the new end. */
+static inline unsigned char *vmb_put_varint(unsigned char *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (unsigned char)v;
+	return p;
+}
+
+static inline uint64_t vmb_zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static inline int64_t vmb_unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* Read a varint from [*p, end): 0 with *p advanced, -1 if it runs past end or is longer than
+ * 10 bytes. */
+static inline int vmb_get_varint(const unsigned char **pp, const unsigned char *end, uint64_t *out)
+{
+	const unsigned char *p = *pp;
+	if (p < end && *p < 0x80) { /* the common one-byte case */
+		*out = *p;
+		*pp = p + 1;
+		return 0;
+	}
+	uint64_t v = 0;
+	for (unsigned shift = 0; shift < 70; shift += 7) {
+		if (p == end)
+			return -1;
+		unsigned char b = *p++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*out = v;
+			*pp = p;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+#endif
