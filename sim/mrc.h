@@ -1,0 +1,103 @@
+/*
+ * mrc.h — one-pass miss-ratio (fault) curves: the fault count of a page reference string for
+ * every memory size at once, for LRU and OPT, exactly, plus a SHARDS-sampled LRU estimate.
+ *
+ * Both LRU and OPT are stack algorithms (Mattson, Gecsei, Slutz and Traiger, "Evaluation
+ * techniques for storage hierarchies", IBM Systems Journal 9(2), 1970): the pages resident in a
+ * memory of m frames are always the top m entries of one priority stack, so one pass that
+ * records each reference's stack distance d (its depth in the stack before the reference, or
+ * infinity on a first reference) yields faults(m) = #{references with d > m} for every m.
+ *
+ * The model is the textbook one, the same as `vmsim run` with vm.reclaim = "on-demand":
+ * demand paging, exactly one victim per fault once memory is full, every first reference is a
+ * fault (cold misses are counted), reads and writes are alike. Page size does not matter.
+ *
+ * Units: frames (memory sizes), references, faults. Fault ratios are floats only for printing.
+ *
+ * Complexity (n references, p distinct pages, M = the largest memory size asked for):
+ *  - LRU exact: O(n log p) time, O(p) memory (a Fenwick tree over compacted access times);
+ *  - OPT exact: O(n + sum over references of min(d, M)) time, i.e. O(n * min(p, M)) in the
+ *    worst case (Mattson's OPT stack, truncated at depth M); memory O(p) plus 8 bytes per
+ *    reference (the trace as dense ids and its next-use array);
+ *  - SHARDS LRU at rate R: O(n) hashing plus O(R n log(R p)) time, O(R p) memory.
+ */
+#ifndef VMSIM_SIM_MRC_H
+#define VMSIM_SIM_MRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A fault curve: faults[m] for m = 1 .. max_frames (faults[0] = nr_refs: zero frames fault on
+ * every reference). Exact curves are non-increasing in m. */
+struct mrc_curve {
+	uint64_t nr_refs;     /* references in the trace */
+	uint64_t nr_distinct; /* distinct pages (an estimate under SHARDS) */
+	uint64_t max_frames;  /* the curve covers 1 .. max_frames */
+	uint64_t *faults;     /* max_frames + 1 entries, new (mrc_curve_fini frees them) */
+};
+
+void mrc_curve_fini(struct mrc_curve *c);
+
+/*
+ * SHARDS rate: a page is sampled when the low 24 bits of a fixed 64-bit hash of its number are
+ * below threshold; rate R = threshold / 2^24.
+ */
+#define MRC_SHARDS_MODULUS (1u << 24)
+
+/*
+ * A streaming LRU stack-distance counter. max_frames = 0 means "every size up to the number of
+ * distinct pages"; otherwise distances beyond max_frames are only counted as faults.
+ * shards_threshold = 0 is exact; 1 .. MRC_SHARDS_MODULUS - 1 samples pages spatially
+ * (Waldspurger et al., FAST 2015) at rate shards_threshold / 2^24 (MRC_SHARDS_MODULUS is exact).
+ * Returns a new counter; free it with mrc_lru_destroy.
+ */
+struct mrc_lru;
+struct mrc_lru *mrc_lru_create(uint64_t max_frames, uint32_t shards_threshold);
+void mrc_lru_destroy(struct mrc_lru *l);
+/* One reference. Allocates only when the number of distinct pages doubles. */
+void mrc_lru_access(struct mrc_lru *l, uint64_t page);
+/*
+ * The curve so far, into *out (new storage; out's previous contents are not freed). Exact:
+ * faults[m] counted. SHARDS: the miss ratio estimated from the sampled, scaled distance
+ * histogram with the paper's count adjustment (SHARDS_adj), times nr_refs, rounded; max_frames
+ * (if 0 at create) is the estimated number of distinct pages.
+ */
+void mrc_lru_curve(const struct mrc_lru *l, struct mrc_curve *out);
+
+/* The exact LRU curve of pages[0 .. n - 1] (a convenience over mrc_lru_*). */
+void mrc_lru_curve_of(const uint64_t *pages, size_t n, uint64_t max_frames,
+		      struct mrc_curve *out);
+
+/*
+ * A trace held in memory as dense page ids (first-appearance order), for OPT, which must see
+ * the future. ids[i] < nr_distinct. 4 bytes per reference.
+ */
+struct mrc_trace {
+	uint32_t *ids;        /* nr_refs entries */
+	size_t nr_refs, cap;
+	uint32_t nr_distinct;
+	struct mrc_idmap *map; /* page number -> id */
+};
+
+/* Largest trace the in-memory form holds (ids and next-use times are 32-bit). */
+#define MRC_TRACE_MAX_REFS ((size_t)UINT32_MAX - 1)
+#define MRC_TRACE_MAX_PAGES ((uint64_t)UINT32_MAX - 1)
+
+void mrc_trace_init(struct mrc_trace *t);
+void mrc_trace_fini(struct mrc_trace *t);
+/* Append one reference. Returns 0, or -1 when the trace is full (MRC_TRACE_MAX_REFS). */
+int mrc_trace_append(struct mrc_trace *t, uint64_t page);
+
+/*
+ * The exact OPT (Belady MIN) curve of the trace, for sizes 1 .. max_frames (0: up to the
+ * number of distinct pages). Two passes: next-use times backwards, then Mattson's OPT stack
+ * (priority = sooner next use) forwards, truncated at depth max_frames. Allocates 4 bytes per
+ * reference for the next-use array while it runs.
+ */
+void mrc_opt_curve(const struct mrc_trace *t, uint64_t max_frames, struct mrc_curve *out);
+
+/* The exact OPT curve of pages[0 .. n - 1] (a convenience over mrc_trace + mrc_opt_curve). */
+void mrc_opt_curve_of(const uint64_t *pages, size_t n, uint64_t max_frames,
+		      struct mrc_curve *out);
+
+#endif
