@@ -58,7 +58,7 @@ static void curve_from_hist(struct mrc_curve *out, const uint64_t *hist, size_t 
 	}
 }
 
-/* ---- page number -> dense id: open addressing, linear probing, load <= 1/2 ---- */
+/* ---- page number -> id: open addressing, linear probing, load <= 1/2 ---- */
 
 struct mrc_idmap_entry {
 	uint64_t page;
@@ -68,7 +68,7 @@ struct mrc_idmap_entry {
 struct mrc_idmap {
 	struct mrc_idmap_entry *tab;
 	size_t mask;    /* table size - 1 (a power of two) */
-	uint32_t count; /* ids handed out: 0 .. count - 1 */
+	uint32_t count; /* entries */
 };
 
 static void idmap_init(struct mrc_idmap *m)
@@ -105,119 +105,140 @@ static void idmap_grow(struct mrc_idmap *m)
 	free(old);
 }
 
-/* The id of page, handing out the next id to a new page (*is_new set). */
-static inline uint32_t idmap_get(struct mrc_idmap *m, uint64_t page, int *is_new)
+/* The id of page, or ID_NONE with *hole set to where idmap_put may insert it. */
+static inline uint32_t idmap_find(const struct mrc_idmap *m, uint64_t page, size_t *hole)
 {
 	size_t h = mix64(page) & m->mask;
 	for (;;) {
-		struct mrc_idmap_entry *e = &m->tab[h];
-		if (e->id == ID_NONE)
-			break;
-		if (e->page == page) {
-			*is_new = 0;
+		const struct mrc_idmap_entry *e = &m->tab[h];
+		if (e->id == ID_NONE || e->page == page) {
+			*hole = h;
 			return e->id;
 		}
 		h = (h + 1) & m->mask;
 	}
-	BUG_ON(m->count >= MRC_TRACE_MAX_PAGES, "more than 2^32 - 2 distinct pages");
-	*is_new = 1;
-	uint32_t id = m->count++;
-	m->tab[h].page = page;
-	m->tab[h].id = id;
-	if ((size_t)m->count * 2 > m->mask + 1)
-		idmap_grow(m);
-	return id;
 }
 
-/* ---- LRU stack distances over a Fenwick tree of compacted time slots ---- */
+/* Insert page -> id at the hole idmap_find returned (no other change in between). */
+static inline void idmap_put(struct mrc_idmap *m, size_t hole, uint64_t page, uint32_t id)
+{
+	BUG_ON(m->count >= MRC_TRACE_MAX_PAGES, "more than 2^32 - 2 distinct pages");
+	m->tab[hole].page = page;
+	m->tab[hole].id = id;
+	m->count++;
+	if ((size_t)m->count * 2 > m->mask + 1)
+		idmap_grow(m);
+}
 
-struct mrc_lru {
+/* Remove page (present), shifting later entries of its probe run back (no tombstones). */
+static void idmap_remove(struct mrc_idmap *m, uint64_t page)
+{
+	size_t i;
+	BUG_ON(idmap_find(m, page, &i) == ID_NONE, "removing an absent page");
+	size_t j = i;
+	for (;;) {
+		j = (j + 1) & m->mask;
+		if (m->tab[j].id == ID_NONE)
+			break;
+		size_t k = mix64(m->tab[j].page) & m->mask;
+		/* The entry at j may move to i unless its home k lies cyclically in (i, j]. */
+		int stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+		if (!stays) {
+			m->tab[i] = m->tab[j];
+			i = j;
+		}
+	}
+	m->tab[i].id = ID_NONE;
+	m->count--;
+}
+
+/* ---- an LRU stack: distances over a Fenwick tree of compacted time slots ---- */
+
+#define DIST_MISS UINT64_MAX /* a first reference, or deeper than the depth limit */
+
+struct lru_stack {
 	struct mrc_idmap map;
-	uint32_t *last_slot;   /* per id: slot of the page's last reference */
+	uint32_t *last_slot;  /* per id: slot of the page's last reference */
+	uint64_t *page_of;    /* per id: its page (depth-limited stacks only, for eviction) */
 	size_t ids_cap;
-	uint32_t *slot_id;     /* per slot: the id whose marker is there, or ID_NONE */
-	uint32_t *fen;         /* Fenwick tree over slots, 1-based: fen[1 .. nr_slots] */
-	uint32_t nr_slots;     /* slot capacity */
-	uint32_t now;          /* next free slot; slots >= now are empty */
-	uint32_t live;         /* markers = distinct pages seen (sampled) */
-	uint64_t *hist;        /* hist[d]: references at distance d, 1 <= d < hist_len */
-	size_t hist_len;
-	uint64_t nr_refs;      /* every reference, sampled or not */
-	uint64_t nr_sampled;   /* references fed to the stack */
-	uint64_t max_frames;   /* 0: unbounded */
-	uint32_t shards_threshold; /* 0: exact */
+	uint32_t next_id;     /* ids handed out so far */
+	uint32_t *free_ids;   /* ids of evicted pages, reused first (depth-limited only) */
+	uint32_t nr_free;
+	uint32_t *slot_id;    /* per slot: the id whose marker is there, or ID_NONE */
+	uint32_t *fen;        /* Fenwick tree over slots, 1-based: fen[1 .. nr_slots] */
+	uint32_t nr_slots;    /* slot capacity (a power of two) */
+	uint32_t now;         /* next free slot; slots >= now are empty */
+	uint32_t live;        /* markers = pages in the stack */
+	uint32_t depth_limit; /* 0: unbounded; else pages deeper than this are forgotten */
+	uint64_t evictions;   /* pages forgotten below depth_limit */
 };
 
-static void fen_rebuild(struct mrc_lru *l)
+static void stack_init(struct lru_stack *s, uint32_t depth_limit)
+{
+	memset(s, 0, sizeof(*s));
+	idmap_init(&s->map);
+	s->depth_limit = depth_limit;
+	s->ids_cap = 1024;
+	s->last_slot = xmalloc(s->ids_cap * sizeof(uint32_t));
+	if (depth_limit) {
+		s->page_of = xmalloc(s->ids_cap * sizeof(uint64_t));
+		s->free_ids = xmalloc(s->ids_cap * sizeof(uint32_t));
+	}
+	s->nr_slots = 2048;
+	s->slot_id = xmalloc(s->nr_slots * sizeof(uint32_t));
+	for (uint32_t i = 0; i < s->nr_slots; i++)
+		s->slot_id[i] = ID_NONE;
+	s->fen = xcalloc((size_t)s->nr_slots + 1, sizeof(uint32_t));
+}
+
+static void stack_fini(struct lru_stack *s)
+{
+	idmap_fini(&s->map);
+	free(s->last_slot);
+	free(s->page_of);
+	free(s->free_ids);
+	free(s->slot_id);
+	free(s->fen);
+}
+
+static void fen_rebuild(struct lru_stack *s)
 {
 	/* Markers are in slots 0 .. live - 1 after compaction. */
-	uint32_t n = l->nr_slots;
-	memset(l->fen, 0, ((size_t)n + 1) * sizeof(uint32_t));
-	for (uint32_t i = 1; i <= l->live; i++)
-		l->fen[i] = 1;
+	uint32_t n = s->nr_slots;
+	memset(s->fen, 0, ((size_t)n + 1) * sizeof(uint32_t));
+	for (uint32_t i = 1; i <= s->live; i++)
+		s->fen[i] = 1;
 	for (uint32_t i = 1; i <= n; i++) {
 		uint64_t j = (uint64_t)i + (i & (0u - i));
 		if (j <= n)
-			l->fen[j] += l->fen[i];
+			s->fen[j] += s->fen[i];
 	}
 }
 
 /* Out of slots: renumber live markers 0 .. live - 1 in time order, doubling the slot space
  * first if more than half of it is live. */
-static void lru_compact(struct mrc_lru *l)
+static void stack_compact(struct lru_stack *s)
 {
-	if ((uint64_t)l->live * 2 > l->nr_slots) {
-		BUG_ON(l->nr_slots > UINT32_MAX / 2 - 1, "LRU slot space overflow");
-		l->nr_slots *= 2;
-		l->slot_id = xrealloc(l->slot_id, (size_t)l->nr_slots * sizeof(uint32_t));
-		l->fen = xrealloc(l->fen, ((size_t)l->nr_slots + 1) * sizeof(uint32_t));
+	if ((uint64_t)s->live * 2 > s->nr_slots) {
+		BUG_ON(s->nr_slots > UINT32_MAX / 4, "LRU slot space overflow");
+		s->nr_slots *= 2;
+		s->slot_id = xrealloc(s->slot_id, (size_t)s->nr_slots * sizeof(uint32_t));
+		s->fen = xrealloc(s->fen, ((size_t)s->nr_slots + 1) * sizeof(uint32_t));
 	}
 	uint32_t j = 0;
-	for (uint32_t s = 0; s < l->now; s++) {
-		uint32_t id = l->slot_id[s];
+	for (uint32_t i = 0; i < s->now; i++) {
+		uint32_t id = s->slot_id[i];
 		if (id == ID_NONE)
 			continue;
-		l->slot_id[j] = id;
-		l->last_slot[id] = j;
+		s->slot_id[j] = id;
+		s->last_slot[id] = j;
 		j++;
 	}
-	BUG_ON(j != l->live, "LRU compaction found %u markers, expected %u", j, l->live);
-	for (uint32_t s = j; s < l->nr_slots; s++)
-		l->slot_id[s] = ID_NONE;
-	l->now = j;
-	fen_rebuild(l);
-}
-
-struct mrc_lru *mrc_lru_create(uint64_t max_frames, uint32_t shards_threshold)
-{
-	BUG_ON(shards_threshold > MRC_SHARDS_MODULUS, "SHARDS threshold beyond 2^24");
-	struct mrc_lru *l = xcalloc(1, sizeof(*l));
-	idmap_init(&l->map);
-	l->ids_cap = 1024;
-	l->last_slot = xmalloc(l->ids_cap * sizeof(uint32_t));
-	l->nr_slots = 2048;
-	l->slot_id = xmalloc(l->nr_slots * sizeof(uint32_t));
-	for (uint32_t s = 0; s < l->nr_slots; s++)
-		l->slot_id[s] = ID_NONE;
-	l->fen = xcalloc((size_t)l->nr_slots + 1, sizeof(uint32_t));
-	l->max_frames = max_frames;
-	l->shards_threshold = shards_threshold == MRC_SHARDS_MODULUS ? 0 : shards_threshold;
-	/* Exact with a bound: distances beyond it are just faults. Otherwise grown on demand. */
-	l->hist_len = (max_frames && !l->shards_threshold) ? (size_t)max_frames + 1 : 1024;
-	l->hist = xcalloc(l->hist_len, sizeof(uint64_t));
-	return l;
-}
-
-void mrc_lru_destroy(struct mrc_lru *l)
-{
-	if (!l)
-		return;
-	idmap_fini(&l->map);
-	free(l->last_slot);
-	free(l->slot_id);
-	free(l->fen);
-	free(l->hist);
-	free(l);
+	BUG_ON(j != s->live, "LRU compaction found %u markers, expected %u", j, s->live);
+	for (uint32_t i = j; i < s->nr_slots; i++)
+		s->slot_id[i] = ID_NONE;
+	s->now = j;
+	fen_rebuild(s);
 }
 
 static inline uint32_t fen_prefix(const uint32_t *fen, uint32_t i)
@@ -234,73 +255,239 @@ static inline void fen_add(uint32_t *fen, uint32_t n, uint32_t i, uint32_t delta
 		fen[i] += delta; /* delta may be (uint32_t)-1: modular arithmetic */
 }
 
+/* The oldest slot holding a marker (the bottom of the stack); live > 0. */
+static uint32_t fen_first_marker(const struct lru_stack *s)
+{
+	uint32_t pos = 0;
+	for (uint32_t step = s->nr_slots; step; step >>= 1) {
+		if (pos + step <= s->nr_slots && s->fen[pos + step] == 0)
+			pos += step;
+	}
+	return pos; /* fen index pos + 1, i.e. slot pos */
+}
+
+static void stack_evict_bottom(struct lru_stack *s)
+{
+	uint32_t slot = fen_first_marker(s);
+	uint32_t id = s->slot_id[slot];
+	BUG_ON(id == ID_NONE, "no marker at the bottom slot %u", slot);
+	fen_add(s->fen, s->nr_slots, slot + 1, UINT32_MAX);
+	s->slot_id[slot] = ID_NONE;
+	idmap_remove(&s->map, s->page_of[id]);
+	s->free_ids[s->nr_free++] = id;
+	s->live--;
+	s->evictions++;
+}
+
+/* One reference: its stack distance (1 = the top), or DIST_MISS. */
+static inline uint64_t stack_ref(struct lru_stack *s, uint64_t page)
+{
+	if (unlikely(s->now == s->nr_slots))
+		stack_compact(s);
+	size_t hole;
+	uint32_t id = idmap_find(&s->map, page, &hole);
+	uint64_t d = DIST_MISS;
+	if (id == ID_NONE) {
+		if (s->nr_free) {
+			id = s->free_ids[--s->nr_free];
+		} else {
+			id = s->next_id++;
+			if (unlikely(id >= s->ids_cap)) {
+				s->ids_cap *= 2;
+				s->last_slot = xrealloc(s->last_slot, s->ids_cap * sizeof(uint32_t));
+				if (s->depth_limit) {
+					s->page_of = xrealloc(s->page_of,
+							      s->ids_cap * sizeof(uint64_t));
+					s->free_ids = xrealloc(s->free_ids,
+							       s->ids_cap * sizeof(uint32_t));
+				}
+			}
+		}
+		idmap_put(&s->map, hole, page, id);
+		if (s->depth_limit)
+			s->page_of[id] = page;
+		s->live++;
+	} else {
+		uint32_t slot = s->last_slot[id];
+		/* distinct pages referenced since: the markers after this page's own */
+		d = (uint64_t)s->live - fen_prefix(s->fen, slot + 1) + 1;
+		fen_add(s->fen, s->nr_slots, slot + 1, UINT32_MAX);
+		s->slot_id[slot] = ID_NONE;
+	}
+	uint32_t slot = s->now++;
+	s->slot_id[slot] = id;
+	s->last_slot[id] = slot;
+	fen_add(s->fen, s->nr_slots, slot + 1, 1);
+	if (s->depth_limit && s->live > s->depth_limit)
+		stack_evict_bottom(s);
+	return d;
+}
+
+/* ---- the LRU curve: exact, or SHARDS ---- */
+
+struct mrc_lru {
+	uint64_t max_frames;       /* 0: unbounded */
+	uint32_t shards_threshold; /* 0: exact */
+	uint32_t head_frames;      /* SHARDS: sizes <= this are exact (0: the paper's SHARDS_adj) */
+	int has_exact;             /* the exact stack is in use */
+	struct lru_stack exact;    /* every reference; depth-limited to head_frames under SHARDS */
+	struct lru_stack sampled;  /* SHARDS: sampled pages only */
+	uint64_t *hist;            /* hist[d]: references at exact distance d, 1 <= d < hist_len */
+	size_t hist_len;
+	int hist_grows;            /* hist_len follows the distinct pages (no bound given) */
+	uint64_t *shist;           /* SHARDS: sampled references (tail only, with a head) at
+				    * sampled distance d, 1 <= d < shist_len */
+	size_t shist_len;
+	uint64_t nr_refs;          /* every reference */
+	uint64_t nr_sampled;       /* references to sampled pages */
+	uint64_t nr_tail;          /* ... of which deeper than head_frames (or first references);
+				    * every sampled reference without a head */
+};
+
+uint32_t mrc_shards_head_frames(uint32_t shards_threshold)
+{
+	/* MRC_SHARDS_HEAD_PER_RATE / R frames, R = threshold / 2^24 */
+	if (!shards_threshold || shards_threshold >= MRC_SHARDS_MODULUS)
+		return 0;
+	uint64_t k = ((uint64_t)MRC_SHARDS_HEAD_PER_RATE * MRC_SHARDS_MODULUS +
+		      shards_threshold - 1) / shards_threshold;
+	return (uint32_t)MIN(k, (uint64_t)UINT32_MAX / 8);
+}
+
+struct mrc_lru *mrc_lru_create(const struct mrc_lru_opts *o)
+{
+	BUG_ON(o->shards_threshold > MRC_SHARDS_MODULUS, "SHARDS threshold beyond 2^24");
+	struct mrc_lru *l = xcalloc(1, sizeof(*l));
+	l->max_frames = o->max_frames;
+	l->shards_threshold = o->shards_threshold == MRC_SHARDS_MODULUS ? 0 : o->shards_threshold;
+	if (l->shards_threshold) {
+		l->head_frames = o->shards_head_frames == MRC_SHARDS_HEAD_AUTO
+					 ? mrc_shards_head_frames(l->shards_threshold)
+					 : (uint32_t)MIN(o->shards_head_frames,
+							 (uint64_t)UINT32_MAX / 8);
+		if (l->max_frames && l->head_frames > l->max_frames)
+			l->head_frames = (uint32_t)l->max_frames;
+		stack_init(&l->sampled, 0);
+		l->shist_len = 1024;
+		l->shist = xcalloc(l->shist_len, sizeof(uint64_t));
+		l->has_exact = l->head_frames > 0;
+		if (l->has_exact) {
+			stack_init(&l->exact, l->head_frames);
+			l->hist_len = (size_t)l->head_frames + 1;
+		}
+	} else {
+		l->has_exact = 1;
+		stack_init(&l->exact, 0);
+		/* distances beyond a given bound are only faults; otherwise grown on demand */
+		l->hist_grows = !l->max_frames;
+		l->hist_len = l->max_frames ? (size_t)l->max_frames + 1 : 1024;
+	}
+	if (l->has_exact)
+		l->hist = xcalloc(l->hist_len, sizeof(uint64_t));
+	return l;
+}
+
+void mrc_lru_destroy(struct mrc_lru *l)
+{
+	if (!l)
+		return;
+	if (l->has_exact)
+		stack_fini(&l->exact);
+	if (l->shards_threshold)
+		stack_fini(&l->sampled);
+	free(l->hist);
+	free(l->shist);
+	free(l);
+}
+
+static void hist_grow(uint64_t **hist, size_t *len, size_t need)
+{
+	size_t n = *len;
+	while (n <= need)
+		n *= 2;
+	*hist = xrealloc(*hist, n * sizeof(uint64_t));
+	memset(*hist + *len, 0, (n - *len) * sizeof(uint64_t));
+	*len = n;
+}
+
 void mrc_lru_access(struct mrc_lru *l, uint64_t page)
 {
 	l->nr_refs++;
-	if (l->shards_threshold &&
-	    (mix64(page) & (MRC_SHARDS_MODULUS - 1)) >= l->shards_threshold)
-		return;
-	l->nr_sampled++;
-	if (unlikely(l->now == l->nr_slots))
-		lru_compact(l);
-	int is_new;
-	uint32_t id = idmap_get(&l->map, page, &is_new);
-	if (is_new) {
-		if (unlikely(id >= l->ids_cap)) {
-			l->ids_cap *= 2;
-			l->last_slot = xrealloc(l->last_slot, l->ids_cap * sizeof(uint32_t));
-		}
-		l->live++;
-		if (!l->max_frames || l->shards_threshold) {
-			/* Distances never exceed the distinct pages: keep hist_len > live. */
-			if (unlikely(l->live >= l->hist_len)) {
-				size_t len = l->hist_len * 2;
-				l->hist = xrealloc(l->hist, len * sizeof(uint64_t));
-				memset(l->hist + l->hist_len, 0,
-				       (len - l->hist_len) * sizeof(uint64_t));
-				l->hist_len = len;
-			}
-		}
-	} else {
-		uint32_t s = l->last_slot[id];
-		uint64_t d = (uint64_t)l->live - fen_prefix(l->fen, s + 1) + 1;
+	uint64_t d = DIST_MISS;
+	if (l->has_exact) {
+		d = stack_ref(&l->exact, page);
 		if (d < l->hist_len)
 			l->hist[d]++;
-		fen_add(l->fen, l->nr_slots, s + 1, UINT32_MAX);
-		l->slot_id[s] = ID_NONE;
+		else if (unlikely(l->hist_grows && d != DIST_MISS))
+			BUG_ON(1, "LRU distance %llu beyond the distinct pages",
+			       (unsigned long long)d);
+		if (unlikely(l->hist_grows && l->exact.live >= l->hist_len))
+			hist_grow(&l->hist, &l->hist_len, l->exact.live);
 	}
-	uint32_t s = l->now++;
-	l->slot_id[s] = id;
-	l->last_slot[id] = s;
-	fen_add(l->fen, l->nr_slots, s + 1, 1);
+	if (!l->shards_threshold)
+		return;
+	if ((mix64(page) & (MRC_SHARDS_MODULUS - 1)) >= l->shards_threshold)
+		return;
+	l->nr_sampled++;
+	uint64_t ds = stack_ref(&l->sampled, page);
+	if (l->head_frames && d != DIST_MISS)
+		return; /* counted exactly by the head */
+	l->nr_tail++;
+	if (ds != DIST_MISS) {
+		if (unlikely(ds >= l->shist_len))
+			hist_grow(&l->shist, &l->shist_len, ds);
+		l->shist[ds]++;
+	}
+}
+
+/* Estimated distinct pages: the sampled ones scaled by 1 / R. */
+static uint64_t shards_distinct(const struct mrc_lru *l)
+{
+	const uint64_t t = l->shards_threshold;
+	if (l->has_exact && l->exact.evictions == 0)
+		return l->exact.live; /* the head saw every page: exact */
+	uint64_t est = (l->sampled.live * (uint64_t)MRC_SHARDS_MODULUS + t / 2) / t;
+	return MAX(est, (uint64_t)l->head_frames);
 }
 
 static void lru_curve_shards(const struct mrc_lru *l, struct mrc_curve *out)
 {
 	const uint64_t t = l->shards_threshold;
-	uint64_t max_frames = l->max_frames;
-	if (!max_frames)
-		max_frames = (l->live * (uint64_t)MRC_SHARDS_MODULUS + t / 2) / t;
-	curve_alloc(out, l->nr_refs, (l->live * (uint64_t)MRC_SHARDS_MODULUS + t / 2) / t,
-		    max_frames);
-	/* E[N_s]: every reference is sampled with probability R. */
+	const uint64_t distinct = shards_distinct(l);
+	const uint64_t max_frames = l->max_frames ? l->max_frames : distinct;
+	curve_alloc(out, l->nr_refs, distinct, max_frames);
+	const uint64_t head = MIN((uint64_t)l->head_frames, max_frames);
+	if (head)
+		curve_from_hist(out, l->hist, MIN(l->hist_len, (size_t)head + 1));
+	/* References the head did not hit (all of them without a head). */
+	const uint64_t tail_refs = head ? out->faults[head] : l->nr_refs;
+	/* Without a head, the paper's SHARDS_adj: ratios over E[N_s] = R N, and the first
+	 * bucket corrected by E[N_s] - N_s. With a head, the tail's size is known exactly and
+	 * the sampled tail references give only the shape of its distance distribution. */
 	const double expected = (double)l->nr_refs * (double)t / (double)MRC_SHARDS_MODULUS;
 	const double adjust = expected - (double)l->nr_sampled;
 	uint64_t hits = 0;
 	uint64_t d = 0; /* sampled distances 1 .. d are in hits */
-	for (uint64_t m = 1; m <= max_frames; m++) {
-		/* m frames hit a sampled distance d_s when d_s / R <= m, i.e. d_s <= m T / 2^24 */
+	for (uint64_t m = head + 1; m <= max_frames; m++) {
+		/* m frames hit a sampled distance d_s when d_s / R <= m, i.e. d_s <= m R */
 		uint64_t thr = (m * t) >> 24;
-		while (d < thr && d + 1 < l->hist_len)
-			hits += l->hist[++d];
-		double miss_ratio = 1.0;
-		if (expected > 0 && thr >= 1)
-			miss_ratio = 1.0 - ((double)hits + adjust) / expected;
+		while (d < thr && d + 1 < l->shist_len)
+			hits += l->shist[++d];
+		double miss_ratio; /* of the tail references */
+		if (head) {
+			miss_ratio = l->nr_tail ? 1.0 - (double)hits / (double)l->nr_tail : 1.0;
+		} else {
+			miss_ratio = 1.0;
+			if (expected > 0 && thr >= 1)
+				miss_ratio = 1.0 - ((double)hits + adjust) / expected;
+		}
 		if (miss_ratio < 0)
 			miss_ratio = 0;
 		if (miss_ratio > 1)
 			miss_ratio = 1;
-		out->faults[m] = (uint64_t)llround(miss_ratio * (double)l->nr_refs);
+		uint64_t f = (uint64_t)llround(miss_ratio * (double)tail_refs);
+		/* keep the curve non-increasing where SHARDS_adj's clamping might not */
+		out->faults[m] = MIN(f, out->faults[m - 1]);
 	}
 }
 
@@ -310,14 +497,15 @@ void mrc_lru_curve(const struct mrc_lru *l, struct mrc_curve *out)
 		lru_curve_shards(l, out);
 		return;
 	}
-	curve_alloc(out, l->nr_refs, l->live, l->max_frames ? l->max_frames : l->live);
+	curve_alloc(out, l->nr_refs, l->exact.live, l->max_frames ? l->max_frames : l->exact.live);
 	curve_from_hist(out, l->hist, l->hist_len);
 }
 
 void mrc_lru_curve_of(const uint64_t *pages, size_t n, uint64_t max_frames,
 		      struct mrc_curve *out)
 {
-	struct mrc_lru *l = mrc_lru_create(max_frames, 0);
+	struct mrc_lru_opts o = {.max_frames = max_frames};
+	struct mrc_lru *l = mrc_lru_create(&o);
 	for (size_t i = 0; i < n; i++)
 		mrc_lru_access(l, pages[i]);
 	mrc_lru_curve(l, out);
@@ -350,8 +538,13 @@ int mrc_trace_append(struct mrc_trace *t, uint64_t page)
 		t->cap = t->cap ? t->cap * 2 : 4096;
 		t->ids = xrealloc(t->ids, t->cap * sizeof(uint32_t));
 	}
-	int is_new;
-	t->ids[t->nr_refs++] = idmap_get(t->map, page, &is_new);
+	size_t hole;
+	uint32_t id = idmap_find(t->map, page, &hole);
+	if (id == ID_NONE) {
+		id = t->map->count;
+		idmap_put(t->map, hole, page, id);
+	}
+	t->ids[t->nr_refs++] = id;
 	t->nr_distinct = t->map->count;
 	return 0;
 }

@@ -19,7 +19,8 @@
  *  - OPT exact: O(n + sum over references of min(d, M)) time, i.e. O(n * min(p, M)) in the
  *    worst case (Mattson's OPT stack, truncated at depth M); memory O(p) plus 8 bytes per
  *    reference (the trace as dense ids and its next-use array);
- *  - SHARDS LRU at rate R: O(n) hashing plus O(R n log(R p)) time, O(R p) memory.
+ *  - SHARDS LRU at rate R with an exact head of K frames: O(n log K + R n log(R p)) time,
+ *    O(K + R p) memory (K = 0: O(n) hashing plus O(R n log(R p)) time, O(R p) memory).
  */
 #ifndef VMSIM_SIM_MRC_H
 #define VMSIM_SIM_MRC_H
@@ -40,27 +41,49 @@ void mrc_curve_fini(struct mrc_curve *c);
 
 /*
  * SHARDS rate: a page is sampled when the low 24 bits of a fixed 64-bit hash of its number are
- * below threshold; rate R = threshold / 2^24.
+ * below a threshold T; rate R = T / 2^24.
  */
 #define MRC_SHARDS_MODULUS (1u << 24)
+/* The exact head under SHARDS, by default: sizes up to MRC_SHARDS_HEAD_PER_RATE / R frames. */
+#define MRC_SHARDS_HEAD_PER_RATE 64
+#define MRC_SHARDS_HEAD_AUTO UINT64_MAX
+
+struct mrc_lru_opts {
+	/* 0: every size up to the number of distinct pages; otherwise sizes 1 .. max_frames
+	 * (distances beyond it are only counted as faults). */
+	uint64_t max_frames;
+	/* 0 or MRC_SHARDS_MODULUS: exact. 1 .. 2^24 - 1: SHARDS at rate T / 2^24. */
+	uint32_t shards_threshold;
+	/*
+	 * SHARDS only. Sizes up to this many frames are counted exactly by an LRU stack limited to
+	 * that depth (memory O(head), O(log head) per reference), and the references it misses
+	 * are known exactly in number; the sampled pages then only estimate how those misses'
+	 * distances spread beyond the head. This removes SHARDS' largest error, which comes from
+	 * whether the few hottest pages happen to be sampled (see docs/mrc.md). 0: plain SHARDS
+	 * with the paper's count adjustment (SHARDS_adj); MRC_SHARDS_HEAD_AUTO (what a zeroed
+	 * opts does not give you: set it) is mrc_shards_head_frames(shards_threshold).
+	 */
+	uint64_t shards_head_frames;
+};
+
+/* The default exact head for a SHARDS threshold: ceil(MRC_SHARDS_HEAD_PER_RATE / R). */
+uint32_t mrc_shards_head_frames(uint32_t shards_threshold);
 
 /*
- * A streaming LRU stack-distance counter. max_frames = 0 means "every size up to the number of
- * distinct pages"; otherwise distances beyond max_frames are only counted as faults.
- * shards_threshold = 0 is exact; 1 .. MRC_SHARDS_MODULUS - 1 samples pages spatially
- * (Waldspurger et al., FAST 2015) at rate shards_threshold / 2^24 (MRC_SHARDS_MODULUS is exact).
- * Returns a new counter; free it with mrc_lru_destroy.
+ * A streaming LRU stack-distance counter, configured by *opts (copied). Returns a new counter;
+ * free it with mrc_lru_destroy.
  */
 struct mrc_lru;
-struct mrc_lru *mrc_lru_create(uint64_t max_frames, uint32_t shards_threshold);
+struct mrc_lru *mrc_lru_create(const struct mrc_lru_opts *opts);
 void mrc_lru_destroy(struct mrc_lru *l);
 /* One reference. Allocates only when the number of distinct pages doubles. */
 void mrc_lru_access(struct mrc_lru *l, uint64_t page);
 /*
  * The curve so far, into *out (new storage; out's previous contents are not freed). Exact:
- * faults[m] counted. SHARDS: the miss ratio estimated from the sampled, scaled distance
- * histogram with the paper's count adjustment (SHARDS_adj), times nr_refs, rounded; max_frames
- * (if 0 at create) is the estimated number of distinct pages.
+ * faults[m] counted. SHARDS: sizes up to the head exact, beyond it faults estimated from the
+ * sampled distances scaled by 1 / R (rounded to whole faults, kept non-increasing); without a
+ * head, the paper's estimate with SHARDS_adj. max_frames (if 0 in opts) is the number of
+ * distinct pages, estimated as sampled pages / R unless the head saw them all.
  */
 void mrc_lru_curve(const struct mrc_lru *l, struct mrc_curve *out);
 

@@ -406,8 +406,11 @@ static void test_shards_zipf(void)
 		w[k] = 1.0 / (k + 1);
 	gsl_ran_discrete_t *zipf = gsl_ran_discrete_preproc(nr_pages, w);
 	free(w);
-	struct mrc_lru *exact = mrc_lru_create(0, 0);
-	struct mrc_lru *sampled = mrc_lru_create(0, MRC_SHARDS_MODULUS / 100);
+	struct mrc_lru_opts oe = {0};
+	struct mrc_lru_opts os = {.shards_threshold = MRC_SHARDS_MODULUS / 100,
+				  .shards_head_frames = MRC_SHARDS_HEAD_AUTO};
+	struct mrc_lru *exact = mrc_lru_create(&oe);
+	struct mrc_lru *sampled = mrc_lru_create(&os);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t page = gsl_ran_discrete(r, zipf);
 		mrc_lru_access(exact, page);
@@ -442,6 +445,66 @@ static void test_shards_zipf(void)
 	mrc_lru_destroy(sampled);
 }
 
+/* The paper's SHARDS_adj, by its formula: one sampled page referenced N times at R = 1/256.
+ * N_s = N, E[N_s] = N R, the sampled histogram holds N - 1 references at distance 1, so for
+ * m >= 1 / R = 256 frames the miss ratio is 1 - (N - 1 + N R - N) / (N R) = 1 / (N R) and the
+ * faults are N / (N R) = 256; below 256 frames no sampled distance fits (ratio 1). */
+static void test_shards_adj_formula(void)
+{
+	const uint32_t t = MRC_SHARDS_MODULUS / 256;
+	uint64_t page = 0;
+	while ((mix64(page) & (MRC_SHARDS_MODULUS - 1)) >= t)
+		page++;
+	struct mrc_lru_opts o = {.max_frames = 300, .shards_threshold = t, .shards_head_frames = 0};
+	struct mrc_lru *l = mrc_lru_create(&o);
+	for (int i = 0; i < 10000; i++)
+		mrc_lru_access(l, page);
+	struct mrc_curve c;
+	mrc_lru_curve(l, &c);
+	CHECK_EQ_U64(c.max_frames, 300);
+	CHECK_EQ_U64(c.faults[1], 10000);
+	CHECK_EQ_U64(c.faults[255], 10000);
+	CHECK_EQ_U64(c.faults[256], 256);
+	CHECK_EQ_U64(c.faults[300], 256);
+	CHECK_EQ_U64(c.nr_distinct, 256); /* one sampled page stands for 1 / R */
+	mrc_curve_fini(&c);
+	mrc_lru_destroy(l);
+
+	/* With the default head (64 / R = 16384 frames > the 1 page): exact, 1 fault. */
+	o.shards_head_frames = MRC_SHARDS_HEAD_AUTO;
+	l = mrc_lru_create(&o);
+	for (int i = 0; i < 10000; i++)
+		mrc_lru_access(l, page);
+	mrc_lru_curve(l, &c);
+	CHECK_EQ_U64(c.faults[1], 1);
+	CHECK_EQ_U64(c.faults[300], 1);
+	CHECK_EQ_U64(c.nr_distinct, 1);
+	CHECK_EQ_U64(mrc_shards_head_frames(t), 16384);
+	mrc_curve_fini(&c);
+	mrc_lru_destroy(l);
+}
+
+/* A head smaller than the working set: sizes up to the head are exact, whatever the sample. */
+static void test_shards_head_exact(void)
+{
+	uint64_t *pages = random_trace(5, 1, 50000, 2000);
+	struct mrc_curve exact, sh;
+	mrc_lru_curve_of(pages, 50000, 0, &exact);
+	struct mrc_lru_opts o = {.shards_threshold = MRC_SHARDS_MODULUS / 10,
+				 .shards_head_frames = 500};
+	struct mrc_lru *l = mrc_lru_create(&o);
+	for (int i = 0; i < 50000; i++)
+		mrc_lru_access(l, pages[i]);
+	mrc_lru_curve(l, &sh);
+	CHECK(sh.max_frames >= 500);
+	CHECK(memcmp(sh.faults, exact.faults, 501 * sizeof(uint64_t)) == 0);
+	check_monotone(&sh);
+	mrc_curve_fini(&exact);
+	mrc_curve_fini(&sh);
+	mrc_lru_destroy(l);
+	free(pages);
+}
+
 int main(void)
 {
 	test_textbook();
@@ -450,5 +513,7 @@ int main(void)
 	test_random_vs_reference(3, 2, 50000, 2000, 0);
 	test_random_vs_reference(4, 0, 50000, 700, 0);
 	test_shards_zipf();
+	test_shards_adj_formula();
+	test_shards_head_exact();
 	TEST_DONE();
 }
