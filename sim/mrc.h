@@ -123,4 +123,12 @@ void mrc_opt_curve(const struct mrc_trace *t, uint64_t max_frames, struct mrc_cu
 void mrc_opt_curve_of(const uint64_t *pages, size_t n, uint64_t max_frames,
 		      struct mrc_curve *out);
 
+/*
+ * `vmsim mrc TRACE [--format pages] [--policy lru|opt|both] [--max-frames N] [--shards RATE]
+ *  [--shards-head N] [-o OUT.csv]` (argv[0] = "mrc"): writes the CSV curve (sim/mrc_cli.c,
+ * docs/mrc.md). Returns 0 on success, 1 when the output cannot be written, 2 on bad usage or a
+ * bad trace (a message on stderr naming the file and line).
+ */
+int mrc_cli_main(int argc, char **argv);
+
 #endif

@@ -510,8 +510,8 @@ int main(void)
 	test_textbook();
 	test_random_vs_reference(1, 0, 20000, 300, 1);
 	test_random_vs_reference(2, 1, 50000, 2000, 0);
-	test_random_vs_reference(3, 2, 50000, 2000, 0);
-	test_random_vs_reference(4, 0, 50000, 700, 0);
+	test_random_vs_reference(3, 2, 30000, 1000, 0);
+	test_random_vs_reference(4, 0, 30000, 500, 0);
 	test_shards_zipf();
 	test_shards_adj_formula();
 	test_shards_head_exact();
