@@ -62,7 +62,8 @@ static void curve_from_hist(struct mrc_curve *out, const uint64_t *hist, size_t 
 
 struct mrc_idmap_entry {
 	uint64_t page;
-	uint32_t id; /* ID_NONE: empty */
+	uint32_t id;   /* ID_NONE: empty (LRU stacks set 0: they need no ids) */
+	uint32_t last; /* LRU stacks: the slot of the page's last reference */
 };
 
 struct mrc_idmap {
@@ -105,26 +106,22 @@ static void idmap_grow(struct mrc_idmap *m)
 	free(old);
 }
 
-/* The id of page, or ID_NONE with *hole set to where idmap_put may insert it. */
-static inline uint32_t idmap_find(const struct mrc_idmap *m, uint64_t page, size_t *hole)
+/* The entry of page, or the empty entry where it goes (fill it, then call idmap_added). */
+static inline struct mrc_idmap_entry *idmap_lookup(struct mrc_idmap *m, uint64_t page)
 {
 	size_t h = mix64(page) & m->mask;
 	for (;;) {
-		const struct mrc_idmap_entry *e = &m->tab[h];
-		if (e->id == ID_NONE || e->page == page) {
-			*hole = h;
-			return e->id;
-		}
+		struct mrc_idmap_entry *e = &m->tab[h];
+		if (e->id == ID_NONE || e->page == page)
+			return e;
 		h = (h + 1) & m->mask;
 	}
 }
 
-/* Insert page -> id at the hole idmap_find returned (no other change in between). */
-static inline void idmap_put(struct mrc_idmap *m, size_t hole, uint64_t page, uint32_t id)
+/* An empty entry was filled: count it, growing the table (moving every entry) if needed. */
+static inline void idmap_added(struct mrc_idmap *m)
 {
 	BUG_ON(m->count >= MRC_TRACE_MAX_PAGES, "more than 2^32 - 2 distinct pages");
-	m->tab[hole].page = page;
-	m->tab[hole].id = id;
 	m->count++;
 	if ((size_t)m->count * 2 > m->mask + 1)
 		idmap_grow(m);
@@ -133,8 +130,9 @@ static inline void idmap_put(struct mrc_idmap *m, size_t hole, uint64_t page, ui
 /* Remove page (present), shifting later entries of its probe run back (no tombstones). */
 static void idmap_remove(struct mrc_idmap *m, uint64_t page)
 {
-	size_t i;
-	BUG_ON(idmap_find(m, page, &i) == ID_NONE, "removing an absent page");
+	struct mrc_idmap_entry *e = idmap_lookup(m, page);
+	BUG_ON(e->id == ID_NONE, "removing an absent page");
+	size_t i = (size_t)(e - m->tab);
 	size_t j = i;
 	for (;;) {
 		j = (j + 1) & m->mask;
@@ -152,93 +150,68 @@ static void idmap_remove(struct mrc_idmap *m, uint64_t page)
 	m->count--;
 }
 
-/* ---- an LRU stack: distances over a Fenwick tree of compacted time slots ---- */
+/* ---- an LRU stack: distances from a bitmap of time slots and a Fenwick tree over its words --
+ *
+ * Each page in the stack has one marker: a bit at the time slot of its last reference. The
+ * distance of a reference is 1 + the markers after the page's own: those later in the same
+ * 64-bit word (a popcount) plus those in later words (a Fenwick tree of per-word counts). The
+ * bitmap and the tree are 1/8 and 1/16 of a byte per slot, so they stay in the CPU caches
+ * where a tree over single slots would not; the page's hash entry, which also holds its slot,
+ * is the one likely cache miss per reference. */
 
 #define DIST_MISS UINT64_MAX /* a first reference, or deeper than the depth limit */
 
 struct lru_stack {
-	struct mrc_idmap map;
-	uint32_t *last_slot;  /* per id: slot of the page's last reference */
-	uint64_t *page_of;    /* per id: its page (depth-limited stacks only, for eviction) */
-	size_t ids_cap;
-	uint32_t next_id;     /* ids handed out so far */
-	uint32_t *free_ids;   /* ids of evicted pages, reused first (depth-limited only) */
-	uint32_t nr_free;
-	uint32_t *slot_id;    /* per slot: the id whose marker is there, or ID_NONE */
-	uint32_t *fen;        /* Fenwick tree over slots, 1-based: fen[1 .. nr_slots] */
-	uint32_t nr_slots;    /* slot capacity (a power of two) */
-	uint32_t now;         /* next free slot; slots >= now are empty */
-	uint32_t live;        /* markers = pages in the stack */
-	uint32_t depth_limit; /* 0: unbounded; else pages deeper than this are forgotten */
-	uint64_t evictions;   /* pages forgotten below depth_limit */
+	struct mrc_idmap map;  /* page -> entry; entry.last is the page's marker slot */
+	uint64_t *bits;        /* marker bitmap: nr_slots bits */
+	uint32_t *fen;         /* Fenwick tree of popcounts per word, 1-based: fen[1 .. nr_words] */
+	uint32_t *rank;        /* scratch for compaction: markers before each word */
+	uint64_t *slot_page;   /* per slot: its page (depth-limited stacks only, for eviction) */
+	uint32_t nr_slots;     /* slot capacity (a power of two >= 2048) */
+	uint32_t nr_words;     /* nr_slots / 64 */
+	uint32_t now;          /* next free slot; slots >= now are empty */
+	uint32_t live;         /* markers = pages in the stack */
+	uint32_t depth_limit;  /* 0: unbounded; else pages deeper than this are forgotten */
+	uint64_t evictions;    /* pages forgotten below depth_limit */
 };
+
+static void stack_alloc_slots(struct lru_stack *s, uint32_t nr_slots)
+{
+	s->nr_slots = nr_slots;
+	s->nr_words = nr_slots / 64;
+	s->bits = xrealloc(s->bits, s->nr_words * sizeof(uint64_t));
+	s->fen = xrealloc(s->fen, ((size_t)s->nr_words + 1) * sizeof(uint32_t));
+	s->rank = xrealloc(s->rank, s->nr_words * sizeof(uint32_t));
+	if (s->depth_limit)
+		s->slot_page = xrealloc(s->slot_page, (size_t)nr_slots * sizeof(uint64_t));
+}
 
 static void stack_init(struct lru_stack *s, uint32_t depth_limit)
 {
 	memset(s, 0, sizeof(*s));
 	idmap_init(&s->map);
 	s->depth_limit = depth_limit;
-	s->ids_cap = 1024;
-	s->last_slot = xmalloc(s->ids_cap * sizeof(uint32_t));
-	if (depth_limit) {
-		s->page_of = xmalloc(s->ids_cap * sizeof(uint64_t));
-		s->free_ids = xmalloc(s->ids_cap * sizeof(uint32_t));
-	}
-	s->nr_slots = 2048;
-	s->slot_id = xmalloc(s->nr_slots * sizeof(uint32_t));
-	for (uint32_t i = 0; i < s->nr_slots; i++)
-		s->slot_id[i] = ID_NONE;
-	s->fen = xcalloc((size_t)s->nr_slots + 1, sizeof(uint32_t));
+	stack_alloc_slots(s, 2048);
+	memset(s->bits, 0, s->nr_words * sizeof(uint64_t));
+	memset(s->fen, 0, ((size_t)s->nr_words + 1) * sizeof(uint32_t));
 }
 
 static void stack_fini(struct lru_stack *s)
 {
 	idmap_fini(&s->map);
-	free(s->last_slot);
-	free(s->page_of);
-	free(s->free_ids);
-	free(s->slot_id);
+	free(s->bits);
 	free(s->fen);
+	free(s->rank);
+	free(s->slot_page);
 }
 
-static void fen_rebuild(struct lru_stack *s)
+/* Bits set in x. Portable SWAR: without -mpopcnt, __builtin_popcountll is a library call. */
+static inline uint32_t popcount64(uint64_t x)
 {
-	/* Markers are in slots 0 .. live - 1 after compaction. */
-	uint32_t n = s->nr_slots;
-	memset(s->fen, 0, ((size_t)n + 1) * sizeof(uint32_t));
-	for (uint32_t i = 1; i <= s->live; i++)
-		s->fen[i] = 1;
-	for (uint32_t i = 1; i <= n; i++) {
-		uint64_t j = (uint64_t)i + (i & (0u - i));
-		if (j <= n)
-			s->fen[j] += s->fen[i];
-	}
-}
-
-/* Out of slots: renumber live markers 0 .. live - 1 in time order, doubling the slot space
- * first if more than half of it is live. */
-static void stack_compact(struct lru_stack *s)
-{
-	if ((uint64_t)s->live * 2 > s->nr_slots) {
-		BUG_ON(s->nr_slots > UINT32_MAX / 4, "LRU slot space overflow");
-		s->nr_slots *= 2;
-		s->slot_id = xrealloc(s->slot_id, (size_t)s->nr_slots * sizeof(uint32_t));
-		s->fen = xrealloc(s->fen, ((size_t)s->nr_slots + 1) * sizeof(uint32_t));
-	}
-	uint32_t j = 0;
-	for (uint32_t i = 0; i < s->now; i++) {
-		uint32_t id = s->slot_id[i];
-		if (id == ID_NONE)
-			continue;
-		s->slot_id[j] = id;
-		s->last_slot[id] = j;
-		j++;
-	}
-	BUG_ON(j != s->live, "LRU compaction found %u markers, expected %u", j, s->live);
-	for (uint32_t i = j; i < s->nr_slots; i++)
-		s->slot_id[i] = ID_NONE;
-	s->now = j;
-	fen_rebuild(s);
+	x = x - ((x >> 1) & 0x5555555555555555ull);
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (uint32_t)((x * 0x0101010101010101ull) >> 56);
 }
 
 static inline uint32_t fen_prefix(const uint32_t *fen, uint32_t i)
@@ -255,26 +228,68 @@ static inline void fen_add(uint32_t *fen, uint32_t n, uint32_t i, uint32_t delta
 		fen[i] += delta; /* delta may be (uint32_t)-1: modular arithmetic */
 }
 
-/* The oldest slot holding a marker (the bottom of the stack); live > 0. */
-static uint32_t fen_first_marker(const struct lru_stack *s)
+static void fen_build(struct lru_stack *s)
 {
-	uint32_t pos = 0;
-	for (uint32_t step = s->nr_slots; step; step >>= 1) {
-		if (pos + step <= s->nr_slots && s->fen[pos + step] == 0)
-			pos += step;
+	uint32_t n = s->nr_words;
+	s->fen[0] = 0;
+	for (uint32_t w = 0; w < n; w++)
+		s->fen[w + 1] = (uint32_t)popcount64(s->bits[w]);
+	for (uint32_t i = 1; i <= n; i++) {
+		uint64_t j = (uint64_t)i + (i & (0u - i));
+		if (j <= n)
+			s->fen[j] += s->fen[i];
 	}
-	return pos; /* fen index pos + 1, i.e. slot pos */
 }
 
+/* Out of slots: renumber the markers 0 .. live - 1 in time order (a page's new slot is the
+ * number of markers before its old one), doubling the slot space first if more than half of
+ * it is live, so compaction costs O(1) amortised per reference. */
+static void stack_compact(struct lru_stack *s)
+{
+	uint32_t sum = 0;
+	for (uint32_t w = 0; w < s->nr_words; w++) {
+		s->rank[w] = sum;
+		sum += (uint32_t)popcount64(s->bits[w]);
+	}
+	BUG_ON(sum != s->live, "LRU compaction found %u markers, expected %u", sum, s->live);
+	struct mrc_idmap_entry *tab = s->map.tab;
+	for (size_t i = 0; i <= s->map.mask; i++) {
+		if (tab[i].id == ID_NONE)
+			continue;
+		uint32_t old = tab[i].last;
+		uint64_t below = s->bits[old / 64] & ((1ull << (old % 64)) - 1);
+		tab[i].last = s->rank[old / 64] + (uint32_t)popcount64(below);
+	}
+	if ((uint64_t)s->live * 2 > s->nr_slots) {
+		BUG_ON(s->nr_slots > UINT32_MAX / 4, "LRU slot space overflow");
+		stack_alloc_slots(s, s->nr_slots * 2);
+	}
+	if (s->depth_limit) {
+		for (size_t i = 0; i <= s->map.mask; i++)
+			if (tab[i].id != ID_NONE)
+				s->slot_page[tab[i].last] = tab[i].page;
+	}
+	memset(s->bits, 0, s->nr_words * sizeof(uint64_t));
+	for (uint32_t w = 0; w < s->live / 64; w++)
+		s->bits[w] = UINT64_MAX;
+	if (s->live % 64)
+		s->bits[s->live / 64] = (1ull << (s->live % 64)) - 1;
+	s->now = s->live;
+	fen_build(s);
+}
+
+/* Forget the page at the bottom of the stack (the oldest marker); live > 0. */
 static void stack_evict_bottom(struct lru_stack *s)
 {
-	uint32_t slot = fen_first_marker(s);
-	uint32_t id = s->slot_id[slot];
-	BUG_ON(id == ID_NONE, "no marker at the bottom slot %u", slot);
-	fen_add(s->fen, s->nr_slots, slot + 1, UINT32_MAX);
-	s->slot_id[slot] = ID_NONE;
-	idmap_remove(&s->map, s->page_of[id]);
-	s->free_ids[s->nr_free++] = id;
+	uint32_t w = 0; /* the first word with a marker: descend while the prefix stays 0 */
+	for (uint32_t step = s->nr_words; step; step >>= 1)
+		if (w + step <= s->nr_words && s->fen[w + step] == 0)
+			w += step;
+	BUG_ON(w >= s->nr_words || !s->bits[w], "no marker to evict");
+	uint32_t slot = w * 64 + (uint32_t)__builtin_ctzll(s->bits[w]);
+	s->bits[w] &= ~(1ull << (slot % 64));
+	fen_add(s->fen, s->nr_words, w + 1, UINT32_MAX);
+	idmap_remove(&s->map, s->slot_page[slot]);
 	s->live--;
 	s->evictions++;
 }
@@ -284,42 +299,32 @@ static inline uint64_t stack_ref(struct lru_stack *s, uint64_t page)
 {
 	if (unlikely(s->now == s->nr_slots))
 		stack_compact(s);
-	size_t hole;
-	uint32_t id = idmap_find(&s->map, page, &hole);
+	struct mrc_idmap_entry *e = idmap_lookup(&s->map, page);
 	uint64_t d = DIST_MISS;
-	if (id == ID_NONE) {
-		if (s->nr_free) {
-			id = s->free_ids[--s->nr_free];
-		} else {
-			id = s->next_id++;
-			if (unlikely(id >= s->ids_cap)) {
-				s->ids_cap *= 2;
-				s->last_slot = xrealloc(s->last_slot, s->ids_cap * sizeof(uint32_t));
-				if (s->depth_limit) {
-					s->page_of = xrealloc(s->page_of,
-							      s->ids_cap * sizeof(uint64_t));
-					s->free_ids = xrealloc(s->free_ids,
-							       s->ids_cap * sizeof(uint32_t));
-				}
-			}
-		}
-		idmap_put(&s->map, hole, page, id);
-		if (s->depth_limit)
-			s->page_of[id] = page;
-		s->live++;
+	const uint32_t slot = s->now++;
+	if (e->id != ID_NONE) {
+		uint32_t old = e->last, w = old / 64;
+		uint64_t word = s->bits[w];
+		/* markers after the page's own in its word, then in the later words */
+		d = (uint64_t)popcount64(word >> (old % 64)) +
+		    (s->live - fen_prefix(s->fen, w + 1));
+		s->bits[w] = word & ~(1ull << (old % 64));
+		fen_add(s->fen, s->nr_words, w + 1, UINT32_MAX);
+		e->last = slot;
 	} else {
-		uint32_t slot = s->last_slot[id];
-		/* distinct pages referenced since: the markers after this page's own */
-		d = (uint64_t)s->live - fen_prefix(s->fen, slot + 1) + 1;
-		fen_add(s->fen, s->nr_slots, slot + 1, UINT32_MAX);
-		s->slot_id[slot] = ID_NONE;
+		e->page = page;
+		e->id = 0;
+		e->last = slot;
+		s->live++;
+		idmap_added(&s->map); /* may move entries: e is dead from here */
 	}
-	uint32_t slot = s->now++;
-	s->slot_id[slot] = id;
-	s->last_slot[id] = slot;
-	fen_add(s->fen, s->nr_slots, slot + 1, 1);
-	if (s->depth_limit && s->live > s->depth_limit)
-		stack_evict_bottom(s);
+	s->bits[slot / 64] |= 1ull << (slot % 64);
+	fen_add(s->fen, s->nr_words, slot / 64 + 1, 1);
+	if (s->depth_limit) {
+		s->slot_page[slot] = page;
+		if (s->live > s->depth_limit)
+			stack_evict_bottom(s);
+	}
 	return d;
 }
 
@@ -410,34 +415,67 @@ static void hist_grow(uint64_t **hist, size_t *len, size_t need)
 	*len = n;
 }
 
-void mrc_lru_access(struct mrc_lru *l, uint64_t page)
+/* One reference, except the exact histogram's increment: returns the exact distance to count
+ * (DIST_MISS for none), so that the batch loop can prefetch the histogram entry first. */
+static inline uint64_t lru_step(struct mrc_lru *l, uint64_t page)
 {
 	l->nr_refs++;
 	uint64_t d = DIST_MISS;
 	if (l->has_exact) {
 		d = stack_ref(&l->exact, page);
-		if (d < l->hist_len)
-			l->hist[d]++;
-		else if (unlikely(l->hist_grows && d != DIST_MISS))
-			BUG_ON(1, "LRU distance %llu beyond the distinct pages",
-			       (unsigned long long)d);
+		/* distances never exceed the pages in the stack: keep hist_len > live */
 		if (unlikely(l->hist_grows && l->exact.live >= l->hist_len))
 			hist_grow(&l->hist, &l->hist_len, l->exact.live);
 	}
 	if (!l->shards_threshold)
-		return;
+		return d;
 	if ((mix64(page) & (MRC_SHARDS_MODULUS - 1)) >= l->shards_threshold)
-		return;
+		return d;
 	l->nr_sampled++;
 	uint64_t ds = stack_ref(&l->sampled, page);
 	if (l->head_frames && d != DIST_MISS)
-		return; /* counted exactly by the head */
+		return d; /* counted exactly by the head */
 	l->nr_tail++;
 	if (ds != DIST_MISS) {
 		if (unlikely(ds >= l->shist_len))
 			hist_grow(&l->shist, &l->shist_len, ds);
 		l->shist[ds]++;
 	}
+	return d;
+}
+
+void mrc_lru_access(struct mrc_lru *l, uint64_t page)
+{
+	uint64_t d = lru_step(l, page);
+	if (d < l->hist_len)
+		l->hist[d]++;
+}
+
+void mrc_lru_access_batch(struct mrc_lru *l, const uint64_t *pages, size_t n)
+{
+	/* With many distinct pages, the hash entry and the histogram entry are each a likely
+	 * cache miss; prefetching the entry PREFETCH references ahead and deferring each
+	 * histogram increment by as many references overlaps those misses. */
+	enum { PREFETCH = 8 };
+	uint64_t pending[PREFETCH];
+	for (int k = 0; k < PREFETCH; k++)
+		pending[k] = DIST_MISS;
+	const int warm = l->has_exact;
+	for (size_t i = 0; i < n; i++) {
+		if (warm && i + PREFETCH < n)
+			__builtin_prefetch(&l->exact.map.tab[mix64(pages[i + PREFETCH]) &
+							     l->exact.map.mask]);
+		uint64_t d = lru_step(l, pages[i]);
+		uint64_t *slot = &pending[i % PREFETCH];
+		if (*slot < l->hist_len)
+			l->hist[*slot]++;
+		if (d < l->hist_len)
+			__builtin_prefetch(&l->hist[d], 1);
+		*slot = d;
+	}
+	for (int k = 0; k < PREFETCH; k++)
+		if (pending[k] < l->hist_len)
+			l->hist[pending[k]]++;
 }
 
 /* Estimated distinct pages: the sampled ones scaled by 1 / R. */
@@ -538,13 +576,15 @@ int mrc_trace_append(struct mrc_trace *t, uint64_t page)
 		t->cap = t->cap ? t->cap * 2 : 4096;
 		t->ids = xrealloc(t->ids, t->cap * sizeof(uint32_t));
 	}
-	size_t hole;
-	uint32_t id = idmap_find(t->map, page, &hole);
-	if (id == ID_NONE) {
-		id = t->map->count;
-		idmap_put(t->map, hole, page, id);
+	struct mrc_idmap_entry *e = idmap_lookup(t->map, page);
+	if (e->id == ID_NONE) {
+		e->page = page;
+		e->id = t->map->count;
+		t->ids[t->nr_refs++] = e->id;
+		idmap_added(t->map);
+	} else {
+		t->ids[t->nr_refs++] = e->id;
 	}
-	t->ids[t->nr_refs++] = id;
 	t->nr_distinct = t->map->count;
 	return 0;
 }

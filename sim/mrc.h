@@ -78,6 +78,9 @@ struct mrc_lru *mrc_lru_create(const struct mrc_lru_opts *opts);
 void mrc_lru_destroy(struct mrc_lru *l);
 /* One reference. Allocates only when the number of distinct pages doubles. */
 void mrc_lru_access(struct mrc_lru *l, uint64_t page);
+/* n references, the same as n calls of mrc_lru_access but faster on large working sets (it
+ * prefetches hash and histogram entries a few references ahead). pages is borrowed. */
+void mrc_lru_access_batch(struct mrc_lru *l, const uint64_t *pages, size_t n);
 /*
  * The curve so far, into *out (new storage; out's previous contents are not freed). Exact:
  * faults[m] counted. SHARDS: sizes up to the head exact, beyond it faults estimated from the

@@ -163,6 +163,8 @@ int mrc_cli_main(int argc, char **argv)
 	}
 	if (keep_trace)
 		mrc_trace_init(&trace);
+	uint64_t batch[1024]; /* references on their way to the LRU counter */
+	size_t nr_batch = 0;
 	rc = 0;
 	for (;;) {
 		int too_long;
@@ -187,8 +189,13 @@ int mrc_cli_main(int argc, char **argv)
 			rc = 2;
 			break;
 		}
-		if (lru)
-			mrc_lru_access(lru, page);
+		if (lru) {
+			batch[nr_batch++] = page;
+			if (nr_batch == ARRAY_SIZE(batch)) {
+				mrc_lru_access_batch(lru, batch, nr_batch);
+				nr_batch = 0;
+			}
+		}
 		if (keep_trace && mrc_trace_append(&trace, page) < 0) {
 			fprintf(stderr, "%s:%llu: more than %llu references: too long for --policy "
 					"opt in memory (use --policy lru)\n",
@@ -198,6 +205,8 @@ int mrc_cli_main(int argc, char **argv)
 			break;
 		}
 	}
+	if (lru && nr_batch)
+		mrc_lru_access_batch(lru, batch, nr_batch);
 	linereader_close(&lr);
 
 	struct mrc_curve lc = {0}, oc = {0};
