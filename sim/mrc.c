@@ -38,7 +38,7 @@ void mrc_curve_fini(struct mrc_curve *c)
 }
 
 static void curve_alloc(struct mrc_curve *out, uint64_t nr_refs, uint64_t nr_distinct,
-			uint64_t max_frames)
+                        uint64_t max_frames)
 {
 	out->nr_refs = nr_refs;
 	out->nr_distinct = nr_distinct;
@@ -162,17 +162,17 @@ static void idmap_remove(struct mrc_idmap *m, uint64_t page)
 #define DIST_MISS UINT64_MAX /* a first reference, or deeper than the depth limit */
 
 struct lru_stack {
-	struct mrc_idmap map;  /* page -> entry; entry.last is the page's marker slot */
-	uint64_t *bits;        /* marker bitmap: nr_slots bits */
-	uint32_t *fen;         /* Fenwick tree of popcounts per word, 1-based: fen[1 .. nr_words] */
-	uint32_t *rank;        /* scratch for compaction: markers before each word */
-	uint64_t *slot_page;   /* per slot: its page (depth-limited stacks only, for eviction) */
-	uint32_t nr_slots;     /* slot capacity (a power of two >= 2048) */
-	uint32_t nr_words;     /* nr_slots / 64 */
-	uint32_t now;          /* next free slot; slots >= now are empty */
-	uint32_t live;         /* markers = pages in the stack */
-	uint32_t depth_limit;  /* 0: unbounded; else pages deeper than this are forgotten */
-	uint64_t evictions;    /* pages forgotten below depth_limit */
+	struct mrc_idmap map; /* page -> entry; entry.last is the page's marker slot */
+	uint64_t *bits;       /* marker bitmap: nr_slots bits */
+	uint32_t *fen;        /* Fenwick tree of popcounts per word, 1-based: fen[1 .. nr_words] */
+	uint32_t *rank;       /* scratch for compaction: markers before each word */
+	uint64_t *slot_page;  /* per slot: its page (depth-limited stacks only, for eviction) */
+	uint32_t nr_slots;    /* slot capacity (a power of two >= 2048) */
+	uint32_t nr_words;    /* nr_slots / 64 */
+	uint32_t now;         /* next free slot; slots >= now are empty */
+	uint32_t live;        /* markers = pages in the stack */
+	uint32_t depth_limit; /* 0: unbounded; else pages deeper than this are forgotten */
+	uint64_t evictions;   /* pages forgotten below depth_limit */
 };
 
 static void stack_alloc_slots(struct lru_stack *s, uint32_t nr_slots)
@@ -339,14 +339,14 @@ struct mrc_lru {
 	struct lru_stack sampled;  /* SHARDS: sampled pages only */
 	uint64_t *hist;            /* hist[d]: references at exact distance d, 1 <= d < hist_len */
 	size_t hist_len;
-	int hist_grows;            /* hist_len follows the distinct pages (no bound given) */
-	uint64_t *shist;           /* SHARDS: sampled references (tail only, with a head) at
-				    * sampled distance d, 1 <= d < shist_len */
+	int hist_grows;  /* hist_len follows the distinct pages (no bound given) */
+	uint64_t *shist; /* SHARDS: sampled references (tail only, with a head) at
+	                  * sampled distance d, 1 <= d < shist_len */
 	size_t shist_len;
-	uint64_t nr_refs;          /* every reference */
-	uint64_t nr_sampled;       /* references to sampled pages */
-	uint64_t nr_tail;          /* ... of which deeper than head_frames (or first references);
-				    * every sampled reference without a head */
+	uint64_t nr_refs;    /* every reference */
+	uint64_t nr_sampled; /* references to sampled pages */
+	uint64_t nr_tail;    /* ... of which deeper than head_frames (or first references);
+	                      * every sampled reference without a head */
 };
 
 uint32_t mrc_shards_head_frames(uint32_t shards_threshold)
@@ -354,8 +354,9 @@ uint32_t mrc_shards_head_frames(uint32_t shards_threshold)
 	/* MRC_SHARDS_HEAD_PER_RATE / R frames, R = threshold / 2^24 */
 	if (!shards_threshold || shards_threshold >= MRC_SHARDS_MODULUS)
 		return 0;
-	uint64_t k = ((uint64_t)MRC_SHARDS_HEAD_PER_RATE * MRC_SHARDS_MODULUS +
-		      shards_threshold - 1) / shards_threshold;
+	uint64_t k =
+	    ((uint64_t)MRC_SHARDS_HEAD_PER_RATE * MRC_SHARDS_MODULUS + shards_threshold - 1) /
+	    shards_threshold;
 	return (uint32_t)MIN(k, (uint64_t)UINT32_MAX / 8);
 }
 
@@ -366,10 +367,10 @@ struct mrc_lru *mrc_lru_create(const struct mrc_lru_opts *o)
 	l->max_frames = o->max_frames;
 	l->shards_threshold = o->shards_threshold == MRC_SHARDS_MODULUS ? 0 : o->shards_threshold;
 	if (l->shards_threshold) {
-		l->head_frames = o->shards_head_frames == MRC_SHARDS_HEAD_AUTO
-					 ? mrc_shards_head_frames(l->shards_threshold)
-					 : (uint32_t)MIN(o->shards_head_frames,
-							 (uint64_t)UINT32_MAX / 8);
+		l->head_frames =
+		    o->shards_head_frames == MRC_SHARDS_HEAD_AUTO
+		        ? mrc_shards_head_frames(l->shards_threshold)
+		        : (uint32_t)MIN(o->shards_head_frames, (uint64_t)UINT32_MAX / 8);
 		if (l->max_frames && l->head_frames > l->max_frames)
 			l->head_frames = (uint32_t)l->max_frames;
 		stack_init(&l->sampled, 0);
@@ -463,8 +464,8 @@ void mrc_lru_access_batch(struct mrc_lru *l, const uint64_t *pages, size_t n)
 	const int warm = l->has_exact;
 	for (size_t i = 0; i < n; i++) {
 		if (warm && i + PREFETCH < n)
-			__builtin_prefetch(&l->exact.map.tab[mix64(pages[i + PREFETCH]) &
-							     l->exact.map.mask]);
+			__builtin_prefetch(
+			    &l->exact.map.tab[mix64(pages[i + PREFETCH]) & l->exact.map.mask]);
 		uint64_t d = lru_step(l, pages[i]);
 		uint64_t *slot = &pending[i % PREFETCH];
 		if (*slot < l->hist_len)
@@ -539,8 +540,7 @@ void mrc_lru_curve(const struct mrc_lru *l, struct mrc_curve *out)
 	curve_from_hist(out, l->hist, l->hist_len);
 }
 
-void mrc_lru_curve_of(const uint64_t *pages, size_t n, uint64_t max_frames,
-		      struct mrc_curve *out)
+void mrc_lru_curve_of(const uint64_t *pages, size_t n, uint64_t max_frames, struct mrc_curve *out)
 {
 	struct mrc_lru_opts o = {.max_frames = max_frames};
 	struct mrc_lru *l = mrc_lru_create(&o);
@@ -664,8 +664,7 @@ void mrc_opt_curve(const struct mrc_trace *t, uint64_t max_frames, struct mrc_cu
 	free(next_use);
 }
 
-void mrc_opt_curve_of(const uint64_t *pages, size_t n, uint64_t max_frames,
-		      struct mrc_curve *out)
+void mrc_opt_curve_of(const uint64_t *pages, size_t n, uint64_t max_frames, struct mrc_curve *out)
 {
 	struct mrc_trace t;
 	mrc_trace_init(&t);

@@ -91,15 +91,14 @@ void mrc_lru_access_batch(struct mrc_lru *l, const uint64_t *pages, size_t n);
 void mrc_lru_curve(const struct mrc_lru *l, struct mrc_curve *out);
 
 /* The exact LRU curve of pages[0 .. n - 1] (a convenience over mrc_lru_*). */
-void mrc_lru_curve_of(const uint64_t *pages, size_t n, uint64_t max_frames,
-		      struct mrc_curve *out);
+void mrc_lru_curve_of(const uint64_t *pages, size_t n, uint64_t max_frames, struct mrc_curve *out);
 
 /*
  * A trace held in memory as dense page ids (first-appearance order), for OPT, which must see
  * the future. ids[i] < nr_distinct. 4 bytes per reference.
  */
 struct mrc_trace {
-	uint32_t *ids;        /* nr_refs entries */
+	uint32_t *ids; /* nr_refs entries */
 	size_t nr_refs, cap;
 	uint32_t nr_distinct;
 	struct mrc_idmap *map; /* page number -> id */
@@ -123,8 +122,7 @@ int mrc_trace_append(struct mrc_trace *t, uint64_t page);
 void mrc_opt_curve(const struct mrc_trace *t, uint64_t max_frames, struct mrc_curve *out);
 
 /* The exact OPT curve of pages[0 .. n - 1] (a convenience over mrc_trace + mrc_opt_curve). */
-void mrc_opt_curve_of(const uint64_t *pages, size_t n, uint64_t max_frames,
-		      struct mrc_curve *out);
+void mrc_opt_curve_of(const uint64_t *pages, size_t n, uint64_t max_frames, struct mrc_curve *out);
 
 /*
  * `vmsim mrc TRACE [--format pages] [--policy lru|opt|both] [--max-frames N] [--shards RATE]

@@ -23,16 +23,16 @@
 enum mrc_policy { MRC_LRU = 1, MRC_OPT = 2, MRC_BOTH = 3 };
 
 static const char mrc_usage[] =
-	"usage: vmsim mrc TRACE [--format pages] [--policy lru|opt|both] [--max-frames N]\n"
-	"                 [--shards RATE] [--shards-head N] [-o OUT.csv]\n"
-	"One-pass fault curves (faults for every memory size) of a page trace.\n"
-	"  --format pages     the trace format (only `pages`: one page number per line)\n"
-	"  --policy P         lru (default), opt, or both (two column sets)\n"
-	"  --max-frames N     sizes 1 .. N (default: 1 .. the number of distinct pages)\n"
-	"  --shards RATE      LRU only: SHARDS spatial sampling at rate RATE in (0, 1]\n"
-	"  --shards-head N    with --shards: sizes <= N are exact (default 64 / RATE; 0: plain\n"
-	"                     SHARDS with the paper's count adjustment)\n"
-	"  -o OUT.csv         write the CSV there (default: standard output)\n";
+    "usage: vmsim mrc TRACE [--format pages] [--policy lru|opt|both] [--max-frames N]\n"
+    "                 [--shards RATE] [--shards-head N] [-o OUT.csv]\n"
+    "One-pass fault curves (faults for every memory size) of a page trace.\n"
+    "  --format pages     the trace format (only `pages`: one page number per line)\n"
+    "  --policy P         lru (default), opt, or both (two column sets)\n"
+    "  --max-frames N     sizes 1 .. N (default: 1 .. the number of distinct pages)\n"
+    "  --shards RATE      LRU only: SHARDS spatial sampling at rate RATE in (0, 1]\n"
+    "  --shards-head N    with --shards: sizes <= N are exact (default 64 / RATE; 0: plain\n"
+    "                     SHARDS with the paper's count adjustment)\n"
+    "  -o OUT.csv         write the CSV there (default: standard output)\n";
 
 struct mrc_args {
 	const char *trace;
@@ -81,28 +81,32 @@ static int parse_args(int argc, char **argv, struct mrc_args *a)
 			else if (!strcmp(val, "both"))
 				a->policy = MRC_BOTH;
 			else
-				return usage_error("--policy: expected lru, opt or both, got \"%s\"",
-						   val);
+				return usage_error(
+				    "--policy: expected lru, opt or both, got \"%s\"", val);
 		} else if (!strcmp(opt, "--max-frames")) {
 			if (parse_u64(val, &a->max_frames) || a->max_frames < 1 ||
 			    a->max_frames > UINT32_MAX)
-				return usage_error("--max-frames: expected an integer in 1 .. 2^32 - 1, "
-						   "got \"%s\"", val);
+				return usage_error(
+				    "--max-frames: expected an integer in 1 .. 2^32 - 1, "
+				    "got \"%s\"",
+				    val);
 		} else if (!strcmp(opt, "--shards")) {
 			char *end;
 			errno = 0;
 			double rate = strtod(val, &end);
 			if (errno || end == val || *end || !(rate > 0 && rate <= 1))
-				return usage_error("--shards: expected a rate in (0, 1], got \"%s\"",
-						   val);
+				return usage_error(
+				    "--shards: expected a rate in (0, 1], got \"%s\"", val);
 			double t = rate * MRC_SHARDS_MODULUS;
 			if (t < 1)
 				return usage_error("--shards: rate \"%s\" is below 2^-24", val);
 			a->shards_threshold = (uint32_t)llround(t);
 		} else if (!strcmp(opt, "--shards-head")) {
 			if (parse_u64(val, &a->shards_head) || a->shards_head > UINT32_MAX / 8)
-				return usage_error("--shards-head: expected an integer in 0 .. 2^29 - 1, "
-						   "got \"%s\"", val);
+				return usage_error(
+				    "--shards-head: expected an integer in 0 .. 2^29 - 1, "
+				    "got \"%s\"",
+				    val);
 		} else if (!strcmp(opt, "-o")) {
 			a->out = val;
 		} else {
@@ -127,14 +131,16 @@ static int write_csv(FILE *f, const struct mrc_curve *c1, const struct mrc_curve
 		fputs("frames,faults,fault_ratio\n", f);
 		for (uint64_t m = 1; m <= c1->max_frames; m++)
 			fprintf(f, "%llu,%llu,%.6f\n", (unsigned long long)m,
-				(unsigned long long)c1->faults[m], ratio(c1->faults[m], c1->nr_refs));
+			        (unsigned long long)c1->faults[m],
+			        ratio(c1->faults[m], c1->nr_refs));
 	} else {
 		BUG_ON(c1->max_frames != c2->max_frames, "lru and opt curves differ in length");
 		fputs("frames,lru_faults,lru_fault_ratio,opt_faults,opt_fault_ratio\n", f);
 		for (uint64_t m = 1; m <= c1->max_frames; m++)
-			fprintf(f, "%llu,%llu,%.6f,%llu,%.6f\n", (unsigned long long)m,
-				(unsigned long long)c1->faults[m], ratio(c1->faults[m], c1->nr_refs),
-				(unsigned long long)c2->faults[m], ratio(c2->faults[m], c2->nr_refs));
+			fprintf(
+			    f, "%llu,%llu,%.6f,%llu,%.6f\n", (unsigned long long)m,
+			    (unsigned long long)c1->faults[m], ratio(c1->faults[m], c1->nr_refs),
+			    (unsigned long long)c2->faults[m], ratio(c2->faults[m], c2->nr_refs));
 	}
 	return ferror(f) ? -1 : 0;
 }
@@ -157,8 +163,8 @@ int mrc_cli_main(int argc, char **argv)
 	int keep_trace = a.policy & MRC_OPT;
 	if (a.policy & MRC_LRU) {
 		struct mrc_lru_opts o = {.max_frames = a.max_frames,
-					 .shards_threshold = a.shards_threshold,
-					 .shards_head_frames = a.shards_head};
+		                         .shards_threshold = a.shards_threshold,
+		                         .shards_head_frames = a.shards_head};
 		lru = mrc_lru_create(&o);
 	}
 	if (keep_trace)
@@ -172,7 +178,7 @@ int mrc_cli_main(int argc, char **argv)
 		if (!line) {
 			if (too_long) {
 				fprintf(stderr, "%s:%llu: line too long\n", a.trace,
-					(unsigned long long)lr.line_no);
+				        (unsigned long long)lr.line_no);
 				rc = 2;
 			}
 			break;
@@ -183,9 +189,10 @@ int mrc_cli_main(int argc, char **argv)
 		if (r == 0)
 			continue;
 		if (r < 0) {
-			fprintf(stderr, "%s:%llu: expected a page number (decimal or 0x hex) and an "
-					"optional r or w, got \"%.60s\"\n",
-				a.trace, (unsigned long long)lr.line_no, line);
+			fprintf(stderr,
+			        "%s:%llu: expected a page number (decimal or 0x hex) and an "
+			        "optional r or w, got \"%.60s\"\n",
+			        a.trace, (unsigned long long)lr.line_no, line);
 			rc = 2;
 			break;
 		}
@@ -197,10 +204,11 @@ int mrc_cli_main(int argc, char **argv)
 			}
 		}
 		if (keep_trace && mrc_trace_append(&trace, page) < 0) {
-			fprintf(stderr, "%s:%llu: more than %llu references: too long for --policy "
-					"opt in memory (use --policy lru)\n",
-				a.trace, (unsigned long long)lr.line_no,
-				(unsigned long long)MRC_TRACE_MAX_REFS);
+			fprintf(stderr,
+			        "%s:%llu: more than %llu references: too long for --policy "
+			        "opt in memory (use --policy lru)\n",
+			        a.trace, (unsigned long long)lr.line_no,
+			        (unsigned long long)MRC_TRACE_MAX_REFS);
 			rc = 2;
 			break;
 		}
@@ -223,7 +231,8 @@ int mrc_cli_main(int argc, char **argv)
 	if (rc == 0) {
 		FILE *f = stdout;
 		if (a.out && !(f = fopen(a.out, "w"))) {
-			fprintf(stderr, "vmsim mrc: %s: cannot write: %s\n", a.out, strerror(errno));
+			fprintf(stderr, "vmsim mrc: %s: cannot write: %s\n", a.out,
+			        strerror(errno));
 			rc = 2;
 		} else {
 			const struct mrc_curve *c1 = a.policy == MRC_OPT ? &oc : &lc;
@@ -233,7 +242,7 @@ int mrc_cli_main(int argc, char **argv)
 				wr = -1;
 			if (wr < 0) {
 				fprintf(stderr, "vmsim mrc: %s: write failed\n",
-					a.out ? a.out : "standard output");
+				        a.out ? a.out : "standard output");
 				rc = 1;
 			}
 		}

@@ -71,26 +71,27 @@ static int run(char **stderr_text, const char *first, ...)
 
 static void test_textbook_csv(void)
 {
-	write_file("sil.txt", "# Silberschatz's string, with a read, hex and a comment\n"
-			      "7\n0\n1\n2\n0\n3\n0\n4\n2\n3\n0 r\n3\n\n2\n1\n2\n0 w\n1\n7\n0x0\n1\n");
+	write_file("sil.txt",
+	           "# Silberschatz's string, with a read, hex and a comment\n"
+	           "7\n0\n1\n2\n0\n3\n0\n4\n2\n3\n0 r\n3\n\n2\n1\n2\n0 w\n1\n7\n0x0\n1\n");
 	char *in = path_in_dir("sil.txt"), *out = path_in_dir("sil.csv"), *err;
 	CHECK_EQ_U64(run(&err, "mrc", in, "--policy", "both", "-o", out, NULL), 0);
 	char *csv = read_file(out);
 	/* LRU 12 and 8 faults with 3 and 4 frames, OPT 9 and 8; 6 distinct pages, 20 refs */
 	CHECK(strcmp(csv, "frames,lru_faults,lru_fault_ratio,opt_faults,opt_fault_ratio\n"
-			  "1,20,1.000000,20,1.000000\n"
-			  "2,17,0.850000,13,0.650000\n"
-			  "3,12,0.600000,9,0.450000\n"
-			  "4,8,0.400000,8,0.400000\n"
-			  "5,7,0.350000,7,0.350000\n"
-			  "6,6,0.300000,6,0.300000\n") == 0);
+	                  "1,20,1.000000,20,1.000000\n"
+	                  "2,17,0.850000,13,0.650000\n"
+	                  "3,12,0.600000,9,0.450000\n"
+	                  "4,8,0.400000,8,0.400000\n"
+	                  "5,7,0.350000,7,0.350000\n"
+	                  "6,6,0.300000,6,0.300000\n") == 0);
 	free(csv);
 	free(err);
 
 	CHECK_EQ_U64(run(&err, "mrc", "--max-frames", "4", in, "-o", out, NULL), 0);
 	csv = read_file(out);
 	CHECK(strcmp(csv, "frames,faults,fault_ratio\n"
-			  "1,20,1.000000\n2,17,0.850000\n3,12,0.600000\n4,8,0.400000\n") == 0);
+	                  "1,20,1.000000\n2,17,0.850000\n3,12,0.600000\n4,8,0.400000\n") == 0);
 	free(csv);
 	free(err);
 	free(in);
@@ -98,12 +99,12 @@ static void test_textbook_csv(void)
 	write_file("belady.txt", "1\n2\n3\n4\n1\n2\n5\n1\n2\n3\n4\n5");
 	in = path_in_dir("belady.txt");
 	CHECK_EQ_U64(run(&err, "mrc", in, "--policy", "opt", "--max-frames", "6", "-o", out, NULL),
-		     0);
+	             0);
 	csv = read_file(out);
 	/* OPT 7 and 6 with 3 and 4 frames; beyond the 5 pages, only the 5 cold misses */
 	CHECK(strcmp(csv, "frames,faults,fault_ratio\n"
-			  "1,12,1.000000\n2,9,0.750000\n3,7,0.583333\n4,6,0.500000\n"
-			  "5,5,0.416667\n6,5,0.416667\n") == 0);
+	                  "1,12,1.000000\n2,9,0.750000\n3,7,0.583333\n4,6,0.500000\n"
+	                  "5,5,0.416667\n6,5,0.416667\n") == 0);
 	free(csv);
 	free(err);
 	CHECK_EQ_U64(run(&err, "mrc", in, "-o", out, NULL), 0);
