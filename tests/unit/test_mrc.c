@@ -526,7 +526,7 @@ int main(void)
 {
 	test_textbook();
 	test_random_vs_reference(1, 0, 20000, 300, 1);
-	test_random_vs_reference(2, 1, 40000, 2000, 0);
+	test_random_vs_reference(2, 1, 30000, 2000, 0);
 	test_random_vs_reference(3, 2, 20000, 800, 0);
 	test_random_vs_reference(4, 0, 20000, 400, 0);
 	test_shards_zipf();
