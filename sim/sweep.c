@@ -212,9 +212,17 @@ static char *point_make_id(const struct sweep *s, json_t **values)
 	size_t cap = 256, len = 0;
 	char *slug = xmalloc(cap);
 	uint64_t h = 0xcbf29ce484222325ull;
+	bool lossy = false;
 	for (size_t k = 0; k < s->nr_keys; k++) {
 		char *v = sweep_value_text(values[k]);
-		char *part = xasprintf("%s%s=%s", k ? "," : "", s->keys[k], v);
+		/* a string that is not a bare word shows as itself: readable, but it could read
+		 * as another value ("true", "2") or span a separator, so the hash decides */
+		const char *shown = v;
+		if (json_is_string(values[k]) && !is_bare_word(json_string_value(values[k]))) {
+			shown = json_string_value(values[k]);
+			lossy = true;
+		}
+		char *part = xasprintf("%s%s=%s", k ? "," : "", s->keys[k], shown);
 		/* the hash sees the exact text, with separators no value can forge */
 		h = fnv1a(fnv1a(fnv1a(h, s->keys[k]), "\x01"), v);
 		h = fnv1a(h, "\x02");
@@ -228,7 +236,7 @@ static char *point_make_id(const struct sweep *s, json_t **values)
 		free(part);
 		free(v);
 	}
-	bool lossy = len > SLUG_MAX || slug[0] == '.';
+	lossy |= len > SLUG_MAX || slug[0] == '.';
 	for (size_t i = 0; i < len; i++) {
 		if (!slug_char_ok(slug[i])) {
 			slug[i] = '_';
