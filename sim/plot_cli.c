@@ -368,7 +368,9 @@ static void plot_timeseries(struct plotter *pl, const char *dir, const char *lab
 	size_t nsel = 0;
 	char res[256] = "", flt[256] = "", swp[256] = "";
 	for (size_t j = 1; j < ncols; j++) {
-		kind[j] = strstr(cols[j], "resident")     ? 1
+		/* gauges of memory in use; cumulative counters of faults and of swap traffic */
+		kind[j] = (strstr(cols[j], "resident") || strstr(cols[j], "rss") ||
+			   strstr(cols[j], "_used"))   ? 1
 			  : !strncmp(cols[j], "faults", 6) ? 2
 			  : strstr(cols[j], "swap")        ? 3
 							   : 0;
@@ -397,6 +399,8 @@ static void plot_timeseries(struct plotter *pl, const char *dir, const char *lab
 		if (kind[j])
 			fprintf(f, "\t%s", cols[j]);
 	fputc('\n', f);
+	/* counters are cumulative in timeseries.csv: plot their increase per interval */
+	unsigned long long prev[256] = {0};
 	while (getline(&line, &cap, in) >= 0) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!*line)
@@ -405,11 +409,14 @@ static void plot_timeseries(struct plotter *pl, const char *dir, const char *lab
 		size_t j = 0;
 		for (char *c = strtok_r(line, ",", &save); c && j < ncols;
 		     c = strtok_r(NULL, ",", &save), j++) {
+			unsigned long long v = strtoull(c, NULL, 10);
 			if (j == 0) {
-				unsigned long long ps = strtoull(c, NULL, 10);
-				fprintf(f, "%llu.%09llu", ps / 1000000000ull, ps % 1000000000ull);
+				fprintf(f, "%llu.%09llu", v / 1000000000ull, v % 1000000000ull);
+			} else if (kind[j] == 1) {
+				fprintf(f, "\t%llu", v);
 			} else if (kind[j]) {
-				fprintf(f, "\t%s", c);
+				fprintf(f, "\t%llu", v >= prev[j] ? v - prev[j] : 0);
+				prev[j] = v;
 			}
 		}
 		fputc('\n', f);

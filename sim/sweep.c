@@ -546,9 +546,24 @@ static bool file_exists(const char *dir, const char *name)
 	return ok;
 }
 
+/* stats.json of a run that was stopped early says "sim.complete": 0; such a point is not
+ * finished, whatever files it left. */
+static bool stats_partial(const char *point_dir)
+{
+	char *p = xasprintf("%s/stats.json", point_dir);
+	json_t *st = json_load_file(p, 0, NULL);
+	free(p);
+	json_t *c = json_object_get(st, "sim.complete");
+	bool partial = json_is_integer(c) && json_integer_value(c) == 0;
+	json_decref(st);
+	return partial;
+}
+
 bool sweep_point_complete(const char *point_dir)
 {
-	return file_exists(point_dir, "done") || file_exists(point_dir, "stats.json");
+	if (file_exists(point_dir, "done"))
+		return true;
+	return file_exists(point_dir, "stats.json") && !stats_partial(point_dir);
 }
 
 enum sweep_status sweep_point_status(const char *point_dir, char *errbuf, size_t errlen)
@@ -557,6 +572,11 @@ enum sweep_status sweep_point_status(const char *point_dir, char *errbuf, size_t
 		errbuf[0] = '\0';
 	if (sweep_point_complete(point_dir))
 		return SWEEP_OK;
+	if (file_exists(point_dir, "stats.json")) {
+		if (errlen)
+			snprintf(errbuf, errlen, "interrupted: stats.json holds partial results");
+		return SWEEP_FAILED;
+	}
 	char *p = xasprintf("%s/vmsim.log", point_dir);
 	FILE *f = fopen(p, "r");
 	free(p);

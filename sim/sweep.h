@@ -84,8 +84,8 @@ json_t *sweep_point_config(const struct sweep *s, size_t i, const json_t *base, 
 
 /* Point statuses as reported in summary.csv. */
 enum sweep_status {
-	SWEEP_OK,      /* `done` marker or stats.json present */
-	SWEEP_FAILED,  /* the run left a log but no results */
+	SWEEP_OK,      /* `done` marker, or a complete stats.json (run outside the sweep) */
+	SWEEP_FAILED,  /* the run left a log but no results, or partial results */
 	SWEEP_MISSING, /* never run (or nothing survived) */
 };
 
@@ -94,7 +94,8 @@ enum sweep_status {
  * (at most errlen-1 bytes, NUL-terminated; "" when unknown).
  */
 enum sweep_status sweep_point_status(const char *point_dir, char *errbuf, size_t errlen);
-/* A point's results are complete: the `done` marker or stats.json exists. */
+/* A point's results are complete: the `done` marker exists, or stats.json (which `vmsim run`
+ * writes last) exists without "sim.complete": 0 (a run stopped early). */
 bool sweep_point_complete(const char *point_dir);
 
 /* The headline statistics, in summary.csv's column order; NULL-terminated. */

@@ -1,8 +1,9 @@
-# timeseries.gp — a run over simulated time, in stacked panels: resident memory, faults per
+# timeseries.gp — a run over simulated time, in stacked panels: memory in use, faults per
 # interval, swap traffic per interval (a panel without columns is left out).
 # Variables: scriptdir, datafile (tab-separated, header row, column 1 simulated time in ms),
 # res_cols, fault_cols, swap_cols (space-separated column numbers), outbase, plottitle.
-# A row at time t counts the interval that ends at t (drawn with fsteps).
+# Counters arrive as increases per interval (vmsim plot differences the cumulative columns of
+# timeseries.csv); a row at time t counts the interval that ends at t (drawn with fsteps).
 load scriptdir.'/style.gp'
 set datafile separator "\t"
 set key inside top right
@@ -17,7 +18,7 @@ do for [t in "png svg"] {
 	if (words(res_cols) > 0) {
 		p = p + 1
 		if (p == npanels) { set xlabel 'simulated time (ms)' }
-		set ylabel 'resident (pages)'
+		set ylabel 'memory in use (pages)'
 		plot for [c in res_cols] datafile using 1:(column(c+0)) with lines lt (c+0) \
 			title columnhead(c+0)
 	}
