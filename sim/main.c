@@ -1,16 +1,364 @@
-/* TEMPORARY (sweep branch): dispatch sweep/plot until the lead's main.c lands. */
+/*
+ * main.c — the vmsim command line (../shared/DESIGN.md): the only place that prints errors and
+ * chooses exit statuses. 0 success, 1 the simulation failed or was interrupted, 2 bad usage or
+ * bad input (config, trace, command line), with a message on stderr naming the file and the
+ * JSON path or line.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "sim/plot_cli.h"
-#include "sim/sweep_cli.h"
+#include "models/policy/policy.h"
+#include "sim/cli.h"
+#include "sim/config.h"
+#include "sim/sim.h"
+#include "workloads/workload.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	UNUSED(sig);
+	stop_requested = 1;
+}
+
+static const char usage_text[] =
+	"usage: vmsim <command> [options]\n"
+	"\n"
+	"commands:\n"
+	"  run CONFIG.json [-o DIR] [--set KEY=VALUE]... [--seed N] [--check[=N]] [--quiet]\n"
+	"                                   [--dry-run]\n"
+	"                     simulate one configuration; results go to DIR\n"
+	"                     (default results/<config name>)\n"
+	"  sweep SWEEP.json [-o DIR] [-j N] [--resume] [--list] [--shard I/N]\n"
+	"  sweep --collect DIR\n"
+	"                     run a grid of configurations\n"
+	"  plot DIR           draw the plots that fit the results in DIR (gnuplot)\n"
+	"  trace convert IN OUT [--from FORMAT] [--to FORMAT]\n"
+	"  trace info FILE    convert or describe traces\n"
+	"  mrc TRACE [...]    one-pass LRU/OPT miss-ratio curves\n"
+	"  policies           list the page replacement policies\n"
+	"  help config        print the documentation of every config key (docs/config.md)\n"
+	"\n"
+	"  vmsim <command> --help, vmsim --help, vmsim --version\n"
+	"\n"
+	"exit status: 0 success, 1 the simulation failed or was interrupted,\n"
+	"             2 bad usage or bad input\n";
+
+static const char run_usage[] =
+	"usage: vmsim run CONFIG.json [options]\n"
+	"  -o, --output DIR     results directory (default results/<config name>)\n"
+	"  --set KEY=VALUE      override a config key by its dotted path (repeatable);\n"
+	"                       VALUE is JSON, a bare word is a string\n"
+	"  --seed N             override the seed\n"
+	"  --check[=N]          verify the VM layer's invariants after every (N-th) operation\n"
+	"  --dry-run            print the resolved config and exit\n"
+	"  -q, --quiet          no summary on stdout\n"
+	"writes DIR/config.json, DIR/stats.json, DIR/timeseries.csv, DIR/run.json\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "vmsim: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(see vmsim --help)\n");
+	return 2;
+}
+
+static int mkdir_p(const char *path)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int rc = (mkdir(p, 0777) && errno != EEXIST) ? -1 : 0;
+	free(p);
+	return rc;
+}
+
+/* Open DIR/.NAME.tmp for writing; cli_commit renames it to DIR/NAME. */
+static FILE *open_tmp(const char *dir, const char *name, char **tmp_out)
+{
+	*tmp_out = xasprintf("%s/.%s.tmp", dir, name);
+	return fopen(*tmp_out, "w");
+}
+
+static int commit_tmp(FILE *f, char *tmp, const char *dir, const char *name)
+{
+	int rc = 0;
+	if (fflush(f) || ferror(f))
+		rc = -1;
+	if (fclose(f))
+		rc = -1;
+	char *final = xasprintf("%s/%s", dir, name);
+	if (!rc && rename(tmp, final))
+		rc = -1;
+	if (rc)
+		unlink(tmp);
+	free(final);
+	free(tmp);
+	return rc;
+}
+
+static double wall_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'}, {"set", required_argument, NULL, 's'},
+		{"seed", required_argument, NULL, 'S'},   {"check", optional_argument, NULL, 'c'},
+		{"quiet", no_argument, NULL, 'q'},        {"dry-run", no_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},         {0, 0, 0, 0},
+	};
+	const char *outdir = NULL;
+	struct config_override *sets = xcalloc((size_t)argc, sizeof(*sets));
+	size_t nr_sets = 0;
+	bool has_seed = false, quiet = false, dry_run = false;
+	uint64_t seed = 0, check_every = 0;
+	int rc = 2, c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			outdir = optarg;
+			break;
+		case 's': {
+			char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg) {
+				rc = usage_error("run: --set expects KEY=VALUE, got \"%s\"", optarg);
+				goto out;
+			}
+			*eq = '\0';
+			sets[nr_sets++] = (struct config_override){.key = optarg, .value = eq + 1};
+			break;
+		}
+		case 'S':
+			if (parse_u64(optarg, &seed)) {
+				rc = usage_error("run: --seed expects a non-negative integer, got \"%s\"",
+						 optarg);
+				goto out;
+			}
+			has_seed = true;
+			break;
+		case 'c':
+			check_every = 1;
+			if (optarg && (parse_u64(optarg, &check_every) || check_every == 0)) {
+				rc = usage_error("run: --check=N expects a positive integer, got \"%s\"",
+						 optarg);
+				goto out;
+			}
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'd':
+			dry_run = true;
+			break;
+		case 'h':
+			fputs(run_usage, stdout);
+			rc = 0;
+			goto out;
+		default:
+			rc = usage_error("run: unknown or incomplete option \"%s\"", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind + 1 != argc) {
+		rc = usage_error("%s", optind >= argc ? "run: missing CONFIG.json"
+						      : "run: expected exactly one CONFIG.json");
+		goto out;
+	}
+	struct config cfg;
+	struct err err = {{0}};
+	if (config_load(&cfg, argv[optind], sets, nr_sets, has_seed, seed, &err)) {
+		fprintf(stderr, "vmsim: %s\n", err.msg);
+		rc = 2;
+		goto out;
+	}
+	if (dry_run) {
+		config_write(&cfg, stdout);
+		config_fini(&cfg);
+		rc = 0;
+		goto out;
+	}
+	char *dir = outdir ? xstrdup(outdir) : xasprintf("results/%s", cfg.name);
+	struct sim *s = xcalloc(1, sizeof(*s));
+	if (sim_init(s, &cfg, &err)) {
+		fprintf(stderr, "vmsim: %s\n", err.msg);
+		sim_fini(s);
+		free(s);
+		free(dir);
+		config_fini(&cfg);
+		rc = 2;
+		goto out;
+	}
+	bool existed = access(dir, F_OK) == 0;
+	if (mkdir_p(dir) || access(dir, W_OK)) {
+		fprintf(stderr, "vmsim: %s: cannot create or write the output directory: %s\n", dir,
+			strerror(errno));
+		sim_fini(s);
+		free(s);
+		free(dir);
+		config_fini(&cfg);
+		rc = 2;
+		goto out;
+	}
+	s->check_every = check_every;
+	s->stop_flag = &stop_requested;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	char *ts_tmp;
+	FILE *ts = open_tmp(dir, "timeseries.csv", &ts_tmp);
+	if (!ts) {
+		fprintf(stderr, "vmsim: %s: cannot write: %s\n", ts_tmp, strerror(errno));
+		free(ts_tmp);
+		sim_fini(s);
+		free(s);
+		free(dir);
+		config_fini(&cfg);
+		rc = 2;
+		goto out;
+	}
+	s->timeseries = ts;
+	double t0 = wall_seconds();
+	int run_rc = sim_run(s);
+	double wall = wall_seconds() - t0;
+	if (run_rc) {
+		fprintf(stderr, "vmsim: %s\n", err.msg);
+		fclose(ts);
+		unlink(ts_tmp);
+		free(ts_tmp);
+		if (!existed)
+			rmdir(dir); /* leave nothing half-written behind */
+		rc = 2;
+	} else {
+		/* Results: each file written under a temporary name, then renamed; stats.json
+		 * last, so its presence means the run's results are complete. */
+		int wr = commit_tmp(ts, ts_tmp, dir, "timeseries.csv");
+		char *tmp;
+		FILE *f = open_tmp(dir, "config.json", &tmp);
+		if (f) {
+			config_write(&cfg, f);
+			wr |= commit_tmp(f, tmp, dir, "config.json");
+		} else {
+			wr = -1;
+			free(tmp);
+		}
+		f = open_tmp(dir, "run.json", &tmp);
+		if (f) {
+			struct rusage ru;
+			getrusage(RUSAGE_SELF, &ru);
+			fprintf(f,
+				"{\n \"accesses_per_second\": %.0f,\n \"max_rss_kib\": %ld,\n"
+				" \"status\": \"%s\",\n \"version\": \"%s\",\n"
+				" \"wall_seconds\": %.6f\n}\n",
+				wall > 0 ? (double)s->c.accesses / wall : 0.0, ru.ru_maxrss,
+				s->interrupted ? "interrupted"
+				: s->hit_max_time ? "max-time" : "complete",
+				VMSIM_VERSION, wall);
+			wr |= commit_tmp(f, tmp, dir, "run.json");
+		} else {
+			wr = -1;
+			free(tmp);
+		}
+		f = open_tmp(dir, "stats.json", &tmp);
+		if (f) {
+			sim_write_stats(s, f);
+			wr |= commit_tmp(f, tmp, dir, "stats.json");
+		} else {
+			wr = -1;
+			free(tmp);
+		}
+		if (wr) {
+			fprintf(stderr, "vmsim: %s: could not write the results\n", dir);
+			rc = 1;
+		} else {
+			if (!quiet) {
+				sim_print_summary(s, stdout);
+				printf("  results          %s/\n", dir);
+			}
+			rc = s->interrupted ? 1 : 0;
+			if (s->interrupted)
+				fprintf(stderr, "vmsim: interrupted: %s/stats.json holds partial results "
+						"(sim.complete = 0)\n",
+					dir);
+		}
+	}
+	sim_fini(s);
+	free(s);
+	free(dir);
+	config_fini(&cfg);
+out:
+	free(sets);
+	return rc;
+}
+
+static int cmd_policies(void)
+{
+	printf("%-10s %-8s %s\n", "policy", "observes", "description");
+	for (size_t i = 0; i < policy_table_len; i++) {
+		const struct policy_ops *p = policy_table[i];
+		const char *obs = (p->flags & POLICY_NEEDS_FUTURE)        ? "future"
+				  : (p->flags & POLICY_SEES_EVERY_ACCESS) ? "every"
+									  : "bits";
+		printf("%-10s %-8s %s%s\n", p->name, obs, p->description,
+		       (p->flags & POLICY_LOCAL_ONLY) ? " (local scope)" : "");
+		printf("%-10s %-8s source: %s\n", "", "", p->source ? p->source : "-");
+		for (const struct param_spec *ps = p->params; ps && ps->key; ps++)
+			printf("%-10s %-8s vm.policy_params.%s = %s: %s\n", "", "", ps->key,
+			       ps->def ? ps->def : "(required)", ps->doc ? ps->doc : "");
+	}
+	printf("\nobserves: bits = PTE accessed/dirty bits sampled when scanning (as an OS can);\n"
+	       "every = fed every reference (idealised); future = reads the trace's future.\n");
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "sweep"))
-		return sweep_cli_main(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "plot"))
-		return plot_cli_main(argc - 1, argv + 1);
-	fprintf(stderr, "vmsim: unknown command\n");
-	return 2;
+	if (argc < 2)
+		return usage_error("%s", "missing command");
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		if (argc >= 3 && !strcmp(cmd, "help") && !strcmp(argv[2], "config")) {
+			config_write_docs(stdout);
+			return 0;
+		}
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("vmsim %s\n", VMSIM_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "policies")) {
+		if (argc > 2 && strcmp(argv[2], "--help"))
+			return usage_error("policies: unexpected argument \"%s\"", argv[2]);
+		return cmd_policies();
+	}
+	const struct cli_command *c = cli_find(cmd);
+	if (c)
+		return c->main(argc - 1, argv + 1);
+	return usage_error("unknown command \"%s\"", cmd);
 }

@@ -165,7 +165,7 @@ static int check_value(const struct param_spec *s, json_t *v, const char *file, 
 			return type_error(s, v, file, path, err);
 		return params_resolve(s->sub, v, file, path, err);
 	case PARAM_DYNAMIC:
-		return json_is_object(v) ? 0 : type_error(s, v, file, path, err);
+		return 0; /* its owner checks it */
 	case PARAM_LIST: {
 		if (!json_is_array(v) || json_array_size(v) == 0)
 			return type_error(s, v, file, path, err);
@@ -232,6 +232,8 @@ int params_resolve(const struct param_spec *specs, json_t *obj, const char *file
 				BUG_ON(!d, "bad default for %s: %s", full, s->def);
 				json_object_set_new(obj, s->key, d);
 				cur = d;
+			} else if (s->type == PARAM_DYNAMIC) {
+				/* optional here: its owner checks presence */
 			} else if (s->type == PARAM_OBJECT) {
 				cur = json_object();
 				json_object_set_new(obj, s->key, cur);

@@ -44,7 +44,8 @@ struct param_spec {
  * Check obj against specs, filling defaults in place. file names the config file for messages,
  * path is the JSON path of obj ("" for the top level). Returns 0, or -VMSIM_EINVAL with err
  * filled as "FILE: PATH: expected ..., got ...". DYNAMIC members are defaulted (if they have a
- * default) but not checked: their owner calls params_resolve again with its own table.
+ * default) but not checked: their owner calls params_resolve again with its own table; a
+ * DYNAMIC key without a default may be absent (its owner decides whether that is an error).
  */
 int params_resolve(const struct param_spec *specs, json_t *obj, const char *file,
 		   const char *path, struct err *err);

@@ -34,6 +34,9 @@ enum op_kind {
 	OP_EXIT,     /* the process exits (also implied at the end of its stream) */
 	OP_COMPUTE,  /* work between accesses: arg nanoseconds */
 	OP_FILE,     /* declare file name of len bytes (mappings may then name it) */
+	OP_MARK,     /* a user-level event, no cost: flags is enum op_mark_flags, arg an id; the
+		      * simulator records the time from a process's MARK_BEGIN to its next
+		      * MARK_END with the same arg as one request's latency */
 	OP_KIND_COUNT
 };
 
@@ -44,15 +47,17 @@ enum op_map_flags {
 	MAPF_HUGE = 1 << 2,    /* ask for 2 MiB pages (anonymous only) */
 };
 enum op_advice { ADV_HUGEPAGE = 1, ADV_NOHUGEPAGE = 2, ADV_DONTNEED = 3 };
+enum op_mark_flags { MARK_BEGIN = 1, MARK_END = 2 };
 
 struct op {
 	uint8_t kind;    /* enum op_kind */
 	uint8_t prot;    /* enum op_prot bits (mmap, mprotect) */
-	uint8_t flags;   /* enum op_map_flags (mmap) */
+	uint8_t flags;   /* enum op_map_flags (mmap), enum op_mark_flags (mark) */
 	uint32_t pid;    /* the process this operation belongs to */
 	uint64_t addr;   /* virtual address (accesses, mmap, munmap, mprotect, madvise, msync) */
 	uint64_t len;    /* bytes (mmap, munmap, mprotect, madvise, msync, file) */
-	uint64_t arg;    /* child pid (fork, wait), nanoseconds (compute), advice (madvise) */
+	uint64_t arg;    /* child pid (fork, wait), nanoseconds (compute), advice (madvise),
+			    request id (mark) */
 	uint64_t offset; /* file offset in bytes (file mmap) */
 	const char *name; /* file name (file mmap, file decl) or image (execve); borrowed until
 			     the next call into the workload */

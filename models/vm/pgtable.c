@@ -1,0 +1,145 @@
+/*
+ * pgtable.c — the radix page table of pgtable.h.
+ */
+#include "models/vm/pgtable.h"
+
+#include <stdlib.h>
+
+#include "sim/util.h"
+
+static struct pt_table *table_new(struct pgtable *pt)
+{
+	struct pt_table *t = xcalloc(1, sizeof(*t));
+	t->paddr = pt->alloc_paddr ? pt->alloc_paddr(pt->alloc_ctx) : 0;
+	pt->nr_tables++;
+	return t;
+}
+
+void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_paddr, void *ctx)
+{
+	BUG_ON(levels != 4 && levels != 5, "page table of %d levels", levels);
+	pt->levels = levels;
+	pt->nr_tables = 0;
+	pt->alloc_paddr = alloc_paddr;
+	pt->alloc_ctx = ctx;
+	pt->root = table_new(pt);
+}
+
+static void free_table(struct pt_table *t, int level)
+{
+	if (level > 0)
+		for (int i = 0; i < PT_ENTRIES; i++)
+			if (t->child[i])
+				free_table(t->child[i], level - 1);
+	free(t);
+}
+
+void pgtable_fini(struct pgtable *pt)
+{
+	if (pt->root)
+		free_table(pt->root, pt->levels - 1);
+	pt->root = NULL;
+	pt->nr_tables = 0;
+}
+
+static inline unsigned index_at(uint64_t vaddr, int level)
+{
+	return (unsigned)((vaddr >> (PTE_SHIFT + PT_BITS * level)) & (PT_ENTRIES - 1));
+}
+
+pte_t *pgtable_alloc_pte(struct pgtable *pt, uint64_t vaddr)
+{
+	struct pt_table *t = pt->root;
+	for (int level = pt->levels - 1; level > 0; level--) {
+		unsigned i = index_at(vaddr, level);
+		if (!t->child[i]) {
+			t->child[i] = table_new(pt);
+			t->nr_used++;
+		}
+		t = t->child[i];
+	}
+	return &t->pte[index_at(vaddr, 0)];
+}
+
+void pgtable_set(struct pgtable *pt, uint64_t vaddr, pte_t *ptep, pte_t val)
+{
+	if ((*ptep == 0) != (val == 0)) {
+		/* The leaf table holding ptep: found again by a lookup (cheap, rare path). */
+		struct pt_table *t = pt->root;
+		for (int level = pt->levels - 1; level > 0; level--)
+			t = t->child[index_at(vaddr, level)];
+		BUG_ON(&t->pte[index_at(vaddr, 0)] != ptep, "pgtable_set: PTE not of vaddr");
+		if (val)
+			t->nr_used++;
+		else
+			t->nr_used--;
+	}
+	*ptep = val;
+}
+
+int pgtable_walk_paddrs(const struct pgtable *pt, uint64_t vaddr, uint64_t *paddr_out)
+{
+	const struct pt_table *t = pt->root;
+	int n = 0;
+	for (int level = pt->levels - 1; level >= 0; level--) {
+		paddr_out[n++] = t->paddr + index_at(vaddr, level) * sizeof(pte_t);
+		if (level == 0)
+			break;
+		t = t->child[index_at(vaddr, level)];
+		if (!t)
+			break;
+	}
+	return n;
+}
+
+static void for_each_rec(struct pgtable *pt, struct pt_table *t, int level, uint64_t base,
+			 uint64_t start, uint64_t end, pgtable_pte_fn fn, void *ctx)
+{
+	uint64_t span = 1ull << (PTE_SHIFT + PT_BITS * level);
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t lo = base + i * span;
+		if (lo >= end)
+			break;
+		if (lo + span <= start)
+			continue;
+		if (level == 0) {
+			if (t->pte[i])
+				fn(ctx, lo, &t->pte[i]);
+		} else if (t->child[i]) {
+			for_each_rec(pt, t->child[i], level - 1, lo, start, end, fn, ctx);
+		}
+	}
+}
+
+void pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end, pgtable_pte_fn fn,
+		      void *ctx)
+{
+	for_each_rec(pt, pt->root, pt->levels - 1, 0, start, end, fn, ctx);
+}
+
+static bool free_empty_rec(struct pgtable *pt, struct pt_table *t, int level, uint64_t base,
+			   uint64_t start, uint64_t end)
+{
+	if (level == 0)
+		return t->nr_used == 0;
+	uint64_t span = 1ull << (PTE_SHIFT + PT_BITS * level);
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		uint64_t lo = base + i * span;
+		if (lo >= end)
+			break;
+		if (lo + span <= start || !t->child[i])
+			continue;
+		if (free_empty_rec(pt, t->child[i], level - 1, lo, start, end)) {
+			free(t->child[i]);
+			t->child[i] = NULL;
+			t->nr_used--;
+			pt->nr_tables--;
+		}
+	}
+	return t->nr_used == 0;
+}
+
+void pgtable_free_empty(struct pgtable *pt, uint64_t start, uint64_t end)
+{
+	free_empty_rec(pt, pt->root, pt->levels - 1, 0, start, end);
+}

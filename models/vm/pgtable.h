@@ -1,0 +1,107 @@
+/*
+ * pgtable.h — the functional x86-64 radix page table of one address space: 4 levels of
+ * 512-entry tables (9 bits each) over 4 KiB pages, or 5 levels. Only the leaf level holds PTEs;
+ * upper levels hold pointers to their child tables. Each table carries the simulated physical
+ * address of its page, so the walker's timing model can cost each entry read (models/hw).
+ *
+ * This is state, not timing: nothing here takes simulated time.
+ *
+ * PTE layout (x86-like, with software bits): bit 0 present, 1 writable, 5 accessed, 6 dirty,
+ * 9 maps the shared zero page; a non-present PTE with bit 10 set is a swap entry whose slot is
+ * in bits 12..; the frame number of a present PTE is in bits 12...
+ */
+#ifndef VMSIM_MODELS_VM_PGTABLE_H
+#define VMSIM_MODELS_VM_PGTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint64_t pte_t;
+
+#define PTE_PRESENT (1ull << 0)
+#define PTE_WRITE (1ull << 1)
+#define PTE_ACCESSED (1ull << 5)
+#define PTE_DIRTY (1ull << 6)
+#define PTE_ZERO (1ull << 9)
+#define PTE_SWAP (1ull << 10)
+#define PTE_SHIFT 12
+
+static inline uint64_t pte_pfn(pte_t p)
+{
+	return p >> PTE_SHIFT;
+}
+static inline uint64_t pte_swap_slot(pte_t p)
+{
+	return p >> PTE_SHIFT;
+}
+static inline pte_t pte_mk(uint64_t pfn, pte_t flags)
+{
+	return (pfn << PTE_SHIFT) | flags | PTE_PRESENT;
+}
+static inline pte_t pte_mkswap(uint64_t slot)
+{
+	return (slot << PTE_SHIFT) | PTE_SWAP;
+}
+static inline bool pte_present(pte_t p)
+{
+	return p & PTE_PRESENT;
+}
+static inline bool pte_is_swap(pte_t p)
+{
+	return !(p & PTE_PRESENT) && (p & PTE_SWAP);
+}
+
+#define PT_ENTRIES 512
+#define PT_BITS 9
+
+struct pt_table {
+	union {
+		struct pt_table *child[PT_ENTRIES]; /* upper levels */
+		pte_t pte[PT_ENTRIES];              /* the leaf level */
+	};
+	uint64_t paddr;   /* simulated physical address of this table page */
+	uint32_t nr_used; /* non-empty entries */
+};
+
+/* Gives each new table page a simulated physical address. */
+typedef uint64_t (*pgtable_alloc_paddr_fn)(void *ctx);
+
+struct pgtable {
+	struct pt_table *root;
+	int levels;            /* 4 or 5 */
+	uint64_t nr_tables;    /* table pages in use, root included */
+	pgtable_alloc_paddr_fn alloc_paddr;
+	void *alloc_ctx;
+};
+
+void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_paddr, void *ctx);
+/* Free every table (the PTEs must already have been released by the caller). */
+void pgtable_fini(struct pgtable *pt);
+/* The PTE of vaddr, or NULL when a table on the way is missing. */
+static inline pte_t *pgtable_lookup(const struct pgtable *pt, uint64_t vaddr)
+{
+	struct pt_table *t = pt->root;
+	for (int level = pt->levels - 1; level > 0; level--) {
+		t = t->child[(vaddr >> (PTE_SHIFT + PT_BITS * level)) & (PT_ENTRIES - 1)];
+		if (!t)
+			return NULL;
+	}
+	return &t->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
+}
+/* The PTE of vaddr, allocating missing tables. The leaf table's nr_used is maintained by
+ * pgtable_set. */
+pte_t *pgtable_alloc_pte(struct pgtable *pt, uint64_t vaddr);
+/* Write a PTE obtained from pgtable_alloc_pte/lookup, keeping the table's use count. */
+void pgtable_set(struct pgtable *pt, uint64_t vaddr, pte_t *ptep, pte_t val);
+/* Physical addresses of the entries a hardware walk of vaddr reads, top level first; returns
+ * how many levels exist for vaddr (a walk that meets a missing table stops there). */
+int pgtable_walk_paddrs(const struct pgtable *pt, uint64_t vaddr, uint64_t *paddr_out);
+/* Call fn on every non-empty PTE in [start, end). fn may change *ptep through pgtable_set. */
+typedef void (*pgtable_pte_fn)(void *ctx, uint64_t vaddr, pte_t *ptep);
+void pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end, pgtable_pte_fn fn,
+		      void *ctx);
+/* Free leaf and upper tables left empty in [start, end). */
+void pgtable_free_empty(struct pgtable *pt, uint64_t start, uint64_t end);
+
+#endif

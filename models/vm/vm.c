@@ -1,0 +1,852 @@
+/*
+ * vm.c — frames, rmap, swap and swap cache, fault handling (do_anonymous_page, do_wp_page,
+ * do_swap_page), reclaim (try_to_unmap + pageout), fork (dup_mmap), exit and munmap (zap), and
+ * the --check invariant walk. See vm.h for the semantics and what is not modelled.
+ *
+ * A fault handler that needs a frame allocates it first (which may reclaim a victim, even a
+ * page of the faulting process) and then re-reads the PTE, so every decision is taken on the
+ * state after reclaim. That is the loop in vm_access.
+ */
+#include "models/vm/vm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/vm/mm.h"
+
+#define SLOT_NONE UINT32_MAX
+
+/* ---- policy environment ---------------------------------------------------------------- */
+
+static void note_inval(struct vm *vm, struct mm_struct *mm, uint64_t vaddr)
+{
+	struct fault_work *w = vm->cur;
+	if (!w)
+		return;
+	w->tlb_invalidations++;
+	if (mm->cpu_mask & ~vm->cur_cpu_mask)
+		w->shootdown_cpus += (uint32_t)__builtin_popcountll(mm->cpu_mask & ~vm->cur_cpu_mask);
+	if (w->nr_inval < FAULT_MAX_IO) {
+		w->inval[w->nr_inval].asid = mm->asid;
+		w->inval[w->nr_inval].vaddr = vaddr;
+		w->nr_inval++;
+	} else {
+		w->inval_overflow = true;
+	}
+}
+
+static bool env_test_and_clear_young(void *ctx, pfn_t pfn)
+{
+	struct vm *vm = ctx;
+	bool young = false;
+	for (uint32_t r = vm->pages[pfn].rmap; r; r = vm->rmap_pool[r].next) {
+		struct rmap_item *it = &vm->rmap_pool[r];
+		pte_t *p = pgtable_lookup(&it->mm->pgd, it->vaddr);
+		BUG_ON(!p || !pte_present(*p) || pte_pfn(*p) != pfn, "rmap points at a stale PTE");
+		if (*p & PTE_ACCESSED) {
+			*p &= ~PTE_ACCESSED;
+			young = true;
+			/* Flush the translation so the next use re-walks and sets the bit again
+			 * (ptep_clear_flush_young); the functional result equals setting the bit
+			 * on every access. */
+			note_inval(vm, it->mm, it->vaddr);
+		}
+	}
+	return young;
+}
+
+static bool env_page_dirty(void *ctx, pfn_t pfn)
+{
+	struct vm *vm = ctx;
+	struct page *pg = &vm->pages[pfn];
+	if (pg->flags & PG_DIRTY)
+		return true;
+	if ((pg->flags & PG_ANON) && !(pg->flags & PG_SWAPCACHE))
+		return true; /* no copy on swap yet: must be written before it can go */
+	for (uint32_t r = pg->rmap; r; r = vm->rmap_pool[r].next) {
+		pte_t *p = pgtable_lookup(&vm->rmap_pool[r].mm->pgd, vm->rmap_pool[r].vaddr);
+		if (p && (*p & PTE_DIRTY))
+			return true;
+	}
+	return false;
+}
+
+static uint64_t env_vtime(void *ctx)
+{
+	return ((struct vm *)ctx)->vtime;
+}
+
+/* ---- frames ------------------------------------------------------------------------------ */
+
+static void free_frame(struct vm *vm, pfn_t pfn)
+{
+	struct page *pg = &vm->pages[pfn];
+	BUG_ON(pg->flags & PG_FREE, "double free of frame %u", pfn);
+	BUG_ON(pg->mapcount || pg->rmap, "freeing mapped frame %u", pfn);
+	pg->flags = PG_FREE;
+	pg->next_free = vm->free_head;
+	vm->free_head = pfn;
+	vm->nr_free++;
+}
+
+static pfn_t take_free_frame(struct vm *vm)
+{
+	pfn_t pfn = vm->free_head;
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	struct page *pg = &vm->pages[pfn];
+	vm->free_head = pg->next_free;
+	vm->nr_free--;
+	memset(pg, 0, sizeof(*pg));
+	pg->swap_slot = SLOT_NONE;
+	uint64_t used = vm_frames_used(vm);
+	if (used > vm->st.frames_used_max)
+		vm->st.frames_used_max = used;
+	return pfn;
+}
+
+static void lru_add(struct vm *vm, pfn_t pfn, uint64_t next_use)
+{
+	struct page *pg = &vm->pages[pfn];
+	pg->flags |= PG_LRU;
+	vm->cfg.policy->insert(vm->policy, pfn, pg->key, next_use);
+}
+
+static void lru_del(struct vm *vm, pfn_t pfn)
+{
+	struct page *pg = &vm->pages[pfn];
+	if (pg->flags & PG_LRU) {
+		pg->flags &= ~PG_LRU;
+		vm->cfg.policy->remove(vm->policy, pfn);
+	}
+}
+
+/* ---- rmap -------------------------------------------------------------------------------- */
+
+static void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
+{
+	if (!vm->rmap_free) {
+		uint32_t old = vm->rmap_cap, cap = old * 2;
+		vm->rmap_pool = xrealloc(vm->rmap_pool, sizeof(*vm->rmap_pool) * cap);
+		for (uint32_t i = old; i < cap; i++)
+			vm->rmap_pool[i].next = i + 1 < cap ? i + 1 : 0;
+		vm->rmap_free = old;
+		vm->rmap_cap = cap;
+	}
+	uint32_t r = vm->rmap_free;
+	vm->rmap_free = vm->rmap_pool[r].next;
+	vm->rmap_pool[r] = (struct rmap_item){.mm = mm, .vaddr = vaddr, .next = vm->pages[pfn].rmap};
+	vm->pages[pfn].rmap = r;
+	vm->pages[pfn].mapcount++;
+	mm->rss_pages++;
+}
+
+static void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
+{
+	uint32_t *link = &vm->pages[pfn].rmap;
+	while (*link) {
+		struct rmap_item *it = &vm->rmap_pool[*link];
+		if (it->mm == mm && it->vaddr == vaddr) {
+			uint32_t r = *link;
+			*link = it->next;
+			vm->rmap_pool[r].next = vm->rmap_free;
+			vm->rmap_free = r;
+			vm->pages[pfn].mapcount--;
+			mm->rss_pages--;
+			return;
+		}
+		link = &it->next;
+	}
+	BUG_ON(1, "no rmap item for frame %u at %llx", pfn, (unsigned long long)vaddr);
+}
+
+/* ---- swap -------------------------------------------------------------------------------- */
+
+static uint32_t swap_alloc(struct vm *vm)
+{
+	if (vm->nr_swap_used == vm->cfg.swap_pages)
+		return SLOT_NONE;
+	/* Next fit: consecutive swap-outs take consecutive slots, as Linux's swap clusters do. */
+	for (uint64_t n = 0; n < vm->cfg.swap_pages; n++) {
+		uint64_t s = vm->swap_cursor;
+		vm->swap_cursor = (vm->swap_cursor + 1) % vm->cfg.swap_pages;
+		if (!vm->swap_used[s]) {
+			vm->swap_used[s] = 1;
+			vm->nr_swap_used++;
+			return (uint32_t)s;
+		}
+	}
+	return SLOT_NONE;
+}
+
+static void swap_free(struct vm *vm, uint32_t slot)
+{
+	BUG_ON(!vm->swap_used[slot] || vm->swap_map[slot] || vm->swapcache_pfn[slot] != PFN_NONE,
+	       "freeing busy swap slot %u", slot);
+	vm->swap_used[slot] = 0;
+	vm->nr_swap_used--;
+}
+
+static void swapcache_delete(struct vm *vm, pfn_t pfn)
+{
+	struct page *pg = &vm->pages[pfn];
+	uint32_t slot = pg->swap_slot;
+	vm->swapcache_pfn[slot] = PFN_NONE;
+	pg->flags &= ~PG_SWAPCACHE;
+	pg->swap_slot = SLOT_NONE;
+	if (vm->swap_map[slot] == 0)
+		swap_free(vm, slot);
+}
+
+/* The last PTE of pfn went away (munmap, exit, COW break). */
+static void page_unmapped(struct vm *vm, pfn_t pfn)
+{
+	struct page *pg = &vm->pages[pfn];
+	if (pg->mapcount)
+		return;
+	if ((pg->flags & PG_SWAPCACHE) && vm->swap_map[pg->swap_slot])
+		return; /* swap PTEs elsewhere will find it in the swap cache */
+	if (pg->flags & PG_SWAPCACHE)
+		swapcache_delete(vm, pfn);
+	lru_del(vm, pfn);
+	free_frame(vm, pfn);
+}
+
+/* A swap PTE went away. */
+static void swap_entry_put(struct vm *vm, uint32_t slot)
+{
+	BUG_ON(!vm->swap_map[slot], "swap slot %u count underflow", slot);
+	if (--vm->swap_map[slot])
+		return;
+	pfn_t pfn = vm->swapcache_pfn[slot];
+	if (pfn == PFN_NONE) {
+		swap_free(vm, slot);
+		return;
+	}
+	if (vm->pages[pfn].mapcount == 0) {
+		swapcache_delete(vm, pfn);
+		lru_del(vm, pfn);
+		free_frame(vm, pfn);
+	}
+}
+
+/* ---- reclaim ----------------------------------------------------------------------------- */
+
+static void add_io(struct fault_work *w, bool is_write, uint64_t offset, uint64_t size)
+{
+	BUG_ON(w->nr_io >= FAULT_MAX_IO, "too many I/O requests in one fault");
+	w->io[w->nr_io++] = (struct io_req){.is_write = is_write, .device = 0,
+					    .offset_bytes = offset, .size_bytes = size};
+}
+
+/* Evict exactly one victim chosen by the policy. Returns false when none can go. */
+static bool reclaim_one(struct vm *vm, struct fault_work *w)
+{
+	pfn_t pfn = vm->cfg.policy->evict(vm->policy);
+	if (pfn == PFN_NONE)
+		return false;
+	struct page *pg = &vm->pages[pfn];
+	BUG_ON(!(pg->flags & PG_LRU) || (pg->flags & PG_FREE),
+	       "policy %s evicted frame %u that it does not hold", vm->cfg.policy->name, pfn);
+	pg->flags &= ~PG_LRU;
+	bool dirty = (pg->flags & PG_DIRTY) != 0;
+	if (!(pg->flags & PG_SWAPCACHE)) {
+		uint32_t slot = swap_alloc(vm);
+		if (slot == SLOT_NONE) {
+			/* Swap is full: the page stays; the caller reports out-of-memory. */
+			pg->flags |= PG_LRU;
+			vm->cfg.policy->insert(vm->policy, pfn, pg->key, NEXT_USE_NEVER);
+			return false;
+		}
+		pg->flags |= PG_SWAPCACHE;
+		pg->swap_slot = slot;
+		vm->swapcache_pfn[slot] = pfn;
+		vm->swap_key[slot] = pg->key;
+		dirty = true;
+	}
+	uint32_t slot = pg->swap_slot;
+	/* try_to_unmap: every PTE becomes a swap entry. */
+	while (pg->rmap) {
+		struct rmap_item it = vm->rmap_pool[pg->rmap];
+		pte_t *p = pgtable_lookup(&it.mm->pgd, it.vaddr);
+		BUG_ON(!p || pte_pfn(*p) != pfn, "rmap points at a stale PTE");
+		if (*p & PTE_DIRTY)
+			dirty = true;
+		note_inval(vm, it.mm, it.vaddr);
+		rmap_remove(vm, pfn, it.mm, it.vaddr);
+		pgtable_set(&it.mm->pgd, it.vaddr, p, pte_mkswap(slot));
+		vm->swap_map[slot]++;
+		it.mm->swap_ents++;
+	}
+	if (vm->swap_map[slot] == 0) {
+		/* Nobody maps it and nobody will fault it back: the copy is not needed. */
+		swapcache_delete(vm, pfn);
+	} else {
+		if (dirty) {
+			add_io(w, true, (uint64_t)slot * vm->cfg.page_size, vm->cfg.page_size);
+			vm->st.swap_out++;
+		} else {
+			vm->st.swap_out_clean_drops++;
+		}
+		vm->swapcache_pfn[slot] = PFN_NONE;
+		pg->flags &= ~PG_SWAPCACHE;
+		pg->swap_slot = SLOT_NONE;
+	}
+	free_frame(vm, pfn);
+	vm->st.evictions++;
+	w->evictions++;
+	return true;
+}
+
+static pfn_t alloc_frame(struct vm *vm, struct fault_work *w)
+{
+	pfn_t pfn = take_free_frame(vm);
+	if (pfn != PFN_NONE)
+		return pfn;
+	if (!reclaim_one(vm, w))
+		return PFN_NONE;
+	return take_free_frame(vm);
+}
+
+/* ---- faults ------------------------------------------------------------------------------ */
+
+static uint64_t page_key(const struct mm_struct *mm, uint64_t vaddr)
+{
+	return ((uint64_t)mm->pid << 45) ^ (vaddr >> PTE_SHIFT);
+}
+
+static bool vma_allows(const struct vm_area_struct *v, int kind)
+{
+	switch (kind) {
+	case 0:
+		return v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC);
+	case 1:
+		return v->vm_flags & VM_WRITE;
+	default:
+		return v->vm_flags & VM_EXEC;
+	}
+}
+
+enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
+			     uint64_t next_use, struct fault_work *w)
+{
+	vm->vtime++;
+	const struct policy_ops *pol = vm->cfg.policy;
+	pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
+	/* The common case first: a present PTE that allows the access. */
+	if (likely(p && pte_present(*p) && (kind != 1 || (*p & PTE_WRITE)))) {
+		*p |= PTE_ACCESSED | (kind == 1 ? PTE_DIRTY : 0);
+		if (!(*p & PTE_ZERO)) {
+			w->pfn = (uint32_t)pte_pfn(*p);
+			if (pol->flags & POLICY_SEES_EVERY_ACCESS)
+				pol->access(vm->policy, w->pfn, kind == 1, next_use);
+		} else {
+			w->pfn = PFN_NONE;
+		}
+		return ACCESS_HIT;
+	}
+
+	memset(w, 0, sizeof(*w));
+	struct vm_area_struct *vma = find_vma(mm, vaddr);
+	if (!vma || !vma_allows(vma, kind)) {
+		vm->st.segv++;
+		return ACCESS_SEGV;
+	}
+	vm->cur = w;
+	vaddr &= ~(vm->cfg.page_size - 1);
+	bool write = kind == 1;
+	bool vma_write = vma->vm_flags & VM_WRITE;
+	bool shared = vma->vm_flags & VM_SHARED;
+	pfn_t reserve = PFN_NONE; /* a frame allocated ahead of a decision */
+	enum access_status status = ACCESS_FAULT;
+	bool need_lru_access = false; /* a fault resolved on a page the policy already holds */
+
+	for (;;) {
+		p = pgtable_alloc_pte(&mm->pgd, vaddr);
+		pte_t pte = *p;
+		if (pte_present(pte) && (!write || (pte & PTE_WRITE))) {
+			/* Resolved (by an earlier step of this loop). */
+			*p |= PTE_ACCESSED | (write ? PTE_DIRTY : 0);
+			w->pfn = (pte & PTE_ZERO) ? PFN_NONE : (uint32_t)pte_pfn(pte);
+			break;
+		}
+		if (pte_present(pte)) {
+			/* do_wp_page: a write to a write-protected private page. */
+			if (pte & PTE_ZERO) {
+				if (reserve == PFN_NONE && (reserve = alloc_frame(vm, w)) == PFN_NONE)
+					goto oom;
+				if (*p != pte)
+					continue;
+				pfn_t pfn = reserve;
+				reserve = PFN_NONE;
+				struct page *pg = &vm->pages[pfn];
+				pg->flags = PG_ANON | PG_DIRTY;
+				pg->key = page_key(mm, vaddr);
+				note_inval(vm, mm, vaddr);
+				pgtable_set(&mm->pgd, vaddr, p, 0);
+				pgtable_set(&mm->pgd, vaddr, p,
+					    pte_mk(pfn, PTE_WRITE | PTE_ACCESSED | PTE_DIRTY));
+				rmap_add(vm, pfn, mm, vaddr);
+				w->zero_fills++;
+				w->kinds |= FK_COW;
+				vm->st.faults_cow++;
+				lru_add(vm, pfn, next_use);
+				continue;
+			}
+			pfn_t old = (pfn_t)pte_pfn(pte);
+			struct page *opg = &vm->pages[old];
+			bool exclusive = opg->mapcount == 1 &&
+					 (!(opg->flags & PG_SWAPCACHE) || vm->swap_map[opg->swap_slot] == 0);
+			if (exclusive) {
+				/* Reuse: the only mapper gets write access back. */
+				*p |= PTE_WRITE;
+				w->kinds |= FK_COW;
+				vm->st.faults_cow++;
+				need_lru_access = true;
+				continue;
+			}
+			if (reserve == PFN_NONE && (reserve = alloc_frame(vm, w)) == PFN_NONE)
+				goto oom;
+			if (*p != pte)
+				continue; /* reclaim changed this PTE: decide again */
+			pfn_t pfn = reserve;
+			reserve = PFN_NONE;
+			struct page *pg = &vm->pages[pfn];
+			pg->flags = PG_ANON | PG_DIRTY;
+			pg->key = page_key(mm, vaddr);
+			note_inval(vm, mm, vaddr);
+			rmap_remove(vm, old, mm, vaddr);
+			pgtable_set(&mm->pgd, vaddr, p, pte_mk(pfn, PTE_WRITE | PTE_ACCESSED | PTE_DIRTY));
+			rmap_add(vm, pfn, mm, vaddr);
+			page_unmapped(vm, old);
+			w->copies++;
+			w->kinds |= FK_COW | FK_COW_COPY;
+			vm->st.faults_cow++;
+			vm->st.faults_cow_copies++;
+			lru_add(vm, pfn, next_use);
+			continue;
+		}
+		if (pte_is_swap(pte)) {
+			/* do_swap_page */
+			uint32_t slot = (uint32_t)pte_swap_slot(pte);
+			pfn_t pfn = vm->swapcache_pfn[slot];
+			if (pfn == PFN_NONE) {
+				if (reserve == PFN_NONE &&
+				    (reserve = alloc_frame(vm, w)) == PFN_NONE)
+					goto oom;
+				if (*p != pte || vm->swapcache_pfn[slot] != PFN_NONE)
+					continue;
+				pfn = reserve;
+				reserve = PFN_NONE;
+				struct page *pg = &vm->pages[pfn];
+				pg->flags = PG_ANON | PG_SWAPCACHE;
+				pg->swap_slot = slot;
+				pg->key = vm->swap_key[slot];
+				vm->swapcache_pfn[slot] = pfn;
+				add_io(w, false, (uint64_t)slot * vm->cfg.page_size, vm->cfg.page_size);
+				w->major = true;
+				w->kinds |= FK_SWAP_IN;
+				vm->st.faults_swap_in++;
+				lru_add(vm, pfn, next_use);
+			} else {
+				w->kinds |= FK_SWAPCACHE;
+				vm->st.faults_swapcache++;
+				need_lru_access = true;
+			}
+			struct page *pg = &vm->pages[pfn];
+			vm->swap_map[slot]--;
+			mm->swap_ents--;
+			bool exclusive = pg->mapcount == 0 && vm->swap_map[slot] == 0;
+			pte_t flags = PTE_ACCESSED;
+			if (vma_write && (shared || exclusive))
+				flags |= PTE_WRITE;
+			if (write && (flags & PTE_WRITE))
+				flags |= PTE_DIRTY;
+			pgtable_set(&mm->pgd, vaddr, p, pte_mk(pfn, flags));
+			rmap_add(vm, pfn, mm, vaddr);
+			continue; /* a write to a still-shared page goes on to do_wp_page */
+		}
+		/* do_anonymous_page */
+		if (!write && !shared && vm->cfg.zero_page) {
+			pgtable_set(&mm->pgd, vaddr, p, pte_mk(0, PTE_ZERO | PTE_ACCESSED));
+			w->kinds |= FK_ZERO_PAGE;
+			vm->st.faults_zero_page++;
+			continue;
+		}
+		if (reserve == PFN_NONE && (reserve = alloc_frame(vm, w)) == PFN_NONE)
+			goto oom;
+		if (*p != pte)
+			continue;
+		pfn_t pfn = reserve;
+		reserve = PFN_NONE;
+		struct page *pg = &vm->pages[pfn];
+		pg->flags = PG_ANON | PG_DIRTY;
+		pg->key = page_key(mm, vaddr);
+		pgtable_set(&mm->pgd, vaddr, p,
+			    pte_mk(pfn, (vma_write ? PTE_WRITE : 0) | PTE_ACCESSED |
+						(write ? PTE_DIRTY : 0)));
+		rmap_add(vm, pfn, mm, vaddr);
+		w->zero_fills++;
+		w->kinds |= FK_DEMAND_ZERO;
+		vm->st.faults_demand_zero++;
+		lru_add(vm, pfn, next_use);
+	}
+	if (need_lru_access && w->pfn != PFN_NONE && (pol->flags & POLICY_SEES_EVERY_ACCESS))
+		pol->access(vm->policy, w->pfn, write, next_use);
+	goto out;
+oom:
+	vm->st.oom++;
+	status = ACCESS_OOM;
+out:
+	if (reserve != PFN_NONE)
+		free_frame(vm, reserve);
+	if (status == ACCESS_FAULT) {
+		if (w->major)
+			vm->st.faults_major++;
+		else
+			vm->st.faults_minor++;
+	}
+	vm->cur = NULL;
+	return status;
+}
+
+/* ---- address spaces ---------------------------------------------------------------------- */
+
+static uint64_t alloc_pt_paddr(void *ctx)
+{
+	struct vm *vm = ctx;
+	uint64_t p = vm->next_pt_paddr;
+	vm->next_pt_paddr += vm->cfg.page_size;
+	return p;
+}
+
+struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid)
+{
+	struct mm_struct *mm = xcalloc(1, sizeof(*mm));
+	mm->pid = pid;
+	mm->asid = vm->next_asid++;
+	mm->last_vma = UINT32_MAX;
+	pgtable_init(&mm->pgd, vm->cfg.pt_levels, alloc_pt_paddr, vm);
+	return mm;
+}
+
+struct zap_ctx {
+	struct vm *vm;
+	struct mm_struct *mm;
+	bool note;
+};
+
+static void zap_pte(void *ctx, uint64_t vaddr, pte_t *p)
+{
+	struct zap_ctx *z = ctx;
+	pte_t pte = *p;
+	if (pte_present(pte)) {
+		if (z->note)
+			note_inval(z->vm, z->mm, vaddr);
+		pgtable_set(&z->mm->pgd, vaddr, p, 0);
+		if (!(pte & PTE_ZERO)) {
+			pfn_t pfn = (pfn_t)pte_pfn(pte);
+			if (pte & PTE_DIRTY)
+				z->vm->pages[pfn].flags |= PG_DIRTY;
+			rmap_remove(z->vm, pfn, z->mm, vaddr);
+			page_unmapped(z->vm, pfn);
+		}
+	} else if (pte_is_swap(pte)) {
+		pgtable_set(&z->mm->pgd, vaddr, p, 0);
+		z->mm->swap_ents--;
+		swap_entry_put(z->vm, (uint32_t)pte_swap_slot(pte));
+	}
+}
+
+static void zap_range(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end,
+		      bool note)
+{
+	struct zap_ctx z = {.vm = vm, .mm = mm, .note = note};
+	pgtable_for_each(&mm->pgd, start, end, zap_pte, &z);
+	pgtable_free_empty(&mm->pgd, start, end);
+}
+
+void vm_mm_destroy(struct vm *vm, struct mm_struct *mm, struct fault_work *w)
+{
+	vm->cur = w;
+	/* The address space dies: its TLB entries are flushed by asid, not one by one. */
+	zap_range(vm, mm, 0, UINT64_MAX >> 7, false);
+	vm->cur = NULL;
+	BUG_ON(mm->rss_pages || mm->swap_ents, "pages left after exit of pid %u", mm->pid);
+	pgtable_fini(&mm->pgd);
+	free(mm->vmas);
+	free(mm);
+}
+
+static int check_range(struct vm *vm, uint64_t addr, uint64_t len)
+{
+	uint64_t ps = vm->cfg.page_size;
+	if (len == 0 || (addr & (ps - 1)) || addr + len < addr ||
+	    addr + len > (1ull << (PTE_SHIFT + PT_BITS * vm->cfg.pt_levels)))
+		return -1;
+	return 0;
+}
+
+int vm_mmap_anon(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+		 uint32_t vm_flags, struct fault_work *w)
+{
+	uint64_t ps = vm->cfg.page_size;
+	len = (len + ps - 1) & ~(ps - 1);
+	if (check_range(vm, addr, len))
+		return -1;
+	vm->cur = w;
+	zap_range(vm, mm, addr, addr + len, true);
+	vm->cur = NULL;
+	mm_remove_range(mm, addr, addr + len);
+	mm_insert_vma(mm, (struct vm_area_struct){.vm_start = addr, .vm_end = addr + len,
+						  .vm_flags = vm_flags});
+	return 0;
+}
+
+int vm_munmap(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+	      struct fault_work *w)
+{
+	uint64_t ps = vm->cfg.page_size;
+	len = (len + ps - 1) & ~(ps - 1);
+	if (check_range(vm, addr, len))
+		return -1;
+	vm->cur = w;
+	zap_range(vm, mm, addr, addr + len, true);
+	vm->cur = NULL;
+	mm_remove_range(mm, addr, addr + len);
+	return 0;
+}
+
+struct wrprotect_ctx {
+	struct vm *vm;
+	struct mm_struct *mm;
+};
+
+static void wrprotect_pte(void *ctx, uint64_t vaddr, pte_t *p)
+{
+	struct wrprotect_ctx *c = ctx;
+	if (pte_present(*p) && (*p & PTE_WRITE)) {
+		*p &= ~PTE_WRITE;
+		note_inval(c->vm, c->mm, vaddr);
+	}
+}
+
+int vm_mprotect(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+		uint32_t prot, struct fault_work *w)
+{
+	uint64_t ps = vm->cfg.page_size;
+	len = (len + ps - 1) & ~(ps - 1);
+	if (check_range(vm, addr, len) || !mm_range_mapped(mm, addr, addr + len))
+		return -1; /* ENOMEM in Linux: part of the range is not mapped */
+	mm_set_flags_range(mm, addr, addr + len, VM_READ | VM_WRITE | VM_EXEC, prot);
+	if (!(prot & VM_WRITE)) {
+		struct wrprotect_ctx c = {.vm = vm, .mm = mm};
+		vm->cur = w;
+		pgtable_for_each(&mm->pgd, addr, addr + len, wrprotect_pte, &c);
+		vm->cur = NULL;
+	}
+	return 0;
+}
+
+struct fork_ctx {
+	struct vm *vm;
+	struct mm_struct *parent, *child;
+	bool shared;
+};
+
+static void fork_pte(void *ctx, uint64_t vaddr, pte_t *p)
+{
+	struct fork_ctx *c = ctx;
+	pte_t pte = *p;
+	pte_t *cp = pgtable_alloc_pte(&c->child->pgd, vaddr);
+	if (c->vm->cur)
+		c->vm->cur->ptes_copied++;
+	if (pte_is_swap(pte)) {
+		c->vm->swap_map[pte_swap_slot(pte)]++;
+		c->child->swap_ents++;
+		pgtable_set(&c->child->pgd, vaddr, cp, pte);
+		return;
+	}
+	if (!pte_present(pte))
+		return;
+	if (pte & PTE_ZERO) {
+		pgtable_set(&c->child->pgd, vaddr, cp, pte & ~PTE_ACCESSED);
+		return;
+	}
+	if (!c->shared && (pte & PTE_WRITE)) {
+		/* Both sides lose write access: the next write is a COW fault. */
+		*p &= ~PTE_WRITE;
+		note_inval(c->vm, c->parent, vaddr);
+		pte &= ~PTE_WRITE;
+	}
+	pte &= ~PTE_ACCESSED; /* copy_present_pte makes the child's PTE old */
+	pgtable_set(&c->child->pgd, vaddr, cp, pte);
+	rmap_add(c->vm, (pfn_t)pte_pfn(pte), c->child, vaddr);
+}
+
+struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t child_pid,
+			  struct fault_work *w)
+{
+	struct mm_struct *child = vm_mm_create(vm, child_pid);
+	vm->cur = w;
+	for (uint32_t i = 0; i < parent->nr_vmas; i++) {
+		struct vm_area_struct *v = &parent->vmas[i];
+		mm_insert_vma(child, *v);
+		struct fork_ctx c = {.vm = vm, .parent = parent, .child = child,
+				     .shared = (v->vm_flags & VM_SHARED) != 0};
+		pgtable_for_each(&parent->pgd, v->vm_start, v->vm_end, fork_pte, &c);
+	}
+	vm->cur = NULL;
+	return child;
+}
+
+/* ---- setup ------------------------------------------------------------------------------- */
+
+int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->cfg = *cfg;
+	uint64_t n = cfg->nr_frames;
+	vm->pages = xcalloc(n, sizeof(*vm->pages));
+	vm->free_head = PFN_NONE;
+	for (uint64_t i = n; i-- > 0;) {
+		vm->pages[i].flags = PG_FREE;
+		vm->pages[i].next_free = vm->free_head;
+		vm->free_head = (pfn_t)i;
+	}
+	vm->nr_free = n;
+	vm->rmap_cap = 1024;
+	vm->rmap_pool = xcalloc(vm->rmap_cap, sizeof(*vm->rmap_pool));
+	for (uint32_t i = 1; i < vm->rmap_cap; i++)
+		vm->rmap_pool[i].next = i + 1 < vm->rmap_cap ? i + 1 : 0;
+	vm->rmap_free = 1;
+	uint64_t s = cfg->swap_pages ? cfg->swap_pages : 1;
+	vm->swap_map = xcalloc(s, sizeof(*vm->swap_map));
+	vm->swapcache_pfn = xmalloc(s * sizeof(*vm->swapcache_pfn));
+	for (uint64_t i = 0; i < s; i++)
+		vm->swapcache_pfn[i] = PFN_NONE;
+	vm->swap_key = xcalloc(s, sizeof(*vm->swap_key));
+	vm->swap_used = xcalloc(s, 1);
+	/* Page-table pages live above the frames of memory.frames in the physical space. */
+	vm->next_pt_paddr = (n + 1) * cfg->page_size;
+	vm->next_asid = 1;
+	vm->policy_env = (struct policy_env){
+		.nr_frames = n,
+		.seed = cfg->seed,
+		.vm = vm,
+		.test_and_clear_young = env_test_and_clear_young,
+		.page_dirty = env_page_dirty,
+		.vtime = env_vtime,
+	};
+	vm->policy = cfg->policy->create(&vm->policy_env, cfg->policy_params);
+	if (!vm->policy) {
+		vm_fini(vm);
+		return err_set(err, "vm.policy_params: policy %s rejected its parameters",
+			       cfg->policy->name);
+	}
+	return 0;
+}
+
+void vm_fini(struct vm *vm)
+{
+	if (vm->policy)
+		vm->cfg.policy->destroy(vm->policy);
+	free(vm->pages);
+	free(vm->rmap_pool);
+	free(vm->swap_map);
+	free(vm->swapcache_pfn);
+	free(vm->swap_key);
+	free(vm->swap_used);
+	memset(vm, 0, sizeof(*vm));
+}
+
+/* ---- invariants -------------------------------------------------------------------------- */
+
+struct check_ctx {
+	struct vm *vm;
+	struct mm_struct *mm;
+	uint32_t *maps;  /* PTEs seen per frame */
+	uint32_t *swaps; /* swap PTEs seen per slot */
+};
+
+static void check_pte(void *ctx, uint64_t vaddr, pte_t *p)
+{
+	struct check_ctx *c = ctx;
+	struct vm *vm = c->vm;
+	pte_t pte = *p;
+	if (pte_is_swap(pte)) {
+		uint64_t slot = pte_swap_slot(pte);
+		BUG_ON(slot >= vm->cfg.swap_pages || !vm->swap_used[slot],
+		       "pid %u %llx: swap PTE to free slot %llu", c->mm->pid,
+		       (unsigned long long)vaddr, (unsigned long long)slot);
+		c->swaps[slot]++;
+		return;
+	}
+	if (!pte_present(pte) || (pte & PTE_ZERO))
+		return;
+	uint64_t pfn = pte_pfn(pte);
+	BUG_ON(pfn >= vm->cfg.nr_frames, "PTE to frame %llu beyond memory", (unsigned long long)pfn);
+	BUG_ON(vm->pages[pfn].flags & PG_FREE, "pid %u %llx maps free frame %llu", c->mm->pid,
+	       (unsigned long long)vaddr, (unsigned long long)pfn);
+	BUG_ON(!find_vma(c->mm, vaddr), "pid %u: PTE at %llx outside every VMA", c->mm->pid,
+	       (unsigned long long)vaddr);
+	c->maps[pfn]++;
+	bool found = false;
+	for (uint32_t r = vm->pages[pfn].rmap; r && !found; r = vm->rmap_pool[r].next)
+		found = vm->rmap_pool[r].mm == c->mm && vm->rmap_pool[r].vaddr == vaddr;
+	BUG_ON(!found, "pid %u %llx: frame %llu has no rmap item for this PTE", c->mm->pid,
+	       (unsigned long long)vaddr, (unsigned long long)pfn);
+}
+
+void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
+{
+	uint64_t n = vm->cfg.nr_frames, s = vm->cfg.swap_pages;
+	struct check_ctx c = {.vm = vm};
+	c.maps = xcalloc(n ? n : 1, sizeof(uint32_t));
+	c.swaps = xcalloc(s ? s : 1, sizeof(uint32_t));
+	uint64_t rss = 0;
+	for (size_t i = 0; i < nr_mms; i++) {
+		c.mm = mms[i];
+		pgtable_for_each(&mms[i]->pgd, 0, UINT64_MAX >> 7, check_pte, &c);
+		rss += mms[i]->rss_pages;
+	}
+	uint64_t nr_free = 0, mapped = 0;
+	for (uint32_t f = vm->free_head; f != PFN_NONE; f = vm->pages[f].next_free) {
+		BUG_ON(!(vm->pages[f].flags & PG_FREE), "frame %u on the free list but in use", f);
+		BUG_ON(++nr_free > n, "free list has a cycle");
+	}
+	BUG_ON(nr_free != vm->nr_free, "free list holds %llu frames, count says %llu",
+	       (unsigned long long)nr_free, (unsigned long long)vm->nr_free);
+	for (uint64_t f = 0; f < n; f++) {
+		struct page *pg = &vm->pages[f];
+		BUG_ON(pg->mapcount != c.maps[f], "frame %llu: mapcount %u but %u PTEs map it",
+		       (unsigned long long)f, pg->mapcount, c.maps[f]);
+		mapped += pg->mapcount;
+		if (pg->flags & PG_FREE)
+			continue;
+		BUG_ON(!(pg->flags & PG_LRU), "frame %llu in use but not on the policy's lists",
+		       (unsigned long long)f);
+		if (pg->flags & PG_SWAPCACHE)
+			BUG_ON(vm->swapcache_pfn[pg->swap_slot] != f,
+			       "frame %llu: swap cache disagrees", (unsigned long long)f);
+		else
+			BUG_ON(pg->mapcount == 0, "frame %llu in use with no mapper and no swap cache",
+			       (unsigned long long)f);
+	}
+	BUG_ON(mapped != rss, "mapped PTEs %llu != sum of rss %llu", (unsigned long long)mapped,
+	       (unsigned long long)rss);
+	uint64_t used = 0;
+	for (uint64_t sl = 0; sl < s; sl++) {
+		BUG_ON(vm->swap_map[sl] != c.swaps[sl], "swap slot %llu: count %u but %u PTEs",
+		       (unsigned long long)sl, vm->swap_map[sl], c.swaps[sl]);
+		if (vm->swap_used[sl]) {
+			used++;
+			BUG_ON(!vm->swap_map[sl] && vm->swapcache_pfn[sl] == PFN_NONE,
+			       "swap slot %llu allocated but unused", (unsigned long long)sl);
+		}
+	}
+	BUG_ON(used != vm->nr_swap_used, "swap slots in use %llu != count %llu",
+	       (unsigned long long)used, (unsigned long long)vm->nr_swap_used);
+	free(c.maps);
+	free(c.swaps);
+}

@@ -1,0 +1,211 @@
+/*
+ * vm.h — the VM policy layer: physical frames and their descriptors (struct page), address
+ * spaces (struct mm_struct with VMAs and a page table), reverse mappings, the swap area and
+ * swap cache, fault handling and reclaim, with Linux semantics (../shared/DESIGN.md):
+ *
+ *  - anonymous private memory is demand-zero; a first read maps the shared zero page read-only,
+ *    and a later write breaks it into a private zeroed frame (counted as a COW fault without a
+ *    copy);
+ *  - fork copies VMAs and the present anonymous PTEs, write-protecting both sides; a write to a
+ *    shared frame copies it (faults.cow + faults.cow_copies), a write to a frame with one mapper
+ *    reuses it (faults.cow only);
+ *  - reclaim asks the replacement policy for a victim, unmaps it from every PTE through rmap
+ *    (TLB invalidations reported to the caller), and swaps anonymous pages out; a page that
+ *    comes back from swap stays in the swap cache with its slot, so a clean one can be dropped
+ *    again without a write, and pages shared after fork stay single in memory and on swap.
+ *
+ * This layer is functional: it reports the work a fault did (frames zeroed or copied, disk
+ * reads and writes, TLB invalidations) in struct fault_work; the simulator costs that work with
+ * the hardware models. It never takes simulated time itself.
+ *
+ * Not modelled (yet): file-backed mappings and the page cache, huge pages, exec images, local
+ * replacement scope, watermark reclaim. A VMA request that needs them is rejected when the
+ * workload asks for it (the simulated process gets an error result), never silently ignored.
+ */
+#ifndef VMSIM_MODELS_VM_VM_H
+#define VMSIM_MODELS_VM_VM_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/policy/policy.h"
+#include "models/vm/pgtable.h"
+#include "sim/util.h"
+
+/* struct page flags */
+enum page_flags {
+	PG_FREE = 1u << 0,      /* on the free list */
+	PG_ANON = 1u << 1,      /* anonymous memory */
+	PG_DIRTY = 1u << 2,     /* content newer than its backing copy (PTE dirty bits moved here) */
+	PG_SWAPCACHE = 1u << 3, /* in the swap cache: swap_slot holds a copy (clean unless dirty) */
+	PG_LRU = 1u << 4,       /* tracked by the replacement policy (evictable) */
+};
+
+struct page {
+	uint32_t flags;     /* enum page_flags */
+	uint32_t mapcount;  /* PTEs that map this frame */
+	uint32_t rmap;      /* first reverse-map item (index into vm->rmap_pool), 0: none */
+	uint32_t next_free; /* free-list link */
+	uint32_t swap_slot; /* with PG_SWAPCACHE */
+	uint64_t key;       /* stable identity for the policy (survives swap-out) */
+};
+
+/* One PTE that maps a frame: what try_to_unmap must visit. */
+struct rmap_item {
+	struct mm_struct *mm;
+	uint64_t vaddr;
+	uint32_t next; /* next item of the same frame, 0: end */
+};
+
+enum vma_flags {
+	VM_READ = 1u << 0,
+	VM_WRITE = 1u << 1,
+	VM_EXEC = 1u << 2,
+	VM_SHARED = 1u << 3,
+};
+
+struct vm_area_struct {
+	uint64_t vm_start, vm_end; /* [start, end), page aligned */
+	uint32_t vm_flags;         /* enum vma_flags */
+};
+
+struct mm_struct {
+	uint32_t pid;     /* the owning process (for keys and reports) */
+	uint32_t asid;    /* address-space id for the TLB */
+	struct pgtable pgd;
+	struct vm_area_struct *vmas; /* sorted, non-overlapping */
+	uint32_t nr_vmas, cap_vmas;
+	uint32_t last_vma;           /* find_vma cache */
+	uint64_t rss_pages;          /* frames mapped (zero page not counted) */
+	uint64_t swap_ents;          /* swap entries in the page table */
+	uint64_t cpu_mask;           /* CPUs that may hold TLB entries of this mm */
+};
+
+/* What one access or fault did; the simulator costs it. */
+enum access_status {
+	ACCESS_HIT,   /* translated without a fault */
+	ACCESS_FAULT, /* a fault was handled; the access then completed */
+	ACCESS_SEGV,  /* outside any VMA or against its protection: the process is killed */
+	ACCESS_OOM,   /* no frame could be found: the process is killed */
+};
+
+enum fault_kind_bits {
+	FK_DEMAND_ZERO = 1u << 0,
+	FK_ZERO_PAGE = 1u << 1,
+	FK_COW = 1u << 2,
+	FK_COW_COPY = 1u << 3,
+	FK_SWAP_IN = 1u << 4,     /* major: read from the swap device */
+	FK_SWAPCACHE = 1u << 5,   /* minor: the page was still in the swap cache */
+};
+
+#define FAULT_MAX_IO 8
+struct io_req {
+	uint8_t is_write;
+	uint8_t device;   /* 0: swap */
+	uint64_t offset_bytes;
+	uint64_t size_bytes;
+};
+
+struct fault_work {
+	uint32_t kinds;           /* enum fault_kind_bits */
+	bool major;               /* must wait for a disk read */
+	uint32_t pfn;             /* the frame the access reached (PFN_NONE for the zero page) */
+	uint32_t zero_fills;      /* frames zeroed */
+	uint32_t copies;          /* frames copied */
+	uint32_t nr_io;           /* disk requests, reads (to wait for) and writes */
+	struct io_req io[FAULT_MAX_IO];
+	uint32_t evictions;       /* victims reclaimed to make room */
+	uint32_t tlb_invalidations; /* PTEs unmapped or write-protected that a TLB may cache */
+	uint32_t shootdown_cpus;  /* remote CPUs that had to be interrupted */
+	/* invalidated translations, for the TLB model: (asid, vaddr) */
+	uint32_t nr_inval;
+	struct {
+		uint32_t asid;
+		uint64_t vaddr;
+	} inval[FAULT_MAX_IO];
+	bool inval_overflow;      /* more than fit: the caller flushes the asids involved */
+	uint64_t ptes_copied;     /* fork: page-table entries copied */
+};
+
+struct vm_config {
+	uint64_t nr_frames;
+	uint64_t page_size;
+	uint64_t swap_pages;
+	int pt_levels;
+	bool zero_page;
+	const struct policy_ops *policy;
+	const json_t *policy_params; /* resolved vm.policy_params (borrowed) */
+	uint64_t seed;
+};
+
+struct vm_stats {
+	uint64_t faults_demand_zero, faults_zero_page, faults_cow, faults_cow_copies;
+	uint64_t faults_swap_in, faults_swapcache, faults_minor, faults_major;
+	uint64_t evictions, swap_out, swap_out_clean_drops, writeback;
+	uint64_t segv, oom;
+	uint64_t frames_used_max;
+};
+
+struct vm {
+	struct vm_config cfg;
+	struct page *pages;       /* nr_frames descriptors */
+	uint32_t free_head;       /* first free frame, PFN_NONE: none */
+	uint64_t nr_free;
+	struct rmap_item *rmap_pool;
+	uint32_t rmap_cap, rmap_free; /* free list through .next; item 0 is never used */
+	/* swap: swap_map[slot] = PTEs holding the slot; swapcache_pfn[slot] = cached frame */
+	uint32_t *swap_map;
+	uint32_t *swapcache_pfn;
+	uint64_t *swap_key;
+	uint8_t *swap_used;
+	uint64_t swap_cursor, nr_swap_used;
+	void *policy;             /* the global replacement policy instance */
+	struct policy_env policy_env;
+	uint64_t vtime;           /* references so far (policy virtual time) */
+	uint64_t next_pt_paddr;   /* simulated physical address of the next page-table page */
+	uint32_t next_asid;
+	struct vm_stats st;
+	struct fault_work *cur;   /* the work record of the fault being handled */
+	uint64_t cur_cpu_mask;    /* the CPU running the current operation */
+};
+
+int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err);
+void vm_fini(struct vm *vm);
+
+/* A new, empty address space for process pid. */
+struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid);
+/* Release every page and table of mm and free it (exit). */
+void vm_mm_destroy(struct vm *vm, struct mm_struct *mm, struct fault_work *w);
+/* fork: a copy of parent for child_pid (dup_mmap). */
+struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t child_pid,
+			  struct fault_work *w);
+
+/* mmap of anonymous memory at a fixed address (replacing what was there). prot: VM_READ|.. */
+int vm_mmap_anon(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+		 uint32_t vm_flags, struct fault_work *w);
+int vm_munmap(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+	      struct fault_work *w);
+int vm_mprotect(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+		uint32_t prot, struct fault_work *w);
+
+/*
+ * One access. kind: 0 read, 1 write, 2 instruction fetch. next_use is the logical time of the
+ * next reference to this page when the policy needs the future (else ignored). On a hit only
+ * w->pfn is set (the fast path writes nothing else); otherwise *w is filled from zero.
+ * Returns an enum access_status.
+ */
+enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
+			     uint64_t next_use, struct fault_work *w);
+
+/* Verify every invariant (mapcounts = PTEs, rmap = page tables, free list, swap counts);
+ * mms is the list of live address spaces. Aborts with BUG_ON on a violation. */
+void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms);
+
+/* Frames in use (not free). */
+static inline uint64_t vm_frames_used(const struct vm *vm)
+{
+	return vm->cfg.nr_frames - vm->nr_free;
+}
+
+#endif

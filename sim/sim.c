@@ -1,0 +1,840 @@
+/*
+ * sim.c — the run loop, processes, CPUs and statistics of sim.h.
+ */
+#include "sim/sim.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/vm/mm.h"
+#include "sim/rng.h"
+
+static void cpu_run_event(struct event *ev, void *ctx);
+static void task_wake_event(struct event *ev, void *ctx);
+
+/* ---- the OPT future ---------------------------------------------------------------------- */
+
+/*
+ * OPT reads the future: the page of every later access of the process. It is built by reading
+ * the workload's stream once more (streams are deterministic) and linking each access to the
+ * next access of the same page, through an open-addressing table of the last access per page.
+ * Exact for one process; a workload that forks is rejected, since the global order of several
+ * processes' references depends on the simulation itself.
+ */
+static int future_build(struct sim *s, const struct workload_ops *ops, const json_t *obj,
+			const struct workload_env *env, struct err *err)
+{
+	struct workload *w;
+	int rc = ops->open(&w, obj, env, err);
+	if (rc)
+		return rc;
+	uint32_t pid = ops->initial_pid(w);
+	uint64_t cap = 1u << 16, n = 0;
+	uint64_t *pages = xmalloc(cap * sizeof(*pages));
+	struct op op;
+	while ((rc = ops->next(w, pid, &op, err)) == 1) {
+		if (op.kind == OP_FORK) {
+			rc = err_set(err, "%s: vm.policy: opt reads the future of one process, but this "
+					  "workload forks (process %u forks %" PRIu64 ")",
+				     s->cfg->file, pid, op.arg);
+			break;
+		}
+		if (op.kind != OP_READ && op.kind != OP_WRITE && op.kind != OP_EXEC)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			pages = xrealloc(pages, cap * sizeof(*pages));
+		}
+		pages[n++] = op.addr / s->vm.cfg.page_size;
+	}
+	ops->close(w);
+	if (rc < 0) {
+		free(pages);
+		return rc;
+	}
+	/* Walk backwards: next_use[i] = the index of the next access of pages[i]. */
+	uint64_t tcap = 1024;
+	while (tcap < 2 * n + 2)
+		tcap *= 2;
+	uint64_t *tkey = xmalloc(tcap * sizeof(*tkey)), *tval = xmalloc(tcap * sizeof(*tval));
+	memset(tkey, 0xff, tcap * sizeof(*tkey));
+	uint64_t *next = xmalloc((n ? n : 1) * sizeof(*next));
+	for (uint64_t i = n; i-- > 0;) {
+		uint64_t h = mix64(pages[i]) & (tcap - 1);
+		while (tkey[h] != UINT64_MAX && tkey[h] != pages[i])
+			h = (h + 1) & (tcap - 1);
+		next[i] = tkey[h] == UINT64_MAX ? NEXT_USE_NEVER : tval[h];
+		tkey[h] = pages[i];
+		tval[h] = i;
+	}
+	free(tkey);
+	free(tval);
+	free(pages);
+	s->future.next_use = next;
+	s->future.len = n;
+	return 0;
+}
+
+static inline uint64_t future_next_use(const struct sim *s, const struct task *t)
+{
+	if (!s->future.next_use || t->access_idx >= s->future.len)
+		return NEXT_USE_NEVER;
+	return s->future.next_use[t->access_idx];
+}
+
+/* ---- processes --------------------------------------------------------------------------- */
+
+static struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct task *parent)
+{
+	struct task *t = xcalloc(1, sizeof(*t));
+	t->pid = pid;
+	t->wl_index = wl_index;
+	t->parent = parent;
+	t->sim = s;
+	t->state = TASK_NEW;
+	event_init(&t->wake_ev, task_wake_event, t, EVPRIO_WAKE);
+	if (s->nr_tasks == s->cap_tasks) {
+		s->cap_tasks = s->cap_tasks ? s->cap_tasks * 2 : 16;
+		s->tasks = xrealloc(s->tasks, sizeof(*s->tasks) * s->cap_tasks);
+	}
+	s->tasks[s->nr_tasks++] = t;
+	s->c.processes_created++;
+	return t;
+}
+
+static void rq_push(struct sim *s, struct task *t)
+{
+	t->rq_next = NULL;
+	if (s->rq_tail)
+		s->rq_tail->rq_next = t;
+	else
+		s->rq_head = t;
+	s->rq_tail = t;
+}
+
+static struct task *rq_pop(struct sim *s)
+{
+	struct task *t = s->rq_head;
+	if (t) {
+		s->rq_head = t->rq_next;
+		if (!s->rq_head)
+			s->rq_tail = NULL;
+	}
+	return t;
+}
+
+/* A runnable task exists: wake the first idle CPU at the current event time. */
+static void kick_idle_cpu(struct sim *s)
+{
+	for (uint32_t i = 0; i < s->nr_cpus; i++) {
+		struct cpu *c = &s->cpus[i];
+		if (c->idle && !event_scheduled(&c->run_ev)) {
+			c->idle = false;
+			eventq_schedule(&s->eq, &c->run_ev, s->eq.now_ps);
+			return;
+		}
+	}
+}
+
+static void task_wake_event(struct event *ev, void *ctx)
+{
+	struct task *t = ctx;
+	struct sim *s = t->sim;
+	if (t->state == TASK_NEW)
+		t->start_ps = s->eq.now_ps;
+	t->state = TASK_RUNNABLE;
+	rq_push(s, t);
+	kick_idle_cpu(s);
+}
+
+static struct mm_struct **live_mms(struct sim *s, size_t *n)
+{
+	struct mm_struct **mms = xmalloc(sizeof(*mms) * (s->nr_tasks ? s->nr_tasks : 1));
+	*n = 0;
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		if (s->tasks[i]->mm)
+			mms[(*n)++] = s->tasks[i]->mm;
+	return mms;
+}
+
+static void run_check(struct sim *s)
+{
+	size_t n;
+	struct mm_struct **mms = live_mms(s, &n);
+	vm_check(&s->vm, mms, n);
+	free(mms);
+}
+
+static void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit why)
+{
+	struct fault_work w;
+	memset(&w, 0, sizeof(w));
+	if (t->mm) {
+		timing_flush_asid(&s->timing, t->mm->asid);
+		vm_mm_destroy(&s->vm, t->mm, &w);
+		t->mm = NULL;
+	}
+	t->state = TASK_DEAD;
+	t->exit_reason = why;
+	t->end_ps = cpu->clock_ps;
+	t->has_op = false;
+	s->c.exits++;
+	if (why == EXIT_SEGV)
+		s->c.segv++;
+	else if (why == EXIT_OOM)
+		s->c.oom++;
+	else if (why == EXIT_ERROR)
+		s->c.op_errors++;
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		if (s->tasks[i]->parent == t)
+			s->tasks[i]->parent = NULL; /* orphans are reaped by nobody */
+	struct task *p = t->parent;
+	if (p) {
+		p->live_children--;
+		if (p->waiting && (p->wait_pid == 0 || p->wait_pid == t->pid)) {
+			p->waiting = false;
+			eventq_schedule(&s->eq, &p->wake_ev, cpu->clock_ps);
+		}
+	}
+	if (s->check_every)
+		run_check(s);
+}
+
+/* ---- costing ----------------------------------------------------------------------------- */
+
+static void apply_invalidations(struct sim *s, const struct fault_work *w)
+{
+	UNUSED(s);
+	UNUSED(w);
+}
+
+static simtime_t syscall_cost(struct sim *s, struct cpu *cpu, const struct fault_work *w)
+{
+	if (!s->timing_on)
+		return s->untimed_access_ps;
+	struct timing_cost cost;
+	timing_work(&s->timing, cpu->id, cpu->clock_ps, w, false, &cost);
+	simtime_t base = (simtime_t)params_get_int(json_object_get(s->cfg->root, "sim"), "syscall_ps");
+	return base + cost.cpu_ps;
+}
+
+static void count_fault_kinds(struct task *t, const struct fault_work *w)
+{
+	t->st.demand_zero += !!(w->kinds & FK_DEMAND_ZERO);
+	t->st.zero_page += !!(w->kinds & FK_ZERO_PAGE);
+	t->st.cow += !!(w->kinds & FK_COW);
+	t->st.cow_copies += !!(w->kinds & FK_COW_COPY);
+	t->st.swap_in += !!(w->kinds & FK_SWAP_IN);
+	t->st.swapcache += !!(w->kinds & FK_SWAPCACHE);
+}
+
+/* ---- executing operations ---------------------------------------------------------------- */
+
+enum run_result { RUN_AGAIN, RUN_BLOCKED, RUN_DEAD, RUN_FAILED };
+
+static enum run_result do_access(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	int kind = t->op.kind == OP_READ ? 0 : t->op.kind == OP_WRITE ? 1 : 2;
+	if (t->op_io_done) {
+		/* The fault's disk read completed while the process was blocked. */
+		simtime_t lat = cpu->clock_ps - t->op_start_ps;
+		hist_record(&s->lat_fault, lat);
+		hist_record(&s->lat_access, lat);
+		t->st.fault_time_ps += lat;
+		t->op_io_done = false;
+		t->has_op = false;
+		return RUN_AGAIN;
+	}
+	struct fault_work w;
+	uint64_t next_use = future_next_use(s, t);
+	enum access_status st = vm_access(&s->vm, t->mm, t->op.addr, kind, next_use, &w);
+	t->access_idx++;
+	t->st.accesses++;
+	s->c.accesses++;
+	if (likely(st == ACCESS_HIT)) {
+		simtime_t lat = s->timing_on ? timing_access(&s->timing, cpu->id, cpu->clock_ps, t->mm,
+							     t->op.addr, kind, false)
+					     : s->untimed_access_ps;
+		cpu->clock_ps += lat;
+		hist_record(&s->lat_access, lat);
+		t->has_op = false;
+		return RUN_AGAIN;
+	}
+	if (st == ACCESS_SEGV || st == ACCESS_OOM) {
+		task_exit(s, cpu, t, st == ACCESS_SEGV ? EXIT_SEGV : EXIT_OOM);
+		return RUN_DEAD;
+	}
+	s->c.faults++;
+	t->st.faults++;
+	if (w.major) {
+		s->c.faults_major++;
+		t->st.major++;
+	} else {
+		s->c.faults_minor++;
+		t->st.minor++;
+	}
+	count_fault_kinds(t, &w);
+	simtime_t start = cpu->clock_ps;
+	if (!s->timing_on) {
+		cpu->clock_ps += s->untimed_access_ps;
+		hist_record(&s->lat_access, s->untimed_access_ps);
+		hist_record(&s->lat_fault, s->untimed_access_ps);
+		t->st.fault_time_ps += s->untimed_access_ps;
+		t->has_op = false;
+		return RUN_AGAIN;
+	}
+	simtime_t lat = timing_access(&s->timing, cpu->id, cpu->clock_ps, t->mm, t->op.addr, kind,
+				      true);
+	struct timing_cost cost;
+	timing_work(&s->timing, cpu->id, cpu->clock_ps + lat, &w, true, &cost);
+	apply_invalidations(s, &w);
+	cpu->clock_ps += lat + cost.cpu_ps;
+	if (cost.block_until_ps > cpu->clock_ps) {
+		t->op_start_ps = start;
+		t->op_io_done = true;
+		t->state = TASK_BLOCKED;
+		eventq_schedule(&s->eq, &t->wake_ev, cost.block_until_ps);
+		return RUN_BLOCKED;
+	}
+	lat = cpu->clock_ps - start;
+	hist_record(&s->lat_fault, lat);
+	hist_record(&s->lat_access, lat);
+	t->st.fault_time_ps += lat;
+	t->has_op = false;
+	return RUN_AGAIN;
+}
+
+static uint32_t prot_to_vm_flags(uint8_t prot)
+{
+	return ((prot & PROT_R) ? VM_READ : 0) | ((prot & PROT_W) ? VM_WRITE : 0) |
+	       ((prot & PROT_X) ? VM_EXEC : 0);
+}
+
+static struct task *find_child(struct sim *s, struct task *parent, uint32_t pid)
+{
+	for (uint32_t i = 0; i < s->nr_tasks; i++) {
+		struct task *c = s->tasks[i];
+		if (c->parent == parent && c->pid == pid && c->wl_index == parent->wl_index)
+			return c;
+	}
+	return NULL;
+}
+
+static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	struct op *op = &t->op;
+	struct fault_work w;
+	memset(&w, 0, sizeof(w));
+	switch (op->kind) {
+	case OP_READ:
+	case OP_WRITE:
+	case OP_EXEC:
+		return do_access(s, cpu, t);
+	case OP_COMPUTE: {
+		simtime_t ps = (simtime_t)op->arg * PS_PER_NS;
+		cpu->clock_ps += ps;
+		s->timing.tb.compute_ps += ps;
+		break;
+	}
+	case OP_MMAP:
+		if (op->flags & (MAPF_FILE | MAPF_HUGE)) {
+			/* File-backed and huge-page mappings are not modelled yet: refuse loudly. */
+			task_exit(s, cpu, t, EXIT_ERROR);
+			return RUN_DEAD;
+		}
+		if (vm_mmap_anon(&s->vm, t->mm, op->addr, op->len,
+				 prot_to_vm_flags(op->prot) | ((op->flags & MAPF_SHARED) ? VM_SHARED : 0),
+				 &w)) {
+			task_exit(s, cpu, t, EXIT_ERROR);
+			return RUN_DEAD;
+		}
+		cpu->clock_ps += syscall_cost(s, cpu, &w);
+		break;
+	case OP_MUNMAP:
+		if (vm_munmap(&s->vm, t->mm, op->addr, op->len, &w)) {
+			task_exit(s, cpu, t, EXIT_ERROR);
+			return RUN_DEAD;
+		}
+		cpu->clock_ps += syscall_cost(s, cpu, &w);
+		break;
+	case OP_MPROTECT:
+		if (vm_mprotect(&s->vm, t->mm, op->addr, op->len, prot_to_vm_flags(op->prot), &w)) {
+			task_exit(s, cpu, t, EXIT_ERROR);
+			return RUN_DEAD;
+		}
+		cpu->clock_ps += syscall_cost(s, cpu, &w);
+		break;
+	case OP_MADVISE:
+	case OP_MSYNC:
+	case OP_FILE:
+		/* Advice and file declarations change nothing for anonymous memory. */
+		cpu->clock_ps += s->timing_on ? 0 : s->untimed_access_ps;
+		break;
+	case OP_FORK: {
+		struct task *c = task_new(s, t->wl_index, (uint32_t)op->arg, t);
+		c->mm = vm_fork(&s->vm, t->mm, c->pid, &w);
+		t->live_children++;
+		s->c.forks++;
+		simtime_t cost = syscall_cost(s, cpu, &w);
+		if (s->timing_on)
+			cost += w.ptes_copied *
+				(simtime_t)params_get_int(json_object_get(s->cfg->root, "sim"),
+							  "fork_pte_ps");
+		cpu->clock_ps += cost;
+		eventq_schedule(&s->eq, &c->wake_ev, cpu->clock_ps);
+		break;
+	}
+	case OP_WAIT: {
+		cpu->clock_ps += syscall_cost(s, cpu, &w);
+		bool any_live = op->arg == 0 ? t->live_children > 0 : false;
+		if (op->arg) {
+			struct task *c = find_child(s, t, (uint32_t)op->arg);
+			any_live = c && c->state != TASK_DEAD;
+		}
+		t->has_op = false;
+		if (!any_live)
+			return RUN_AGAIN; /* ECHILD or already exited: wait returns at once */
+		t->waiting = true;
+		t->wait_pid = (uint32_t)op->arg;
+		t->state = TASK_BLOCKED;
+		return RUN_BLOCKED;
+	}
+	case OP_EXECVE:
+		/* Program images are not modelled yet: refuse loudly. */
+		task_exit(s, cpu, t, EXIT_ERROR);
+		return RUN_DEAD;
+	case OP_EXIT:
+		cpu->clock_ps += syscall_cost(s, cpu, &w);
+		task_exit(s, cpu, t, EXIT_NORMAL);
+		return RUN_DEAD;
+	default:
+		BUG_ON(1, "unknown operation kind %u", op->kind);
+	}
+	t->has_op = false;
+	return RUN_AGAIN;
+}
+
+/* Operations other than accesses and compute may schedule events (a child's start, a parent's
+ * wake-up) that the running CPU must not run past. */
+static inline bool op_may_schedule(const struct task *t)
+{
+	return t->op.kind > OP_EXEC && t->op.kind != OP_COMPUTE;
+}
+
+/* Run cpu's current task until limit_ps or until it blocks or dies. */
+static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_ps)
+{
+	struct task *t = cpu->cur;
+	const struct workload_ops *ops = s->wl_ops[t->wl_index];
+	struct workload *wl = s->wls[t->wl_index];
+	while (cpu->clock_ps < limit_ps) {
+		if (!t->has_op) {
+			int rc = ops->next(wl, t->pid, &t->op, s->err);
+			if (rc < 0) {
+				s->failed = rc;
+				return RUN_FAILED;
+			}
+			if (rc == 0) {
+				task_exit(s, cpu, t, EXIT_NORMAL);
+				return RUN_DEAD;
+			}
+			t->has_op = true;
+		}
+		s->c.ops++;
+		enum run_result r = do_op(s, cpu, t);
+		if (unlikely(s->check_every) && ++s->ops_since_check >= s->check_every) {
+			s->ops_since_check = 0;
+			run_check(s);
+		}
+		if (r != RUN_AGAIN)
+			return r;
+		if (unlikely(s->stop_flag && *s->stop_flag))
+			return RUN_AGAIN;
+		if (unlikely(op_may_schedule(t)))
+			limit_ps = MIN(limit_ps, eventq_peek_time(&s->eq));
+	}
+	return RUN_AGAIN;
+}
+
+static void cpu_run_event(struct event *ev, void *ctx)
+{
+	struct cpu *cpu = ctx;
+	struct sim *s = cpu->sim;
+	if (cpu->clock_ps < s->eq.now_ps)
+		cpu->clock_ps = s->eq.now_ps;
+	for (;;) {
+		if ((s->stop_flag && *s->stop_flag) || s->failed) {
+			s->interrupted = s->stop_flag && *s->stop_flag;
+			return;
+		}
+		if (s->max_time_ps && cpu->clock_ps >= s->max_time_ps) {
+			s->hit_max_time = true;
+			return;
+		}
+		if (!cpu->cur) {
+			struct task *t = rq_pop(s);
+			if (!t) {
+				cpu->idle = true;
+				return;
+			}
+			if (cpu->last_asid != t->mm->asid) {
+				simtime_t cs = s->timing_on ? s->context_switch_ps +
+								      timing_context_switch(&s->timing, cpu->id,
+											    cpu->last_asid,
+											    t->mm->asid)
+							    : 0;
+				cpu->clock_ps += cs;
+				s->timing.tb.switch_ps += cs;
+				if (cpu->last_asid)
+					s->c.context_switches++;
+				cpu->last_asid = t->mm->asid;
+			}
+			cpu->cur = t;
+			t->state = TASK_RUNNING;
+			t->mm->cpu_mask |= 1ull << (cpu->id & 63);
+			cpu->slice_end_ps = cpu->clock_ps + s->quantum_ps;
+		}
+		simtime_t limit = MIN(cpu->slice_end_ps, eventq_peek_time(&s->eq));
+		if (s->max_time_ps)
+			limit = MIN(limit, s->max_time_ps);
+		s->vm.cur_cpu_mask = 1ull << (cpu->id & 63);
+		enum run_result r = run_task(s, cpu, limit);
+		if (r == RUN_FAILED)
+			return;
+		if (r == RUN_BLOCKED || r == RUN_DEAD) {
+			cpu->cur = NULL;
+		} else if (cpu->clock_ps >= cpu->slice_end_ps) {
+			if (s->rq_head) {
+				cpu->cur->state = TASK_RUNNABLE;
+				rq_push(s, cpu->cur);
+				cpu->cur = NULL;
+			} else {
+				cpu->slice_end_ps = cpu->clock_ps + s->quantum_ps;
+			}
+		}
+		if (cpu->clock_ps >= eventq_peek_time(&s->eq)) {
+			eventq_schedule(&s->eq, &cpu->run_ev, cpu->clock_ps);
+			return;
+		}
+	}
+}
+
+/* ---- sampling ---------------------------------------------------------------------------- */
+
+static uint32_t live_tasks(const struct sim *s)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		n += s->tasks[i]->state != TASK_DEAD;
+	return n;
+}
+
+static void write_sample(struct sim *s, simtime_t t_ps)
+{
+	s->last_sample_ps = t_ps;
+	if (!s->timeseries)
+		return;
+	uint64_t rss = 0;
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		if (s->tasks[i]->mm)
+			rss += s->tasks[i]->mm->rss_pages;
+	const struct vm_stats *v = &s->vm.st;
+	fprintf(s->timeseries,
+		"%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u\n",
+		t_ps, s->c.accesses, s->c.faults, s->c.faults_major, v->evictions, v->swap_out,
+		v->faults_swap_in, vm_frames_used(&s->vm), rss, s->vm.nr_swap_used, live_tasks(s));
+}
+
+static void sample_event(struct event *ev, void *ctx)
+{
+	struct sim *s = ctx;
+	if (!live_tasks(s))
+		return; /* the run is over: sim_run writes the last row at its end time */
+	write_sample(s, s->eq.now_ps);
+	eventq_schedule(&s->eq, ev, s->eq.now_ps + s->interval_ps);
+}
+
+/* ---- setup and teardown ------------------------------------------------------------------ */
+
+static int open_workloads(struct sim *s, struct err *err)
+{
+	json_t *root = s->cfg->root;
+	json_t *one = json_object_get(root, "workload");
+	json_t *many = json_object_get(root, "workloads");
+	s->nr_wls = one ? 1 : (uint32_t)json_array_size(many);
+	s->wls = xcalloc(s->nr_wls, sizeof(*s->wls));
+	s->wl_ops = xcalloc(s->nr_wls, sizeof(*s->wl_ops));
+	uint64_t seed = (uint64_t)params_get_int(root, "seed");
+	for (uint32_t i = 0; i < s->nr_wls; i++) {
+		json_t *obj = one ? one : json_array_get(many, i);
+		char *path = one ? xstrdup("workload") : xasprintf("workloads[%u]", i);
+		const struct workload_ops *ops = workload_find(params_get_string(obj, "type"));
+		struct workload_env env = {
+			.config_file = s->cfg->file,
+			.config_path = path,
+			.base_dir = s->cfg->base_dir,
+			.seed = rng_derive_seed(seed, RNG_STREAM_WORKLOAD + i),
+			.page_size = s->vm.cfg.page_size,
+		};
+		int rc = ops->open(&s->wls[i], obj, &env, err);
+		if (!rc && (s->vm.cfg.policy->flags & POLICY_NEEDS_FUTURE)) {
+			if (s->nr_wls > 1)
+				rc = err_set(err, "%s: vm.policy: opt reads the future of one process; "
+						  "this config has %u workloads",
+					     s->cfg->file, s->nr_wls);
+			else
+				rc = future_build(s, ops, obj, &env, err);
+		}
+		free(path);
+		if (rc)
+			return rc;
+		s->wl_ops[i] = ops;
+		struct task *t = task_new(s, i, ops->initial_pid(s->wls[i]), NULL);
+		t->mm = vm_mm_create(&s->vm, t->pid);
+		eventq_schedule(&s->eq, &t->wake_ev, (simtime_t)params_get_int(obj, "start_ps"));
+	}
+	return 0;
+}
+
+int sim_init(struct sim *s, struct config *cfg, struct err *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->err = err;
+	json_t *root = cfg->root;
+	const json_t *jsim = json_object_get(root, "sim"), *jmem = json_object_get(root, "memory"),
+		     *jvm = json_object_get(root, "vm");
+	if (strcmp(params_get_string(jvm, "scope"), "global") != 0)
+		return err_set(err, "%s: vm.scope: \"local\" replacement is not modelled yet; use "
+				    "\"global\"",
+			       cfg->file);
+	if (strcmp(params_get_string(jvm, "reclaim"), "on-demand") != 0)
+		return err_set(err, "%s: vm.reclaim: \"watermark\" reclaim is not modelled yet; use "
+				    "\"on-demand\"",
+			       cfg->file);
+	s->timing_on = params_get_bool(jsim, "timing");
+	s->untimed_access_ps = (simtime_t)params_get_int(jsim, "untimed_access_ps");
+	s->quantum_ps = (simtime_t)params_get_int(jsim, "quantum_ps");
+	s->context_switch_ps = (simtime_t)params_get_int(jsim, "context_switch_ps");
+	s->max_time_ps = (simtime_t)params_get_int(jsim, "max_time_ps");
+	s->interval_ps = (simtime_t)params_get_int(json_object_get(root, "stats"), "interval_ps");
+	s->nr_cpus = (uint32_t)params_get_int(root, "cpus");
+
+	struct vm_config vc = {
+		.nr_frames = (uint64_t)params_get_int(jmem, "frames"),
+		.page_size = (uint64_t)params_get_int(jmem, "page_size"),
+		.swap_pages = (uint64_t)params_get_int(jmem, "swap_pages"),
+		.pt_levels = 4,
+		.zero_page = params_get_bool(jvm, "zero_page"),
+		.policy = policy_find(params_get_string(jvm, "policy")),
+		.policy_params = json_object_get(jvm, "policy_params"),
+		.seed = rng_derive_seed((uint64_t)params_get_int(root, "seed"), RNG_STREAM_POLICY),
+	};
+	BUG_ON(!vc.policy, "resolved config names an unknown policy");
+	eventq_init(&s->eq);
+	bug_set_clock(&s->eq.now_ps);
+	hist_init(&s->lat_access);
+	hist_init(&s->lat_fault);
+	int rc = vm_init(&s->vm, &vc, err);
+	if (rc)
+		return rc;
+	rc = timing_init(&s->timing, root, cfg->file, s->nr_cpus, vc.nr_frames, vc.page_size, err);
+	if (rc)
+		return rc;
+	s->cpus = xcalloc(s->nr_cpus, sizeof(*s->cpus));
+	for (uint32_t i = 0; i < s->nr_cpus; i++) {
+		s->cpus[i].id = i;
+		s->cpus[i].sim = s;
+		s->cpus[i].idle = true;
+		event_init(&s->cpus[i].run_ev, cpu_run_event, &s->cpus[i], EVPRIO_CPU);
+	}
+	event_init(&s->sample_ev, sample_event, s, EVPRIO_SAMPLE);
+	return open_workloads(s, err);
+}
+
+void sim_fini(struct sim *s)
+{
+	for (uint32_t i = 0; i < s->nr_tasks; i++) {
+		struct task *t = s->tasks[i];
+		if (t->mm) {
+			struct fault_work w;
+			memset(&w, 0, sizeof(w));
+			vm_mm_destroy(&s->vm, t->mm, &w);
+		}
+		free(t);
+	}
+	free(s->tasks);
+	for (uint32_t i = 0; i < s->nr_wls; i++)
+		if (s->wls[i])
+			s->wl_ops[i]->close(s->wls[i]);
+	free(s->wls);
+	free(s->wl_ops);
+	free(s->cpus);
+	free(s->future.next_use);
+	if (s->timing.hw)
+		timing_fini(&s->timing);
+	if (s->vm.pages)
+		vm_fini(&s->vm);
+	hist_fini(&s->lat_access);
+	hist_fini(&s->lat_fault);
+	eventq_fini(&s->eq);
+	bug_set_clock(NULL);
+}
+
+int sim_run(struct sim *s)
+{
+	if (s->timeseries)
+		fprintf(s->timeseries, "time_ps,accesses,faults,faults_major,evictions,swap_out,"
+				       "swap_in,frames_used,rss_pages,swap_used_pages,processes_live\n");
+	eventq_schedule(&s->eq, &s->sample_ev, 0);
+	while (eventq_run_one(&s->eq, SIMTIME_MAX)) {
+		if (s->failed || s->interrupted || s->hit_max_time)
+			break;
+		if (s->stop_flag && *s->stop_flag) {
+			s->interrupted = true;
+			break;
+		}
+	}
+	/* The run ends when its last operation does (a pending statistics sample is not part
+	 * of the workload). */
+	simtime_t end = 0;
+	for (uint32_t i = 0; i < s->nr_cpus; i++)
+		end = MAX(end, s->cpus[i].clock_ps);
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		end = MAX(end, s->tasks[i]->end_ps);
+	if (s->max_time_ps && end > s->max_time_ps)
+		end = s->max_time_ps;
+	s->end_ps = end;
+	if (end > s->last_sample_ps || end == 0)
+		write_sample(s, end);
+	if (s->check_every)
+		run_check(s);
+	return s->failed;
+}
+
+/* ---- reporting --------------------------------------------------------------------------- */
+
+static const char *exit_name(const struct task *t)
+{
+	if (t->state != TASK_DEAD)
+		return "running";
+	switch (t->exit_reason) {
+	case EXIT_NORMAL:
+		return "exited";
+	case EXIT_SEGV:
+		return "segfault";
+	case EXIT_OOM:
+		return "oom";
+	case EXIT_ERROR:
+		return "unsupported-operation";
+	}
+	return "?";
+}
+
+static json_t *task_json(const struct task *t)
+{
+	struct statsout o;
+	statsout_init(&o);
+	statsout_u64(&o, NULL, "pid", t->pid);
+	statsout_u64(&o, NULL, "workload", t->wl_index);
+	statsout_u64(&o, NULL, "parent", t->parent ? t->parent->pid : 0);
+	statsout_str(&o, NULL, "status", exit_name(t));
+	statsout_u64(&o, "sim", "accesses", t->st.accesses);
+	statsout_u64(&o, "sim", "start_ps", t->start_ps);
+	statsout_u64(&o, "sim", "end_ps", t->end_ps);
+	statsout_u64(&o, "faults", "total", t->st.faults);
+	statsout_u64(&o, "faults", "minor", t->st.minor);
+	statsout_u64(&o, "faults", "major", t->st.major);
+	statsout_u64(&o, "faults", "demand_zero", t->st.demand_zero);
+	statsout_u64(&o, "faults", "zero_page", t->st.zero_page);
+	statsout_u64(&o, "faults", "cow", t->st.cow);
+	statsout_u64(&o, "faults", "cow_copies", t->st.cow_copies);
+	statsout_u64(&o, "faults", "file", 0);
+	statsout_u64(&o, "faults", "swap_in", t->st.swap_in);
+	statsout_u64(&o, "faults", "swapcache", t->st.swapcache);
+	statsout_u64(&o, "faults", "time_ps", t->st.fault_time_ps);
+	json_t *j = json_incref(o.obj);
+	statsout_fini(&o);
+	return j;
+}
+
+void sim_write_stats(struct sim *s, FILE *out)
+{
+	struct statsout o;
+	statsout_init(&o);
+	const struct vm_stats *v = &s->vm.st;
+	statsout_u64(&o, "sim", "time_ps", s->end_ps);
+	statsout_u64(&o, "sim", "accesses", s->c.accesses);
+	statsout_u64(&o, "sim", "operations", s->c.ops);
+	statsout_u64(&o, "sim", "processes", s->c.processes_created);
+	statsout_u64(&o, "sim", "forks", s->c.forks);
+	statsout_u64(&o, "sim", "exits", s->c.exits);
+	statsout_u64(&o, "sim", "segfaults", s->c.segv);
+	statsout_u64(&o, "sim", "oom_kills", s->c.oom);
+	statsout_u64(&o, "sim", "unsupported_operations", s->c.op_errors);
+	statsout_u64(&o, "sim", "context_switches", s->c.context_switches);
+	statsout_u64(&o, "sim", "complete", !(s->interrupted || s->hit_max_time));
+	statsout_u64(&o, "faults", "total", s->c.faults);
+	statsout_u64(&o, "faults", "minor", s->c.faults_minor);
+	statsout_u64(&o, "faults", "major", s->c.faults_major);
+	statsout_u64(&o, "faults", "demand_zero", v->faults_demand_zero);
+	statsout_u64(&o, "faults", "zero_page", v->faults_zero_page);
+	statsout_u64(&o, "faults", "cow", v->faults_cow);
+	statsout_u64(&o, "faults", "cow_copies", v->faults_cow_copies);
+	statsout_u64(&o, "faults", "file", 0);
+	statsout_u64(&o, "faults", "swap_in", v->faults_swap_in);
+	statsout_u64(&o, "faults", "swapcache", v->faults_swapcache);
+	statsout_u64(&o, "reclaim", "evictions", v->evictions);
+	statsout_u64(&o, "reclaim", "swap_out", v->swap_out);
+	statsout_u64(&o, "reclaim", "clean_drops", v->swap_out_clean_drops);
+	statsout_u64(&o, "reclaim", "writeback", v->writeback);
+	statsout_u64(&o, "memory", "frames", s->vm.cfg.nr_frames);
+	statsout_u64(&o, "memory", "frames_used_max", v->frames_used_max);
+	statsout_u64(&o, "swap", "slots_used", s->vm.nr_swap_used);
+	statsout_hist(&o, "latency.access", &s->lat_access);
+	statsout_hist(&o, "latency.fault", &s->lat_fault);
+	if (s->timing_on)
+		timing_report(&s->timing, &o, s->end_ps);
+	json_t *procs = json_array();
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		json_array_append_new(procs, task_json(s->tasks[i]));
+	json_object_set_new(o.obj, "processes", procs);
+	json_dumpf(o.obj, out, JSON_INDENT(1) | JSON_SORT_KEYS);
+	fputc('\n', out);
+	statsout_fini(&o);
+}
+
+static double ps_to_us(uint64_t ps)
+{
+	return (double)ps / 1e6;
+}
+
+void sim_print_summary(struct sim *s, FILE *out)
+{
+	const struct vm_stats *v = &s->vm.st;
+	fprintf(out, "vmsim: %s  policy=%s  frames=%" PRIu64 "  cpus=%u  timing=%s%s\n",
+		s->cfg->name, s->vm.cfg.policy->name, s->vm.cfg.nr_frames, s->nr_cpus,
+		s->timing_on ? "on" : "off",
+		s->interrupted ? "  (INTERRUPTED: partial results)"
+		: s->hit_max_time ? "  (stopped at sim.max_time_ps)" : "");
+	fprintf(out, "  simulated time   %.3f ms   accesses %" PRIu64 "   processes %" PRIu64 "\n",
+		(double)s->end_ps / 1e9, s->c.accesses, s->c.processes_created);
+	fprintf(out, "  faults           %" PRIu64 " (minor %" PRIu64 ", major %" PRIu64 ")\n",
+		s->c.faults, s->c.faults_minor, s->c.faults_major);
+	fprintf(out, "    demand-zero %" PRIu64 "  zero-page %" PRIu64 "  cow %" PRIu64
+		     " (copies %" PRIu64 ")  swap-in %" PRIu64 "  swap-cache %" PRIu64 "\n",
+		v->faults_demand_zero, v->faults_zero_page, v->faults_cow, v->faults_cow_copies,
+		v->faults_swap_in, v->faults_swapcache);
+	fprintf(out, "  reclaim          evictions %" PRIu64 "  swap-out %" PRIu64 "\n", v->evictions,
+		v->swap_out);
+	if (s->timing_on)
+		fprintf(out, "  latency (us)     access mean %.4f p99 %.3f   fault mean %.3f p99 %.3f\n",
+			ps_to_us(hist_mean(&s->lat_access)), ps_to_us(hist_quantile(&s->lat_access, 990000)),
+			ps_to_us(hist_mean(&s->lat_fault)), ps_to_us(hist_quantile(&s->lat_fault, 990000)));
+	if (s->c.segv || s->c.oom || s->c.op_errors)
+		fprintf(out, "  killed           segfault %" PRIu64 "  oom %" PRIu64
+			     "  unsupported-operation %" PRIu64 "\n",
+			s->c.segv, s->c.oom, s->c.op_errors);
+}

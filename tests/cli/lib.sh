@@ -1,0 +1,21 @@
+# lib.sh — shared helpers of the CLI tests (sourced, not run by ctest: no .sh test of its own
+# since ctest only picks files named *.sh in tests/cli/ — this one is skipped by its guard).
+# Usage in a test: VMSIM=$1; source "$(dirname "$0")/lib.sh"
+[ "${BASH_SOURCE[0]}" = "$0" ] && { echo "lib.sh: nothing to test here"; echo "0 passed, 0 failed"; exit 0; }
+PASSED=0
+FAILED=0
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+ok() { PASSED=$((PASSED + 1)); }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*" >&2; }
+check_eq() { # check_eq WHAT GOT WANT
+	if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', want '$3'"; fi
+}
+# stat_of DIR KEY: the integer value of a top-level key of DIR/stats.json
+stat_of() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]+"/stats.json"))[sys.argv[2]])' "$1" "$2"
+}
+done_tests() {
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}
