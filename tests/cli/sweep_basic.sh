@@ -15,7 +15,7 @@ check() { # check DESCRIPTION COMMAND...
 
 printf '%s\n' 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1 > "$T/ref.txt"
 cat > "$T/base.json" <<JSON
-{"memory": {"frames": 3}, "sim": {"timing": false},
+{"memory": {"frames": 3},
  "vm": {"policy": "fifo", "reclaim": "on-demand", "fault_around_pages": 0, "readahead_pages": 0},
  "workload": {"type": "trace", "path": "$T/ref.txt", "format": "pages"}}
 JSON
@@ -88,13 +88,13 @@ bad() { # bad NAME JSON EXPECTED-MESSAGE
 	"$VMSIM" sweep "$T/$1.json" -o "$T/bad" 2> "$T/$1.err"
 	local rc=$?
 	check "$1: exit 2" test $rc -eq 2
-	check "$1: message names file and path" grep -qF "$T/$1.json: $3" "$T/$1.err"
+	check "$1: message names file and path" grep -qF "$T/$1.json$3" "$T/$1.err"
 }
-bad zip '{"base": "base.json", "zip": {"a": [1, 2], "b": [3]}}' 'zip["b"]: expected 2 values'
-bad grid '{"base": "base.json", "grid": {"memory.frames": 4}}' 'grid["memory.frames"]: expected a non-empty list'
-bad nobase '{"base": "nope.json", "grid": {"memory.frames": [4]}}' 'base: cannot open "nope.json"'
-bad typo '{"base": "base.json", "grids": {"memory.frames": [4]}}' 'grids: unknown key (did you mean "grid"?)'
-bad syntax '{"base": "base.json", "grid": {' ''
+bad zip '{"base": "base.json", "zip": {"a": [1, 2], "b": [3]}}' ': zip["b"]: expected 2 values'
+bad grid '{"base": "base.json", "grid": {"memory.frames": 4}}' ': grid["memory.frames"]: expected a non-empty list'
+bad nobase '{"base": "nope.json", "grid": {"memory.frames": [4]}}' ': base: cannot open "nope.json"'
+bad typo '{"base": "base.json", "grids": {"memory.frames": [4]}}' ': grids: unknown key (did you mean "grid"?)'
+bad syntax '{"base": "base.json", "grid": {' ':2:0: '
 "$VMSIM" sweep --shard 3/2 "$T/s.json" 2> /dev/null
 check "bad --shard exits 2" test $? -eq 2
 

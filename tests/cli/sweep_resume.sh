@@ -14,7 +14,7 @@ check() {
 
 printf '%s\n' 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1 > "$T/ref.txt"
 cat > "$T/base.json" <<JSON
-{"memory": {"frames": 3}, "sim": {"timing": false},
+{"memory": {"frames": 3},
  "vm": {"policy": "fifo", "reclaim": "on-demand", "fault_around_pages": 0, "readahead_pages": 0},
  "workload": {"type": "trace", "path": "$T/ref.txt", "format": "pages"}}
 JSON

@@ -12,7 +12,7 @@ check() {
 }
 printf '%s\n' 1 2 3 4 1 2 5 1 2 3 4 5 > "$T/belady.txt"
 cat > "$T/s.json" <<JSON
-{"name": "belady", "base": {"memory": {"frames": 3}, "sim": {"timing": false},
+{"name": "belady", "base": {"memory": {"frames": 3},
   "vm": {"policy": "fifo", "reclaim": "on-demand", "fault_around_pages": 0, "readahead_pages": 0},
   "workload": {"type": "trace", "path": "$T/belady.txt", "format": "pages"}},
  "grid": {"vm.policy": ["fifo", "lru"], "memory.frames": [3, 4]}}
