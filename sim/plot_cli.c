@@ -529,6 +529,7 @@ static void plot_faults(struct plotter *pl, const struct sweep *s, struct config
 		struct curve_pt *pts = xcalloc(nm, sizeof(*pts));
 		char titles[2048] = "";
 		size_t blocks = 0, optblock = 0;
+		double fmin = 0, fmax = 0;
 		for (size_t a = 0; a < nm; a++) {
 			if (done[a])
 				continue;
@@ -556,6 +557,10 @@ static void plot_faults(struct plotter *pl, const struct sweep *s, struct config
 				fputs("\n\n", f);
 			for (size_t i = 0; i < np; i++)
 				fprintf(f, "%.17g %lld\n", pts[i].frames, pts[i].faults);
+			if (!blocks || pts[0].frames < fmin)
+				fmin = pts[0].frames;
+			if (!blocks || pts[np - 1].frames > fmax)
+				fmax = pts[np - 1].frames;
 			blocks++;
 			char *ptxt = pol ? sweep_value_text(pol) : xstrdup("faults");
 			char *t = gp_text(ptxt);
@@ -573,8 +578,9 @@ static void plot_faults(struct plotter *pl, const struct sweep *s, struct config
 			char *gl = gp_text(glabel);
 			char *vars = xasprintf("datafile = '%s'\ntitles = '%s'\noptblock = %zu\n"
 					       "plottitle = 'Page faults vs memory size%s%s'\n"
-					       "ylabel = 'page faults'\n",
-					       path, titles, optblock, *gl ? ": " : "", gl);
+					       "ylabel = 'page faults'\nlogx = %d\n",
+					       path, titles, optblock, *gl ? ": " : "", gl,
+					       fmin > 0 && fmax >= 16 * fmin);
 			plot_run(pl, name, "faults.gp", vars);
 			free(vars);
 			free(gl);

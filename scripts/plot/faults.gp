@@ -3,13 +3,13 @@
 # Variables (set by a vars file `vmsim plot` writes beside the data, run before this script):
 # scriptdir, datafile (blocks separated by two blank lines, rows "frames faults"), titles (one
 # double-quoted word per block), optblock (1-based block of OPT, 0: none), outbase, plottitle,
-# ylabel.
+# ylabel, logx (1: memory sizes span a factor of 16 or more, drawn on a log2 axis).
 load scriptdir.'/style.gp'
 set datafile separator whitespace
 set title plottitle
 set xlabel 'memory size (frames)'
 set ylabel ylabel
-set logscale x 2
+if (logx) { set logscale x 2 }
 set format x '%g'
 set yrange [0:*]
 set key inside top right
