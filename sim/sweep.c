@@ -588,8 +588,11 @@ enum sweep_status sweep_point_status(const char *point_dir, char *errbuf, size_t
 		line[n] = '\0';
 		while (n && isspace((unsigned char)line[n - 1]))
 			line[--n] = '\0';
-		if (n && errlen)
-			snprintf(errbuf, errlen, "%s", line);
+		if (n && errlen) {
+			size_t c = MIN(n, errlen - 1);
+			memcpy(errbuf, line, c);
+			errbuf[c] = '\0';
+		}
 	}
 	fclose(f);
 	if (errlen && !errbuf[0])
