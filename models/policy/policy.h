@@ -71,7 +71,18 @@ struct policy_ops {
 	/* Choose a victim among the resident pages and forget it (keeping a ghost if the policy
 	 * uses them). Returns PFN_NONE only when nothing is resident. */
 	pfn_t (*evict)(void *pol);
+	/* Optional: like evict, but on a fault that needs a frame for the page with identity key,
+	 * which insert will bring in next (on-demand reclaim). For policies whose choice depends
+	 * on the incoming page: ARC adapts p on a ghost hit before it replaces. NULL: use evict.
+	 * Background reclaim, which has no incoming page, calls evict. */
+	pfn_t (*evict_for)(void *pol, uint64_t key);
 };
+
+/* Evict to make room for key: evict_for when the policy has it, else evict. */
+static inline pfn_t policy_evict_for(const struct policy_ops *ops, void *pol, uint64_t key)
+{
+	return ops->evict_for ? ops->evict_for(pol, key) : ops->evict(pol);
+}
 
 /* The registry: every policy, in the order `vmsim policies` lists them. */
 extern const struct policy_ops *const policy_table[];

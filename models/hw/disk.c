@@ -1,0 +1,409 @@
+/*
+ * disk.c — block devices: FIFO queue, parallel slots, SSD latency + bandwidth, HDD seek +
+ * rotation (see disk.h).
+ */
+#include "models/hw/disk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TIB (1ull << 40)
+
+/*
+ * Presets. nvme: a PCIe 3.0 x4 consumer SSD (4 KiB random read ~80 us at QD1, writes absorbed
+ * by its DRAM/SLC cache ~20 us). sata-ssd: a SATA III SSD (~550 MB/s). hdd: a 7200 rpm 3.5"
+ * drive, 1 MiB tracks (~126 MB/s sequential), 1 ms settle, 16 ms full stroke (~9 ms average
+ * random seek with the square-root profile); command overhead 0 so that back-to-back
+ * sequential requests stream. fixed: 100 us per request, for queueing validation.
+ */
+static const struct disk_device_config presets[] = {
+	{.type = "nvme", .queue_depth = 32, .read_latency_ps = 80 * PS_PER_US,
+	 .write_latency_ps = 20 * PS_PER_US, .read_mb_per_s = 3000, .write_mb_per_s = 2000,
+	 .capacity_bytes = TIB},
+	{.type = "sata-ssd", .queue_depth = 32, .read_latency_ps = 120 * PS_PER_US,
+	 .write_latency_ps = 60 * PS_PER_US, .read_mb_per_s = 550, .write_mb_per_s = 520,
+	 .capacity_bytes = TIB},
+	{.type = "hdd", .queue_depth = 1, .capacity_bytes = TIB, .rpm = 7200,
+	 .track_bytes = 1u << 20, .seek_settle_ps = 1 * PS_PER_MS, .seek_full_ps = 16 * PS_PER_MS},
+	{.type = "fixed", .queue_depth = 1, .read_latency_ps = 100 * PS_PER_US,
+	 .write_latency_ps = 100 * PS_PER_US, .capacity_bytes = TIB},
+};
+
+int disk_preset(const char *type, const char *name, struct disk_device_config *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(presets); i++) {
+		if (strcmp(presets[i].type, type) == 0) {
+			*out = presets[i];
+			snprintf(out->name, sizeof(out->name), "%s", name);
+			return 0;
+		}
+	}
+	return -VMSIM_EINVAL;
+}
+
+void disk_init(struct disk *d, const struct disk_device_config *cfg)
+{
+	BUG_ON(cfg->queue_depth < 1 || cfg->queue_depth > DISK_MAX_QUEUE_DEPTH, "queue depth %u",
+	       cfg->queue_depth);
+	BUG_ON(cfg->rpm && (cfg->queue_depth != 1 || !cfg->track_bytes ||
+			    cfg->capacity_bytes < cfg->track_bytes),
+	       "bad rotating disk %s", cfg->name);
+	memset(d, 0, sizeof(*d));
+	d->cfg = *cfg;
+	d->slot_free_ps = xcalloc(cfg->queue_depth, sizeof(*d->slot_free_ps));
+	if (cfg->rpm) {
+		d->rev_ps = 60 * PS_PER_S / cfg->rpm;
+		d->nr_tracks = cfg->capacity_bytes / cfg->track_bytes;
+	}
+	hist_init(&d->latency);
+}
+
+void disk_fini(struct disk *d)
+{
+	free(d->slot_free_ps);
+	d->slot_free_ps = NULL;
+	hist_fini(&d->latency);
+}
+
+static uint64_t isqrt(uint64_t v)
+{
+	uint64_t r = 0;
+	for (int b = 31; b >= 0; b--) {
+		uint64_t t = r | (1ull << b);
+		if (t * t <= v)
+			r = t;
+	}
+	return r;
+}
+
+/* Seek from the head's track to the track of offset. */
+static simtime_t hdd_seek_ps(const struct disk *d, uint64_t offset)
+{
+	uint64_t from = d->head_pos / d->cfg.track_bytes, to = offset / d->cfg.track_bytes;
+	if (from == to)
+		return 0;
+	uint64_t dist = from > to ? from - to : to - from;
+	/* sqrt(dist / nr_tracks) in 16-bit fixed point (dist <= nr_tracks: at most 1 << 16). */
+	uint64_t frac16 = isqrt((uint64_t)(((unsigned __int128)dist << 32) / d->nr_tracks));
+	simtime_t span = d->cfg.seek_full_ps - d->cfg.seek_settle_ps;
+	return d->cfg.seek_settle_ps + (simtime_t)(((unsigned __int128)span * frac16) >> 16);
+}
+
+/* Angular position of byte x in ps since the start of a revolution, unreduced: the platter
+ * passes byte x at times congruent to this modulo rev_ps. */
+static unsigned __int128 hdd_angle_ps(const struct disk *d, uint64_t x)
+{
+	return (unsigned __int128)x * d->rev_ps / d->cfg.track_bytes;
+}
+
+simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes,
+		      uint64_t size_bytes, bool is_write)
+{
+	const struct disk_device_config *c = &d->cfg;
+	BUG_ON(!size_bytes || offset_bytes >= c->capacity_bytes ||
+		       size_bytes > c->capacity_bytes - offset_bytes,
+	       "disk %s: request [%llu, +%llu) beyond capacity %llu", c->name,
+	       (unsigned long long)offset_bytes, (unsigned long long)size_bytes,
+	       (unsigned long long)c->capacity_bytes);
+	unsigned k = 0;
+	for (unsigned i = 1; i < c->queue_depth; i++)
+		if (d->slot_free_ps[i] < d->slot_free_ps[k])
+			k = i;
+	simtime_t start = MAX(now_ps, d->slot_free_ps[k]);
+	simtime_t t = start + (is_write ? c->write_latency_ps : c->read_latency_ps);
+	if (c->rpm) {
+		simtime_t seek = hdd_seek_ps(d, offset_bytes);
+		t += seek;
+		unsigned __int128 a0 = hdd_angle_ps(d, offset_bytes);
+		simtime_t target = (simtime_t)(a0 % d->rev_ps);
+		simtime_t rot = (target + d->rev_ps - t % d->rev_ps) % d->rev_ps;
+		t += rot;
+		t += (simtime_t)(hdd_angle_ps(d, offset_bytes + size_bytes) - a0);
+		d->head_pos = offset_bytes + size_bytes;
+		d->seek_ps += seek;
+		d->rotation_ps += rot;
+	} else {
+		uint64_t mbps = is_write ? c->write_mb_per_s : c->read_mb_per_s;
+		if (mbps) {
+			/* size * 10^12 ps/s / (mbps * 10^6 B/s) */
+			simtime_t xfer = (simtime_t)((unsigned __int128)size_bytes * 1000000u / mbps);
+			t = MAX(t, d->xfer_free_ps) + xfer;
+			d->xfer_free_ps = t;
+		}
+	}
+	d->slot_free_ps[k] = t;
+
+	d->requests++;
+	if (is_write) {
+		d->writes++;
+		d->write_bytes += size_bytes;
+	} else {
+		d->reads++;
+		d->read_bytes += size_bytes;
+	}
+	/* Busy time is the union of service intervals; starts never decrease (FIFO). */
+	if (start >= d->busy_until_ps)
+		d->busy_ps += t - start;
+	else if (t > d->busy_until_ps)
+		d->busy_ps += t - d->busy_until_ps;
+	d->busy_until_ps = MAX(d->busy_until_ps, t);
+	d->response_sum_ps += t - now_ps;
+	d->wait_sum_ps += start - now_ps;
+	hist_record(&d->latency, t - now_ps);
+	return t;
+}
+
+struct disks *disks_create(const struct disk_config *cfg)
+{
+	BUG_ON(!cfg->nr_devices || cfg->nr_devices > DISK_MAX_DEVICES, "%u disks",
+	       cfg->nr_devices);
+	BUG_ON(cfg->swap >= cfg->nr_devices || cfg->file >= cfg->nr_devices, "disk index");
+	struct disks *ds = xcalloc(1, sizeof(*ds));
+	ds->nr = cfg->nr_devices;
+	ds->swap = cfg->swap;
+	ds->file = cfg->file;
+	for (unsigned i = 0; i < ds->nr; i++)
+		disk_init(&ds->dev[i], &cfg->dev[i]);
+	return ds;
+}
+
+void disks_destroy(struct disks *ds)
+{
+	if (!ds)
+		return;
+	for (unsigned i = 0; i < ds->nr; i++)
+		disk_fini(&ds->dev[i]);
+	free(ds);
+}
+
+struct disk *disks_find(struct disks *ds, const char *name)
+{
+	for (unsigned i = 0; i < ds->nr; i++)
+		if (strcmp(ds->dev[i].cfg.name, name) == 0)
+			return &ds->dev[i];
+	return NULL;
+}
+
+/* ---- configuration ---- */
+
+static const struct param_spec disk_device_params[] = {
+	{.key = "name", .type = PARAM_STRING,
+	 .doc = "device name, used by disk.swap / disk.file and in stats keys"},
+	{.key = "type", .type = PARAM_ENUM, .choices = "nvme|sata-ssd|hdd|fixed",
+	 .def = "\"nvme\"", .doc = "preset the other keys default to (docs/models.md)"},
+	{.key = "queue_depth", .type = PARAM_INT, .min = 1, .max = DISK_MAX_QUEUE_DEPTH,
+	 .doc = "requests served at once (1 for an hdd); more wait FIFO"},
+	{.key = "read_latency_ps", .type = PARAM_INT, .min = 0, .max = 1e15,
+	 .doc = "per-request read latency (hdd: command overhead)"},
+	{.key = "write_latency_ps", .type = PARAM_INT, .min = 0, .max = 1e15,
+	 .doc = "per-request write latency (hdd: command overhead)"},
+	{.key = "read_mb_per_s", .type = PARAM_INT, .min = 0, .max = 1e9,
+	 .doc = "read bandwidth, 10^6 bytes/s, shared by the slots (0: no transfer time)"},
+	{.key = "write_mb_per_s", .type = PARAM_INT, .min = 0, .max = 1e9,
+	 .doc = "write bandwidth, 10^6 bytes/s (0: no transfer time)"},
+	{.key = "capacity_bytes", .type = PARAM_INT, .min = 4096, .max = 1152921504606846976.0,
+	 .doc = "device size; requests must fit"},
+	{.key = "rpm", .type = PARAM_INT, .min = 0, .max = 100000,
+	 .doc = "rotation speed; 0: solid state"},
+	{.key = "track_bytes", .type = PARAM_INT, .min = 0, .max = 1099511627776.0,
+	 .doc = "rpm > 0: bytes per track (media rate = track_bytes per revolution)"},
+	{.key = "seek_settle_ps", .type = PARAM_INT, .min = 0, .max = 1e15,
+	 .doc = "rpm > 0: seek time to an adjacent track"},
+	{.key = "seek_full_ps", .type = PARAM_INT, .min = 0, .max = 1e15,
+	 .doc = "rpm > 0: full-stroke seek time"},
+	{0},
+};
+
+#define DISK_DEFAULT_DEVICES                                                                \
+	"[{\"name\": \"nvme0\", \"type\": \"nvme\", \"queue_depth\": 32, "                 \
+	"\"read_latency_ps\": 80000000, \"write_latency_ps\": 20000000, "                  \
+	"\"read_mb_per_s\": 3000, \"write_mb_per_s\": 2000, "                               \
+	"\"capacity_bytes\": 1099511627776, \"rpm\": 0, \"track_bytes\": 0, "               \
+	"\"seek_settle_ps\": 0, \"seek_full_ps\": 0}]"
+
+const struct param_spec disk_params[] = {
+	{.key = "devices", .type = PARAM_LIST, .sub = disk_device_params,
+	 .def = DISK_DEFAULT_DEVICES, .doc = "block devices (default: one NVMe SSD, nvme0)"},
+	{.key = "swap", .type = PARAM_STRING, .def = "\"nvme0\"",
+	 .doc = "name of the device holding swap"},
+	{.key = "file", .type = PARAM_STRING, .def = "\"nvme0\"",
+	 .doc = "name of the device holding files"},
+	{0},
+};
+
+static void set_default_u64(json_t *dev, const char *key, uint64_t v)
+{
+	if (!json_object_get(dev, key))
+		json_object_set_new(dev, key, json_integer((json_int_t)v));
+}
+
+int disk_params_expand(json_t *disk, const char *file, const char *path, struct err *err)
+{
+	if (!json_is_object(disk))
+		return 0;
+	json_t *devs = json_object_get(disk, "devices");
+	if (!json_is_array(devs))
+		return 0;
+	size_t i;
+	json_t *dev;
+	json_array_foreach(devs, i, dev)
+	{
+		if (!json_is_object(dev))
+			continue;
+		const json_t *t = json_object_get(dev, "type");
+		if (t && !json_is_string(t))
+			continue;
+		const char *type = t ? json_string_value(t) : "nvme";
+		struct disk_device_config p;
+		if (disk_preset(type, "", &p))
+			return err_set(err,
+				       "%s: %s.devices[%zu].type: expected one of \"nvme|sata-ssd|"
+				       "hdd|fixed\", got \"%s\"",
+				       file, path, i, type);
+		if (!t)
+			json_object_set_new(dev, "type", json_string(type));
+		set_default_u64(dev, "queue_depth", p.queue_depth);
+		set_default_u64(dev, "read_latency_ps", p.read_latency_ps);
+		set_default_u64(dev, "write_latency_ps", p.write_latency_ps);
+		set_default_u64(dev, "read_mb_per_s", p.read_mb_per_s);
+		set_default_u64(dev, "write_mb_per_s", p.write_mb_per_s);
+		set_default_u64(dev, "capacity_bytes", p.capacity_bytes);
+		set_default_u64(dev, "rpm", p.rpm);
+		set_default_u64(dev, "track_bytes", p.track_bytes);
+		set_default_u64(dev, "seek_settle_ps", p.seek_settle_ps);
+		set_default_u64(dev, "seek_full_ps", p.seek_full_ps);
+	}
+	const json_t *first = json_array_get(devs, 0);
+	const json_t *name = json_is_object(first) ? json_object_get(first, "name") : NULL;
+	if (json_is_string(name)) {
+		if (!json_object_get(disk, "swap"))
+			json_object_set_new(disk, "swap", json_string(json_string_value(name)));
+		if (!json_object_get(disk, "file"))
+			json_object_set_new(disk, "file", json_string(json_string_value(name)));
+	}
+	return 0;
+}
+
+static bool name_ok(const char *s)
+{
+	if (!*s || strlen(s) >= DISK_NAME_MAX)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+static int find_name(const struct disk_config *c, const json_t *obj, const char *key,
+		     unsigned *out, const char *file, const char *path, struct err *err)
+{
+	const char *name = params_get_string(obj, key);
+	for (unsigned i = 0; i < c->nr_devices; i++) {
+		if (strcmp(c->dev[i].name, name) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	char known[DISK_MAX_DEVICES * (DISK_NAME_MAX + 2)] = "";
+	for (unsigned i = 0; i < c->nr_devices; i++) {
+		if (i)
+			strcat(known, ", ");
+		strcat(known, c->dev[i].name);
+	}
+	return err_set(err, "%s: %s.%s: no device named \"%s\" (devices: %s)", file, path, key,
+		       name, known);
+}
+
+int disk_config_from_json(struct disk_config *c, const json_t *obj, const char *file,
+			  const char *path, struct err *err)
+{
+	memset(c, 0, sizeof(*c));
+	const json_t *devs = json_object_get(obj, "devices");
+	BUG_ON(!json_is_array(devs), "disk.devices not resolved");
+	size_t n = json_array_size(devs);
+	if (n > DISK_MAX_DEVICES)
+		return err_set(err, "%s: %s.devices: expected at most %d devices, got %zu", file,
+			       path, DISK_MAX_DEVICES, n);
+	for (size_t i = 0; i < n; i++) {
+		const json_t *dv = json_array_get(devs, i);
+		struct disk_device_config *d = &c->dev[i];
+		const char *name = params_get_string(dv, "name");
+		if (!name_ok(name))
+			return err_set(err,
+				       "%s: %s.devices[%zu].name: expected 1 to %d letters, digits, "
+				       "'_' or '-', got \"%s\"",
+				       file, path, i, DISK_NAME_MAX - 1, name);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(c->dev[j].name, name) == 0)
+				return err_set(err,
+					       "%s: %s.devices[%zu].name: \"%s\" already names "
+					       "devices[%zu]",
+					       file, path, i, name, j);
+		snprintf(d->name, sizeof(d->name), "%s", name);
+		snprintf(d->type, sizeof(d->type), "%s", params_get_string(dv, "type"));
+		d->queue_depth = (uint32_t)params_get_int(dv, "queue_depth");
+		d->read_latency_ps = (simtime_t)params_get_int(dv, "read_latency_ps");
+		d->write_latency_ps = (simtime_t)params_get_int(dv, "write_latency_ps");
+		d->read_mb_per_s = (uint64_t)params_get_int(dv, "read_mb_per_s");
+		d->write_mb_per_s = (uint64_t)params_get_int(dv, "write_mb_per_s");
+		d->capacity_bytes = (uint64_t)params_get_int(dv, "capacity_bytes");
+		d->rpm = (uint32_t)params_get_int(dv, "rpm");
+		d->track_bytes = (uint64_t)params_get_int(dv, "track_bytes");
+		d->seek_settle_ps = (simtime_t)params_get_int(dv, "seek_settle_ps");
+		d->seek_full_ps = (simtime_t)params_get_int(dv, "seek_full_ps");
+		if (!d->rpm)
+			continue;
+		const char *why = NULL, *key = NULL;
+		if (d->queue_depth != 1)
+			key = "queue_depth", why = "a rotating disk (rpm > 0) serves one request "
+						   "at a time: expected 1";
+		else if (d->read_mb_per_s || d->write_mb_per_s)
+			key = d->read_mb_per_s ? "read_mb_per_s" : "write_mb_per_s",
+			why = "a rotating disk's media rate is track_bytes per revolution: "
+			      "expected 0";
+		else if (!d->track_bytes || d->track_bytes > d->capacity_bytes)
+			key = "track_bytes", why = "a rotating disk needs 1 .. capacity_bytes";
+		else if (d->seek_full_ps < d->seek_settle_ps)
+			key = "seek_full_ps", why = "expected at least seek_settle_ps";
+		if (key)
+			return err_set(err, "%s: %s.devices[%zu].%s: %s", file, path, i, key, why);
+	}
+	c->nr_devices = (unsigned)n;
+	int rc = find_name(c, obj, "swap", &c->swap, file, path, err);
+	if (!rc)
+		rc = find_name(c, obj, "file", &c->file, file, path, err);
+	return rc;
+}
+
+void disk_report(const struct disk *d, simtime_t elapsed_ps, struct statsout *o)
+{
+	char *prefix = xasprintf("disk.%s", d->cfg.name);
+	statsout_u64(o, prefix, "requests", d->requests);
+	statsout_u64(o, prefix, "reads", d->reads);
+	statsout_u64(o, prefix, "writes", d->writes);
+	statsout_u64(o, prefix, "read_bytes", d->read_bytes);
+	statsout_u64(o, prefix, "write_bytes", d->write_bytes);
+	statsout_u64(o, prefix, "bytes", d->read_bytes + d->write_bytes);
+	statsout_u64(o, prefix, "busy_ps", d->busy_ps);
+	statsout_u64(o, prefix, "utilisation_milli",
+		     elapsed_ps ? (uint64_t)((unsigned __int128)MIN(d->busy_ps, elapsed_ps) *
+					     1000 / elapsed_ps)
+				: 0);
+	statsout_u64(o, prefix, "queue_len_avg_milli",
+		     elapsed_ps ? (uint64_t)(d->response_sum_ps * 1000 / elapsed_ps) : 0);
+	statsout_u64(o, prefix, "wait_avg_ps",
+		     d->requests ? (uint64_t)(d->wait_sum_ps / d->requests) : 0);
+	statsout_u64(o, prefix, "seek_ps", d->seek_ps);
+	statsout_u64(o, prefix, "rotation_ps", d->rotation_ps);
+	free(prefix);
+	prefix = xasprintf("latency.disk.%s", d->cfg.name);
+	statsout_hist(o, prefix, &d->latency);
+	free(prefix);
+}
+
+void disks_report(const struct disks *ds, simtime_t elapsed_ps, struct statsout *o)
+{
+	for (unsigned i = 0; i < ds->nr; i++)
+		disk_report(&ds->dev[i], elapsed_ps, o);
+}

@@ -1,0 +1,141 @@
+/*
+ * disk.h — block-device timing for swap and file I/O: a FIFO request queue served by
+ * queue_depth parallel slots, computed as "earliest completion" without an event queue (the
+ * caller schedules the wake-up event at the returned time).
+ *
+ * Every device is one model; its `type` picks a preset of parameters (nvme, sata-ssd, hdd,
+ * fixed) that any key may override. A request submitted at `now` waits for the earliest free
+ * slot (FIFO: requests start in submission order), then:
+ *  - solid state (rpm == 0): a per-request latency (read_latency_ps or write_latency_ps),
+ *    overlapped across slots, then a data transfer of size / bandwidth over the device's one
+ *    shared data path (so throughput saturates at the bandwidth however deep the queue);
+ *    bandwidth 0 means no transfer time (the `fixed` device: a constant service time);
+ *  - rotating (rpm > 0, queue_depth 1): command overhead (the latency keys), then a seek, a
+ *    rotational wait and the media transfer. Seek: 0 within the head's current track, else
+ *    settle + (full - settle) * sqrt(tracks moved / tracks on the disk). Rotation is
+ *    deterministic: the platter's angle at time t is t mod the revolution time, the angle of
+ *    byte x is (x mod track_bytes) / track_bytes of a revolution, and the head waits for the
+ *    target to come round. The media transfer is the angle the request spans, so a request
+ *    that starts where the previous one ended, issued when it completes, waits for nothing:
+ *    sequential runs stream at track_bytes per revolution and random ones pay seek + rotation.
+ * Ignores: NCQ/elevator reordering, caches on the device, zoned recording (one track size),
+ * separate heads/surfaces, garbage collection and write amplification of SSDs, the host's
+ * block layer. Units: ps, bytes; bandwidth in MB/s (10^6 bytes per second).
+ * Integer arithmetic throughout (128-bit intermediates for the rotation).
+ */
+#ifndef VMSIM_MODELS_HW_DISK_H
+#define VMSIM_MODELS_HW_DISK_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/params.h"
+#include "sim/stats.h"
+#include "sim/util.h"
+
+#define DISK_MAX_DEVICES 16
+#define DISK_NAME_MAX 32
+#define DISK_MAX_QUEUE_DEPTH 1024
+
+struct disk_device_config {
+	char name[DISK_NAME_MAX];     /* stats key: disk.<name>.requests */
+	char type[16];                /* the preset it started from */
+	uint32_t queue_depth;         /* requests served at once; more wait FIFO */
+	simtime_t read_latency_ps;    /* per-request latency (command overhead for an HDD) */
+	simtime_t write_latency_ps;
+	uint64_t read_mb_per_s;       /* transfer bandwidth; 0: no transfer time (rpm must be 0) */
+	uint64_t write_mb_per_s;
+	uint64_t capacity_bytes;      /* offsets must stay below */
+	uint32_t rpm;                 /* 0: solid state */
+	uint64_t track_bytes;         /* rpm > 0: bytes per track (one revolution) */
+	simtime_t seek_settle_ps;     /* rpm > 0: seek to a neighbouring track */
+	simtime_t seek_full_ps;       /* rpm > 0: full-stroke seek */
+};
+
+struct disk_config {
+	unsigned nr_devices;
+	struct disk_device_config dev[DISK_MAX_DEVICES];
+	unsigned swap; /* index of the device holding swap */
+	unsigned file; /* index of the device holding files */
+};
+
+struct disk {
+	struct disk_device_config cfg;
+	simtime_t *slot_free_ps;  /* queue_depth entries: when each slot becomes free */
+	simtime_t xfer_free_ps;   /* when the shared data path is free (solid state) */
+	uint64_t head_pos;        /* byte under the head (rotating) */
+	simtime_t rev_ps;         /* one revolution (rotating) */
+	uint64_t nr_tracks;       /* capacity / track_bytes (rotating) */
+	uint64_t requests, reads, writes, read_bytes, write_bytes;
+	simtime_t busy_ps;        /* time with at least one request in service */
+	simtime_t busy_until_ps;  /* end of the last service interval seen */
+	unsigned __int128 response_sum_ps; /* sum of (completion - submission): integral of N(t) */
+	unsigned __int128 wait_sum_ps;     /* sum of (service start - submission) */
+	simtime_t seek_ps, rotation_ps;    /* totals (rotating) */
+	struct hist latency;      /* completion - submission */
+};
+
+struct disks {
+	unsigned nr;
+	struct disk dev[DISK_MAX_DEVICES];
+	unsigned swap, file;
+};
+
+/* The parameters of preset type ("nvme", "sata-ssd", "hdd", "fixed") with name; returns 0, or
+ * -VMSIM_EINVAL if no such preset. */
+int disk_preset(const char *type, const char *name, struct disk_device_config *out);
+
+/* One device on the caller's storage (cfg copied, must be valid); disk_fini frees it. */
+void disk_init(struct disk *d, const struct disk_device_config *cfg);
+void disk_fini(struct disk *d);
+
+/*
+ * Submit a request at now_ps for size_bytes (> 0) at offset_bytes (the request must fit the
+ * capacity); returns its completion time. Requests start in submission order; now_ps should
+ * not decrease from one call to the next on a device (statistics assume it). Never allocates
+ * (histogram buckets excepted, once).
+ */
+simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes,
+		      uint64_t size_bytes, bool is_write);
+
+/* All devices of cfg (must be valid). New; free with disks_destroy. */
+struct disks *disks_create(const struct disk_config *cfg);
+void disks_destroy(struct disks *ds);
+static inline struct disk *disks_swap(struct disks *ds)
+{
+	return &ds->dev[ds->swap];
+}
+static inline struct disk *disks_file(struct disks *ds)
+{
+	return &ds->dev[ds->file];
+}
+/* The device called name, or NULL. */
+struct disk *disks_find(struct disks *ds, const char *name);
+
+/*
+ * Keys under "disk": devices (a list of {name, type, queue_depth, read_latency_ps, ...}),
+ * swap and file (device names). Default: one NVMe device "nvme0" serving both.
+ * The per-device timing keys are required by the table: disk_params_expand fills them from
+ * each device's type preset, so call it on the "disk" object before params_resolve.
+ */
+extern const struct param_spec disk_params[];
+
+/* Fill each device's missing keys from its type's preset (type defaults to "nvme"), and swap
+ * and file, if missing, with the first device's name. disk may be NULL (nothing to do). Bad
+ * shapes are left for params_resolve to report; returns 0, or -VMSIM_EINVAL for an unknown
+ * type (with "FILE: PATH.devices[i].type: ..."). */
+int disk_params_expand(json_t *disk, const char *file, const char *path, struct err *err);
+
+/* Copy the resolved "disk" object into c, checking names (unique, referenced ones exist) and
+ * the rotating-disk constraints. 0 or -VMSIM_EINVAL with "FILE: PATH...: ...". */
+int disk_config_from_json(struct disk_config *c, const json_t *obj, const char *file,
+			  const char *path, struct err *err);
+
+/* Per device: disk.<name>.{requests,reads,writes,read_bytes,write_bytes,bytes,busy_ps,
+ * utilisation_milli,queue_len_avg_milli,wait_avg_ps,seek_ps,rotation_ps} and the
+ * latency.disk.<name> histogram; elapsed_ps is the simulated time the averages are over. */
+void disk_report(const struct disk *d, simtime_t elapsed_ps, struct statsout *o);
+void disks_report(const struct disks *ds, simtime_t elapsed_ps, struct statsout *o);
+
+#endif

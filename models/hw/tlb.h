@@ -1,0 +1,167 @@
+/*
+ * tlb.h — a multi-level TLB hierarchy: timing and a cached copy of translations.
+ *
+ * Models: any number of levels (tlb.levels, first level first), each a set-associative array
+ * with exact LRU within a set (fully associative when ways == entries). A level serves data
+ * accesses, instruction fetches or both (so an L1 dTLB and an L1 iTLB sit side by side in
+ * front of a unified STLB: a lookup probes, in config order, only the levels that serve its
+ * kind of access). Page sizes: the main array of a level holds 4 KiB entries, 2 MiB entries or
+ * both ("4k+2m": a shared array probed for both sizes, like the Skylake STLB); a level whose
+ * main array holds only 4 KiB may have a separate 2 MiB array (entries_2m, ways_2m) probed in
+ * parallel at the same latency (like the Skylake L1 dTLB's 32-entry 2 MiB array).
+ * Entries are tagged with an address-space id (asid = PCID): with tlb.pcid a context switch
+ * keeps them, without it tlb_context_switch flushes everything.
+ *
+ * An entry holds the whole translation (asid, vpn, page size, pfn, writable, dirty), so that a
+ * hit is served without touching the page table. "Dirty" means the PTE's dirty bit is known
+ * to be set: a write through an entry without it must go to the walker (as x86 does with a
+ * microcode assist) to set the bit, then refill the entry with TLB_F_DIRTY.
+ *
+ * Fill policy (documented choice): non-inclusive, non-exclusive ("mostly inclusive"), the
+ * usual description of Intel parts. A walk fills every level that serves the access kind and
+ * holds the page size; a hit in a lower level copies the entry into the upper levels that
+ * serve the access kind and hold the size. An eviction from a lower level does not
+ * back-invalidate the upper levels.
+ *
+ * Timing: the latency of a lookup is the sum of the latencies of the levels probed (the hit
+ * level included; on a miss, every level probed). Shootdown cost is the caller's business:
+ * tlb->cfg.shootdown_ps per remote CPU that may hold the entry.
+ *
+ * Ignores: 1 GiB pages, global pages, the split of L1 arrays between SMT threads, hashed set
+ * indices, replacement other than LRU. Units: latencies in ps, addresses in bytes.
+ * Invariant: at most one entry per (asid, vpn, size) per array (fills update in place).
+ */
+#ifndef VMSIM_MODELS_HW_TLB_H
+#define VMSIM_MODELS_HW_TLB_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/hw/assoc.h"
+#include "sim/params.h"
+#include "sim/stats.h"
+#include "sim/util.h"
+
+#define TLB_MAX_LEVELS 8
+#define TLB_NAME_MAX 32
+#define TLB_SHIFT_4K 12
+#define TLB_SHIFT_2M 21
+
+enum tlb_page_sizes {
+	TLB_PAGE_4K = 1u << 0,
+	TLB_PAGE_2M = 1u << 1,
+};
+
+enum tlb_serves {
+	TLB_SERVES_DATA = 1u << 0,
+	TLB_SERVES_INSTR = 1u << 1,
+};
+
+/* Entry flags (tlb_fill's flags, struct tlb_hit's flags). */
+enum tlb_flags {
+	TLB_F_WRITABLE = 1u << 0, /* the PTE allows writes */
+	TLB_F_DIRTY = 1u << 1,    /* the PTE's dirty bit is set: writes need no walk */
+};
+
+struct tlb_level_config {
+	char name[TLB_NAME_MAX]; /* stats key: tlb.<name>.hits */
+	uint32_t entries, ways;  /* main array; entries % ways == 0 */
+	unsigned page_sizes;     /* enum tlb_page_sizes held by the main array */
+	uint32_t entries_2m;     /* separate 2 MiB array (only if page_sizes == TLB_PAGE_4K); 0: none */
+	uint32_t ways_2m;        /* its ways; entries_2m % ways_2m == 0 */
+	unsigned serves;         /* enum tlb_serves */
+	simtime_t latency_ps;    /* added to every lookup that probes this level */
+};
+
+struct tlb_config {
+	unsigned nr_levels;
+	struct tlb_level_config level[TLB_MAX_LEVELS];
+	bool pcid;              /* entries survive context switches */
+	simtime_t shootdown_ps; /* cost per remote CPU of a shootdown (charged by the caller) */
+};
+
+struct tlb_level {
+	struct tlb_level_config cfg;
+	struct assoc main;  /* 4 KiB and/or 2 MiB entries, per cfg.page_sizes */
+	struct assoc huge;  /* separate 2 MiB array; absent when cfg.entries_2m == 0 */
+	uint64_t hits;      /* lookups that hit here */
+	uint64_t misses;    /* lookups that probed here and missed */
+};
+
+struct tlb {
+	struct tlb_config cfg;
+	unsigned nr_levels;
+	struct tlb_level level[TLB_MAX_LEVELS];
+	uint32_t cur_asid;            /* set by tlb_context_switch (informational) */
+	uint64_t nr_fills;            /* tlb_fill calls */
+	uint64_t nr_page_invalidations;
+	uint64_t nr_asid_flushes;
+	uint64_t nr_full_flushes;     /* tlb_flush_all, including context switches without PCID */
+	uint64_t nr_context_switches;
+};
+
+/* The result of a lookup. On a miss only level (-1) and latency_ps are meaningful. */
+struct tlb_hit {
+	int level;            /* index of the level that hit, -1: missed in every level probed */
+	simtime_t latency_ps; /* sum of the latencies of the levels probed */
+	uint64_t pfn;         /* frame of the page (of its first 4 KiB frame for a 2 MiB page) */
+	unsigned page_shift;  /* TLB_SHIFT_4K or TLB_SHIFT_2M */
+	unsigned flags;       /* enum tlb_flags */
+};
+
+/* Physical address of vaddr under a hit. */
+static inline uint64_t tlb_hit_paddr(const struct tlb_hit *h, uint64_t vaddr)
+{
+	return (h->pfn << TLB_SHIFT_4K) + (vaddr & ((1ull << h->page_shift) - 1));
+}
+
+/* A hierarchy built from cfg (copied; cfg must have passed tlb_config_from_json's checks or
+ * be equally valid: a bad cfg is a bug). New; free with tlb_destroy. */
+struct tlb *tlb_create(const struct tlb_config *cfg);
+void tlb_destroy(struct tlb *tlb);
+
+/*
+ * Look vaddr up for asid, probing in order the levels that serve data (is_instr false) or
+ * instruction fetches (is_instr true). Returns the index of the level that hit, or -1, and
+ * fills *out. Counts a hit in the level that hit and a miss in every level probed before it;
+ * a hit below the first level copies the entry into the earlier levels (see the fill policy).
+ * Never allocates.
+ */
+int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, struct tlb_hit *out);
+
+/*
+ * Install the translation of the page containing vaddr (size 1 << page_shift, 12 or 21) after
+ * a walk: every level that serves this kind of access and holds this page size gets it (an
+ * existing entry for the same page is updated in place, e.g. to add TLB_F_DIRTY).
+ */
+void tlb_fill(struct tlb *tlb, uint32_t asid, uint64_t vaddr, unsigned page_shift, uint64_t pfn,
+	      unsigned flags, bool is_instr);
+
+/* Invalidate the translation of the page containing vaddr for asid, both page sizes, in every
+ * level (INVLPG). Returns how many entries were dropped. */
+unsigned tlb_invalidate_page(struct tlb *tlb, uint32_t asid, uint64_t vaddr);
+/* Invalidate every entry of one address space (INVPCID single-context). */
+void tlb_flush_asid(struct tlb *tlb, uint32_t asid);
+/* Invalidate everything. */
+void tlb_flush_all(struct tlb *tlb);
+/* Switch to new_asid: flush everything unless tlb.pcid. */
+void tlb_context_switch(struct tlb *tlb, uint32_t new_asid);
+
+/* Keys under "tlb" (levels, pcid, shootdown_ps), with a Skylake-like default hierarchy. */
+extern const struct param_spec tlb_params[];
+
+/*
+ * Copy the resolved "tlb" object obj (params_resolve'd against tlb_params) into c, with the
+ * checks a key table cannot express (entries a multiple of ways, unique level names, at most
+ * TLB_MAX_LEVELS levels, a level for data and one for instructions). Returns 0, or
+ * -VMSIM_EINVAL with err = "FILE: PATH.levels[i].ways: ...". path is obj's JSON path ("tlb").
+ */
+int tlb_config_from_json(struct tlb_config *c, const json_t *obj, const char *file,
+			 const char *path, struct err *err);
+
+/* tlb.<level>.{hits,misses} and tlb.{fills,page_invalidations,asid_flushes,full_flushes,
+ * context_switches}. */
+void tlb_report(const struct tlb *tlb, struct statsout *o);
+
+#endif

@@ -1,0 +1,201 @@
+/*
+ * arc.c — ARC, Adaptive Replacement Cache (Megiddo & Modha, FAST 2003, Figure 4), with c the
+ * number of frames of the scope:
+ *  - T1 (resident, seen once recently) and T2 (resident, seen at least twice), both LRU;
+ *  - B1 and B2, ghost LRUs of keys evicted from T1 and T2; |T1|+|B1| <= c, total <= 2c;
+ *  - p, the adaptive target size of T1, in [0, c].
+ * Case I (hit in T1 or T2): move to the MRU end of T2.
+ * Case II (miss, key in B1): p := min(c, p + d1), d1 = 1 if |B1| >= |B2| else |B2|/|B1|;
+ *   REPLACE; the page enters T2's MRU end. Case III (key in B2): p := max(0, p - d2),
+ *   d2 = 1 if |B2| >= |B1| else |B1|/|B2|; REPLACE; into T2.
+ * Case IV (miss, key unknown): A: |T1|+|B1| = c: if |T1| < c drop B1's LRU and REPLACE, else
+ *   drop T1's LRU (no ghost); B: otherwise if |L1|+|L2| = 2c drop B2's LRU, and REPLACE;
+ *   the page enters T1's MRU end.
+ * REPLACE: if |T1| >= 1 and (|T1| > p or (key in B2 and |T1| = p)) T1's LRU goes to B1's MRU,
+ *   else T2's LRU goes to B2's MRU.
+ * Mapping onto the interface: the reclaim that makes room for a fault calls evict_for(key),
+ * which performs the adaptation of Cases II/III and REPLACE with the key, exactly as the
+ * figure. The ghost-list trimming of Case IV only touches B1/B2, which REPLACE does not read,
+ * so it is done at insert (same end state). A plain evict (background reclaim, no incoming key)
+ * runs REPLACE for an unknown key; a ghost hit whose frame came from plain evict adapts p at
+ * insert instead. The deltas use integer division (no floating point in policy decisions).
+ * Needs every reference (POLICY_SEES_EVERY_ACCESS). O(1) per reference, no allocation: the
+ * ghost pool of 2c keys is preallocated.
+ */
+#include <stdlib.h>
+
+#include "models/policy/ghost.h"
+#include "models/policy/pfnlist.h"
+#include "models/policy/policy.h"
+
+enum { ARC_NONE, ARC_T1, ARC_T2, ARC_B1, ARC_B2 };
+
+struct arc {
+	uint64_t c; /* frames */
+	uint64_t p; /* target size of T1 */
+	struct pfnlist_links links; /* frames 0..c-1, ghosts c..3c-1; heads are MRU */
+	struct pfnlist t1, t2, b1, b2;
+	struct ghost ghost;
+	uint8_t *where; /* per node: ARC_* */
+	uint64_t *key;  /* per frame */
+	bool adapted;   /* evict_for already adapted p for adapted_key */
+	uint64_t adapted_key;
+};
+
+static void *arc_create(const struct policy_env *env, const json_t *params)
+{
+	struct arc *a = xcalloc(1, sizeof(*a));
+	a->c = env->nr_frames;
+	pfnlist_links_init(&a->links, 3 * a->c);
+	pfnlist_init(&a->t1);
+	pfnlist_init(&a->t2);
+	pfnlist_init(&a->b1);
+	pfnlist_init(&a->b2);
+	ghost_init(&a->ghost, (pfn_t)a->c, 2 * a->c);
+	a->where = xcalloc(3 * a->c + 1, sizeof(*a->where));
+	a->key = xcalloc(a->c + 1, sizeof(*a->key));
+	return a;
+}
+
+static void arc_destroy(void *pol)
+{
+	struct arc *a = pol;
+	pfnlist_links_fini(&a->links);
+	ghost_fini(&a->ghost);
+	free(a->where);
+	free(a->key);
+	free(a);
+}
+
+static struct pfnlist *arc_list(struct arc *a, uint8_t where)
+{
+	switch (where) {
+	case ARC_T1: return &a->t1;
+	case ARC_T2: return &a->t2;
+	case ARC_B1: return &a->b1;
+	case ARC_B2: return &a->b2;
+	}
+	BUG_ON(1, "arc: node on no list");
+	return NULL;
+}
+
+static void arc_drop_ghost_lru(struct arc *a, struct pfnlist *b)
+{
+	pfn_t g = pfnlist_pop_tail(&a->links, b);
+	if (g == PFN_NONE)
+		return;
+	a->where[g] = ARC_NONE;
+	ghost_free(&a->ghost, g);
+}
+
+/* Move the LRU page of t (T1 or T2) to the MRU end of its ghost list b; return its frame. */
+static pfn_t arc_demote(struct arc *a, struct pfnlist *t, struct pfnlist *b, uint8_t bwhere)
+{
+	pfn_t v = pfnlist_pop_tail(&a->links, t);
+	a->where[v] = ARC_NONE;
+	if (ghost_full(&a->ghost)) /* cannot happen while |L1|+|L2| <= 2c; kept safe */
+		arc_drop_ghost_lru(a, a->b2.len ? &a->b2 : &a->b1);
+	pfn_t g = ghost_alloc(&a->ghost, a->key[v]);
+	pfnlist_push_head(&a->links, b, g);
+	a->where[g] = bwhere;
+	return v;
+}
+
+static pfn_t arc_replace(struct arc *a, bool key_in_b2)
+{
+	uint64_t t1 = a->t1.len;
+	if (a->t1.len + a->t2.len == 0)
+		return PFN_NONE;
+	if (t1 >= 1 && (t1 > a->p || (key_in_b2 && t1 == a->p) || a->t2.len == 0))
+		return arc_demote(a, &a->t1, &a->b1, ARC_B1);
+	return arc_demote(a, &a->t2, &a->b2, ARC_B2);
+}
+
+static void arc_adapt(struct arc *a, uint8_t where)
+{
+	uint64_t b1 = a->b1.len, b2 = a->b2.len;
+	if (where == ARC_B1) {
+		uint64_t d = b1 >= b2 ? 1 : b2 / b1;
+		a->p = MIN(a->c, a->p + d);
+	} else {
+		uint64_t d = b2 >= b1 ? 1 : b1 / b2;
+		a->p = a->p > d ? a->p - d : 0;
+	}
+}
+
+static pfn_t arc_evict_for(void *pol, uint64_t key)
+{
+	struct arc *a = pol;
+	pfn_t g = ghost_find(&a->ghost, key);
+	a->adapted = false;
+	if (g != PFN_NONE) {
+		arc_adapt(a, a->where[g]);
+		a->adapted = true;
+		a->adapted_key = key;
+		return arc_replace(a, a->where[g] == ARC_B2);
+	}
+	return arc_replace(a, false);
+}
+
+static pfn_t arc_evict(void *pol)
+{
+	struct arc *a = pol;
+	a->adapted = false;
+	return arc_replace(a, false);
+}
+
+static void arc_insert(void *pol, pfn_t pfn, uint64_t key, uint64_t next_use)
+{
+	struct arc *a = pol;
+	a->key[pfn] = key;
+	pfn_t g = ghost_find(&a->ghost, key);
+	if (g != PFN_NONE) { /* Cases II and III */
+		if (!(a->adapted && a->adapted_key == key))
+			arc_adapt(a, a->where[g]);
+		pfnlist_del(&a->links, arc_list(a, a->where[g]), g);
+		a->where[g] = ARC_NONE;
+		ghost_free(&a->ghost, g);
+		pfnlist_push_head(&a->links, &a->t2, pfn);
+		a->where[pfn] = ARC_T2;
+	} else { /* Case IV: keep |T1|+|B1| <= c and the directory <= 2c */
+		if (a->t1.len + a->b1.len >= a->c) {
+			arc_drop_ghost_lru(a, &a->b1);
+		} else if (a->t1.len + a->t2.len + a->b1.len + a->b2.len >= 2 * a->c) {
+			arc_drop_ghost_lru(a, &a->b2);
+		}
+		pfnlist_push_head(&a->links, &a->t1, pfn);
+		a->where[pfn] = ARC_T1;
+	}
+	a->adapted = false;
+}
+
+static void arc_remove(void *pol, pfn_t pfn)
+{
+	struct arc *a = pol;
+	pfnlist_del(&a->links, arc_list(a, a->where[pfn]), pfn);
+	a->where[pfn] = ARC_NONE;
+}
+
+static void arc_access(void *pol, pfn_t pfn, bool is_write, uint64_t next_use)
+{
+	struct arc *a = pol;
+	if (a->where[pfn] == ARC_T2 && a->t2.head == pfn)
+		return;
+	pfnlist_del(&a->links, arc_list(a, a->where[pfn]), pfn);
+	pfnlist_push_head(&a->links, &a->t2, pfn);
+	a->where[pfn] = ARC_T2;
+}
+
+const struct policy_ops policy_arc = {
+	.name = "arc",
+	.description = "ARC: adaptive balance of recency (T1) and frequency (T2) with ghosts",
+	.source = "Megiddo & Modha, FAST 2003",
+	.flags = POLICY_SEES_EVERY_ACCESS,
+	.create = arc_create,
+	.destroy = arc_destroy,
+	.insert = arc_insert,
+	.remove = arc_remove,
+	.access = arc_access,
+	.evict = arc_evict,
+	.evict_for = arc_evict_for,
+};
