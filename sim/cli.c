@@ -6,9 +6,13 @@
 
 #include <string.h>
 
+#include "sim/plot_cli.h"
+#include "sim/sweep_cli.h"
 #include "sim/util.h"
 
 static const struct cli_command commands[] = {
+	{"sweep", sweep_cli_main},
+	{"plot", plot_cli_main},
 	{NULL, NULL},
 };
 
