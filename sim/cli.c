@@ -6,13 +6,17 @@
 
 #include <string.h>
 
+#include "sim/mrc.h"
 #include "sim/plot_cli.h"
 #include "sim/sweep_cli.h"
 #include "sim/util.h"
+#include "workloads/trace_cli.h"
 
 static const struct cli_command commands[] = {
 	{"sweep", sweep_cli_main},
 	{"plot", plot_cli_main},
+	{"trace", trace_cli_main},
+	{"mrc", mrc_cli_main},
 	{NULL, NULL},
 };
 

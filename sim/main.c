@@ -19,6 +19,7 @@
 #include "models/policy/policy.h"
 #include "sim/cli.h"
 #include "sim/config.h"
+#include "sim/hist_csv.h"
 #include "sim/sim.h"
 #include "workloads/workload.h"
 
@@ -62,7 +63,8 @@ static const char run_usage[] =
 	"  --check[=N]          verify the VM layer's invariants after every (N-th) operation\n"
 	"  --dry-run            print the resolved config and exit\n"
 	"  -q, --quiet          no summary on stdout\n"
-	"writes DIR/config.json, DIR/stats.json, DIR/timeseries.csv, DIR/run.json\n";
+	"writes DIR/config.json, DIR/stats.json, DIR/timeseries.csv, DIR/latency_cdf.csv,\n"
+	"DIR/run.json\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -277,6 +279,18 @@ static int cmd_run(int argc, char **argv)
 				: s->hit_max_time ? "max-time" : "complete",
 				VMSIM_VERSION, wall);
 			wr |= commit_tmp(f, tmp, dir, "run.json");
+		} else {
+			wr = -1;
+			free(tmp);
+		}
+		f = open_tmp(dir, "latency_cdf.csv", &tmp);
+		if (f) {
+			hist_write_cdf_header(f);
+			hist_write_cdf(f, "access", &s->lat_access);
+			hist_write_cdf(f, "fault", &s->lat_fault);
+			if (s->lat_request.count)
+				hist_write_cdf(f, "request", &s->lat_request);
+			wr |= commit_tmp(f, tmp, dir, "latency_cdf.csv");
 		} else {
 			wr = -1;
 			free(tmp);

@@ -400,6 +400,18 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 		t->state = TASK_BLOCKED;
 		return RUN_BLOCKED;
 	}
+	case OP_MARK:
+		/* A request boundary: costs nothing, times the request. */
+		if (op->flags & MARK_BEGIN) {
+			t->mark_open = true;
+			t->mark_id = op->arg;
+			t->mark_begin_ps = cpu->clock_ps;
+		} else if ((op->flags & MARK_END) && t->mark_open && t->mark_id == op->arg) {
+			t->mark_open = false;
+			hist_record(&s->lat_request, cpu->clock_ps - t->mark_begin_ps);
+			t->st.requests++;
+		}
+		break;
 	case OP_EXECVE:
 		/* Program images are not modelled yet: refuse loudly. */
 		task_exit(s, cpu, t, EXIT_ERROR);
@@ -650,6 +662,7 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 	bug_set_clock(&s->eq.now_ps);
 	hist_init(&s->lat_access);
 	hist_init(&s->lat_fault);
+	hist_init(&s->lat_request);
 	int rc = vm_init(&s->vm, &vc, err);
 	if (rc)
 		return rc;
@@ -692,6 +705,7 @@ void sim_fini(struct sim *s)
 		vm_fini(&s->vm);
 	hist_fini(&s->lat_access);
 	hist_fini(&s->lat_fault);
+	hist_fini(&s->lat_request);
 	eventq_fini(&s->eq);
 	bug_set_clock(NULL);
 }
@@ -768,6 +782,7 @@ static json_t *task_json(const struct task *t)
 	statsout_u64(&o, "faults", "swap_in", t->st.swap_in);
 	statsout_u64(&o, "faults", "swapcache", t->st.swapcache);
 	statsout_u64(&o, "faults", "time_ps", t->st.fault_time_ps);
+	statsout_u64(&o, "sim", "requests", t->st.requests);
 	json_t *j = json_incref(o.obj);
 	statsout_fini(&o);
 	return j;
@@ -808,6 +823,8 @@ void sim_write_stats(struct sim *s, FILE *out)
 	statsout_u64(&o, "swap", "slots_used", s->vm.nr_swap_used);
 	statsout_hist(&o, "latency.access", &s->lat_access);
 	statsout_hist(&o, "latency.fault", &s->lat_fault);
+	if (s->lat_request.count)
+		statsout_hist(&o, "latency.request", &s->lat_request);
 	if (s->timing_on)
 		timing_report(&s->timing, &o, s->end_ps);
 	json_t *procs = json_array();

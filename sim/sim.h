@@ -45,6 +45,7 @@ struct task_stats {
 	uint64_t accesses, faults, minor, major;
 	uint64_t demand_zero, zero_page, cow, cow_copies, swap_in, swapcache;
 	simtime_t fault_time_ps;
+	uint64_t requests;
 };
 
 struct task {
@@ -66,6 +67,9 @@ struct task {
 	uint64_t access_idx;        /* accesses made (the OPT future's index) */
 	simtime_t start_ps, end_ps;
 	simtime_t op_start_ps;      /* when the blocked operation began (fault latency) */
+	simtime_t mark_begin_ps;    /* time of the open MARK_BEGIN */
+	uint64_t mark_id;           /* its id */
+	bool mark_open;
 	struct task_stats st;
 };
 
@@ -110,6 +114,7 @@ struct sim {
 	struct future future;       /* when the policy needs it (single process) */
 	struct sim_counters c;
 	struct hist lat_access, lat_fault;
+	struct hist lat_request;    /* MARK_BEGIN .. MARK_END of the workloads' requests */
 	struct event sample_ev;
 	simtime_t interval_ps;
 	simtime_t last_sample_ps;   /* time of the last row of timeseries.csv */

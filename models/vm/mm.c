@@ -77,8 +77,10 @@ void mm_remove_range(struct mm_struct *mm, uint64_t start, uint64_t end)
 	uint32_t i = first_ending_after(mm, start), j = i;
 	while (j < mm->nr_vmas && mm->vmas[j].vm_start < end)
 		j++;
-	memmove(&mm->vmas[i], &mm->vmas[j], sizeof(*mm->vmas) * (mm->nr_vmas - j));
-	mm->nr_vmas -= j - i;
+	if (j > i) {
+		memmove(&mm->vmas[i], &mm->vmas[j], sizeof(*mm->vmas) * (mm->nr_vmas - j));
+		mm->nr_vmas -= j - i;
+	}
 	mm->last_vma = UINT32_MAX;
 }
 

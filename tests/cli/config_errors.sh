@@ -26,7 +26,7 @@ bad unknown_wl_type '{"workload": {"type": "trac"}}' "workload.type: unknown wor
 bad no_workload '{"memory": {"frames": 3}}' "workload: missing"
 bad both_workloads '{"workloads": [{"type": "trace", "path": "x"}], '"$base"'}' "give either workload or workloads"
 bad wl_unknown_key '{"workload": {"type": "trace", "format": "pages", "path": "x", "pth": 1}}' "workload.pth: unknown key (did you mean \"path\"?)"
-bad missing_trace '{"workload": {"type": "trace", "format": "pages", "path": "/nonexistent/t.pages"}}' "workload.path: cannot open trace \"/nonexistent/t.pages\""
+bad missing_trace '{"workload": {"type": "trace", "format": "pages", "path": "/nonexistent/t.pages"}}' "workload.path: /nonexistent/t.pages: cannot open trace"
 bad dup_key '{"seed": 1, "seed": 2, '"$base"'}' "duplicate object key"
 bad set_unknown '{'"$base"'}' "(with --set): vm.polcy: unknown key (did you mean \"policy\"?)" --set vm.polcy=lru
 bad set_range '{'"$base"'}' "(with --set): cpus: expected an integer in [1, 256], got 0" --set cpus=0
