@@ -562,7 +562,9 @@ static void plot_faults(struct plotter *pl, const struct sweep *s, struct config
 			if (!blocks || pts[np - 1].frames > fmax)
 				fmax = pts[np - 1].frames;
 			blocks++;
-			char *ptxt = pol ? sweep_value_text(pol) : xstrdup("faults");
+			char *ptxt = !pol		     ? xstrdup("faults")
+				     : json_is_string(pol) ? xstrdup(json_string_value(pol))
+							   : sweep_value_text(pol);
 			char *t = gp_text(ptxt);
 			size_t tl = strlen(titles);
 			snprintf(titles + tl, sizeof(titles) - tl, "%s\"%s\"", tl ? " " : "", t);

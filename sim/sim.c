@@ -863,6 +863,10 @@ void sim_print_summary(struct sim *s, FILE *out)
 		fprintf(out, "  latency (us)     access mean %.4f p99 %.3f   fault mean %.3f p99 %.3f\n",
 			ps_to_us(hist_mean(&s->lat_access)), ps_to_us(hist_quantile(&s->lat_access, 990000)),
 			ps_to_us(hist_mean(&s->lat_fault)), ps_to_us(hist_quantile(&s->lat_fault, 990000)));
+	if (s->lat_request.count)
+		fprintf(out, "  requests         %" PRIu64 "   latency (us) p50 %.3f p99 %.3f\n",
+			s->lat_request.count, ps_to_us(hist_quantile(&s->lat_request, 500000)),
+			ps_to_us(hist_quantile(&s->lat_request, 990000)));
 	if (s->c.segv || s->c.oom || s->c.op_errors)
 		fprintf(out, "  killed           segfault %" PRIu64 "  oom %" PRIu64
 			     "  unsupported-operation %" PRIu64 "\n",

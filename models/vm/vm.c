@@ -244,6 +244,15 @@ static void add_io(struct fault_work *w, bool is_write, uint64_t offset, uint64_
 static bool reclaim_one(struct vm *vm, struct fault_work *w, uint64_t incoming_key)
 {
 	pfn_t pfn = policy_evict_for(vm->cfg.policy, vm->policy, incoming_key);
+	if (pfn != PFN_NONE && pfn == vm->fault_pinned) {
+		/* The fault holds this page (a COW source): take another victim and give the
+		 * pinned page back to the policy, as if it had been skipped (Linux holds a
+		 * reference, so reclaim cannot free it). */
+		pfn_t other = policy_evict_for(vm->cfg.policy, vm->policy, incoming_key);
+		struct page *pp = &vm->pages[pfn];
+		vm->cfg.policy->insert(vm->policy, pfn, pp->key, vm->fault_pinned_next_use);
+		pfn = other;
+	}
 	if (pfn == PFN_NONE)
 		return false;
 	struct page *pg = &vm->pages[pfn];
@@ -407,9 +416,14 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 				need_lru_access = true;
 				continue;
 			}
-			if (reserve == PFN_NONE &&
-			    (reserve = alloc_frame(vm, w, page_key(mm, vaddr))) == PFN_NONE)
-				goto oom;
+			if (reserve == PFN_NONE) {
+				vm->fault_pinned = old;
+				vm->fault_pinned_next_use = next_use;
+				reserve = alloc_frame(vm, w, page_key(mm, vaddr));
+				vm->fault_pinned = PFN_NONE;
+				if (reserve == PFN_NONE)
+					goto oom;
+			}
 			if (*p != pte)
 				continue; /* reclaim changed this PTE: decide again */
 			pfn_t pfn = reserve;
@@ -735,6 +749,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 	/* Page-table pages live above the frames of memory.frames in the physical space. */
 	vm->next_pt_paddr = (n + 1) * cfg->page_size;
 	vm->next_asid = 1;
+	vm->fault_pinned = PFN_NONE;
 	vm->policy_env = (struct policy_env){
 		.nr_frames = n,
 		.seed = cfg->seed,

@@ -169,6 +169,8 @@ struct vm {
 	struct vm_stats st;
 	struct fault_work *cur;   /* the work record of the fault being handled */
 	uint64_t cur_cpu_mask;    /* the CPU running the current operation */
+	pfn_t fault_pinned;       /* a page the running fault holds (not evictable), or PFN_NONE */
+	uint64_t fault_pinned_next_use;
 };
 
 int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err);

@@ -12,12 +12,15 @@ set ylabel ylabel
 if (logx) { set logscale x 2 }
 set format x '%g'
 set yrange [0:*]
-set key inside top right
+set key outside right top
+# OPT black and dashed; lines past the 7th take the second set of shapes, dotted.
+ltof(i) = (i == optblock) ? 8 : ((i >= 8) ? i + 1 : i)
+dtof(i) = (i == optblock) ? 2 : ((i >= 8) ? 3 : 1)
 do for [t in "png svg"] {
 	if (t eq "png") { @png_term } else { @svg_term }
 	set output outbase.'.'.t
 	plot for [i=1:words(titles)] datafile index (i-1) using 1:2 with linespoints \
-		lt (i == optblock ? 8 : i) dt 1+(i == optblock) \
+		lt ltof(i) dt dtof(i) \
 		title (i == optblock ? word(titles, i).' (lower bound)' : word(titles, i))
 	unset output
 }

@@ -18,4 +18,14 @@ set linetype 5 lc rgb '#E69F00' lw 2 pt 13 ps 1.5
 set linetype 6 lc rgb '#56B4E9' lw 2 pt 15 ps 1.3
 set linetype 7 lc rgb '#F0E442' lw 2 pt 4 ps 1.3
 set linetype 8 lc rgb '#000000' lw 2 pt 6 ps 1.3
-set linetype cycle 8
+# 9..16: the same colours with other point shapes (drawn dotted by the scripts that plot many
+# lines), so 16 policies stay distinguishable.
+set linetype 9 lc rgb '#0072B2' lw 2 pt 1 ps 1.5
+set linetype 10 lc rgb '#D55E00' lw 2 pt 2 ps 1.5
+set linetype 11 lc rgb '#009E73' lw 2 pt 3 ps 1.5
+set linetype 12 lc rgb '#CC79A7' lw 2 pt 8 ps 1.5
+set linetype 13 lc rgb '#E69F00' lw 2 pt 10 ps 1.5
+set linetype 14 lc rgb '#56B4E9' lw 2 pt 12 ps 1.5
+set linetype 15 lc rgb '#999999' lw 2 pt 14 ps 1.5
+set linetype 16 lc rgb '#000000' lw 2 pt 1 ps 1.5
+set linetype cycle 16
