@@ -682,6 +682,8 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 
 void sim_fini(struct sim *s)
 {
+	/* First: pending events live inside the tasks and CPUs freed below. */
+	eventq_fini(&s->eq);
 	for (uint32_t i = 0; i < s->nr_tasks; i++) {
 		struct task *t = s->tasks[i];
 		if (t->mm) {
@@ -706,7 +708,6 @@ void sim_fini(struct sim *s)
 	hist_fini(&s->lat_access);
 	hist_fini(&s->lat_fault);
 	hist_fini(&s->lat_request);
-	eventq_fini(&s->eq);
 	bug_set_clock(NULL);
 }
 

@@ -173,6 +173,8 @@ static uint32_t swap_alloc(struct vm *vm)
 		if (!vm->swap_used[s]) {
 			vm->swap_used[s] = 1;
 			vm->nr_swap_used++;
+			if (s >= vm->swap_high)
+				vm->swap_high = s + 1;
 			return (uint32_t)s;
 		}
 	}
@@ -796,7 +798,7 @@ static void check_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	pte_t pte = *p;
 	if (pte_is_swap(pte)) {
 		uint64_t slot = pte_swap_slot(pte);
-		BUG_ON(slot >= vm->cfg.swap_pages || !vm->swap_used[slot],
+		BUG_ON(slot >= vm->swap_high || !vm->swap_used[slot],
 		       "pid %u %llx: swap PTE to free slot %llu", c->mm->pid,
 		       (unsigned long long)vaddr, (unsigned long long)slot);
 		c->swaps[slot]++;
@@ -820,7 +822,8 @@ static void check_pte(void *ctx, uint64_t vaddr, pte_t *p)
 
 void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 {
-	uint64_t n = vm->cfg.nr_frames, s = vm->cfg.swap_pages;
+	/* Slots at or above the high-water mark were never used: nothing to check there. */
+	uint64_t n = vm->cfg.nr_frames, s = vm->swap_high;
 	struct check_ctx c = {.vm = vm};
 	c.maps = xcalloc(n ? n : 1, sizeof(uint32_t));
 	c.swaps = xcalloc(s ? s : 1, sizeof(uint32_t));

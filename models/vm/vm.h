@@ -161,6 +161,7 @@ struct vm {
 	uint64_t *swap_key;
 	uint8_t *swap_used;
 	uint64_t swap_cursor, nr_swap_used;
+	uint64_t swap_high;       /* 1 + the highest slot ever allocated */
 	void *policy;             /* the global replacement policy instance */
 	struct policy_env policy_env;
 	uint64_t vtime;           /* references so far (policy virtual time) */
