@@ -227,6 +227,10 @@ static void count_fault_kinds(struct task *t, const struct fault_work *w)
 	t->st.cow_copies += !!(w->kinds & FK_COW_COPY);
 	t->st.swap_in += !!(w->kinds & FK_SWAP_IN);
 	t->st.swapcache += !!(w->kinds & FK_SWAPCACHE);
+	t->st.file += !!(w->kinds & FK_FILE);
+	t->st.file_major += !!(w->kinds & FK_FILE_READ);
+	t->st.readahead_pages += w->readahead_pages;
+	t->st.fault_around_pages += w->fault_around_pages;
 }
 
 /* ---- executing operations ---------------------------------------------------------------- */
@@ -337,20 +341,30 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 		s->timing.tb.compute_ps += ps;
 		break;
 	}
-	case OP_MMAP:
-		if (op->flags & (MAPF_FILE | MAPF_HUGE)) {
-			/* File-backed and huge-page mappings are not modelled yet: refuse loudly. */
+	case OP_MMAP: {
+		if (op->flags & MAPF_HUGE) {
+			/* Huge-page mappings are not modelled yet: refuse loudly. */
 			task_exit(s, cpu, t, EXIT_ERROR);
 			return RUN_DEAD;
 		}
-		if (vm_mmap_anon(&s->vm, t->mm, op->addr, op->len,
-				 prot_to_vm_flags(op->prot) | ((op->flags & MAPF_SHARED) ? VM_SHARED : 0),
-				 &w)) {
+		uint32_t flags =
+			prot_to_vm_flags(op->prot) | ((op->flags & MAPF_SHARED) ? VM_SHARED : 0);
+		int rc;
+		if (op->flags & MAPF_FILE) {
+			int file = vm_file_find(&s->vm, op->name);
+			rc = file < 0 ? -1
+				      : vm_mmap_file(&s->vm, t->mm, op->addr, op->len, flags,
+						     (uint32_t)file, op->offset, &w);
+		} else {
+			rc = vm_mmap_anon(&s->vm, t->mm, op->addr, op->len, flags, &w);
+		}
+		if (rc) {
 			task_exit(s, cpu, t, EXIT_ERROR);
 			return RUN_DEAD;
 		}
 		cpu->clock_ps += syscall_cost(s, cpu, &w);
 		break;
+	}
 	case OP_MUNMAP:
 		if (vm_munmap(&s->vm, t->mm, op->addr, op->len, &w)) {
 			task_exit(s, cpu, t, EXIT_ERROR);
@@ -365,10 +379,35 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 		}
 		cpu->clock_ps += syscall_cost(s, cpu, &w);
 		break;
-	case OP_MADVISE:
-	case OP_MSYNC:
+	case OP_MSYNC: {
+		if (vm_msync(&s->vm, t->mm, op->addr, op->len, &w)) {
+			task_exit(s, cpu, t, EXIT_ERROR);
+			return RUN_DEAD;
+		}
+		if (!s->timing_on) {
+			cpu->clock_ps += s->untimed_access_ps;
+			break;
+		}
+		/* MS_SYNC: the process waits for its writes. */
+		struct timing_cost cost;
+		timing_work(&s->timing, cpu->id, cpu->clock_ps, &w, false, &cost);
+		cpu->clock_ps += (simtime_t)params_get_int(json_object_get(s->cfg->root, "sim"),
+							   "syscall_ps") +
+				 cost.cpu_ps;
+		if (cost.block_until_ps > cpu->clock_ps) {
+			t->has_op = false;
+			t->state = TASK_BLOCKED;
+			eventq_schedule(&s->eq, &t->wake_ev, cost.block_until_ps);
+			return RUN_BLOCKED;
+		}
+		break;
+	}
 	case OP_FILE:
-		/* Advice and file declarations change nothing for anonymous memory. */
+		vm_file_declare(&s->vm, op->name, op->len);
+		cpu->clock_ps += s->timing_on ? 0 : s->untimed_access_ps;
+		break;
+	case OP_MADVISE:
+		/* Advice changes nothing that is modelled yet. */
 		cpu->clock_ps += s->timing_on ? 0 : s->untimed_access_ps;
 		break;
 	case OP_FORK: {
@@ -653,6 +692,8 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 		.swap_pages = (uint64_t)params_get_int(jmem, "swap_pages"),
 		.pt_levels = (int)params_get_int(json_object_get(root, "walker"), "levels"),
 		.zero_page = params_get_bool(jvm, "zero_page"),
+		.fault_around_pages = (uint32_t)params_get_int(jvm, "fault_around_pages"),
+		.readahead_pages = (uint32_t)params_get_int(jvm, "readahead_pages"),
 		.policy = policy_find(params_get_string(jvm, "policy")),
 		.policy_params = json_object_get(jvm, "policy_params"),
 		.seed = rng_derive_seed((uint64_t)params_get_int(root, "seed"), RNG_STREAM_POLICY),
@@ -778,8 +819,11 @@ static json_t *task_json(const struct task *t)
 	statsout_u64(&o, "faults", "zero_page", t->st.zero_page);
 	statsout_u64(&o, "faults", "cow", t->st.cow);
 	statsout_u64(&o, "faults", "cow_copies", t->st.cow_copies);
-	statsout_u64(&o, "faults", "file", 0);
+	statsout_u64(&o, "faults", "file", t->st.file);
+	statsout_u64(&o, "faults", "file_major", t->st.file_major);
 	statsout_u64(&o, "faults", "swap_in", t->st.swap_in);
+	statsout_u64(&o, "readahead", "pages", t->st.readahead_pages);
+	statsout_u64(&o, "pagecache", "fault_around_pages", t->st.fault_around_pages);
 	statsout_u64(&o, "faults", "swapcache", t->st.swapcache);
 	statsout_u64(&o, "faults", "time_ps", t->st.fault_time_ps);
 	statsout_u64(&o, "sim", "requests", t->st.requests);
@@ -811,13 +855,21 @@ void sim_write_stats(struct sim *s, FILE *out)
 	statsout_u64(&o, "faults", "zero_page", v->faults_zero_page);
 	statsout_u64(&o, "faults", "cow", v->faults_cow);
 	statsout_u64(&o, "faults", "cow_copies", v->faults_cow_copies);
-	statsout_u64(&o, "faults", "file", 0);
+	statsout_u64(&o, "faults", "file", v->faults_file);
+	statsout_u64(&o, "faults", "file_major", v->faults_file_major);
 	statsout_u64(&o, "faults", "swap_in", v->faults_swap_in);
 	statsout_u64(&o, "faults", "swapcache", v->faults_swapcache);
 	statsout_u64(&o, "reclaim", "evictions", v->evictions);
 	statsout_u64(&o, "reclaim", "swap_out", v->swap_out);
 	statsout_u64(&o, "reclaim", "clean_drops", v->swap_out_clean_drops);
 	statsout_u64(&o, "reclaim", "writeback", v->writeback);
+	statsout_u64(&o, "reclaim", "file_drops", v->file_drops);
+	statsout_u64(&o, "readahead", "pages", v->readahead_pages);
+	statsout_u64(&o, "pagecache", "pages", v->pagecache_pages_max);
+	statsout_u64(&o, "pagecache", "pages_now", s->vm.fm.nr_cached);
+	statsout_u64(&o, "pagecache", "fault_around_pages", v->fault_around_pages);
+	statsout_u64(&o, "pagecache", "msync_writeback", v->msync_writeback);
+	statsout_u64(&o, "pagecache", "files", s->vm.fm.nr_files);
 	statsout_u64(&o, "memory", "frames", s->vm.cfg.nr_frames);
 	statsout_u64(&o, "memory", "frames_used_max", v->frames_used_max);
 	statsout_u64(&o, "swap", "slots_used", s->vm.nr_swap_used);
