@@ -12,16 +12,24 @@
 # A warm scan (every page cached) is one minor fault per 16 pages, mapping 15 neighbours each.
 VMSIM=$1
 source "$(dirname "$0")/lib.sh"
-proc_stat() { # proc_stat DIR PID KEY
+# Each run's stats.json is flattened once (python starts slowly): "KEY VALUE" and
+# "pPID.KEY VALUE" lines in DIR/flat.txt.
+flatten() {
 	python3 -c 'import json,sys
-for p in json.load(open(sys.argv[1]+"/stats.json"))["processes"]:
-    if p["pid"] == int(sys.argv[2]): print(p[sys.argv[3]])' "$1" "$2" "$3"
+d = json.load(open(sys.argv[1]+"/stats.json"))
+for k, v in d.items():
+    if k != "processes": print(k, v)
+for p in d["processes"]:
+    for k, v in p.items(): print("p%d.%s" % (p["pid"], k), v)' "$1" >"$1/flat.txt"
 }
+stat_of() { awk -v k="$2" '$1 == k { print $2 }' "$1/flat.txt"; }
+proc_stat() { stat_of "$1" "p$2.$3"; }
 run() { # run NAME TRACE FRAMES FAULT_AROUND READAHEAD
 	cp tests/data/vm/base.json "$TMP/$1.json"
 	"$VMSIM" run "$TMP/$1.json" --check=64 --quiet -o "$TMP/$1" --set workload.path="$2" \
 		--set memory.frames="$3" --set vm.fault_around_pages="$4" \
 		--set vm.readahead_pages="$5" || fail "run $1 exited $?"
+	flatten "$TMP/$1"
 }
 # scan N CHILD_TOUCH: process 1 maps file "data" (N pages) shared read-only at 1 GiB and reads
 # every page; forks 2 and waits; 2 optionally reads page 0 of the inherited mapping, maps the
