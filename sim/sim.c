@@ -325,6 +325,114 @@ static struct task *find_child(struct sim *s, struct task *parent, uint32_t pid)
 	return NULL;
 }
 
+/* ---- exec -------------------------------------------------------------------------------- */
+
+static char *image_file_name(const char *image, const char *section)
+{
+	return xasprintf("%s.%s", image, section);
+}
+
+/* Declare the files of every image of the config ("<image>.text", "<image>.data"). */
+static void images_declare_files(struct sim *s)
+{
+	const json_t *images = json_object_get(s->cfg->root, "images");
+	uint64_t ps = s->vm.cfg.page_size;
+	const char *name;
+	const json_t *img;
+	json_object_foreach((json_t *)images, name, img)
+	{
+		char *text = image_file_name(name, "text"), *data = image_file_name(name, "data");
+		vm_file_declare(&s->vm, text, (uint64_t)params_get_int(img, "text_pages") * ps);
+		vm_file_declare(&s->vm, data,
+				(uint64_t)params_get_int(img, "data_pages") * ps +
+					(uint64_t)params_get_int(img, "data_tail_bytes"));
+		free(text);
+		free(data);
+	}
+}
+
+/* Map text, data and bss of image name at base; returns the end of the bss, 0 on failure. */
+static uint64_t exec_map_sections(struct sim *s, struct mm_struct *mm, const char *name,
+				  const json_t *img, uint64_t base, struct fault_work *w)
+{
+	uint64_t ps = s->vm.cfg.page_size;
+	uint64_t text = (uint64_t)params_get_int(img, "text_pages") * ps;
+	uint64_t data = (uint64_t)params_get_int(img, "data_pages") * ps +
+			(uint64_t)params_get_int(img, "data_tail_bytes");
+	data = (data + ps - 1) & ~(ps - 1);
+	uint64_t bss = (uint64_t)params_get_int(img, "bss_pages") * ps;
+	char *ftext = image_file_name(name, "text"), *fdata = image_file_name(name, "data");
+	int rc = 0;
+	if (text)
+		rc |= vm_mmap_file(&s->vm, mm, base, text, VM_READ | VM_EXEC,
+				   (uint32_t)vm_file_find(&s->vm, ftext), 0, w);
+	if (data)
+		rc |= vm_mmap_file(&s->vm, mm, base + text, data, VM_READ | VM_WRITE,
+				   (uint32_t)vm_file_find(&s->vm, fdata), 0, w);
+	if (bss)
+		rc |= vm_mmap_anon(&s->vm, mm, base + text + data, bss, VM_READ | VM_WRITE, w);
+	free(ftext);
+	free(fdata);
+	return rc ? 0 : base + text + data + bss;
+}
+
+/*
+ * execve: a new address space with the layout of image name (see images.* in docs/config.md);
+ * the old one is released. Returns the address exec's padzero writes (the first byte after
+ * the data section's file part when it ends inside a page), 0 when there is none, or -1 when
+ * the image is unknown or does not fit.
+ */
+static int64_t do_execve(struct sim *s, struct cpu *cpu, struct task *t, const char *name,
+			 struct fault_work *w)
+{
+	const json_t *img = json_object_get(json_object_get(s->cfg->root, "images"), name);
+	if (!img)
+		return -1;
+	uint64_t ps = s->vm.cfg.page_size;
+	struct mm_struct *mm = vm_mm_create(&s->vm, t->pid);
+	uint64_t base = (uint64_t)params_get_int(img, "text_base");
+	uint64_t end = exec_map_sections(s, mm, name, img, base, w);
+	uint64_t heap = (uint64_t)params_get_int(img, "heap_pages") * ps;
+	uint64_t stack = (uint64_t)params_get_int(img, "stack_pages") * ps;
+	uint64_t top = (uint64_t)params_get_int(img, "stack_top");
+	bool ok = end != 0;
+	if (ok && heap)
+		ok = !vm_mmap_anon(&s->vm, mm, end, heap, VM_READ | VM_WRITE, w);
+	if (ok && stack)
+		ok = stack <= top && !vm_mmap_anon(&s->vm, mm, top - stack, stack, VM_READ | VM_WRITE, w);
+	uint64_t lib = (uint64_t)params_get_int(img, "lib_base");
+	const json_t *libs = json_object_get(img, "libs");
+	for (size_t i = 0; ok && i < json_array_size(libs); i++) {
+		const char *ln = json_string_value(json_array_get(libs, i));
+		const json_t *limg = json_object_get(json_object_get(s->cfg->root, "images"), ln);
+		if (limg) {
+			lib = exec_map_sections(s, mm, ln, limg, lib, w);
+			ok = lib != 0;
+			continue;
+		}
+		int f = vm_file_find(&s->vm, ln);
+		uint64_t size = f < 0 ? 0 : (s->vm.fm.files[f].size_bytes + ps - 1) & ~(ps - 1);
+		ok = size && !vm_mmap_file(&s->vm, mm, lib, size, VM_READ | VM_EXEC, (uint32_t)f, 0, w);
+		lib += size;
+	}
+	if (!ok) {
+		vm_mm_destroy(&s->vm, mm, w);
+		return -1;
+	}
+	timing_flush_asid(&s->timing, t->mm->asid);
+	vm_mm_destroy(&s->vm, t->mm, w);
+	t->mm = mm;
+	mm->cpu_mask |= 1ull << (cpu->id & 63);
+	if (s->timing_on)
+		timing_context_switch(&s->timing, cpu->id, cpu->last_asid, mm->asid);
+	cpu->last_asid = mm->asid;
+	uint64_t tail = (uint64_t)params_get_int(img, "data_tail_bytes");
+	if (!tail)
+		return 0;
+	return (int64_t)(base + (uint64_t)params_get_int(img, "text_pages") * ps +
+			 (uint64_t)params_get_int(img, "data_pages") * ps + tail);
+}
+
 static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	struct op *op = &t->op;
@@ -451,10 +559,23 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 			t->st.requests++;
 		}
 		break;
-	case OP_EXECVE:
-		/* Program images are not modelled yet: refuse loudly. */
-		task_exit(s, cpu, t, EXIT_ERROR);
-		return RUN_DEAD;
+	case OP_EXECVE: {
+		int64_t pad = do_execve(s, cpu, t, op->name, &w);
+		if (pad < 0) {
+			task_exit(s, cpu, t, EXIT_ERROR); /* an image the config does not define */
+			return RUN_DEAD;
+		}
+		cpu->clock_ps += syscall_cost(s, cpu, &w);
+		if (pad > 0) {
+			/* padzero: exec clears the rest of the data section's last file page, a
+			 * write to user memory that the process's next step performs (and that
+			 * faults: do_cow_fault). */
+			op->kind = OP_WRITE;
+			op->addr = (uint64_t)pad;
+			return RUN_AGAIN;
+		}
+		break;
+	}
 	case OP_EXIT:
 		cpu->clock_ps += syscall_cost(s, cpu, &w);
 		task_exit(s, cpu, t, EXIT_NORMAL);
@@ -707,6 +828,7 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 	int rc = vm_init(&s->vm, &vc, err);
 	if (rc)
 		return rc;
+	images_declare_files(s);
 	rc = timing_init(&s->timing, root, cfg->file, s->nr_cpus, vc.nr_frames, vc.page_size, err);
 	if (rc)
 		return rc;
