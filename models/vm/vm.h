@@ -18,9 +18,17 @@
  * reads and writes, TLB invalidations) in struct fault_work; the simulator costs that work with
  * the hardware models. It never takes simulated time itself.
  *
- * Not modelled (yet): file-backed mappings and the page cache, huge pages, exec images, local
- * replacement scope, watermark reclaim. A VMA request that needs them is rejected when the
- * workload asks for it (the simulated process gets an error result), never silently ignored.
+ *  - file mappings go through a page cache shared by every process (filemap.h, filemap.c):
+ *    a fault on a cached page is minor (faults.file) with fault-around, a miss reads from the
+ *    file device (major, faults.file_major) with readahead on sequential misses; MAP_SHARED
+ *    writes dirty the page-cache page (written back by reclaim or msync), MAP_PRIVATE writes
+ *    COW into an anonymous page; fork copies no page-cache PTEs; clean file pages are dropped
+ *    by reclaim, dirty ones written back first. exec images are built by the simulator
+ *    (sim.c) from these mappings.
+ *
+ * Not modelled (yet): huge pages, local replacement scope, watermark reclaim. A request that
+ * needs them is rejected when the workload asks for it (the simulated process gets an error
+ * result), never silently ignored. docs/vm.md lists every departure from Linux.
  */
 #ifndef VMSIM_MODELS_VM_VM_H
 #define VMSIM_MODELS_VM_VM_H
