@@ -78,6 +78,31 @@ static const struct param_spec stats_params[] = {
 	{0},
 };
 
+/* One program image of "images" (exec). */
+const struct param_spec config_image_params[] = {
+	{.key = "text_pages", .type = PARAM_INT, .def = "16", .min = 0, .max = 1e9,
+	 .doc = "text: file-backed private r-x pages (file \"<image>.text\")"},
+	{.key = "data_pages", .type = PARAM_INT, .def = "4", .min = 0, .max = 1e9,
+	 .doc = "data: whole file-backed private rw pages (file \"<image>.data\"; writes COW)"},
+	{.key = "data_tail_bytes", .type = PARAM_INT, .def = "0", .min = 0, .max = 4095,
+	 .doc = "bytes of the data section's file part in one more page; exec zeroes the rest of that page (padzero: a COW write fault)"},
+	{.key = "bss_pages", .type = PARAM_INT, .def = "4", .min = 0, .max = 1e9,
+	 .doc = "bss after the data: anonymous demand-zero pages"},
+	{.key = "heap_pages", .type = PARAM_INT, .def = "16", .min = 0, .max = 1e9,
+	 .doc = "heap after the bss: anonymous pages"},
+	{.key = "stack_pages", .type = PARAM_INT, .def = "8", .min = 0, .max = 1e9,
+	 .doc = "stack below stack_top: anonymous pages"},
+	{.key = "text_base", .type = PARAM_INT, .def = "4194304", .min = 0, .max = 1.44115188075855872e17,
+	 .doc = "address of the text (page aligned; data, bss and heap follow it)"},
+	{.key = "lib_base", .type = PARAM_INT, .def = "139637976727552", .min = 0, .max = 1.44115188075855872e17,
+	 .doc = "address of the first library (0x7f0000000000); libraries follow one another"},
+	{.key = "stack_top", .type = PARAM_INT, .def = "140737488351232", .min = 4096, .max = 1.44115188075855872e17,
+	 .doc = "end of the stack (0x7ffffffff000)"},
+	{.key = "libs", .type = PARAM_DYNAMIC, .def = "[]",
+	 .doc = "libraries: names of other images (their text, data and bss are mapped) or of declared files (mapped whole, private r-x)"},
+	{0},
+};
+
 const struct param_spec config_top_params[] = {
 	{.key = "name", .type = PARAM_STRING, .def = "\"\"",
 	 .doc = "run name (results/<name>); empty: the config file name"},
@@ -93,6 +118,8 @@ const struct param_spec config_top_params[] = {
 	{.key = "dram", .type = PARAM_OBJECT, .sub = dram_params, .doc = "DRAM (docs/models.md)"},
 	{.key = "disk", .type = PARAM_OBJECT, .sub = disk_params, .doc = "disks (docs/models.md)"},
 	{.key = "stats", .type = PARAM_OBJECT, .sub = stats_params, .doc = "statistics"},
+	{.key = "images", .type = PARAM_DYNAMIC, .def = "{\"default\": {}}",
+	 .doc = "program images for exec: an object NAME -> image (keys: images.NAME.*, below); \"default\" always exists"},
 	{.key = "workload", .type = PARAM_DYNAMIC, .doc = "one workload object (or use workloads)"},
 	{.key = "workloads", .type = PARAM_DYNAMIC,
 	 .doc = "a list of workload objects, one per initial process, each with start_ps"},
@@ -321,8 +348,42 @@ static int resolve_workload(json_t *w, const char *file, const char *path, struc
 	return rc;
 }
 
+static int resolve_images(json_t *root, const char *file, struct err *err)
+{
+	json_t *images = json_object_get(root, "images");
+	if (!json_is_object(images))
+		return err_set(err, "%s: images: expected an object of program images", file);
+	if (!json_object_get(images, "default"))
+		json_object_set_new(images, "default", json_object());
+	const char *name;
+	json_t *img;
+	json_object_foreach(images, name, img)
+	{
+		char *path = xasprintf("images.%s", name);
+		int rc = json_is_object(img) ? params_resolve(config_image_params, img, file, path, err)
+					     : err_set(err, "%s: %s: expected an object", file, path);
+		json_t *libs = json_object_get(img, "libs");
+		if (!rc && !json_is_array(libs))
+			rc = err_set(err, "%s: %s.libs: expected a list of names", file, path);
+		for (size_t i = 0; !rc && i < json_array_size(libs); i++)
+			if (!json_is_string(json_array_get(libs, i)))
+				rc = err_set(err, "%s: %s.libs[%zu]: expected a name (a string)", file,
+					     path, i);
+		if (!rc && (params_get_int(img, "text_base") % 4096 || params_get_int(img, "lib_base") % 4096 ||
+			    params_get_int(img, "stack_top") % 4096))
+			rc = err_set(err, "%s: %s: base addresses must be page aligned", file, path);
+		free(path);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int resolve_dynamic(json_t *root, const char *file, struct err *err)
 {
+	int irc = resolve_images(root, file, err);
+	if (irc)
+		return irc;
 	json_t *one = json_object_get(root, "workload"), *many = json_object_get(root, "workloads");
 	if (one && many)
 		return err_set(err, "%s: workloads: give either workload or workloads, not both",
@@ -485,6 +546,7 @@ void config_write_docs(FILE *out)
 		     "this file over another (paths relative to the including file).\n\n"
 		     "## Core\n\n");
 	params_write_markdown(out, config_top_params, "");
+	params_write_markdown(out, config_image_params, "images.NAME");
 	fprintf(out, "\n## Workload objects (`workload`, `workloads[]`)\n\nEvery workload "
 		     "object takes:\n\n");
 	params_write_markdown(out, workload_common_params, "workload");

@@ -227,6 +227,10 @@ static void count_fault_kinds(struct task *t, const struct fault_work *w)
 	t->st.cow_copies += !!(w->kinds & FK_COW_COPY);
 	t->st.swap_in += !!(w->kinds & FK_SWAP_IN);
 	t->st.swapcache += !!(w->kinds & FK_SWAPCACHE);
+	t->st.file += !!(w->kinds & FK_FILE);
+	t->st.file_major += !!(w->kinds & FK_FILE_READ);
+	t->st.readahead_pages += w->readahead_pages;
+	t->st.fault_around_pages += w->fault_around_pages;
 }
 
 /* ---- executing operations ---------------------------------------------------------------- */
@@ -321,6 +325,114 @@ static struct task *find_child(struct sim *s, struct task *parent, uint32_t pid)
 	return NULL;
 }
 
+/* ---- exec -------------------------------------------------------------------------------- */
+
+static char *image_file_name(const char *image, const char *section)
+{
+	return xasprintf("%s.%s", image, section);
+}
+
+/* Declare the files of every image of the config ("<image>.text", "<image>.data"). */
+static void images_declare_files(struct sim *s)
+{
+	const json_t *images = json_object_get(s->cfg->root, "images");
+	uint64_t ps = s->vm.cfg.page_size;
+	const char *name;
+	const json_t *img;
+	json_object_foreach((json_t *)images, name, img)
+	{
+		char *text = image_file_name(name, "text"), *data = image_file_name(name, "data");
+		vm_file_declare(&s->vm, text, (uint64_t)params_get_int(img, "text_pages") * ps);
+		vm_file_declare(&s->vm, data,
+				(uint64_t)params_get_int(img, "data_pages") * ps +
+					(uint64_t)params_get_int(img, "data_tail_bytes"));
+		free(text);
+		free(data);
+	}
+}
+
+/* Map text, data and bss of image name at base; returns the end of the bss, 0 on failure. */
+static uint64_t exec_map_sections(struct sim *s, struct mm_struct *mm, const char *name,
+				  const json_t *img, uint64_t base, struct fault_work *w)
+{
+	uint64_t ps = s->vm.cfg.page_size;
+	uint64_t text = (uint64_t)params_get_int(img, "text_pages") * ps;
+	uint64_t data = (uint64_t)params_get_int(img, "data_pages") * ps +
+			(uint64_t)params_get_int(img, "data_tail_bytes");
+	data = (data + ps - 1) & ~(ps - 1);
+	uint64_t bss = (uint64_t)params_get_int(img, "bss_pages") * ps;
+	char *ftext = image_file_name(name, "text"), *fdata = image_file_name(name, "data");
+	int rc = 0;
+	if (text)
+		rc |= vm_mmap_file(&s->vm, mm, base, text, VM_READ | VM_EXEC,
+				   (uint32_t)vm_file_find(&s->vm, ftext), 0, w);
+	if (data)
+		rc |= vm_mmap_file(&s->vm, mm, base + text, data, VM_READ | VM_WRITE,
+				   (uint32_t)vm_file_find(&s->vm, fdata), 0, w);
+	if (bss)
+		rc |= vm_mmap_anon(&s->vm, mm, base + text + data, bss, VM_READ | VM_WRITE, w);
+	free(ftext);
+	free(fdata);
+	return rc ? 0 : base + text + data + bss;
+}
+
+/*
+ * execve: a new address space with the layout of image name (see images.* in docs/config.md);
+ * the old one is released. Returns the address exec's padzero writes (the first byte after
+ * the data section's file part when it ends inside a page), 0 when there is none, or -1 when
+ * the image is unknown or does not fit.
+ */
+static int64_t do_execve(struct sim *s, struct cpu *cpu, struct task *t, const char *name,
+			 struct fault_work *w)
+{
+	const json_t *img = json_object_get(json_object_get(s->cfg->root, "images"), name);
+	if (!img)
+		return -1;
+	uint64_t ps = s->vm.cfg.page_size;
+	struct mm_struct *mm = vm_mm_create(&s->vm, t->pid);
+	uint64_t base = (uint64_t)params_get_int(img, "text_base");
+	uint64_t end = exec_map_sections(s, mm, name, img, base, w);
+	uint64_t heap = (uint64_t)params_get_int(img, "heap_pages") * ps;
+	uint64_t stack = (uint64_t)params_get_int(img, "stack_pages") * ps;
+	uint64_t top = (uint64_t)params_get_int(img, "stack_top");
+	bool ok = end != 0;
+	if (ok && heap)
+		ok = !vm_mmap_anon(&s->vm, mm, end, heap, VM_READ | VM_WRITE, w);
+	if (ok && stack)
+		ok = stack <= top && !vm_mmap_anon(&s->vm, mm, top - stack, stack, VM_READ | VM_WRITE, w);
+	uint64_t lib = (uint64_t)params_get_int(img, "lib_base");
+	const json_t *libs = json_object_get(img, "libs");
+	for (size_t i = 0; ok && i < json_array_size(libs); i++) {
+		const char *ln = json_string_value(json_array_get(libs, i));
+		const json_t *limg = json_object_get(json_object_get(s->cfg->root, "images"), ln);
+		if (limg) {
+			lib = exec_map_sections(s, mm, ln, limg, lib, w);
+			ok = lib != 0;
+			continue;
+		}
+		int f = vm_file_find(&s->vm, ln);
+		uint64_t size = f < 0 ? 0 : (s->vm.fm.files[f].size_bytes + ps - 1) & ~(ps - 1);
+		ok = size && !vm_mmap_file(&s->vm, mm, lib, size, VM_READ | VM_EXEC, (uint32_t)f, 0, w);
+		lib += size;
+	}
+	if (!ok) {
+		vm_mm_destroy(&s->vm, mm, w);
+		return -1;
+	}
+	timing_flush_asid(&s->timing, t->mm->asid);
+	vm_mm_destroy(&s->vm, t->mm, w);
+	t->mm = mm;
+	mm->cpu_mask |= 1ull << (cpu->id & 63);
+	if (s->timing_on)
+		timing_context_switch(&s->timing, cpu->id, cpu->last_asid, mm->asid);
+	cpu->last_asid = mm->asid;
+	uint64_t tail = (uint64_t)params_get_int(img, "data_tail_bytes");
+	if (!tail)
+		return 0;
+	return (int64_t)(base + (uint64_t)params_get_int(img, "text_pages") * ps +
+			 (uint64_t)params_get_int(img, "data_pages") * ps + tail);
+}
+
 static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	struct op *op = &t->op;
@@ -337,20 +449,30 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 		s->timing.tb.compute_ps += ps;
 		break;
 	}
-	case OP_MMAP:
-		if (op->flags & (MAPF_FILE | MAPF_HUGE)) {
-			/* File-backed and huge-page mappings are not modelled yet: refuse loudly. */
+	case OP_MMAP: {
+		if (op->flags & MAPF_HUGE) {
+			/* Huge-page mappings are not modelled yet: refuse loudly. */
 			task_exit(s, cpu, t, EXIT_ERROR);
 			return RUN_DEAD;
 		}
-		if (vm_mmap_anon(&s->vm, t->mm, op->addr, op->len,
-				 prot_to_vm_flags(op->prot) | ((op->flags & MAPF_SHARED) ? VM_SHARED : 0),
-				 &w)) {
+		uint32_t flags =
+			prot_to_vm_flags(op->prot) | ((op->flags & MAPF_SHARED) ? VM_SHARED : 0);
+		int rc;
+		if (op->flags & MAPF_FILE) {
+			int file = vm_file_find(&s->vm, op->name);
+			rc = file < 0 ? -1
+				      : vm_mmap_file(&s->vm, t->mm, op->addr, op->len, flags,
+						     (uint32_t)file, op->offset, &w);
+		} else {
+			rc = vm_mmap_anon(&s->vm, t->mm, op->addr, op->len, flags, &w);
+		}
+		if (rc) {
 			task_exit(s, cpu, t, EXIT_ERROR);
 			return RUN_DEAD;
 		}
 		cpu->clock_ps += syscall_cost(s, cpu, &w);
 		break;
+	}
 	case OP_MUNMAP:
 		if (vm_munmap(&s->vm, t->mm, op->addr, op->len, &w)) {
 			task_exit(s, cpu, t, EXIT_ERROR);
@@ -365,10 +487,35 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 		}
 		cpu->clock_ps += syscall_cost(s, cpu, &w);
 		break;
-	case OP_MADVISE:
-	case OP_MSYNC:
+	case OP_MSYNC: {
+		if (vm_msync(&s->vm, t->mm, op->addr, op->len, &w)) {
+			task_exit(s, cpu, t, EXIT_ERROR);
+			return RUN_DEAD;
+		}
+		if (!s->timing_on) {
+			cpu->clock_ps += s->untimed_access_ps;
+			break;
+		}
+		/* MS_SYNC: the process waits for its writes. */
+		struct timing_cost cost;
+		timing_work(&s->timing, cpu->id, cpu->clock_ps, &w, false, &cost);
+		cpu->clock_ps += (simtime_t)params_get_int(json_object_get(s->cfg->root, "sim"),
+							   "syscall_ps") +
+				 cost.cpu_ps;
+		if (cost.block_until_ps > cpu->clock_ps) {
+			t->has_op = false;
+			t->state = TASK_BLOCKED;
+			eventq_schedule(&s->eq, &t->wake_ev, cost.block_until_ps);
+			return RUN_BLOCKED;
+		}
+		break;
+	}
 	case OP_FILE:
-		/* Advice and file declarations change nothing for anonymous memory. */
+		vm_file_declare(&s->vm, op->name, op->len);
+		cpu->clock_ps += s->timing_on ? 0 : s->untimed_access_ps;
+		break;
+	case OP_MADVISE:
+		/* Advice changes nothing that is modelled yet. */
 		cpu->clock_ps += s->timing_on ? 0 : s->untimed_access_ps;
 		break;
 	case OP_FORK: {
@@ -412,10 +559,23 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 			t->st.requests++;
 		}
 		break;
-	case OP_EXECVE:
-		/* Program images are not modelled yet: refuse loudly. */
-		task_exit(s, cpu, t, EXIT_ERROR);
-		return RUN_DEAD;
+	case OP_EXECVE: {
+		int64_t pad = do_execve(s, cpu, t, op->name, &w);
+		if (pad < 0) {
+			task_exit(s, cpu, t, EXIT_ERROR); /* an image the config does not define */
+			return RUN_DEAD;
+		}
+		cpu->clock_ps += syscall_cost(s, cpu, &w);
+		if (pad > 0) {
+			/* padzero: exec clears the rest of the data section's last file page, a
+			 * write to user memory that the process's next step performs (and that
+			 * faults: do_cow_fault). */
+			op->kind = OP_WRITE;
+			op->addr = (uint64_t)pad;
+			return RUN_AGAIN;
+		}
+		break;
+	}
 	case OP_EXIT:
 		cpu->clock_ps += syscall_cost(s, cpu, &w);
 		task_exit(s, cpu, t, EXIT_NORMAL);
@@ -653,6 +813,8 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 		.swap_pages = (uint64_t)params_get_int(jmem, "swap_pages"),
 		.pt_levels = (int)params_get_int(json_object_get(root, "walker"), "levels"),
 		.zero_page = params_get_bool(jvm, "zero_page"),
+		.fault_around_pages = (uint32_t)params_get_int(jvm, "fault_around_pages"),
+		.readahead_pages = (uint32_t)params_get_int(jvm, "readahead_pages"),
 		.policy = policy_find(params_get_string(jvm, "policy")),
 		.policy_params = json_object_get(jvm, "policy_params"),
 		.seed = rng_derive_seed((uint64_t)params_get_int(root, "seed"), RNG_STREAM_POLICY),
@@ -666,6 +828,7 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 	int rc = vm_init(&s->vm, &vc, err);
 	if (rc)
 		return rc;
+	images_declare_files(s);
 	rc = timing_init(&s->timing, root, cfg->file, s->nr_cpus, vc.nr_frames, vc.page_size, err);
 	if (rc)
 		return rc;
@@ -779,8 +942,11 @@ static json_t *task_json(const struct task *t)
 	statsout_u64(&o, "faults", "zero_page", t->st.zero_page);
 	statsout_u64(&o, "faults", "cow", t->st.cow);
 	statsout_u64(&o, "faults", "cow_copies", t->st.cow_copies);
-	statsout_u64(&o, "faults", "file", 0);
+	statsout_u64(&o, "faults", "file", t->st.file);
+	statsout_u64(&o, "faults", "file_major", t->st.file_major);
 	statsout_u64(&o, "faults", "swap_in", t->st.swap_in);
+	statsout_u64(&o, "readahead", "pages", t->st.readahead_pages);
+	statsout_u64(&o, "pagecache", "fault_around_pages", t->st.fault_around_pages);
 	statsout_u64(&o, "faults", "swapcache", t->st.swapcache);
 	statsout_u64(&o, "faults", "time_ps", t->st.fault_time_ps);
 	statsout_u64(&o, "sim", "requests", t->st.requests);
@@ -812,13 +978,21 @@ void sim_write_stats(struct sim *s, FILE *out)
 	statsout_u64(&o, "faults", "zero_page", v->faults_zero_page);
 	statsout_u64(&o, "faults", "cow", v->faults_cow);
 	statsout_u64(&o, "faults", "cow_copies", v->faults_cow_copies);
-	statsout_u64(&o, "faults", "file", 0);
+	statsout_u64(&o, "faults", "file", v->faults_file);
+	statsout_u64(&o, "faults", "file_major", v->faults_file_major);
 	statsout_u64(&o, "faults", "swap_in", v->faults_swap_in);
 	statsout_u64(&o, "faults", "swapcache", v->faults_swapcache);
 	statsout_u64(&o, "reclaim", "evictions", v->evictions);
 	statsout_u64(&o, "reclaim", "swap_out", v->swap_out);
 	statsout_u64(&o, "reclaim", "clean_drops", v->swap_out_clean_drops);
 	statsout_u64(&o, "reclaim", "writeback", v->writeback);
+	statsout_u64(&o, "reclaim", "file_drops", v->file_drops);
+	statsout_u64(&o, "readahead", "pages", v->readahead_pages);
+	statsout_u64(&o, "pagecache", "pages", v->pagecache_pages_max);
+	statsout_u64(&o, "pagecache", "pages_now", s->vm.fm.nr_cached);
+	statsout_u64(&o, "pagecache", "fault_around_pages", v->fault_around_pages);
+	statsout_u64(&o, "pagecache", "msync_writeback", v->msync_writeback);
+	statsout_u64(&o, "pagecache", "files", s->vm.fm.nr_files);
 	statsout_u64(&o, "memory", "frames", s->vm.cfg.nr_frames);
 	statsout_u64(&o, "memory", "frames_used_max", v->frames_used_max);
 	statsout_u64(&o, "swap", "slots_used", s->vm.nr_swap_used);

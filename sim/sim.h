@@ -44,6 +44,7 @@ enum task_exit {
 struct task_stats {
 	uint64_t accesses, faults, minor, major;
 	uint64_t demand_zero, zero_page, cow, cow_copies, swap_in, swapcache;
+	uint64_t file, file_major, readahead_pages, fault_around_pages;
 	simtime_t fault_time_ps;
 	uint64_t requests;
 };

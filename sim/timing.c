@@ -8,8 +8,9 @@
  * entry whose dirty bit is clear walks again to set it, as x86 does. A faulting access walks,
  * faults, and walks again. A fault costs sim.fault_ps of kernel software, a zeroing or copy of
  * each frame through DRAM, TLB shootdowns (tlb.shootdown_ps per remote CPU), and disk requests:
- * the writes that free a frame first, then the read that fills it; the process blocks until
- * the last completes.
+ * the writes that free a frame first, then the read that fills it, each on its device (the
+ * swap device, or the file device for page-cache reads, readahead and writeback); the process
+ * blocks until the last completes.
  *
  * Not modelled: the writes of accessed/dirty bits by the walker, page-walk-cache invalidation
  * when page tables are freed, invlpg's local cost.
@@ -181,15 +182,18 @@ void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fau
 	if (!w->nr_io)
 		return;
 	/* The writes that free a frame come first; the read that fills it follows them. */
-	struct disk *swap = disks_swap(hw->disks);
 	simtime_t io_at = at;
-	for (uint32_t i = 0; i < w->nr_io; i++)
-		if (w->io[i].is_write)
-			io_at = disk_submit(swap, io_at, w->io[i].offset_bytes, w->io[i].size_bytes, true);
-	for (uint32_t i = 0; i < w->nr_io; i++)
-		if (!w->io[i].is_write)
-			io_at = disk_submit(swap, io_at, w->io[i].offset_bytes, w->io[i].size_bytes,
-					    false);
+	for (int pass = 0; pass < 2; pass++) {
+		bool writes = pass == 0;
+		for (uint32_t i = 0; i < w->nr_io; i++) {
+			if (w->io[i].is_write != writes)
+				continue;
+			struct disk *d = w->io[i].device == IO_DEV_FILE ? disks_file(hw->disks)
+									 : disks_swap(hw->disks);
+			io_at = disk_submit(d, io_at, w->io[i].offset_bytes, w->io[i].size_bytes,
+					    writes);
+		}
+	}
 	out->block_until_ps = io_at;
 	t->tb.disk_wait_ps += io_at - at;
 }

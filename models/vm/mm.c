@@ -67,6 +67,8 @@ void mm_split_vma_at(struct mm_struct *mm, uint64_t addr)
 	struct vm_area_struct tail = *v;
 	v->vm_end = addr;
 	tail.vm_start = addr;
+	if (tail.vm_file)
+		tail.vm_pgoff += (addr - v->vm_start) >> PTE_SHIFT;
 	insert_at(mm, i + 1, tail);
 }
 

@@ -12,13 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/vm/internal.h"
 #include "models/vm/mm.h"
 
 #define SLOT_NONE UINT32_MAX
 
 /* ---- policy environment ---------------------------------------------------------------- */
 
-static void note_inval(struct vm *vm, struct mm_struct *mm, uint64_t vaddr)
+void note_inval(struct vm *vm, struct mm_struct *mm, uint64_t vaddr)
 {
 	struct fault_work *w = vm->cur;
 	if (!w)
@@ -78,7 +79,7 @@ static uint64_t env_vtime(void *ctx)
 
 /* ---- frames ------------------------------------------------------------------------------ */
 
-static void free_frame(struct vm *vm, pfn_t pfn)
+void free_frame(struct vm *vm, pfn_t pfn)
 {
 	struct page *pg = &vm->pages[pfn];
 	BUG_ON(pg->flags & PG_FREE, "double free of frame %u", pfn);
@@ -105,14 +106,14 @@ static pfn_t take_free_frame(struct vm *vm)
 	return pfn;
 }
 
-static void lru_add(struct vm *vm, pfn_t pfn, uint64_t next_use)
+void lru_add(struct vm *vm, pfn_t pfn, uint64_t next_use)
 {
 	struct page *pg = &vm->pages[pfn];
 	pg->flags |= PG_LRU;
 	vm->cfg.policy->insert(vm->policy, pfn, pg->key, next_use);
 }
 
-static void lru_del(struct vm *vm, pfn_t pfn)
+void lru_del(struct vm *vm, pfn_t pfn)
 {
 	struct page *pg = &vm->pages[pfn];
 	if (pg->flags & PG_LRU) {
@@ -123,7 +124,7 @@ static void lru_del(struct vm *vm, pfn_t pfn)
 
 /* ---- rmap -------------------------------------------------------------------------------- */
 
-static void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
+void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 {
 	if (!vm->rmap_free) {
 		uint32_t old = vm->rmap_cap, cap = old * 2;
@@ -141,7 +142,7 @@ static void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t va
 	mm->rss_pages++;
 }
 
-static void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
+void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 {
 	uint32_t *link = &vm->pages[pfn].rmap;
 	while (*link) {
@@ -204,8 +205,8 @@ static void swapcache_delete(struct vm *vm, pfn_t pfn)
 static void page_unmapped(struct vm *vm, pfn_t pfn)
 {
 	struct page *pg = &vm->pages[pfn];
-	if (pg->mapcount)
-		return;
+	if (pg->mapcount || (pg->flags & PG_FILE))
+		return; /* mapped elsewhere, or a page-cache page: it stays cached */
 	if ((pg->flags & PG_SWAPCACHE) && vm->swap_map[pg->swap_slot])
 		return; /* swap PTEs elsewhere will find it in the swap cache */
 	if (pg->flags & PG_SWAPCACHE)
@@ -234,11 +235,29 @@ static void swap_entry_put(struct vm *vm, uint32_t slot)
 
 /* ---- reclaim ----------------------------------------------------------------------------- */
 
+void vm_add_io(struct fault_work *w, enum io_device dev, bool is_write, uint64_t offset,
+	       uint64_t size)
+{
+	if (w->nr_io) {
+		struct io_req *last = &w->io[w->nr_io - 1];
+		if (last->device == dev && last->is_write == is_write &&
+		    last->offset_bytes + last->size_bytes == offset) {
+			last->size_bytes += size;
+			return;
+		}
+	}
+	if (w->nr_io == FAULT_MAX_IO) {
+		/* Out of room: cost the bytes with the last request (same amount transferred). */
+		w->io[w->nr_io - 1].size_bytes += size;
+		return;
+	}
+	w->io[w->nr_io++] = (struct io_req){.is_write = is_write, .device = (uint8_t)dev,
+					    .offset_bytes = offset, .size_bytes = size};
+}
+
 static void add_io(struct fault_work *w, bool is_write, uint64_t offset, uint64_t size)
 {
-	BUG_ON(w->nr_io >= FAULT_MAX_IO, "too many I/O requests in one fault");
-	w->io[w->nr_io++] = (struct io_req){.is_write = is_write, .device = 0,
-					    .offset_bytes = offset, .size_bytes = size};
+	vm_add_io(w, IO_DEV_SWAP, is_write, offset, size);
 }
 
 /* Evict exactly one victim chosen by the policy to make room for the page incoming_key.
@@ -261,6 +280,13 @@ static bool reclaim_one(struct vm *vm, struct fault_work *w, uint64_t incoming_k
 	BUG_ON(!(pg->flags & PG_LRU) || (pg->flags & PG_FREE),
 	       "policy %s evicted frame %u that it does not hold", vm->cfg.policy->name, pfn);
 	pg->flags &= ~PG_LRU;
+	if (pg->flags & PG_FILE) {
+		/* Page cache: written back when dirty, then dropped (no swap slot). */
+		filemap_reclaim_page(vm, w, pfn);
+		vm->st.evictions++;
+		w->evictions++;
+		return true;
+	}
 	bool dirty = (pg->flags & PG_DIRTY) != 0;
 	if (!(pg->flags & PG_SWAPCACHE)) {
 		uint32_t slot = swap_alloc(vm);
@@ -310,7 +336,7 @@ static bool reclaim_one(struct vm *vm, struct fault_work *w, uint64_t incoming_k
 	return true;
 }
 
-static pfn_t alloc_frame(struct vm *vm, struct fault_work *w, uint64_t key)
+pfn_t alloc_frame(struct vm *vm, struct fault_work *w, uint64_t key)
 {
 	pfn_t pfn = take_free_frame(vm);
 	if (pfn != PFN_NONE)
@@ -408,7 +434,16 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			}
 			pfn_t old = (pfn_t)pte_pfn(pte);
 			struct page *opg = &vm->pages[old];
-			bool exclusive = opg->mapcount == 1 &&
+			if (shared && (opg->flags & PG_FILE)) {
+				/* wp_page_shared: a shared file page mapped read-only (the VMA
+				 * gained write access by mprotect) becomes writable. */
+				*p |= PTE_WRITE;
+				w->kinds |= FK_FILE;
+				vm->st.faults_file++;
+				need_lru_access = true;
+				continue;
+			}
+			bool exclusive = !(opg->flags & PG_FILE) && opg->mapcount == 1 &&
 					 (!(opg->flags & PG_SWAPCACHE) || vm->swap_map[opg->swap_slot] == 0);
 			if (exclusive) {
 				/* Reuse: the only mapper gets write access back. */
@@ -485,6 +520,19 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			pgtable_set(&mm->pgd, vaddr, p, pte_mk(pfn, flags));
 			rmap_add(vm, pfn, mm, vaddr);
 			continue; /* a write to a still-shared page goes on to do_wp_page */
+		}
+		if (vma->vm_file) {
+			/* do_fault: the page-cache half; a private write then COWs above. */
+			enum filemap_fault_result fr = filemap_fault(vm, mm, vma, vaddr,
+								     write && shared, next_use);
+			if (fr == FILEMAP_OOM)
+				goto oom;
+			if (fr == FILEMAP_SIGBUS) {
+				vm->st.segv++;
+				status = ACCESS_SEGV;
+				goto out;
+			}
+			continue;
 		}
 		/* do_anonymous_page */
 		if (!write && !shared && vm->cfg.zero_page) {
@@ -579,7 +627,7 @@ static void zap_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	}
 }
 
-static void zap_range(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end,
+void vm_zap_range(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end,
 		      bool note)
 {
 	struct zap_ctx z = {.vm = vm, .mm = mm, .note = note};
@@ -591,7 +639,7 @@ void vm_mm_destroy(struct vm *vm, struct mm_struct *mm, struct fault_work *w)
 {
 	vm->cur = w;
 	/* The address space dies: its TLB entries are flushed by asid, not one by one. */
-	zap_range(vm, mm, 0, UINT64_MAX >> 7, false);
+	vm_zap_range(vm, mm, 0, UINT64_MAX >> 7, false);
 	vm->cur = NULL;
 	BUG_ON(mm->rss_pages || mm->swap_ents, "pages left after exit of pid %u", mm->pid);
 	pgtable_fini(&mm->pgd);
@@ -599,7 +647,7 @@ void vm_mm_destroy(struct vm *vm, struct mm_struct *mm, struct fault_work *w)
 	free(mm);
 }
 
-static int check_range(struct vm *vm, uint64_t addr, uint64_t len)
+int vm_check_range(struct vm *vm, uint64_t addr, uint64_t len)
 {
 	uint64_t ps = vm->cfg.page_size;
 	if (len == 0 || (addr & (ps - 1)) || addr + len < addr ||
@@ -613,10 +661,10 @@ int vm_mmap_anon(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t le
 {
 	uint64_t ps = vm->cfg.page_size;
 	len = (len + ps - 1) & ~(ps - 1);
-	if (check_range(vm, addr, len))
+	if (vm_check_range(vm, addr, len))
 		return -1;
 	vm->cur = w;
-	zap_range(vm, mm, addr, addr + len, true);
+	vm_zap_range(vm, mm, addr, addr + len, true);
 	vm->cur = NULL;
 	mm_remove_range(mm, addr, addr + len);
 	mm_insert_vma(mm, (struct vm_area_struct){.vm_start = addr, .vm_end = addr + len,
@@ -629,10 +677,10 @@ int vm_munmap(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
 {
 	uint64_t ps = vm->cfg.page_size;
 	len = (len + ps - 1) & ~(ps - 1);
-	if (check_range(vm, addr, len))
+	if (vm_check_range(vm, addr, len))
 		return -1;
 	vm->cur = w;
-	zap_range(vm, mm, addr, addr + len, true);
+	vm_zap_range(vm, mm, addr, addr + len, true);
 	vm->cur = NULL;
 	mm_remove_range(mm, addr, addr + len);
 	return 0;
@@ -657,7 +705,7 @@ int vm_mprotect(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len
 {
 	uint64_t ps = vm->cfg.page_size;
 	len = (len + ps - 1) & ~(ps - 1);
-	if (check_range(vm, addr, len) || !mm_range_mapped(mm, addr, addr + len))
+	if (vm_check_range(vm, addr, len) || !mm_range_mapped(mm, addr, addr + len))
 		return -1; /* ENOMEM in Linux: part of the range is not mapped */
 	mm_set_flags_range(mm, addr, addr + len, VM_READ | VM_WRITE | VM_EXEC, prot);
 	if (!(prot & VM_WRITE)) {
@@ -679,6 +727,11 @@ static void fork_pte(void *ctx, uint64_t vaddr, pte_t *p)
 {
 	struct fork_ctx *c = ctx;
 	pte_t pte = *p;
+	/* Page-cache pages are not copied: the child faults them in from the page cache. The
+	 * anonymous (COWed) pages of a private file mapping are copied like anonymous memory. */
+	if (pte_present(pte) && !(pte & PTE_ZERO) &&
+	    (c->vm->pages[pte_pfn(pte)].flags & PG_FILE))
+		return;
 	pte_t *cp = pgtable_alloc_pte(&c->child->pgd, vaddr);
 	if (c->vm->cur)
 		c->vm->cur->ptes_copied++;
@@ -713,6 +766,8 @@ struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t chil
 	for (uint32_t i = 0; i < parent->nr_vmas; i++) {
 		struct vm_area_struct *v = &parent->vmas[i];
 		mm_insert_vma(child, *v);
+		if (v->vm_file && (v->vm_flags & VM_SHARED))
+			continue; /* only page-cache pages: nothing to copy */
 		struct fork_ctx c = {.vm = vm, .parent = parent, .child = child,
 				     .shared = (v->vm_flags & VM_SHARED) != 0};
 		pgtable_for_each(&parent->pgd, v->vm_start, v->vm_end, fork_pte, &c);
@@ -752,6 +807,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 	vm->next_pt_paddr = (n + 1) * cfg->page_size;
 	vm->next_asid = 1;
 	vm->fault_pinned = PFN_NONE;
+	filemap_init(&vm->fm, cfg->page_size);
 	vm->policy_env = (struct policy_env){
 		.nr_frames = n,
 		.seed = cfg->seed,
@@ -779,6 +835,7 @@ void vm_fini(struct vm *vm)
 	free(vm->swapcache_pfn);
 	free(vm->swap_key);
 	free(vm->swap_used);
+	filemap_fini(&vm->fm);
 	memset(vm, 0, sizeof(*vm));
 }
 
@@ -813,6 +870,17 @@ static void check_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	BUG_ON(!find_vma(c->mm, vaddr), "pid %u: PTE at %llx outside every VMA", c->mm->pid,
 	       (unsigned long long)vaddr);
 	c->maps[pfn]++;
+	const struct page *pg = &vm->pages[pfn];
+	if (pg->flags & PG_FILE) {
+		const struct vm_area_struct *v = find_vma(c->mm, vaddr);
+		BUG_ON(v->vm_file != pg->mapping + 1 || vma_file_index(v, vaddr) != pg->index,
+		       "pid %u %llx: maps page-cache page %llu (file %u index %llu) that its VMA "
+		       "does not map there", c->mm->pid, (unsigned long long)vaddr,
+		       (unsigned long long)pfn, pg->mapping, (unsigned long long)pg->index);
+		BUG_ON(!(v->vm_flags & VM_SHARED) && (pte & PTE_WRITE),
+		       "pid %u %llx: private mapping of a page-cache page is writable", c->mm->pid,
+		       (unsigned long long)vaddr);
+	}
 	bool found = false;
 	for (uint32_t r = vm->pages[pfn].rmap; r && !found; r = vm->rmap_pool[r].next)
 		found = vm->rmap_pool[r].mm == c->mm && vm->rmap_pool[r].vaddr == vaddr;
@@ -849,7 +917,13 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 			continue;
 		BUG_ON(!(pg->flags & PG_LRU), "frame %llu in use but not on the policy's lists",
 		       (unsigned long long)f);
-		if (pg->flags & PG_SWAPCACHE)
+		if (pg->flags & PG_FILE)
+			BUG_ON(pg->mapping >= vm->fm.nr_files ||
+				       filemap_lookup(&vm->fm, pg->mapping, pg->index) != f,
+			       "frame %llu: page-cache page (file %u index %llu) not found by its "
+			       "file and index", (unsigned long long)f, pg->mapping,
+			       (unsigned long long)pg->index);
+		else if (pg->flags & PG_SWAPCACHE)
 			BUG_ON(vm->swapcache_pfn[pg->swap_slot] != f,
 			       "frame %llu: swap cache disagrees", (unsigned long long)f);
 		else
@@ -868,6 +942,33 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 			       "swap slot %llu allocated but unused", (unsigned long long)sl);
 		}
 	}
+	/* Every entry of every file's index names a page-cache frame of that (file, index). */
+	uint64_t cached = 0;
+	for (uint32_t fi = 0; fi < vm->fm.nr_files; fi++) {
+		const struct address_space *as = &vm->fm.files[fi];
+		uint64_t in_file = 0;
+		for (uint64_t ci = 0; ci < as->nr_chunks; ci++) {
+			if (!as->chunks[ci])
+				continue;
+			for (uint64_t k = 0; k < FILEMAP_CHUNK_PAGES; k++) {
+				pfn_t f = as->chunks[ci][k];
+				if (f == PFN_NONE)
+					continue;
+				uint64_t index = ci * FILEMAP_CHUNK_PAGES + k;
+				BUG_ON(f >= n || !(vm->pages[f].flags & PG_FILE) ||
+					       (vm->pages[f].flags & PG_FREE) ||
+					       vm->pages[f].mapping != fi || vm->pages[f].index != index,
+				       "page cache of %s index %llu names frame %u that is not that page",
+				       as->name, (unsigned long long)index, f);
+				in_file++;
+			}
+		}
+		BUG_ON(in_file != as->nrpages, "file %s: %llu pages cached, count says %llu",
+		       as->name, (unsigned long long)in_file, (unsigned long long)as->nrpages);
+		cached += in_file;
+	}
+	BUG_ON(cached != vm->fm.nr_cached, "page cache holds %llu pages, count says %llu",
+	       (unsigned long long)cached, (unsigned long long)vm->fm.nr_cached);
 	BUG_ON(used != vm->nr_swap_used, "swap slots in use %llu != count %llu",
 	       (unsigned long long)used, (unsigned long long)vm->nr_swap_used);
 	free(c.maps);

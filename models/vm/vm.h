@@ -18,9 +18,17 @@
  * reads and writes, TLB invalidations) in struct fault_work; the simulator costs that work with
  * the hardware models. It never takes simulated time itself.
  *
- * Not modelled (yet): file-backed mappings and the page cache, huge pages, exec images, local
- * replacement scope, watermark reclaim. A VMA request that needs them is rejected when the
- * workload asks for it (the simulated process gets an error result), never silently ignored.
+ *  - file mappings go through a page cache shared by every process (filemap.h, filemap.c):
+ *    a fault on a cached page is minor (faults.file) with fault-around, a miss reads from the
+ *    file device (major, faults.file_major) with readahead on sequential misses; MAP_SHARED
+ *    writes dirty the page-cache page (written back by reclaim or msync), MAP_PRIVATE writes
+ *    COW into an anonymous page; fork copies no page-cache PTEs; clean file pages are dropped
+ *    by reclaim, dirty ones written back first. exec images are built by the simulator
+ *    (sim.c) from these mappings.
+ *
+ * Not modelled (yet): huge pages, local replacement scope, watermark reclaim. A request that
+ * needs them is rejected when the workload asks for it (the simulated process gets an error
+ * result), never silently ignored. docs/vm.md lists every departure from Linux.
  */
 #ifndef VMSIM_MODELS_VM_VM_H
 #define VMSIM_MODELS_VM_VM_H
@@ -30,6 +38,7 @@
 #include <stdint.h>
 
 #include "models/policy/policy.h"
+#include "models/vm/filemap.h"
 #include "models/vm/pgtable.h"
 #include "sim/util.h"
 
@@ -40,6 +49,7 @@ enum page_flags {
 	PG_DIRTY = 1u << 2,     /* content newer than its backing copy (PTE dirty bits moved here) */
 	PG_SWAPCACHE = 1u << 3, /* in the swap cache: swap_slot holds a copy (clean unless dirty) */
 	PG_LRU = 1u << 4,       /* tracked by the replacement policy (evictable) */
+	PG_FILE = 1u << 8,      /* a page-cache page: mapping/index name it (see filemap.h) */
 };
 
 struct page {
@@ -49,6 +59,8 @@ struct page {
 	uint32_t next_free; /* free-list link */
 	uint32_t swap_slot; /* with PG_SWAPCACHE */
 	uint64_t key;       /* stable identity for the policy (survives swap-out) */
+	uint32_t mapping;   /* with PG_FILE: the file id (index into vm->fm.files) */
+	uint64_t index;     /* with PG_FILE: page offset in the file */
 };
 
 /* One PTE that maps a frame: what try_to_unmap must visit. */
@@ -68,7 +80,17 @@ enum vma_flags {
 struct vm_area_struct {
 	uint64_t vm_start, vm_end; /* [start, end), page aligned */
 	uint32_t vm_flags;         /* enum vma_flags */
+	uint32_t vm_file;          /* file id + 1 of a file mapping; 0: anonymous */
+	uint64_t vm_pgoff;         /* file page mapped at vm_start (file mappings) */
+	uint64_t vm_ra_next;       /* readahead state: the file page that would continue the
+				      last miss read of this VMA sequentially (UINT64_MAX: none) */
 };
+
+/* linear_page_index: the file page a file VMA maps at vaddr. */
+static inline uint64_t vma_file_index(const struct vm_area_struct *v, uint64_t vaddr)
+{
+	return v->vm_pgoff + ((vaddr - v->vm_start) >> PTE_SHIFT);
+}
 
 struct mm_struct {
 	uint32_t pid;     /* the owning process (for keys and reports) */
@@ -97,12 +119,19 @@ enum fault_kind_bits {
 	FK_COW_COPY = 1u << 3,
 	FK_SWAP_IN = 1u << 4,     /* major: read from the swap device */
 	FK_SWAPCACHE = 1u << 5,   /* minor: the page was still in the swap cache */
+	FK_FILE = 1u << 6,        /* minor: the file page was found in the page cache */
+	FK_FILE_READ = 1u << 7,   /* major: the file page was read from the file device */
+};
+
+enum io_device {
+	IO_DEV_SWAP = 0, /* disks_swap() */
+	IO_DEV_FILE = 1, /* disks_file(): page-cache reads, readahead and writeback */
 };
 
 #define FAULT_MAX_IO 8
 struct io_req {
 	uint8_t is_write;
-	uint8_t device;   /* 0: swap */
+	uint8_t device;   /* enum io_device */
 	uint64_t offset_bytes;
 	uint64_t size_bytes;
 };
@@ -127,6 +156,8 @@ struct fault_work {
 	} inval[FAULT_MAX_IO];
 	bool inval_overflow;      /* more than fit: the caller flushes the asids involved */
 	uint64_t ptes_copied;     /* fork: page-table entries copied */
+	uint32_t readahead_pages; /* pages read into the page cache beyond the faulting one */
+	uint32_t fault_around_pages; /* neighbouring cached pages mapped by do_fault_around */
 };
 
 struct vm_config {
@@ -135,6 +166,8 @@ struct vm_config {
 	uint64_t swap_pages;
 	int pt_levels;
 	bool zero_page;
+	uint32_t fault_around_pages; /* vm.fault_around_pages (0 or 1: off) */
+	uint32_t readahead_pages;    /* vm.readahead_pages (0: off) */
 	const struct policy_ops *policy;
 	const json_t *policy_params; /* resolved vm.policy_params (borrowed) */
 	uint64_t seed;
@@ -146,6 +179,12 @@ struct vm_stats {
 	uint64_t evictions, swap_out, swap_out_clean_drops, writeback;
 	uint64_t segv, oom;
 	uint64_t frames_used_max;
+	/* file-backed memory (filemap.c) */
+	uint64_t faults_file, faults_file_major; /* page-cache hits / reads from the file device */
+	uint64_t readahead_pages, fault_around_pages;
+	uint64_t file_drops;      /* clean page-cache pages dropped by reclaim */
+	uint64_t msync_writeback; /* pages written by msync (reclaim's are in writeback) */
+	uint64_t pagecache_pages_max;
 };
 
 struct vm {
@@ -168,6 +207,7 @@ struct vm {
 	uint64_t next_pt_paddr;   /* simulated physical address of the next page-table page */
 	uint32_t next_asid;
 	struct vm_stats st;
+	struct filemap fm;        /* files and the page cache (filemap.h) */
 	struct fault_work *cur;   /* the work record of the fault being handled */
 	uint64_t cur_cpu_mask;    /* the CPU running the current operation */
 	pfn_t fault_pinned;       /* a page the running fault holds (not evictable), or PFN_NONE */
@@ -192,6 +232,20 @@ int vm_munmap(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
 	      struct fault_work *w);
 int vm_mprotect(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
 		uint32_t prot, struct fault_work *w);
+
+/* Files (filemap.c). vm_file_declare: OP_FILE; returns the file id. vm_file_find: the id of a
+ * declared file, or -1. */
+uint32_t vm_file_declare(struct vm *vm, const char *name, uint64_t size_bytes);
+int vm_file_find(const struct vm *vm, const char *name);
+/* mmap of file (an id) from offset_bytes (page aligned) at a fixed address, replacing what was
+ * there; vm_flags: VM_READ.. | VM_SHARED. Returns 0, or -1 on a bad range or offset. */
+int vm_mmap_file(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+		 uint32_t vm_flags, uint32_t file, uint64_t offset_bytes, struct fault_work *w);
+/* msync(MS_SYNC) of [addr, addr+len): write back the dirty page-cache pages that shared file
+ * mappings of the range map (cleaning every PTE of them). Returns 0, or -1 (ENOMEM: part of
+ * the range is not mapped). */
+int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+	     struct fault_work *w);
 
 /*
  * One access. kind: 0 read, 1 write, 2 instruction fetch. next_use is the logical time of the

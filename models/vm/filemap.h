@@ -1,0 +1,98 @@
+/*
+ * filemap.h — files and the page cache shared by every process (Linux's struct address_space
+ * and mm/filemap.c), and the file-backed fault paths of the VM layer (mm/memory.c do_fault:
+ * do_read_fault with do_fault_around, do_cow_fault, do_shared_fault; filemap_fault with
+ * on-demand readahead), writeback of dirty page-cache pages by reclaim and msync.
+ *
+ * A file is named by its NAME (the same name in any process or workload is the same file) and
+ * identified inside the simulator by its id, the index of its struct address_space. A
+ * page-cache page is a frame (struct page with PG_FILE, mapping = file id, index = page offset)
+ * found through its file's index: a two-level array of PFNs (512 per chunk, chunks allocated on
+ * first use), the simulator's counterpart of the xarray i_pages. Page-cache pages sit on the
+ * replacement policy's lists like any resident page; their policy key is filemap_key(file,
+ * index), stable across eviction and re-reads.
+ *
+ * Units: sizes in bytes, file offsets of pages (index) in pages of vm->cfg.page_size.
+ * Invariants (checked by vm_check): every cached (file, index) names a PG_FILE frame with that
+ * mapping and index; every PG_FILE frame is found by its (file, index); nr_cached counts them.
+ */
+#ifndef VMSIM_MODELS_VM_FILEMAP_H
+#define VMSIM_MODELS_VM_FILEMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "models/policy/policy.h"
+
+#define FILEMAP_CHUNK_PAGES 512
+
+struct address_space {
+	char *name;             /* owned */
+	uint64_t size_bytes;    /* i_size */
+	uint64_t nr_pages;      /* pages covering size_bytes (the last may be partial) */
+	uint64_t dev_base_bytes; /* where the file starts on the file device */
+	pfn_t **chunks;         /* index >> 9 -> 512 PFNs (PFN_NONE: not cached); NULL: none */
+	uint64_t nr_chunks;
+	uint64_t nrpages;       /* pages of this file in the page cache */
+};
+
+struct filemap {
+	struct address_space *files; /* by file id */
+	uint32_t nr_files, cap_files;
+	uint64_t nr_cached;     /* page-cache pages of every file */
+	uint64_t dev_next_bytes; /* next free byte on the file device (file placement) */
+	uint64_t page_size;
+};
+
+void filemap_init(struct filemap *fm, uint64_t page_size);
+void filemap_fini(struct filemap *fm);
+/* The id of file name, or -1 when it was never declared. */
+int filemap_find(const struct filemap *fm, const char *name);
+/* Declare (or find) file name of size_bytes; a larger size extends a known file (a smaller
+ * one leaves it as it is). Returns its id. */
+uint32_t filemap_declare(struct filemap *fm, const char *name, uint64_t size_bytes);
+/* find_get_page: the frame caching (file, index), or PFN_NONE. */
+static inline pfn_t filemap_lookup(const struct filemap *fm, uint32_t file, uint64_t index)
+{
+	const struct address_space *as = &fm->files[file];
+	uint64_t c = index / FILEMAP_CHUNK_PAGES;
+	if (c >= as->nr_chunks || !as->chunks[c])
+		return PFN_NONE;
+	return as->chunks[c][index % FILEMAP_CHUNK_PAGES];
+}
+/* add_to_page_cache: (file, index) must not be cached yet. */
+void filemap_add(struct filemap *fm, uint32_t file, uint64_t index, pfn_t pfn);
+/* delete_from_page_cache. */
+void filemap_remove(struct filemap *fm, uint32_t file, uint64_t index);
+/* The replacement policy's key of a page-cache page (top bit set: never an anonymous key). */
+static inline uint64_t filemap_key(uint32_t file, uint64_t index)
+{
+	return (1ull << 63) | ((uint64_t)file << 40) | (index & ((1ull << 40) - 1));
+}
+
+/* ---- fault and reclaim paths (filemap.c), used by vm.c ---------------------------------- */
+struct vm;
+struct mm_struct;
+struct vm_area_struct;
+struct fault_work;
+
+enum filemap_fault_result {
+	FILEMAP_OK,     /* the PTE now maps the page (the caller re-reads it) */
+	FILEMAP_OOM,    /* no frame for the page */
+	FILEMAP_SIGBUS, /* beyond the end of the file */
+};
+/*
+ * A fault on a none PTE of the file VMA vma at vaddr (page aligned): do_read_fault (with
+ * do_fault_around when !write), or the page-cache half of do_cow_fault / do_shared_fault.
+ * Maps the page-cache page (reading it, with readahead, on a miss): writable and dirty for a
+ * write to a shared mapping, read-only in a private one (the caller's do_wp_page loop then
+ * copies it for a write). Counts faults.file / faults.file_major.
+ */
+enum filemap_fault_result filemap_fault(struct vm *vm, struct mm_struct *mm,
+					struct vm_area_struct *vma, uint64_t vaddr, bool write,
+					uint64_t next_use);
+/* Reclaim of the page-cache page pfn (taken off the policy's lists by the caller): unmap it
+ * from every PTE, write it back when dirty, drop it from the page cache and free the frame. */
+void filemap_reclaim_page(struct vm *vm, struct fault_work *w, pfn_t pfn);
+
+#endif

@@ -1,0 +1,26 @@
+# vm_exec.sh — exec of a program image (tests/data/vm/exec.json, exec.vmt) with --check:
+#   exec's padzero writes the data section's last file page (2 pages + 100 bytes): one fault
+#   that reads the page from prog.data and copies it (major, cow, cow_copies);
+#   the 8 bss pages beyond the file part read as zeros: 8 zero-page faults, no file read;
+#   the rest of the padzero page reads without a fault;
+#   a text fetch and a libc text fetch: 2 major file faults; a stack write: demand-zero;
+#   a heap read: zero page.
+VMSIM=$1
+source "$(dirname "$0")/lib.sh"
+"$VMSIM" run tests/data/vm/exec.json --check --quiet -o "$TMP/r" || fail "run exited $?"
+check_eq "zero_page" "$(stat_of "$TMP/r" faults.zero_page)" 9
+check_eq "file_major" "$(stat_of "$TMP/r" faults.file_major)" 3
+check_eq "faults.major" "$(stat_of "$TMP/r" faults.major)" 3
+check_eq "cow" "$(stat_of "$TMP/r" faults.cow)" 1
+check_eq "cow_copies" "$(stat_of "$TMP/r" faults.cow_copies)" 1
+check_eq "demand_zero" "$(stat_of "$TMP/r" faults.demand_zero)" 1
+check_eq "faults.total" "$(stat_of "$TMP/r" faults.total)" 13
+check_eq "pagecache.pages" "$(stat_of "$TMP/r" pagecache.pages)" 3
+check_eq "unsupported" "$(stat_of "$TMP/r" sim.unsupported_operations)" 0
+check_eq "segfaults" "$(stat_of "$TMP/r" sim.segfaults)" 0
+# An image the config does not define is an unsupported operation.
+sed 's/exec prog/exec nosuch/' tests/data/vm/exec.vmt >"$TMP/bad.vmt"
+"$VMSIM" run tests/data/vm/exec.json --check --quiet -o "$TMP/b" --set workload.path="$TMP/bad.vmt" ||
+	fail "bad run exited $?"
+check_eq "unknown image" "$(stat_of "$TMP/b" sim.unsupported_operations)" 1
+done_tests
