@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/vm/huge.h"
 #include "models/vm/mm.h"
+#include "models/vm/reclaim.h"
 #include "sim/rng.h"
 
 static void cpu_run_event(struct event *ev, void *ctx);
@@ -233,6 +235,52 @@ static void count_fault_kinds(struct task *t, const struct fault_work *w)
 	t->st.fault_around_pages += w->fault_around_pages;
 }
 
+/* ---- background reclaim ------------------------------------------------------------------ */
+
+/*
+ * kswapd (vm.reclaim = "watermark"): woken when an allocation leaves fewer free frames than the
+ * low watermark, it runs as an EVPRIO_BG event at the time of that fault, on no CPU (its own
+ * CPU time is not modelled). It evicts victims until free frames plus frames under writeback
+ * reach the high watermark; a victim's swap write goes to the disk at once and its frame is
+ * free when the write completes (writeback_ev). Nobody waits for these writes.
+ */
+static void writeback_event(struct event *ev, void *ctx)
+{
+	struct sim *s = ctx;
+	uint64_t next = vm_writeback_complete(&s->vm, s->eq.now_ps);
+	if (next != UINT64_MAX)
+		eventq_schedule(&s->eq, ev, next);
+}
+
+static void kswapd_event(struct event *ev, void *ctx)
+{
+	UNUSED(ev);
+	struct sim *s = ctx;
+	simtime_t now = s->eq.now_ps;
+	struct fault_work w;
+	pfn_t wb;
+	s->vm.cur_cpu_mask = 0; /* every CPU holding a victim's translation is remote */
+	while (vm_kswapd_evict_one(&s->vm, &w, &wb)) {
+		simtime_t done = s->timing_on ? timing_background_work(&s->timing, now, &w) : now;
+		if (wb != PFN_NONE)
+			vm_writeback_start(&s->vm, wb, done);
+	}
+	uint64_t next = vm_writeback_complete(&s->vm, now);
+	eventq_cancel(&s->eq, &s->writeback_ev);
+	if (next != UINT64_MAX)
+		eventq_schedule(&s->eq, &s->writeback_ev, next);
+}
+
+/* An allocation fell below the low watermark during the operation that began at start_ps. */
+static void kswapd_wake(struct sim *s, simtime_t start_ps)
+{
+	s->vm.kswapd_wanted = false;
+	if (event_scheduled(&s->kswapd_ev))
+		return;
+	s->vm.st.kswapd_wakeups++;
+	eventq_schedule(&s->eq, &s->kswapd_ev, MAX(start_ps, s->eq.now_ps));
+}
+
 /* ---- executing operations ---------------------------------------------------------------- */
 
 enum run_result { RUN_AGAIN, RUN_BLOCKED, RUN_DEAD, RUN_FAILED };
@@ -450,13 +498,9 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 		break;
 	}
 	case OP_MMAP: {
-		if (op->flags & MAPF_HUGE) {
-			/* Huge-page mappings are not modelled yet: refuse loudly. */
-			task_exit(s, cpu, t, EXIT_ERROR);
-			return RUN_DEAD;
-		}
-		uint32_t flags =
-			prot_to_vm_flags(op->prot) | ((op->flags & MAPF_SHARED) ? VM_SHARED : 0);
+		uint32_t flags = prot_to_vm_flags(op->prot) |
+				 ((op->flags & MAPF_SHARED) ? VM_SHARED : 0) |
+				 ((op->flags & MAPF_HUGE) ? VM_HUGEPAGE : 0);
 		int rc;
 		if (op->flags & MAPF_FILE) {
 			int file = vm_file_find(&s->vm, op->name);
@@ -510,12 +554,19 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 		}
 		break;
 	}
-	case OP_FILE:
-		vm_file_declare(&s->vm, op->name, op->len);
+	case OP_MADVISE:
+		if (op->arg == ADV_HUGEPAGE || op->arg == ADV_NOHUGEPAGE) {
+			if (vm_madvise_huge(&s->vm, t->mm, op->addr, op->len, op->arg == ADV_HUGEPAGE)) {
+				task_exit(s, cpu, t, EXIT_ERROR);
+				return RUN_DEAD;
+			}
+			cpu->clock_ps += syscall_cost(s, cpu, &w);
+			break;
+		}
 		cpu->clock_ps += s->timing_on ? 0 : s->untimed_access_ps;
 		break;
-	case OP_MADVISE:
-		/* Advice changes nothing that is modelled yet. */
+	case OP_FILE:
+		vm_file_declare(&s->vm, op->name, op->len);
 		cpu->clock_ps += s->timing_on ? 0 : s->untimed_access_ps;
 		break;
 	case OP_FORK: {
@@ -627,7 +678,12 @@ static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_
 			t->has_op = true;
 		}
 		s->c.ops++;
+		simtime_t op_start = cpu->clock_ps;
 		enum run_result r = do_op(s, cpu, t);
+		if (unlikely(s->vm.kswapd_wanted)) {
+			kswapd_wake(s, op_start);
+			limit_ps = MIN(limit_ps, cpu_run_limit(s));
+		}
 		if (unlikely(s->check_every) && ++s->ops_since_check >= s->check_every) {
 			s->ops_since_check = 0;
 			run_check(s);
@@ -791,14 +847,14 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 	json_t *root = cfg->root;
 	const json_t *jsim = json_object_get(root, "sim"), *jmem = json_object_get(root, "memory"),
 		     *jvm = json_object_get(root, "vm");
-	if (strcmp(params_get_string(jvm, "scope"), "global") != 0)
-		return err_set(err, "%s: vm.scope: \"local\" replacement is not modelled yet; use "
-				    "\"global\"",
-			       cfg->file);
-	if (strcmp(params_get_string(jvm, "reclaim"), "on-demand") != 0)
-		return err_set(err, "%s: vm.reclaim: \"watermark\" reclaim is not modelled yet; use "
-				    "\"on-demand\"",
-			       cfg->file);
+	bool local = strcmp(params_get_string(jvm, "scope"), "local") == 0;
+	bool watermark = strcmp(params_get_string(jvm, "reclaim"), "watermark") == 0;
+	int64_t low_pct = params_get_int(jvm, "watermark_low_pct");
+	int64_t high_pct = params_get_int(jvm, "watermark_high_pct");
+	if (low_pct > high_pct)
+		return err_set(err, "%s: vm.watermark_low_pct (%lld) must not exceed "
+				    "vm.watermark_high_pct (%lld)",
+			       cfg->file, (long long)low_pct, (long long)high_pct);
 	s->timing_on = params_get_bool(jsim, "timing");
 	s->untimed_access_ps = (simtime_t)params_get_int(jsim, "untimed_access_ps");
 	s->quantum_ps = (simtime_t)params_get_int(jsim, "quantum_ps");
@@ -820,6 +876,22 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 		.seed = rng_derive_seed((uint64_t)params_get_int(root, "seed"), RNG_STREAM_POLICY),
 	};
 	BUG_ON(!vc.policy, "resolved config names an unknown policy");
+	if ((vc.policy->flags & POLICY_LOCAL_ONLY) && !local)
+		return err_set(err, "%s: vm.policy: %s is a local policy (each process's working set "
+				    "in its own virtual time); set vm.scope to \"local\"",
+			       cfg->file, vc.policy->name);
+	/* Local allocation: vm.local_frames, by default an equal share per initial process. */
+	json_t *many = json_object_get(root, "workloads");
+	uint64_t nr_initial = json_object_get(root, "workload") ? 1 : MAX(json_array_size(many), 1);
+	vc.local_scope = local;
+	vc.local_frames = (uint64_t)params_get_int(jvm, "local_frames");
+	if (!vc.local_frames)
+		vc.local_frames = MAX(vc.nr_frames / nr_initial, 1);
+	vc.watermark = watermark;
+	vc.wmark_low_frames = vc.nr_frames * (uint64_t)low_pct / 100;
+	vc.wmark_high_frames = vc.nr_frames * (uint64_t)high_pct / 100;
+	const char *thp = params_get_string(jvm, "thp");
+	vc.thp = !strcmp(thp, "always") ? THP_ALWAYS : !strcmp(thp, "madvise") ? THP_MADVISE : THP_NEVER;
 	eventq_init(&s->eq);
 	bug_set_clock(&s->eq.now_ps);
 	hist_init(&s->lat_access);
@@ -840,6 +912,8 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 		event_init(&s->cpus[i].run_ev, cpu_run_event, &s->cpus[i], EVPRIO_CPU);
 	}
 	event_init(&s->sample_ev, sample_event, s, EVPRIO_SAMPLE);
+	event_init(&s->kswapd_ev, kswapd_event, s, EVPRIO_BG);
+	event_init(&s->writeback_ev, writeback_event, s, EVPRIO_IO);
 	return open_workloads(s, err);
 }
 
@@ -993,6 +1067,14 @@ void sim_write_stats(struct sim *s, FILE *out)
 	statsout_u64(&o, "pagecache", "fault_around_pages", v->fault_around_pages);
 	statsout_u64(&o, "pagecache", "msync_writeback", v->msync_writeback);
 	statsout_u64(&o, "pagecache", "files", s->vm.fm.nr_files);
+	statsout_u64(&o, "reclaim", "kswapd_wakeups", v->kswapd_wakeups);
+	statsout_u64(&o, "reclaim", "kswapd_evictions", v->kswapd_evictions);
+	statsout_u64(&o, "reclaim", "direct_evictions", v->direct_evictions);
+	statsout_u64(&o, "faults", "thp", v->faults_thp);
+	statsout_u64(&o, "faults", "thp_fallback", v->thp_fallback);
+	statsout_u64(&o, "memory", "thp_pages", s->vm.thp_pages);
+	statsout_u64(&o, "memory", "thp_pages_max", v->thp_pages_max);
+	statsout_u64(&o, "memory", "thp_splits", v->thp_splits);
 	statsout_u64(&o, "memory", "frames", s->vm.cfg.nr_frames);
 	statsout_u64(&o, "memory", "frames_used_max", v->frames_used_max);
 	statsout_u64(&o, "swap", "slots_used", s->vm.nr_swap_used);

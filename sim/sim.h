@@ -116,6 +116,8 @@ struct sim {
 	struct sim_counters c;
 	struct hist lat_access, lat_fault;
 	struct hist lat_request;    /* MARK_BEGIN .. MARK_END of the workloads' requests */
+	struct event kswapd_ev;     /* background reclaim (vm.reclaim = "watermark") */
+	struct event writeback_ev;  /* the earliest completion of a kswapd write */
 	struct event sample_ev;
 	simtime_t interval_ps;
 	simtime_t last_sample_ps;   /* time of the last row of timeseries.csv */

@@ -108,7 +108,8 @@ static void fill(struct timing *t, uint32_t cpu, struct mm_struct *mm, uint64_t 
 		return; /* the access did not complete (segfault, out of memory) */
 	uint64_t pfn = (*p & PTE_ZERO) ? t->hw->zero_pfn : pte_pfn(*p);
 	unsigned flags = ((*p & PTE_WRITE) ? TLB_F_WRITABLE : 0) | ((*p & PTE_DIRTY) ? TLB_F_DIRTY : 0);
-	tlb_fill(t->hw->tlb[cpu], mm->asid, vaddr, TLB_SHIFT_4K, pfn, flags, is_instr);
+	tlb_fill(t->hw->tlb[cpu], mm->asid, vaddr, pte_huge(*p) ? TLB_SHIFT_2M : TLB_SHIFT_4K, pfn,
+		 flags, is_instr);
 }
 
 simtime_t timing_access(struct timing *t, uint32_t cpu, simtime_t now, struct mm_struct *mm,
@@ -196,6 +197,20 @@ void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fau
 	}
 	out->block_until_ps = io_at;
 	t->tb.disk_wait_ps += io_at - at;
+}
+
+simtime_t timing_background_work(struct timing *t, simtime_t now, const struct fault_work *w)
+{
+	struct timing_hw *hw = t->hw;
+	if (w->tlb_invalidations)
+		invalidate(t, w);
+	hw->shootdowns += w->shootdown_cpus;
+	struct disk *swap = disks_swap(hw->disks);
+	simtime_t done = now;
+	for (uint32_t i = 0; i < w->nr_io; i++)
+		done = MAX(done, disk_submit(swap, now, w->io[i].offset_bytes, w->io[i].size_bytes,
+					     w->io[i].is_write));
+	return done;
 }
 
 simtime_t timing_context_switch(struct timing *t, uint32_t cpu, uint32_t old_asid,

@@ -59,6 +59,10 @@ simtime_t timing_access(struct timing *t, uint32_t cpu, simtime_t now, struct mm
 /* Cost of the work a fault (or munmap, fork, exit) did, starting at now. */
 void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fault_work *w,
 		 bool is_fault, struct timing_cost *out);
+/* The work of background reclaim (kswapd) at now, on no CPU: its TLB invalidations and its
+ * disk writes, which no process waits for. Returns when the last write completes (now when
+ * there is none). */
+simtime_t timing_background_work(struct timing *t, simtime_t now, const struct fault_work *w);
 /* A context switch on cpu from one address space to another. */
 simtime_t timing_context_switch(struct timing *t, uint32_t cpu, uint32_t old_asid,
 				uint32_t new_asid);

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/vm/internal.h"
+#include "models/vm/vm_internal.h"
 #include "models/vm/mm.h"
 #include "models/vm/vm.h"
 
@@ -162,8 +162,8 @@ static uint64_t file_dev_offset(const struct vm *vm, uint32_t file, uint64_t ind
 }
 
 /* A new page-cache page for (file, index) in a free frame, queued for reading. */
-static void page_cache_insert(struct vm *vm, pfn_t pfn, uint32_t file, uint64_t index,
-			      uint64_t next_use)
+static void page_cache_insert(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint32_t file,
+			      uint64_t index, uint64_t next_use)
 {
 	struct page *pg = &vm->pages[pfn];
 	pg->flags = PG_FILE;
@@ -173,7 +173,7 @@ static void page_cache_insert(struct vm *vm, pfn_t pfn, uint32_t file, uint64_t 
 	filemap_add(&vm->fm, file, index, pfn);
 	if (vm->fm.nr_cached > vm->st.pagecache_pages_max)
 		vm->st.pagecache_pages_max = vm->fm.nr_cached;
-	lru_add(vm, pfn, next_use);
+	lru_add(vm, mm, pfn, next_use);
 	vm_add_io(vm->cur, IO_DEV_FILE, false, file_dev_offset(vm, file, index), vm->cfg.page_size);
 }
 
@@ -230,16 +230,17 @@ static void do_fault_around(struct vm *vm, struct mm_struct *mm, struct vm_area_
 
 /* page_cache_sync_readahead, simplified: read the uncached pages of [start, end) into the page
  * cache, unmapped. Stops early when memory runs out. Returns the pages read. */
-static uint32_t page_cache_readahead(struct vm *vm, uint32_t file, uint64_t start, uint64_t end)
+static uint32_t page_cache_readahead(struct vm *vm, struct mm_struct *mm, uint32_t file,
+				     uint64_t start, uint64_t end)
 {
 	uint32_t n = 0;
 	for (uint64_t index = start; index < end; index++) {
 		if (filemap_lookup(&vm->fm, file, index) != PFN_NONE)
 			continue;
-		pfn_t pfn = alloc_frame(vm, vm->cur, filemap_key(file, index));
+		pfn_t pfn = alloc_frame(vm, vm->cur, mm, filemap_key(file, index));
 		if (pfn == PFN_NONE)
 			break;
-		page_cache_insert(vm, pfn, file, index, NEXT_USE_NEVER);
+		page_cache_insert(vm, mm, pfn, file, index, NEXT_USE_NEVER);
 		n++;
 	}
 	vm->cur->readahead_pages += n;
@@ -265,7 +266,8 @@ enum filemap_fault_result filemap_fault(struct vm *vm, struct mm_struct *mm,
 			w->kinds |= FK_FILE;
 			vm->st.faults_file++;
 			if (pol->flags & POLICY_SEES_EVERY_ACCESS)
-				pol->access(vm->policy, (pfn_t)pte_pfn(*p), false, next_use);
+				pol->access(vm->pages[pte_pfn(*p)].scope->policy, (pfn_t)pte_pfn(*p), false,
+					    next_use);
 			return FILEMAP_OK;
 		}
 	}
@@ -275,15 +277,15 @@ enum filemap_fault_result filemap_fault(struct vm *vm, struct mm_struct *mm,
 		w->kinds |= FK_FILE;
 		vm->st.faults_file++;
 		if (pol->flags & POLICY_SEES_EVERY_ACCESS)
-			pol->access(vm->policy, pfn, write, next_use);
+			pol->access(vm->pages[pfn].scope->policy, pfn, write, next_use);
 		map_file_page(vm, mm, vma, vaddr, pfn, flags);
 		return FILEMAP_OK;
 	}
 	/* A miss: read the page, then (on a sequential miss) the readahead window. */
-	pfn = alloc_frame(vm, w, filemap_key(file, index));
+	pfn = alloc_frame(vm, w, mm, filemap_key(file, index));
 	if (pfn == PFN_NONE)
 		return FILEMAP_OOM;
-	page_cache_insert(vm, pfn, file, index, next_use);
+	page_cache_insert(vm, mm, pfn, file, index, next_use);
 	w->kinds |= FK_FILE_READ;
 	w->major = true;
 	vm->st.faults_file_major++;
@@ -292,7 +294,7 @@ enum filemap_fault_result filemap_fault(struct vm *vm, struct mm_struct *mm,
 	uint64_t end = index + 1;
 	if (vma->vm_ra_next == index && vm->cfg.readahead_pages) {
 		end = MIN(index + 1 + vm->cfg.readahead_pages, nr_file);
-		page_cache_readahead(vm, file, index + 1, end);
+		page_cache_readahead(vm, mm, file, index + 1, end);
 	}
 	vma->vm_ra_next = end;
 	return FILEMAP_OK;

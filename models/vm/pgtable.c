@@ -29,7 +29,7 @@ static void free_table(struct pt_table *t, int level)
 {
 	if (level > 0)
 		for (int i = 0; i < PT_ENTRIES; i++)
-			if (t->child[i])
+			if (t->child[i] && !(level == 1 && (t->pte[i] & PTE_PRESENT)))
 				free_table(t->child[i], level - 1);
 	free(t);
 }
@@ -52,6 +52,8 @@ pte_t *pgtable_alloc_pte(struct pgtable *pt, uint64_t vaddr)
 	struct pt_table *t = pt->root;
 	for (int level = pt->levels - 1; level > 0; level--) {
 		unsigned i = index_at(vaddr, level);
+		BUG_ON(level == 1 && (t->pte[i] & PTE_PRESENT), "PTE wanted inside a huge leaf at %llx",
+		       (unsigned long long)vaddr);
 		if (!t->child[i]) {
 			t->child[i] = table_new(pt);
 			t->nr_used++;
@@ -61,14 +63,47 @@ pte_t *pgtable_alloc_pte(struct pgtable *pt, uint64_t vaddr)
 	return &t->pte[index_at(vaddr, 0)];
 }
 
+pte_t *pgtable_alloc_pmd(struct pgtable *pt, uint64_t vaddr)
+{
+	struct pt_table *t = pt->root;
+	for (int level = pt->levels - 1; level > 1; level--) {
+		unsigned i = index_at(vaddr, level);
+		if (!t->child[i]) {
+			t->child[i] = table_new(pt);
+			t->nr_used++;
+		}
+		t = t->child[i];
+	}
+	return &t->pte[index_at(vaddr, 1)];
+}
+
+bool pgtable_has_pte_table(const struct pgtable *pt, uint64_t vaddr)
+{
+	const struct pt_table *t = pt->root;
+	for (int level = pt->levels - 1; level > 0; level--) {
+		unsigned i = index_at(vaddr, level);
+		if (level == 1 && (t->pte[i] & PTE_PRESENT))
+			return false;
+		t = t->child[i];
+		if (!t)
+			return false;
+	}
+	return true;
+}
+
 void pgtable_set(struct pgtable *pt, uint64_t vaddr, pte_t *ptep, pte_t val)
 {
 	if ((*ptep == 0) != (val == 0)) {
-		/* The leaf table holding ptep: found again by a lookup (cheap, rare path). */
+		/* The table holding ptep: found again by a lookup (cheap, rare path). It is a leaf
+		 * table, or the PMD table for a huge leaf. */
 		struct pt_table *t = pt->root;
-		for (int level = pt->levels - 1; level > 0; level--)
+		int level;
+		for (level = pt->levels - 1; level > 0; level--) {
+			if (level == 1 && &t->pte[index_at(vaddr, 1)] == ptep)
+				break;
 			t = t->child[index_at(vaddr, level)];
-		BUG_ON(&t->pte[index_at(vaddr, 0)] != ptep, "pgtable_set: PTE not of vaddr");
+		}
+		BUG_ON(&t->pte[index_at(vaddr, level)] != ptep, "pgtable_set: PTE not of vaddr");
 		if (val)
 			t->nr_used++;
 		else
@@ -83,8 +118,8 @@ int pgtable_walk_paddrs(const struct pgtable *pt, uint64_t vaddr, uint64_t *padd
 	int n = 0;
 	for (int level = pt->levels - 1; level >= 0; level--) {
 		paddr_out[n++] = t->paddr + index_at(vaddr, level) * sizeof(pte_t);
-		if (level == 0)
-			break;
+		if (level == 0 || (level == 1 && (t->pte[index_at(vaddr, 1)] & PTE_PRESENT)))
+			break; /* the leaf (a huge leaf stops at the PMD) */
 		t = t->child[index_at(vaddr, level)];
 		if (!t)
 			break;
@@ -102,7 +137,7 @@ static void for_each_rec(struct pgtable *pt, struct pt_table *t, int level, uint
 			break;
 		if (lo + span <= start)
 			continue;
-		if (level == 0) {
+		if (level == 0 || (level == 1 && (t->pte[i] & PTE_PRESENT))) {
 			if (t->pte[i])
 				fn(ctx, lo, &t->pte[i]);
 		} else if (t->child[i]) {
@@ -127,7 +162,7 @@ static bool free_empty_rec(struct pgtable *pt, struct pt_table *t, int level, ui
 		uint64_t lo = base + i * span;
 		if (lo >= end)
 			break;
-		if (lo + span <= start || !t->child[i])
+		if (lo + span <= start || !t->child[i] || (level == 1 && (t->pte[i] & PTE_PRESENT)))
 			continue;
 		if (free_empty_rec(pt, t->child[i], level - 1, lo, start, end)) {
 			free(t->child[i]);

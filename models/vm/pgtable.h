@@ -7,8 +7,15 @@
  * This is state, not timing: nothing here takes simulated time.
  *
  * PTE layout (x86-like, with software bits): bit 0 present, 1 writable, 5 accessed, 6 dirty,
- * 9 maps the shared zero page; a non-present PTE with bit 10 set is a swap entry whose slot is
+ * 7 huge (x86's PS bit: a leaf at the PMD level mapping 2 MiB), 9 maps the shared zero page; a non-present PTE with bit 10 set is a swap entry whose slot is
  * in bits 12..; the frame number of a present PTE is in bits 12...
+ *
+ * Huge leaves: an entry of a level-1 (PMD) table is either a pointer to a leaf table or, with
+ * PTE_PRESENT | PTE_HUGE set, a PMD leaf mapping the 2 MiB range (frame number of its first
+ * 4 KiB frame, 512-aligned). Table pointers are 16-byte aligned, so bit 0 tells them apart.
+ * pgtable_lookup returns the PMD entry for any address inside a huge leaf; pgtable_for_each
+ * visits a huge leaf once, at its 2 MiB-aligned address; a hardware walk reads one entry
+ * fewer. A huge leaf is never a swap entry: huge pages are split before they are swapped.
  */
 #ifndef VMSIM_MODELS_VM_PGTABLE_H
 #define VMSIM_MODELS_VM_PGTABLE_H
@@ -23,6 +30,7 @@ typedef uint64_t pte_t;
 #define PTE_WRITE (1ull << 1)
 #define PTE_ACCESSED (1ull << 5)
 #define PTE_DIRTY (1ull << 6)
+#define PTE_HUGE (1ull << 7)
 #define PTE_ZERO (1ull << 9)
 #define PTE_SWAP (1ull << 10)
 #define PTE_SHIFT 12
@@ -54,11 +62,19 @@ static inline bool pte_is_swap(pte_t p)
 
 #define PT_ENTRIES 512
 #define PT_BITS 9
+#define HPAGE_SHIFT 21
+#define HPAGE_SIZE (1ull << HPAGE_SHIFT)
+#define HPAGE_NR 512u /* 4 KiB frames per 2 MiB page */
+
+static inline bool pte_huge(pte_t p)
+{
+	return (p & (PTE_PRESENT | PTE_HUGE)) == (PTE_PRESENT | PTE_HUGE);
+}
 
 struct pt_table {
 	union {
 		struct pt_table *child[PT_ENTRIES]; /* upper levels */
-		pte_t pte[PT_ENTRIES];              /* the leaf level */
+		pte_t pte[PT_ENTRIES];              /* the leaf level; PMD-level huge leaves */
 	};
 	uint64_t paddr;   /* simulated physical address of this table page */
 	uint32_t nr_used; /* non-empty entries */
@@ -83,21 +99,30 @@ static inline pte_t *pgtable_lookup(const struct pgtable *pt, uint64_t vaddr)
 {
 	struct pt_table *t = pt->root;
 	for (int level = pt->levels - 1; level > 0; level--) {
-		t = t->child[(vaddr >> (PTE_SHIFT + PT_BITS * level)) & (PT_ENTRIES - 1)];
+		unsigned i = (vaddr >> (PTE_SHIFT + PT_BITS * level)) & (PT_ENTRIES - 1);
+		if (level == 1 && (t->pte[i] & PTE_PRESENT))
+			return &t->pte[i]; /* a huge leaf (pointers have bit 0 clear) */
+		t = t->child[i];
 		if (!t)
 			return NULL;
 	}
 	return &t->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
 }
+/* The PMD entry covering vaddr (a huge leaf, a table pointer or empty), allocating the upper
+ * tables on the way. Write it only through pgtable_set, and only while it is not a table. */
+pte_t *pgtable_alloc_pmd(struct pgtable *pt, uint64_t vaddr);
+/* Is there a leaf table (PTEs, possibly all empty) under the PMD entry of vaddr? */
+bool pgtable_has_pte_table(const struct pgtable *pt, uint64_t vaddr);
 /* The PTE of vaddr, allocating missing tables. The leaf table's nr_used is maintained by
  * pgtable_set. */
 pte_t *pgtable_alloc_pte(struct pgtable *pt, uint64_t vaddr);
-/* Write a PTE obtained from pgtable_alloc_pte/lookup, keeping the table's use count. */
+/* Write a PTE obtained from pgtable_alloc_pte/lookup/alloc_pmd, keeping the table's use count. */
 void pgtable_set(struct pgtable *pt, uint64_t vaddr, pte_t *ptep, pte_t val);
 /* Physical addresses of the entries a hardware walk of vaddr reads, top level first; returns
  * how many levels exist for vaddr (a walk that meets a missing table stops there). */
 int pgtable_walk_paddrs(const struct pgtable *pt, uint64_t vaddr, uint64_t *paddr_out);
-/* Call fn on every non-empty PTE in [start, end). fn may change *ptep through pgtable_set. */
+/* Call fn on every non-empty PTE in [start, end), and on every huge leaf that overlaps it (at
+ * its aligned address). fn may change *ptep through pgtable_set. */
 typedef void (*pgtable_pte_fn)(void *ctx, uint64_t vaddr, pte_t *ptep);
 void pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end, pgtable_pte_fn fn,
 		      void *ctx);

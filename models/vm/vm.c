@@ -12,8 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/vm/internal.h"
+#include "models/vm/vm_internal.h"
 #include "models/vm/mm.h"
+#include "models/vm/vm_internal.h"
 
 #define SLOT_NONE UINT32_MAX
 
@@ -38,7 +39,7 @@ void note_inval(struct vm *vm, struct mm_struct *mm, uint64_t vaddr)
 
 static bool env_test_and_clear_young(void *ctx, pfn_t pfn)
 {
-	struct vm *vm = ctx;
+	struct vm *vm = ((struct reclaim_scope *)ctx)->vm;
 	bool young = false;
 	for (uint32_t r = vm->pages[pfn].rmap; r; r = vm->rmap_pool[r].next) {
 		struct rmap_item *it = &vm->rmap_pool[r];
@@ -58,7 +59,7 @@ static bool env_test_and_clear_young(void *ctx, pfn_t pfn)
 
 static bool env_page_dirty(void *ctx, pfn_t pfn)
 {
-	struct vm *vm = ctx;
+	struct vm *vm = ((struct reclaim_scope *)ctx)->vm;
 	struct page *pg = &vm->pages[pfn];
 	if (pg->flags & PG_DIRTY)
 		return true;
@@ -74,7 +75,33 @@ static bool env_page_dirty(void *ctx, pfn_t pfn)
 
 static uint64_t env_vtime(void *ctx)
 {
-	return ((struct vm *)ctx)->vtime;
+	struct reclaim_scope *sc = ctx;
+	return sc->mm ? sc->vtime : sc->vm->vtime;
+}
+
+void reclaim_scope_init(struct vm *vm, struct reclaim_scope *sc, struct mm_struct *mm)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->vm = vm;
+	sc->mm = mm;
+	sc->limit_frames = mm ? vm->cfg.local_frames : UINT64_MAX;
+	sc->env = (struct policy_env){
+		.nr_frames = vm->cfg.nr_frames,
+		/* Each local instance has its own random stream, derived from its pid. */
+		.seed = mm ? vm->cfg.seed ^ mix64(0x5c09e00000000000ull + mm->pid) : vm->cfg.seed,
+		.vm = sc,
+		.test_and_clear_young = env_test_and_clear_young,
+		.page_dirty = env_page_dirty,
+		.vtime = env_vtime,
+	};
+	sc->policy = vm->cfg.policy->create(&sc->env, vm->cfg.policy_params);
+}
+
+void reclaim_scope_fini(struct vm *vm, struct reclaim_scope *sc)
+{
+	if (sc->policy)
+		vm->cfg.policy->destroy(sc->policy);
+	sc->policy = NULL;
 }
 
 /* ---- frames ------------------------------------------------------------------------------ */
@@ -90,7 +117,7 @@ void free_frame(struct vm *vm, pfn_t pfn)
 	vm->nr_free++;
 }
 
-static pfn_t take_free_frame(struct vm *vm)
+pfn_t take_free_frame(struct vm *vm)
 {
 	pfn_t pfn = vm->free_head;
 	if (pfn == PFN_NONE)
@@ -106,11 +133,14 @@ static pfn_t take_free_frame(struct vm *vm)
 	return pfn;
 }
 
-void lru_add(struct vm *vm, pfn_t pfn, uint64_t next_use)
+void lru_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint64_t next_use)
 {
 	struct page *pg = &vm->pages[pfn];
+	struct reclaim_scope *sc = reclaim_scope_of(vm, mm);
 	pg->flags |= PG_LRU;
-	vm->cfg.policy->insert(vm->policy, pfn, pg->key, next_use);
+	pg->scope = sc;
+	sc->nr_frames += (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
+	vm->cfg.policy->insert(sc->policy, pfn, pg->key, next_use);
 }
 
 void lru_del(struct vm *vm, pfn_t pfn)
@@ -118,7 +148,8 @@ void lru_del(struct vm *vm, pfn_t pfn)
 	struct page *pg = &vm->pages[pfn];
 	if (pg->flags & PG_LRU) {
 		pg->flags &= ~PG_LRU;
-		vm->cfg.policy->remove(vm->policy, pfn);
+		pg->scope->nr_frames -= (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
+		vm->cfg.policy->remove(pg->scope->policy, pfn);
 	}
 }
 
@@ -139,7 +170,7 @@ void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 	vm->rmap_pool[r] = (struct rmap_item){.mm = mm, .vaddr = vaddr, .next = vm->pages[pfn].rmap};
 	vm->pages[pfn].rmap = r;
 	vm->pages[pfn].mapcount++;
-	mm->rss_pages++;
+	mm->rss_pages += (vm->pages[pfn].flags & PG_HUGE) ? HPAGE_NR : 1;
 }
 
 void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
@@ -153,7 +184,7 @@ void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 			vm->rmap_pool[r].next = vm->rmap_free;
 			vm->rmap_free = r;
 			vm->pages[pfn].mapcount--;
-			mm->rss_pages--;
+			mm->rss_pages -= (vm->pages[pfn].flags & PG_HUGE) ? HPAGE_NR : 1;
 			return;
 		}
 		link = &it->next;
@@ -212,7 +243,10 @@ static void page_unmapped(struct vm *vm, pfn_t pfn)
 	if (pg->flags & PG_SWAPCACHE)
 		swapcache_delete(vm, pfn);
 	lru_del(vm, pfn);
-	free_frame(vm, pfn);
+	if (pg->flags & PG_HUGE)
+		huge_free(vm, pfn);
+	else
+		free_frame(vm, pfn);
 }
 
 /* A swap PTE went away. */
@@ -262,24 +296,33 @@ static void add_io(struct fault_work *w, bool is_write, uint64_t offset, uint64_
 
 /* Evict exactly one victim chosen by the policy to make room for the page incoming_key.
  * Returns false when none can go. */
-static bool reclaim_one(struct vm *vm, struct fault_work *w, uint64_t incoming_key)
+bool reclaim_one(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc,
+		 uint64_t incoming_key, pfn_t *wb_out)
 {
-	pfn_t pfn = policy_evict_for(vm->cfg.policy, vm->policy, incoming_key);
+	if (wb_out)
+		*wb_out = PFN_NONE;
+	pfn_t pfn = incoming_key == KEY_NONE ? vm->cfg.policy->evict(sc->policy)
+					     : policy_evict_for(vm->cfg.policy, sc->policy, incoming_key);
 	if (pfn != PFN_NONE && pfn == vm->fault_pinned) {
 		/* The fault holds this page (a COW source): take another victim and give the
 		 * pinned page back to the policy, as if it had been skipped (Linux holds a
 		 * reference, so reclaim cannot free it). */
-		pfn_t other = policy_evict_for(vm->cfg.policy, vm->policy, incoming_key);
+		pfn_t other = incoming_key == KEY_NONE
+				      ? vm->cfg.policy->evict(sc->policy)
+				      : policy_evict_for(vm->cfg.policy, sc->policy, incoming_key);
 		struct page *pp = &vm->pages[pfn];
-		vm->cfg.policy->insert(vm->policy, pfn, pp->key, vm->fault_pinned_next_use);
+		vm->cfg.policy->insert(sc->policy, pfn, pp->key, vm->fault_pinned_next_use);
 		pfn = other;
 	}
 	if (pfn == PFN_NONE)
 		return false;
 	struct page *pg = &vm->pages[pfn];
-	BUG_ON(!(pg->flags & PG_LRU) || (pg->flags & PG_FREE),
+	BUG_ON(!(pg->flags & PG_LRU) || (pg->flags & PG_FREE) || pg->scope != sc,
 	       "policy %s evicted frame %u that it does not hold", vm->cfg.policy->name, pfn);
 	pg->flags &= ~PG_LRU;
+	sc->nr_frames -= (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
+	if (pg->flags & PG_HUGE)
+		huge_split(vm, pfn, true); /* swap-out splits the page; the head is the victim */
 	if (pg->flags & PG_FILE) {
 		/* Page cache: written back when dirty, then dropped (no swap slot). */
 		filemap_reclaim_page(vm, w, pfn);
@@ -293,7 +336,8 @@ static bool reclaim_one(struct vm *vm, struct fault_work *w, uint64_t incoming_k
 		if (slot == SLOT_NONE) {
 			/* Swap is full: the page stays; the caller reports out-of-memory. */
 			pg->flags |= PG_LRU;
-			vm->cfg.policy->insert(vm->policy, pfn, pg->key, NEXT_USE_NEVER);
+			sc->nr_frames++;
+			vm->cfg.policy->insert(sc->policy, pfn, pg->key, NEXT_USE_NEVER);
 			return false;
 		}
 		pg->flags |= PG_SWAPCACHE;
@@ -316,6 +360,7 @@ static bool reclaim_one(struct vm *vm, struct fault_work *w, uint64_t incoming_k
 		vm->swap_map[slot]++;
 		it.mm->swap_ents++;
 	}
+	bool wrote = false;
 	if (vm->swap_map[slot] == 0) {
 		/* Nobody maps it and nobody will fault it back: the copy is not needed. */
 		swapcache_delete(vm, pfn);
@@ -323,6 +368,7 @@ static bool reclaim_one(struct vm *vm, struct fault_work *w, uint64_t incoming_k
 		if (dirty) {
 			add_io(w, true, (uint64_t)slot * vm->cfg.page_size, vm->cfg.page_size);
 			vm->st.swap_out++;
+			wrote = true;
 		} else {
 			vm->st.swap_out_clean_drops++;
 		}
@@ -330,25 +376,22 @@ static bool reclaim_one(struct vm *vm, struct fault_work *w, uint64_t incoming_k
 		pg->flags &= ~PG_SWAPCACHE;
 		pg->swap_slot = SLOT_NONE;
 	}
-	free_frame(vm, pfn);
+	if (wb_out && wrote) {
+		/* kswapd: the frame is free only when its write completes (reclaim.c). */
+		pg->flags = PG_WRITEBACK;
+		vm->nr_writeback++;
+		*wb_out = pfn;
+	} else {
+		free_frame(vm, pfn);
+	}
 	vm->st.evictions++;
 	w->evictions++;
 	return true;
 }
 
-pfn_t alloc_frame(struct vm *vm, struct fault_work *w, uint64_t key)
-{
-	pfn_t pfn = take_free_frame(vm);
-	if (pfn != PFN_NONE)
-		return pfn;
-	if (!reclaim_one(vm, w, key))
-		return PFN_NONE;
-	return take_free_frame(vm);
-}
-
 /* ---- faults ------------------------------------------------------------------------------ */
 
-static uint64_t page_key(const struct mm_struct *mm, uint64_t vaddr)
+uint64_t page_key(const struct mm_struct *mm, uint64_t vaddr)
 {
 	return ((uint64_t)mm->pid << 45) ^ (vaddr >> PTE_SHIFT);
 }
@@ -369,15 +412,19 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			     uint64_t next_use, struct fault_work *w)
 {
 	vm->vtime++;
+	mm->scope.vtime++;
 	const struct policy_ops *pol = vm->cfg.policy;
 	pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
 	/* The common case first: a present PTE that allows the access. */
 	if (likely(p && pte_present(*p) && (kind != 1 || (*p & PTE_WRITE)))) {
 		*p |= PTE_ACCESSED | (kind == 1 ? PTE_DIRTY : 0);
 		if (!(*p & PTE_ZERO)) {
-			w->pfn = (uint32_t)pte_pfn(*p);
+			pfn_t pfn = (pfn_t)pte_pfn(*p); /* the policy knows a huge page by its head */
+			w->pfn = unlikely(*p & PTE_HUGE)
+					 ? pfn + (pfn_t)((vaddr >> PTE_SHIFT) & (HPAGE_NR - 1))
+					 : pfn;
 			if (pol->flags & POLICY_SEES_EVERY_ACCESS)
-				pol->access(vm->policy, w->pfn, kind == 1, next_use);
+				pol->access(vm->pages[pfn].scope->policy, pfn, kind == 1, next_use);
 		} else {
 			w->pfn = PFN_NONE;
 		}
@@ -399,6 +446,16 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 	enum access_status status = ACCESS_FAULT;
 	bool need_lru_access = false; /* a fault resolved on a page the policy already holds */
 
+	/* 2 MiB pages: a write to a write-protected huge PMD, or a first touch of an eligible
+	 * aligned range (huge.c). Anything else goes on with 4 KiB pages. */
+	if (p && pte_huge(*p)) {
+		if (huge_wp_fault(vm, mm, vaddr, vma_write, w))
+			goto out;
+	} else if (!p || !pgtable_has_pte_table(&mm->pgd, vaddr)) {
+		if (huge_try_fault(vm, mm, vma, vaddr, write, next_use, w))
+			goto out;
+	}
+
 	for (;;) {
 		p = pgtable_alloc_pte(&mm->pgd, vaddr);
 		pte_t pte = *p;
@@ -412,7 +469,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			/* do_wp_page: a write to a write-protected private page. */
 			if (pte & PTE_ZERO) {
 				if (reserve == PFN_NONE &&
-				    (reserve = alloc_frame(vm, w, page_key(mm, vaddr))) == PFN_NONE)
+				    (reserve = alloc_frame(vm, w, mm, page_key(mm, vaddr))) == PFN_NONE)
 					goto oom;
 				if (*p != pte)
 					continue;
@@ -429,7 +486,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 				w->zero_fills++;
 				w->kinds |= FK_COW;
 				vm->st.faults_cow++;
-				lru_add(vm, pfn, next_use);
+				lru_add(vm, mm, pfn, next_use);
 				continue;
 			}
 			pfn_t old = (pfn_t)pte_pfn(pte);
@@ -456,7 +513,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			if (reserve == PFN_NONE) {
 				vm->fault_pinned = old;
 				vm->fault_pinned_next_use = next_use;
-				reserve = alloc_frame(vm, w, page_key(mm, vaddr));
+				reserve = alloc_frame(vm, w, mm, page_key(mm, vaddr));
 				vm->fault_pinned = PFN_NONE;
 				if (reserve == PFN_NONE)
 					goto oom;
@@ -478,7 +535,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			w->kinds |= FK_COW | FK_COW_COPY;
 			vm->st.faults_cow++;
 			vm->st.faults_cow_copies++;
-			lru_add(vm, pfn, next_use);
+			lru_add(vm, mm, pfn, next_use);
 			continue;
 		}
 		if (pte_is_swap(pte)) {
@@ -487,7 +544,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			pfn_t pfn = vm->swapcache_pfn[slot];
 			if (pfn == PFN_NONE) {
 				if (reserve == PFN_NONE &&
-				    (reserve = alloc_frame(vm, w, vm->swap_key[slot])) == PFN_NONE)
+				    (reserve = alloc_frame(vm, w, mm, vm->swap_key[slot])) == PFN_NONE)
 					goto oom;
 				if (*p != pte || vm->swapcache_pfn[slot] != PFN_NONE)
 					continue;
@@ -502,7 +559,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 				w->major = true;
 				w->kinds |= FK_SWAP_IN;
 				vm->st.faults_swap_in++;
-				lru_add(vm, pfn, next_use);
+				lru_add(vm, mm, pfn, next_use);
 			} else {
 				w->kinds |= FK_SWAPCACHE;
 				vm->st.faults_swapcache++;
@@ -542,7 +599,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			continue;
 		}
 		if (reserve == PFN_NONE &&
-		    (reserve = alloc_frame(vm, w, page_key(mm, vaddr))) == PFN_NONE)
+		    (reserve = alloc_frame(vm, w, mm, page_key(mm, vaddr))) == PFN_NONE)
 			goto oom;
 		if (*p != pte)
 			continue;
@@ -558,10 +615,10 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 		w->zero_fills++;
 		w->kinds |= FK_DEMAND_ZERO;
 		vm->st.faults_demand_zero++;
-		lru_add(vm, pfn, next_use);
+		lru_add(vm, mm, pfn, next_use);
 	}
 	if (need_lru_access && w->pfn != PFN_NONE && (pol->flags & POLICY_SEES_EVERY_ACCESS))
-		pol->access(vm->policy, w->pfn, write, next_use);
+		pol->access(vm->pages[w->pfn].scope->policy, w->pfn, write, next_use);
 	goto out;
 oom:
 	vm->st.oom++;
@@ -596,6 +653,18 @@ struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid)
 	mm->asid = vm->next_asid++;
 	mm->last_vma = UINT32_MAX;
 	pgtable_init(&mm->pgd, vm->cfg.pt_levels, alloc_pt_paddr, vm);
+	if (vm->cfg.local_scope) {
+		reclaim_scope_init(vm, &mm->scope, mm);
+		BUG_ON(!mm->scope.policy, "policy %s refused a local instance", vm->cfg.policy->name);
+	}
+	/* Append to the list of live address spaces (oldest first). */
+	struct mm_struct **link = &vm->mm_list, *prev = NULL;
+	while (*link) {
+		prev = *link;
+		link = &(*link)->mm_next;
+	}
+	*link = mm;
+	mm->mm_prev = prev;
 	return mm;
 }
 
@@ -631,6 +700,7 @@ void vm_zap_range(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t 
 		      bool note)
 {
 	struct zap_ctx z = {.vm = vm, .mm = mm, .note = note};
+	huge_split_edges(vm, mm, start, end);
 	pgtable_for_each(&mm->pgd, start, end, zap_pte, &z);
 	pgtable_free_empty(&mm->pgd, start, end);
 }
@@ -642,6 +712,16 @@ void vm_mm_destroy(struct vm *vm, struct mm_struct *mm, struct fault_work *w)
 	vm_zap_range(vm, mm, 0, UINT64_MAX >> 7, false);
 	vm->cur = NULL;
 	BUG_ON(mm->rss_pages || mm->swap_ents, "pages left after exit of pid %u", mm->pid);
+	if (mm->mm_prev)
+		mm->mm_prev->mm_next = mm->mm_next;
+	else
+		vm->mm_list = mm->mm_next;
+	if (mm->mm_next)
+		mm->mm_next->mm_prev = mm->mm_prev;
+	if (vm->cfg.local_scope) {
+		reclaim_mm_exit(vm, mm);
+		reclaim_scope_fini(vm, &mm->scope);
+	}
 	pgtable_fini(&mm->pgd);
 	free(mm->vmas);
 	free(mm);
@@ -711,6 +791,7 @@ int vm_mprotect(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len
 	if (!(prot & VM_WRITE)) {
 		struct wrprotect_ctx c = {.vm = vm, .mm = mm};
 		vm->cur = w;
+		huge_split_edges(vm, mm, addr, addr + len);
 		pgtable_for_each(&mm->pgd, addr, addr + len, wrprotect_pte, &c);
 		vm->cur = NULL;
 	}
@@ -732,7 +813,8 @@ static void fork_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	if (pte_present(pte) && !(pte & PTE_ZERO) &&
 	    (c->vm->pages[pte_pfn(pte)].flags & PG_FILE))
 		return;
-	pte_t *cp = pgtable_alloc_pte(&c->child->pgd, vaddr);
+	pte_t *cp = pte_huge(pte) ? pgtable_alloc_pmd(&c->child->pgd, vaddr)
+				  : pgtable_alloc_pte(&c->child->pgd, vaddr);
 	if (c->vm->cur)
 		c->vm->cur->ptes_copied++;
 	if (pte_is_swap(pte)) {
@@ -808,16 +890,8 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 	vm->next_asid = 1;
 	vm->fault_pinned = PFN_NONE;
 	filemap_init(&vm->fm, cfg->page_size);
-	vm->policy_env = (struct policy_env){
-		.nr_frames = n,
-		.seed = cfg->seed,
-		.vm = vm,
-		.test_and_clear_young = env_test_and_clear_young,
-		.page_dirty = env_page_dirty,
-		.vtime = env_vtime,
-	};
-	vm->policy = cfg->policy->create(&vm->policy_env, cfg->policy_params);
-	if (!vm->policy) {
+	reclaim_scope_init(vm, &vm->scope, NULL);
+	if (!vm->scope.policy) {
 		vm_fini(vm);
 		return err_set(err, "vm.policy_params: policy %s rejected its parameters",
 			       cfg->policy->name);
@@ -827,9 +901,9 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 
 void vm_fini(struct vm *vm)
 {
-	if (vm->policy)
-		vm->cfg.policy->destroy(vm->policy);
+	reclaim_scope_fini(vm, &vm->scope);
 	free(vm->pages);
+	free(vm->wb);
 	free(vm->rmap_pool);
 	free(vm->swap_map);
 	free(vm->swapcache_pfn);
@@ -865,6 +939,9 @@ static void check_pte(void *ctx, uint64_t vaddr, pte_t *p)
 		return;
 	uint64_t pfn = pte_pfn(pte);
 	BUG_ON(pfn >= vm->cfg.nr_frames, "PTE to frame %llu beyond memory", (unsigned long long)pfn);
+	BUG_ON(pte_huge(pte) != !!(vm->pages[pfn].flags & PG_HUGE),
+	       "pid %u %llx: huge PMD and frame %llu disagree", c->mm->pid, (unsigned long long)vaddr,
+	       (unsigned long long)pfn);
 	BUG_ON(vm->pages[pfn].flags & PG_FREE, "pid %u %llx maps free frame %llu", c->mm->pid,
 	       (unsigned long long)vaddr, (unsigned long long)pfn);
 	BUG_ON(!find_vma(c->mm, vaddr), "pid %u: PTE at %llx outside every VMA", c->mm->pid,
@@ -901,7 +978,7 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 		pgtable_for_each(&mms[i]->pgd, 0, UINT64_MAX >> 7, check_pte, &c);
 		rss += mms[i]->rss_pages;
 	}
-	uint64_t nr_free = 0, mapped = 0;
+	uint64_t nr_free = 0, mapped = 0, nr_wb = 0, scope_frames = 0;
 	for (uint32_t f = vm->free_head; f != PFN_NONE; f = vm->pages[f].next_free) {
 		BUG_ON(!(vm->pages[f].flags & PG_FREE), "frame %u on the free list but in use", f);
 		BUG_ON(++nr_free > n, "free list has a cycle");
@@ -912,11 +989,30 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 		struct page *pg = &vm->pages[f];
 		BUG_ON(pg->mapcount != c.maps[f], "frame %llu: mapcount %u but %u PTEs map it",
 		       (unsigned long long)f, pg->mapcount, c.maps[f]);
-		mapped += pg->mapcount;
+		mapped += (uint64_t)pg->mapcount * ((pg->flags & PG_HUGE) ? HPAGE_NR : 1);
 		if (pg->flags & PG_FREE)
 			continue;
+		if (pg->flags & (PG_WRITEBACK | PG_TAIL)) {
+			/* Under kswapd's write (unmapped), or a tail of the huge page before it. */
+			BUG_ON(pg->mapcount || pg->rmap, "frame %llu: writeback/tail frame mapped",
+			       (unsigned long long)f);
+			BUG_ON((pg->flags & PG_TAIL) &&
+				       !(vm->pages[f & ~(uint64_t)(HPAGE_NR - 1)].flags & PG_HUGE),
+			       "frame %llu: tail of no huge page", (unsigned long long)f);
+			if (pg->flags & PG_WRITEBACK)
+				nr_wb++;
+			continue;
+		}
 		BUG_ON(!(pg->flags & PG_LRU), "frame %llu in use but not on the policy's lists",
 		       (unsigned long long)f);
+		BUG_ON(!pg->scope || (vm->cfg.local_scope ? 0 : pg->scope != &vm->scope),
+		       "frame %llu: no replacement scope", (unsigned long long)f);
+		if (pg->flags & PG_HUGE)
+			for (uint64_t i = 1; i < HPAGE_NR; i++)
+				BUG_ON(f + i >= n || !(vm->pages[f + i].flags & PG_TAIL),
+				       "huge page %llu: frame %llu is not its tail", (unsigned long long)f,
+				       (unsigned long long)(f + i));
+		scope_frames += (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
 		if (pg->flags & PG_FILE)
 			BUG_ON(pg->mapping >= vm->fm.nr_files ||
 				       filemap_lookup(&vm->fm, pg->mapping, pg->index) != f,
@@ -932,6 +1028,13 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 	}
 	BUG_ON(mapped != rss, "mapped PTEs %llu != sum of rss %llu", (unsigned long long)mapped,
 	       (unsigned long long)rss);
+	BUG_ON(nr_wb != vm->nr_writeback, "frames under writeback %llu != count %llu",
+	       (unsigned long long)nr_wb, (unsigned long long)vm->nr_writeback);
+	uint64_t held = vm->scope.nr_frames;
+	for (struct mm_struct *m = vm->mm_list; m && vm->cfg.local_scope; m = m->mm_next)
+		held += m->scope.nr_frames;
+	BUG_ON(held != scope_frames, "scopes hold %llu frames, pages on policies %llu",
+	       (unsigned long long)held, (unsigned long long)scope_frames);
 	uint64_t used = 0;
 	for (uint64_t sl = 0; sl < s; sl++) {
 		BUG_ON(vm->swap_map[sl] != c.swaps[sl], "swap slot %llu: count %u but %u PTEs",

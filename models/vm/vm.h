@@ -26,9 +26,8 @@
  *    by reclaim, dirty ones written back first. exec images are built by the simulator
  *    (sim.c) from these mappings.
  *
- * Not modelled (yet): huge pages, local replacement scope, watermark reclaim. A request that
- * needs them is rejected when the workload asks for it (the simulated process gets an error
- * result), never silently ignored. docs/vm.md lists every departure from Linux.
+ * Reclaim scopes, watermarks and background reclaim are in reclaim.c (reclaim.h), 2 MiB
+ * transparent huge pages in huge.c (huge.h). docs/vm.md lists every departure from Linux.
  */
 #ifndef VMSIM_MODELS_VM_VM_H
 #define VMSIM_MODELS_VM_VM_H
@@ -50,7 +49,12 @@ enum page_flags {
 	PG_SWAPCACHE = 1u << 3, /* in the swap cache: swap_slot holds a copy (clean unless dirty) */
 	PG_LRU = 1u << 4,       /* tracked by the replacement policy (evictable) */
 	PG_FILE = 1u << 8,      /* a page-cache page: mapping/index name it (see filemap.h) */
+	PG_WRITEBACK = 1u << 5, /* unmapped by kswapd, its swap write in flight: free at completion */
+	PG_HUGE = 1u << 6,      /* head of a 2 MiB page (512 frames, pfn 512-aligned) */
+	PG_TAIL = 1u << 7,      /* one of the 511 frames after a PG_HUGE head */
 };
+
+struct reclaim_scope;
 
 struct page {
 	uint32_t flags;     /* enum page_flags */
@@ -61,6 +65,22 @@ struct page {
 	uint64_t key;       /* stable identity for the policy (survives swap-out) */
 	uint32_t mapping;   /* with PG_FILE: the file id (index into vm->fm.files) */
 	uint64_t index;     /* with PG_FILE: page offset in the file */
+	struct reclaim_scope *scope; /* the policy instance that holds it (with PG_LRU) */
+};
+
+/*
+ * A replacement scope: one policy instance and what it holds. Global scope: one for the
+ * machine (vm->scope). Local scope: one per address space (mm->scope), plus vm->scope for
+ * pages whose owner exited while others still use them (see reclaim.c).
+ */
+struct reclaim_scope {
+	void *policy;            /* the policy instance */
+	struct policy_env env;   /* its environment (env.vm points back at this scope) */
+	struct vm *vm;
+	struct mm_struct *mm;    /* the owning address space, NULL for vm->scope */
+	uint64_t vtime;          /* references made by mm (local scope's virtual time) */
+	uint64_t nr_frames;      /* frames of the pages the policy holds (512 per huge page) */
+	uint64_t limit_frames;   /* local allocation (vm.local_frames); UINT64_MAX: none */
 };
 
 /* One PTE that maps a frame: what try_to_unmap must visit. */
@@ -75,6 +95,8 @@ enum vma_flags {
 	VM_WRITE = 1u << 1,
 	VM_EXEC = 1u << 2,
 	VM_SHARED = 1u << 3,
+	VM_HUGEPAGE = 1u << 4,   /* MAP_HUGE / madvise(MADV_HUGEPAGE): 2 MiB pages wanted */
+	VM_NOHUGEPAGE = 1u << 5, /* madvise(MADV_NOHUGEPAGE): never 2 MiB pages */
 };
 
 struct vm_area_struct {
@@ -102,6 +124,8 @@ struct mm_struct {
 	uint64_t rss_pages;          /* frames mapped (zero page not counted) */
 	uint64_t swap_ents;          /* swap entries in the page table */
 	uint64_t cpu_mask;           /* CPUs that may hold TLB entries of this mm */
+	struct reclaim_scope scope;  /* local scope only: this process's policy instance */
+	struct mm_struct *mm_prev, *mm_next; /* vm->mm_list: every live address space */
 };
 
 /* What one access or fault did; the simulator costs it. */
@@ -121,6 +145,8 @@ enum fault_kind_bits {
 	FK_SWAPCACHE = 1u << 5,   /* minor: the page was still in the swap cache */
 	FK_FILE = 1u << 6,        /* minor: the file page was found in the page cache */
 	FK_FILE_READ = 1u << 7,   /* major: the file page was read from the file device */
+	FK_THP = 1u << 8,         /* a 2 MiB page was allocated and mapped (faults.thp) */
+	FK_THP_FALLBACK = 1u << 9, /* a 2 MiB page was wanted, none free: 4 KiB instead */
 };
 
 enum io_device {
@@ -171,7 +197,15 @@ struct vm_config {
 	const struct policy_ops *policy;
 	const json_t *policy_params; /* resolved vm.policy_params (borrowed) */
 	uint64_t seed;
+	bool local_scope;          /* vm.scope = "local" */
+	uint64_t local_frames;     /* per-process allocation with local scope */
+	bool watermark;            /* vm.reclaim = "watermark" */
+	uint64_t wmark_low_frames, wmark_high_frames;
+	int thp;                   /* enum thp_mode */
 };
+
+/* vm.thp */
+enum thp_mode { THP_NEVER, THP_MADVISE, THP_ALWAYS };
 
 struct vm_stats {
 	uint64_t faults_demand_zero, faults_zero_page, faults_cow, faults_cow_copies;
@@ -185,6 +219,13 @@ struct vm_stats {
 	uint64_t file_drops;      /* clean page-cache pages dropped by reclaim */
 	uint64_t msync_writeback; /* pages written by msync (reclaim's are in writeback) */
 	uint64_t pagecache_pages_max;
+	uint64_t kswapd_wakeups, kswapd_evictions, direct_evictions;
+	uint64_t faults_thp, thp_fallback, thp_splits, thp_pages_max;
+};
+
+struct writeback_ent {
+	pfn_t pfn;
+	uint64_t done_ps;
 };
 
 struct vm {
@@ -201,9 +242,16 @@ struct vm {
 	uint8_t *swap_used;
 	uint64_t swap_cursor, nr_swap_used;
 	uint64_t swap_high;       /* 1 + the highest slot ever allocated */
-	void *policy;             /* the global replacement policy instance */
-	struct policy_env policy_env;
+	struct reclaim_scope scope; /* global scope; with local scope, the orphans' scope */
+	struct mm_struct *mm_list;  /* live address spaces, oldest first */
 	uint64_t vtime;           /* references so far (policy virtual time) */
+	/* watermark reclaim (reclaim.c) */
+	bool kswapd_wanted;       /* free frames fell below the low watermark: wake kswapd */
+	uint64_t nr_writeback;    /* frames under writeback (PG_WRITEBACK) */
+	struct writeback_ent *wb; /* their completion times */
+	uint32_t nr_wb, cap_wb;
+	bool kswapd_running;      /* evictions are kswapd's, not direct reclaim */
+	uint64_t thp_pages;       /* 2 MiB pages in use */
 	uint64_t next_pt_paddr;   /* simulated physical address of the next page-table page */
 	uint32_t next_asid;
 	struct vm_stats st;
