@@ -300,6 +300,7 @@ static enum run_result do_access(struct sim *s, struct cpu *cpu, struct task *t)
 	}
 	struct fault_work w;
 	uint64_t next_use = future_next_use(s, t);
+	s->vm.now_ps = cpu->clock_ps;
 	enum access_status st = vm_access(&s->vm, t->mm, t->op.addr, kind, next_use, &w);
 	t->access_idx++;
 	t->st.accesses++;
@@ -342,6 +343,12 @@ static enum run_result do_access(struct sim *s, struct cpu *cpu, struct task *t)
 	timing_work(&s->timing, cpu->id, cpu->clock_ps + lat, &w, true, &cost);
 	apply_invalidations(s, &w);
 	cpu->clock_ps += lat + cost.cpu_ps;
+	/* Pages this fault started reading are usable when its reads complete; another fault
+	 * that finds them earlier waits (w.wait_until_ps). */
+	for (uint32_t i = 0; i < MIN(w.nr_read_pfns, (uint32_t)FAULT_MAX_READ_PFNS); i++)
+		s->vm.pages[w.read_pfns[i]].ready_ps = cost.block_until_ps;
+	if (w.wait_until_ps > cost.block_until_ps)
+		cost.block_until_ps = w.wait_until_ps;
 	if (cost.block_until_ps > cpu->clock_ps) {
 		t->op_start_ps = start;
 		t->op_io_done = true;
@@ -640,15 +647,17 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 
 /*
  * How far a CPU may run inline: up to the next event, or just past it when that event is
- * ordered after a CPU at the same instant (sampling), so a CPU never yields to an event that
- * would in turn let the CPU run first again.
+ * another CPU resuming or something ordered after CPUs at the same instant (sampling). So a
+ * CPU never yields to an event that would in turn let it run first again, and two CPUs at the
+ * same clock do not yield to each other forever: events that must come first at an instant
+ * (I/O completions, wake-ups) still stop it.
  */
 static inline simtime_t cpu_run_limit(const struct sim *s)
 {
 	const struct event *head = eventq_peek(&s->eq);
 	if (!head)
 		return SIMTIME_MAX;
-	return head->prio > EVPRIO_CPU ? head->time_ps + 1 : head->time_ps;
+	return head->prio >= EVPRIO_CPU ? head->time_ps + 1 : head->time_ps;
 }
 
 /* Operations other than accesses and compute may schedule events (a child's start, a parent's

@@ -175,6 +175,7 @@ static void page_cache_insert(struct vm *vm, struct mm_struct *mm, pfn_t pfn, ui
 		vm->st.pagecache_pages_max = vm->fm.nr_cached;
 	lru_add(vm, mm, pfn, next_use);
 	vm_add_io(vm->cur, IO_DEV_FILE, false, file_dev_offset(vm, file, index), vm->cfg.page_size);
+	vm_note_read(vm->cur, pfn);
 }
 
 /* Map the page-cache page pfn at vaddr. */
@@ -215,8 +216,8 @@ static void do_fault_around(struct vm *vm, struct mm_struct *mm, struct vm_area_
 		if (index >= nr_file)
 			break;
 		pfn_t pfn = filemap_lookup(&vm->fm, file, index);
-		if (pfn == PFN_NONE)
-			continue;
+		if (pfn == PFN_NONE || (va != vaddr && vm->pages[pfn].ready_ps > vm->now_ps))
+			continue; /* filemap_map_pages maps only pages that are up to date */
 		pte_t *p = pgtable_lookup(&mm->pgd, va);
 		if (p && *p)
 			continue;
@@ -226,6 +227,18 @@ static void do_fault_around(struct vm *vm, struct mm_struct *mm, struct vm_area_
 			vm->st.fault_around_pages++;
 		}
 	}
+}
+
+/*
+ * A fault that found its page cached moves the VMA's sequential-read position past it when the
+ * reader has left the last readahead window (or has none yet), so that two processes scanning
+ * one file in step, each finding in the cache the page the other just read, still look
+ * sequential to each other's next miss. Within a window the position is left alone.
+ */
+static void note_sequential(struct vm_area_struct *vma, uint64_t index)
+{
+	if (vma->vm_ra_next == UINT64_MAX || vma->vm_ra_next <= index)
+		vma->vm_ra_next = index + 1;
 }
 
 /* page_cache_sync_readahead, simplified: read the uncached pages of [start, end) into the page
@@ -265,6 +278,8 @@ enum filemap_fault_result filemap_fault(struct vm *vm, struct mm_struct *mm,
 		if (p && pte_present(*p)) {
 			w->kinds |= FK_FILE;
 			vm->st.faults_file++;
+			vm_wait_ready(vm, w, (pfn_t)pte_pfn(*p));
+			note_sequential(vma, index);
 			if (pol->flags & POLICY_SEES_EVERY_ACCESS)
 				pol->access(vm->pages[pte_pfn(*p)].scope->policy, (pfn_t)pte_pfn(*p), false,
 					    next_use);
@@ -276,6 +291,8 @@ enum filemap_fault_result filemap_fault(struct vm *vm, struct mm_struct *mm,
 	if (pfn != PFN_NONE) {
 		w->kinds |= FK_FILE;
 		vm->st.faults_file++;
+		vm_wait_ready(vm, w, pfn);
+		note_sequential(vma, index);
 		if (pol->flags & POLICY_SEES_EVERY_ACCESS)
 			pol->access(vm->pages[pfn].scope->policy, pfn, write, next_use);
 		map_file_page(vm, mm, vma, vaddr, pfn, flags);

@@ -556,6 +556,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 				pg->key = vm->swap_key[slot];
 				vm->swapcache_pfn[slot] = pfn;
 				add_io(w, false, (uint64_t)slot * vm->cfg.page_size, vm->cfg.page_size);
+				vm_note_read(w, pfn);
 				w->major = true;
 				w->kinds |= FK_SWAP_IN;
 				vm->st.faults_swap_in++;
@@ -563,6 +564,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			} else {
 				w->kinds |= FK_SWAPCACHE;
 				vm->st.faults_swapcache++;
+				vm_wait_ready(vm, w, pfn);
 				need_lru_access = true;
 			}
 			struct page *pg = &vm->pages[pfn];

@@ -63,6 +63,8 @@ struct page {
 	uint32_t next_free; /* free-list link */
 	uint32_t swap_slot; /* with PG_SWAPCACHE */
 	uint64_t key;       /* stable identity for the policy (survives swap-out) */
+	uint64_t ready_ps;  /* simulated time its disk read completes (set by the simulator);
+			       a fault that finds it earlier waits, fault-around skips it */
 	uint32_t mapping;   /* with PG_FILE: the file id (index into vm->fm.files) */
 	uint64_t index;     /* with PG_FILE: page offset in the file */
 	struct reclaim_scope *scope; /* the policy instance that holds it (with PG_LRU) */
@@ -162,8 +164,12 @@ struct io_req {
 	uint64_t size_bytes;
 };
 
+#define FAULT_MAX_READ_PFNS 64
 struct fault_work {
 	uint32_t kinds;           /* enum fault_kind_bits */
+	uint64_t wait_until_ps;   /* the page found is still being read: wait until then */
+	uint32_t nr_read_pfns;    /* frames this fault started reading (swap-in, file, readahead) */
+	uint32_t read_pfns[FAULT_MAX_READ_PFNS]; /* the first FAULT_MAX_READ_PFNS of them */
 	bool major;               /* must wait for a disk read */
 	uint32_t pfn;             /* the frame the access reached (PFN_NONE for the zero page) */
 	uint32_t zero_fills;      /* frames zeroed */
@@ -259,6 +265,8 @@ struct vm {
 	struct fault_work *cur;   /* the work record of the fault being handled */
 	uint64_t cur_cpu_mask;    /* the CPU running the current operation */
 	pfn_t fault_pinned;       /* a page the running fault holds (not evictable), or PFN_NONE */
+	uint64_t now_ps;          /* the simulator's clock for the current operation (read-only here:
+				     compared with pages' ready_ps) */
 	uint64_t fault_pinned_next_use;
 };
 

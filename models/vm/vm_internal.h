@@ -38,6 +38,21 @@ int vm_check_range(struct vm *vm, uint64_t addr, uint64_t len);
 /* Unmap every PTE of [start, end) of mm (munmap's zap). */
 void vm_zap_range(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end, bool note);
 
+/* A read into pfn started by this fault: the simulator stamps its completion in ready_ps. */
+static inline void vm_note_read(struct fault_work *w, pfn_t pfn)
+{
+	if (w->nr_read_pfns < FAULT_MAX_READ_PFNS)
+		w->read_pfns[w->nr_read_pfns] = pfn;
+	w->nr_read_pfns++;
+}
+/* The fault found pfn in a cache: wait if its read has not completed yet (lock_page). */
+static inline void vm_wait_ready(struct vm *vm, struct fault_work *w, pfn_t pfn)
+{
+	uint64_t ready = vm->pages[pfn].ready_ps;
+	if (ready > vm->now_ps && ready > w->wait_until_ps)
+		w->wait_until_ps = ready;
+}
+
 /* reclaim.c */
 /* The scope that holds the pages of mm. */
 struct reclaim_scope *reclaim_scope_of(struct vm *vm, struct mm_struct *mm);
