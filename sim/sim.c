@@ -491,13 +491,12 @@ static int64_t do_execve(struct sim *s, struct cpu *cpu, struct task *t, const c
 static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	struct op *op = &t->op;
+	/* Accesses first: they need no zeroed fault_work here (vm_access fills its own). */
+	if (likely(op->kind <= OP_EXEC))
+		return do_access(s, cpu, t);
 	struct fault_work w;
 	memset(&w, 0, sizeof(w));
 	switch (op->kind) {
-	case OP_READ:
-	case OP_WRITE:
-	case OP_EXEC:
-		return do_access(s, cpu, t);
 	case OP_COMPUTE: {
 		simtime_t ps = (simtime_t)op->arg * PS_PER_NS;
 		cpu->clock_ps += ps;

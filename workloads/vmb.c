@@ -215,29 +215,32 @@ static int vmb_get_name(struct vmb_reader *r, const unsigned char **pp, struct e
 	return 0;
 }
 
+static int vmb_read_general(struct vmb_reader *r, struct op *op, struct err *err);
+
 static int vmb_read(void *reader, struct op *op, struct err *err)
 {
 	struct vmb_reader *r = reader;
-	/* The hot case: an access of the current process with a delta of up to 3 varint
-	 * bytes (< 2^20 bytes away), far from the buffer's end. */
+	/* The hot case: an access of the current process with a delta of up to 9 varint bytes
+	 * (< 2^63: every delta but the widest), far from the buffer's end (VMB_SLACK bytes are
+	 * there, so the varint is read without bounds checks). Anything else, including a 10-byte
+	 * varint whose validity needs the full check, takes the general path. */
 	if (likely(r->len - r->pos >= VMB_SLACK && r->st.cur)) {
 		const unsigned char *p = r->buf + r->pos;
 		unsigned tag = p[0];
 		if (likely(tag <= OP_EXEC)) {
-			uint64_t z;
-			size_t n;
-			if (p[1] < 0x80) {
-				z = p[1];
-				n = 2;
-			} else if (p[2] < 0x80) {
-				z = (p[1] & 0x7fu) | (uint64_t)p[2] << 7;
-				n = 3;
-			} else if (p[3] < 0x80) {
-				z = (p[1] & 0x7fu) | (uint64_t)(p[2] & 0x7fu) << 7 |
-				    (uint64_t)p[3] << 14;
-				n = 4;
-			} else {
-				goto general;
+			uint64_t z = p[1] & 0x7fu;
+			size_t n = 2;
+			if (unlikely(p[1] >= 0x80)) {
+				unsigned shift = 7;
+				for (;;) {
+					unsigned b = p[n++];
+					z |= (uint64_t)(b & 0x7fu) << shift;
+					if (b < 0x80)
+						break;
+					shift += 7;
+					if (shift > 56)
+						goto general;
+				}
 			}
 			uint64_t *reg = &r->st.cur->last[tag >> 1];
 			*reg += (uint64_t)vmb_unzigzag(z);
@@ -250,6 +253,13 @@ static int vmb_read(void *reader, struct op *op, struct err *err)
 		}
 	}
 general:
+	return vmb_read_general(r, op, err);
+}
+
+/* Every other record (kept out of line so that the hot path above saves no registers). */
+static __attribute__((noinline)) int vmb_read_general(struct vmb_reader *r, struct op *op,
+						      struct err *err)
+{
 	if (r->ended)
 		return 0;
 	if (unlikely(r->len - r->pos < VMB_SLACK)) {

@@ -16,46 +16,63 @@ void assoc_init(struct assoc *a, uint32_t entries, uint32_t ways)
 	a->nr_sets = entries / ways;
 	a->pow2 = (a->nr_sets & (a->nr_sets - 1)) == 0;
 	a->set_mask = a->nr_sets - 1;
+	a->key = xcalloc(entries, sizeof(*a->key));
+	a->asid = xcalloc(entries, sizeof(*a->asid));
+	a->stamp = xcalloc(entries, sizeof(*a->stamp));
 	a->e = xcalloc(entries, sizeof(*a->e));
 }
 
 void assoc_fini(struct assoc *a)
 {
+	free(a->key);
+	free(a->asid);
+	free(a->stamp);
 	free(a->e);
 	memset(a, 0, sizeof(*a));
 }
 
+/* Victim choice (unchanged from the entry-array version, so LRU behaviour is identical): the
+ * entry for (key, asid) if present; else the invalid entry of the lowest way; else the valid
+ * entry with the smallest stamp (stamps of valid entries are distinct). */
 struct assoc_entry *assoc_insert(struct assoc *a, uint64_t index, uint64_t key, uint32_t asid)
 {
 	if (!a->nr_sets)
 		return NULL;
-	struct assoc_entry *s = assoc_set_of(a, index), *victim = NULL;
-	for (uint32_t w = 0; w < a->ways; w++) {
-		if (s[w].key == key && s[w].asid == asid) {
-			victim = &s[w];
+	uint64_t base = assoc_set_base(a, index);
+	const uint64_t *k = a->key + base;
+	const uint64_t *st = a->stamp + base;
+	uint32_t victim = UINT32_MAX, n = a->ways;
+	uint64_t oldest = UINT64_MAX;
+	for (uint32_t w = 0; w < n; w++) {
+		if (k[w] == key && a->asid[base + w] == asid) {
+			victim = w;
 			break;
 		}
-		if (!s[w].key) {
-			if (!victim || victim->key)
-				victim = &s[w];
-		} else if (!victim || (victim->key && s[w].stamp < victim->stamp)) {
-			victim = &s[w];
+		if (!k[w]) {
+			if (oldest) { /* the first invalid way beats every valid one */
+				victim = w;
+				oldest = 0;
+			}
+		} else if (oldest && st[w] < oldest) {
+			victim = w;
+			oldest = st[w];
 		}
 	}
-	victim->key = key;
-	victim->asid = asid;
-	victim->stamp = ++a->clock;
-	return victim;
+	uint64_t i = base + victim;
+	a->key[i] = key;
+	a->asid[i] = asid;
+	a->stamp[i] = ++a->clock;
+	return &a->e[i];
 }
 
 bool assoc_invalidate(struct assoc *a, uint64_t index, uint64_t key, uint32_t asid)
 {
 	if (!a->nr_sets)
 		return false;
-	struct assoc_entry *s = assoc_set_of(a, index);
+	uint64_t base = assoc_set_base(a, index);
 	for (uint32_t w = 0; w < a->ways; w++) {
-		if (s[w].key == key && s[w].asid == asid) {
-			s[w].key = 0;
+		if (a->key[base + w] == key && a->asid[base + w] == asid) {
+			a->key[base + w] = 0;
 			return true;
 		}
 	}
@@ -66,8 +83,8 @@ uint64_t assoc_flush_asid(struct assoc *a, uint32_t asid)
 {
 	uint64_t n = 0, total = (uint64_t)a->nr_sets * a->ways;
 	for (uint64_t i = 0; i < total; i++) {
-		if (a->e[i].key && a->e[i].asid == asid) {
-			a->e[i].key = 0;
+		if (a->key[i] && a->asid[i] == asid) {
+			a->key[i] = 0;
 			n++;
 		}
 	}
@@ -76,6 +93,6 @@ uint64_t assoc_flush_asid(struct assoc *a, uint32_t asid)
 
 void assoc_flush_all(struct assoc *a)
 {
-	if (a->e)
-		memset(a->e, 0, (size_t)a->nr_sets * a->ways * sizeof(*a->e));
+	if (a->key)
+		memset(a->key, 0, (size_t)a->nr_sets * a->ways * sizeof(*a->key));
 }

@@ -10,7 +10,8 @@
  * Ignores: index hashing of real parts (XOR-folded set indices), pseudo-LRU approximations.
  *
  * An entry matches when its key and its asid are equal; key 0 means invalid, so callers build
- * keys with bit 0 set. The payload (pfn, flags, page shift) belongs to the caller.
+ * keys with bit 0 set. The payload (struct assoc_entry: pfn, flags, page shift) belongs to the
+ * caller; the tags and stamps are kept apart from it (see struct assoc).
  * Lookup and fill never allocate.
  */
 #ifndef VMSIM_MODELS_HW_ASSOC_H
@@ -21,17 +22,20 @@
 
 #include "sim/util.h"
 
+/* The caller's payload of one entry. Tags (key, asid) and LRU stamps live in separate arrays
+ * of struct assoc, so that a lookup scans the keys of a set contiguously (8 bytes a way: a
+ * 12-way set is 96 bytes, where whole entries were 384) and touches the rest only on a hit. */
 struct assoc_entry {
-	uint64_t key;   /* caller's tag with bit 0 set; 0: invalid */
-	uint64_t stamp; /* value of the array's use counter at the last hit or fill */
 	uint64_t pfn;   /* payload: frame number (TLB) */
-	uint32_t asid;  /* address-space tag */
 	uint16_t flags; /* payload: caller's flag bits */
 	uint16_t shift; /* payload: page size shift (TLB) */
 };
 
 struct assoc {
-	struct assoc_entry *e; /* nr_sets * ways entries, set-major; NULL when entries == 0 */
+	uint64_t *key;         /* nr_sets * ways tags, set-major; 0: invalid */
+	uint32_t *asid;        /* address-space tag of each entry */
+	uint64_t *stamp;       /* value of the use counter at the entry's last hit or fill */
+	struct assoc_entry *e; /* payloads; all four arrays NULL when entries == 0 */
 	uint32_t nr_sets;      /* 0: the array is absent (every lookup misses, fills do nothing) */
 	uint32_t ways;
 	bool pow2;             /* nr_sets is a power of two: the set is index & set_mask */
@@ -43,10 +47,11 @@ struct assoc {
 void assoc_init(struct assoc *a, uint32_t entries, uint32_t ways);
 void assoc_fini(struct assoc *a);
 
-static inline struct assoc_entry *assoc_set_of(const struct assoc *a, uint64_t index)
+/* Index of the first entry of the set chosen by index. */
+static inline uint64_t assoc_set_base(const struct assoc *a, uint64_t index)
 {
 	uint64_t set = likely(a->pow2) ? index & a->set_mask : index % a->nr_sets;
-	return a->e + set * a->ways;
+	return set * a->ways;
 }
 
 /* The entry matching (key, asid) in the set chosen by index, touched as most recently used;
@@ -56,11 +61,12 @@ static inline struct assoc_entry *assoc_find(struct assoc *a, uint64_t index, ui
 {
 	if (unlikely(!a->nr_sets))
 		return NULL;
-	struct assoc_entry *s = assoc_set_of(a, index);
-	for (uint32_t w = 0; w < a->ways; w++) {
-		if (s[w].key == key && s[w].asid == asid) {
-			s[w].stamp = ++a->clock;
-			return &s[w];
+	uint64_t base = assoc_set_base(a, index);
+	const uint64_t *k = a->key + base;
+	for (uint32_t w = 0, n = a->ways; w < n; w++) {
+		if (k[w] == key && likely(a->asid[base + w] == asid)) {
+			a->stamp[base + w] = ++a->clock;
+			return &a->e[base + w];
 		}
 	}
 	return NULL;
@@ -69,7 +75,8 @@ static inline struct assoc_entry *assoc_find(struct assoc *a, uint64_t index, ui
 /*
  * The entry for (key, asid) after a fill: the existing one if present, else the LRU victim of
  * the set (its old contents are overwritten); either way it becomes most recently used, with
- * key and asid set. The caller writes the payload. NULL if the array is absent.
+ * key and asid set. The caller writes the payload (an existing entry keeps its old payload
+ * until then). NULL if the array is absent.
  */
 struct assoc_entry *assoc_insert(struct assoc *a, uint64_t index, uint64_t key, uint32_t asid);
 

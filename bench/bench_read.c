@@ -1,0 +1,58 @@
+/*
+ * bench_read.c — trace reading speed alone (issue 8's "reading vmb / pages" targets): open a
+ * trace with the format's reader (the struct trace_format vmsim's trace workload uses, chosen
+ * by the file's ending) and pull every operation through read(), counting accesses. No
+ * simulation, no per-process checks (trace_source.c's), no statistics.
+ *
+ * Usage: bench_read FILE
+ * Prints: "accesses N ops M seconds S rate R" (R = accesses per second, wall clock of the read
+ * loop only).
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "workloads/trace_format.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s FILE\n", argv[0]);
+		return 2;
+	}
+	const struct trace_format *fmt = trace_format_guess(argv[1]);
+	if (!fmt) {
+		fprintf(stderr, "%s: unknown trace format\n", argv[1]);
+		return 2;
+	}
+	struct err err = {0};
+	struct trace_read_opts opts = {.page_size = 4096};
+	void *r;
+	if (fmt->open(&r, argv[1], &opts, &err) < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	uint64_t ops = 0, accesses = 0;
+	struct op op;
+	int rc;
+	double t0 = now_s();
+	while ((rc = fmt->read(r, &op, &err)) > 0) {
+		ops++;
+		accesses += op.kind == OP_READ || op.kind == OP_WRITE || op.kind == OP_EXEC;
+	}
+	double secs = now_s() - t0;
+	fmt->close(r);
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	printf("accesses %llu ops %llu seconds %.6f rate %.0f\n", (unsigned long long)accesses,
+	       (unsigned long long)ops, secs, secs > 0 ? (double)accesses / secs : 0.0);
+	return 0;
+}
