@@ -39,7 +39,7 @@ check "reference sweep exits 0" test $? -eq 0
 # start in its own process group; kill everything once some points are done
 setsid "$VMSIM" sweep "$T/s.json" -o "$T/k" -j 2 2> /dev/null &
 pid=$!
-for _ in $(seq 1 200); do
+for _ in $(seq 1 1200); do
 	n=$(ls "$T"/k/points/*/done 2> /dev/null | wc -l)
 	[ "$n" -ge 3 ] && break
 	sleep 0.05
@@ -74,7 +74,7 @@ check "and the same summary" cmp -s "$T/ref/summary.csv" "$T/k/summary.csv"
 # Ctrl-C: SIGINT to the sweep stops it with 130, keeps finished points, resume completes
 "$VMSIM" sweep "$T/s.json" -o "$T/c" -j 1 2> /dev/null &
 pid=$!
-for _ in $(seq 1 200); do
+for _ in $(seq 1 1200); do
 	[ "$(ls "$T"/c/points/*/done 2> /dev/null | wc -l)" -ge 1 ] && break
 	sleep 0.05
 done
