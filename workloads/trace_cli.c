@@ -155,7 +155,7 @@ static const char *const kind_names[OP_KIND_COUNT] = {
     [OP_MMAP] = "mmap",       [OP_MUNMAP] = "munmap", [OP_MPROTECT] = "mprotect",
     [OP_MADVISE] = "madvise", [OP_MSYNC] = "msync",   [OP_FORK] = "fork",
     [OP_WAIT] = "wait",       [OP_EXECVE] = "exec",   [OP_EXIT] = "exit",
-    [OP_COMPUTE] = "compute", [OP_FILE] = "file",
+    [OP_COMPUTE] = "compute", [OP_FILE] = "file",     [OP_MARK] = "mark",
 };
 
 int trace_cli_main(int argc, char **argv)

@@ -168,6 +168,10 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 	case OP_FILE:
 		n = snprintf(buf, len, "file %s 0x%llx", op->name, l);
 		break;
+	case OP_MARK:
+		n = snprintf(buf, len, "%llu mark %s %llu", pid,
+			     op->flags == MARK_BEGIN ? "begin" : "end", (unsigned long long)op->arg);
+		break;
 	default:
 		BUG_ON(1, "op kind %u", op->kind);
 	}

@@ -277,11 +277,25 @@ static int vmt_parse(struct vmt_reader *r, char *line, struct op *op, struct err
 		if (want_tokens(r, nt, 3, 3, "PID compute NANOSECONDS", err) ||
 		    tok_num(r, &t[2], "nanoseconds", &op->arg, err))
 			return -VMSIM_EINVAL;
+	} else if (tok_is(o, "mark")) {
+		/* A request boundary (see OP_MARK): PID mark begin|end ID */
+		op->kind = OP_MARK;
+		if (want_tokens(r, nt, 4, 4, "PID mark begin|end ID", err))
+			return -VMSIM_EINVAL;
+		if (tok_is(&t[2], "begin"))
+			op->flags = MARK_BEGIN;
+		else if (tok_is(&t[2], "end"))
+			op->flags = MARK_END;
+		else
+			return vmt_bad(r, err, "mark: expected begin or end, got \"%.*s\"",
+				       (int)MIN(t[2].len, 60), t[2].s);
+		if (tok_num(r, &t[3], "mark id", &op->arg, err))
+			return -VMSIM_EINVAL;
 	} else {
 		return vmt_bad(
 		    r, err,
 		    "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
-		    "madvise, msync, fork, wait, exec, exit or compute)",
+		    "madvise, msync, fork, wait, exec, exit, compute or mark)",
 		    (int)MIN(o->len, 60), o->s);
 	}
 	return 1;

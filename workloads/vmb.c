@@ -344,6 +344,13 @@ static __attribute__((noinline)) int vmb_read_general(struct vmb_reader *r, stru
 	case OP_COMPUTE:
 		GETV(op->arg);
 		break;
+	case OP_MARK:
+		GETB(b);
+		if (b != MARK_BEGIN && b != MARK_END)
+			return vmb_bad(r, err, r->rec_off, "bad mark kind byte");
+		op->flags = (uint8_t)b;
+		GETV(op->arg);
+		break;
 	case OP_EXIT:
 		break;
 	case OP_EXECVE:
@@ -484,6 +491,10 @@ static int vmb_write(void *writer, const struct op *op, struct err *err)
 	case OP_FORK:
 	case OP_WAIT:
 	case OP_COMPUTE:
+		p = vmb_put_varint(p, op->arg);
+		break;
+	case OP_MARK:
+		*p++ = op->flags;
 		p = vmb_put_varint(p, op->arg);
 		break;
 	case OP_EXIT:
