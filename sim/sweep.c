@@ -443,8 +443,20 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 
 	/* nested loops: grid keys in file order (first slowest), then the zip tuple */
 	size_t nr = zip_len;
-	for (size_t g = 0; g < nr_grid; g++)
-		nr *= json_array_size(lists[g]);
+	for (size_t g = 0; g < nr_grid; g++) {
+		size_t n = json_array_size(lists[g]);
+		if (n && nr > SWEEP_MAX_POINTS / n) {
+			free(lists);
+			return err_set(err, "%s: the sweep has more than %d points; split it",
+				       s->file, SWEEP_MAX_POINTS);
+		}
+		nr *= n;
+	}
+	if (nr > SWEEP_MAX_POINTS) {
+		free(lists);
+		return err_set(err, "%s: the sweep has more than %d points; split it", s->file,
+			       SWEEP_MAX_POINTS);
+	}
 	s->nr_points = nr;
 	s->points = xcalloc(nr, sizeof(*s->points));
 	for (size_t i = 0; i < nr; i++) {
