@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "models/vm/mm.h"
 #include "sim/rng.h"
@@ -635,6 +636,12 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 		return err_set(err, "%s: vm.scope: \"local\" replacement is not modelled yet; use "
 				    "\"global\"",
 			       cfg->file);
+	int64_t wm_low = params_get_int(jvm, "watermark_low_pct"),
+		wm_high = params_get_int(jvm, "watermark_high_pct");
+	if (wm_low >= wm_high)
+		return err_set(err, "%s: vm.watermark_low_pct: expected less than "
+				    "vm.watermark_high_pct (%" PRId64 "), got %" PRId64,
+			       cfg->file, wm_high, wm_low);
 	if (strcmp(params_get_string(jvm, "reclaim"), "on-demand") != 0)
 		return err_set(err, "%s: vm.reclaim: \"watermark\" reclaim is not modelled yet; use "
 				    "\"on-demand\"",
@@ -658,6 +665,25 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 		.seed = rng_derive_seed((uint64_t)params_get_int(root, "seed"), RNG_STREAM_POLICY),
 	};
 	BUG_ON(!vc.policy, "resolved config names an unknown policy");
+	/* Absurd sizes are bad input, found before anything is allocated: the frame table and
+	 * the swap slot arrays alone must fit in the host's physical memory. */
+	long host_pages = sysconf(_SC_PHYS_PAGES), host_page = sysconf(_SC_PAGESIZE);
+	if (host_pages > 0 && host_page > 0) {
+		const struct vm *v = NULL;
+		unsigned __int128 need =
+		    (unsigned __int128)vc.nr_frames * sizeof(struct page) +
+		    (unsigned __int128)vc.swap_pages *
+			(sizeof(*v->swap_map) + sizeof(*v->swapcache_pfn) + sizeof(*v->swap_key) +
+			 sizeof(*v->swap_used));
+		unsigned __int128 have = (unsigned __int128)host_pages * (uint64_t)host_page;
+		if (need > have)
+			return err_set(err, "%s: memory.frames: %" PRIu64 " frames and memory.swap_pages: "
+					    "%" PRIu64 " slots need %" PRIu64 " MiB for the frame and swap "
+					    "tables alone, more than this host's %" PRIu64 " MiB of "
+					    "physical memory",
+				       cfg->file, vc.nr_frames, vc.swap_pages,
+				       (uint64_t)(need >> 20), (uint64_t)(have >> 20));
+	}
 	eventq_init(&s->eq);
 	bug_set_clock(&s->eq.now_ps);
 	hist_init(&s->lat_access);
@@ -682,6 +708,9 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 
 void sim_fini(struct sim *s)
 {
+	/* First: pending events (task wake-ups, CPU runs) live inside the tasks and CPUs freed
+	 * below, and eventq_fini marks each one idle. */
+	eventq_fini(&s->eq);
 	for (uint32_t i = 0; i < s->nr_tasks; i++) {
 		struct task *t = s->tasks[i];
 		if (t->mm) {
@@ -706,7 +735,6 @@ void sim_fini(struct sim *s)
 	hist_fini(&s->lat_access);
 	hist_fini(&s->lat_fault);
 	hist_fini(&s->lat_request);
-	eventq_fini(&s->eq);
 	bug_set_clock(NULL);
 }
 

@@ -361,8 +361,11 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 int trace_source_next(struct trace_source *s, struct op *op, struct err *err)
 {
 	int rc = s->fmt->read(s->reader, op, err);
-	if (unlikely(rc <= 0))
+	if (unlikely(rc <= 0)) {
+		if (rc == 0 && !s->initial_pid)
+			return err_set(err, "%s: the trace holds no process operation (empty trace)", s->path);
 		return rc;
+	}
 	/* The hot case: an access by the live process of the previous operation. */
 	if (likely(op->kind <= OP_EXEC && op->pid == s->live_pid && op->addr < TRACE_VA_LIMIT))
 		return 1;
