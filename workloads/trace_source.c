@@ -212,6 +212,7 @@ static struct trace_proc *proc_add(struct trace_source *s, uint32_t pid, uint32_
 	}
 	struct trace_proc *p = &s->procs[s->nr_procs];
 	*p = (struct trace_proc){.pid = pid, .parent = parent, .state = TRACE_PROC_LIVE};
+	s->nr_live++;
 	trace_pidmap_put(&s->pids, pid, s->nr_procs++);
 	return p;
 }
@@ -349,6 +350,7 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 	}
 	case OP_EXIT:
 		p->state = TRACE_PROC_EXITED;
+		s->nr_live--;
 		s->live_pid = 0;
 		return 1;
 	default:
