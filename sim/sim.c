@@ -605,6 +605,8 @@ static int open_workloads(struct sim *s, struct err *err)
 			.page_size = s->vm.cfg.page_size,
 		};
 		int rc = ops->open(&s->wls[i], obj, &env, err);
+		if (!rc)
+			s->wl_ops[i] = ops; /* sim_fini closes it, even if the future fails below */
 		if (!rc && (s->vm.cfg.policy->flags & POLICY_NEEDS_FUTURE)) {
 			if (s->nr_wls > 1)
 				rc = err_set(err, "%s: vm.policy: opt reads the future of one process; "
@@ -616,7 +618,6 @@ static int open_workloads(struct sim *s, struct err *err)
 		free(path);
 		if (rc)
 			return rc;
-		s->wl_ops[i] = ops;
 		struct task *t = task_new(s, i, ops->initial_pid(s->wls[i]), NULL);
 		t->mm = vm_mm_create(&s->vm, t->pid);
 		eventq_schedule(&s->eq, &t->wake_ev, (simtime_t)params_get_int(obj, "start_ps"));
