@@ -86,6 +86,15 @@ static inline uint64_t future_next_use(const struct sim *s, const struct task *t
 
 /* ---- processes --------------------------------------------------------------------------- */
 
+/* The id the VM layer knows the address space of t (just created, the last task) by: its pid
+ * for one workload; with several, each workload numbers its pids from 1, so the creation
+ * order makes them unique (the VM keys pages by it: equal ids mixed two processes' pages). */
+static uint32_t mm_id(const struct sim *s, const struct task *t)
+{
+	BUG_ON(s->tasks[s->nr_tasks - 1] != t, "mm_id of a task other than the newest");
+	return s->nr_wls > 1 ? s->nr_tasks : t->pid;
+}
+
 static struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct task *parent)
 {
 	struct task *t = xcalloc(1, sizeof(*t));
@@ -374,7 +383,7 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 		break;
 	case OP_FORK: {
 		struct task *c = task_new(s, t->wl_index, (uint32_t)op->arg, t);
-		c->mm = vm_fork(&s->vm, t->mm, c->pid, &w);
+		c->mm = vm_fork(&s->vm, t->mm, mm_id(s, c), &w);
 		t->live_children++;
 		s->c.forks++;
 		simtime_t cost = syscall_cost(s, cpu, &w);
@@ -430,15 +439,16 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 
 /*
  * How far a CPU may run inline: up to the next event, or just past it when that event is
- * ordered after a CPU at the same instant (sampling), so a CPU never yields to an event that
- * would in turn let the CPU run first again.
+ * ordered with or after a CPU at the same instant (another CPU, sampling), so a CPU never
+ * yields to an event that would in turn let the CPU run first again. (Two CPUs at the same
+ * clock used to yield to each other forever: each saw the other's run event as its limit.)
  */
 static inline simtime_t cpu_run_limit(const struct sim *s)
 {
 	const struct event *head = eventq_peek(&s->eq);
 	if (!head)
 		return SIMTIME_MAX;
-	return head->prio > EVPRIO_CPU ? head->time_ps + 1 : head->time_ps;
+	return head->prio >= EVPRIO_CPU ? head->time_ps + 1 : head->time_ps;
 }
 
 /* Operations other than accesses and compute may schedule events (a child's start, a parent's
@@ -619,7 +629,7 @@ static int open_workloads(struct sim *s, struct err *err)
 		if (rc)
 			return rc;
 		struct task *t = task_new(s, i, ops->initial_pid(s->wls[i]), NULL);
-		t->mm = vm_mm_create(&s->vm, t->pid);
+		t->mm = vm_mm_create(&s->vm, mm_id(s, t));
 		eventq_schedule(&s->eq, &t->wake_ev, (simtime_t)params_get_int(obj, "start_ps"));
 	}
 	return 0;

@@ -4,7 +4,7 @@
 # fork-server), plus two workloads side by side, over two seeds, with --check (the VM layer's
 # invariants after every operation). A violation aborts vmsim (exit >= 128) and fails the test;
 # any other non-zero exit fails it too. The first seed runs twice: stats.json must be
-# byte-identical (determinism).
+# byte-identical (determinism). A run that hangs (over 60 s; timeout exits 124) fails too.
 VMSIM=$1
 source "$(dirname "$0")/lib.sh"
 policies=$("$VMSIM" policies | awk '/^$/ {exit} NR > 1 && substr($0, 1, 1) != " " {print $1}')
@@ -29,7 +29,7 @@ for cfg in configs/workload-*.json; do
 		for seed in 1 2; do
 			out="$TMP/$gen-$pol-$seed"
 			# shellcheck disable=SC2086
-			"$VMSIM" run "$cfg" -o "$out" --quiet --check --seed $seed --set vm.policy=$pol \
+			timeout 60 "$VMSIM" run "$cfg" -o "$out" --quiet --check --seed $seed --set vm.policy=$pol \
 				--set sim.timing=false --set memory.swap_pages=512 ${small[$gen]} 2>"$out.err"
 			rc=$?
 			runs=$((runs + 1))
@@ -48,6 +48,22 @@ for cfg in configs/workload-*.json; do
 		done
 		rm -rf "$TMP/$gen-$pol-"*
 	done
+done
+# Two workloads side by side (two initial processes competing for 24 frames) on
+# two CPUs.
+printf '{"memory": {"frames": 24, "swap_pages": 512}, "cpus": 2, "sim": {"timing": false},
+ "workloads": [{"type": "zipf", "pages": 96, "accesses": 1000},
+               {"type": "uniform", "pages": 64, "accesses": 1000, "start_ps": 5000}]}\n' > "$TMP/two.json"
+for pol in $policies; do
+	[ $pol = opt ] && continue
+	timeout 60 "$VMSIM" run "$TMP/two.json" -o "$TMP/two-$pol" --quiet --check --set vm.policy=$pol 2>"$TMP/two.err"
+	rc=$?
+	runs=$((runs + 1))
+	[ $rc -eq 0 ] && ok || fail "two workloads $pol: exit $rc: $(tail -3 "$TMP/two.err")"
+	"$VMSIM" run "$TMP/two.json" -o "$TMP/two-$pol.again" --quiet --set vm.policy=$pol 2>/dev/null
+	cmp -s "$TMP/two-$pol/stats.json" "$TMP/two-$pol.again/stats.json" && ok ||
+		fail "two workloads $pol: stats.json differs between two runs"
+	[ "$(stat_of "$TMP/two-$pol" sim.processes)" = 2 ] && ok || fail "two workloads $pol: not 2 processes"
 done
 echo "stress: $runs checked runs"
 done_tests
