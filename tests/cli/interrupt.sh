@@ -27,7 +27,7 @@ for sig in INT TERM; do
 		fail "SIG$sig message: $(cat "$TMP/err-$sig")"
 	[ -e "$out/.timeseries.csv.tmp" ] && fail "SIG$sig left a temporary file" || ok
 done
-# --max-sim-time: 1 ms of simulated time of the textbook run's 20 accesses... a zipf run instead
+# --max-sim-time: 1 ms of simulated time, far less than the zipf run of 10^6 accesses needs
 out="$TMP/out-time"
 "$VMSIM" run configs/workload-zipf.json -o "$out" --quiet --max-sim-time 1000000000
 check_eq "--max-sim-time exit status" "$?" 0
