@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (eq && eq != nl + 1) {
 			*eq = '\0';
 			struct config_override sets[2] = {{.key = nl + 1, .value = eq + 1},
-							  {.key = "memory.frames", .value = "7"}};
+			                                  {.key = "memory.frames", .value = "7"}};
 			if (!config_load_string(&c, text, "fuzz.json", sets, 2, &err))
 				config_fini(&c);
 		}

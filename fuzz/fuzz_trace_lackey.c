@@ -1,6 +1,6 @@
 /*
- * fuzz_trace_lackey.c — libFuzzer target of the lackey trace reader (see fuzz_trace.h): the input is
- * a lackey file, read to its end or its first error.
+ * fuzz_trace_lackey.c — libFuzzer target of the lackey trace reader (see fuzz_trace.h): the input
+ * is a lackey file, read to its end or its first error.
  */
 #include "fuzz/fuzz_trace.h"
 

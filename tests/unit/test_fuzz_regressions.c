@@ -64,7 +64,8 @@ int main(void)
 	CHECK(sweep_parse(text, "big.json", &s, &err) == 0);
 	if (s) {
 		CHECK_EQ_U64(s->nr_points, 59049);
-		CHECK(strcmp(s->points[0].id, "k0=0,k1=0,k2=0,k3=0,k4=0,k5=0,k6=0,k7=0,k8=0,k9=0") == 0);
+		CHECK(strcmp(s->points[0].id,
+		             "k0=0,k1=0,k2=0,k3=0,k4=0,k5=0,k6=0,k7=0,k8=0,k9=0") == 0);
 		sweep_destroy(s);
 		s = NULL;
 	}
