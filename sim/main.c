@@ -5,7 +5,9 @@
  * JSON path or line.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,12 +25,76 @@
 #include "sim/sim.h"
 #include "workloads/workload.h"
 
+/* Why the run should stop at its next operation: 0 not, STOP_SIGNAL SIGINT/SIGTERM,
+ * STOP_RSS the resident set passed --max-rss. */
+enum { STOP_SIGNAL = 1, STOP_RSS = 2 };
 static volatile sig_atomic_t stop_requested;
+static long max_rss_pages; /* --max-rss in host pages (0: no budget); set before the timer */
 
 static void on_signal(int sig)
 {
 	UNUSED(sig);
-	stop_requested = 1;
+	stop_requested = STOP_SIGNAL;
+}
+
+/*
+ * The --max-rss budget: a timer signal every 100 ms of wall time reads the resident set from
+ * /proc/self/statm (open/read/close are async-signal-safe) and asks the run to stop when it is
+ * over the budget. setrlimit(RLIMIT_AS) was rejected: an allocation failing under it aborts
+ * (xmalloc) instead of stopping cleanly with partial results.
+ */
+static int rss_over_budget(void)
+{
+	char buf[128];
+	int fd = open("/proc/self/statm", O_RDONLY);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *p = buf;
+	while (*p && *p != ' ') /* skip the total size */
+		p++;
+	long resident = 0;
+	while (*p == ' ')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		resident = resident * 10 + (*p++ - '0');
+	return resident > max_rss_pages;
+}
+
+static void on_rss_timer(int sig)
+{
+	UNUSED(sig);
+	int saved = errno;
+	if (!stop_requested && rss_over_budget())
+		stop_requested = STOP_RSS;
+	errno = saved;
+}
+
+static void rss_budget_start(uint64_t max_rss_mib)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	max_rss_pages = (long)(max_rss_mib * (1024 * 1024) / (uint64_t)(page > 0 ? page : 4096));
+	if (rss_over_budget()) /* already over: stop before the first operation */
+		stop_requested = STOP_RSS;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_rss_timer;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	struct itimerval it = {.it_interval = {0, 100000}, .it_value = {0, 100000}};
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void rss_budget_stop(void)
+{
+	struct itimerval it;
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
 }
 
 static const char usage_text[] =
@@ -36,7 +102,7 @@ static const char usage_text[] =
 	"\n"
 	"commands:\n"
 	"  run CONFIG.json [-o DIR] [--set KEY=VALUE]... [--seed N] [--check[=N]] [--quiet]\n"
-	"                                   [--dry-run]\n"
+	"                                   [--dry-run] [--max-sim-time PS] [--max-rss MIB]\n"
 	"                     simulate one configuration; results go to DIR\n"
 	"                     (default results/<config name>)\n"
 	"  sweep SWEEP.json [-o DIR] [-j N] [--resume] [--list] [--shard I/N]\n"
@@ -62,6 +128,11 @@ static const char run_usage[] =
 	"  --seed N             override the seed\n"
 	"  --check[=N]          verify the VM layer's invariants after every (N-th) operation\n"
 	"  --dry-run            print the resolved config and exit\n"
+	"  --max-sim-time PS    stop at this simulated time (= --set sim.max_time_ps=PS);\n"
+	"                       run.json status \"max-time\", sim.complete 0, exit 0\n"
+	"  --max-rss MIB        stop when vmsim's resident memory passes MIB MiB (checked\n"
+	"                       every 100 ms); run.json status \"max-rss\", sim.complete 0,\n"
+	"                       exit 1\n"
 	"  -q, --quiet          no summary on stdout\n"
 	"writes DIR/config.json, DIR/stats.json, DIR/timeseries.csv, DIR/latency_cdf.csv,\n"
 	"DIR/run.json\n";
@@ -129,13 +200,15 @@ static int cmd_run(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'}, {"set", required_argument, NULL, 's'},
 		{"seed", required_argument, NULL, 'S'},   {"check", optional_argument, NULL, 'c'},
 		{"quiet", no_argument, NULL, 'q'},        {"dry-run", no_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},         {0, 0, 0, 0},
+		{"help", no_argument, NULL, 'h'},
+		{"max-sim-time", required_argument, NULL, 'T'},
+		{"max-rss", required_argument, NULL, 'R'}, {0, 0, 0, 0},
 	};
 	const char *outdir = NULL;
 	struct config_override *sets = xcalloc((size_t)argc, sizeof(*sets));
 	size_t nr_sets = 0;
 	bool has_seed = false, quiet = false, dry_run = false;
-	uint64_t seed = 0, check_every = 0;
+	uint64_t seed = 0, check_every = 0, max_rss_mib = 0, max_time_ps;
 	int rc = 2, c;
 	optind = 1;
 	opterr = 0;
@@ -167,6 +240,23 @@ static int cmd_run(int argc, char **argv)
 			if (optarg && (parse_u64(optarg, &check_every) || check_every == 0)) {
 				rc = usage_error("run: --check=N expects a positive integer, got \"%s\"",
 						 optarg);
+				goto out;
+			}
+			break;
+		case 'T':
+			if (parse_u64(optarg, &max_time_ps)) {
+				rc = usage_error("run: --max-sim-time expects simulated picoseconds (a "
+						 "non-negative integer), got \"%s\"", optarg);
+				goto out;
+			}
+			sets[nr_sets++] =
+			    (struct config_override){.key = "sim.max_time_ps", .value = optarg};
+			break;
+		case 'R':
+			if (parse_u64(optarg, &max_rss_mib) || max_rss_mib == 0 ||
+			    max_rss_mib > (1ull << 40)) {
+				rc = usage_error("run: --max-rss expects MiB (a positive integer), got "
+						 "\"%s\"", optarg);
 				goto out;
 			}
 			break;
@@ -229,6 +319,8 @@ static int cmd_run(int argc, char **argv)
 	s->stop_flag = &stop_requested;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (max_rss_mib)
+		rss_budget_start(max_rss_mib);
 	char *ts_tmp;
 	FILE *ts = open_tmp(dir, "timeseries.csv", &ts_tmp);
 	if (!ts) {
@@ -245,6 +337,9 @@ static int cmd_run(int argc, char **argv)
 	double t0 = wall_seconds();
 	int run_rc = sim_run(s);
 	double wall = wall_seconds() - t0;
+	if (max_rss_mib)
+		rss_budget_stop();
+	bool over_rss = s->interrupted && stop_requested == STOP_RSS;
 	if (run_rc) {
 		fprintf(stderr, "vmsim: %s\n", err.msg);
 		fclose(ts);
@@ -275,7 +370,7 @@ static int cmd_run(int argc, char **argv)
 				" \"status\": \"%s\",\n \"version\": \"%s\",\n"
 				" \"wall_seconds\": %.6f\n}\n",
 				wall > 0 ? (double)s->c.accesses / wall : 0.0, ru.ru_maxrss,
-				s->interrupted ? "interrupted"
+				over_rss ? "max-rss" : s->interrupted ? "interrupted"
 				: s->hit_max_time ? "max-time" : "complete",
 				VMSIM_VERSION, wall);
 			wr |= commit_tmp(f, tmp, dir, "run.json");
@@ -312,7 +407,12 @@ static int cmd_run(int argc, char **argv)
 				printf("  results          %s/\n", dir);
 			}
 			rc = s->interrupted ? 1 : 0;
-			if (s->interrupted)
+			if (over_rss)
+				fprintf(stderr, "vmsim: stopped: vmsim's resident memory passed "
+						"--max-rss %" PRIu64 " MiB: %s/stats.json holds partial "
+						"results (sim.complete = 0)\n",
+					max_rss_mib, dir);
+			else if (s->interrupted)
 				fprintf(stderr, "vmsim: interrupted: %s/stats.json holds partial results "
 						"(sim.complete = 0)\n",
 					dir);

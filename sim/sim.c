@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "models/vm/huge.h"
 #include "models/vm/mm.h"
@@ -86,6 +87,15 @@ static inline uint64_t future_next_use(const struct sim *s, const struct task *t
 }
 
 /* ---- processes --------------------------------------------------------------------------- */
+
+/* The id the VM layer knows the address space of t (just created, the last task) by: its pid
+ * for one workload; with several, each workload numbers its pids from 1, so the creation
+ * order makes them unique (the VM keys pages by it: equal ids mixed two processes' pages). */
+static uint32_t mm_id(const struct sim *s, const struct task *t)
+{
+	BUG_ON(s->tasks[s->nr_tasks - 1] != t, "mm_id of a task other than the newest");
+	return s->nr_wls > 1 ? s->nr_tasks : t->pid;
+}
 
 static struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct task *parent)
 {
@@ -577,7 +587,7 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 		break;
 	case OP_FORK: {
 		struct task *c = task_new(s, t->wl_index, (uint32_t)op->arg, t);
-		c->mm = vm_fork(&s->vm, t->mm, c->pid, &w);
+		c->mm = vm_fork(&s->vm, t->mm, mm_id(s, c), &w);
 		t->live_children++;
 		s->c.forks++;
 		simtime_t cost = syscall_cost(s, cpu, &w);
@@ -828,6 +838,8 @@ static int open_workloads(struct sim *s, struct err *err)
 			.page_size = s->vm.cfg.page_size,
 		};
 		int rc = ops->open(&s->wls[i], obj, &env, err);
+		if (!rc)
+			s->wl_ops[i] = ops; /* sim_fini closes it, even if the future fails below */
 		if (!rc && (s->vm.cfg.policy->flags & POLICY_NEEDS_FUTURE)) {
 			if (s->nr_wls > 1)
 				rc = err_set(err, "%s: vm.policy: opt reads the future of one process; "
@@ -839,9 +851,8 @@ static int open_workloads(struct sim *s, struct err *err)
 		free(path);
 		if (rc)
 			return rc;
-		s->wl_ops[i] = ops;
 		struct task *t = task_new(s, i, ops->initial_pid(s->wls[i]), NULL);
-		t->mm = vm_mm_create(&s->vm, t->pid);
+		t->mm = vm_mm_create(&s->vm, mm_id(s, t));
 		eventq_schedule(&s->eq, &t->wake_ev, (simtime_t)params_get_int(obj, "start_ps"));
 	}
 	return 0;
@@ -860,9 +871,9 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 	int64_t low_pct = params_get_int(jvm, "watermark_low_pct");
 	int64_t high_pct = params_get_int(jvm, "watermark_high_pct");
 	if (low_pct > high_pct)
-		return err_set(err, "%s: vm.watermark_low_pct (%lld) must not exceed "
-				    "vm.watermark_high_pct (%lld)",
-			       cfg->file, (long long)low_pct, (long long)high_pct);
+		return err_set(err, "%s: vm.watermark_low_pct: expected at most "
+				    "vm.watermark_high_pct (%lld), got %lld",
+			       cfg->file, (long long)high_pct, (long long)low_pct);
 	s->timing_on = params_get_bool(jsim, "timing");
 	s->untimed_access_ps = (simtime_t)params_get_int(jsim, "untimed_access_ps");
 	s->quantum_ps = (simtime_t)params_get_int(jsim, "quantum_ps");
@@ -900,6 +911,25 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 	vc.wmark_high_frames = vc.nr_frames * (uint64_t)high_pct / 100;
 	const char *thp = params_get_string(jvm, "thp");
 	vc.thp = !strcmp(thp, "always") ? THP_ALWAYS : !strcmp(thp, "madvise") ? THP_MADVISE : THP_NEVER;
+	/* Absurd sizes are bad input, found before anything is allocated: the frame table and
+	 * the swap slot arrays alone must fit in the host's physical memory. */
+	long host_pages = sysconf(_SC_PHYS_PAGES), host_page = sysconf(_SC_PAGESIZE);
+	if (host_pages > 0 && host_page > 0) {
+		const struct vm *v = NULL;
+		unsigned __int128 need =
+		    (unsigned __int128)vc.nr_frames * sizeof(struct page) +
+		    (unsigned __int128)vc.swap_pages *
+			(sizeof(*v->swap_map) + sizeof(*v->swapcache_pfn) + sizeof(*v->swap_key) +
+			 sizeof(*v->swap_used));
+		unsigned __int128 have = (unsigned __int128)host_pages * (uint64_t)host_page;
+		if (need > have)
+			return err_set(err, "%s: memory.frames: %" PRIu64 " frames and memory.swap_pages: "
+					    "%" PRIu64 " slots need %" PRIu64 " MiB for the frame and swap "
+					    "tables alone, more than this host's %" PRIu64 " MiB of "
+					    "physical memory",
+				       cfg->file, vc.nr_frames, vc.swap_pages,
+				       (uint64_t)(need >> 20), (uint64_t)(have >> 20));
+	}
 	eventq_init(&s->eq);
 	bug_set_clock(&s->eq.now_ps);
 	hist_init(&s->lat_access);

@@ -323,6 +323,18 @@ static int check_section(const struct sweep *s, const char *section, json_t *obj
 	return 0;
 }
 
+struct point_ref {
+	const char *id;
+	size_t idx;
+};
+
+static int cmp_point_ref(const void *a, const void *b)
+{
+	const struct point_ref *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
 static int parse_root(struct sweep *s, json_t *root, struct err *err)
 {
 	if (!json_is_object(root)) {
@@ -443,8 +455,20 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 
 	/* nested loops: grid keys in file order (first slowest), then the zip tuple */
 	size_t nr = zip_len;
-	for (size_t g = 0; g < nr_grid; g++)
-		nr *= json_array_size(lists[g]);
+	for (size_t g = 0; g < nr_grid; g++) {
+		size_t n = json_array_size(lists[g]);
+		if (n && nr > SWEEP_MAX_POINTS / n) {
+			free(lists);
+			return err_set(err, "%s: the sweep has more than %d points; split it",
+				       s->file, SWEEP_MAX_POINTS);
+		}
+		nr *= n;
+	}
+	if (nr > SWEEP_MAX_POINTS) {
+		free(lists);
+		return err_set(err, "%s: the sweep has more than %d points; split it", s->file,
+			       SWEEP_MAX_POINTS);
+	}
 	s->nr_points = nr;
 	s->points = xcalloc(nr, sizeof(*s->points));
 	for (size_t i = 0; i < nr; i++) {
@@ -463,11 +487,24 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 		p->id = point_make_id(s, p->values);
 	}
 	free(lists);
+	/* Duplicate ids, in O(n log n) (a pairwise check took minutes on a large grid): sorted
+	 * by (id, index), a group of equal ids names its two lowest indices; the pair reported
+	 * is the one a pairwise scan in point order would meet first (lowest second index). */
+	struct point_ref *order = xmalloc((nr ? nr : 1) * sizeof(*order));
 	for (size_t i = 0; i < nr; i++)
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(s->points[i].id, s->points[j].id))
-				return err_set(err, "%s: points %zu and %zu have the same id "
-						    "\"%s\"", s->file, j, i, s->points[i].id);
+		order[i] = (struct point_ref){.id = s->points[i].id, .idx = i};
+	qsort(order, nr, sizeof(*order), cmp_point_ref);
+	size_t dup_i = SIZE_MAX, dup_j = 0;
+	for (size_t q = 1; q < nr; q++)
+		if (!strcmp(order[q].id, order[q - 1].id) &&
+		    (q < 2 || strcmp(order[q - 1].id, order[q - 2].id)) && order[q].idx < dup_i) {
+			dup_i = order[q].idx;
+			dup_j = order[q - 1].idx;
+		}
+	free(order);
+	if (dup_i != SIZE_MAX)
+		return err_set(err, "%s: points %zu and %zu have the same id \"%s\"", s->file,
+			       dup_j, dup_i, s->points[dup_i].id);
 	return 0;
 }
 

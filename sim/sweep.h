@@ -32,6 +32,10 @@
 
 #include "sim/util.h"
 
+/* More points than this is an error (a typo in a grid, not a plan): the id and status
+ * tables and the summary are built in memory. */
+#define SWEEP_MAX_POINTS 100000
+
 struct sweep_point {
 	char *id;       /* directory name under points/, unique within the sweep; owned */
 	json_t **values; /* one per sweep key, borrowed from the sweep's JSON tree */

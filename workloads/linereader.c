@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define LINEREADER_CAP (1u << 20)
 
@@ -15,6 +16,12 @@ int linereader_open(struct linereader *lr, const char *path, struct err *err)
 	lr->f = fopen(path, "rb");
 	if (!lr->f)
 		return err_set(err, "%s: cannot open trace: %s", path, strerror(errno));
+	struct stat st;
+	if (!fstat(fileno(lr->f), &st) && S_ISDIR(st.st_mode)) {
+		fclose(lr->f);
+		lr->f = NULL;
+		return err_set(err, "%s: cannot open trace: %s", path, strerror(EISDIR));
+	}
 	lr->cap = LINEREADER_CAP;
 	lr->buf = xmalloc(lr->cap + 1);
 	lr->buf[0] = '\0';

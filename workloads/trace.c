@@ -163,11 +163,24 @@ static int trace_next(struct workload *w, uint32_t pid, struct op *op, struct er
 	struct trace_workload *t = (struct trace_workload *)w;
 	struct trace_proc *p = trace_source_proc(&t->src, pid);
 	BUG_ON(!p, "next() for pid %u, which the trace never created", pid);
-	if (p->q_len) {
+	int rc = 1;
+	if (p->q_len)
 		queue_pop(t, p, op);
-		return 1;
+	else
+		rc = trace_fetch(t, pid, op, err);
+	if (rc == 1 && op->kind == OP_EXIT && !t->src.nr_live && t->src.initial_pid) {
+		/* Every process has exited (in file order): whatever follows is an error the
+		 * simulation would otherwise never read (operations after an exit). */
+		struct op rest;
+		int r;
+		while ((r = trace_source_next(&t->src, &rest, err)) > 0)
+			if (rest.kind != OP_FILE)
+				return err_set(err, "%s: an operation of pid %u after every process "
+						    "exited", t->src.path, rest.pid);
+		if (r < 0)
+			return r;
 	}
-	return trace_fetch(t, pid, op, err);
+	return rc;
 }
 
 const struct workload_ops workload_trace = {

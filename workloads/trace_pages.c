@@ -24,6 +24,7 @@ struct pages_reader {
 	uint64_t page_size;
 	uint64_t max_page; /* page numbers must be < max_page */
 	int mapped;        /* the initial mmap was returned */
+	int accessed;      /* a page number was returned */
 };
 
 static const signed char hexval[256] = {
@@ -136,6 +137,7 @@ static int pages_read(void *reader, struct op *op, struct err *err)
 		op->kind = OP_WRITE;
 		op->pid = PAGES_PID;
 		op->addr = v * r->page_size;
+		r->accessed = 1;
 		return 1;
 	}
 	for (;;) {
@@ -145,6 +147,8 @@ static int pages_read(void *reader, struct op *op, struct err *err)
 			if (too_long)
 				return err_set(err, "%s:%llu: line too long", r->lr.path,
 				               (unsigned long long)r->lr.line_no);
+			if (!r->accessed)
+				return err_set(err, "%s: empty trace (no page numbers)", r->lr.path);
 			return 0;
 		}
 		uint64_t page;
@@ -168,6 +172,7 @@ static int pages_read(void *reader, struct op *op, struct err *err)
 		op->kind = is_write ? OP_WRITE : OP_READ;
 		op->pid = PAGES_PID;
 		op->addr = page * r->page_size;
+		r->accessed = 1;
 		return 1;
 	}
 }

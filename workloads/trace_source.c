@@ -216,6 +216,7 @@ static struct trace_proc *proc_add(struct trace_source *s, uint32_t pid, uint32_
 	}
 	struct trace_proc *p = &s->procs[s->nr_procs];
 	*p = (struct trace_proc){.pid = pid, .parent = parent, .state = TRACE_PROC_LIVE};
+	s->nr_live++;
 	trace_pidmap_put(&s->pids, pid, s->nr_procs++);
 	return p;
 }
@@ -353,6 +354,7 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 	}
 	case OP_EXIT:
 		p->state = TRACE_PROC_EXITED;
+		s->nr_live--;
 		s->live_pid = 0;
 		return 1;
 	default:
@@ -365,8 +367,11 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 int trace_source_next(struct trace_source *s, struct op *op, struct err *err)
 {
 	int rc = s->fmt->read(s->reader, op, err);
-	if (unlikely(rc <= 0))
+	if (unlikely(rc <= 0)) {
+		if (rc == 0 && !s->initial_pid)
+			return err_set(err, "%s: the trace holds no process operation (empty trace)", s->path);
 		return rc;
+	}
 	/* The hot case: an access by the live process of the previous operation. */
 	if (likely(op->kind <= OP_EXEC && op->pid == s->live_pid && op->addr < TRACE_VA_LIMIT))
 		return 1;

@@ -42,6 +42,7 @@ struct trace_source {
 	struct trace_pidmap pids; /* pid -> index in procs */
 	struct trace_proc *procs;
 	uint32_t nr_procs, cap_procs;
+	uint32_t nr_live;         /* processes created and not exited, in file order */
 	struct trace_name *names; /* interned names (a linear table: traces name few) */
 	uint32_t nr_names, cap_names;
 };

@@ -1,0 +1,11 @@
+/*
+ * fuzz_trace_oracle.c — libFuzzer target of the oracle trace reader (see fuzz_trace.h): the input
+ * is a oracle file, read to its end or its first error.
+ */
+#include "fuzz/fuzz_trace.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_trace_run(&trace_format_oracle, data, size);
+	return 0;
+}
