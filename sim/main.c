@@ -187,6 +187,60 @@ static int commit_tmp(FILE *f, char *tmp, const char *dir, const char *name)
 	return rc;
 }
 
+/* What the result writers of a finished run need. */
+struct run_outputs {
+	struct config *cfg;
+	struct sim *s;
+	double wall_seconds;
+	const char *status; /* run.json status */
+};
+
+static void write_config_json(FILE *f, const struct run_outputs *o)
+{
+	config_write(o->cfg, f);
+}
+
+static void write_run_json(FILE *f, const struct run_outputs *o)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double wall = o->wall_seconds;
+	fprintf(f,
+		"{\n \"accesses_per_second\": %.0f,\n \"max_rss_kib\": %ld,\n"
+		" \"status\": \"%s\",\n \"version\": \"%s\",\n \"wall_seconds\": %.6f\n}\n",
+		wall > 0 ? (double)o->s->c.accesses / wall : 0.0, ru.ru_maxrss, o->status,
+		VMSIM_VERSION, wall);
+}
+
+static void write_latency_cdf(FILE *f, const struct run_outputs *o)
+{
+	hist_write_cdf_header(f);
+	hist_write_cdf(f, "access", &o->s->lat_access);
+	hist_write_cdf(f, "fault", &o->s->lat_fault);
+	if (o->s->lat_request.count)
+		hist_write_cdf(f, "request", &o->s->lat_request);
+}
+
+static void write_stats_json(FILE *f, const struct run_outputs *o)
+{
+	sim_write_stats(o->s, f);
+}
+
+/* Write DIR/NAME through a temporary name and a rename, so that it is whole or absent. */
+static int write_result(const char *dir, const char *name,
+			void (*writer)(FILE *f, const struct run_outputs *o),
+			const struct run_outputs *o)
+{
+	char *tmp;
+	FILE *f = open_tmp(dir, name, &tmp);
+	if (!f) {
+		free(tmp);
+		return -1;
+	}
+	writer(f, o);
+	return commit_tmp(f, tmp, dir, name);
+}
+
 static double wall_seconds(void)
 {
 	struct timespec ts;
@@ -352,52 +406,15 @@ static int cmd_run(int argc, char **argv)
 		/* Results: each file written under a temporary name, then renamed; stats.json
 		 * last, so its presence means the run's results are complete. */
 		int wr = commit_tmp(ts, ts_tmp, dir, "timeseries.csv");
-		char *tmp;
-		FILE *f = open_tmp(dir, "config.json", &tmp);
-		if (f) {
-			config_write(&cfg, f);
-			wr |= commit_tmp(f, tmp, dir, "config.json");
-		} else {
-			wr = -1;
-			free(tmp);
-		}
-		f = open_tmp(dir, "run.json", &tmp);
-		if (f) {
-			struct rusage ru;
-			getrusage(RUSAGE_SELF, &ru);
-			fprintf(f,
-				"{\n \"accesses_per_second\": %.0f,\n \"max_rss_kib\": %ld,\n"
-				" \"status\": \"%s\",\n \"version\": \"%s\",\n"
-				" \"wall_seconds\": %.6f\n}\n",
-				wall > 0 ? (double)s->c.accesses / wall : 0.0, ru.ru_maxrss,
-				over_rss ? "max-rss" : s->interrupted ? "interrupted"
-				: s->hit_max_time ? "max-time" : "complete",
-				VMSIM_VERSION, wall);
-			wr |= commit_tmp(f, tmp, dir, "run.json");
-		} else {
-			wr = -1;
-			free(tmp);
-		}
-		f = open_tmp(dir, "latency_cdf.csv", &tmp);
-		if (f) {
-			hist_write_cdf_header(f);
-			hist_write_cdf(f, "access", &s->lat_access);
-			hist_write_cdf(f, "fault", &s->lat_fault);
-			if (s->lat_request.count)
-				hist_write_cdf(f, "request", &s->lat_request);
-			wr |= commit_tmp(f, tmp, dir, "latency_cdf.csv");
-		} else {
-			wr = -1;
-			free(tmp);
-		}
-		f = open_tmp(dir, "stats.json", &tmp);
-		if (f) {
-			sim_write_stats(s, f);
-			wr |= commit_tmp(f, tmp, dir, "stats.json");
-		} else {
-			wr = -1;
-			free(tmp);
-		}
+		struct run_outputs out = {.cfg = &cfg, .s = s, .wall_seconds = wall,
+					  .status = over_rss	       ? "max-rss"
+						    : s->interrupted   ? "interrupted"
+						    : s->hit_max_time ? "max-time"
+								       : "complete"};
+		wr |= write_result(dir, "config.json", write_config_json, &out);
+		wr |= write_result(dir, "run.json", write_run_json, &out);
+		wr |= write_result(dir, "latency_cdf.csv", write_latency_cdf, &out);
+		wr |= write_result(dir, "stats.json", write_stats_json, &out);
 		if (wr) {
 			fprintf(stderr, "vmsim: %s: could not write the results\n", dir);
 			rc = 1;
