@@ -243,6 +243,29 @@ static void count_fault_kinds(struct task *t, const struct fault_work *w)
 	t->st.file_major += !!(w->kinds & FK_FILE_READ);
 	t->st.readahead_pages += w->readahead_pages;
 	t->st.fault_around_pages += w->fault_around_pages;
+	t->st.thp += !!(w->kinds & FK_THP);
+}
+
+/* Fault kinds with a latency histogram of their own: latency.fault.<name>.* */
+static const struct {
+	uint32_t bit;
+	const char *name;
+} fault_kind_hists[NR_FAULT_KIND_HISTS] = {
+	{FK_DEMAND_ZERO, "demand_zero"}, {FK_ZERO_PAGE, "zero_page"}, {FK_COW, "cow"},
+	{FK_SWAP_IN, "swap_in"},         {FK_SWAPCACHE, "swapcache"}, {FK_FILE, "file"},
+	{FK_FILE_READ, "file_major"},    {FK_THP, "thp"},
+};
+
+/* A fault of the given kinds completed after lat_ps: the access and fault histograms, the
+ * histogram of each kind it was, and the process's fault time. */
+static void record_fault(struct sim *s, struct task *t, uint32_t kinds, simtime_t lat_ps)
+{
+	hist_record(&s->lat_fault, lat_ps);
+	hist_record(&s->lat_access, lat_ps);
+	for (unsigned i = 0; i < NR_FAULT_KIND_HISTS; i++)
+		if (kinds & fault_kind_hists[i].bit)
+			hist_record(&s->lat_fault_kind[i], lat_ps);
+	t->st.fault_time_ps += lat_ps;
 }
 
 /* ---- background reclaim ------------------------------------------------------------------ */
@@ -300,10 +323,7 @@ static enum run_result do_access(struct sim *s, struct cpu *cpu, struct task *t)
 	int kind = t->op.kind == OP_READ ? 0 : t->op.kind == OP_WRITE ? 1 : 2;
 	if (t->op_io_done) {
 		/* The fault's disk read completed while the process was blocked. */
-		simtime_t lat = cpu->clock_ps - t->op_start_ps;
-		hist_record(&s->lat_fault, lat);
-		hist_record(&s->lat_access, lat);
-		t->st.fault_time_ps += lat;
+		record_fault(s, t, t->op_fault_kinds, cpu->clock_ps - t->op_start_ps);
 		t->op_io_done = false;
 		t->has_op = false;
 		return RUN_AGAIN;
@@ -341,9 +361,7 @@ static enum run_result do_access(struct sim *s, struct cpu *cpu, struct task *t)
 	simtime_t start = cpu->clock_ps;
 	if (!s->timing_on) {
 		cpu->clock_ps += s->untimed_access_ps;
-		hist_record(&s->lat_access, s->untimed_access_ps);
-		hist_record(&s->lat_fault, s->untimed_access_ps);
-		t->st.fault_time_ps += s->untimed_access_ps;
+		record_fault(s, t, w.kinds, s->untimed_access_ps);
 		t->has_op = false;
 		return RUN_AGAIN;
 	}
@@ -361,15 +379,13 @@ static enum run_result do_access(struct sim *s, struct cpu *cpu, struct task *t)
 		cost.block_until_ps = w.wait_until_ps;
 	if (cost.block_until_ps > cpu->clock_ps) {
 		t->op_start_ps = start;
+		t->op_fault_kinds = w.kinds;
 		t->op_io_done = true;
 		t->state = TASK_BLOCKED;
 		eventq_schedule(&s->eq, &t->wake_ev, cost.block_until_ps);
 		return RUN_BLOCKED;
 	}
-	lat = cpu->clock_ps - start;
-	hist_record(&s->lat_fault, lat);
-	hist_record(&s->lat_access, lat);
-	t->st.fault_time_ps += lat;
+	record_fault(s, t, w.kinds, cpu->clock_ps - start);
 	t->has_op = false;
 	return RUN_AGAIN;
 }
@@ -934,6 +950,8 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 	bug_set_clock(&s->eq.now_ps);
 	hist_init(&s->lat_access);
 	hist_init(&s->lat_fault);
+	for (unsigned i = 0; i < NR_FAULT_KIND_HISTS; i++)
+		hist_init(&s->lat_fault_kind[i]);
 	hist_init(&s->lat_request);
 	int rc = vm_init(&s->vm, &vc, err);
 	if (rc)
@@ -982,6 +1000,8 @@ void sim_fini(struct sim *s)
 		vm_fini(&s->vm);
 	hist_fini(&s->lat_access);
 	hist_fini(&s->lat_fault);
+	for (unsigned i = 0; i < NR_FAULT_KIND_HISTS; i++)
+		hist_fini(&s->lat_fault_kind[i]);
 	hist_fini(&s->lat_request);
 	bug_set_clock(NULL);
 }
@@ -1056,6 +1076,7 @@ static json_t *task_json(const struct task *t)
 	statsout_u64(&o, "faults", "cow_copies", t->st.cow_copies);
 	statsout_u64(&o, "faults", "file", t->st.file);
 	statsout_u64(&o, "faults", "file_major", t->st.file_major);
+	statsout_u64(&o, "faults", "thp", t->st.thp);
 	statsout_u64(&o, "faults", "swap_in", t->st.swap_in);
 	statsout_u64(&o, "readahead", "pages", t->st.readahead_pages);
 	statsout_u64(&o, "pagecache", "fault_around_pages", t->st.fault_around_pages);
@@ -1118,6 +1139,11 @@ void sim_write_stats(struct sim *s, FILE *out)
 	statsout_u64(&o, "swap", "slots_used", s->vm.nr_swap_used);
 	statsout_hist(&o, "latency.access", &s->lat_access);
 	statsout_hist(&o, "latency.fault", &s->lat_fault);
+	for (unsigned i = 0; i < NR_FAULT_KIND_HISTS; i++) {
+		char *prefix = xasprintf("latency.fault.%s", fault_kind_hists[i].name);
+		statsout_hist(&o, prefix, &s->lat_fault_kind[i]);
+		free(prefix);
+	}
 	if (s->lat_request.count)
 		statsout_hist(&o, "latency.request", &s->lat_request);
 	if (s->timing_on)

@@ -47,6 +47,7 @@ struct task_stats {
 	uint64_t file, file_major, readahead_pages, fault_around_pages;
 	simtime_t fault_time_ps;
 	uint64_t requests;
+	uint64_t thp;
 };
 
 struct task {
@@ -68,6 +69,7 @@ struct task {
 	uint64_t access_idx;        /* accesses made (the OPT future's index) */
 	simtime_t start_ps, end_ps;
 	simtime_t op_start_ps;      /* when the blocked operation began (fault latency) */
+	uint32_t op_fault_kinds;    /* the blocked fault's enum fault_kind_bits */
 	simtime_t mark_begin_ps;    /* time of the open MARK_BEGIN */
 	uint64_t mark_id;           /* its id */
 	bool mark_open;
@@ -115,6 +117,8 @@ struct sim {
 	struct future future;       /* when the policy needs it (single process) */
 	struct sim_counters c;
 	struct hist lat_access, lat_fault;
+#define NR_FAULT_KIND_HISTS 8
+	struct hist lat_fault_kind[NR_FAULT_KIND_HISTS]; /* latency.fault.<kind> (sim.c's table) */
 	struct hist lat_request;    /* MARK_BEGIN .. MARK_END of the workloads' requests */
 	struct event kswapd_ev;     /* background reclaim (vm.reclaim = "watermark") */
 	struct event writeback_ev;  /* the earliest completion of a kswapd write */

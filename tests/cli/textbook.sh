@@ -29,4 +29,8 @@ expect opt 4 belady 6
 check_eq "fifo demand_zero" "$(stat_of "$TMP/fifo-3-silberschatz" faults.demand_zero)" 6
 check_eq "fifo swap_in" "$(stat_of "$TMP/fifo-3-silberschatz" faults.swap_in)" 9
 check_eq "fifo evictions" "$(stat_of "$TMP/fifo-3-silberschatz" reclaim.evictions)" 12
+# Each fault kind has its own latency histogram: as many samples as faults of that kind.
+check_eq "demand-zero latency samples" "$(stat_of "$TMP/fifo-3-silberschatz" latency.fault.demand_zero.count)" 6
+check_eq "swap-in latency samples" "$(stat_of "$TMP/fifo-3-silberschatz" latency.fault.swap_in.count)" 9
+check_eq "fault latency samples" "$(stat_of "$TMP/fifo-3-silberschatz" latency.fault.count)" 15
 done_tests
