@@ -904,6 +904,7 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 		.swap_pages = (uint64_t)params_get_int(jmem, "swap_pages"),
 		.pt_levels = (int)params_get_int(json_object_get(root, "walker"), "levels"),
 		.zero_page = params_get_bool(jvm, "zero_page"),
+		.page_tables_in_frames = params_get_bool(jmem, "page_tables_in_frames"),
 		.fault_around_pages = (uint32_t)params_get_int(jvm, "fault_around_pages"),
 		.readahead_pages = (uint32_t)params_get_int(jvm, "readahead_pages"),
 		.policy = policy_find(params_get_string(jvm, "policy")),
@@ -1136,6 +1137,8 @@ void sim_write_stats(struct sim *s, FILE *out)
 	statsout_u64(&o, "memory", "thp_splits", v->thp_splits);
 	statsout_u64(&o, "memory", "frames", s->vm.cfg.nr_frames);
 	statsout_u64(&o, "memory", "frames_used_max", v->frames_used_max);
+	statsout_u64(&o, "memory", "page_table_pages_max", v->page_table_pages_max);
+	statsout_u64(&o, "memory", "page_table_overflow", v->page_table_overflow);
 	statsout_u64(&o, "swap", "slots_used", s->vm.nr_swap_used);
 	statsout_hist(&o, "latency.access", &s->lat_access);
 	statsout_hist(&o, "latency.fault", &s->lat_fault);

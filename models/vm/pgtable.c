@@ -15,8 +15,10 @@ static struct pt_table *table_new(struct pgtable *pt)
 	return t;
 }
 
-void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_paddr, void *ctx)
+void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_paddr,
+		  pgtable_free_paddr_fn free_paddr, void *ctx)
 {
+	pt->free_paddr = free_paddr;
 	BUG_ON(levels != 4 && levels != 5, "page table of %d levels", levels);
 	pt->levels = levels;
 	pt->nr_tables = 0;
@@ -25,19 +27,26 @@ void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_p
 	pt->root = table_new(pt);
 }
 
-static void free_table(struct pt_table *t, int level)
+static void table_free(struct pgtable *pt, struct pt_table *t)
+{
+	if (pt->free_paddr)
+		pt->free_paddr(pt->alloc_ctx, t->paddr);
+	free(t);
+}
+
+static void free_table(struct pgtable *pt, struct pt_table *t, int level)
 {
 	if (level > 0)
 		for (int i = 0; i < PT_ENTRIES; i++)
 			if (t->child[i] && !(level == 1 && (t->pte[i] & PTE_PRESENT)))
-				free_table(t->child[i], level - 1);
-	free(t);
+				free_table(pt, t->child[i], level - 1);
+	table_free(pt, t);
 }
 
 void pgtable_fini(struct pgtable *pt)
 {
 	if (pt->root)
-		free_table(pt->root, pt->levels - 1);
+		free_table(pt, pt->root, pt->levels - 1);
 	pt->root = NULL;
 	pt->nr_tables = 0;
 }
@@ -165,7 +174,7 @@ static bool free_empty_rec(struct pgtable *pt, struct pt_table *t, int level, ui
 		if (lo + span <= start || !t->child[i] || (level == 1 && (t->pte[i] & PTE_PRESENT)))
 			continue;
 		if (free_empty_rec(pt, t->child[i], level - 1, lo, start, end)) {
-			free(t->child[i]);
+			table_free(pt, t->child[i]);
 			t->child[i] = NULL;
 			t->nr_used--;
 			pt->nr_tables--;

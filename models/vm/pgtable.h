@@ -80,18 +80,22 @@ struct pt_table {
 	uint32_t nr_used; /* non-empty entries */
 };
 
-/* Gives each new table page a simulated physical address. */
+/* Gives each new table page a simulated physical address; the free function is told when a
+ * table page goes away. */
 typedef uint64_t (*pgtable_alloc_paddr_fn)(void *ctx);
+typedef void (*pgtable_free_paddr_fn)(void *ctx, uint64_t paddr);
 
 struct pgtable {
 	struct pt_table *root;
 	int levels;            /* 4 or 5 */
 	uint64_t nr_tables;    /* table pages in use, root included */
 	pgtable_alloc_paddr_fn alloc_paddr;
+	pgtable_free_paddr_fn free_paddr; /* may be NULL */
 	void *alloc_ctx;
 };
 
-void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_paddr, void *ctx);
+void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_paddr,
+		  pgtable_free_paddr_fn free_paddr, void *ctx);
 /* Free every table (the PTEs must already have been released by the caller). */
 void pgtable_fini(struct pgtable *pt);
 /* The PTE of vaddr, or NULL when a table on the way is missing. */

@@ -640,12 +640,50 @@ out:
 
 /* ---- address spaces ---------------------------------------------------------------------- */
 
+/*
+ * Page-table pages. By default they live in physical memory above memory.frames (accounted
+ * apart). With memory.page_tables_in_frames they take frames of memory.frames, reclaiming a
+ * victim when none is free (its I/O is costed when a fault is running, else not); when no
+ * frame can be had at all, the table goes above memory.frames and is counted in
+ * memory.page_table_overflow. They are never evicted.
+ */
 static uint64_t alloc_pt_paddr(void *ctx)
 {
 	struct vm *vm = ctx;
+	vm->st.page_table_pages++;
+	if (vm->st.page_table_pages > vm->st.page_table_pages_max)
+		vm->st.page_table_pages_max = vm->st.page_table_pages;
+	if (vm->cfg.page_tables_in_frames) {
+		struct fault_work scratch;
+		memset(&scratch, 0, sizeof(scratch));
+		struct fault_work *w = vm->cur ? vm->cur : &scratch;
+		pfn_t pfn = alloc_frame(vm, w, NULL, KEY_NONE);
+		if (pfn != PFN_NONE) {
+			vm->pages[pfn].flags = PG_PGTABLE;
+			return (uint64_t)pfn * vm->cfg.page_size;
+		}
+		vm->st.page_table_overflow++;
+		vm->st.page_table_overflow_now++;
+	}
 	uint64_t p = vm->next_pt_paddr;
 	vm->next_pt_paddr += vm->cfg.page_size;
 	return p;
+}
+
+static void free_pt_paddr(void *ctx, uint64_t paddr)
+{
+	struct vm *vm = ctx;
+	vm->st.page_table_pages--;
+	uint64_t pfn = paddr / vm->cfg.page_size;
+	if (pfn >= vm->cfg.nr_frames) {
+		if (vm->cfg.page_tables_in_frames)
+			vm->st.page_table_overflow_now--;
+	} else {
+		BUG_ON(!(vm->pages[pfn].flags & PG_PGTABLE), "page table at frame %llu not marked",
+		       (unsigned long long)pfn);
+		vm->pages[pfn].flags = 0;
+		free_frame(vm, (pfn_t)pfn);
+	}
 }
 
 struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid)
@@ -654,7 +692,7 @@ struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid)
 	mm->pid = pid;
 	mm->asid = vm->next_asid++;
 	mm->last_vma = UINT32_MAX;
-	pgtable_init(&mm->pgd, vm->cfg.pt_levels, alloc_pt_paddr, vm);
+	pgtable_init(&mm->pgd, vm->cfg.pt_levels, alloc_pt_paddr, free_pt_paddr, vm);
 	if (vm->cfg.local_scope) {
 		reclaim_scope_init(vm, &mm->scope, mm);
 		BUG_ON(!mm->scope.policy, "policy %s refused a local instance", vm->cfg.policy->name);
@@ -980,7 +1018,7 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 		pgtable_for_each(&mms[i]->pgd, 0, UINT64_MAX >> 7, check_pte, &c);
 		rss += mms[i]->rss_pages;
 	}
-	uint64_t nr_free = 0, mapped = 0, nr_wb = 0, scope_frames = 0;
+	uint64_t nr_free = 0, mapped = 0, nr_wb = 0, scope_frames = 0, nr_pt_frames = 0;
 	for (uint32_t f = vm->free_head; f != PFN_NONE; f = vm->pages[f].next_free) {
 		BUG_ON(!(vm->pages[f].flags & PG_FREE), "frame %u on the free list but in use", f);
 		BUG_ON(++nr_free > n, "free list has a cycle");
@@ -994,6 +1032,12 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 		mapped += (uint64_t)pg->mapcount * ((pg->flags & PG_HUGE) ? HPAGE_NR : 1);
 		if (pg->flags & PG_FREE)
 			continue;
+		if (pg->flags & PG_PGTABLE) {
+			BUG_ON(pg->mapcount || pg->rmap || (pg->flags & PG_LRU),
+			       "frame %llu: page-table page mapped or evictable", (unsigned long long)f);
+			nr_pt_frames++;
+			continue;
+		}
 		if (pg->flags & (PG_WRITEBACK | PG_TAIL)) {
 			/* Under kswapd's write (unmapped), or a tail of the huge page before it. */
 			BUG_ON(pg->mapcount || pg->rmap, "frame %llu: writeback/tail frame mapped",
@@ -1030,6 +1074,11 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 	}
 	BUG_ON(mapped != rss, "mapped PTEs %llu != sum of rss %llu", (unsigned long long)mapped,
 	       (unsigned long long)rss);
+	if (vm->cfg.page_tables_in_frames)
+		BUG_ON(nr_pt_frames != vm->st.page_table_pages - vm->st.page_table_overflow_now,
+		       "page-table frames %llu != page-table pages in frames %llu",
+		       (unsigned long long)nr_pt_frames,
+		       (unsigned long long)(vm->st.page_table_pages - vm->st.page_table_overflow_now));
 	BUG_ON(nr_wb != vm->nr_writeback, "frames under writeback %llu != count %llu",
 	       (unsigned long long)nr_wb, (unsigned long long)vm->nr_writeback);
 	uint64_t held = vm->scope.nr_frames;

@@ -52,6 +52,7 @@ enum page_flags {
 	PG_WRITEBACK = 1u << 5, /* unmapped by kswapd, its swap write in flight: free at completion */
 	PG_HUGE = 1u << 6,      /* head of a 2 MiB page (512 frames, pfn 512-aligned) */
 	PG_TAIL = 1u << 7,      /* one of the 511 frames after a PG_HUGE head */
+	PG_PGTABLE = 1u << 9,   /* holds a page-table page (memory.page_tables_in_frames) */
 };
 
 struct reclaim_scope;
@@ -197,6 +198,7 @@ struct vm_config {
 	uint64_t page_size;
 	uint64_t swap_pages;
 	int pt_levels;
+	bool page_tables_in_frames; /* page-table pages take frames of nr_frames */
 	bool zero_page;
 	uint32_t fault_around_pages; /* vm.fault_around_pages (0 or 1: off) */
 	uint32_t readahead_pages;    /* vm.readahead_pages (0: off) */
@@ -226,6 +228,8 @@ struct vm_stats {
 	uint64_t msync_writeback; /* pages written by msync (reclaim's are in writeback) */
 	uint64_t pagecache_pages_max;
 	uint64_t kswapd_wakeups, kswapd_evictions, direct_evictions;
+	uint64_t page_table_pages, page_table_pages_max, page_table_overflow;
+	uint64_t page_table_overflow_now; /* page-table pages above memory.frames now */
 	uint64_t faults_thp, thp_fallback, thp_splits, thp_pages_max;
 };
 

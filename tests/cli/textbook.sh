@@ -33,4 +33,14 @@ check_eq "fifo evictions" "$(stat_of "$TMP/fifo-3-silberschatz" reclaim.eviction
 check_eq "demand-zero latency samples" "$(stat_of "$TMP/fifo-3-silberschatz" latency.fault.demand_zero.count)" 6
 check_eq "swap-in latency samples" "$(stat_of "$TMP/fifo-3-silberschatz" latency.fault.swap_in.count)" 9
 check_eq "fault latency samples" "$(stat_of "$TMP/fifo-3-silberschatz" latency.fault.count)" 15
+# memory.page_tables_in_frames: the 4 page-table pages of this tiny address space (one per
+# level) take 4 of 8 frames, so the pages get 4 frames: FIFO's 4-frame count, 10, and 6
+# evictions; without it the 8 frames hold all 6 pages: 6 faults.
+"$VMSIM" run tests/data/textbook.json --check --quiet -o "$TMP/pt" --set memory.frames=8 \
+	--set memory.page_tables_in_frames=true || fail "page_tables_in_frames run"
+check_eq "page tables in frames: faults" "$(stat_of "$TMP/pt" faults.total)" 10
+check_eq "page tables in frames: evictions" "$(stat_of "$TMP/pt" reclaim.evictions)" 6
+check_eq "page-table pages" "$(stat_of "$TMP/pt" memory.page_table_pages_max)" 4
+"$VMSIM" run tests/data/textbook.json --check --quiet -o "$TMP/pt0" --set memory.frames=8 || fail "run"
+check_eq "page tables apart: faults" "$(stat_of "$TMP/pt0" faults.total)" 6
 done_tests
