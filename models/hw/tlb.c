@@ -27,6 +27,28 @@ static inline struct assoc_entry *level_find(struct tlb_level *l, uint32_t asid,
 	return assoc_find(&l->huge, vpn2m, key_of(vpn2m, true), asid);
 }
 
+/* level_fill (below) when the level is known to miss (vaddr, asid): tlb_lookup's copy-up into
+ * the levels it has just probed. */
+static inline void level_fill_absent(struct tlb_level *l, uint32_t asid, uint64_t vaddr,
+				     unsigned shift, uint64_t pfn, unsigned flags)
+{
+	struct assoc *a;
+	bool huge = shift == TLB_SHIFT_2M;
+	if (!huge)
+		a = (l->cfg.page_sizes & TLB_PAGE_4K) ? &l->main : NULL;
+	else
+		a = (l->cfg.page_sizes & TLB_PAGE_2M) ? &l->main : &l->huge;
+	if (!a)
+		return;
+	uint64_t vpn = vaddr >> shift;
+	struct assoc_entry *e = assoc_insert_absent(a, vpn, key_of(vpn, huge), asid);
+	if (!e)
+		return;
+	e->pfn = pfn;
+	e->flags = (uint16_t)flags;
+	e->shift = (uint16_t)shift;
+}
+
 static void level_fill(struct tlb_level *l, uint32_t asid, uint64_t vaddr, unsigned shift,
 		       uint64_t pfn, unsigned flags)
 {
@@ -67,11 +89,12 @@ int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, st
 		out->pfn = e->pfn;
 		out->page_shift = e->shift;
 		out->flags = e->flags;
-		/* Mostly inclusive: copy the entry up into the earlier levels of this kind. */
+		/* Mostly inclusive: copy the entry up into the earlier levels of this kind (each
+		 * has just missed, so the entry is absent there). */
 		for (unsigned j = 0; j < i; j++)
 			if (tlb->level[j].cfg.serves & want)
-				level_fill(&tlb->level[j], asid, vaddr, out->page_shift, out->pfn,
-					   out->flags);
+				level_fill_absent(&tlb->level[j], asid, vaddr, out->page_shift,
+						  out->pfn, out->flags);
 		return (int)i;
 	}
 	out->level = -1;
