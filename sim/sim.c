@@ -87,6 +87,9 @@ static inline uint64_t future_next_use(const struct sim *s, const struct task *t
 
 /* ---- processes --------------------------------------------------------------------------- */
 
+/* Operations a task reads ahead through next_batch: one indirect call per this many. */
+#define TASK_BATCH_OPS 64
+
 static struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct task *parent)
 {
 	struct task *t = xcalloc(1, sizeof(*t));
@@ -96,6 +99,8 @@ static struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, str
 	t->sim = s;
 	t->state = TASK_NEW;
 	event_init(&t->wake_ev, task_wake_event, t, EVPRIO_WAKE);
+	if (s->wl_ops[wl_index]->next_batch)
+		t->batch = xmalloc(TASK_BATCH_OPS * sizeof(*t->batch));
 	if (s->nr_tasks == s->cap_tasks) {
 		s->cap_tasks = s->cap_tasks ? s->cap_tasks * 2 : 16;
 		s->tasks = xrealloc(s->tasks, sizeof(*s->tasks) * s->cap_tasks);
@@ -666,6 +671,25 @@ static inline bool op_may_schedule(const struct task *t)
 	return t->op.kind > OP_EXEC && t->op.kind != OP_COMPUTE;
 }
 
+/* The task's next operation into t->op: from its read-ahead batch, refilled by one
+ * next_batch call when empty, else by next(). Returns 1, 0 at the end, < 0 on error. */
+static inline int task_fetch_op(struct sim *s, struct task *t, const struct workload_ops *ops,
+				struct workload *wl)
+{
+	if (!t->batch)
+		return ops->next(wl, t->pid, &t->op, s->err);
+	if (t->batch_pos == t->batch_len) {
+		int n = ops->next_batch(wl, t->pid, t->batch, TASK_BATCH_OPS, s->err);
+		if (n <= 0)
+			return n;
+		BUG_ON(n > TASK_BATCH_OPS, "next_batch returned %d ops", n);
+		t->batch_pos = 0;
+		t->batch_len = (uint32_t)n;
+	}
+	t->op = t->batch[t->batch_pos++];
+	return 1;
+}
+
 /* Run cpu's current task until limit_ps or until it blocks or dies. */
 static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_ps)
 {
@@ -674,7 +698,7 @@ static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_
 	struct workload *wl = s->wls[t->wl_index];
 	while (cpu->clock_ps < limit_ps) {
 		if (!t->has_op) {
-			int rc = ops->next(wl, t->pid, &t->op, s->err);
+			int rc = task_fetch_op(s, t, ops, wl);
 			if (rc < 0) {
 				s->failed = rc;
 				return RUN_FAILED;
@@ -936,6 +960,7 @@ void sim_fini(struct sim *s)
 			memset(&w, 0, sizeof(w));
 			vm_mm_destroy(&s->vm, t->mm, &w);
 		}
+		free(t->batch);
 		free(t);
 	}
 	free(s->tasks);
