@@ -234,6 +234,15 @@ struct writeback_ent {
 	uint64_t done_ps;
 };
 
+/* One swap slot: what swap_map, the swap cache and the policy key of a swapped page were as
+ * three arrays, as one struct so a major fault touches one cache line. */
+struct swap_slot {
+	uint64_t key;       /* the policy key of the page swapped out to the slot */
+	uint32_t map;       /* PTEs holding the slot (swap_map) */
+	uint32_t cache_pfn1; /* 1 + the frame caching the slot (swap cache), 0: none; biased so
+			      * that the array starts zeroed (calloc: not touched until used) */
+};
+
 struct vm {
 	struct vm_config cfg;
 	struct page *pages;       /* nr_frames descriptors */
@@ -241,10 +250,7 @@ struct vm {
 	uint64_t nr_free;
 	struct rmap_item *rmap_pool;
 	uint32_t rmap_cap, rmap_free; /* free list through .next; item 0 is never used */
-	/* swap: swap_map[slot] = PTEs holding the slot; swapcache_pfn[slot] = cached frame */
-	uint32_t *swap_map;
-	uint32_t *swapcache_pfn;
-	uint64_t *swap_key;
+	struct swap_slot *swap;   /* swap_pages slots (one miss per slot on a major fault) */
 	uint8_t *swap_used;
 	uint64_t swap_cursor, nr_swap_used;
 	uint64_t swap_high;       /* 1 + the highest slot ever allocated */
