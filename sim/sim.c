@@ -89,6 +89,10 @@ static inline uint64_t future_next_use(const struct sim *s, const struct task *t
 
 /* Operations a task reads ahead through next_batch: one indirect call per this many. */
 #define TASK_BATCH_OPS 64
+/* How many ops ahead of the running one a batch's access has its PTE prefetched. */
+#define TASK_PREFETCH_OPS 8
+/* ... and the struct page or swap slot its PTE names, this many ahead. */
+#define TASK_PREFETCH2_OPS 3
 
 static struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct task *parent)
 {
@@ -686,6 +690,13 @@ static inline int task_fetch_op(struct sim *s, struct task *t, const struct work
 		t->batch_pos = 0;
 		t->batch_len = (uint32_t)n;
 	}
+	/* The batch shows the future: start the host cache miss on a later access's PTE. */
+	if (t->batch_pos + TASK_PREFETCH_OPS < t->batch_len &&
+	    t->batch[t->batch_pos + TASK_PREFETCH_OPS].kind <= OP_EXEC)
+		vm_prefetch_access(t->mm, t->batch[t->batch_pos + TASK_PREFETCH_OPS].addr);
+	if (t->batch_pos + TASK_PREFETCH2_OPS < t->batch_len &&
+	    t->batch[t->batch_pos + TASK_PREFETCH2_OPS].kind <= OP_EXEC)
+		vm_prefetch_page(&s->vm, t->mm, t->batch[t->batch_pos + TASK_PREFETCH2_OPS].addr);
 	t->op = t->batch[t->batch_pos++];
 	return 1;
 }

@@ -318,6 +318,34 @@ int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
 enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
 			     uint64_t next_use, struct fault_work *w);
 
+/* A hint that vaddr will soon be accessed in mm: prefetch its PTE into the host's cache (the
+ * simulated page tables are too large to stay cached under random accesses). No effect on
+ * the simulation; reads only the upper tables. */
+static inline void vm_prefetch_access(const struct mm_struct *mm, uint64_t vaddr)
+{
+	const pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
+	if (p)
+		__builtin_prefetch(p, 1, 3);
+}
+
+/* The second step of that hint, a few accesses later, when the PTE is likely cached: prefetch
+ * what the access will touch next, the frame's struct page (present) or its swap slot
+ * (swapped out). No effect on the simulation. */
+static inline void vm_prefetch_page(const struct vm *vm, const struct mm_struct *mm,
+				    uint64_t vaddr)
+{
+	const pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
+	if (!p)
+		return;
+	pte_t pte = *p;
+	if (pte_present(pte)) {
+		if (!(pte & (PTE_ZERO | PTE_HUGE)))
+			__builtin_prefetch(&vm->pages[pte_pfn(pte)], 1, 3);
+	} else if (pte_is_swap(pte)) {
+		__builtin_prefetch(&vm->swap[pte_swap_slot(pte)], 1, 3);
+	}
+}
+
 /* Verify every invariant (mapcounts = PTEs, rmap = page tables, free list, swap counts);
  * mms is the list of live address spaces. Aborts with BUG_ON on a violation. */
 void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms);
