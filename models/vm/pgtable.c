@@ -22,6 +22,8 @@ void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_p
 	pt->nr_tables = 0;
 	pt->alloc_paddr = alloc_paddr;
 	pt->alloc_ctx = ctx;
+	pt->tc_tag = 0;
+	pt->tc_leaf = NULL;
 	pt->root = table_new(pt);
 }
 
@@ -40,6 +42,7 @@ void pgtable_fini(struct pgtable *pt)
 		free_table(pt->root, pt->levels - 1);
 	pt->root = NULL;
 	pt->nr_tables = 0;
+	pt->tc_leaf = NULL;
 }
 
 static inline unsigned index_at(uint64_t vaddr, int level)
@@ -176,5 +179,6 @@ static bool free_empty_rec(struct pgtable *pt, struct pt_table *t, int level, ui
 
 void pgtable_free_empty(struct pgtable *pt, uint64_t start, uint64_t end)
 {
+	pt->tc_leaf = NULL; /* the cached leaf may be freed */
 	free_empty_rec(pt, pt->root, pt->levels - 1, 0, start, end);
 }

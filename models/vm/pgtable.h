@@ -89,6 +89,11 @@ struct pgtable {
 	uint64_t nr_tables;    /* table pages in use, root included */
 	pgtable_alloc_paddr_fn alloc_paddr;
 	void *alloc_ctx;
+	/* A one-entry software translation cache for pgtable_lookup_cached: the leaf table of
+	 * the 2 MiB region tc_tag (= vaddr >> 21), NULL: empty. Emptied whenever a table is
+	 * freed (pgtable_free_empty, pgtable_fini); a leaf table is never replaced otherwise. */
+	uint64_t tc_tag;
+	struct pt_table *tc_leaf;
 };
 
 void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_paddr, void *ctx);
@@ -106,6 +111,26 @@ static inline pte_t *pgtable_lookup(const struct pgtable *pt, uint64_t vaddr)
 		if (!t)
 			return NULL;
 	}
+	return &t->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
+}
+/* pgtable_lookup through the one-entry cache of the last leaf table: consecutive lookups in
+ * one 2 MiB region skip the walk of the upper levels. Same result as pgtable_lookup. */
+static inline pte_t *pgtable_lookup_cached(struct pgtable *pt, uint64_t vaddr)
+{
+	uint64_t tag = vaddr >> (PTE_SHIFT + PT_BITS);
+	if (pt->tc_leaf && pt->tc_tag == tag)
+		return &pt->tc_leaf->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
+	struct pt_table *t = pt->root;
+	for (int level = pt->levels - 1; level > 0; level--) {
+		unsigned i = (vaddr >> (PTE_SHIFT + PT_BITS * level)) & (PT_ENTRIES - 1);
+		if (level == 1 && (t->pte[i] & PTE_PRESENT))
+			return &t->pte[i]; /* a huge leaf: not cached */
+		t = t->child[i];
+		if (!t)
+			return NULL;
+	}
+	pt->tc_tag = tag;
+	pt->tc_leaf = t;
 	return &t->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
 }
 /* The PMD entry covering vaddr (a huge leaf, a table pointer or empty), allocating the upper

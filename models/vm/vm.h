@@ -321,9 +321,9 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 /* A hint that vaddr will soon be accessed in mm: prefetch its PTE into the host's cache (the
  * simulated page tables are too large to stay cached under random accesses). No effect on
  * the simulation; reads only the upper tables. */
-static inline void vm_prefetch_access(const struct mm_struct *mm, uint64_t vaddr)
+static inline void vm_prefetch_access(struct mm_struct *mm, uint64_t vaddr)
 {
-	const pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
+	const pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr);
 	if (p)
 		__builtin_prefetch(p, 1, 3);
 }
@@ -331,10 +331,10 @@ static inline void vm_prefetch_access(const struct mm_struct *mm, uint64_t vaddr
 /* The second step of that hint, a few accesses later, when the PTE is likely cached: prefetch
  * what the access will touch next, the frame's struct page (present) or its swap slot
  * (swapped out). No effect on the simulation. */
-static inline void vm_prefetch_page(const struct vm *vm, const struct mm_struct *mm,
+static inline void vm_prefetch_page(const struct vm *vm, struct mm_struct *mm,
 				    uint64_t vaddr)
 {
-	const pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
+	const pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr);
 	if (!p)
 		return;
 	pte_t pte = *p;
