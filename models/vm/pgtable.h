@@ -83,17 +83,22 @@ struct pt_table {
 /* Gives each new table page a simulated physical address. */
 typedef uint64_t (*pgtable_alloc_paddr_fn)(void *ctx);
 
+/* Translation cache entries: PGTABLE_TC_ACCESS for vm_access, the others for prefetches. */
+enum { PGTABLE_TC_ACCESS, PGTABLE_TC_PREFETCH, PGTABLE_TC_PREFETCH2, PGTABLE_TC_SLOTS };
+
 struct pgtable {
 	struct pt_table *root;
 	int levels;            /* 4 or 5 */
 	uint64_t nr_tables;    /* table pages in use, root included */
 	pgtable_alloc_paddr_fn alloc_paddr;
 	void *alloc_ctx;
-	/* A one-entry software translation cache for pgtable_lookup_cached: the leaf table of
-	 * the 2 MiB region tc_tag (= vaddr >> 21), NULL: empty. Emptied whenever a table is
-	 * freed (pgtable_free_empty, pgtable_fini); a leaf table is never replaced otherwise. */
-	uint64_t tc_tag;
-	struct pt_table *tc_leaf;
+	/* Software translation caches for pgtable_lookup_cached, one entry per user (the access
+	 * itself and each prefetch distance, so that they do not evict each other): the leaf
+	 * table of the 2 MiB region tc_tag[i] (= vaddr >> 21), NULL: empty. Emptied whenever a
+	 * table is freed (pgtable_free_empty, pgtable_fini); a leaf table is never replaced
+	 * otherwise. */
+	uint64_t tc_tag[PGTABLE_TC_SLOTS];
+	struct pt_table *tc_leaf[PGTABLE_TC_SLOTS];
 };
 
 void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_paddr, void *ctx);
@@ -113,13 +118,14 @@ static inline pte_t *pgtable_lookup(const struct pgtable *pt, uint64_t vaddr)
 	}
 	return &t->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
 }
-/* pgtable_lookup through the one-entry cache of the last leaf table: consecutive lookups in
- * one 2 MiB region skip the walk of the upper levels. Same result as pgtable_lookup. */
-static inline pte_t *pgtable_lookup_cached(struct pgtable *pt, uint64_t vaddr)
+/* pgtable_lookup through cache entry slot (the last leaf table that slot's user reached):
+ * consecutive lookups in one 2 MiB region skip the walk of the upper levels. Same result as
+ * pgtable_lookup. */
+static inline pte_t *pgtable_lookup_cached(struct pgtable *pt, uint64_t vaddr, unsigned slot)
 {
 	uint64_t tag = vaddr >> (PTE_SHIFT + PT_BITS);
-	if (pt->tc_leaf && pt->tc_tag == tag)
-		return &pt->tc_leaf->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
+	if (pt->tc_leaf[slot] && pt->tc_tag[slot] == tag)
+		return &pt->tc_leaf[slot]->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
 	struct pt_table *t = pt->root;
 	for (int level = pt->levels - 1; level > 0; level--) {
 		unsigned i = (vaddr >> (PTE_SHIFT + PT_BITS * level)) & (PT_ENTRIES - 1);
@@ -129,8 +135,8 @@ static inline pte_t *pgtable_lookup_cached(struct pgtable *pt, uint64_t vaddr)
 		if (!t)
 			return NULL;
 	}
-	pt->tc_tag = tag;
-	pt->tc_leaf = t;
+	pt->tc_tag[slot] = tag;
+	pt->tc_leaf[slot] = t;
 	return &t->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
 }
 /* The PMD entry covering vaddr (a huge leaf, a table pointer or empty), allocating the upper

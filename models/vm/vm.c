@@ -426,7 +426,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 	vm->vtime++;
 	mm->scope.vtime++;
 	const struct policy_ops *pol = vm->cfg.policy;
-	pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr);
+	pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_ACCESS);
 	/* The common case first: a present PTE that allows the access. */
 	if (likely(p && pte_present(*p) && (kind != 1 || (*p & PTE_WRITE)))) {
 		*p |= PTE_ACCESSED | (kind == 1 ? PTE_DIRTY : 0);

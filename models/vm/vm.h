@@ -323,7 +323,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
  * the simulation; reads only the upper tables. */
 static inline void vm_prefetch_access(struct mm_struct *mm, uint64_t vaddr)
 {
-	const pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr);
+	const pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_PREFETCH);
 	if (p)
 		__builtin_prefetch(p, 1, 3);
 }
@@ -334,7 +334,7 @@ static inline void vm_prefetch_access(struct mm_struct *mm, uint64_t vaddr)
 static inline void vm_prefetch_page(const struct vm *vm, struct mm_struct *mm,
 				    uint64_t vaddr)
 {
-	const pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr);
+	const pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_PREFETCH2);
 	if (!p)
 		return;
 	pte_t pte = *p;
