@@ -97,6 +97,13 @@ static uint32_t mm_id(const struct sim *s, const struct task *t)
 	return s->nr_wls > 1 ? s->nr_tasks : t->pid;
 }
 
+/* Operations a task reads ahead through next_batch: one indirect call per this many. */
+#define TASK_BATCH_OPS 64
+/* How many ops ahead of the running one a batch's access has its PTE prefetched. */
+#define TASK_PREFETCH_OPS 8
+/* ... and the struct page or swap slot its PTE names, this many ahead. */
+#define TASK_PREFETCH2_OPS 3
+
 static struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct task *parent)
 {
 	struct task *t = xcalloc(1, sizeof(*t));
@@ -106,6 +113,8 @@ static struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, str
 	t->sim = s;
 	t->state = TASK_NEW;
 	event_init(&t->wake_ev, task_wake_event, t, EVPRIO_WAKE);
+	if (s->wl_ops[wl_index]->next_batch)
+		t->batch = xmalloc(TASK_BATCH_OPS * sizeof(*t->batch));
 	if (s->nr_tasks == s->cap_tasks) {
 		s->cap_tasks = s->cap_tasks ? s->cap_tasks * 2 : 16;
 		s->tasks = xrealloc(s->tasks, sizeof(*s->tasks) * s->cap_tasks);
@@ -692,6 +701,32 @@ static inline bool op_may_schedule(const struct task *t)
 	return t->op.kind > OP_EXEC && t->op.kind != OP_COMPUTE;
 }
 
+/* The task's next operation into t->op: from its read-ahead batch, refilled by one
+ * next_batch call when empty, else by next(). Returns 1, 0 at the end, < 0 on error. */
+static inline int task_fetch_op(struct sim *s, struct task *t, const struct workload_ops *ops,
+				struct workload *wl)
+{
+	if (!t->batch)
+		return ops->next(wl, t->pid, &t->op, s->err);
+	if (t->batch_pos == t->batch_len) {
+		int n = ops->next_batch(wl, t->pid, t->batch, TASK_BATCH_OPS, s->err);
+		if (n <= 0)
+			return n;
+		BUG_ON(n > TASK_BATCH_OPS, "next_batch returned %d ops", n);
+		t->batch_pos = 0;
+		t->batch_len = (uint32_t)n;
+	}
+	/* The batch shows the future: start the host cache miss on a later access's PTE. */
+	if (t->batch_pos + TASK_PREFETCH_OPS < t->batch_len &&
+	    t->batch[t->batch_pos + TASK_PREFETCH_OPS].kind <= OP_EXEC)
+		vm_prefetch_access(t->mm, t->batch[t->batch_pos + TASK_PREFETCH_OPS].addr);
+	if (t->batch_pos + TASK_PREFETCH2_OPS < t->batch_len &&
+	    t->batch[t->batch_pos + TASK_PREFETCH2_OPS].kind <= OP_EXEC)
+		vm_prefetch_page(&s->vm, t->mm, t->batch[t->batch_pos + TASK_PREFETCH2_OPS].addr);
+	t->op = t->batch[t->batch_pos++];
+	return 1;
+}
+
 /* Run cpu's current task until limit_ps or until it blocks or dies. */
 static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_ps)
 {
@@ -700,7 +735,7 @@ static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_
 	struct workload *wl = s->wls[t->wl_index];
 	while (cpu->clock_ps < limit_ps) {
 		if (!t->has_op) {
-			int rc = ops->next(wl, t->pid, &t->op, s->err);
+			int rc = task_fetch_op(s, t, ops, wl);
 			if (rc < 0) {
 				s->failed = rc;
 				return RUN_FAILED;
@@ -936,8 +971,7 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 		unsigned __int128 need =
 		    (unsigned __int128)vc.nr_frames * sizeof(struct page) +
 		    (unsigned __int128)vc.swap_pages *
-			(sizeof(*v->swap_map) + sizeof(*v->swapcache_pfn) + sizeof(*v->swap_key) +
-			 sizeof(*v->swap_used));
+			(sizeof(*v->swap) + sizeof(*v->swap_used));
 		unsigned __int128 have = (unsigned __int128)host_pages * (uint64_t)host_page;
 		if (need > have)
 			return err_set(err, "%s: memory.frames: %" PRIu64 " frames and memory.swap_pages: "
@@ -985,6 +1019,7 @@ void sim_fini(struct sim *s)
 			memset(&w, 0, sizeof(w));
 			vm_mm_destroy(&s->vm, t->mm, &w);
 		}
+		free(t->batch);
 		free(t);
 	}
 	free(s->tasks);

@@ -57,6 +57,8 @@ struct task {
 	enum task_state state;
 	enum task_exit exit_reason;
 	struct op op;               /* the operation in progress */
+	struct op *batch;           /* ops read ahead by next_batch (TASK_BATCH_OPS), or NULL */
+	uint32_t batch_pos, batch_len; /* batch[batch_pos, batch_len) are still to run */
 	bool has_op;                /* op was fetched and not yet completed */
 	bool op_io_done;            /* op's blocking I/O has completed: finish it */
 	struct task *parent;

@@ -24,16 +24,6 @@ void hist_reset(struct hist *h)
 	hist_init(h);
 }
 
-unsigned hist_bucket_of(uint64_t v)
-{
-	if (v < HIST_EXACT)
-		return (unsigned)v;
-	unsigned msb = 63u - (unsigned)__builtin_clzll(v);
-	unsigned shift = msb - HIST_SUB_BITS;
-	return HIST_EXACT + (msb - HIST_SUB_BITS - 1u) * HIST_SUB +
-	       (unsigned)((v >> shift) - HIST_SUB);
-}
-
 uint64_t hist_bucket_low(unsigned b)
 {
 	if (b < HIST_EXACT)

@@ -35,14 +35,34 @@ void hist_init(struct hist *h);
 void hist_fini(struct hist *h);
 void hist_reset(struct hist *h);
 /* Bucket index of value v (exposed for tests). */
-unsigned hist_bucket_of(uint64_t v);
+static inline unsigned hist_bucket_of(uint64_t v)
+{
+	if (v < HIST_EXACT)
+		return (unsigned)v;
+	unsigned msb = 63u - (unsigned)__builtin_clzll(v);
+	unsigned shift = msb - HIST_SUB_BITS;
+	return HIST_EXACT + (msb - HIST_SUB_BITS - 1u) * HIST_SUB +
+	       (unsigned)((v >> shift) - HIST_SUB);
+}
 /* The smallest and largest value that land in bucket b. */
 uint64_t hist_bucket_low(unsigned b);
 uint64_t hist_bucket_high(unsigned b);
+/* The first sample: allocates the buckets, then records v. */
 void hist_record_slow(struct hist *h, uint64_t v);
+/* Record one sample; inline, since every simulated access records one. */
 static inline void hist_record(struct hist *h, uint64_t v)
 {
-	hist_record_slow(h, v);
+	if (unlikely(!h->buckets)) {
+		hist_record_slow(h, v);
+		return;
+	}
+	h->buckets[hist_bucket_of(v)]++;
+	h->count++;
+	h->sum += v;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
 }
 /* Merge src into dst. */
 void hist_merge(struct hist *dst, const struct hist *src);

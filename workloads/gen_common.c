@@ -228,10 +228,8 @@ static bool single_advance(struct gen_single *g)
 	return true;
 }
 
-int gen_single_next(struct workload *w, uint32_t pid, struct op *op, struct err *err)
+static inline int single_next(struct gen_single *g, struct op *op)
 {
-	struct gen_single *g = (struct gen_single *)w;
-	BUG_ON(pid != GEN_INITIAL_PID, "pid %u is not the generator's process", pid);
 	*op = (struct op){.pid = GEN_INITIAL_PID};
 	switch (g->state) {
 	case SINGLE_MMAP:
@@ -269,6 +267,26 @@ int gen_single_next(struct workload *w, uint32_t pid, struct op *op, struct err 
 		return 0;
 	}
 	return 0;
+}
+
+int gen_single_next(struct workload *w, uint32_t pid, struct op *op, struct err *err)
+{
+	BUG_ON(pid != GEN_INITIAL_PID, "pid %u is not the generator's process", pid);
+	return single_next((struct gen_single *)w, op);
+}
+
+int gen_single_next_batch(struct workload *w, uint32_t pid, struct op *ops, uint32_t max,
+			  struct err *err)
+{
+	struct gen_single *g = (struct gen_single *)w;
+	BUG_ON(pid != GEN_INITIAL_PID, "pid %u is not the generator's process", pid);
+	uint32_t n = 0;
+	while (n < max && single_next(g, &ops[n])) {
+		uint8_t kind = ops[n++].kind;
+		if (kind > OP_EXEC && kind != OP_COMPUTE)
+			break; /* the mmap or the exit ends a batch */
+	}
+	return (int)n;
 }
 
 void gen_single_close(struct workload *w)

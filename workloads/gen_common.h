@@ -149,6 +149,9 @@ int gen_single_create(struct workload **out, struct gen_phase *phases, size_t nr
 		      struct err *err);
 uint32_t gen_single_initial_pid(const struct workload *w);
 int gen_single_next(struct workload *w, uint32_t pid, struct op *op, struct err *err);
+/* workload_ops.next_batch of the single-process generators (see workload.h). */
+int gen_single_next_batch(struct workload *w, uint32_t pid, struct op *ops, uint32_t max,
+			  struct err *err);
 void gen_single_close(struct workload *w);
 
 /* Check and derive the access limit of a generator from duration_ns: returns 0 and lowers

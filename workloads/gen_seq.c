@@ -54,5 +54,6 @@ const struct workload_ops workload_gen_seq = {
 	.open = seq_open,
 	.initial_pid = gen_single_initial_pid,
 	.next = gen_single_next,
+	.next_batch = gen_single_next_batch,
 	.close = gen_single_close,
 };

@@ -131,5 +131,6 @@ const struct workload_ops workload_gen_zipf = {
 	.open = zipf_open,
 	.initial_pid = gen_single_initial_pid,
 	.next = gen_single_next,
+	.next_batch = gen_single_next_batch,
 	.close = gen_single_close,
 };

@@ -29,6 +29,9 @@ struct trace_workload {
 	struct op *pending; /* file declarations waiting for the next process op */
 	uint32_t nr_pending, cap_pending;
 	uint64_t buffered, max_buffered; /* ops queued now and at most (diagnostics) */
+	bool at_end;                     /* the file is exhausted: only queued ops remain */
+	int held_rc;                     /* < 0: an error next_batch met after some ops, */
+	struct err *held_err;            /* returned (with this message) by the next call */
 };
 
 static const struct param_spec trace_params[] = {
@@ -112,6 +115,7 @@ static void trace_close(struct workload *w)
 	struct trace_workload *t = (struct trace_workload *)w;
 	trace_source_close(&t->src);
 	free(t->pending);
+	free(t->held_err);
 	free(t);
 }
 
@@ -164,10 +168,15 @@ static int trace_next(struct workload *w, uint32_t pid, struct op *op, struct er
 	struct trace_proc *p = trace_source_proc(&t->src, pid);
 	BUG_ON(!p, "next() for pid %u, which the trace never created", pid);
 	int rc = 1;
-	if (p->q_len)
+	if (p->q_len) {
 		queue_pop(t, p, op);
-	else
+	} else if (t->at_end) {
+		return 0;
+	} else {
 		rc = trace_fetch(t, pid, op, err);
+		if (rc == 0)
+			t->at_end = true;
+	}
 	if (rc == 1 && op->kind == OP_EXIT && !t->src.nr_live && t->src.initial_pid) {
 		/* Every process has exited (in file order): whatever follows is an error the
 		 * simulation would otherwise never read (operations after an exit). */
@@ -183,6 +192,38 @@ static int trace_next(struct workload *w, uint32_t pid, struct op *op, struct er
 	return rc;
 }
 
+/* Ops of pid by trace_next until max, the end, an error or an op other than an access or a
+ * compute (which ends the batch: its name, if any, stays valid until the next call). An error
+ * after some ops is held and returned by the next call. */
+static int trace_next_batch(struct workload *w, uint32_t pid, struct op *ops, uint32_t max,
+			    struct err *err)
+{
+	struct trace_workload *t = (struct trace_workload *)w;
+	if (unlikely(t->held_rc < 0)) {
+		if (err)
+			*err = *t->held_err;
+		return t->held_rc;
+	}
+	uint32_t n = 0;
+	while (n < max) {
+		int rc = trace_next(w, pid, &ops[n], n ? t->held_err : err);
+		if (rc < 0) {
+			if (!n)
+				return rc;
+			t->held_rc = rc;
+			break;
+		}
+		if (rc == 0)
+			break;
+		uint8_t kind = ops[n++].kind;
+		if (kind > OP_EXEC && kind != OP_COMPUTE)
+			break;
+		if (n == 1 && !t->held_err)
+			t->held_err = xcalloc(1, sizeof(*t->held_err));
+	}
+	return (int)n;
+}
+
 const struct workload_ops workload_trace = {
     .name = "trace",
     .description = "replay a recorded trace (format: pages, vmt, vmb, lackey, oracle)",
@@ -190,6 +231,7 @@ const struct workload_ops workload_trace = {
     .open = trace_open,
     .initial_pid = trace_initial_pid,
     .next = trace_next,
+    .next_batch = trace_next_batch,
     .close = trace_close,
 };
 

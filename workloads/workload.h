@@ -88,6 +88,15 @@ struct workload_ops {
 	/* The next operation of process pid: returns 1 with *op filled, 0 when that process's
 	 * stream has ended (it exits), < 0 on malformed input with err naming line or offset. */
 	int (*next)(struct workload *w, uint32_t pid, struct op *op, struct err *err);
+	/* Optional (NULL: not supported): the next operations of pid, as if by up to max (>= 1)
+	 * calls of next(), into ops[]: returns how many (>= 1), 0 when the stream has ended, < 0
+	 * on malformed input. A batch ends after the first operation that is neither an access
+	 * nor a compute (so a borrowed name stays valid: it belongs to the batch's last op), and
+	 * before the stream's end or an error, which the following call then returns. Only for
+	 * workloads whose streams do not depend on the order in which processes ask (the
+	 * simulator reads a batch ahead of time; one indirect call per batch, not per op). */
+	int (*next_batch)(struct workload *w, uint32_t pid, struct op *ops, uint32_t max,
+			  struct err *err);
 	void (*close)(struct workload *w);
 };
 

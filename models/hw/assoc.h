@@ -80,6 +80,39 @@ static inline struct assoc_entry *assoc_find(struct assoc *a, uint64_t index, ui
  */
 struct assoc_entry *assoc_insert(struct assoc *a, uint64_t index, uint64_t key, uint32_t asid);
 
+/*
+ * assoc_insert for a (key, asid) the caller knows is absent from its set (it has just missed
+ * there): the same victim (the invalid entry of the lowest way, else the oldest stamp) without
+ * comparing keys. The copy-up of a TLB hit into the levels that missed uses it.
+ */
+static inline struct assoc_entry *assoc_insert_absent(struct assoc *a, uint64_t index,
+						      uint64_t key, uint32_t asid)
+{
+	if (unlikely(!a->nr_sets))
+		return NULL;
+	uint64_t base = assoc_set_base(a, index);
+	const uint64_t *k = a->key + base;
+	const uint64_t *st = a->stamp + base;
+	uint32_t victim = 0, n = a->ways;
+	uint64_t oldest = UINT64_MAX;
+	for (uint32_t w = 0; w < n; w++) {
+		if (!k[w]) {
+			victim = w;
+			goto found;
+		}
+		if (st[w] < oldest) {
+			victim = w;
+			oldest = st[w];
+		}
+	}
+found:;
+	uint64_t i = base + victim;
+	a->key[i] = key;
+	a->asid[i] = asid;
+	a->stamp[i] = ++a->clock;
+	return &a->e[i];
+}
+
 /* Invalidate the entry for (key, asid) if present; returns whether one was. */
 bool assoc_invalidate(struct assoc *a, uint64_t index, uint64_t key, uint32_t asid);
 /* Invalidate every entry tagged asid; returns how many were valid. */

@@ -21,10 +21,35 @@ static inline struct assoc_entry *level_find(struct tlb_level *l, uint32_t asid,
 		if (e)
 			return e;
 	}
+	if (!l->has_2m)
+		return NULL;
 	uint64_t vpn2m = vaddr >> TLB_SHIFT_2M;
 	if (l->cfg.page_sizes & TLB_PAGE_2M)
 		return assoc_find(&l->main, vpn2m, key_of(vpn2m, true), asid);
 	return assoc_find(&l->huge, vpn2m, key_of(vpn2m, true), asid);
+}
+
+/* level_fill (below) when the level is known to miss (vaddr, asid): tlb_lookup's copy-up into
+ * the levels it has just probed. */
+static inline void level_fill_absent(struct tlb_level *l, uint32_t asid, uint64_t vaddr,
+				     unsigned shift, uint64_t pfn, unsigned flags)
+{
+	struct assoc *a;
+	bool huge = shift == TLB_SHIFT_2M;
+	if (!huge)
+		a = (l->cfg.page_sizes & TLB_PAGE_4K) ? &l->main : NULL;
+	else
+		a = (l->cfg.page_sizes & TLB_PAGE_2M) ? &l->main : &l->huge;
+	if (!a)
+		return;
+	l->has_2m |= huge;
+	uint64_t vpn = vaddr >> shift;
+	struct assoc_entry *e = assoc_insert_absent(a, vpn, key_of(vpn, huge), asid);
+	if (!e)
+		return;
+	e->pfn = pfn;
+	e->flags = (uint16_t)flags;
+	e->shift = (uint16_t)shift;
 }
 
 static void level_fill(struct tlb_level *l, uint32_t asid, uint64_t vaddr, unsigned shift,
@@ -38,6 +63,7 @@ static void level_fill(struct tlb_level *l, uint32_t asid, uint64_t vaddr, unsig
 		a = (l->cfg.page_sizes & TLB_PAGE_2M) ? &l->main : &l->huge;
 	if (!a)
 		return;
+	l->has_2m |= huge;
 	uint64_t vpn = vaddr >> shift;
 	struct assoc_entry *e = assoc_insert(a, vpn, key_of(vpn, huge), asid);
 	if (!e)
@@ -49,12 +75,11 @@ static void level_fill(struct tlb_level *l, uint32_t asid, uint64_t vaddr, unsig
 
 int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, struct tlb_hit *out)
 {
-	unsigned want = is_instr ? TLB_SERVES_INSTR : TLB_SERVES_DATA;
+	const uint8_t *probe = tlb->probe[is_instr];
 	simtime_t latency_ps = 0;
-	for (unsigned i = 0; i < tlb->nr_levels; i++) {
+	for (unsigned k = 0, nr = tlb->nr_probe[is_instr]; k < nr; k++) {
+		unsigned i = probe[k];
 		struct tlb_level *l = &tlb->level[i];
-		if (!(l->cfg.serves & want))
-			continue;
 		latency_ps += l->cfg.latency_ps;
 		struct assoc_entry *e = level_find(l, asid, vaddr);
 		if (!e) {
@@ -67,11 +92,11 @@ int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, st
 		out->pfn = e->pfn;
 		out->page_shift = e->shift;
 		out->flags = e->flags;
-		/* Mostly inclusive: copy the entry up into the earlier levels of this kind. */
-		for (unsigned j = 0; j < i; j++)
-			if (tlb->level[j].cfg.serves & want)
-				level_fill(&tlb->level[j], asid, vaddr, out->page_shift, out->pfn,
-					   out->flags);
+		/* Mostly inclusive: copy the entry up into the earlier levels of this kind (each
+		 * has just missed, so the entry is absent there). */
+		for (unsigned m = 0; m < k; m++)
+			level_fill_absent(&tlb->level[probe[m]], asid, vaddr, out->page_shift,
+					  out->pfn, out->flags);
 		return (int)i;
 	}
 	out->level = -1;
@@ -122,6 +147,7 @@ void tlb_flush_all(struct tlb *tlb)
 	for (unsigned i = 0; i < tlb->nr_levels; i++) {
 		assoc_flush_all(&tlb->level[i].main);
 		assoc_flush_all(&tlb->level[i].huge);
+		tlb->level[i].has_2m = false;
 	}
 }
 
@@ -150,6 +176,10 @@ struct tlb *tlb_create(const struct tlb_config *cfg)
 		l->cfg = *lc;
 		assoc_init(&l->main, lc->entries, lc->ways);
 		assoc_init(&l->huge, lc->entries_2m, lc->ways_2m);
+		if (lc->serves & TLB_SERVES_DATA)
+			tlb->probe[0][tlb->nr_probe[0]++] = (uint8_t)i;
+		if (lc->serves & TLB_SERVES_INSTR)
+			tlb->probe[1][tlb->nr_probe[1]++] = (uint8_t)i;
 	}
 	return tlb;
 }

@@ -87,12 +87,18 @@ struct tlb_level {
 	struct assoc huge;  /* separate 2 MiB array; absent when cfg.entries_2m == 0 */
 	uint64_t hits;      /* lookups that hit here */
 	uint64_t misses;    /* lookups that probed here and missed */
+	bool has_2m;        /* a 2 MiB entry was filled since the last full flush (else a
+			     * lookup skips the 2 MiB probe: there is nothing to find) */
 };
 
 struct tlb {
 	struct tlb_config cfg;
 	unsigned nr_levels;
 	struct tlb_level level[TLB_MAX_LEVELS];
+	/* The levels probed by data accesses ([0]) and instruction fetches ([1]), in order:
+	 * computed at creation so a lookup does not test cfg.serves level by level. */
+	uint8_t probe[2][TLB_MAX_LEVELS];
+	uint8_t nr_probe[2];
 	uint32_t cur_asid;            /* set by tlb_context_switch (informational) */
 	uint64_t nr_fills;            /* tlb_fill calls */
 	uint64_t nr_page_invalidations;

@@ -4,6 +4,7 @@
 #include "models/vm/pgtable.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/util.h"
 
@@ -24,6 +25,8 @@ void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_p
 	pt->nr_tables = 0;
 	pt->alloc_paddr = alloc_paddr;
 	pt->alloc_ctx = ctx;
+	memset(pt->tc_tag, 0, sizeof(pt->tc_tag));
+	memset(pt->tc_leaf, 0, sizeof(pt->tc_leaf));
 	pt->root = table_new(pt);
 }
 
@@ -49,6 +52,7 @@ void pgtable_fini(struct pgtable *pt)
 		free_table(pt, pt->root, pt->levels - 1);
 	pt->root = NULL;
 	pt->nr_tables = 0;
+	memset(pt->tc_leaf, 0, sizeof(pt->tc_leaf));
 }
 
 static inline unsigned index_at(uint64_t vaddr, int level)
@@ -185,5 +189,6 @@ static bool free_empty_rec(struct pgtable *pt, struct pt_table *t, int level, ui
 
 void pgtable_free_empty(struct pgtable *pt, uint64_t start, uint64_t end)
 {
+	memset(pt->tc_leaf, 0, sizeof(pt->tc_leaf)); /* a cached leaf may be freed */
 	free_empty_rec(pt, pt->root, pt->levels - 1, 0, start, end);
 }

@@ -85,6 +85,9 @@ struct pt_table {
 typedef uint64_t (*pgtable_alloc_paddr_fn)(void *ctx);
 typedef void (*pgtable_free_paddr_fn)(void *ctx, uint64_t paddr);
 
+/* Translation cache entries: PGTABLE_TC_ACCESS for vm_access, the others for prefetches. */
+enum { PGTABLE_TC_ACCESS, PGTABLE_TC_PREFETCH, PGTABLE_TC_PREFETCH2, PGTABLE_TC_SLOTS };
+
 struct pgtable {
 	struct pt_table *root;
 	int levels;            /* 4 or 5 */
@@ -92,6 +95,13 @@ struct pgtable {
 	pgtable_alloc_paddr_fn alloc_paddr;
 	pgtable_free_paddr_fn free_paddr; /* may be NULL */
 	void *alloc_ctx;
+	/* Software translation caches for pgtable_lookup_cached, one entry per user (the access
+	 * itself and each prefetch distance, so that they do not evict each other): the leaf
+	 * table of the 2 MiB region tc_tag[i] (= vaddr >> 21), NULL: empty. Emptied whenever a
+	 * table is freed (pgtable_free_empty, pgtable_fini); a leaf table is never replaced
+	 * otherwise. */
+	uint64_t tc_tag[PGTABLE_TC_SLOTS];
+	struct pt_table *tc_leaf[PGTABLE_TC_SLOTS];
 };
 
 void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_paddr,
@@ -110,6 +120,27 @@ static inline pte_t *pgtable_lookup(const struct pgtable *pt, uint64_t vaddr)
 		if (!t)
 			return NULL;
 	}
+	return &t->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
+}
+/* pgtable_lookup through cache entry slot (the last leaf table that slot's user reached):
+ * consecutive lookups in one 2 MiB region skip the walk of the upper levels. Same result as
+ * pgtable_lookup. */
+static inline pte_t *pgtable_lookup_cached(struct pgtable *pt, uint64_t vaddr, unsigned slot)
+{
+	uint64_t tag = vaddr >> (PTE_SHIFT + PT_BITS);
+	if (pt->tc_leaf[slot] && pt->tc_tag[slot] == tag)
+		return &pt->tc_leaf[slot]->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
+	struct pt_table *t = pt->root;
+	for (int level = pt->levels - 1; level > 0; level--) {
+		unsigned i = (vaddr >> (PTE_SHIFT + PT_BITS * level)) & (PT_ENTRIES - 1);
+		if (level == 1 && (t->pte[i] & PTE_PRESENT))
+			return &t->pte[i]; /* a huge leaf: not cached */
+		t = t->child[i];
+		if (!t)
+			return NULL;
+	}
+	pt->tc_tag[slot] = tag;
+	pt->tc_leaf[slot] = t;
 	return &t->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
 }
 /* The PMD entry covering vaddr (a huge leaf, a table pointer or empty), allocating the upper

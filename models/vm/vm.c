@@ -194,6 +194,18 @@ void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 
 /* ---- swap -------------------------------------------------------------------------------- */
 
+/* The frame caching swap slot slot, PFN_NONE: none (stored biased by one, see vm.h). */
+static inline pfn_t swap_cache(const struct vm *vm, uint64_t slot)
+{
+	return (pfn_t)(vm->swap[slot].cache_pfn1 - 1u);
+}
+
+/* Set the frame caching slot (pfn may be PFN_NONE). */
+static inline void swap_set_cache(struct vm *vm, uint64_t slot, pfn_t pfn)
+{
+	vm->swap[slot].cache_pfn1 = (uint32_t)pfn + 1u;
+}
+
 static uint32_t swap_alloc(struct vm *vm)
 {
 	if (vm->nr_swap_used == vm->cfg.swap_pages)
@@ -215,7 +227,7 @@ static uint32_t swap_alloc(struct vm *vm)
 
 static void swap_free(struct vm *vm, uint32_t slot)
 {
-	BUG_ON(!vm->swap_used[slot] || vm->swap_map[slot] || vm->swapcache_pfn[slot] != PFN_NONE,
+	BUG_ON(!vm->swap_used[slot] || vm->swap[slot].map || swap_cache(vm, slot) != PFN_NONE,
 	       "freeing busy swap slot %u", slot);
 	vm->swap_used[slot] = 0;
 	vm->nr_swap_used--;
@@ -225,10 +237,10 @@ static void swapcache_delete(struct vm *vm, pfn_t pfn)
 {
 	struct page *pg = &vm->pages[pfn];
 	uint32_t slot = pg->swap_slot;
-	vm->swapcache_pfn[slot] = PFN_NONE;
+	swap_set_cache(vm, slot, PFN_NONE);
 	pg->flags &= ~PG_SWAPCACHE;
 	pg->swap_slot = SLOT_NONE;
-	if (vm->swap_map[slot] == 0)
+	if (vm->swap[slot].map == 0)
 		swap_free(vm, slot);
 }
 
@@ -238,7 +250,7 @@ static void page_unmapped(struct vm *vm, pfn_t pfn)
 	struct page *pg = &vm->pages[pfn];
 	if (pg->mapcount || (pg->flags & PG_FILE))
 		return; /* mapped elsewhere, or a page-cache page: it stays cached */
-	if ((pg->flags & PG_SWAPCACHE) && vm->swap_map[pg->swap_slot])
+	if ((pg->flags & PG_SWAPCACHE) && vm->swap[pg->swap_slot].map)
 		return; /* swap PTEs elsewhere will find it in the swap cache */
 	if (pg->flags & PG_SWAPCACHE)
 		swapcache_delete(vm, pfn);
@@ -252,10 +264,10 @@ static void page_unmapped(struct vm *vm, pfn_t pfn)
 /* A swap PTE went away. */
 static void swap_entry_put(struct vm *vm, uint32_t slot)
 {
-	BUG_ON(!vm->swap_map[slot], "swap slot %u count underflow", slot);
-	if (--vm->swap_map[slot])
+	BUG_ON(!vm->swap[slot].map, "swap slot %u count underflow", slot);
+	if (--vm->swap[slot].map)
 		return;
-	pfn_t pfn = vm->swapcache_pfn[slot];
+	pfn_t pfn = swap_cache(vm, slot);
 	if (pfn == PFN_NONE) {
 		swap_free(vm, slot);
 		return;
@@ -342,8 +354,8 @@ bool reclaim_one(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc,
 		}
 		pg->flags |= PG_SWAPCACHE;
 		pg->swap_slot = slot;
-		vm->swapcache_pfn[slot] = pfn;
-		vm->swap_key[slot] = pg->key;
+		swap_set_cache(vm, slot, pfn);
+		vm->swap[slot].key = pg->key;
 		dirty = true;
 	}
 	uint32_t slot = pg->swap_slot;
@@ -357,11 +369,11 @@ bool reclaim_one(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc,
 		note_inval(vm, it.mm, it.vaddr);
 		rmap_remove(vm, pfn, it.mm, it.vaddr);
 		pgtable_set(&it.mm->pgd, it.vaddr, p, pte_mkswap(slot));
-		vm->swap_map[slot]++;
+		vm->swap[slot].map++;
 		it.mm->swap_ents++;
 	}
 	bool wrote = false;
-	if (vm->swap_map[slot] == 0) {
+	if (vm->swap[slot].map == 0) {
 		/* Nobody maps it and nobody will fault it back: the copy is not needed. */
 		swapcache_delete(vm, pfn);
 	} else {
@@ -372,7 +384,7 @@ bool reclaim_one(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc,
 		} else {
 			vm->st.swap_out_clean_drops++;
 		}
-		vm->swapcache_pfn[slot] = PFN_NONE;
+		swap_set_cache(vm, slot, PFN_NONE);
 		pg->flags &= ~PG_SWAPCACHE;
 		pg->swap_slot = SLOT_NONE;
 	}
@@ -414,7 +426,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 	vm->vtime++;
 	mm->scope.vtime++;
 	const struct policy_ops *pol = vm->cfg.policy;
-	pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
+	pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_ACCESS);
 	/* The common case first: a present PTE that allows the access. */
 	if (likely(p && pte_present(*p) && (kind != 1 || (*p & PTE_WRITE)))) {
 		*p |= PTE_ACCESSED | (kind == 1 ? PTE_DIRTY : 0);
@@ -501,7 +513,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 				continue;
 			}
 			bool exclusive = !(opg->flags & PG_FILE) && opg->mapcount == 1 &&
-					 (!(opg->flags & PG_SWAPCACHE) || vm->swap_map[opg->swap_slot] == 0);
+					 (!(opg->flags & PG_SWAPCACHE) || vm->swap[opg->swap_slot].map == 0);
 			if (exclusive) {
 				/* Reuse: the only mapper gets write access back. */
 				*p |= PTE_WRITE;
@@ -541,20 +553,20 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 		if (pte_is_swap(pte)) {
 			/* do_swap_page */
 			uint32_t slot = (uint32_t)pte_swap_slot(pte);
-			pfn_t pfn = vm->swapcache_pfn[slot];
+			pfn_t pfn = swap_cache(vm, slot);
 			if (pfn == PFN_NONE) {
 				if (reserve == PFN_NONE &&
-				    (reserve = alloc_frame(vm, w, mm, vm->swap_key[slot])) == PFN_NONE)
+				    (reserve = alloc_frame(vm, w, mm, vm->swap[slot].key)) == PFN_NONE)
 					goto oom;
-				if (*p != pte || vm->swapcache_pfn[slot] != PFN_NONE)
+				if (*p != pte || swap_cache(vm, slot) != PFN_NONE)
 					continue;
 				pfn = reserve;
 				reserve = PFN_NONE;
 				struct page *pg = &vm->pages[pfn];
 				pg->flags = PG_ANON | PG_SWAPCACHE;
 				pg->swap_slot = slot;
-				pg->key = vm->swap_key[slot];
-				vm->swapcache_pfn[slot] = pfn;
+				pg->key = vm->swap[slot].key;
+				swap_set_cache(vm, slot, pfn);
 				add_io(w, false, (uint64_t)slot * vm->cfg.page_size, vm->cfg.page_size);
 				vm_note_read(w, pfn);
 				w->major = true;
@@ -568,9 +580,9 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 				need_lru_access = true;
 			}
 			struct page *pg = &vm->pages[pfn];
-			vm->swap_map[slot]--;
+			vm->swap[slot].map--;
 			mm->swap_ents--;
-			bool exclusive = pg->mapcount == 0 && vm->swap_map[slot] == 0;
+			bool exclusive = pg->mapcount == 0 && vm->swap[slot].map == 0;
 			pte_t flags = PTE_ACCESSED;
 			if (vma_write && (shared || exclusive))
 				flags |= PTE_WRITE;
@@ -858,7 +870,7 @@ static void fork_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	if (c->vm->cur)
 		c->vm->cur->ptes_copied++;
 	if (pte_is_swap(pte)) {
-		c->vm->swap_map[pte_swap_slot(pte)]++;
+		c->vm->swap[pte_swap_slot(pte)].map++;
 		c->child->swap_ents++;
 		pgtable_set(&c->child->pgd, vaddr, cp, pte);
 		return;
@@ -919,11 +931,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 		vm->rmap_pool[i].next = i + 1 < vm->rmap_cap ? i + 1 : 0;
 	vm->rmap_free = 1;
 	uint64_t s = cfg->swap_pages ? cfg->swap_pages : 1;
-	vm->swap_map = xcalloc(s, sizeof(*vm->swap_map));
-	vm->swapcache_pfn = xmalloc(s * sizeof(*vm->swapcache_pfn));
-	for (uint64_t i = 0; i < s; i++)
-		vm->swapcache_pfn[i] = PFN_NONE;
-	vm->swap_key = xcalloc(s, sizeof(*vm->swap_key));
+	vm->swap = xcalloc(s, sizeof(*vm->swap)); /* all zero: untouched until used */
 	vm->swap_used = xcalloc(s, 1);
 	/* Page-table pages live above the frames of memory.frames in the physical space. */
 	vm->next_pt_paddr = (n + 1) * cfg->page_size;
@@ -945,9 +953,7 @@ void vm_fini(struct vm *vm)
 	free(vm->pages);
 	free(vm->wb);
 	free(vm->rmap_pool);
-	free(vm->swap_map);
-	free(vm->swapcache_pfn);
-	free(vm->swap_key);
+	free(vm->swap);
 	free(vm->swap_used);
 	filemap_fini(&vm->fm);
 	memset(vm, 0, sizeof(*vm));
@@ -1066,7 +1072,7 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 			       "file and index", (unsigned long long)f, pg->mapping,
 			       (unsigned long long)pg->index);
 		else if (pg->flags & PG_SWAPCACHE)
-			BUG_ON(vm->swapcache_pfn[pg->swap_slot] != f,
+			BUG_ON(swap_cache(vm, pg->swap_slot) != f,
 			       "frame %llu: swap cache disagrees", (unsigned long long)f);
 		else
 			BUG_ON(pg->mapcount == 0, "frame %llu in use with no mapper and no swap cache",
@@ -1088,11 +1094,11 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 	       (unsigned long long)held, (unsigned long long)scope_frames);
 	uint64_t used = 0;
 	for (uint64_t sl = 0; sl < s; sl++) {
-		BUG_ON(vm->swap_map[sl] != c.swaps[sl], "swap slot %llu: count %u but %u PTEs",
-		       (unsigned long long)sl, vm->swap_map[sl], c.swaps[sl]);
+		BUG_ON(vm->swap[sl].map != c.swaps[sl], "swap slot %llu: count %u but %u PTEs",
+		       (unsigned long long)sl, vm->swap[sl].map, c.swaps[sl]);
 		if (vm->swap_used[sl]) {
 			used++;
-			BUG_ON(!vm->swap_map[sl] && vm->swapcache_pfn[sl] == PFN_NONE,
+			BUG_ON(!vm->swap[sl].map && swap_cache(vm, sl) == PFN_NONE,
 			       "swap slot %llu allocated but unused", (unsigned long long)sl);
 		}
 	}

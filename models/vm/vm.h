@@ -238,6 +238,15 @@ struct writeback_ent {
 	uint64_t done_ps;
 };
 
+/* One swap slot: what swap_map, the swap cache and the policy key of a swapped page were as
+ * three arrays, as one struct so a major fault touches one cache line. */
+struct swap_slot {
+	uint64_t key;       /* the policy key of the page swapped out to the slot */
+	uint32_t map;       /* PTEs holding the slot (swap_map) */
+	uint32_t cache_pfn1; /* 1 + the frame caching the slot (swap cache), 0: none; biased so
+			      * that the array starts zeroed (calloc: not touched until used) */
+};
+
 struct vm {
 	struct vm_config cfg;
 	struct page *pages;       /* nr_frames descriptors */
@@ -245,10 +254,7 @@ struct vm {
 	uint64_t nr_free;
 	struct rmap_item *rmap_pool;
 	uint32_t rmap_cap, rmap_free; /* free list through .next; item 0 is never used */
-	/* swap: swap_map[slot] = PTEs holding the slot; swapcache_pfn[slot] = cached frame */
-	uint32_t *swap_map;
-	uint32_t *swapcache_pfn;
-	uint64_t *swap_key;
+	struct swap_slot *swap;   /* swap_pages slots (one miss per slot on a major fault) */
 	uint8_t *swap_used;
 	uint64_t swap_cursor, nr_swap_used;
 	uint64_t swap_high;       /* 1 + the highest slot ever allocated */
@@ -315,6 +321,34 @@ int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
  */
 enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
 			     uint64_t next_use, struct fault_work *w);
+
+/* A hint that vaddr will soon be accessed in mm: prefetch its PTE into the host's cache (the
+ * simulated page tables are too large to stay cached under random accesses). No effect on
+ * the simulation; reads only the upper tables. */
+static inline void vm_prefetch_access(struct mm_struct *mm, uint64_t vaddr)
+{
+	const pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_PREFETCH);
+	if (p)
+		__builtin_prefetch(p, 1, 3);
+}
+
+/* The second step of that hint, a few accesses later, when the PTE is likely cached: prefetch
+ * what the access will touch next, the frame's struct page (present) or its swap slot
+ * (swapped out). No effect on the simulation. */
+static inline void vm_prefetch_page(const struct vm *vm, struct mm_struct *mm,
+				    uint64_t vaddr)
+{
+	const pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_PREFETCH2);
+	if (!p)
+		return;
+	pte_t pte = *p;
+	if (pte_present(pte)) {
+		if (!(pte & (PTE_ZERO | PTE_HUGE)))
+			__builtin_prefetch(&vm->pages[pte_pfn(pte)], 1, 3);
+	} else if (pte_is_swap(pte)) {
+		__builtin_prefetch(&vm->swap[pte_swap_slot(pte)], 1, 3);
+	}
+}
 
 /* Verify every invariant (mapcounts = PTEs, rmap = page tables, free list, swap counts);
  * mms is the list of live address spaces. Aborts with BUG_ON on a violation. */
