@@ -603,6 +603,20 @@ int sweep_cli_main(int argc, char **argv)
 		if (o.resume) {
 			char *pdir = xasprintf("%s/points/%s", r.dir, s->points[i].id);
 			bool complete = sweep_point_complete(pdir);
+			char *done = xasprintf("%s/done", pdir);
+			struct stat st;
+			if (complete && stat(done, &st) != 0) {
+				/* Its run finished (complete stats.json) but the sweep was stopped
+				 * before it wrote the marker: write it now, so every finished point
+				 * carries one whatever moment the sweep was stopped at. */
+				char *text = xasprintf("{\"id\": \"%s\", \"status\": \"ok\"}\n",
+						       s->points[i].id);
+				struct err e;
+				if (sweep_write_atomic(done, text, &e))
+					complete = false; /* cannot mark it: run it again */
+				free(text);
+			}
+			free(done);
 			free(pdir);
 			if (complete) {
 				nr_skipped++;

@@ -46,7 +46,12 @@ for _ in $(seq 1 1200); do
 done
 kill -KILL -- -"$pid" 2> /dev/null
 wait "$pid" 2> /dev/null
-done_before=$(cd "$T/k/points" && ls -d */done 2> /dev/null | sed 's|/done$||' | sort)
+# Finished points: those with the sweep's marker, and those whose run completed (a complete
+# stats.json) just before the kill, before the sweep could write the marker.
+done_before=$(cd "$T/k/points" && for p in */; do
+	p=${p%/}
+	if [ -e "$p/done" ] || grep -qs '"sim.complete": 1' "$p/stats.json"; then echo "$p"; fi
+done | sort)
 nb=$(printf '%s\n' "$done_before" | grep -c .)
 check "killed midway (some but not all points done: $nb)" test "$nb" -ge 1 -a "$nb" -lt 10
 check "no summary from a killed sweep" test ! -e "$T/k/summary.csv"
