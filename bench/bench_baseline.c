@@ -21,7 +21,7 @@
 
 struct table {
 	uint64_t *slot;
-	uint64_t mask; /* size - 1 */
+	uint64_t mask;  /* size - 1 */
 	unsigned shift; /* 64 - log2(size) */
 	uint64_t used;
 };
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 			continue;
 		if (rc < 0) {
 			fprintf(stderr, "%s:%llu: not a page number\n", argv[1],
-				(unsigned long long)lr.line_no);
+			        (unsigned long long)lr.line_no);
 			return 1;
 		}
 		accesses++;

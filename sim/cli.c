@@ -13,11 +13,11 @@
 #include "workloads/trace_cli.h"
 
 static const struct cli_command commands[] = {
-	{"sweep", sweep_cli_main},
-	{"plot", plot_cli_main},
-	{"trace", trace_cli_main},
-	{"mrc", mrc_cli_main},
-	{NULL, NULL},
+    {"sweep", sweep_cli_main},
+    {"plot", plot_cli_main},
+    {"trace", trace_cli_main},
+    {"mrc", mrc_cli_main},
+    {NULL, NULL},
 };
 
 const struct cli_command *cli_find(const char *name)

@@ -133,10 +133,14 @@ const struct param_spec config_top_params[] = {
 
 /* Keys every workload object takes besides its type's own. */
 static const struct param_spec workload_common_params[] = {
-	{.key = "type", .type = PARAM_STRING, .doc = "workload type (see docs/workloads.md)"},
-	{.key = "start_ps", .type = PARAM_INT, .def = "0", .min = 0, .max = 9.2e18,
-	 .doc = "simulated time at which its first process starts"},
-	{0},
+    {.key = "type", .type = PARAM_STRING, .doc = "workload type (see docs/workloads.md)"},
+    {.key = "start_ps",
+     .type = PARAM_INT,
+     .def = "0",
+     .min = 0,
+     .max = 9.2e18,
+     .doc = "simulated time at which its first process starts"},
+    {0},
 };
 
 json_t *config_lookup(const json_t *root, const char *path)
@@ -196,7 +200,7 @@ static json_t *load_json_file(const char *path, int depth, struct err *err, int 
 			*rc = err_set(err, "%s: cannot read config: %s", path, jerr.text);
 		else
 			*rc = err_set(err, "%s:%d:%d: malformed JSON: %s", path, jerr.line,
-				      jerr.column, jerr.text);
+			              jerr.column, jerr.text);
 		return NULL;
 	}
 	if (!json_is_object(root)) {
@@ -210,7 +214,7 @@ static json_t *load_json_file(const char *path, int depth, struct err *err, int 
 	if (!json_is_string(ext)) {
 		char *got = params_describe_value(ext);
 		*rc = err_set(err, "%s: extends: expected a path to a base config, got %s", path,
-			      got);
+		              got);
 		free(got);
 		json_decref(root);
 		return NULL;
@@ -269,8 +273,8 @@ static int set_path(json_t *root, const char *key, json_t *v, struct err *err)
 				unsigned long idx = strtoul(br + 1, &end, 10);
 				if (*end != ']' || !json_is_array(child) ||
 				    idx >= json_array_size(child)) {
-					rc = err_set(err, "--set %s: no list element %s[%lu]", key, tok,
-						     idx);
+					rc = err_set(err, "--set %s: no list element %s[%lu]", key,
+					             tok, idx);
 					goto out;
 				}
 				br = strchr(end, '[');
@@ -295,7 +299,7 @@ out:
 }
 
 static int apply_overrides(json_t *root, const struct config_override *sets, size_t n,
-			   struct err *err)
+                           struct err *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		json_error_t jerr;
@@ -322,22 +326,23 @@ static int resolve_workload(json_t *w, const char *file, const char *path, struc
 {
 	if (!json_is_object(w)) {
 		char *got = params_describe_value(w);
-		int rc = err_set(err, "%s: %s: expected a workload object, got %s", file, path, got);
+		int rc =
+		    err_set(err, "%s: %s: expected a workload object, got %s", file, path, got);
 		free(got);
 		return rc;
 	}
 	json_t *type = json_object_get(w, "type");
 	if (!json_is_string(type))
 		return err_set(err, "%s: %s.type: expected a workload type name (a string)", file,
-			       path);
+		               path);
 	const struct workload_ops *ops = workload_find(json_string_value(type));
 	if (!ops) {
 		size_t n;
 		const char *const *names = workload_names(&n);
 		const char *near = params_closest(json_string_value(type), names, n);
 		return err_set(err, "%s: %s.type: unknown workload type \"%s\"%s%s%s", file, path,
-			       json_string_value(type), near ? " (did you mean \"" : "",
-			       near ? near : "", near ? "\"?)" : "");
+		               json_string_value(type), near ? " (did you mean \"" : "",
+		               near ? near : "", near ? "\"?)" : "");
 	}
 	/* Its own keys plus the common ones, checked as one table. */
 	size_t n_own = 0, n_common = ARRAY_SIZE(workload_common_params) - 1;
@@ -364,18 +369,21 @@ static int resolve_images(json_t *root, const char *file, struct err *err)
 	json_object_foreach(images, name, img)
 	{
 		char *path = xasprintf("images.%s", name);
-		int rc = json_is_object(img) ? params_resolve(config_image_params, img, file, path, err)
-					     : err_set(err, "%s: %s: expected an object", file, path);
+		int rc = json_is_object(img)
+		             ? params_resolve(config_image_params, img, file, path, err)
+		             : err_set(err, "%s: %s: expected an object", file, path);
 		json_t *libs = json_object_get(img, "libs");
 		if (!rc && !json_is_array(libs))
 			rc = err_set(err, "%s: %s.libs: expected a list of names", file, path);
 		for (size_t i = 0; !rc && i < json_array_size(libs); i++)
 			if (!json_is_string(json_array_get(libs, i)))
-				rc = err_set(err, "%s: %s.libs[%zu]: expected a name (a string)", file,
-					     path, i);
-		if (!rc && (params_get_int(img, "text_base") % 4096 || params_get_int(img, "lib_base") % 4096 ||
-			    params_get_int(img, "stack_top") % 4096))
-			rc = err_set(err, "%s: %s: base addresses must be page aligned", file, path);
+				rc = err_set(err, "%s: %s.libs[%zu]: expected a name (a string)",
+				             file, path, i);
+		if (!rc && (params_get_int(img, "text_base") % 4096 ||
+		            params_get_int(img, "lib_base") % 4096 ||
+		            params_get_int(img, "stack_top") % 4096))
+			rc =
+			    err_set(err, "%s: %s: base addresses must be page aligned", file, path);
 		free(path);
 		if (rc)
 			return rc;
@@ -391,19 +399,21 @@ static int resolve_dynamic(json_t *root, const char *file, struct err *err)
 	json_t *one = json_object_get(root, "workload"), *many = json_object_get(root, "workloads");
 	if (one && many)
 		return err_set(err, "%s: workloads: give either workload or workloads, not both",
-			       file);
+		               file);
 	if (!one && !many)
-		return err_set(err, "%s: workload: missing (a config needs a workload object or a "
-				    "workloads list)",
-			       file);
+		return err_set(err,
+		               "%s: workload: missing (a config needs a workload object or a "
+		               "workloads list)",
+		               file);
 	int rc = 0;
 	if (one) {
 		rc = resolve_workload(one, file, "workload", err);
 	} else {
 		if (!json_is_array(many) || json_array_size(many) == 0)
-			return err_set(err, "%s: workloads: expected a non-empty list of workload "
-					    "objects",
-				       file);
+			return err_set(err,
+			               "%s: workloads: expected a non-empty list of workload "
+			               "objects",
+			               file);
 		size_t i;
 		json_t *w;
 		json_array_foreach(many, i, w)
@@ -427,12 +437,12 @@ static int resolve_dynamic(json_t *root, const char *file, struct err *err)
 		for (size_t i = 0; i < n; i++)
 			names[i] = policy_table[i]->name;
 		const char *near = params_closest(pname, names, n);
-		return err_set(err, "%s: vm.policy: unknown policy \"%s\"%s%s%s (see `vmsim policies`)",
-			       file, pname, near ? " (did you mean \"" : "", near ? near : "",
-			       near ? "\"?)" : "");
+		return err_set(
+		    err, "%s: vm.policy: unknown policy \"%s\"%s%s%s (see `vmsim policies`)", file,
+		    pname, near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
 	}
 	return params_resolve(pol->params, json_object_get(vm, "policy_params"), file,
-			      "vm.policy_params", err);
+	                      "vm.policy_params", err);
 }
 
 static int resolve_all(json_t *root, const char *file, struct err *err)
@@ -451,7 +461,7 @@ static int resolve_all(json_t *root, const char *file, struct err *err)
 }
 
 static int finish_load(struct config *c, json_t *root, const char *file,
-		       const struct config_override *sets, size_t nr_sets, struct err *err)
+                       const struct config_override *sets, size_t nr_sets, struct err *err)
 {
 	int rc = resolve_all(root, file, err);
 	if (!rc && nr_sets) {
@@ -486,7 +496,7 @@ static int finish_load(struct config *c, json_t *root, const char *file,
 }
 
 int config_load(struct config *c, const char *path, const struct config_override *sets,
-		size_t nr_sets, bool has_seed, uint64_t seed, struct err *err)
+                size_t nr_sets, bool has_seed, uint64_t seed, struct err *err)
 {
 	memset(c, 0, sizeof(*c));
 	int rc = 0;
@@ -497,7 +507,7 @@ int config_load(struct config *c, const char *path, const struct config_override
 		if (seed > (uint64_t)INT64_MAX) {
 			json_decref(root);
 			return err_set(err, "--seed: expected an integer in [0, 2^63), got %llu",
-				       (unsigned long long)seed);
+			               (unsigned long long)seed);
 		}
 		json_object_set_new(root, "seed", json_integer((json_int_t)seed));
 	}
@@ -505,14 +515,14 @@ int config_load(struct config *c, const char *path, const struct config_override
 }
 
 int config_load_string(struct config *c, const char *text, const char *file,
-		       const struct config_override *sets, size_t nr_sets, struct err *err)
+                       const struct config_override *sets, size_t nr_sets, struct err *err)
 {
 	memset(c, 0, sizeof(*c));
 	json_error_t jerr;
 	json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
 		return err_set(err, "%s:%d:%d: malformed JSON: %s", file, jerr.line, jerr.column,
-			       jerr.text);
+		               jerr.text);
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return err_set(err, "%s: expected a JSON object at the top level", file);
@@ -544,15 +554,15 @@ int config_write(const struct config *c, FILE *out)
 void config_write_docs(FILE *out)
 {
 	fprintf(out, "# vmsim configuration keys\n\n"
-		     "Generated by `vmsim help config` from the key tables in the code; a test "
-		     "keeps this file in step.\nEvery key has a default; a config names only what "
-		     "it changes. Unknown keys are errors.\n`\"extends\": \"other.json\"` merges "
-		     "this file over another (paths relative to the including file).\n\n"
-		     "## Core\n\n");
+	             "Generated by `vmsim help config` from the key tables in the code; a test "
+	             "keeps this file in step.\nEvery key has a default; a config names only what "
+	             "it changes. Unknown keys are errors.\n`\"extends\": \"other.json\"` merges "
+	             "this file over another (paths relative to the including file).\n\n"
+	             "## Core\n\n");
 	params_write_markdown(out, config_top_params, "");
 	params_write_markdown(out, config_image_params, "images.NAME");
 	fprintf(out, "\n## Workload objects (`workload`, `workloads[]`)\n\nEvery workload "
-		     "object takes:\n\n");
+	             "object takes:\n\n");
 	params_write_markdown(out, workload_common_params, "workload");
 	for (size_t i = 0; i < workload_table_len; i++) {
 		const struct workload_ops *w = workload_table[i];

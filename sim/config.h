@@ -34,10 +34,10 @@ struct config_override {
 
 /* Load, merge "extends", apply overrides (and seed if has_seed), check and fill defaults. */
 int config_load(struct config *c, const char *path, const struct config_override *sets,
-		size_t nr_sets, bool has_seed, uint64_t seed, struct err *err);
+                size_t nr_sets, bool has_seed, uint64_t seed, struct err *err);
 /* Load from an in-memory JSON text (tests, fuzzing); file is the name used in messages. */
 int config_load_string(struct config *c, const char *text, const char *file,
-		       const struct config_override *sets, size_t nr_sets, struct err *err);
+                       const struct config_override *sets, size_t nr_sets, struct err *err);
 void config_fini(struct config *c);
 /* Write the resolved config (sorted keys, 2-space indent, trailing newline). */
 int config_write(const struct config *c, FILE *out);

@@ -20,20 +20,20 @@ typedef void (*event_fn)(struct event *ev, void *ctx);
 
 /* Priority classes: at equal times, lower classes run first. */
 enum event_prio {
-	EVPRIO_IO = 0,      /* device completions: a woken process is runnable at that time */
-	EVPRIO_WAKE = 1,    /* process start, wake-ups */
-	EVPRIO_CPU = 2,     /* a CPU resuming its run loop */
-	EVPRIO_BG = 3,      /* background reclaim */
-	EVPRIO_SAMPLE = 4,  /* statistics sampling sees the state after everything else */
+	EVPRIO_IO = 0,     /* device completions: a woken process is runnable at that time */
+	EVPRIO_WAKE = 1,   /* process start, wake-ups */
+	EVPRIO_CPU = 2,    /* a CPU resuming its run loop */
+	EVPRIO_BG = 3,     /* background reclaim */
+	EVPRIO_SAMPLE = 4, /* statistics sampling sees the state after everything else */
 };
 
 struct event {
 	simtime_t time_ps;
-	uint64_t seq;       /* insertion sequence (set by eventq_schedule) */
-	uint32_t prio;      /* enum event_prio */
-	uint32_t heap_idx;  /* slot in the heap, EVENT_IDLE when not scheduled */
-	event_fn fn;        /* called when the event fires (it is no longer scheduled then) */
-	void *ctx;          /* passed to fn */
+	uint64_t seq;      /* insertion sequence (set by eventq_schedule) */
+	uint32_t prio;     /* enum event_prio */
+	uint32_t heap_idx; /* slot in the heap, EVENT_IDLE when not scheduled */
+	event_fn fn;       /* called when the event fires (it is no longer scheduled then) */
+	void *ctx;         /* passed to fn */
 };
 #define EVENT_IDLE UINT32_MAX
 
@@ -41,8 +41,8 @@ struct eventq {
 	struct event **heap;
 	uint32_t len, cap;
 	uint64_t next_seq;
-	simtime_t now_ps;   /* time of the event being run (never decreases) */
-	uint64_t fired;     /* events run so far */
+	simtime_t now_ps; /* time of the event being run (never decreases) */
+	uint64_t fired;   /* events run so far */
 };
 
 void eventq_init(struct eventq *q);

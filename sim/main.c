@@ -98,44 +98,44 @@ static void rss_budget_stop(void)
 }
 
 static const char usage_text[] =
-	"usage: vmsim <command> [options]\n"
-	"\n"
-	"commands:\n"
-	"  run CONFIG.json [-o DIR] [--set KEY=VALUE]... [--seed N] [--check[=N]] [--quiet]\n"
-	"                                   [--dry-run] [--max-sim-time PS] [--max-rss MIB]\n"
-	"                     simulate one configuration; results go to DIR\n"
-	"                     (default results/<config name>)\n"
-	"  sweep SWEEP.json [-o DIR] [-j N] [--resume] [--list] [--shard I/N]\n"
-	"  sweep --collect DIR\n"
-	"                     run a grid of configurations\n"
-	"  plot DIR           draw the plots that fit the results in DIR (gnuplot)\n"
-	"  trace convert IN OUT [--from FORMAT] [--to FORMAT]\n"
-	"  trace info FILE    convert or describe traces\n"
-	"  mrc TRACE [...]    one-pass LRU/OPT miss-ratio curves\n"
-	"  policies           list the page replacement policies\n"
-	"  help config        print the documentation of every config key (docs/config.md)\n"
-	"\n"
-	"  vmsim <command> --help, vmsim --help, vmsim --version\n"
-	"\n"
-	"exit status: 0 success, 1 the simulation failed or was interrupted,\n"
-	"             2 bad usage or bad input\n";
+    "usage: vmsim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run CONFIG.json [-o DIR] [--set KEY=VALUE]... [--seed N] [--check[=N]] [--quiet]\n"
+    "                                   [--dry-run] [--max-sim-time PS] [--max-rss MIB]\n"
+    "                     simulate one configuration; results go to DIR\n"
+    "                     (default results/<config name>)\n"
+    "  sweep SWEEP.json [-o DIR] [-j N] [--resume] [--list] [--shard I/N]\n"
+    "  sweep --collect DIR\n"
+    "                     run a grid of configurations\n"
+    "  plot DIR           draw the plots that fit the results in DIR (gnuplot)\n"
+    "  trace convert IN OUT [--from FORMAT] [--to FORMAT]\n"
+    "  trace info FILE    convert or describe traces\n"
+    "  mrc TRACE [...]    one-pass LRU/OPT miss-ratio curves\n"
+    "  policies           list the page replacement policies\n"
+    "  help config        print the documentation of every config key (docs/config.md)\n"
+    "\n"
+    "  vmsim <command> --help, vmsim --help, vmsim --version\n"
+    "\n"
+    "exit status: 0 success, 1 the simulation failed or was interrupted,\n"
+    "             2 bad usage or bad input\n";
 
 static const char run_usage[] =
-	"usage: vmsim run CONFIG.json [options]\n"
-	"  -o, --output DIR     results directory (default results/<config name>)\n"
-	"  --set KEY=VALUE      override a config key by its dotted path (repeatable);\n"
-	"                       VALUE is JSON, a bare word is a string\n"
-	"  --seed N             override the seed\n"
-	"  --check[=N]          verify the VM layer's invariants after every (N-th) operation\n"
-	"  --dry-run            print the resolved config and exit\n"
-	"  --max-sim-time PS    stop at this simulated time (= --set sim.max_time_ps=PS);\n"
-	"                       run.json status \"max-time\", sim.complete 0, exit 0\n"
-	"  --max-rss MIB        stop when vmsim's resident memory passes MIB MiB (checked\n"
-	"                       every 100 ms); run.json status \"max-rss\", sim.complete 0,\n"
-	"                       exit 1\n"
-	"  -q, --quiet          no summary on stdout\n"
-	"writes DIR/config.json, DIR/stats.json, DIR/timeseries.csv, DIR/latency_cdf.csv,\n"
-	"DIR/run.json\n";
+    "usage: vmsim run CONFIG.json [options]\n"
+    "  -o, --output DIR     results directory (default results/<config name>)\n"
+    "  --set KEY=VALUE      override a config key by its dotted path (repeatable);\n"
+    "                       VALUE is JSON, a bare word is a string\n"
+    "  --seed N             override the seed\n"
+    "  --check[=N]          verify the VM layer's invariants after every (N-th) operation\n"
+    "  --dry-run            print the resolved config and exit\n"
+    "  --max-sim-time PS    stop at this simulated time (= --set sim.max_time_ps=PS);\n"
+    "                       run.json status \"max-time\", sim.complete 0, exit 0\n"
+    "  --max-rss MIB        stop when vmsim's resident memory passes MIB MiB (checked\n"
+    "                       every 100 ms); run.json status \"max-rss\", sim.complete 0,\n"
+    "                       exit 1\n"
+    "  -q, --quiet          no summary on stdout\n"
+    "writes DIR/config.json, DIR/stats.json, DIR/timeseries.csv, DIR/latency_cdf.csv,\n"
+    "DIR/run.json\n";
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -206,10 +206,10 @@ static void write_run_json(FILE *f, const struct run_outputs *o)
 	getrusage(RUSAGE_SELF, &ru);
 	double wall = o->wall_seconds;
 	fprintf(f,
-		"{\n \"accesses_per_second\": %.0f,\n \"max_rss_kib\": %ld,\n"
-		" \"status\": \"%s\",\n \"version\": \"%s\",\n \"wall_seconds\": %.6f\n}\n",
-		wall > 0 ? (double)o->s->c.accesses / wall : 0.0, ru.ru_maxrss, o->status,
-		VMSIM_VERSION, wall);
+	        "{\n \"accesses_per_second\": %.0f,\n \"max_rss_kib\": %ld,\n"
+	        " \"status\": \"%s\",\n \"version\": \"%s\",\n \"wall_seconds\": %.6f\n}\n",
+	        wall > 0 ? (double)o->s->c.accesses / wall : 0.0, ru.ru_maxrss, o->status,
+	        VMSIM_VERSION, wall);
 }
 
 static void write_latency_cdf(FILE *f, const struct run_outputs *o)
@@ -228,8 +228,8 @@ static void write_stats_json(FILE *f, const struct run_outputs *o)
 
 /* Write DIR/NAME through a temporary name and a rename, so that it is whole or absent. */
 static int write_result(const char *dir, const char *name,
-			void (*writer)(FILE *f, const struct run_outputs *o),
-			const struct run_outputs *o)
+                        void (*writer)(FILE *f, const struct run_outputs *o),
+                        const struct run_outputs *o)
 {
 	char *tmp;
 	FILE *f = open_tmp(dir, name, &tmp);
@@ -251,12 +251,16 @@ static double wall_seconds(void)
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'}, {"set", required_argument, NULL, 's'},
-		{"seed", required_argument, NULL, 'S'},   {"check", optional_argument, NULL, 'c'},
-		{"quiet", no_argument, NULL, 'q'},        {"dry-run", no_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{"max-sim-time", required_argument, NULL, 'T'},
-		{"max-rss", required_argument, NULL, 'R'}, {0, 0, 0, 0},
+	    {"output", required_argument, NULL, 'o'},
+	    {"set", required_argument, NULL, 's'},
+	    {"seed", required_argument, NULL, 'S'},
+	    {"check", optional_argument, NULL, 'c'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"dry-run", no_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"max-sim-time", required_argument, NULL, 'T'},
+	    {"max-rss", required_argument, NULL, 'R'},
+	    {0, 0, 0, 0},
 	};
 	const char *outdir = NULL;
 	struct config_override *sets = xcalloc((size_t)argc, sizeof(*sets));
@@ -274,7 +278,8 @@ static int cmd_run(int argc, char **argv)
 		case 's': {
 			char *eq = strchr(optarg, '=');
 			if (!eq || eq == optarg) {
-				rc = usage_error("run: --set expects KEY=VALUE, got \"%s\"", optarg);
+				rc =
+				    usage_error("run: --set expects KEY=VALUE, got \"%s\"", optarg);
 				goto out;
 			}
 			*eq = '\0';
@@ -283,8 +288,9 @@ static int cmd_run(int argc, char **argv)
 		}
 		case 'S':
 			if (parse_u64(optarg, &seed)) {
-				rc = usage_error("run: --seed expects a non-negative integer, got \"%s\"",
-						 optarg);
+				rc = usage_error(
+				    "run: --seed expects a non-negative integer, got \"%s\"",
+				    optarg);
 				goto out;
 			}
 			has_seed = true;
@@ -292,15 +298,18 @@ static int cmd_run(int argc, char **argv)
 		case 'c':
 			check_every = 1;
 			if (optarg && (parse_u64(optarg, &check_every) || check_every == 0)) {
-				rc = usage_error("run: --check=N expects a positive integer, got \"%s\"",
-						 optarg);
+				rc = usage_error(
+				    "run: --check=N expects a positive integer, got \"%s\"",
+				    optarg);
 				goto out;
 			}
 			break;
 		case 'T':
 			if (parse_u64(optarg, &max_time_ps)) {
-				rc = usage_error("run: --max-sim-time expects simulated picoseconds (a "
-						 "non-negative integer), got \"%s\"", optarg);
+				rc = usage_error(
+				    "run: --max-sim-time expects simulated picoseconds (a "
+				    "non-negative integer), got \"%s\"",
+				    optarg);
 				goto out;
 			}
 			sets[nr_sets++] =
@@ -309,8 +318,10 @@ static int cmd_run(int argc, char **argv)
 		case 'R':
 			if (parse_u64(optarg, &max_rss_mib) || max_rss_mib == 0 ||
 			    max_rss_mib > (1ull << 40)) {
-				rc = usage_error("run: --max-rss expects MiB (a positive integer), got "
-						 "\"%s\"", optarg);
+				rc = usage_error(
+				    "run: --max-rss expects MiB (a positive integer), got "
+				    "\"%s\"",
+				    optarg);
 				goto out;
 			}
 			break;
@@ -325,13 +336,14 @@ static int cmd_run(int argc, char **argv)
 			rc = 0;
 			goto out;
 		default:
-			rc = usage_error("run: unknown or incomplete option \"%s\"", argv[optind - 1]);
+			rc = usage_error("run: unknown or incomplete option \"%s\"",
+			                 argv[optind - 1]);
 			goto out;
 		}
 	}
 	if (optind + 1 != argc) {
 		rc = usage_error("%s", optind >= argc ? "run: missing CONFIG.json"
-						      : "run: expected exactly one CONFIG.json");
+		                                      : "run: expected exactly one CONFIG.json");
 		goto out;
 	}
 	struct config cfg;
@@ -361,7 +373,7 @@ static int cmd_run(int argc, char **argv)
 	bool existed = access(dir, F_OK) == 0;
 	if (mkdir_p(dir) || access(dir, W_OK)) {
 		fprintf(stderr, "vmsim: %s: cannot create or write the output directory: %s\n", dir,
-			strerror(errno));
+		        strerror(errno));
 		sim_fini(s);
 		free(s);
 		free(dir);
@@ -406,11 +418,13 @@ static int cmd_run(int argc, char **argv)
 		/* Results: each file written under a temporary name, then renamed; stats.json
 		 * last, so its presence means the run's results are complete. */
 		int wr = commit_tmp(ts, ts_tmp, dir, "timeseries.csv");
-		struct run_outputs out = {.cfg = &cfg, .s = s, .wall_seconds = wall,
-					  .status = over_rss	       ? "max-rss"
-						    : s->interrupted   ? "interrupted"
-						    : s->hit_max_time ? "max-time"
-								       : "complete"};
+		struct run_outputs out = {.cfg = &cfg,
+		                          .s = s,
+		                          .wall_seconds = wall,
+		                          .status = over_rss          ? "max-rss"
+		                                    : s->interrupted  ? "interrupted"
+		                                    : s->hit_max_time ? "max-time"
+		                                                      : "complete"};
 		wr |= write_result(dir, "config.json", write_config_json, &out);
 		wr |= write_result(dir, "run.json", write_run_json, &out);
 		wr |= write_result(dir, "latency_cdf.csv", write_latency_cdf, &out);
@@ -425,14 +439,16 @@ static int cmd_run(int argc, char **argv)
 			}
 			rc = s->interrupted ? 1 : 0;
 			if (over_rss)
-				fprintf(stderr, "vmsim: stopped: vmsim's resident memory passed "
-						"--max-rss %" PRIu64 " MiB: %s/stats.json holds partial "
-						"results (sim.complete = 0)\n",
-					max_rss_mib, dir);
+				fprintf(stderr,
+				        "vmsim: stopped: vmsim's resident memory passed "
+				        "--max-rss %" PRIu64 " MiB: %s/stats.json holds partial "
+				        "results (sim.complete = 0)\n",
+				        max_rss_mib, dir);
 			else if (s->interrupted)
-				fprintf(stderr, "vmsim: interrupted: %s/stats.json holds partial results "
-						"(sim.complete = 0)\n",
-					dir);
+				fprintf(stderr,
+				        "vmsim: interrupted: %s/stats.json holds partial results "
+				        "(sim.complete = 0)\n",
+				        dir);
 		}
 	}
 	sim_fini(s);
@@ -450,8 +466,8 @@ static int cmd_policies(void)
 	for (size_t i = 0; i < policy_table_len; i++) {
 		const struct policy_ops *p = policy_table[i];
 		const char *obs = (p->flags & POLICY_NEEDS_FUTURE)        ? "future"
-				  : (p->flags & POLICY_SEES_EVERY_ACCESS) ? "every"
-									  : "bits";
+		                  : (p->flags & POLICY_SEES_EVERY_ACCESS) ? "every"
+		                                                          : "bits";
 		printf("%-10s %-8s %s%s\n", p->name, obs, p->description,
 		       (p->flags & POLICY_LOCAL_ONLY) ? " (local scope)" : "");
 		printf("%-10s %-8s source: %s\n", "", "", p->source ? p->source : "-");

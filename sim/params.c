@@ -108,7 +108,7 @@ static char *expected_text(const struct param_spec *s)
 }
 
 static int type_error(const struct param_spec *s, const json_t *v, const char *file,
-		      const char *path, struct err *err)
+                      const char *path, struct err *err)
 {
 	char *exp = expected_text(s), *got = params_describe_value(v);
 	int rc = err_set(err, "%s: %s: expected %s, got %s", file, path, exp, got);
@@ -133,7 +133,7 @@ static bool enum_has(const char *choices, const char *v)
 }
 
 static int check_value(const struct param_spec *s, json_t *v, const char *file, const char *path,
-		       struct err *err)
+                       struct err *err)
 {
 	switch (s->type) {
 	case PARAM_INT: {
@@ -174,9 +174,10 @@ static int check_value(const struct param_spec *s, json_t *v, const char *file, 
 		json_array_foreach(v, i, el)
 		{
 			char *p = xasprintf("%s[%zu]", path, i);
-			int rc = json_is_object(el) ? params_resolve(s->sub, el, file, p, err)
-						    : err_set(err, "%s: %s: expected an object, got %s",
-							      file, p, json_is_string(el) ? "a string" : "another value");
+			int rc = json_is_object(el)
+			             ? params_resolve(s->sub, el, file, p, err)
+			             : err_set(err, "%s: %s: expected an object, got %s", file, p,
+			                       json_is_string(el) ? "a string" : "another value");
 			free(p);
 			if (rc)
 				return rc;
@@ -187,8 +188,8 @@ static int check_value(const struct param_spec *s, json_t *v, const char *file, 
 	return 0;
 }
 
-int params_resolve(const struct param_spec *specs, json_t *obj, const char *file,
-		   const char *path, struct err *err)
+int params_resolve(const struct param_spec *specs, json_t *obj, const char *file, const char *path,
+                   struct err *err)
 {
 	/* Unknown keys first: a misspelled key must not be hidden by its default. */
 	const char *key;
@@ -210,13 +211,13 @@ int params_resolve(const struct param_spec *specs, json_t *obj, const char *file
 		int rc;
 		if (near)
 			rc = err_set(err, "%s: %s: unknown key (did you mean \"%s\"?)", file, full,
-				     near);
+			             near);
 		else if (n)
 			rc = err_set(err, "%s: %s: unknown key (known here: %s%s)", file, full,
-				     names[0], n > 1 ? ", ..." : "");
+			             names[0], n > 1 ? ", ..." : "");
 		else
 			rc = err_set(err, "%s: %s: unknown key (this object takes no keys)", file,
-				     full);
+			             full);
 		free(full);
 		free(names);
 		return rc;
@@ -319,8 +320,8 @@ static void write_rows(FILE *out, const struct param_spec *specs, const char *pr
 			snprintf(range, sizeof(range), "%s", s->choices);
 		if (s->type != PARAM_OBJECT)
 			fprintf(out, "| `%s` | %s | %s%s%s | %s | %s |\n", full, type_name(s),
-				s->def ? "`" : "", s->def ? s->def : "required",
-				s->def ? "`" : "", range, s->doc ? s->doc : "");
+			        s->def ? "`" : "", s->def ? s->def : "required", s->def ? "`" : "",
+			        range, s->doc ? s->doc : "");
 		if (s->type == PARAM_OBJECT)
 			write_rows(out, s->sub, full);
 		else if (s->type == PARAM_LIST) {

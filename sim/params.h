@@ -31,13 +31,13 @@ enum param_type {
 };
 
 struct param_spec {
-	const char *key;       /* key within its object; NULL ends a table */
+	const char *key; /* key within its object; NULL ends a table */
 	enum param_type type;
-	const char *def;       /* the default as JSON text; NULL: the key is required */
-	double min, max;       /* bounds for INT and REAL (inclusive); min == max == 0: unbounded */
-	const char *choices;   /* ENUM: "a|b|c" */
+	const char *def;     /* the default as JSON text; NULL: the key is required */
+	double min, max;     /* bounds for INT and REAL (inclusive); min == max == 0: unbounded */
+	const char *choices; /* ENUM: "a|b|c" */
 	const struct param_spec *sub; /* OBJECT fields / LIST element fields */
-	const char *doc;       /* one line for docs/config.md and `vmsim policies` */
+	const char *doc;              /* one line for docs/config.md and `vmsim policies` */
 };
 
 /*
@@ -47,8 +47,8 @@ struct param_spec {
  * default) but not checked: their owner calls params_resolve again with its own table; a
  * DYNAMIC key without a default may be absent (its owner decides whether that is an error).
  */
-int params_resolve(const struct param_spec *specs, json_t *obj, const char *file,
-		   const char *path, struct err *err);
+int params_resolve(const struct param_spec *specs, json_t *obj, const char *file, const char *path,
+                   struct err *err);
 
 /* Join a parent path and a key ("vm" + "policy" -> "vm.policy"); result is new. */
 char *params_path_join(const char *parent, const char *key);

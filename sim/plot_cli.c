@@ -31,20 +31,20 @@
 extern char **environ;
 
 struct plotter {
-	char *gnuplot;    /* absolute path of gnuplot */
-	char *scriptdir;  /* scripts/plot */
-	char *outdir;     /* DIR/plots */
-	char *datadir;    /* DIR/plots/data */
-	int nr_plots;     /* plots written */
-	int nr_failed;    /* gnuplot runs that failed */
+	char *gnuplot;   /* absolute path of gnuplot */
+	char *scriptdir; /* scripts/plot */
+	char *outdir;    /* DIR/plots */
+	char *datadir;   /* DIR/plots/data */
+	int nr_plots;    /* plots written */
+	int nr_failed;   /* gnuplot runs that failed */
 };
 
 /* One configuration to draw: a run directory and its legend label. */
 struct config_run {
-	char *dir;   /* owned */
-	char *label; /* owned */
-	json_t *stats; /* stats.json, or NULL */
-	json_t **values; /* sweep parameter values (borrowed), NULL for a plain run */
+	char *dir;         /* owned */
+	char *label;       /* owned */
+	json_t *stats;     /* stats.json, or NULL */
+	json_t **values;   /* sweep parameter values (borrowed), NULL for a plain run */
 	char *short_label; /* the values alone, for bar labels; owned, may be NULL */
 };
 
@@ -127,7 +127,7 @@ static void slug_into(char *dst, size_t n, const char *s)
 	for (; *s && j + 1 < n; s++) {
 		char c = *s;
 		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			  (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '=';
+		          (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '=';
 		dst[j++] = ok ? c : '_';
 	}
 	dst[j] = '\0';
@@ -149,7 +149,7 @@ static void plot_run(struct plotter *pl, const char *name, const char *script, c
 	}
 	char *outbase = xasprintf("%s/%s", pl->outdir, name);
 	fprintf(f, "# written by vmsim plot; run: gnuplot %s %s/%s\n", vpath, pl->scriptdir,
-		script);
+	        script);
 	fprintf(f, "scriptdir = '%s'\noutbase = '%s'\n%s", pl->scriptdir, outbase, vars);
 	fclose(f);
 	char *spath = xasprintf("%s/%s", pl->scriptdir, script);
@@ -164,7 +164,7 @@ static void plot_run(struct plotter *pl, const char *name, const char *script, c
 	if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !is_file(png) ||
 	    !is_file(svg)) {
 		fprintf(stderr, "vmsim plot: gnuplot failed on %s (%s)\n", spath,
-			rc ? strerror(rc) : "see its message above");
+		        rc ? strerror(rc) : "see its message above");
 		pl->nr_failed++;
 	} else {
 		printf("%s.png\n%s.svg\n", outbase, outbase);
@@ -190,7 +190,7 @@ static FILE *data_open(struct plotter *pl, const char *name, char **path)
 
 /* One CDF plot of metric over the runs listed in idx (n of them); suffix names the group. */
 static void plot_cdf(struct plotter *pl, const char *metric, struct config_run *runs,
-		     const size_t *idx, size_t n, const char *suffix, const char *group)
+                     const size_t *idx, size_t n, const char *suffix, const char *group)
 {
 	char name[200], slug[160];
 	slug_into(slug, sizeof(slug), suffix);
@@ -244,13 +244,13 @@ static void plot_cdf(struct plotter *pl, const char *metric, struct config_run *
 	fclose(f);
 	if (blocks) {
 		char *g = gp_text(group);
-		char *vars = xasprintf("datafile = '%s'\ntitles = '%s'\nplottitle = '%s%s%s'\n"
-				       "xlabel = '%s latency (ns, log scale)'\n",
-				       path, titles,
-				       !strcmp(metric, "access") ? "Memory access latency CDF"
-								 : "Page fault latency CDF",
-				       *g ? ": " : "", g,
-				       !strcmp(metric, "access") ? "access" : "fault");
+		char *vars =
+		    xasprintf("datafile = '%s'\ntitles = '%s'\nplottitle = '%s%s%s'\n"
+		              "xlabel = '%s latency (ns, log scale)'\n",
+		              path, titles,
+		              !strcmp(metric, "access") ? "Memory access latency CDF"
+		                                        : "Page fault latency CDF",
+		              *g ? ": " : "", g, !strcmp(metric, "access") ? "access" : "fault");
 		free(g);
 		plot_run(pl, name, "cdf.gp", vars);
 		free(vars);
@@ -263,11 +263,11 @@ static void plot_cdf(struct plotter *pl, const char *metric, struct config_run *
 
 /* ---- time breakdown ---- */
 
-static const char *const breakdown_keys[] = {"time.tlb_ps",   "time.walk_ps",
-					     "time.dram_ps",  "time.fault_ps",
-					     "time.disk_wait_ps", "time.compute_ps"};
-static const char *const breakdown_names[] = {"TLB",   "page walks", "DRAM",
-					      "faults", "disk wait",  "compute"};
+static const char *const breakdown_keys[] = {"time.tlb_ps",       "time.walk_ps",
+                                             "time.dram_ps",      "time.fault_ps",
+                                             "time.disk_wait_ps", "time.compute_ps"};
+static const char *const breakdown_names[] = {"TLB",    "page walks", "DRAM",
+                                              "faults", "disk wait",  "compute"};
 
 static uint64_t stat_u64(const json_t *stats, const char *key, bool *found)
 {
@@ -281,7 +281,7 @@ static uint64_t stat_u64(const json_t *stats, const char *key, bool *found)
 }
 
 static void plot_breakdown(struct plotter *pl, struct config_run *runs, size_t n,
-			   const char *xlabel)
+                           const char *xlabel)
 {
 	uint64_t max_total = 0;
 	size_t nr = 0;
@@ -326,14 +326,15 @@ static void plot_breakdown(struct plotter *pl, struct config_run *runs, size_t n
 		free(t);
 		for (size_t k = 0; k < ARRAY_SIZE(breakdown_keys); k++)
 			fprintf(f, "\t%.6g",
-				(double)stat_u64(runs[i].stats, breakdown_keys[k], NULL) / units[u].ps);
+			        (double)stat_u64(runs[i].stats, breakdown_keys[k], NULL) /
+			            units[u].ps);
 		fputc('\n', f);
 	}
 	fclose(f);
 	char *xl = gp_text(xlabel);
 	char *vars = xasprintf("datafile = '%s'\nncols = %zu\nunit = '%s'\nplottitle = 'Where "
-			       "simulated time went'\nxlabel = '%s'\n",
-			       path, ARRAY_SIZE(breakdown_keys) + 1, units[u].name, xl);
+	                       "simulated time went'\nxlabel = '%s'\n",
+	                       path, ARRAY_SIZE(breakdown_keys) + 1, units[u].name, xl);
 	free(xl);
 	plot_run(pl, "breakdown", "breakdown.gp", vars);
 	free(vars);
@@ -370,10 +371,11 @@ static void plot_timeseries(struct plotter *pl, const char *dir, const char *lab
 	for (size_t j = 1; j < ncols; j++) {
 		/* gauges of memory in use; cumulative counters of faults and of swap traffic */
 		kind[j] = (strstr(cols[j], "resident") || strstr(cols[j], "rss") ||
-			   strstr(cols[j], "_used"))   ? 1
-			  : !strncmp(cols[j], "faults", 6) ? 2
-			  : strstr(cols[j], "swap")        ? 3
-							   : 0;
+		           strstr(cols[j], "_used"))
+		              ? 1
+		          : !strncmp(cols[j], "faults", 6) ? 2
+		          : strstr(cols[j], "swap")        ? 3
+		                                           : 0;
 		if (!kind[j])
 			continue;
 		nsel++;
@@ -426,8 +428,8 @@ static void plot_timeseries(struct plotter *pl, const char *dir, const char *lab
 	free(line);
 	char *t = gp_text(label);
 	char *vars = xasprintf("datafile = '%s'\nres_cols = '%s'\nfault_cols = '%s'\n"
-			       "swap_cols = '%s'\nplottitle = 'Over simulated time: %s'\n",
-			       path, res, flt, swp, t);
+	                       "swap_cols = '%s'\nplottitle = 'Over simulated time: %s'\n",
+	                       path, res, flt, swp, t);
 	plot_run(pl, "timeseries", "timeseries.gp", vars);
 	free(vars);
 	free(t);
@@ -451,7 +453,7 @@ static int curve_cmp(const void *a, const void *b)
  * "k=v, k=v" with the last key component (readable true: a legend), or with values_only the
  * values joined by " / " (a bar label). New. */
 static char *values_label(const struct sweep *s, json_t **values, size_t skip1, size_t skip2,
-			  bool readable, bool values_only)
+                          bool readable, bool values_only)
 {
 	size_t cap = 64, len = 0;
 	char *r = xcalloc(1, cap);
@@ -461,10 +463,9 @@ static char *values_label(const struct sweep *s, json_t **values, size_t skip1, 
 		char *v = sweep_value_text(values[k]);
 		const char *key = s->keys[k];
 		const char *dot = strrchr(key, '.');
-		char *part = values_only
-				     ? xasprintf("%s%s", len ? " / " : "", v)
-				     : xasprintf("%s%s=%s", len ? (readable ? ", " : ",") : "",
-						 readable && dot ? dot + 1 : key, v);
+		char *part = values_only ? xasprintf("%s%s", len ? " / " : "", v)
+		                         : xasprintf("%s%s=%s", len ? (readable ? ", " : ",") : "",
+		                                     readable && dot ? dot + 1 : key, v);
 		size_t pl = strlen(part);
 		if (len + pl + 1 > cap) {
 			cap = 2 * (len + pl + 1);
@@ -479,7 +480,7 @@ static char *values_label(const struct sweep *s, json_t **values, size_t skip1, 
 }
 
 static char *values_key(const struct sweep *s, json_t **values, size_t skip1, size_t skip2,
-			bool readable)
+                        bool readable)
 {
 	return values_label(s, values, skip1, skip2, readable, false);
 }
@@ -562,9 +563,9 @@ static void plot_faults(struct plotter *pl, const struct sweep *s, struct config
 			if (!blocks || pts[np - 1].frames > fmax)
 				fmax = pts[np - 1].frames;
 			blocks++;
-			char *ptxt = !pol		     ? xstrdup("faults")
-				     : json_is_string(pol) ? xstrdup(json_string_value(pol))
-							   : sweep_value_text(pol);
+			char *ptxt = !pol                  ? xstrdup("faults")
+			             : json_is_string(pol) ? xstrdup(json_string_value(pol))
+			                                   : sweep_value_text(pol);
 			char *t = gp_text(ptxt);
 			size_t tl = strlen(titles);
 			snprintf(titles + tl, sizeof(titles) - tl, "%s\"%s\"", tl ? " " : "", t);
@@ -579,10 +580,10 @@ static void plot_faults(struct plotter *pl, const struct sweep *s, struct config
 		if (blocks) {
 			char *gl = gp_text(glabel);
 			char *vars = xasprintf("datafile = '%s'\ntitles = '%s'\noptblock = %zu\n"
-					       "plottitle = 'Page faults vs memory size%s%s'\n"
-					       "ylabel = 'page faults'\nlogx = %d\n",
-					       path, titles, optblock, *gl ? ": " : "", gl,
-					       fmin > 0 && fmax >= 16 * fmin);
+			                       "plottitle = 'Page faults vs memory size%s%s'\n"
+			                       "ylabel = 'page faults'\nlogx = %d\n",
+			                       path, titles, optblock, *gl ? ": " : "", gl,
+			                       fmin > 0 && fmax >= 16 * fmin);
 			plot_run(pl, name, "faults.gp", vars);
 			free(vars);
 			free(gl);
@@ -590,7 +591,7 @@ static void plot_faults(struct plotter *pl, const struct sweep *s, struct config
 			unlink(path);
 		}
 		free(path);
-next:
+	next:
 		free(members);
 		free(gkey);
 		free(glabel);
@@ -610,12 +611,13 @@ static void plot_cdf_groups(struct plotter *pl, const struct sweep *s, struct co
 		if (used[g])
 			continue;
 		size_t nm = 0;
-		char *gkey = kp == SIZE_MAX ? xstrdup("") : values_key(s, runs[g].values, kp, kp, false);
-		char *glabel = kp == SIZE_MAX ? xstrdup("")
-					      : values_key(s, runs[g].values, kp, kp, true);
+		char *gkey =
+		    kp == SIZE_MAX ? xstrdup("") : values_key(s, runs[g].values, kp, kp, false);
+		char *glabel =
+		    kp == SIZE_MAX ? xstrdup("") : values_key(s, runs[g].values, kp, kp, true);
 		for (size_t i = g; i < n; i++) {
 			char *k = kp == SIZE_MAX ? xstrdup("")
-						 : values_key(s, runs[i].values, kp, kp, false);
+			                         : values_key(s, runs[i].values, kp, kp, false);
 			if (!strcmp(k, gkey)) {
 				members[nm++] = i;
 				used[i] = true;
@@ -685,9 +687,10 @@ int plot_cli_main(int argc, char **argv)
 	bool is_run = is_file(stats_file);
 	free(stats_file);
 	if (!is_sweep && !is_run) {
-		fprintf(stderr, "vmsim plot: %s: nothing to plot (expected a sweep directory with "
-				"sweep.json and points/, or a run directory with stats.json)\n",
-			dir);
+		fprintf(stderr,
+		        "vmsim plot: %s: nothing to plot (expected a sweep directory with "
+		        "sweep.json and points/, or a run directory with stats.json)\n",
+		        dir);
 		free(sweep_file);
 		return 2;
 	}
@@ -695,15 +698,16 @@ int plot_cli_main(int argc, char **argv)
 	pl.gnuplot = find_gnuplot();
 	if (!pl.gnuplot) {
 		fprintf(stderr, "vmsim plot: gnuplot not found on PATH (install it, e.g. `apt-get "
-				"install gnuplot-nox`, or add its directory to PATH)\n");
+		                "install gnuplot-nox`, or add its directory to PATH)\n");
 		free(sweep_file);
 		return 2;
 	}
 	pl.scriptdir = find_scripts();
 	if (!pl.scriptdir) {
-		fprintf(stderr, "vmsim plot: the gnuplot scripts (scripts/plot/<name>.gp) were not found "
-				"beside the vmsim executable or in ./scripts/plot; set "
-				"VMSIM_PLOT_SCRIPTS to their directory\n");
+		fprintf(stderr,
+		        "vmsim plot: the gnuplot scripts (scripts/plot/<name>.gp) were not found "
+		        "beside the vmsim executable or in ./scripts/plot; set "
+		        "VMSIM_PLOT_SCRIPTS to their directory\n");
 		free(pl.gnuplot);
 		free(sweep_file);
 		return 2;
@@ -729,9 +733,10 @@ int plot_cli_main(int argc, char **argv)
 		for (size_t i = 0; i < s->nr_points; i++) {
 			runs[i].dir = xasprintf("%s/points/%s", dir, s->points[i].id);
 			runs[i].values = s->points[i].values;
-			runs[i].label = values_key(s, s->points[i].values, SIZE_MAX, SIZE_MAX, true);
-			runs[i].short_label = values_label(s, s->points[i].values, SIZE_MAX,
-							   SIZE_MAX, true, true);
+			runs[i].label =
+			    values_key(s, s->points[i].values, SIZE_MAX, SIZE_MAX, true);
+			runs[i].short_label =
+			    values_label(s, s->points[i].values, SIZE_MAX, SIZE_MAX, true, true);
 			if (sweep_point_status(runs[i].dir, NULL, 0) == SWEEP_OK)
 				runs[i].stats = load_json(runs[i].dir, "stats.json");
 		}
@@ -767,10 +772,11 @@ int plot_cli_main(int argc, char **argv)
 	if (pl.nr_failed)
 		exit_code = 1;
 	else if (!pl.nr_plots) {
-		fprintf(stderr, "vmsim plot: %s: no plot fits these results (fault curves need "
-				"memory.frames swept; CDFs need latency_cdf.csv; the breakdown needs "
-				"time.*_ps in stats.json; time series need timeseries.csv)\n",
-			dir);
+		fprintf(stderr,
+		        "vmsim plot: %s: no plot fits these results (fault curves need "
+		        "memory.frames swept; CDFs need latency_cdf.csv; the breakdown needs "
+		        "time.*_ps in stats.json; time series need timeseries.csv)\n",
+		        dir);
 		exit_code = 2;
 	}
 out:

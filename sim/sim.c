@@ -26,7 +26,7 @@ static void task_wake_event(struct event *ev, void *ctx);
  * processes' references depends on the simulation itself.
  */
 static int future_build(struct sim *s, const struct workload_ops *ops, const json_t *obj,
-			const struct workload_env *env, struct err *err)
+                        const struct workload_env *env, struct err *err)
 {
 	struct workload *w;
 	int rc = ops->open(&w, obj, env, err);
@@ -38,9 +38,10 @@ static int future_build(struct sim *s, const struct workload_ops *ops, const jso
 	struct op op;
 	while ((rc = ops->next(w, pid, &op, err)) == 1) {
 		if (op.kind == OP_FORK) {
-			rc = err_set(err, "%s: vm.policy: opt reads the future of one process, but this "
-					  "workload forks (process %u forks %" PRIu64 ")",
-				     s->cfg->file, pid, op.arg);
+			rc = err_set(err,
+			             "%s: vm.policy: opt reads the future of one process, but this "
+			             "workload forks (process %u forks %" PRIu64 ")",
+			             s->cfg->file, pid, op.arg);
 			break;
 		}
 		if (op.kind != OP_READ && op.kind != OP_WRITE && op.kind != OP_EXEC)
@@ -236,7 +237,8 @@ static simtime_t syscall_cost(struct sim *s, struct cpu *cpu, const struct fault
 		return s->untimed_access_ps;
 	struct timing_cost cost;
 	timing_work(&s->timing, cpu->id, cpu->clock_ps, w, false, &cost);
-	simtime_t base = (simtime_t)params_get_int(json_object_get(s->cfg->root, "sim"), "syscall_ps");
+	simtime_t base =
+	    (simtime_t)params_get_int(json_object_get(s->cfg->root, "sim"), "syscall_ps");
 	return base + cost.cpu_ps;
 }
 
@@ -260,9 +262,14 @@ static const struct {
 	uint32_t bit;
 	const char *name;
 } fault_kind_hists[NR_FAULT_KIND_HISTS] = {
-	{FK_DEMAND_ZERO, "demand_zero"}, {FK_ZERO_PAGE, "zero_page"}, {FK_COW, "cow"},
-	{FK_SWAP_IN, "swap_in"},         {FK_SWAPCACHE, "swapcache"}, {FK_FILE, "file"},
-	{FK_FILE_READ, "file_major"},    {FK_THP, "thp"},
+    {FK_DEMAND_ZERO, "demand_zero"},
+    {FK_ZERO_PAGE, "zero_page"},
+    {FK_COW, "cow"},
+    {FK_SWAP_IN, "swap_in"},
+    {FK_SWAPCACHE, "swapcache"},
+    {FK_FILE, "file"},
+    {FK_FILE_READ, "file_major"},
+    {FK_THP, "thp"},
 };
 
 /* A fault of the given kinds completed after lat_ps: the access and fault histograms, the
@@ -345,9 +352,9 @@ static enum run_result do_access(struct sim *s, struct cpu *cpu, struct task *t)
 	t->st.accesses++;
 	s->c.accesses++;
 	if (likely(st == ACCESS_HIT)) {
-		simtime_t lat = s->timing_on ? timing_access(&s->timing, cpu->id, cpu->clock_ps, t->mm,
-							     t->op.addr, kind, false)
-					     : s->untimed_access_ps;
+		simtime_t lat = s->timing_on ? timing_access(&s->timing, cpu->id, cpu->clock_ps,
+		                                             t->mm, t->op.addr, kind, false)
+		                             : s->untimed_access_ps;
 		cpu->clock_ps += lat;
 		hist_record(&s->lat_access, lat);
 		t->has_op = false;
@@ -374,8 +381,8 @@ static enum run_result do_access(struct sim *s, struct cpu *cpu, struct task *t)
 		t->has_op = false;
 		return RUN_AGAIN;
 	}
-	simtime_t lat = timing_access(&s->timing, cpu->id, cpu->clock_ps, t->mm, t->op.addr, kind,
-				      true);
+	simtime_t lat =
+	    timing_access(&s->timing, cpu->id, cpu->clock_ps, t->mm, t->op.addr, kind, true);
 	struct timing_cost cost;
 	timing_work(&s->timing, cpu->id, cpu->clock_ps + lat, &w, true, &cost);
 	apply_invalidations(s, &w);
@@ -434,8 +441,8 @@ static void images_declare_files(struct sim *s)
 		char *text = image_file_name(name, "text"), *data = image_file_name(name, "data");
 		vm_file_declare(&s->vm, text, (uint64_t)params_get_int(img, "text_pages") * ps);
 		vm_file_declare(&s->vm, data,
-				(uint64_t)params_get_int(img, "data_pages") * ps +
-					(uint64_t)params_get_int(img, "data_tail_bytes"));
+		                (uint64_t)params_get_int(img, "data_pages") * ps +
+		                    (uint64_t)params_get_int(img, "data_tail_bytes"));
 		free(text);
 		free(data);
 	}
@@ -443,22 +450,22 @@ static void images_declare_files(struct sim *s)
 
 /* Map text, data and bss of image name at base; returns the end of the bss, 0 on failure. */
 static uint64_t exec_map_sections(struct sim *s, struct mm_struct *mm, const char *name,
-				  const json_t *img, uint64_t base, struct fault_work *w)
+                                  const json_t *img, uint64_t base, struct fault_work *w)
 {
 	uint64_t ps = s->vm.cfg.page_size;
 	uint64_t text = (uint64_t)params_get_int(img, "text_pages") * ps;
 	uint64_t data = (uint64_t)params_get_int(img, "data_pages") * ps +
-			(uint64_t)params_get_int(img, "data_tail_bytes");
+	                (uint64_t)params_get_int(img, "data_tail_bytes");
 	data = (data + ps - 1) & ~(ps - 1);
 	uint64_t bss = (uint64_t)params_get_int(img, "bss_pages") * ps;
 	char *ftext = image_file_name(name, "text"), *fdata = image_file_name(name, "data");
 	int rc = 0;
 	if (text)
 		rc |= vm_mmap_file(&s->vm, mm, base, text, VM_READ | VM_EXEC,
-				   (uint32_t)vm_file_find(&s->vm, ftext), 0, w);
+		                   (uint32_t)vm_file_find(&s->vm, ftext), 0, w);
 	if (data)
 		rc |= vm_mmap_file(&s->vm, mm, base + text, data, VM_READ | VM_WRITE,
-				   (uint32_t)vm_file_find(&s->vm, fdata), 0, w);
+		                   (uint32_t)vm_file_find(&s->vm, fdata), 0, w);
 	if (bss)
 		rc |= vm_mmap_anon(&s->vm, mm, base + text + data, bss, VM_READ | VM_WRITE, w);
 	free(ftext);
@@ -473,7 +480,7 @@ static uint64_t exec_map_sections(struct sim *s, struct mm_struct *mm, const cha
  * the image is unknown or does not fit.
  */
 static int64_t do_execve(struct sim *s, struct cpu *cpu, struct task *t, const char *name,
-			 struct fault_work *w)
+                         struct fault_work *w)
 {
 	const json_t *img = json_object_get(json_object_get(s->cfg->root, "images"), name);
 	if (!img)
@@ -489,7 +496,8 @@ static int64_t do_execve(struct sim *s, struct cpu *cpu, struct task *t, const c
 	if (ok && heap)
 		ok = !vm_mmap_anon(&s->vm, mm, end, heap, VM_READ | VM_WRITE, w);
 	if (ok && stack)
-		ok = stack <= top && !vm_mmap_anon(&s->vm, mm, top - stack, stack, VM_READ | VM_WRITE, w);
+		ok = stack <= top &&
+		     !vm_mmap_anon(&s->vm, mm, top - stack, stack, VM_READ | VM_WRITE, w);
 	uint64_t lib = (uint64_t)params_get_int(img, "lib_base");
 	const json_t *libs = json_object_get(img, "libs");
 	for (size_t i = 0; ok && i < json_array_size(libs); i++) {
@@ -502,7 +510,8 @@ static int64_t do_execve(struct sim *s, struct cpu *cpu, struct task *t, const c
 		}
 		int f = vm_file_find(&s->vm, ln);
 		uint64_t size = f < 0 ? 0 : (s->vm.fm.files[f].size_bytes + ps - 1) & ~(ps - 1);
-		ok = size && !vm_mmap_file(&s->vm, mm, lib, size, VM_READ | VM_EXEC, (uint32_t)f, 0, w);
+		ok = size &&
+		     !vm_mmap_file(&s->vm, mm, lib, size, VM_READ | VM_EXEC, (uint32_t)f, 0, w);
 		lib += size;
 	}
 	if (!ok) {
@@ -520,7 +529,7 @@ static int64_t do_execve(struct sim *s, struct cpu *cpu, struct task *t, const c
 	if (!tail)
 		return 0;
 	return (int64_t)(base + (uint64_t)params_get_int(img, "text_pages") * ps +
-			 (uint64_t)params_get_int(img, "data_pages") * ps + tail);
+	                 (uint64_t)params_get_int(img, "data_pages") * ps + tail);
 }
 
 static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
@@ -540,14 +549,14 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 	}
 	case OP_MMAP: {
 		uint32_t flags = prot_to_vm_flags(op->prot) |
-				 ((op->flags & MAPF_SHARED) ? VM_SHARED : 0) |
-				 ((op->flags & MAPF_HUGE) ? VM_HUGEPAGE : 0);
+		                 ((op->flags & MAPF_SHARED) ? VM_SHARED : 0) |
+		                 ((op->flags & MAPF_HUGE) ? VM_HUGEPAGE : 0);
 		int rc;
 		if (op->flags & MAPF_FILE) {
 			int file = vm_file_find(&s->vm, op->name);
 			rc = file < 0 ? -1
-				      : vm_mmap_file(&s->vm, t->mm, op->addr, op->len, flags,
-						     (uint32_t)file, op->offset, &w);
+			              : vm_mmap_file(&s->vm, t->mm, op->addr, op->len, flags,
+			                             (uint32_t)file, op->offset, &w);
 		} else {
 			rc = vm_mmap_anon(&s->vm, t->mm, op->addr, op->len, flags, &w);
 		}
@@ -584,9 +593,9 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 		/* MS_SYNC: the process waits for its writes. */
 		struct timing_cost cost;
 		timing_work(&s->timing, cpu->id, cpu->clock_ps, &w, false, &cost);
-		cpu->clock_ps += (simtime_t)params_get_int(json_object_get(s->cfg->root, "sim"),
-							   "syscall_ps") +
-				 cost.cpu_ps;
+		cpu->clock_ps +=
+		    (simtime_t)params_get_int(json_object_get(s->cfg->root, "sim"), "syscall_ps") +
+		    cost.cpu_ps;
 		if (cost.block_until_ps > cpu->clock_ps) {
 			t->has_op = false;
 			t->state = TASK_BLOCKED;
@@ -597,7 +606,8 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 	}
 	case OP_MADVISE:
 		if (op->arg == ADV_HUGEPAGE || op->arg == ADV_NOHUGEPAGE) {
-			if (vm_madvise_huge(&s->vm, t->mm, op->addr, op->len, op->arg == ADV_HUGEPAGE)) {
+			if (vm_madvise_huge(&s->vm, t->mm, op->addr, op->len,
+			                    op->arg == ADV_HUGEPAGE)) {
 				task_exit(s, cpu, t, EXIT_ERROR);
 				return RUN_DEAD;
 			}
@@ -618,8 +628,8 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 		simtime_t cost = syscall_cost(s, cpu, &w);
 		if (s->timing_on)
 			cost += w.ptes_copied *
-				(simtime_t)params_get_int(json_object_get(s->cfg->root, "sim"),
-							  "fork_pte_ps");
+			        (simtime_t)params_get_int(json_object_get(s->cfg->root, "sim"),
+			                                  "fork_pte_ps");
 		cpu->clock_ps += cost;
 		eventq_schedule(&s->eq, &c->wake_ev, cpu->clock_ps);
 		break;
@@ -704,7 +714,7 @@ static inline bool op_may_schedule(const struct task *t)
 /* The task's next operation into t->op: from its read-ahead batch, refilled by one
  * next_batch call when empty, else by next(). Returns 1, 0 at the end, < 0 on error. */
 static inline int task_fetch_op(struct sim *s, struct task *t, const struct workload_ops *ops,
-				struct workload *wl)
+                                struct workload *wl)
 {
 	if (!t->batch)
 		return ops->next(wl, t->pid, &t->op, s->err);
@@ -789,11 +799,12 @@ static void cpu_run_event(struct event *ev, void *ctx)
 				return;
 			}
 			if (cpu->last_asid != t->mm->asid) {
-				simtime_t cs = s->timing_on ? s->context_switch_ps +
-								      timing_context_switch(&s->timing, cpu->id,
-											    cpu->last_asid,
-											    t->mm->asid)
-							    : 0;
+				simtime_t cs =
+				    s->timing_on
+				        ? s->context_switch_ps +
+				              timing_context_switch(&s->timing, cpu->id,
+				                                    cpu->last_asid, t->mm->asid)
+				        : 0;
 				cpu->clock_ps += cs;
 				s->timing.tb.switch_ps += cs;
 				if (cpu->last_asid)
@@ -851,10 +862,10 @@ static void write_sample(struct sim *s, simtime_t t_ps)
 			rss += s->tasks[i]->mm->rss_pages;
 	const struct vm_stats *v = &s->vm.st;
 	fprintf(s->timeseries,
-		"%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u\n",
-		t_ps, s->c.accesses, s->c.faults, s->c.faults_major, v->evictions, v->swap_out,
-		v->faults_swap_in, vm_frames_used(&s->vm), rss, s->vm.nr_swap_used, live_tasks(s));
+	        "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+	        ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u\n",
+	        t_ps, s->c.accesses, s->c.faults, s->c.faults_major, v->evictions, v->swap_out,
+	        v->faults_swap_in, vm_frames_used(&s->vm), rss, s->vm.nr_swap_used, live_tasks(s));
 }
 
 static void sample_event(struct event *ev, void *ctx)
@@ -882,20 +893,21 @@ static int open_workloads(struct sim *s, struct err *err)
 		char *path = one ? xstrdup("workload") : xasprintf("workloads[%u]", i);
 		const struct workload_ops *ops = workload_find(params_get_string(obj, "type"));
 		struct workload_env env = {
-			.config_file = s->cfg->file,
-			.config_path = path,
-			.base_dir = s->cfg->base_dir,
-			.seed = rng_derive_seed(seed, RNG_STREAM_WORKLOAD + i),
-			.page_size = s->vm.cfg.page_size,
+		    .config_file = s->cfg->file,
+		    .config_path = path,
+		    .base_dir = s->cfg->base_dir,
+		    .seed = rng_derive_seed(seed, RNG_STREAM_WORKLOAD + i),
+		    .page_size = s->vm.cfg.page_size,
 		};
 		int rc = ops->open(&s->wls[i], obj, &env, err);
 		if (!rc)
 			s->wl_ops[i] = ops; /* sim_fini closes it, even if the future fails below */
 		if (!rc && (s->vm.cfg.policy->flags & POLICY_NEEDS_FUTURE)) {
 			if (s->nr_wls > 1)
-				rc = err_set(err, "%s: vm.policy: opt reads the future of one process; "
-						  "this config has %u workloads",
-					     s->cfg->file, s->nr_wls);
+				rc = err_set(err,
+				             "%s: vm.policy: opt reads the future of one process; "
+				             "this config has %u workloads",
+				             s->cfg->file, s->nr_wls);
 			else
 				rc = future_build(s, ops, obj, &env, err);
 		}
@@ -916,15 +928,16 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 	s->err = err;
 	json_t *root = cfg->root;
 	const json_t *jsim = json_object_get(root, "sim"), *jmem = json_object_get(root, "memory"),
-		     *jvm = json_object_get(root, "vm");
+	             *jvm = json_object_get(root, "vm");
 	bool local = strcmp(params_get_string(jvm, "scope"), "local") == 0;
 	bool watermark = strcmp(params_get_string(jvm, "reclaim"), "watermark") == 0;
 	int64_t low_pct = params_get_int(jvm, "watermark_low_pct");
 	int64_t high_pct = params_get_int(jvm, "watermark_high_pct");
 	if (low_pct > high_pct)
-		return err_set(err, "%s: vm.watermark_low_pct: expected at most "
-				    "vm.watermark_high_pct (%lld), got %lld",
-			       cfg->file, (long long)high_pct, (long long)low_pct);
+		return err_set(err,
+		               "%s: vm.watermark_low_pct: expected at most "
+		               "vm.watermark_high_pct (%lld), got %lld",
+		               cfg->file, (long long)high_pct, (long long)low_pct);
 	s->timing_on = params_get_bool(jsim, "timing");
 	s->untimed_access_ps = (simtime_t)params_get_int(jsim, "untimed_access_ps");
 	s->quantum_ps = (simtime_t)params_get_int(jsim, "quantum_ps");
@@ -934,23 +947,24 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 	s->nr_cpus = (uint32_t)params_get_int(root, "cpus");
 
 	struct vm_config vc = {
-		.nr_frames = (uint64_t)params_get_int(jmem, "frames"),
-		.page_size = (uint64_t)params_get_int(jmem, "page_size"),
-		.swap_pages = (uint64_t)params_get_int(jmem, "swap_pages"),
-		.pt_levels = (int)params_get_int(json_object_get(root, "walker"), "levels"),
-		.zero_page = params_get_bool(jvm, "zero_page"),
-		.page_tables_in_frames = params_get_bool(jmem, "page_tables_in_frames"),
-		.fault_around_pages = (uint32_t)params_get_int(jvm, "fault_around_pages"),
-		.readahead_pages = (uint32_t)params_get_int(jvm, "readahead_pages"),
-		.policy = policy_find(params_get_string(jvm, "policy")),
-		.policy_params = json_object_get(jvm, "policy_params"),
-		.seed = rng_derive_seed((uint64_t)params_get_int(root, "seed"), RNG_STREAM_POLICY),
+	    .nr_frames = (uint64_t)params_get_int(jmem, "frames"),
+	    .page_size = (uint64_t)params_get_int(jmem, "page_size"),
+	    .swap_pages = (uint64_t)params_get_int(jmem, "swap_pages"),
+	    .pt_levels = (int)params_get_int(json_object_get(root, "walker"), "levels"),
+	    .zero_page = params_get_bool(jvm, "zero_page"),
+	    .page_tables_in_frames = params_get_bool(jmem, "page_tables_in_frames"),
+	    .fault_around_pages = (uint32_t)params_get_int(jvm, "fault_around_pages"),
+	    .readahead_pages = (uint32_t)params_get_int(jvm, "readahead_pages"),
+	    .policy = policy_find(params_get_string(jvm, "policy")),
+	    .policy_params = json_object_get(jvm, "policy_params"),
+	    .seed = rng_derive_seed((uint64_t)params_get_int(root, "seed"), RNG_STREAM_POLICY),
 	};
 	BUG_ON(!vc.policy, "resolved config names an unknown policy");
 	if ((vc.policy->flags & POLICY_LOCAL_ONLY) && !local)
-		return err_set(err, "%s: vm.policy: %s is a local policy (each process's working set "
-				    "in its own virtual time); set vm.scope to \"local\"",
-			       cfg->file, vc.policy->name);
+		return err_set(err,
+		               "%s: vm.policy: %s is a local policy (each process's working set "
+		               "in its own virtual time); set vm.scope to \"local\"",
+		               cfg->file, vc.policy->name);
 	/* Local allocation: vm.local_frames, by default an equal share per initial process. */
 	json_t *many = json_object_get(root, "workloads");
 	uint64_t nr_initial = json_object_get(root, "workload") ? 1 : MAX(json_array_size(many), 1);
@@ -962,7 +976,9 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 	vc.wmark_low_frames = vc.nr_frames * (uint64_t)low_pct / 100;
 	vc.wmark_high_frames = vc.nr_frames * (uint64_t)high_pct / 100;
 	const char *thp = params_get_string(jvm, "thp");
-	vc.thp = !strcmp(thp, "always") ? THP_ALWAYS : !strcmp(thp, "madvise") ? THP_MADVISE : THP_NEVER;
+	vc.thp = !strcmp(thp, "always")    ? THP_ALWAYS
+	         : !strcmp(thp, "madvise") ? THP_MADVISE
+	                                   : THP_NEVER;
 	/* Absurd sizes are bad input, found before anything is allocated: the frame table and
 	 * the swap slot arrays alone must fit in the host's physical memory. */
 	long host_pages = sysconf(_SC_PHYS_PAGES), host_page = sysconf(_SC_PAGESIZE);
@@ -970,16 +986,17 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 		const struct vm *v = NULL;
 		unsigned __int128 need =
 		    (unsigned __int128)vc.nr_frames * sizeof(struct page) +
-		    (unsigned __int128)vc.swap_pages *
-			(sizeof(*v->swap) + sizeof(*v->swap_used));
+		    (unsigned __int128)vc.swap_pages * (sizeof(*v->swap) + sizeof(*v->swap_used));
 		unsigned __int128 have = (unsigned __int128)host_pages * (uint64_t)host_page;
 		if (need > have)
-			return err_set(err, "%s: memory.frames: %" PRIu64 " frames and memory.swap_pages: "
-					    "%" PRIu64 " slots need %" PRIu64 " MiB for the frame and swap "
-					    "tables alone, more than this host's %" PRIu64 " MiB of "
-					    "physical memory",
-				       cfg->file, vc.nr_frames, vc.swap_pages,
-				       (uint64_t)(need >> 20), (uint64_t)(have >> 20));
+			return err_set(
+			    err,
+			    "%s: memory.frames: %" PRIu64 " frames and memory.swap_pages: "
+			    "%" PRIu64 " slots need %" PRIu64 " MiB for the frame and swap "
+			    "tables alone, more than this host's %" PRIu64 " MiB of "
+			    "physical memory",
+			    cfg->file, vc.nr_frames, vc.swap_pages, (uint64_t)(need >> 20),
+			    (uint64_t)(have >> 20));
 	}
 	eventq_init(&s->eq);
 	bug_set_clock(&s->eq.now_ps);
@@ -1045,8 +1062,9 @@ void sim_fini(struct sim *s)
 int sim_run(struct sim *s)
 {
 	if (s->timeseries)
-		fprintf(s->timeseries, "time_ps,accesses,faults,faults_major,evictions,swap_out,"
-				       "swap_in,frames_used,rss_pages,swap_used_pages,processes_live\n");
+		fprintf(s->timeseries,
+		        "time_ps,accesses,faults,faults_major,evictions,swap_out,"
+		        "swap_in,frames_used,rss_pages,swap_used_pages,processes_live\n");
 	eventq_schedule(&s->eq, &s->sample_ev, 0);
 	while (eventq_run_one(&s->eq, SIMTIME_MAX)) {
 		if (s->failed || s->interrupted || s->hit_max_time)
@@ -1204,30 +1222,36 @@ void sim_print_summary(struct sim *s, FILE *out)
 {
 	const struct vm_stats *v = &s->vm.st;
 	fprintf(out, "vmsim: %s  policy=%s  frames=%" PRIu64 "  cpus=%u  timing=%s%s\n",
-		s->cfg->name, s->vm.cfg.policy->name, s->vm.cfg.nr_frames, s->nr_cpus,
-		s->timing_on ? "on" : "off",
-		s->interrupted ? "  (INTERRUPTED: partial results)"
-		: s->hit_max_time ? "  (stopped at sim.max_time_ps)" : "");
+	        s->cfg->name, s->vm.cfg.policy->name, s->vm.cfg.nr_frames, s->nr_cpus,
+	        s->timing_on ? "on" : "off",
+	        s->interrupted    ? "  (INTERRUPTED: partial results)"
+	        : s->hit_max_time ? "  (stopped at sim.max_time_ps)"
+	                          : "");
 	fprintf(out, "  simulated time   %.3f ms   accesses %" PRIu64 "   processes %" PRIu64 "\n",
-		(double)s->end_ps / 1e9, s->c.accesses, s->c.processes_created);
+	        (double)s->end_ps / 1e9, s->c.accesses, s->c.processes_created);
 	fprintf(out, "  faults           %" PRIu64 " (minor %" PRIu64 ", major %" PRIu64 ")\n",
-		s->c.faults, s->c.faults_minor, s->c.faults_major);
-	fprintf(out, "    demand-zero %" PRIu64 "  zero-page %" PRIu64 "  cow %" PRIu64
-		     " (copies %" PRIu64 ")  swap-in %" PRIu64 "  swap-cache %" PRIu64 "\n",
-		v->faults_demand_zero, v->faults_zero_page, v->faults_cow, v->faults_cow_copies,
-		v->faults_swap_in, v->faults_swapcache);
-	fprintf(out, "  reclaim          evictions %" PRIu64 "  swap-out %" PRIu64 "\n", v->evictions,
-		v->swap_out);
+	        s->c.faults, s->c.faults_minor, s->c.faults_major);
+	fprintf(out,
+	        "    demand-zero %" PRIu64 "  zero-page %" PRIu64 "  cow %" PRIu64
+	        " (copies %" PRIu64 ")  swap-in %" PRIu64 "  swap-cache %" PRIu64 "\n",
+	        v->faults_demand_zero, v->faults_zero_page, v->faults_cow, v->faults_cow_copies,
+	        v->faults_swap_in, v->faults_swapcache);
+	fprintf(out, "  reclaim          evictions %" PRIu64 "  swap-out %" PRIu64 "\n",
+	        v->evictions, v->swap_out);
 	if (s->timing_on)
-		fprintf(out, "  latency (us)     access mean %.4f p99 %.3f   fault mean %.3f p99 %.3f\n",
-			ps_to_us(hist_mean(&s->lat_access)), ps_to_us(hist_quantile(&s->lat_access, 990000)),
-			ps_to_us(hist_mean(&s->lat_fault)), ps_to_us(hist_quantile(&s->lat_fault, 990000)));
+		fprintf(out,
+		        "  latency (us)     access mean %.4f p99 %.3f   fault mean %.3f p99 %.3f\n",
+		        ps_to_us(hist_mean(&s->lat_access)),
+		        ps_to_us(hist_quantile(&s->lat_access, 990000)),
+		        ps_to_us(hist_mean(&s->lat_fault)),
+		        ps_to_us(hist_quantile(&s->lat_fault, 990000)));
 	if (s->lat_request.count)
 		fprintf(out, "  requests         %" PRIu64 "   latency (us) p50 %.3f p99 %.3f\n",
-			s->lat_request.count, ps_to_us(hist_quantile(&s->lat_request, 500000)),
-			ps_to_us(hist_quantile(&s->lat_request, 990000)));
+		        s->lat_request.count, ps_to_us(hist_quantile(&s->lat_request, 500000)),
+		        ps_to_us(hist_quantile(&s->lat_request, 990000)));
 	if (s->c.segv || s->c.oom || s->c.op_errors)
-		fprintf(out, "  killed           segfault %" PRIu64 "  oom %" PRIu64
-			     "  unsupported-operation %" PRIu64 "\n",
-			s->c.segv, s->c.oom, s->c.op_errors);
+		fprintf(out,
+		        "  killed           segfault %" PRIu64 "  oom %" PRIu64
+		        "  unsupported-operation %" PRIu64 "\n",
+		        s->c.segv, s->c.oom, s->c.op_errors);
 }

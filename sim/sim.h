@@ -52,28 +52,28 @@ struct task_stats {
 
 struct task {
 	uint32_t pid;
-	uint32_t wl_index;          /* which workload's stream this process reads */
+	uint32_t wl_index; /* which workload's stream this process reads */
 	struct mm_struct *mm;
 	enum task_state state;
 	enum task_exit exit_reason;
-	struct op op;               /* the operation in progress */
-	struct op *batch;           /* ops read ahead by next_batch (TASK_BATCH_OPS), or NULL */
+	struct op op;                  /* the operation in progress */
+	struct op *batch;              /* ops read ahead by next_batch (TASK_BATCH_OPS), or NULL */
 	uint32_t batch_pos, batch_len; /* batch[batch_pos, batch_len) are still to run */
-	bool has_op;                /* op was fetched and not yet completed */
-	bool op_io_done;            /* op's blocking I/O has completed: finish it */
+	bool has_op;                   /* op was fetched and not yet completed */
+	bool op_io_done;               /* op's blocking I/O has completed: finish it */
 	struct task *parent;
 	uint32_t live_children;
-	uint32_t wait_pid;          /* blocked in wait for this child (0: any) */
+	uint32_t wait_pid; /* blocked in wait for this child (0: any) */
 	bool waiting;
-	struct task *rq_next;       /* run queue link */
-	struct event wake_ev;       /* start / I/O completion */
+	struct task *rq_next; /* run queue link */
+	struct event wake_ev; /* start / I/O completion */
 	struct sim *sim;
-	uint64_t access_idx;        /* accesses made (the OPT future's index) */
+	uint64_t access_idx; /* accesses made (the OPT future's index) */
 	simtime_t start_ps, end_ps;
-	simtime_t op_start_ps;      /* when the blocked operation began (fault latency) */
-	uint32_t op_fault_kinds;    /* the blocked fault's enum fault_kind_bits */
-	simtime_t mark_begin_ps;    /* time of the open MARK_BEGIN */
-	uint64_t mark_id;           /* its id */
+	simtime_t op_start_ps;   /* when the blocked operation began (fault latency) */
+	uint32_t op_fault_kinds; /* the blocked fault's enum fault_kind_bits */
+	simtime_t mark_begin_ps; /* time of the open MARK_BEGIN */
+	uint64_t mark_id;        /* its id */
 	bool mark_open;
 	struct task_stats st;
 };
@@ -81,8 +81,8 @@ struct task {
 struct cpu {
 	uint32_t id;
 	struct task *cur;
-	simtime_t clock_ps;         /* this CPU's local time, >= the event queue's */
-	simtime_t slice_end_ps;     /* end of the current quantum */
+	simtime_t clock_ps;     /* this CPU's local time, >= the event queue's */
+	simtime_t slice_end_ps; /* end of the current quantum */
 	struct event run_ev;
 	bool idle;
 	struct sim *sim;
@@ -102,7 +102,7 @@ struct sim_counters {
 };
 
 struct sim {
-	struct config *cfg;         /* borrowed, resolved */
+	struct config *cfg; /* borrowed, resolved */
 	struct eventq eq;
 	struct vm vm;
 	struct timing timing;
@@ -110,30 +110,30 @@ struct sim {
 	simtime_t untimed_access_ps, quantum_ps, context_switch_ps, max_time_ps;
 	uint32_t nr_cpus;
 	struct cpu *cpus;
-	struct task **tasks;        /* every process ever created, in creation order */
+	struct task **tasks; /* every process ever created, in creation order */
 	uint32_t nr_tasks, cap_tasks;
 	struct task *rq_head, *rq_tail;
 	struct workload **wls;
 	const struct workload_ops **wl_ops;
 	uint32_t nr_wls;
-	struct future future;       /* when the policy needs it (single process) */
+	struct future future; /* when the policy needs it (single process) */
 	struct sim_counters c;
 	struct hist lat_access, lat_fault;
 #define NR_FAULT_KIND_HISTS 8
 	struct hist lat_fault_kind[NR_FAULT_KIND_HISTS]; /* latency.fault.<kind> (sim.c's table) */
-	struct hist lat_request;    /* MARK_BEGIN .. MARK_END of the workloads' requests */
-	struct event kswapd_ev;     /* background reclaim (vm.reclaim = "watermark") */
-	struct event writeback_ev;  /* the earliest completion of a kswapd write */
+	struct hist lat_request;   /* MARK_BEGIN .. MARK_END of the workloads' requests */
+	struct event kswapd_ev;    /* background reclaim (vm.reclaim = "watermark") */
+	struct event writeback_ev; /* the earliest completion of a kswapd write */
 	struct event sample_ev;
 	simtime_t interval_ps;
-	simtime_t last_sample_ps;   /* time of the last row of timeseries.csv */
-	FILE *timeseries;           /* borrowed; NULL: no time series */
-	uint64_t check_every;       /* --check: verify invariants every N operations (0: off) */
+	simtime_t last_sample_ps; /* time of the last row of timeseries.csv */
+	FILE *timeseries;         /* borrowed; NULL: no time series */
+	uint64_t check_every;     /* --check: verify invariants every N operations (0: off) */
 	uint64_t ops_since_check;
 	volatile sig_atomic_t *stop_flag; /* set by a signal handler: stop at the next operation */
 	bool interrupted, hit_max_time;
-	struct err *err;            /* where a malformed-trace message goes */
-	int failed;                 /* < 0: a workload reported bad input */
+	struct err *err; /* where a malformed-trace message goes */
+	int failed;      /* < 0: a workload reported bad input */
 	simtime_t end_ps;
 };
 

@@ -20,32 +20,32 @@
 static const char *const sweep_top_keys[] = {"name", "base", "grid", "zip"};
 
 const char *const sweep_summary_stats[] = {
-	"faults.total",
-	"faults.minor",
-	"faults.major",
-	"faults.demand_zero",
-	"faults.zero_page",
-	"faults.cow",
-	"faults.cow_copies",
-	"faults.file",
-	"faults.swap_in",
-	"reclaim.evictions",
-	"reclaim.swap_out",
-	"reclaim.writeback",
-	"sim.time_ps",
-	"sim.accesses",
-	"latency.access.mean_ps",
-	"latency.access.p50_ps",
-	"latency.access.p99_ps",
-	"latency.fault.mean_ps",
-	"latency.fault.p99_ps",
-	"time.tlb_ps",
-	"time.walk_ps",
-	"time.dram_ps",
-	"time.fault_ps",
-	"time.disk_wait_ps",
-	"time.compute_ps",
-	NULL,
+    "faults.total",
+    "faults.minor",
+    "faults.major",
+    "faults.demand_zero",
+    "faults.zero_page",
+    "faults.cow",
+    "faults.cow_copies",
+    "faults.file",
+    "faults.swap_in",
+    "reclaim.evictions",
+    "reclaim.swap_out",
+    "reclaim.writeback",
+    "sim.time_ps",
+    "sim.accesses",
+    "latency.access.mean_ps",
+    "latency.access.p50_ps",
+    "latency.access.p99_ps",
+    "latency.fault.mean_ps",
+    "latency.fault.p99_ps",
+    "time.tlb_ps",
+    "time.walk_ps",
+    "time.dram_ps",
+    "time.fault_ps",
+    "time.disk_wait_ps",
+    "time.compute_ps",
+    NULL,
 };
 
 /* ---- values as text ---- */
@@ -123,8 +123,10 @@ bool sweep_key_path_valid(const char *path)
 int sweep_set_path(json_t *root, const char *path, json_t *value, struct err *err)
 {
 	if (!sweep_key_path_valid(path))
-		return err_set(err, "%s: not a key path (expected names joined by '.', "
-				    "with optional [index])", path);
+		return err_set(err,
+		               "%s: not a key path (expected names joined by '.', "
+		               "with optional [index])",
+		               path);
 	json_t *cur = root;
 	const char *p = path;
 	for (;;) {
@@ -134,8 +136,10 @@ int sweep_set_path(json_t *root, const char *path, json_t *value, struct err *er
 		name[n] = '\0';
 		p += n;
 		if (!json_is_object(cur)) {
-			int rc = err_set(err, "%s: cannot set '%s' inside a value that is not an "
-					      "object", path, name);
+			int rc = err_set(err,
+			                 "%s: cannot set '%s' inside a value that is not an "
+			                 "object",
+			                 path, name);
 			free(name);
 			return rc;
 		}
@@ -148,8 +152,10 @@ int sweep_set_path(json_t *root, const char *path, json_t *value, struct err *er
 		json_t *next = json_object_get(cur, name);
 		if (!next) {
 			if (*p == '[') {
-				int rc = err_set(err, "%s: '%s' is not in the config, so it has no "
-						      "index", path, name);
+				int rc = err_set(err,
+				                 "%s: '%s' is not in the config, so it has no "
+				                 "index",
+				                 path, name);
 				free(name);
 				return rc;
 			}
@@ -163,9 +169,12 @@ int sweep_set_path(json_t *root, const char *path, json_t *value, struct err *er
 			unsigned long idx = strtoul(p + 1, &end, 10);
 			p = end + 1;
 			if (!json_is_array(cur) || idx >= json_array_size(cur))
-				return err_set(err, "%s: index %lu is out of range (the list has %zu "
-						    "entries)", path, idx,
-					       json_is_array(cur) ? json_array_size(cur) : (size_t)0);
+				return err_set(err,
+				               "%s: index %lu is out of range (the list has %zu "
+				               "entries)",
+				               path, idx,
+				               json_is_array(cur) ? json_array_size(cur)
+				                                  : (size_t)0);
 			if (*p == '\0') {
 				json_array_set(cur, idx, value);
 				return 0;
@@ -284,40 +293,48 @@ static char *name_of(const char *file)
 
 /* Check one section ("grid" or "zip"): an object of key path -> non-empty list without
  * duplicate values. */
-static int check_section(const struct sweep *s, const char *section, json_t *obj,
-			 struct err *err)
+static int check_section(const struct sweep *s, const char *section, json_t *obj, struct err *err)
 {
 	if (!json_is_object(obj)) {
 		char *d = params_describe_value(obj);
-		int rc = err_set(err, "%s: %s: expected an object of \"key.path\": [values...], "
-				      "got %s", s->file, section, d);
+		int rc = err_set(err,
+		                 "%s: %s: expected an object of \"key.path\": [values...], "
+		                 "got %s",
+		                 s->file, section, d);
 		free(d);
 		return rc;
 	}
 	const char *key;
 	json_t *list;
-	json_object_foreach(obj, key, list) {
+	json_object_foreach(obj, key, list)
+	{
 		if (!sweep_key_path_valid(key))
-			return err_set(err, "%s: %s[\"%s\"]: expected a config key path like "
-					    "\"memory.frames\" or \"tlb.levels[0].entries\"",
-				       s->file, section, key);
+			return err_set(err,
+			               "%s: %s[\"%s\"]: expected a config key path like "
+			               "\"memory.frames\" or \"tlb.levels[0].entries\"",
+			               s->file, section, key);
 		if (!json_is_array(list) || json_array_size(list) == 0) {
 			char *d = params_describe_value(list);
-			int rc = err_set(err, "%s: %s[\"%s\"]: expected a non-empty list of "
-					      "values, got %s", s->file, section, key, d);
+			int rc = err_set(err,
+			                 "%s: %s[\"%s\"]: expected a non-empty list of "
+			                 "values, got %s",
+			                 s->file, section, key, d);
 			free(d);
 			return rc;
 		}
 		for (size_t i = 0; i < json_array_size(list); i++) {
 			json_t *v = json_array_get(list, i);
 			if (json_is_null(v))
-				return err_set(err, "%s: %s[\"%s\"][%zu]: null is not a config "
-						    "value", s->file, section, key, i);
+				return err_set(err,
+				               "%s: %s[\"%s\"][%zu]: null is not a config "
+				               "value",
+				               s->file, section, key, i);
 			for (size_t j = 0; j < i && !strcmp(section, "grid"); j++)
 				if (json_equal(v, json_array_get(list, j)))
-					return err_set(err, "%s: grid[\"%s\"][%zu]: duplicate of "
-							    "[%zu]; every point must differ",
-						       s->file, key, i, j);
+					return err_set(err,
+					               "%s: grid[\"%s\"][%zu]: duplicate of "
+					               "[%zu]; every point must differ",
+					               s->file, key, i, j);
 		}
 	}
 	return 0;
@@ -339,38 +356,45 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 {
 	if (!json_is_object(root)) {
 		char *d = params_describe_value(root);
-		int rc = err_set(err, "%s: expected a sweep object {\"base\": ..., \"grid\": "
-				      "{...}}, got %s", s->file, d);
+		int rc = err_set(err,
+		                 "%s: expected a sweep object {\"base\": ..., \"grid\": "
+		                 "{...}}, got %s",
+		                 s->file, d);
 		free(d);
 		return rc;
 	}
 	const char *key;
 	json_t *v;
-	json_object_foreach(root, key, v) {
+	json_object_foreach(root, key, v)
+	{
 		bool known = false;
 		for (size_t i = 0; i < ARRAY_SIZE(sweep_top_keys); i++)
 			known |= !strcmp(key, sweep_top_keys[i]);
 		if (!known) {
-			const char *near = params_closest(key, sweep_top_keys,
-							  ARRAY_SIZE(sweep_top_keys));
+			const char *near =
+			    params_closest(key, sweep_top_keys, ARRAY_SIZE(sweep_top_keys));
 			if (near)
 				return err_set(err, "%s: %s: unknown key (did you mean \"%s\"?)",
-					       s->file, key, near);
-			return err_set(err, "%s: %s: unknown key (a sweep has name, base, grid, "
-					    "zip)", s->file, key);
+				               s->file, key, near);
+			return err_set(err,
+			               "%s: %s: unknown key (a sweep has name, base, grid, "
+			               "zip)",
+			               s->file, key);
 		}
 	}
 
 	json_t *name = json_object_get(root, "name");
 	if (name && (!json_is_string(name) || !*json_string_value(name) ||
-		     strchr(json_string_value(name), '/')))
+	             strchr(json_string_value(name), '/')))
 		return err_set(err, "%s: name: expected a non-empty string without '/'", s->file);
 	s->name = name ? xstrdup(json_string_value(name)) : name_of(s->file);
 
 	json_t *base = json_object_get(root, "base");
 	if (!base)
-		return err_set(err, "%s: base: missing (expected a config path relative to the "
-				    "sweep file, or a config object)", s->file);
+		return err_set(err,
+		               "%s: base: missing (expected a config path relative to the "
+		               "sweep file, or a config object)",
+		               s->file);
 	if (json_is_string(base)) {
 		const char *b = json_string_value(base);
 		if (!*b)
@@ -387,7 +411,7 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 	} else {
 		char *d = params_describe_value(base);
 		int rc = err_set(err, "%s: base: expected a config path or a config object, got %s",
-				 s->file, d);
+		                 s->file, d);
 		free(d);
 		return rc;
 	}
@@ -396,7 +420,7 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 	json_t *zip = json_object_get(root, "zip");
 	if (!grid && !zip)
 		return err_set(err, "%s: grid: missing (expected {\"key.path\": [values...]})",
-			       s->file);
+		               s->file);
 	int rc;
 	if (grid && (rc = check_section(s, "grid", grid, err)) < 0)
 		return rc;
@@ -412,28 +436,33 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 	json_t **lists = xcalloc(s->nr_keys ? s->nr_keys : 1, sizeof(*lists));
 	size_t k = 0;
 	if (grid) {
-		json_object_foreach(grid, key, v) {
+		json_object_foreach(grid, key, v)
+		{
 			s->keys[k] = key;
 			lists[k++] = v;
 		}
 	}
 	if (zip) {
 		const char *first = NULL;
-		json_object_foreach(zip, key, v) {
+		json_object_foreach(zip, key, v)
+		{
 			if (grid && json_object_get(grid, key)) {
 				free(lists);
-				return err_set(err, "%s: zip[\"%s\"]: the key is also in grid; a "
-						    "key is swept in one of them", s->file, key);
+				return err_set(err,
+				               "%s: zip[\"%s\"]: the key is also in grid; a "
+				               "key is swept in one of them",
+				               s->file, key);
 			}
 			if (!first) {
 				first = key;
 				zip_len = json_array_size(v);
 			} else if (json_array_size(v) != zip_len) {
 				free(lists);
-				return err_set(err, "%s: zip[\"%s\"]: expected %zu values like "
-						    "zip[\"%s\"] (zip lists are walked in step), "
-						    "got %zu", s->file, key, zip_len, first,
-					       json_array_size(v));
+				return err_set(err,
+				               "%s: zip[\"%s\"]: expected %zu values like "
+				               "zip[\"%s\"] (zip lists are walked in step), "
+				               "got %zu",
+				               s->file, key, zip_len, first, json_array_size(v));
 			}
 			s->keys[k] = key;
 			lists[k++] = v;
@@ -443,12 +472,13 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 				bool same = true;
 				for (size_t z = nr_grid; z < s->nr_keys; z++)
 					same &= json_equal(json_array_get(lists[z], i),
-							   json_array_get(lists[z], j));
+					                   json_array_get(lists[z], j));
 				if (same) {
 					free(lists);
-					return err_set(err, "%s: zip: tuple [%zu] duplicates "
-							    "tuple [%zu]; every point must differ",
-						       s->file, i, j);
+					return err_set(err,
+					               "%s: zip: tuple [%zu] duplicates "
+					               "tuple [%zu]; every point must differ",
+					               s->file, i, j);
 				}
 			}
 	}
@@ -460,14 +490,14 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 		if (n && nr > SWEEP_MAX_POINTS / n) {
 			free(lists);
 			return err_set(err, "%s: the sweep has more than %d points; split it",
-				       s->file, SWEEP_MAX_POINTS);
+			               s->file, SWEEP_MAX_POINTS);
 		}
 		nr *= n;
 	}
 	if (nr > SWEEP_MAX_POINTS) {
 		free(lists);
 		return err_set(err, "%s: the sweep has more than %d points; split it", s->file,
-			       SWEEP_MAX_POINTS);
+		               SWEEP_MAX_POINTS);
 	}
 	s->nr_points = nr;
 	s->points = xcalloc(nr, sizeof(*s->points));
@@ -504,7 +534,7 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 	free(order);
 	if (dup_i != SIZE_MAX)
 		return err_set(err, "%s: points %zu and %zu have the same id \"%s\"", s->file,
-			       dup_j, dup_i, s->points[dup_i].id);
+		               dup_j, dup_i, s->points[dup_i].id);
 	return 0;
 }
 
@@ -653,7 +683,7 @@ static void csv_field(FILE *f, const char *s)
 }
 
 int sweep_summary_write(const struct sweep *s, const char *dir, FILE *f, size_t *nr_bad,
-			struct err *err)
+                        struct err *err)
 {
 	size_t bad = 0;
 	for (size_t k = 0; k < s->nr_keys; k++) {
@@ -742,7 +772,7 @@ int sweep_summary_save(const struct sweep *s, const char *dir, size_t *nr_bad, s
 	fclose(f);
 	if (rc == 0 && rename(tmp, path) != 0)
 		rc = err_setc(err, VMSIM_EIO, "%s: cannot rename to %s: %s", tmp, path,
-			      strerror(errno));
+		              strerror(errno));
 	if (rc < 0)
 		unlink(tmp);
 	free(tmp);

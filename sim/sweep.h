@@ -37,7 +37,7 @@
 #define SWEEP_MAX_POINTS 100000
 
 struct sweep_point {
-	char *id;       /* directory name under points/, unique within the sweep; owned */
+	char *id;        /* directory name under points/, unique within the sweep; owned */
 	json_t **values; /* one per sweep key, borrowed from the sweep's JSON tree */
 };
 
@@ -46,8 +46,8 @@ struct sweep {
 	char *name;      /* "name", or the file's base name without .json; owned */
 	char *base_path; /* base config path joined to the sweep file's directory, or NULL; owned */
 	json_t *base_obj; /* inline base config object, or NULL; borrowed from root */
-	json_t *root;    /* the parsed sweep file; owned (one reference) */
-	size_t nr_keys;  /* grid keys then zip keys */
+	json_t *root;     /* the parsed sweep file; owned (one reference) */
+	size_t nr_keys;   /* grid keys then zip keys */
 	size_t nr_grid_keys;
 	const char **keys; /* key paths, borrowed from root; owned array */
 	size_t nr_points;
@@ -112,7 +112,7 @@ extern const char *const sweep_summary_stats[];
  * *nr_bad (may be NULL). Returns 0 or -VMSIM_EINVAL (a stats.json that does not parse).
  */
 int sweep_summary_write(const struct sweep *s, const char *dir, FILE *f, size_t *nr_bad,
-			struct err *err);
+                        struct err *err);
 /* Same, into DIR/summary.csv through a temporary file and rename. */
 int sweep_summary_save(const struct sweep *s, const char *dir, size_t *nr_bad, struct err *err);
 

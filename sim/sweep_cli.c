@@ -95,14 +95,18 @@ static int parse_args(int argc, char **argv, struct sweep_opts *o)
 			o->out_dir = argv[++i];
 		} else if (!strcmp(a, "-j") && has_next) {
 			if (parse_long(argv[++i], 1, &o->jobs) < 0) {
-				fprintf(stderr, "vmsim sweep: -j: expected an integer >= 1, got "
-						"\"%s\"\n", argv[i]);
+				fprintf(stderr,
+				        "vmsim sweep: -j: expected an integer >= 1, got "
+				        "\"%s\"\n",
+				        argv[i]);
 				return -1;
 			}
 		} else if (!strncmp(a, "-j", 2) && a[2]) {
 			if (parse_long(a + 2, 1, &o->jobs) < 0) {
-				fprintf(stderr, "vmsim sweep: -j: expected an integer >= 1, got "
-						"\"%s\"\n", a + 2);
+				fprintf(stderr,
+				        "vmsim sweep: -j: expected an integer >= 1, got "
+				        "\"%s\"\n",
+				        a + 2);
 				return -1;
 			}
 		} else if (!strcmp(a, "--resume")) {
@@ -133,9 +137,9 @@ static int parse_args(int argc, char **argv, struct sweep_opts *o)
 			return -1;
 		}
 		continue;
-bad_shard:
+	bad_shard:
 		fprintf(stderr, "vmsim sweep: --shard: expected I/N with 0 <= I < N, got \"%s\"\n",
-			argv[i]);
+		        argv[i]);
 		return -1;
 	}
 	if (!o->file == !o->collect_dir) {
@@ -235,15 +239,15 @@ static int run_prepare(struct sweep_run *r, const char *out_dir, struct err *err
 	free(points);
 	if (rc < 0)
 		return err_setc(err, VMSIM_EIO, "%s/points: cannot create: %s", r->dir,
-				strerror(errno));
+		                strerror(errno));
 
 	json_t *norm = json_deep_copy(s->root);
 	if (s->base_path) {
 		if (!realpath(s->base_path, real)) {
 			json_decref(norm);
 			return err_set(err, "%s: base: cannot open \"%s\": %s", s->file,
-				       json_string_value(json_object_get(s->root, "base")),
-				       strerror(errno));
+			               json_string_value(json_object_get(s->root, "base")),
+			               strerror(errno));
 		}
 		r->base_path = xstrdup(real);
 		json_object_set_new(norm, "base", json_string(r->base_path));
@@ -334,12 +338,11 @@ static void progress_draw(const struct progress *pr)
 	if (finished)
 		fmt_hms(eta, sizeof(eta), el / (double)finished * (double)(pr->total - finished));
 	fprintf(stderr, "\r\033[K[%s] %zu/%zu done, %zu running, %zu failed, %s elapsed, ETA %s",
-		bar, finished, pr->total, pr->running, pr->failed, e, eta);
+	        bar, finished, pr->total, pr->running, pr->failed, e, eta);
 	fflush(stderr);
 }
 
-static void progress_line(struct progress *pr, const char *what, const char *id,
-			  const char *msg)
+static void progress_line(struct progress *pr, const char *what, const char *id, const char *msg)
 {
 	if (pr->tty) {
 		if (msg) {
@@ -348,8 +351,8 @@ static void progress_line(struct progress *pr, const char *what, const char *id,
 		progress_draw(pr);
 		return;
 	}
-	fprintf(stderr, "sweep: [%zu/%zu] %s %s%s%s\n", pr->done + pr->failed, pr->total, what,
-		id, msg ? ": " : "", msg ? msg : "");
+	fprintf(stderr, "sweep: [%zu/%zu] %s %s%s%s\n", pr->done + pr->failed, pr->total, what, id,
+	        msg ? ": " : "", msg ? msg : "");
 }
 
 /* ---- running ---- */
@@ -407,8 +410,8 @@ static bool finish_point(const struct sweep_run *r, size_t i, int status, char *
 		struct stat st;
 		if (stat(stats, &st) == 0) {
 			char *done = xasprintf("%s/done", pdir);
-			char *text = xasprintf("{\"id\": \"%s\", \"status\": \"ok\"}\n",
-					       r->s->points[i].id);
+			char *text =
+			    xasprintf("{\"id\": \"%s\", \"status\": \"ok\"}\n", r->s->points[i].id);
 			struct err e;
 			ok = sweep_write_atomic(done, text, &e) == 0;
 			if (!ok)
@@ -463,13 +466,13 @@ static void restore_handlers(bool tty)
 
 /* Run the selected points; returns the number that failed, or -1 when interrupted. */
 static long run_points(const struct sweep_run *r, const size_t *todo, size_t nr_todo,
-		       size_t nr_skipped, long jobs)
+                       size_t nr_skipped, long jobs)
 {
 	struct progress pr = {.tty = isatty(2), .total = nr_todo};
 	clock_gettime(CLOCK_MONOTONIC, &pr.start);
 	if (nr_skipped)
 		fprintf(stderr, "sweep: %zu points already complete, %zu to run\n", nr_skipped,
-			nr_todo);
+		        nr_todo);
 	struct slot *slots = xcalloc((size_t)jobs, sizeof(*slots));
 	size_t next = 0;
 	install_handlers(pr.tty);
@@ -532,11 +535,11 @@ static long run_points(const struct sweep_run *r, const size_t *todo, size_t nr_
 	char e[32];
 	fmt_hms(e, sizeof(e), elapsed_s(&pr));
 	fprintf(stderr, "sweep: %zu ok, %zu failed, %zu not run, %s elapsed\n", pr.done, pr.failed,
-		nr_todo - pr.done - pr.failed, e);
+	        nr_todo - pr.done - pr.failed, e);
 	free(slots);
 	if (sweep_interrupted) {
 		fprintf(stderr, "sweep: interrupted; finished points are kept, `--resume` runs "
-				"the rest\n");
+		                "the rest\n");
 		return -1;
 	}
 	return (long)pr.failed;
@@ -552,9 +555,10 @@ static int collect(const char *dir)
 	if (rc < 0) {
 		fprintf(stderr, "vmsim sweep --collect: %s\n", err.msg);
 		if (rc == -VMSIM_EIO)
-			fprintf(stderr, "vmsim sweep --collect: %s is not a sweep directory (`vmsim "
-					"sweep SWEEP.json -o DIR` or `--list` writes sweep.json)\n",
-				dir);
+			fprintf(stderr,
+			        "vmsim sweep --collect: %s is not a sweep directory (`vmsim "
+			        "sweep SWEEP.json -o DIR` or `--list` writes sweep.json)\n",
+			        dir);
 		return 2;
 	}
 	size_t bad;
@@ -564,8 +568,8 @@ static int collect(const char *dir)
 		sweep_destroy(s);
 		return 2;
 	}
-	fprintf(stderr, "sweep: wrote %s/summary.csv (%zu points, %zu not ok)\n", dir,
-		s->nr_points, bad);
+	fprintf(stderr, "sweep: wrote %s/summary.csv (%zu points, %zu not ok)\n", dir, s->nr_points,
+	        bad);
 	sweep_destroy(s);
 	return bad ? 1 : 0;
 }
@@ -610,7 +614,7 @@ int sweep_cli_main(int argc, char **argv)
 				 * before it wrote the marker: write it now, so every finished point
 				 * carries one whatever moment the sweep was stopped at. */
 				char *text = xasprintf("{\"id\": \"%s\", \"status\": \"ok\"}\n",
-						       s->points[i].id);
+				                       s->points[i].id);
 				struct err e;
 				if (sweep_write_atomic(done, text, &e))
 					complete = false; /* cannot mark it: run it again */
@@ -646,9 +650,10 @@ int sweep_cli_main(int argc, char **argv)
 		if (failed < 0) {
 			exit_code = 130;
 		} else if (o.shard_n > 1) {
-			fprintf(stderr, "sweep: shard %ld/%ld finished; `vmsim sweep --collect %s` "
-					"builds summary.csv when every shard is done\n",
-				o.shard_i, o.shard_n, r.dir);
+			fprintf(stderr,
+			        "sweep: shard %ld/%ld finished; `vmsim sweep --collect %s` "
+			        "builds summary.csv when every shard is done\n",
+			        o.shard_i, o.shard_n, r.dir);
 			exit_code = failed ? 1 : 0;
 		} else {
 			size_t bad;
@@ -656,8 +661,10 @@ int sweep_cli_main(int argc, char **argv)
 				fprintf(stderr, "vmsim sweep: %s\n", err.msg);
 				exit_code = 2;
 			} else {
-				fprintf(stderr, "sweep: wrote %s/summary.csv (%zu points, %zu not "
-						"ok)\n", r.dir, s->nr_points, bad);
+				fprintf(stderr,
+				        "sweep: wrote %s/summary.csv (%zu points, %zu not "
+				        "ok)\n",
+				        r.dir, s->nr_points, bad);
 				exit_code = bad ? 1 : 0;
 			}
 		}

@@ -37,7 +37,7 @@ struct timing_hw {
 };
 
 int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t nr_cpus,
-		uint64_t nr_frames, uint64_t page_size, struct err *err)
+                uint64_t nr_frames, uint64_t page_size, struct err *err)
 {
 	memset(t, 0, sizeof(*t));
 	const json_t *sim = json_object_get(root, "sim");
@@ -50,7 +50,8 @@ int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t
 	struct disk_config kc;
 	int rc;
 	if ((rc = tlb_config_from_json(&tc, json_object_get(root, "tlb"), file, "tlb", err)) ||
-	    (rc = walker_config_from_json(&wc, json_object_get(root, "walker"), file, "walker", err)) ||
+	    (rc = walker_config_from_json(&wc, json_object_get(root, "walker"), file, "walker",
+	                                  err)) ||
 	    (rc = dram_config_from_json(&dc, json_object_get(root, "dram"), file, "dram", err)) ||
 	    (rc = disk_config_from_json(&kc, json_object_get(root, "disk"), file, "disk", err)))
 		return rc;
@@ -89,31 +90,32 @@ void timing_fini(struct timing *t)
 
 /* One walk of vaddr in mm starting at now; returns its completion time. */
 static simtime_t walk(struct timing *t, uint32_t cpu, simtime_t now, struct mm_struct *mm,
-		      uint64_t vaddr)
+                      uint64_t vaddr)
 {
 	uint64_t paddr[8];
 	int n = pgtable_walk_paddrs(&mm->pgd, vaddr, paddr);
-	simtime_t done = walker_walk(t->hw->walker[cpu], now, mm->asid, vaddr, paddr, n,
-				     t->hw->dram, NULL);
+	simtime_t done =
+	    walker_walk(t->hw->walker[cpu], now, mm->asid, vaddr, paddr, n, t->hw->dram, NULL);
 	t->tb.walk_ps += done - now;
 	return done;
 }
 
 /* Fill the TLB from the PTE the VM layer left for vaddr. */
 static void fill(struct timing *t, uint32_t cpu, struct mm_struct *mm, uint64_t vaddr,
-		 bool is_instr)
+                 bool is_instr)
 {
 	pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
 	if (!p || !pte_present(*p))
 		return; /* the access did not complete (segfault, out of memory) */
 	uint64_t pfn = (*p & PTE_ZERO) ? t->hw->zero_pfn : pte_pfn(*p);
-	unsigned flags = ((*p & PTE_WRITE) ? TLB_F_WRITABLE : 0) | ((*p & PTE_DIRTY) ? TLB_F_DIRTY : 0);
+	unsigned flags =
+	    ((*p & PTE_WRITE) ? TLB_F_WRITABLE : 0) | ((*p & PTE_DIRTY) ? TLB_F_DIRTY : 0);
 	tlb_fill(t->hw->tlb[cpu], mm->asid, vaddr, pte_huge(*p) ? TLB_SHIFT_2M : TLB_SHIFT_4K, pfn,
-		 flags, is_instr);
+	         flags, is_instr);
 }
 
 simtime_t timing_access(struct timing *t, uint32_t cpu, simtime_t now, struct mm_struct *mm,
-			uint64_t vaddr, int kind, bool faulted)
+                        uint64_t vaddr, int kind, bool faulted)
 {
 	bool is_instr = kind == 2;
 	struct tlb_hit hit;
@@ -154,7 +156,7 @@ static void invalidate(struct timing *t, const struct fault_work *w)
 }
 
 void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fault_work *w,
-		 bool is_fault, struct timing_cost *out)
+                 bool is_fault, struct timing_cost *out)
 {
 	struct timing_hw *hw = t->hw;
 	simtime_t at = now;
@@ -175,8 +177,8 @@ void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fau
 	for (uint32_t i = 0; i < w->zero_fills; i++)
 		at = dram_zero_page(hw->dram, at, (uint64_t)w->pfn * ps, ps);
 	for (uint32_t i = 0; i < w->copies; i++)
-		at = dram_copy_page(hw->dram, at, (uint64_t)w->copy_src_pfn * ps, (uint64_t)w->pfn * ps,
-				    ps);
+		at = dram_copy_page(hw->dram, at, (uint64_t)w->copy_src_pfn * ps,
+		                    (uint64_t)w->pfn * ps, ps);
 	t->tb.dram_ps += at - dram_start;
 	out->cpu_ps = at - now;
 	out->block_until_ps = 0;
@@ -190,9 +192,9 @@ void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fau
 			if (w->io[i].is_write != writes)
 				continue;
 			struct disk *d = w->io[i].device == IO_DEV_FILE ? disks_file(hw->disks)
-									 : disks_swap(hw->disks);
+			                                                : disks_swap(hw->disks);
 			io_at = disk_submit(d, io_at, w->io[i].offset_bytes, w->io[i].size_bytes,
-					    writes);
+			                    writes);
 		}
 	}
 	out->block_until_ps = io_at;
@@ -209,12 +211,12 @@ simtime_t timing_background_work(struct timing *t, simtime_t now, const struct f
 	simtime_t done = now;
 	for (uint32_t i = 0; i < w->nr_io; i++)
 		done = MAX(done, disk_submit(swap, now, w->io[i].offset_bytes, w->io[i].size_bytes,
-					     w->io[i].is_write));
+		                             w->io[i].is_write));
 	return done;
 }
 
 simtime_t timing_context_switch(struct timing *t, uint32_t cpu, uint32_t old_asid,
-				uint32_t new_asid)
+                                uint32_t new_asid)
 {
 	struct tlb *tlb = t->hw->tlb[cpu];
 	tlb_context_switch(tlb, new_asid);

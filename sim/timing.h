@@ -37,9 +37,9 @@ struct time_breakdown {
 struct timing {
 	struct timing_hw *hw;
 	struct time_breakdown tb;
-	simtime_t access_ps;        /* sim.access_ps */
-	simtime_t fault_entry_ps;   /* sim.fault_ps: software cost of one fault */
-	simtime_t shootdown_ps;     /* per remote CPU */
+	simtime_t access_ps;      /* sim.access_ps */
+	simtime_t fault_entry_ps; /* sim.fault_ps: software cost of one fault */
+	simtime_t shootdown_ps;   /* per remote CPU */
 	uint64_t page_size;
 };
 
@@ -50,22 +50,22 @@ struct timing_cost {
 };
 
 int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t nr_cpus,
-		uint64_t nr_frames, uint64_t page_size, struct err *err);
+                uint64_t nr_frames, uint64_t page_size, struct err *err);
 void timing_fini(struct timing *t);
 /* Cost of translating and performing an access on cpu at now. faulted: the access faulted (its
  * walk found no valid entry and runs again after the fault). */
 simtime_t timing_access(struct timing *t, uint32_t cpu, simtime_t now, struct mm_struct *mm,
-			uint64_t vaddr, int kind, bool faulted);
+                        uint64_t vaddr, int kind, bool faulted);
 /* Cost of the work a fault (or munmap, fork, exit) did, starting at now. */
 void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fault_work *w,
-		 bool is_fault, struct timing_cost *out);
+                 bool is_fault, struct timing_cost *out);
 /* The work of background reclaim (kswapd) at now, on no CPU: its TLB invalidations and its
  * disk writes, which no process waits for. Returns when the last write completes (now when
  * there is none). */
 simtime_t timing_background_work(struct timing *t, simtime_t now, const struct fault_work *w);
 /* A context switch on cpu from one address space to another. */
 simtime_t timing_context_switch(struct timing *t, uint32_t cpu, uint32_t old_asid,
-				uint32_t new_asid);
+                                uint32_t new_asid);
 /* An address space is gone: drop its translations everywhere. */
 void timing_flush_asid(struct timing *t, uint32_t asid);
 /* Write the hardware models' counters and the time breakdown. */

@@ -96,8 +96,8 @@ void bug_fail(const char *file, int line, const char *cond, const char *fmt, ...
 {
 	fflush(stdout);
 	if (bug_clock)
-		fprintf(stderr, "vmsim: BUG at simulated time %" PRIu64 " ps: %s:%d: %s", *bug_clock,
-			file, line, cond);
+		fprintf(stderr, "vmsim: BUG at simulated time %" PRIu64 " ps: %s:%d: %s",
+		        *bug_clock, file, line, cond);
 	else
 		fprintf(stderr, "vmsim: BUG (no simulation running): %s:%d: %s", file, line, cond);
 	if (fmt && *fmt) {

@@ -73,12 +73,12 @@ char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
  */
 void bug_set_clock(const simtime_t *now_ps);
 NORETURN void bug_fail(const char *file, int line, const char *cond, const char *fmt, ...)
-	PRINTF_LIKE(4, 5);
+    PRINTF_LIKE(4, 5);
 
-#define BUG_ON(cond, ...)                                                                  \
-	do {                                                                               \
-		if (unlikely(cond))                                                        \
-			bug_fail(__FILE__, __LINE__, #cond, "" __VA_ARGS__);               \
+#define BUG_ON(cond, ...)                                                                          \
+	do {                                                                                       \
+		if (unlikely(cond))                                                                \
+			bug_fail(__FILE__, __LINE__, #cond, "" __VA_ARGS__);                       \
 	} while (0)
 
 /* Parse an unsigned integer in decimal or 0x hex; the whole string must be consumed. */

@@ -46,7 +46,8 @@ static uint64_t perm_feistel(const struct gen_perm *p, uint64_t x)
 
 uint64_t gen_perm_apply(const struct gen_perm *p, uint64_t x)
 {
-	BUG_ON(x >= p->n, "%llu outside [0, %llu)", (unsigned long long)x, (unsigned long long)p->n);
+	BUG_ON(x >= p->n, "%llu outside [0, %llu)", (unsigned long long)x,
+	       (unsigned long long)p->n);
 	/* Cycle-walking: a bijection on [0, 4^h) restricted to [0, n) stays a bijection. */
 	do
 		x = perm_feistel(p, x);
@@ -55,7 +56,7 @@ uint64_t gen_perm_apply(const struct gen_perm *p, uint64_t x)
 }
 
 int gen_sampler_init(struct gen_sampler *s, const struct gen_sampler_conf *c, uint64_t seed,
-		     const char *file, const char *path, struct err *err)
+                     const char *file, const char *path, struct err *err)
 {
 	*s = (struct gen_sampler){.dist = c->dist, .pages = c->pages, .permute = c->permute};
 	BUG_ON(c->pages == 0, "a sampler over no pages");
@@ -63,9 +64,10 @@ int gen_sampler_init(struct gen_sampler *s, const struct gen_sampler_conf *c, ui
 	case GEN_DIST_SEQ:
 		s->stride_pages = c->stride_pages ? c->stride_pages : 1;
 		if (s->stride_pages > c->pages)
-			return err_set(err, "%s: %s.stride_pages: expected at most pages (%llu), got %llu",
-				       file, path, (unsigned long long)c->pages,
-				       (unsigned long long)s->stride_pages);
+			return err_set(
+			    err, "%s: %s.stride_pages: expected at most pages (%llu), got %llu",
+			    file, path, (unsigned long long)c->pages,
+			    (unsigned long long)s->stride_pages);
 		break;
 	case GEN_DIST_UNIFORM:
 		break;
@@ -75,10 +77,11 @@ int gen_sampler_init(struct gen_sampler *s, const struct gen_sampler_conf *c, ui
 	case GEN_DIST_HOTCOLD: {
 		double hot = floor(c->hot_fraction_pages * (double)c->pages + 0.5);
 		if (hot < 1 || hot >= (double)c->pages)
-			return err_set(err, "%s: %s.hot_fraction_pages: %g of %llu pages leaves no hot "
-					    "or no cold page (expected 1 .. pages-1 hot pages)",
-				       file, path, c->hot_fraction_pages,
-				       (unsigned long long)c->pages);
+			return err_set(err,
+			               "%s: %s.hot_fraction_pages: %g of %llu pages leaves no hot "
+			               "or no cold page (expected 1 .. pages-1 hot pages)",
+			               file, path, c->hot_fraction_pages,
+			               (unsigned long long)c->pages);
 		s->hot_pages = (uint64_t)hot;
 		s->hot_accesses = c->hot_fraction_accesses;
 		break;
@@ -120,20 +123,22 @@ uint64_t gen_sampler_next(struct gen_sampler *s, gsl_rng *rng)
 }
 
 int gen_apply_duration(uint64_t *accesses, uint64_t compute_ns, uint64_t duration_ns,
-		       const struct workload_env *env, struct err *err)
+                       const struct workload_env *env, struct err *err)
 {
 	if (!duration_ns)
 		return 0;
 	if (!compute_ns)
-		return err_set(err, "%s: %s.duration_ns: needs compute_ns > 0 (a generator counts "
-				    "its duration in its own compute time)",
-			       env->config_file, env->config_path);
+		return err_set(err,
+		               "%s: %s.duration_ns: needs compute_ns > 0 (a generator counts "
+		               "its duration in its own compute time)",
+		               env->config_file, env->config_path);
 	uint64_t n = duration_ns / compute_ns;
 	if (n == 0)
-		return err_set(err, "%s: %s.duration_ns: %llu ns is shorter than one access "
-				    "(compute_ns = %llu)",
-			       env->config_file, env->config_path, (unsigned long long)duration_ns,
-			       (unsigned long long)compute_ns);
+		return err_set(err,
+		               "%s: %s.duration_ns: %llu ns is shorter than one access "
+		               "(compute_ns = %llu)",
+		               env->config_file, env->config_path, (unsigned long long)duration_ns,
+		               (unsigned long long)compute_ns);
 	*accesses = MIN(*accesses, n);
 	return 0;
 }
@@ -150,22 +155,22 @@ enum single_state {
 struct gen_single {
 	struct gen_phase *phases; /* owned */
 	size_t nr_phases;
-	size_t cur;               /* the running phase */
-	uint64_t done_in_phase;   /* accesses of the running phase so far */
-	uint64_t repeat, round;   /* the phase list runs repeat times; round counts from 0 */
-	uint64_t limit;           /* total accesses allowed (from duration_ns), UINT64_MAX: none */
-	uint64_t done;            /* accesses emitted */
+	size_t cur;             /* the running phase */
+	uint64_t done_in_phase; /* accesses of the running phase so far */
+	uint64_t repeat, round; /* the phase list runs repeat times; round counts from 0 */
+	uint64_t limit;         /* total accesses allowed (from duration_ns), UINT64_MAX: none */
+	uint64_t done;          /* accesses emitted */
 	uint64_t region_pages;
 	uint64_t page_size;
 	double write_fraction;
 	uint64_t compute_ns;
 	enum single_state state;
-	gsl_rng *rng;             /* owned */
+	gsl_rng *rng; /* owned */
 };
 
 int gen_single_create(struct workload **out, struct gen_phase *phases, size_t nr_phases,
-		      const struct gen_single_conf *c, const struct workload_env *env,
-		      struct err *err)
+                      const struct gen_single_conf *c, const struct workload_env *env,
+                      struct err *err)
 {
 	BUG_ON(nr_phases == 0 || c->repeat == 0 || env->page_size == 0, "bad single conf");
 	uint64_t region = 0, total = 0;
@@ -176,10 +181,11 @@ int gen_single_create(struct workload **out, struct gen_phase *phases, size_t nr
 	uint64_t max_pages = gen_region_max_pages(env->page_size);
 	if (region > max_pages) {
 		free(phases);
-		return err_set(err, "%s: %s: the %s region of %llu pages is larger than the %llu "
-				    "pages a generated region may span (1 TiB)",
-			       env->config_file, env->config_path, c->name,
-			       (unsigned long long)region, (unsigned long long)max_pages);
+		return err_set(err,
+		               "%s: %s: the %s region of %llu pages is larger than the %llu "
+		               "pages a generated region may span (1 TiB)",
+		               env->config_file, env->config_path, c->name,
+		               (unsigned long long)region, (unsigned long long)max_pages);
 	}
 	uint64_t limit = UINT64_MAX;
 	if (c->duration_ns) {
@@ -254,10 +260,10 @@ static inline int single_next(struct gen_single *g, struct op *op)
 		uint64_t page = ph->offset_pages + gen_sampler_next(&ph->sampler, g->rng);
 		/* Exactly 0 and 1 draw nothing, so an all-read stream does not depend on them. */
 		bool write = g->write_fraction >= 1 ||
-			     (g->write_fraction > 0 && gsl_rng_uniform(g->rng) < g->write_fraction);
+		             (g->write_fraction > 0 && gsl_rng_uniform(g->rng) < g->write_fraction);
 		op->kind = write ? OP_WRITE : OP_READ;
-		op->addr = GEN_BASE_ADDR + page * g->page_size +
-			   gen_page_offset(g->done, g->page_size);
+		op->addr =
+		    GEN_BASE_ADDR + page * g->page_size + gen_page_offset(g->done, g->page_size);
 		g->done++;
 		g->done_in_phase++;
 		g->state = g->compute_ns ? SINGLE_COMPUTE : SINGLE_ACCESS;
@@ -276,7 +282,7 @@ int gen_single_next(struct workload *w, uint32_t pid, struct op *op, struct err 
 }
 
 int gen_single_next_batch(struct workload *w, uint32_t pid, struct op *ops, uint32_t max,
-			  struct err *err)
+                          struct err *err)
 {
 	struct gen_single *g = (struct gen_single *)w;
 	BUG_ON(pid != GEN_INITIAL_PID, "pid %u is not the generator's process", pid);

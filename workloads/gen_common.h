@@ -26,10 +26,10 @@
  * The address layout of generated processes (x86-64 user space is [0, 2^47)). Each region
  * starts on a 1 TiB boundary so that regions never overlap whatever their size.
  */
-#define GEN_BASE_ADDR 0x10000000000ull       /* single-process region; fork-server heap */
-#define GEN_FILE_BASE_ADDR 0x20000000000ull  /* mmap-scan file mapping */
-#define GEN_PRIV_BASE_ADDR 0x30000000000ull  /* fork-server per-request private memory */
-#define GEN_EXEC_BASE_ADDR 0x40000000000ull  /* fork-server: the region of the exec'd image */
+#define GEN_BASE_ADDR 0x10000000000ull        /* single-process region; fork-server heap */
+#define GEN_FILE_BASE_ADDR 0x20000000000ull   /* mmap-scan file mapping */
+#define GEN_PRIV_BASE_ADDR 0x30000000000ull   /* fork-server per-request private memory */
+#define GEN_EXEC_BASE_ADDR 0x40000000000ull   /* fork-server: the region of the exec'd image */
 #define GEN_REGION_MAX_BYTES 0x10000000000ull /* 1 TiB: the largest region */
 
 /* The pid a generator starts with and the first pid it gives a child. */
@@ -42,16 +42,28 @@
  * counted in compute: the stream ends after duration_ns / compute_ns accesses, or earlier
  * when its access count runs out).
  */
-#define GEN_PARAMS_MIX                                                                     \
-	{.key = "write_fraction", .type = PARAM_REAL, .def = "0.3", .min = 0, .max = 1,    \
-	 .doc = "probability that an access is a write"},                                  \
-	{.key = "compute_ns", .type = PARAM_INT, .def = "0", .min = 0, .max = 1e12,        \
-	 .doc = "compute time after each access, ns (0: none)"},                           \
-	{.key = "duration_ns", .type = PARAM_INT, .def = "0", .min = 0, .max = 1e18,       \
-	 .doc = "stop once this much compute time was emitted (0: off; needs compute_ns)"}
-#define GEN_PARAM_ACCESSES                                                                 \
-	{.key = "accesses", .type = PARAM_INT, .def = "1000000", .min = 1, .max = 1e15,    \
-	 .doc = "number of accesses"}
+#define GEN_PARAMS_MIX                                                                             \
+	{.key = "write_fraction",                                                                  \
+	 .type = PARAM_REAL,                                                                       \
+	 .def = "0.3",                                                                             \
+	 .min = 0,                                                                                 \
+	 .max = 1,                                                                                 \
+	 .doc = "probability that an access is a write"},                                          \
+	    {.key = "compute_ns",                                                                  \
+	     .type = PARAM_INT,                                                                    \
+	     .def = "0",                                                                           \
+	     .min = 0,                                                                             \
+	     .max = 1e12,                                                                          \
+	     .doc = "compute time after each access, ns (0: none)"},                               \
+	{                                                                                          \
+		.key = "duration_ns", .type = PARAM_INT, .def = "0", .min = 0, .max = 1e18,        \
+		.doc = "stop once this much compute time was emitted (0: off; needs compute_ns)"   \
+	}
+#define GEN_PARAM_ACCESSES                                                                         \
+	{                                                                                          \
+		.key = "accesses", .type = PARAM_INT, .def = "1000000", .min = 1, .max = 1e15,     \
+		.doc = "number of accesses"                                                        \
+	}
 
 /* A new mt19937 stream seeded from (seed, stream id) by mix64; free with gsl_rng_free. */
 gsl_rng *gen_rng_create(uint64_t seed, uint64_t stream);
@@ -93,9 +105,9 @@ struct gen_sampler {
 	uint64_t stride_pages; /* SEQ */
 	uint64_t pos;          /* SEQ: the next page */
 	struct zipf_sampler zipf;
-	uint64_t hot_pages;    /* HOTCOLD: pages [0, hot_pages) (before permuting) are hot */
-	double hot_accesses;   /* HOTCOLD: probability of a hot draw */
-	bool permute;          /* ZIPF, HOTCOLD: scatter ranks/hot pages with perm */
+	uint64_t hot_pages;  /* HOTCOLD: pages [0, hot_pages) (before permuting) are hot */
+	double hot_accesses; /* HOTCOLD: probability of a hot draw */
+	bool permute;        /* ZIPF, HOTCOLD: scatter ranks/hot pages with perm */
 	struct gen_perm perm;
 };
 
@@ -115,7 +127,7 @@ struct gen_sampler_conf {
  * file and path (e.g. a hot set of zero pages).
  */
 int gen_sampler_init(struct gen_sampler *s, const struct gen_sampler_conf *c, uint64_t seed,
-		     const char *file, const char *path, struct err *err);
+                     const char *file, const char *path, struct err *err);
 /* Back to the start of a sequential scan (other samplers keep no position). */
 void gen_sampler_rewind(struct gen_sampler *s);
 /* The next page in [0, pages). Draws from rng (SEQ draws nothing). */
@@ -130,7 +142,7 @@ struct gen_phase {
 
 /* What gen_single_create needs beyond the phases. */
 struct gen_single_conf {
-	const char *name;     /* the generator's type, for messages */
+	const char *name; /* the generator's type, for messages */
 	double write_fraction;
 	uint64_t compute_ns;
 	uint64_t duration_ns; /* 0: off */
@@ -145,19 +157,19 @@ struct gen_single_conf {
  * with *out set, or < 0 with err naming env's file and path.
  */
 int gen_single_create(struct workload **out, struct gen_phase *phases, size_t nr_phases,
-		      const struct gen_single_conf *c, const struct workload_env *env,
-		      struct err *err);
+                      const struct gen_single_conf *c, const struct workload_env *env,
+                      struct err *err);
 uint32_t gen_single_initial_pid(const struct workload *w);
 int gen_single_next(struct workload *w, uint32_t pid, struct op *op, struct err *err);
 /* workload_ops.next_batch of the single-process generators (see workload.h). */
 int gen_single_next_batch(struct workload *w, uint32_t pid, struct op *ops, uint32_t max,
-			  struct err *err);
+                          struct err *err);
 void gen_single_close(struct workload *w);
 
 /* Check and derive the access limit of a generator from duration_ns: returns 0 and lowers
  * *accesses to duration_ns / compute_ns when duration_ns > 0, or -VMSIM_EINVAL. */
 int gen_apply_duration(uint64_t *accesses, uint64_t compute_ns, uint64_t duration_ns,
-		       const struct workload_env *env, struct err *err);
+                       const struct workload_env *env, struct err *err);
 
 /* Pages that fit in one region at page_size; 0 if page_size is 0. */
 static inline uint64_t gen_region_max_pages(uint64_t page_size)

@@ -38,60 +38,109 @@
 #define FS_FIRST_CHILD_PID (GEN_INITIAL_PID + 1)
 
 static const struct param_spec fork_server_params[] = {
-	{.key = "heap_pages", .type = PARAM_INT, .def = "4096", .min = 1, .max = 1e12,
-	 .doc = "pages of the heap the parent writes before forking"},
-	{.key = "workers", .type = PARAM_INT, .def = "4", .min = 1, .max = 1e6,
-	 .doc = "workers alive at once (the pool)"},
-	{.key = "total_workers", .type = PARAM_INT, .def = "8", .min = 1, .max = 1e9,
-	 .doc = "workers forked over the run"},
-	{.key = "fork_interval_ns", .type = PARAM_INT, .def = "0", .min = 0, .max = 1e15,
-	 .doc = "parent's compute after each fork, ns (0: fork as fast as the pool allows)"},
-	{.key = "requests_per_worker", .type = PARAM_INT, .def = "100", .min = 1, .max = 1e12,
-	 .doc = "requests a worker serves before it exits"},
-	{.key = "reads_per_request", .type = PARAM_INT, .def = "16", .min = 0, .max = 1e9,
-	 .doc = "heap pages read per request"},
-	{.key = "write_fraction", .type = PARAM_REAL, .def = "0.1", .min = 0, .max = 1,
-	 .doc = "fraction of the pages read that are also written (COW)"},
-	{.key = "heap_distribution", .type = PARAM_ENUM, .def = "\"zipf\"",
-	 .choices = "zipf|uniform", .doc = "how requests pick heap pages"},
-	{.key = "alpha", .type = PARAM_REAL, .def = "0.9", .min = 0, .max = 10,
-	 .doc = "zipf exponent of heap page popularity"},
-	{.key = "private_pages_per_request", .type = PARAM_INT, .def = "4", .min = 0, .max = 1e9,
-	 .doc = "pages of private memory mapped, written and unmapped per request"},
-	{.key = "request_compute_ns", .type = PARAM_INT, .def = "20000", .min = 0, .max = 1e12,
-	 .doc = "compute per request, ns"},
-	{.key = "exec_after", .type = PARAM_BOOL, .def = "false",
-	 .doc = "a worker execs \"cgi\" after its requests instead of exiting at once"},
-	{.key = "exec_pages", .type = PARAM_INT, .def = "4", .min = 0, .max = 1e9,
-	 .doc = "with exec_after: pages the exec'd image maps and writes"},
-	{0},
+    {.key = "heap_pages",
+     .type = PARAM_INT,
+     .def = "4096",
+     .min = 1,
+     .max = 1e12,
+     .doc = "pages of the heap the parent writes before forking"},
+    {.key = "workers",
+     .type = PARAM_INT,
+     .def = "4",
+     .min = 1,
+     .max = 1e6,
+     .doc = "workers alive at once (the pool)"},
+    {.key = "total_workers",
+     .type = PARAM_INT,
+     .def = "8",
+     .min = 1,
+     .max = 1e9,
+     .doc = "workers forked over the run"},
+    {.key = "fork_interval_ns",
+     .type = PARAM_INT,
+     .def = "0",
+     .min = 0,
+     .max = 1e15,
+     .doc = "parent's compute after each fork, ns (0: fork as fast as the pool allows)"},
+    {.key = "requests_per_worker",
+     .type = PARAM_INT,
+     .def = "100",
+     .min = 1,
+     .max = 1e12,
+     .doc = "requests a worker serves before it exits"},
+    {.key = "reads_per_request",
+     .type = PARAM_INT,
+     .def = "16",
+     .min = 0,
+     .max = 1e9,
+     .doc = "heap pages read per request"},
+    {.key = "write_fraction",
+     .type = PARAM_REAL,
+     .def = "0.1",
+     .min = 0,
+     .max = 1,
+     .doc = "fraction of the pages read that are also written (COW)"},
+    {.key = "heap_distribution",
+     .type = PARAM_ENUM,
+     .def = "\"zipf\"",
+     .choices = "zipf|uniform",
+     .doc = "how requests pick heap pages"},
+    {.key = "alpha",
+     .type = PARAM_REAL,
+     .def = "0.9",
+     .min = 0,
+     .max = 10,
+     .doc = "zipf exponent of heap page popularity"},
+    {.key = "private_pages_per_request",
+     .type = PARAM_INT,
+     .def = "4",
+     .min = 0,
+     .max = 1e9,
+     .doc = "pages of private memory mapped, written and unmapped per request"},
+    {.key = "request_compute_ns",
+     .type = PARAM_INT,
+     .def = "20000",
+     .min = 0,
+     .max = 1e12,
+     .doc = "compute per request, ns"},
+    {.key = "exec_after",
+     .type = PARAM_BOOL,
+     .def = "false",
+     .doc = "a worker execs \"cgi\" after its requests instead of exiting at once"},
+    {.key = "exec_pages",
+     .type = PARAM_INT,
+     .def = "4",
+     .min = 0,
+     .max = 1e9,
+     .doc = "with exec_after: pages the exec'd image maps and writes"},
+    {0},
 };
 
 enum parent_state { P_HEAP_MMAP, P_HEAP_TOUCH, P_MAIN, P_INTERVAL, P_DONE };
 
 enum worker_state {
-	W_BEGIN,        /* next: the request's begin mark */
-	W_READ,         /* next: heap read i */
-	W_WRITE,        /* next: the write after heap read i */
+	W_BEGIN, /* next: the request's begin mark */
+	W_READ,  /* next: heap read i */
+	W_WRITE, /* next: the write after heap read i */
 	W_PRIV_MMAP,
-	W_PRIV_TOUCH,   /* next: private page i */
+	W_PRIV_TOUCH, /* next: private page i */
 	W_PRIV_MUNMAP,
 	W_COMPUTE,
-	W_END,          /* next: the end mark */
+	W_END, /* next: the end mark */
 	W_EXECVE,
 	W_EXEC_MMAP,
-	W_EXEC_TOUCH,   /* next: exec page i */
+	W_EXEC_TOUCH, /* next: exec page i */
 	W_EXIT,
 };
 
 struct fs_worker {
 	uint32_t pid;
 	enum worker_state state;
-	uint64_t request;  /* requests begun */
-	uint64_t i;        /* index within the current step */
-	uint64_t page;     /* the heap page last read (W_WRITE writes it) */
-	uint64_t counter;  /* accesses so far (page offsets) */
-	gsl_rng *rng;      /* owned */
+	uint64_t request; /* requests begun */
+	uint64_t i;       /* index within the current step */
+	uint64_t page;    /* the heap page last read (W_WRITE writes it) */
+	uint64_t counter; /* accesses so far (page offsets) */
+	gsl_rng *rng;     /* owned */
 };
 
 struct fork_server {
@@ -161,7 +210,7 @@ static void worker_destroy(struct fs_worker *w)
 }
 
 static int fork_server_open(struct workload **out, const json_t *params,
-			    const struct workload_env *env, struct err *err)
+                            const struct workload_env *env, struct err *err)
 {
 	struct fork_server *s = xcalloc(1, sizeof(*s));
 	s->page_size = env->page_size;
@@ -178,25 +227,25 @@ static int fork_server_open(struct workload **out, const json_t *params,
 	s->exec_pages = (uint64_t)params_get_int(params, "exec_pages");
 	s->seed = env->seed;
 	uint64_t max_pages = gen_region_max_pages(env->page_size);
-	const char *too_big = s->heap_pages > max_pages         ? "heap_pages"
-			      : s->private_pages > max_pages    ? "private_pages_per_request"
-			      : s->exec_pages > max_pages       ? "exec_pages"
-							        : NULL;
+	const char *too_big = s->heap_pages > max_pages      ? "heap_pages"
+	                      : s->private_pages > max_pages ? "private_pages_per_request"
+	                      : s->exec_pages > max_pages    ? "exec_pages"
+	                                                     : NULL;
 	if (too_big) {
 		free(s);
 		return err_set(err, "%s: %s.%s: expected at most %llu pages (1 TiB), got more",
-			       env->config_file, env->config_path, too_big,
-			       (unsigned long long)max_pages);
+		               env->config_file, env->config_path, too_big,
+		               (unsigned long long)max_pages);
 	}
 	bool zipf = strcmp(params_get_string(params, "heap_distribution"), "zipf") == 0;
 	struct gen_sampler_conf sc = {
-		.dist = zipf ? GEN_DIST_ZIPF : GEN_DIST_UNIFORM,
-		.pages = s->heap_pages,
-		.alpha = params_get_real(params, "alpha"),
-		.permute = zipf,
+	    .dist = zipf ? GEN_DIST_ZIPF : GEN_DIST_UNIFORM,
+	    .pages = s->heap_pages,
+	    .alpha = params_get_real(params, "alpha"),
+	    .permute = zipf,
 	};
-	int rc = gen_sampler_init(&s->heap, &sc, env->seed, env->config_file, env->config_path,
-				  err);
+	int rc =
+	    gen_sampler_init(&s->heap, &sc, env->seed, env->config_file, env->config_path, err);
 	if (rc) {
 		free(s);
 		return rc;
@@ -285,7 +334,7 @@ static void worker_next(struct fork_server *s, struct fs_worker *w, struct op *o
 		w->page = gen_sampler_next(&s->heap, w->rng);
 		op->kind = OP_READ;
 		op->addr = GEN_BASE_ADDR + w->page * s->page_size +
-			   gen_page_offset(w->counter++, s->page_size);
+		           gen_page_offset(w->counter++, s->page_size);
 		/* Read i is followed by a write when floor(i * W / R) steps: W writes per
 		 * request, evenly spread. */
 		if ((w->i + 1) * s->writes / s->reads > w->i * s->writes / s->reads) {
@@ -299,7 +348,7 @@ static void worker_next(struct fork_server *s, struct fs_worker *w, struct op *o
 	case W_WRITE:
 		op->kind = OP_WRITE;
 		op->addr = GEN_BASE_ADDR + w->page * s->page_size +
-			   gen_page_offset(w->counter++, s->page_size);
+		           gen_page_offset(w->counter++, s->page_size);
 		w->state = ++w->i == s->reads ? after_reads(s) : W_READ;
 		return;
 	case W_PRIV_MMAP:
@@ -313,7 +362,7 @@ static void worker_next(struct fork_server *s, struct fs_worker *w, struct op *o
 	case W_PRIV_TOUCH:
 		op->kind = OP_WRITE;
 		op->addr = GEN_PRIV_BASE_ADDR + w->i * s->page_size +
-			   gen_page_offset(w->counter++, s->page_size);
+		           gen_page_offset(w->counter++, s->page_size);
 		if (++w->i == s->private_pages)
 			w->state = W_PRIV_MUNMAP;
 		return;
@@ -353,7 +402,7 @@ static void worker_next(struct fork_server *s, struct fs_worker *w, struct op *o
 	case W_EXEC_TOUCH:
 		op->kind = OP_WRITE;
 		op->addr = GEN_EXEC_BASE_ADDR + w->i * s->page_size +
-			   gen_page_offset(w->counter++, s->page_size);
+		           gen_page_offset(w->counter++, s->page_size);
 		if (++w->i == s->exec_pages)
 			w->state = W_EXIT;
 		return;
@@ -400,12 +449,12 @@ static void fork_server_close(struct workload *wl)
 }
 
 const struct workload_ops workload_gen_fork_server = {
-	.name = "fork-server",
-	.description = "a pre-forking server: a shared heap, workers that read it, COW-write a "
-		       "fraction, allocate, and exit or exec",
-	.params = fork_server_params,
-	.open = fork_server_open,
-	.initial_pid = fork_server_initial_pid,
-	.next = fork_server_next,
-	.close = fork_server_close,
+    .name = "fork-server",
+    .description = "a pre-forking server: a shared heap, workers that read it, COW-write a "
+                   "fraction, allocate, and exit or exec",
+    .params = fork_server_params,
+    .open = fork_server_open,
+    .initial_pid = fork_server_initial_pid,
+    .next = fork_server_next,
+    .close = fork_server_close,
 };

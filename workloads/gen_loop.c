@@ -9,46 +9,50 @@
 #include "workloads/gen_common.h"
 
 static const struct param_spec loop_params[] = {
-	{.key = "pages", .type = PARAM_INT, .def = "1100", .min = 1, .max = 1e12,
-	 .doc = "pages in the loop (make it slightly larger than memory.frames)"},
-	GEN_PARAM_ACCESSES,
-	GEN_PARAMS_MIX,
-	{0},
+    {.key = "pages",
+     .type = PARAM_INT,
+     .def = "1100",
+     .min = 1,
+     .max = 1e12,
+     .doc = "pages in the loop (make it slightly larger than memory.frames)"},
+    GEN_PARAM_ACCESSES,
+    GEN_PARAMS_MIX,
+    {0},
 };
 
 static int loop_open(struct workload **out, const json_t *params, const struct workload_env *env,
-		     struct err *err)
+                     struct err *err)
 {
 	struct gen_phase *ph = xcalloc(1, sizeof(*ph));
 	struct gen_sampler_conf sc = {
-		.dist = GEN_DIST_SEQ,
-		.pages = (uint64_t)params_get_int(params, "pages"),
-		.stride_pages = 1,
+	    .dist = GEN_DIST_SEQ,
+	    .pages = (uint64_t)params_get_int(params, "pages"),
+	    .stride_pages = 1,
 	};
-	int rc = gen_sampler_init(&ph->sampler, &sc, env->seed, env->config_file,
-				  env->config_path, err);
+	int rc =
+	    gen_sampler_init(&ph->sampler, &sc, env->seed, env->config_file, env->config_path, err);
 	if (rc) {
 		free(ph);
 		return rc;
 	}
 	ph->accesses = (uint64_t)params_get_int(params, "accesses");
 	struct gen_single_conf c = {
-		.name = "loop",
-		.write_fraction = params_get_real(params, "write_fraction"),
-		.compute_ns = (uint64_t)params_get_int(params, "compute_ns"),
-		.duration_ns = (uint64_t)params_get_int(params, "duration_ns"),
-		.repeat = 1,
+	    .name = "loop",
+	    .write_fraction = params_get_real(params, "write_fraction"),
+	    .compute_ns = (uint64_t)params_get_int(params, "compute_ns"),
+	    .duration_ns = (uint64_t)params_get_int(params, "duration_ns"),
+	    .repeat = 1,
 	};
 	return gen_single_create(out, ph, 1, &c, env, err);
 }
 
 const struct workload_ops workload_gen_loop = {
-	.name = "loop",
-	.description = "one process scans an anonymous region cyclically (LRU's worst case)",
-	.params = loop_params,
-	.open = loop_open,
-	.initial_pid = gen_single_initial_pid,
-	.next = gen_single_next,
-	.next_batch = gen_single_next_batch,
-	.close = gen_single_close,
+    .name = "loop",
+    .description = "one process scans an anonymous region cyclically (LRU's worst case)",
+    .params = loop_params,
+    .open = loop_open,
+    .initial_pid = gen_single_initial_pid,
+    .next = gen_single_next,
+    .next_batch = gen_single_next_batch,
+    .close = gen_single_close,
 };

@@ -21,33 +21,61 @@
 #include "workloads/gen_common.h"
 
 static const struct param_spec mmap_scan_params[] = {
-	{.key = "file", .type = PARAM_STRING, .def = "\"scan.dat\"",
-	 .doc = "name of the simulated file"},
-	{.key = "file_pages", .type = PARAM_INT, .def = "65536", .min = 1, .max = 1e12,
-	 .doc = "size of the file, pages"},
-	{.key = "processes", .type = PARAM_INT, .def = "2", .min = 1, .max = 65536,
-	 .doc = "scanners running at once"},
-	{.key = "shared", .type = PARAM_BOOL, .def = "false",
-	 .doc = "MAP_SHARED (writes dirty the page cache) instead of MAP_PRIVATE (writes COW)"},
-	{.key = "stride_pages", .type = PARAM_INT, .def = "1", .min = 1, .max = 1e12,
-	 .doc = "distance between consecutive accesses, pages"},
-	{.key = "passes", .type = PARAM_INT, .def = "1", .min = 1, .max = 1e12,
-	 .doc = "times each scanner scans the file"},
-	{.key = "write_fraction", .type = PARAM_REAL, .def = "0", .min = 0, .max = 1,
-	 .doc = "probability that an access is a write (0: a read-only mapping)"},
-	{.key = "compute_ns", .type = PARAM_INT, .def = "0", .min = 0, .max = 1e12,
-	 .doc = "compute time after each access, ns (0: none)"},
-	{0},
+    {.key = "file",
+     .type = PARAM_STRING,
+     .def = "\"scan.dat\"",
+     .doc = "name of the simulated file"},
+    {.key = "file_pages",
+     .type = PARAM_INT,
+     .def = "65536",
+     .min = 1,
+     .max = 1e12,
+     .doc = "size of the file, pages"},
+    {.key = "processes",
+     .type = PARAM_INT,
+     .def = "2",
+     .min = 1,
+     .max = 65536,
+     .doc = "scanners running at once"},
+    {.key = "shared",
+     .type = PARAM_BOOL,
+     .def = "false",
+     .doc = "MAP_SHARED (writes dirty the page cache) instead of MAP_PRIVATE (writes COW)"},
+    {.key = "stride_pages",
+     .type = PARAM_INT,
+     .def = "1",
+     .min = 1,
+     .max = 1e12,
+     .doc = "distance between consecutive accesses, pages"},
+    {.key = "passes",
+     .type = PARAM_INT,
+     .def = "1",
+     .min = 1,
+     .max = 1e12,
+     .doc = "times each scanner scans the file"},
+    {.key = "write_fraction",
+     .type = PARAM_REAL,
+     .def = "0",
+     .min = 0,
+     .max = 1,
+     .doc = "probability that an access is a write (0: a read-only mapping)"},
+    {.key = "compute_ns",
+     .type = PARAM_INT,
+     .def = "0",
+     .min = 0,
+     .max = 1e12,
+     .doc = "compute time after each access, ns (0: none)"},
+    {0},
 };
 
 enum scan_state {
-	S_FILE,    /* pid 1: declare the file */
-	S_FORK,    /* pid 1: fork the next scanner */
+	S_FILE, /* pid 1: declare the file */
+	S_FORK, /* pid 1: fork the next scanner */
 	S_MMAP,
 	S_ACCESS,
 	S_COMPUTE,
 	S_MUNMAP,
-	S_WAIT,    /* pid 1: wait for a child */
+	S_WAIT, /* pid 1: wait for a child */
 	S_EXIT,
 	S_DONE,
 };
@@ -62,7 +90,7 @@ struct scanner {
 };
 
 struct mmap_scan {
-	char *file;        /* owned */
+	char *file; /* owned */
 	uint64_t page_size, file_pages, stride_pages, passes, compute_ns;
 	uint32_t processes;
 	bool shared;
@@ -71,23 +99,25 @@ struct mmap_scan {
 };
 
 static int mmap_scan_open(struct workload **out, const json_t *params,
-			  const struct workload_env *env, struct err *err)
+                          const struct workload_env *env, struct err *err)
 {
 	uint64_t file_pages = (uint64_t)params_get_int(params, "file_pages");
 	uint64_t stride = (uint64_t)params_get_int(params, "stride_pages");
 	uint64_t max_pages = gen_region_max_pages(env->page_size);
 	if (file_pages > max_pages)
-		return err_set(err, "%s: %s.file_pages: expected at most %llu pages (1 TiB), got %llu",
-			       env->config_file, env->config_path, (unsigned long long)max_pages,
-			       (unsigned long long)file_pages);
+		return err_set(err,
+		               "%s: %s.file_pages: expected at most %llu pages (1 TiB), got %llu",
+		               env->config_file, env->config_path, (unsigned long long)max_pages,
+		               (unsigned long long)file_pages);
 	if (stride > file_pages)
-		return err_set(err, "%s: %s.stride_pages: expected at most file_pages (%llu), got %llu",
-			       env->config_file, env->config_path, (unsigned long long)file_pages,
-			       (unsigned long long)stride);
+		return err_set(err,
+		               "%s: %s.stride_pages: expected at most file_pages (%llu), got %llu",
+		               env->config_file, env->config_path, (unsigned long long)file_pages,
+		               (unsigned long long)stride);
 	const char *file = params_get_string(params, "file");
 	if (!*file)
 		return err_set(err, "%s: %s.file: expected a non-empty name", env->config_file,
-			       env->config_path);
+		               env->config_path);
 	struct mmap_scan *m = xcalloc(1, sizeof(*m));
 	m->file = xstrdup(file);
 	m->page_size = env->page_size;
@@ -150,11 +180,12 @@ static int mmap_scan_next(struct workload *w, uint32_t pid, struct op *op, struc
 		sc->state = S_ACCESS;
 		return 1;
 	case S_ACCESS: {
-		bool write = m->write_fraction >= 1 ||
-			     (m->write_fraction > 0 && gsl_rng_uniform(sc->rng) < m->write_fraction);
+		bool write =
+		    m->write_fraction >= 1 ||
+		    (m->write_fraction > 0 && gsl_rng_uniform(sc->rng) < m->write_fraction);
 		op->kind = write ? OP_WRITE : OP_READ;
 		op->addr = GEN_FILE_BASE_ADDR + sc->page * m->page_size +
-			   gen_page_offset(sc->counter++, m->page_size);
+		           gen_page_offset(sc->counter++, m->page_size);
 		sc->page += m->stride_pages;
 		bool last = false;
 		if (sc->page >= m->file_pages) {
@@ -205,11 +236,11 @@ static void mmap_scan_close(struct workload *w)
 }
 
 const struct workload_ops workload_gen_mmap_scan = {
-	.name = "mmap-scan",
-	.description = "processes that map one file and scan it at once, sharing the page cache",
-	.params = mmap_scan_params,
-	.open = mmap_scan_open,
-	.initial_pid = mmap_scan_initial_pid,
-	.next = mmap_scan_next,
-	.close = mmap_scan_close,
+    .name = "mmap-scan",
+    .description = "processes that map one file and scan it at once, sharing the page cache",
+    .params = mmap_scan_params,
+    .open = mmap_scan_open,
+    .initial_pid = mmap_scan_initial_pid,
+    .next = mmap_scan_next,
+    .close = mmap_scan_close,
 };

@@ -9,45 +9,49 @@
 #include "workloads/gen_common.h"
 
 static const struct param_spec uniform_params[] = {
-	{.key = "pages", .type = PARAM_INT, .def = "65536", .min = 1, .max = 1e12,
-	 .doc = "pages in the region"},
-	GEN_PARAM_ACCESSES,
-	GEN_PARAMS_MIX,
-	{0},
+    {.key = "pages",
+     .type = PARAM_INT,
+     .def = "65536",
+     .min = 1,
+     .max = 1e12,
+     .doc = "pages in the region"},
+    GEN_PARAM_ACCESSES,
+    GEN_PARAMS_MIX,
+    {0},
 };
 
-static int uniform_open(struct workload **out, const json_t *params,
-			const struct workload_env *env, struct err *err)
+static int uniform_open(struct workload **out, const json_t *params, const struct workload_env *env,
+                        struct err *err)
 {
 	struct gen_phase *ph = xcalloc(1, sizeof(*ph));
 	struct gen_sampler_conf sc = {
-		.dist = GEN_DIST_UNIFORM,
-		.pages = (uint64_t)params_get_int(params, "pages"),
+	    .dist = GEN_DIST_UNIFORM,
+	    .pages = (uint64_t)params_get_int(params, "pages"),
 	};
-	int rc = gen_sampler_init(&ph->sampler, &sc, env->seed, env->config_file,
-				  env->config_path, err);
+	int rc =
+	    gen_sampler_init(&ph->sampler, &sc, env->seed, env->config_file, env->config_path, err);
 	if (rc) {
 		free(ph);
 		return rc;
 	}
 	ph->accesses = (uint64_t)params_get_int(params, "accesses");
 	struct gen_single_conf c = {
-		.name = "uniform",
-		.write_fraction = params_get_real(params, "write_fraction"),
-		.compute_ns = (uint64_t)params_get_int(params, "compute_ns"),
-		.duration_ns = (uint64_t)params_get_int(params, "duration_ns"),
-		.repeat = 1,
+	    .name = "uniform",
+	    .write_fraction = params_get_real(params, "write_fraction"),
+	    .compute_ns = (uint64_t)params_get_int(params, "compute_ns"),
+	    .duration_ns = (uint64_t)params_get_int(params, "duration_ns"),
+	    .repeat = 1,
 	};
 	return gen_single_create(out, ph, 1, &c, env, err);
 }
 
 const struct workload_ops workload_gen_uniform = {
-	.name = "uniform",
-	.description = "one process, uniformly random accesses over an anonymous region",
-	.params = uniform_params,
-	.open = uniform_open,
-	.initial_pid = gen_single_initial_pid,
-	.next = gen_single_next,
-	.next_batch = gen_single_next_batch,
-	.close = gen_single_close,
+    .name = "uniform",
+    .description = "one process, uniformly random accesses over an anonymous region",
+    .params = uniform_params,
+    .open = uniform_open,
+    .initial_pid = gen_single_initial_pid,
+    .next = gen_single_next,
+    .next_batch = gen_single_next_batch,
+    .close = gen_single_close,
 };

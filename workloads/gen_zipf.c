@@ -85,52 +85,62 @@ uint64_t zipf_sampler_next(const struct zipf_sampler *z, gsl_rng *rng)
 /* ---- the generator ---- */
 
 static const struct param_spec zipf_params[] = {
-	{.key = "pages", .type = PARAM_INT, .def = "65536", .min = 1, .max = 1e12,
-	 .doc = "pages in the region (ranks 1..pages)"},
-	{.key = "alpha", .type = PARAM_REAL, .def = "0.99", .min = 0, .max = 10,
-	 .doc = "exponent: rank k is accessed with probability proportional to k^-alpha"},
-	{.key = "permute", .type = PARAM_BOOL, .def = "true",
-	 .doc = "scatter ranks over the region with a seeded permutation (false: rank k is page "
-		"k-1)"},
-	GEN_PARAM_ACCESSES,
-	GEN_PARAMS_MIX,
-	{0},
+    {.key = "pages",
+     .type = PARAM_INT,
+     .def = "65536",
+     .min = 1,
+     .max = 1e12,
+     .doc = "pages in the region (ranks 1..pages)"},
+    {.key = "alpha",
+     .type = PARAM_REAL,
+     .def = "0.99",
+     .min = 0,
+     .max = 10,
+     .doc = "exponent: rank k is accessed with probability proportional to k^-alpha"},
+    {.key = "permute",
+     .type = PARAM_BOOL,
+     .def = "true",
+     .doc = "scatter ranks over the region with a seeded permutation (false: rank k is page "
+            "k-1)"},
+    GEN_PARAM_ACCESSES,
+    GEN_PARAMS_MIX,
+    {0},
 };
 
 static int zipf_open(struct workload **out, const json_t *params, const struct workload_env *env,
-		     struct err *err)
+                     struct err *err)
 {
 	struct gen_phase *ph = xcalloc(1, sizeof(*ph));
 	struct gen_sampler_conf sc = {
-		.dist = GEN_DIST_ZIPF,
-		.pages = (uint64_t)params_get_int(params, "pages"),
-		.alpha = params_get_real(params, "alpha"),
-		.permute = params_get_bool(params, "permute"),
+	    .dist = GEN_DIST_ZIPF,
+	    .pages = (uint64_t)params_get_int(params, "pages"),
+	    .alpha = params_get_real(params, "alpha"),
+	    .permute = params_get_bool(params, "permute"),
 	};
-	int rc = gen_sampler_init(&ph->sampler, &sc, env->seed, env->config_file,
-				  env->config_path, err);
+	int rc =
+	    gen_sampler_init(&ph->sampler, &sc, env->seed, env->config_file, env->config_path, err);
 	if (rc) {
 		free(ph);
 		return rc;
 	}
 	ph->accesses = (uint64_t)params_get_int(params, "accesses");
 	struct gen_single_conf c = {
-		.name = "zipf",
-		.write_fraction = params_get_real(params, "write_fraction"),
-		.compute_ns = (uint64_t)params_get_int(params, "compute_ns"),
-		.duration_ns = (uint64_t)params_get_int(params, "duration_ns"),
-		.repeat = 1,
+	    .name = "zipf",
+	    .write_fraction = params_get_real(params, "write_fraction"),
+	    .compute_ns = (uint64_t)params_get_int(params, "compute_ns"),
+	    .duration_ns = (uint64_t)params_get_int(params, "duration_ns"),
+	    .repeat = 1,
 	};
 	return gen_single_create(out, ph, 1, &c, env, err);
 }
 
 const struct workload_ops workload_gen_zipf = {
-	.name = "zipf",
-	.description = "one process, Zipf-distributed accesses over an anonymous region",
-	.params = zipf_params,
-	.open = zipf_open,
-	.initial_pid = gen_single_initial_pid,
-	.next = gen_single_next,
-	.next_batch = gen_single_next_batch,
-	.close = gen_single_close,
+    .name = "zipf",
+    .description = "one process, Zipf-distributed accesses over an anonymous region",
+    .params = zipf_params,
+    .open = zipf_open,
+    .initial_pid = gen_single_initial_pid,
+    .next = gen_single_next,
+    .next_batch = gen_single_next_batch,
+    .close = gen_single_close,
 };

@@ -15,11 +15,11 @@
 #include <stdint.h>
 
 struct zipf_sampler {
-	uint64_t n;        /* ranks are 1..n */
-	double alpha;      /* exponent, >= 0 (0 is uniform) */
-	double h_x1;       /* H(1.5) - 1: the lower end of the inverted range */
-	double h_n;        /* H(n + 0.5): its upper end */
-	double squeeze;    /* accept at once when k - x <= squeeze */
+	uint64_t n;     /* ranks are 1..n */
+	double alpha;   /* exponent, >= 0 (0 is uniform) */
+	double h_x1;    /* H(1.5) - 1: the lower end of the inverted range */
+	double h_n;     /* H(n + 0.5): its upper end */
+	double squeeze; /* accept at once when k - x <= squeeze */
 };
 
 /* Set up for ranks 1..n (n >= 1) with exponent alpha (>= 0). */

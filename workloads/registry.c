@@ -9,19 +9,13 @@
 
 extern const struct workload_ops workload_trace;
 extern const struct workload_ops workload_gen_seq, workload_gen_uniform, workload_gen_zipf,
-	workload_gen_hotcold, workload_gen_phases, workload_gen_loop, workload_gen_fork_server,
-	workload_gen_mmap_scan;
+    workload_gen_hotcold, workload_gen_phases, workload_gen_loop, workload_gen_fork_server,
+    workload_gen_mmap_scan;
 
 const struct workload_ops *const workload_table[] = {
-	&workload_trace,
-	&workload_gen_seq,
-	&workload_gen_uniform,
-	&workload_gen_zipf,
-	&workload_gen_hotcold,
-	&workload_gen_phases,
-	&workload_gen_loop,
-	&workload_gen_fork_server,
-	&workload_gen_mmap_scan,
+    &workload_trace,    &workload_gen_seq,         &workload_gen_uniform,
+    &workload_gen_zipf, &workload_gen_hotcold,     &workload_gen_phases,
+    &workload_gen_loop, &workload_gen_fork_server, &workload_gen_mmap_scan,
 };
 const size_t workload_table_len = ARRAY_SIZE(workload_table);
 

@@ -184,8 +184,10 @@ static int trace_next(struct workload *w, uint32_t pid, struct op *op, struct er
 		int r;
 		while ((r = trace_source_next(&t->src, &rest, err)) > 0)
 			if (rest.kind != OP_FILE)
-				return err_set(err, "%s: an operation of pid %u after every process "
-						    "exited", t->src.path, rest.pid);
+				return err_set(err,
+				               "%s: an operation of pid %u after every process "
+				               "exited",
+				               t->src.path, rest.pid);
 		if (r < 0)
 			return r;
 	}
@@ -196,7 +198,7 @@ static int trace_next(struct workload *w, uint32_t pid, struct op *op, struct er
  * compute (which ends the batch: its name, if any, stays valid until the next call). An error
  * after some ops is held and returned by the next call. */
 static int trace_next_batch(struct workload *w, uint32_t pid, struct op *ops, uint32_t max,
-			    struct err *err)
+                            struct err *err)
 {
 	struct trace_workload *t = (struct trace_workload *)w;
 	if (unlikely(t->held_rc < 0)) {

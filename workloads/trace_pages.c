@@ -148,7 +148,8 @@ static int pages_read(void *reader, struct op *op, struct err *err)
 				return err_set(err, "%s:%llu: line too long", r->lr.path,
 				               (unsigned long long)r->lr.line_no);
 			if (!r->accessed)
-				return err_set(err, "%s: empty trace (no page numbers)", r->lr.path);
+				return err_set(err, "%s: empty trace (no page numbers)",
+				               r->lr.path);
 			return 0;
 		}
 		uint64_t page;

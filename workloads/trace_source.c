@@ -170,7 +170,8 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 		break;
 	case OP_MARK:
 		n = snprintf(buf, len, "%llu mark %s %llu", pid,
-			     op->flags == MARK_BEGIN ? "begin" : "end", (unsigned long long)op->arg);
+		             op->flags == MARK_BEGIN ? "begin" : "end",
+		             (unsigned long long)op->arg);
 		break;
 	default:
 		BUG_ON(1, "op kind %u", op->kind);
@@ -369,7 +370,8 @@ int trace_source_next(struct trace_source *s, struct op *op, struct err *err)
 	int rc = s->fmt->read(s->reader, op, err);
 	if (unlikely(rc <= 0)) {
 		if (rc == 0 && !s->initial_pid)
-			return err_set(err, "%s: the trace holds no process operation (empty trace)", s->path);
+			return err_set(
+			    err, "%s: the trace holds no process operation (empty trace)", s->path);
 		return rc;
 	}
 	/* The hot case: an access by the live process of the previous operation. */

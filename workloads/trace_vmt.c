@@ -288,7 +288,7 @@ static int vmt_parse(struct vmt_reader *r, char *line, struct op *op, struct err
 			op->flags = MARK_END;
 		else
 			return vmt_bad(r, err, "mark: expected begin or end, got \"%.*s\"",
-				       (int)MIN(t[2].len, 60), t[2].s);
+			               (int)MIN(t[2].len, 60), t[2].s);
 		if (tok_num(r, &t[3], "mark id", &op->arg, err))
 			return -VMSIM_EINVAL;
 	} else {

@@ -258,7 +258,7 @@ general:
 
 /* Every other record (kept out of line so that the hot path above saves no registers). */
 static __attribute__((noinline)) int vmb_read_general(struct vmb_reader *r, struct op *op,
-						      struct err *err)
+                                                      struct err *err)
 {
 	if (r->ended)
 		return 0;

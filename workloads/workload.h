@@ -35,32 +35,32 @@ enum op_kind {
 	OP_COMPUTE,  /* work between accesses: arg nanoseconds */
 	OP_FILE,     /* declare file name of len bytes (mappings may then name it) */
 	OP_MARK,     /* a user-level event, no cost: flags is enum op_mark_flags, arg an id; the
-		      * simulator records the time from a process's MARK_BEGIN to its next
-		      * MARK_END with the same arg as one request's latency */
+	              * simulator records the time from a process's MARK_BEGIN to its next
+	              * MARK_END with the same arg as one request's latency */
 	OP_KIND_COUNT
 };
 
 enum op_prot { PROT_R = 1, PROT_W = 2, PROT_X = 4 };
 enum op_map_flags {
-	MAPF_SHARED = 1 << 0,  /* MAP_SHARED (else private) */
-	MAPF_FILE = 1 << 1,    /* file-backed: name + offset (else anonymous) */
-	MAPF_HUGE = 1 << 2,    /* ask for 2 MiB pages (anonymous only) */
+	MAPF_SHARED = 1 << 0, /* MAP_SHARED (else private) */
+	MAPF_FILE = 1 << 1,   /* file-backed: name + offset (else anonymous) */
+	MAPF_HUGE = 1 << 2,   /* ask for 2 MiB pages (anonymous only) */
 };
 enum op_advice { ADV_HUGEPAGE = 1, ADV_NOHUGEPAGE = 2, ADV_DONTNEED = 3 };
 enum op_mark_flags { MARK_BEGIN = 1, MARK_END = 2 };
 
 struct op {
-	uint8_t kind;    /* enum op_kind */
-	uint8_t prot;    /* enum op_prot bits (mmap, mprotect) */
-	uint8_t flags;   /* enum op_map_flags (mmap), enum op_mark_flags (mark) */
-	uint32_t pid;    /* the process this operation belongs to */
-	uint64_t addr;   /* virtual address (accesses, mmap, munmap, mprotect, madvise, msync) */
-	uint64_t len;    /* bytes (mmap, munmap, mprotect, madvise, msync, file) */
-	uint64_t arg;    /* child pid (fork, wait), nanoseconds (compute), advice (madvise),
-			    request id (mark) */
-	uint64_t offset; /* file offset in bytes (file mmap) */
+	uint8_t kind;     /* enum op_kind */
+	uint8_t prot;     /* enum op_prot bits (mmap, mprotect) */
+	uint8_t flags;    /* enum op_map_flags (mmap), enum op_mark_flags (mark) */
+	uint32_t pid;     /* the process this operation belongs to */
+	uint64_t addr;    /* virtual address (accesses, mmap, munmap, mprotect, madvise, msync) */
+	uint64_t len;     /* bytes (mmap, munmap, mprotect, madvise, msync, file) */
+	uint64_t arg;     /* child pid (fork, wait), nanoseconds (compute), advice (madvise),
+	                     request id (mark) */
+	uint64_t offset;  /* file offset in bytes (file mmap) */
 	const char *name; /* file name (file mmap, file decl) or image (execve); borrowed until
-			     the next call into the workload */
+	                     the next call into the workload */
 };
 
 struct workload;
@@ -75,14 +75,14 @@ struct workload_env {
 };
 
 struct workload_ops {
-	const char *name;        /* the "type" value */
-	const char *description; /* one line */
+	const char *name;                /* the "type" value */
+	const char *description;         /* one line */
 	const struct param_spec *params; /* the keys of its object, besides "type" and "start_ps" */
 
 	/* Open with the resolved object (borrowed). On bad input return < 0 with err filled
 	 * (naming the file and JSON path or trace line). */
 	int (*open)(struct workload **out, const json_t *params, const struct workload_env *env,
-		    struct err *err);
+	            struct err *err);
 	/* The pid of the process the workload starts with. */
 	uint32_t (*initial_pid)(const struct workload *w);
 	/* The next operation of process pid: returns 1 with *op filled, 0 when that process's
@@ -96,7 +96,7 @@ struct workload_ops {
 	 * workloads whose streams do not depend on the order in which processes ask (the
 	 * simulator reads a batch ahead of time; one indirect call per batch, not per op). */
 	int (*next_batch)(struct workload *w, uint32_t pid, struct op *ops, uint32_t max,
-			  struct err *err);
+	                  struct err *err);
 	void (*close)(struct workload *w);
 };
 

@@ -38,9 +38,9 @@ struct assoc {
 	struct assoc_entry *e; /* payloads; all four arrays NULL when entries == 0 */
 	uint32_t nr_sets;      /* 0: the array is absent (every lookup misses, fills do nothing) */
 	uint32_t ways;
-	bool pow2;             /* nr_sets is a power of two: the set is index & set_mask */
-	uint64_t set_mask;     /* nr_sets - 1 */
-	uint64_t clock;        /* use counter for LRU */
+	bool pow2;         /* nr_sets is a power of two: the set is index & set_mask */
+	uint64_t set_mask; /* nr_sets - 1 */
+	uint64_t clock;    /* use counter for LRU */
 };
 
 /* Set up an array of entries / ways sets (entries may be 0: absent). entries % ways == 0. */
@@ -57,7 +57,7 @@ static inline uint64_t assoc_set_base(const struct assoc *a, uint64_t index)
 /* The entry matching (key, asid) in the set chosen by index, touched as most recently used;
  * NULL on a miss (or if the array is absent). */
 static inline struct assoc_entry *assoc_find(struct assoc *a, uint64_t index, uint64_t key,
-					     uint32_t asid)
+                                             uint32_t asid)
 {
 	if (unlikely(!a->nr_sets))
 		return NULL;
@@ -85,8 +85,8 @@ struct assoc_entry *assoc_insert(struct assoc *a, uint64_t index, uint64_t key, 
  * there): the same victim (the invalid entry of the lowest way, else the oldest stamp) without
  * comparing keys. The copy-up of a TLB hit into the levels that missed uses it.
  */
-static inline struct assoc_entry *assoc_insert_absent(struct assoc *a, uint64_t index,
-						      uint64_t key, uint32_t asid)
+static inline struct assoc_entry *assoc_insert_absent(struct assoc *a, uint64_t index, uint64_t key,
+                                                      uint32_t asid)
 {
 	if (unlikely(!a->nr_sets))
 		return NULL;

@@ -17,16 +17,32 @@
  * sequential requests stream. fixed: 100 us per request, for queueing validation.
  */
 static const struct disk_device_config presets[] = {
-	{.type = "nvme", .queue_depth = 32, .read_latency_ps = 80 * PS_PER_US,
-	 .write_latency_ps = 20 * PS_PER_US, .read_mb_per_s = 3000, .write_mb_per_s = 2000,
-	 .capacity_bytes = TIB},
-	{.type = "sata-ssd", .queue_depth = 32, .read_latency_ps = 120 * PS_PER_US,
-	 .write_latency_ps = 60 * PS_PER_US, .read_mb_per_s = 550, .write_mb_per_s = 520,
-	 .capacity_bytes = TIB},
-	{.type = "hdd", .queue_depth = 1, .capacity_bytes = TIB, .rpm = 7200,
-	 .track_bytes = 1u << 20, .seek_settle_ps = 1 * PS_PER_MS, .seek_full_ps = 16 * PS_PER_MS},
-	{.type = "fixed", .queue_depth = 1, .read_latency_ps = 100 * PS_PER_US,
-	 .write_latency_ps = 100 * PS_PER_US, .capacity_bytes = TIB},
+    {.type = "nvme",
+     .queue_depth = 32,
+     .read_latency_ps = 80 * PS_PER_US,
+     .write_latency_ps = 20 * PS_PER_US,
+     .read_mb_per_s = 3000,
+     .write_mb_per_s = 2000,
+     .capacity_bytes = TIB},
+    {.type = "sata-ssd",
+     .queue_depth = 32,
+     .read_latency_ps = 120 * PS_PER_US,
+     .write_latency_ps = 60 * PS_PER_US,
+     .read_mb_per_s = 550,
+     .write_mb_per_s = 520,
+     .capacity_bytes = TIB},
+    {.type = "hdd",
+     .queue_depth = 1,
+     .capacity_bytes = TIB,
+     .rpm = 7200,
+     .track_bytes = 1u << 20,
+     .seek_settle_ps = 1 * PS_PER_MS,
+     .seek_full_ps = 16 * PS_PER_MS},
+    {.type = "fixed",
+     .queue_depth = 1,
+     .read_latency_ps = 100 * PS_PER_US,
+     .write_latency_ps = 100 * PS_PER_US,
+     .capacity_bytes = TIB},
 };
 
 int disk_preset(const char *type, const char *name, struct disk_device_config *out)
@@ -46,7 +62,7 @@ void disk_init(struct disk *d, const struct disk_device_config *cfg)
 	BUG_ON(cfg->queue_depth < 1 || cfg->queue_depth > DISK_MAX_QUEUE_DEPTH, "queue depth %u",
 	       cfg->queue_depth);
 	BUG_ON(cfg->rpm && (cfg->queue_depth != 1 || !cfg->track_bytes ||
-			    cfg->capacity_bytes < cfg->track_bytes),
+	                    cfg->capacity_bytes < cfg->track_bytes),
 	       "bad rotating disk %s", cfg->name);
 	memset(d, 0, sizeof(*d));
 	d->cfg = *cfg;
@@ -96,12 +112,12 @@ static unsigned __int128 hdd_angle_ps(const struct disk *d, uint64_t x)
 	return (unsigned __int128)x * d->rev_ps / d->cfg.track_bytes;
 }
 
-simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes,
-		      uint64_t size_bytes, bool is_write)
+simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes, uint64_t size_bytes,
+                      bool is_write)
 {
 	const struct disk_device_config *c = &d->cfg;
 	BUG_ON(!size_bytes || offset_bytes >= c->capacity_bytes ||
-		       size_bytes > c->capacity_bytes - offset_bytes,
+	           size_bytes > c->capacity_bytes - offset_bytes,
 	       "disk %s: request [%llu, +%llu) beyond capacity %llu", c->name,
 	       (unsigned long long)offset_bytes, (unsigned long long)size_bytes,
 	       (unsigned long long)c->capacity_bytes);
@@ -126,7 +142,8 @@ simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes,
 		uint64_t mbps = is_write ? c->write_mb_per_s : c->read_mb_per_s;
 		if (mbps) {
 			/* size * 10^12 ps/s / (mbps * 10^6 B/s) */
-			simtime_t xfer = (simtime_t)((unsigned __int128)size_bytes * 1000000u / mbps);
+			simtime_t xfer =
+			    (simtime_t)((unsigned __int128)size_bytes * 1000000u / mbps);
 			t = MAX(t, d->xfer_free_ps) + xfer;
 			d->xfer_free_ps = t;
 		}
@@ -155,8 +172,7 @@ simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes,
 
 struct disks *disks_create(const struct disk_config *cfg)
 {
-	BUG_ON(!cfg->nr_devices || cfg->nr_devices > DISK_MAX_DEVICES, "%u disks",
-	       cfg->nr_devices);
+	BUG_ON(!cfg->nr_devices || cfg->nr_devices > DISK_MAX_DEVICES, "%u disks", cfg->nr_devices);
 	BUG_ON(cfg->swap >= cfg->nr_devices || cfg->file >= cfg->nr_devices, "disk index");
 	struct disks *ds = xcalloc(1, sizeof(*ds));
 	ds->nr = cfg->nr_devices;
@@ -187,48 +203,89 @@ struct disk *disks_find(struct disks *ds, const char *name)
 /* ---- configuration ---- */
 
 static const struct param_spec disk_device_params[] = {
-	{.key = "name", .type = PARAM_STRING,
-	 .doc = "device name, used by disk.swap / disk.file and in stats keys"},
-	{.key = "type", .type = PARAM_ENUM, .choices = "nvme|sata-ssd|hdd|fixed",
-	 .def = "\"nvme\"", .doc = "preset the other keys default to (docs/models.md)"},
-	{.key = "queue_depth", .type = PARAM_INT, .min = 1, .max = DISK_MAX_QUEUE_DEPTH,
-	 .doc = "requests served at once (1 for an hdd); more wait FIFO"},
-	{.key = "read_latency_ps", .type = PARAM_INT, .min = 0, .max = 1e15,
-	 .doc = "per-request read latency (hdd: command overhead)"},
-	{.key = "write_latency_ps", .type = PARAM_INT, .min = 0, .max = 1e15,
-	 .doc = "per-request write latency (hdd: command overhead)"},
-	{.key = "read_mb_per_s", .type = PARAM_INT, .min = 0, .max = 1e9,
-	 .doc = "read bandwidth, 10^6 bytes/s, shared by the slots (0: no transfer time)"},
-	{.key = "write_mb_per_s", .type = PARAM_INT, .min = 0, .max = 1e9,
-	 .doc = "write bandwidth, 10^6 bytes/s (0: no transfer time)"},
-	{.key = "capacity_bytes", .type = PARAM_INT, .min = 4096, .max = 1152921504606846976.0,
-	 .doc = "device size; requests must fit"},
-	{.key = "rpm", .type = PARAM_INT, .min = 0, .max = 100000,
-	 .doc = "rotation speed; 0: solid state"},
-	{.key = "track_bytes", .type = PARAM_INT, .min = 0, .max = 1099511627776.0,
-	 .doc = "rpm > 0: bytes per track (media rate = track_bytes per revolution)"},
-	{.key = "seek_settle_ps", .type = PARAM_INT, .min = 0, .max = 1e15,
-	 .doc = "rpm > 0: seek time to an adjacent track"},
-	{.key = "seek_full_ps", .type = PARAM_INT, .min = 0, .max = 1e15,
-	 .doc = "rpm > 0: full-stroke seek time"},
-	{0},
+    {.key = "name",
+     .type = PARAM_STRING,
+     .doc = "device name, used by disk.swap / disk.file and in stats keys"},
+    {.key = "type",
+     .type = PARAM_ENUM,
+     .choices = "nvme|sata-ssd|hdd|fixed",
+     .def = "\"nvme\"",
+     .doc = "preset the other keys default to (docs/models.md)"},
+    {.key = "queue_depth",
+     .type = PARAM_INT,
+     .min = 1,
+     .max = DISK_MAX_QUEUE_DEPTH,
+     .doc = "requests served at once (1 for an hdd); more wait FIFO"},
+    {.key = "read_latency_ps",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1e15,
+     .doc = "per-request read latency (hdd: command overhead)"},
+    {.key = "write_latency_ps",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1e15,
+     .doc = "per-request write latency (hdd: command overhead)"},
+    {.key = "read_mb_per_s",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1e9,
+     .doc = "read bandwidth, 10^6 bytes/s, shared by the slots (0: no transfer time)"},
+    {.key = "write_mb_per_s",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1e9,
+     .doc = "write bandwidth, 10^6 bytes/s (0: no transfer time)"},
+    {.key = "capacity_bytes",
+     .type = PARAM_INT,
+     .min = 4096,
+     .max = 1152921504606846976.0,
+     .doc = "device size; requests must fit"},
+    {.key = "rpm",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 100000,
+     .doc = "rotation speed; 0: solid state"},
+    {.key = "track_bytes",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1099511627776.0,
+     .doc = "rpm > 0: bytes per track (media rate = track_bytes per revolution)"},
+    {.key = "seek_settle_ps",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1e15,
+     .doc = "rpm > 0: seek time to an adjacent track"},
+    {.key = "seek_full_ps",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1e15,
+     .doc = "rpm > 0: full-stroke seek time"},
+    {0},
 };
 
-#define DISK_DEFAULT_DEVICES                                                                \
-	"[{\"name\": \"nvme0\", \"type\": \"nvme\", \"queue_depth\": 32, "                 \
-	"\"read_latency_ps\": 80000000, \"write_latency_ps\": 20000000, "                  \
-	"\"read_mb_per_s\": 3000, \"write_mb_per_s\": 2000, "                               \
-	"\"capacity_bytes\": 1099511627776, \"rpm\": 0, \"track_bytes\": 0, "               \
+#define DISK_DEFAULT_DEVICES                                                                       \
+	"[{\"name\": \"nvme0\", \"type\": \"nvme\", \"queue_depth\": 32, "                         \
+	"\"read_latency_ps\": 80000000, \"write_latency_ps\": 20000000, "                          \
+	"\"read_mb_per_s\": 3000, \"write_mb_per_s\": 2000, "                                      \
+	"\"capacity_bytes\": 1099511627776, \"rpm\": 0, \"track_bytes\": 0, "                      \
 	"\"seek_settle_ps\": 0, \"seek_full_ps\": 0}]"
 
 const struct param_spec disk_params[] = {
-	{.key = "devices", .type = PARAM_LIST, .sub = disk_device_params,
-	 .def = DISK_DEFAULT_DEVICES, .doc = "block devices (default: one NVMe SSD, nvme0)"},
-	{.key = "swap", .type = PARAM_STRING, .def = "\"nvme0\"",
-	 .doc = "name of the device holding swap"},
-	{.key = "file", .type = PARAM_STRING, .def = "\"nvme0\"",
-	 .doc = "name of the device holding files"},
-	{0},
+    {.key = "devices",
+     .type = PARAM_LIST,
+     .sub = disk_device_params,
+     .def = DISK_DEFAULT_DEVICES,
+     .doc = "block devices (default: one NVMe SSD, nvme0)"},
+    {.key = "swap",
+     .type = PARAM_STRING,
+     .def = "\"nvme0\"",
+     .doc = "name of the device holding swap"},
+    {.key = "file",
+     .type = PARAM_STRING,
+     .def = "\"nvme0\"",
+     .doc = "name of the device holding files"},
+    {0},
 };
 
 static void set_default_u64(json_t *dev, const char *key, uint64_t v)
@@ -257,9 +314,9 @@ int disk_params_expand(json_t *disk, const char *file, const char *path, struct 
 		struct disk_device_config p;
 		if (disk_preset(type, "", &p))
 			return err_set(err,
-				       "%s: %s.devices[%zu].type: expected one of \"nvme|sata-ssd|"
-				       "hdd|fixed\", got \"%s\"",
-				       file, path, i, type);
+			               "%s: %s.devices[%zu].type: expected one of \"nvme|sata-ssd|"
+			               "hdd|fixed\", got \"%s\"",
+			               file, path, i, type);
 		if (!t)
 			json_object_set_new(dev, "type", json_string(type));
 		set_default_u64(dev, "queue_depth", p.queue_depth);
@@ -295,8 +352,8 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-static int find_name(const struct disk_config *c, const json_t *obj, const char *key,
-		     unsigned *out, const char *file, const char *path, struct err *err)
+static int find_name(const struct disk_config *c, const json_t *obj, const char *key, unsigned *out,
+                     const char *file, const char *path, struct err *err)
 {
 	const char *name = params_get_string(obj, key);
 	for (unsigned i = 0; i < c->nr_devices; i++) {
@@ -312,11 +369,11 @@ static int find_name(const struct disk_config *c, const json_t *obj, const char 
 		strcat(known, c->dev[i].name);
 	}
 	return err_set(err, "%s: %s.%s: no device named \"%s\" (devices: %s)", file, path, key,
-		       name, known);
+	               name, known);
 }
 
 int disk_config_from_json(struct disk_config *c, const json_t *obj, const char *file,
-			  const char *path, struct err *err)
+                          const char *path, struct err *err)
 {
 	memset(c, 0, sizeof(*c));
 	const json_t *devs = json_object_get(obj, "devices");
@@ -324,22 +381,23 @@ int disk_config_from_json(struct disk_config *c, const json_t *obj, const char *
 	size_t n = json_array_size(devs);
 	if (n > DISK_MAX_DEVICES)
 		return err_set(err, "%s: %s.devices: expected at most %d devices, got %zu", file,
-			       path, DISK_MAX_DEVICES, n);
+		               path, DISK_MAX_DEVICES, n);
 	for (size_t i = 0; i < n; i++) {
 		const json_t *dv = json_array_get(devs, i);
 		struct disk_device_config *d = &c->dev[i];
 		const char *name = params_get_string(dv, "name");
 		if (!name_ok(name))
-			return err_set(err,
-				       "%s: %s.devices[%zu].name: expected 1 to %d letters, digits, "
-				       "'_' or '-', got \"%s\"",
-				       file, path, i, DISK_NAME_MAX - 1, name);
+			return err_set(
+			    err,
+			    "%s: %s.devices[%zu].name: expected 1 to %d letters, digits, "
+			    "'_' or '-', got \"%s\"",
+			    file, path, i, DISK_NAME_MAX - 1, name);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->dev[j].name, name) == 0)
 				return err_set(err,
-					       "%s: %s.devices[%zu].name: \"%s\" already names "
-					       "devices[%zu]",
-					       file, path, i, name, j);
+				               "%s: %s.devices[%zu].name: \"%s\" already names "
+				               "devices[%zu]",
+				               file, path, i, name, j);
 		snprintf(d->name, sizeof(d->name), "%s", name);
 		snprintf(d->type, sizeof(d->type), "%s", params_get_string(dv, "type"));
 		d->queue_depth = (uint32_t)params_get_int(dv, "queue_depth");
@@ -357,7 +415,7 @@ int disk_config_from_json(struct disk_config *c, const json_t *obj, const char *
 		const char *why = NULL, *key = NULL;
 		if (d->queue_depth != 1)
 			key = "queue_depth", why = "a rotating disk (rpm > 0) serves one request "
-						   "at a time: expected 1";
+			                           "at a time: expected 1";
 		else if (d->read_mb_per_s || d->write_mb_per_s)
 			key = d->read_mb_per_s ? "read_mb_per_s" : "write_mb_per_s",
 			why = "a rotating disk's media rate is track_bytes per revolution: "
@@ -387,13 +445,13 @@ void disk_report(const struct disk *d, simtime_t elapsed_ps, struct statsout *o)
 	statsout_u64(o, prefix, "bytes", d->read_bytes + d->write_bytes);
 	statsout_u64(o, prefix, "busy_ps", d->busy_ps);
 	statsout_u64(o, prefix, "utilisation_milli",
-		     elapsed_ps ? (uint64_t)((unsigned __int128)MIN(d->busy_ps, elapsed_ps) *
-					     1000 / elapsed_ps)
-				: 0);
+	             elapsed_ps ? (uint64_t)((unsigned __int128)MIN(d->busy_ps, elapsed_ps) * 1000 /
+	                                     elapsed_ps)
+	                        : 0);
 	statsout_u64(o, prefix, "queue_len_avg_milli",
-		     elapsed_ps ? (uint64_t)(d->response_sum_ps * 1000 / elapsed_ps) : 0);
+	             elapsed_ps ? (uint64_t)(d->response_sum_ps * 1000 / elapsed_ps) : 0);
 	statsout_u64(o, prefix, "wait_avg_ps",
-		     d->requests ? (uint64_t)(d->wait_sum_ps / d->requests) : 0);
+	             d->requests ? (uint64_t)(d->wait_sum_ps / d->requests) : 0);
 	statsout_u64(o, prefix, "seek_ps", d->seek_ps);
 	statsout_u64(o, prefix, "rotation_ps", d->rotation_ps);
 	free(prefix);

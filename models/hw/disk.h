@@ -39,18 +39,18 @@
 #define DISK_MAX_QUEUE_DEPTH 1024
 
 struct disk_device_config {
-	char name[DISK_NAME_MAX];     /* stats key: disk.<name>.requests */
-	char type[16];                /* the preset it started from */
-	uint32_t queue_depth;         /* requests served at once; more wait FIFO */
-	simtime_t read_latency_ps;    /* per-request latency (command overhead for an HDD) */
+	char name[DISK_NAME_MAX];  /* stats key: disk.<name>.requests */
+	char type[16];             /* the preset it started from */
+	uint32_t queue_depth;      /* requests served at once; more wait FIFO */
+	simtime_t read_latency_ps; /* per-request latency (command overhead for an HDD) */
 	simtime_t write_latency_ps;
-	uint64_t read_mb_per_s;       /* transfer bandwidth; 0: no transfer time (rpm must be 0) */
+	uint64_t read_mb_per_s; /* transfer bandwidth; 0: no transfer time (rpm must be 0) */
 	uint64_t write_mb_per_s;
-	uint64_t capacity_bytes;      /* offsets must stay below */
-	uint32_t rpm;                 /* 0: solid state */
-	uint64_t track_bytes;         /* rpm > 0: bytes per track (one revolution) */
-	simtime_t seek_settle_ps;     /* rpm > 0: seek to a neighbouring track */
-	simtime_t seek_full_ps;       /* rpm > 0: full-stroke seek */
+	uint64_t capacity_bytes;  /* offsets must stay below */
+	uint32_t rpm;             /* 0: solid state */
+	uint64_t track_bytes;     /* rpm > 0: bytes per track (one revolution) */
+	simtime_t seek_settle_ps; /* rpm > 0: seek to a neighbouring track */
+	simtime_t seek_full_ps;   /* rpm > 0: full-stroke seek */
 };
 
 struct disk_config {
@@ -62,18 +62,18 @@ struct disk_config {
 
 struct disk {
 	struct disk_device_config cfg;
-	simtime_t *slot_free_ps;  /* queue_depth entries: when each slot becomes free */
-	simtime_t xfer_free_ps;   /* when the shared data path is free (solid state) */
-	uint64_t head_pos;        /* byte under the head (rotating) */
-	simtime_t rev_ps;         /* one revolution (rotating) */
-	uint64_t nr_tracks;       /* capacity / track_bytes (rotating) */
+	simtime_t *slot_free_ps; /* queue_depth entries: when each slot becomes free */
+	simtime_t xfer_free_ps;  /* when the shared data path is free (solid state) */
+	uint64_t head_pos;       /* byte under the head (rotating) */
+	simtime_t rev_ps;        /* one revolution (rotating) */
+	uint64_t nr_tracks;      /* capacity / track_bytes (rotating) */
 	uint64_t requests, reads, writes, read_bytes, write_bytes;
-	simtime_t busy_ps;        /* time with at least one request in service */
-	simtime_t busy_until_ps;  /* end of the last service interval seen */
+	simtime_t busy_ps;                 /* time with at least one request in service */
+	simtime_t busy_until_ps;           /* end of the last service interval seen */
 	unsigned __int128 response_sum_ps; /* sum of (completion - submission): integral of N(t) */
 	unsigned __int128 wait_sum_ps;     /* sum of (service start - submission) */
 	simtime_t seek_ps, rotation_ps;    /* totals (rotating) */
-	struct hist latency;      /* completion - submission */
+	struct hist latency;               /* completion - submission */
 };
 
 struct disks {
@@ -96,8 +96,8 @@ void disk_fini(struct disk *d);
  * not decrease from one call to the next on a device (statistics assume it). Never allocates
  * (histogram buckets excepted, once).
  */
-simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes,
-		      uint64_t size_bytes, bool is_write);
+simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes, uint64_t size_bytes,
+                      bool is_write);
 
 /* All devices of cfg (must be valid). New; free with disks_destroy. */
 struct disks *disks_create(const struct disk_config *cfg);
@@ -130,7 +130,7 @@ int disk_params_expand(json_t *disk, const char *file, const char *path, struct 
 /* Copy the resolved "disk" object into c, checking names (unique, referenced ones exist) and
  * the rotating-disk constraints. 0 or -VMSIM_EINVAL with "FILE: PATH...: ...". */
 int disk_config_from_json(struct disk_config *c, const json_t *obj, const char *file,
-			  const char *path, struct err *err);
+                          const char *path, struct err *err);
 
 /* Per device: disk.<name>.{requests,reads,writes,read_bytes,write_bytes,bytes,busy_ps,
  * utilisation_milli,queue_len_avg_milli,wait_avg_ps,seek_ps,rotation_ps} and the

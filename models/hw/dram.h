@@ -77,9 +77,9 @@ struct dram_config {
 };
 
 struct dram_bank {
-	uint32_t open_row;   /* DRAM_ROW_NONE: precharged */
-	simtime_t act_ps;    /* time of the last ACT */
-	simtime_t ready_ps;  /* earliest next column command (open row) or ACT (precharged) */
+	uint32_t open_row;  /* DRAM_ROW_NONE: precharged */
+	simtime_t act_ps;   /* time of the last ACT */
+	simtime_t ready_ps; /* earliest next column command (open row) or ACT (precharged) */
 };
 
 struct dram {
@@ -90,7 +90,7 @@ struct dram {
 	simtime_t *bus_free_ps;         /* per channel */
 	uint64_t reads, writes;
 	uint64_t row_hits, row_misses, row_conflicts;
-	simtime_t latency_total_ps;     /* sum of (completion - request time) */
+	simtime_t latency_total_ps; /* sum of (completion - request time) */
 };
 
 /* New; free with dram_destroy. cfg must be valid (dram_config_from_json's checks). */
@@ -113,7 +113,7 @@ simtime_t dram_access(struct dram *d, simtime_t now_ps, uint64_t paddr, bool is_
  * has arrived. Returns the completion time of the last write. size_bytes a multiple of 64.
  */
 simtime_t dram_copy_page(struct dram *d, simtime_t now_ps, uint64_t src_paddr, uint64_t dst_paddr,
-			 uint64_t size_bytes);
+                         uint64_t size_bytes);
 /* Write zeroes to size_bytes at paddr (all lines issued at now_ps); returns the last
  * completion. */
 simtime_t dram_zero_page(struct dram *d, simtime_t now_ps, uint64_t paddr, uint64_t size_bytes);
@@ -124,7 +124,7 @@ extern const struct param_spec dram_params[];
 /* Copy the resolved "dram" object into c, checking what the table cannot (powers of two, a
  * valid mapping string, tRAS >= tRCD). 0 or -VMSIM_EINVAL with "FILE: PATH.key: ...". */
 int dram_config_from_json(struct dram_config *c, const json_t *obj, const char *file,
-			  const char *path, struct err *err);
+                          const char *path, struct err *err);
 
 /* dram.{reads,writes,row_hits,row_misses,row_conflicts,latency_total_ps,latency_mean_ps}. */
 void dram_report(const struct dram *d, struct statsout *o);

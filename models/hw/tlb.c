@@ -32,7 +32,7 @@ static inline struct assoc_entry *level_find(struct tlb_level *l, uint32_t asid,
 /* level_fill (below) when the level is known to miss (vaddr, asid): tlb_lookup's copy-up into
  * the levels it has just probed. */
 static inline void level_fill_absent(struct tlb_level *l, uint32_t asid, uint64_t vaddr,
-				     unsigned shift, uint64_t pfn, unsigned flags)
+                                     unsigned shift, uint64_t pfn, unsigned flags)
 {
 	struct assoc *a;
 	bool huge = shift == TLB_SHIFT_2M;
@@ -53,7 +53,7 @@ static inline void level_fill_absent(struct tlb_level *l, uint32_t asid, uint64_
 }
 
 static void level_fill(struct tlb_level *l, uint32_t asid, uint64_t vaddr, unsigned shift,
-		       uint64_t pfn, unsigned flags)
+                       uint64_t pfn, unsigned flags)
 {
 	struct assoc *a;
 	bool huge = shift == TLB_SHIFT_2M;
@@ -96,7 +96,7 @@ int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, st
 		 * has just missed, so the entry is absent there). */
 		for (unsigned m = 0; m < k; m++)
 			level_fill_absent(&tlb->level[probe[m]], asid, vaddr, out->page_shift,
-					  out->pfn, out->flags);
+			                  out->pfn, out->flags);
 		return (int)i;
 	}
 	out->level = -1;
@@ -105,7 +105,7 @@ int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, st
 }
 
 void tlb_fill(struct tlb *tlb, uint32_t asid, uint64_t vaddr, unsigned page_shift, uint64_t pfn,
-	      unsigned flags, bool is_instr)
+              unsigned flags, bool is_instr)
 {
 	BUG_ON(page_shift != TLB_SHIFT_4K && page_shift != TLB_SHIFT_2M, "page shift %u",
 	       page_shift);
@@ -198,43 +198,76 @@ void tlb_destroy(struct tlb *tlb)
 /* ---- configuration ---- */
 
 static const struct param_spec tlb_level_params[] = {
-	{.key = "name", .type = PARAM_STRING,
-	 .doc = "level name, used in stats keys (tlb.<name>.hits); letters, digits, _ and -"},
-	{.key = "entries", .type = PARAM_INT, .min = 1, .max = 1 << 24,
-	 .doc = "entries of the main array"},
-	{.key = "ways", .type = PARAM_INT, .min = 1, .max = 1 << 24,
-	 .doc = "associativity of the main array (= entries: fully associative)"},
-	{.key = "latency_ps", .type = PARAM_INT, .min = 0, .max = 1e12,
-	 .doc = "added to every lookup that probes this level"},
-	{.key = "page_sizes", .type = PARAM_ENUM, .choices = "4k|2m|4k+2m", .def = "\"4k+2m\"",
-	 .doc = "page sizes held by the main array"},
-	{.key = "entries_2m", .type = PARAM_INT, .min = 0, .max = 1 << 24, .def = "0",
-	 .doc = "entries of a separate 2 MiB array probed in parallel (page_sizes \"4k\" only)"},
-	{.key = "ways_2m", .type = PARAM_INT, .min = 0, .max = 1 << 24, .def = "0",
-	 .doc = "ways of the 2 MiB array (0: fully associative)"},
-	{.key = "accesses", .type = PARAM_ENUM, .choices = "data|instr|both", .def = "\"both\"",
-	 .doc = "which accesses probe this level: data (r/w), instruction fetches (x), both"},
-	{0},
+    {.key = "name",
+     .type = PARAM_STRING,
+     .doc = "level name, used in stats keys (tlb.<name>.hits); letters, digits, _ and -"},
+    {.key = "entries",
+     .type = PARAM_INT,
+     .min = 1,
+     .max = 1 << 24,
+     .doc = "entries of the main array"},
+    {.key = "ways",
+     .type = PARAM_INT,
+     .min = 1,
+     .max = 1 << 24,
+     .doc = "associativity of the main array (= entries: fully associative)"},
+    {.key = "latency_ps",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1e12,
+     .doc = "added to every lookup that probes this level"},
+    {.key = "page_sizes",
+     .type = PARAM_ENUM,
+     .choices = "4k|2m|4k+2m",
+     .def = "\"4k+2m\"",
+     .doc = "page sizes held by the main array"},
+    {.key = "entries_2m",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1 << 24,
+     .def = "0",
+     .doc = "entries of a separate 2 MiB array probed in parallel (page_sizes \"4k\" only)"},
+    {.key = "ways_2m",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1 << 24,
+     .def = "0",
+     .doc = "ways of the 2 MiB array (0: fully associative)"},
+    {.key = "accesses",
+     .type = PARAM_ENUM,
+     .choices = "data|instr|both",
+     .def = "\"both\"",
+     .doc = "which accesses probe this level: data (r/w), instruction fetches (x), both"},
+    {0},
 };
 
 /* Skylake client (Intel optimisation manual, table 2-9), latencies at 4 GHz: L1 1 cycle,
  * STLB 9 cycles. */
-#define TLB_DEFAULT_LEVELS                                                                  \
-	"[{\"name\": \"l1d\", \"entries\": 64, \"ways\": 4, \"latency_ps\": 250, "          \
-	"\"page_sizes\": \"4k\", \"entries_2m\": 32, \"ways_2m\": 4, \"accesses\": \"data\"}, " \
-	"{\"name\": \"l1i\", \"entries\": 128, \"ways\": 8, \"latency_ps\": 250, "          \
-	"\"page_sizes\": \"4k\", \"entries_2m\": 8, \"ways_2m\": 8, \"accesses\": \"instr\"}, " \
-	"{\"name\": \"stlb\", \"entries\": 1536, \"ways\": 12, \"latency_ps\": 2250, "      \
+#define TLB_DEFAULT_LEVELS                                                                         \
+	"[{\"name\": \"l1d\", \"entries\": 64, \"ways\": 4, \"latency_ps\": 250, "                 \
+	"\"page_sizes\": \"4k\", \"entries_2m\": 32, \"ways_2m\": 4, \"accesses\": \"data\"}, "    \
+	"{\"name\": \"l1i\", \"entries\": 128, \"ways\": 8, \"latency_ps\": 250, "                 \
+	"\"page_sizes\": \"4k\", \"entries_2m\": 8, \"ways_2m\": 8, \"accesses\": \"instr\"}, "    \
+	"{\"name\": \"stlb\", \"entries\": 1536, \"ways\": 12, \"latency_ps\": 2250, "             \
 	"\"page_sizes\": \"4k+2m\", \"entries_2m\": 0, \"ways_2m\": 0, \"accesses\": \"both\"}]"
 
 const struct param_spec tlb_params[] = {
-	{.key = "levels", .type = PARAM_LIST, .sub = tlb_level_params, .def = TLB_DEFAULT_LEVELS,
-	 .doc = "TLB levels, first level first (default: Skylake L1 dTLB, L1 iTLB, STLB)"},
-	{.key = "pcid", .type = PARAM_BOOL, .def = "true",
-	 .doc = "entries tagged by address space survive context switches"},
-	{.key = "shootdown_ps", .type = PARAM_INT, .min = 0, .max = 1e12, .def = "2000000",
-	 .doc = "cost of a TLB shootdown per remote CPU that may hold the entry"},
-	{0},
+    {.key = "levels",
+     .type = PARAM_LIST,
+     .sub = tlb_level_params,
+     .def = TLB_DEFAULT_LEVELS,
+     .doc = "TLB levels, first level first (default: Skylake L1 dTLB, L1 iTLB, STLB)"},
+    {.key = "pcid",
+     .type = PARAM_BOOL,
+     .def = "true",
+     .doc = "entries tagged by address space survive context switches"},
+    {.key = "shootdown_ps",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1e12,
+     .def = "2000000",
+     .doc = "cost of a TLB shootdown per remote CPU that may hold the entry"},
+    {0},
 };
 
 static bool name_ok(const char *s)
@@ -249,7 +282,7 @@ static bool name_ok(const char *s)
 }
 
 int tlb_config_from_json(struct tlb_config *c, const json_t *obj, const char *file,
-			 const char *path, struct err *err)
+                         const char *path, struct err *err)
 {
 	memset(c, 0, sizeof(*c));
 	c->pcid = params_get_bool(obj, "pcid");
@@ -259,7 +292,7 @@ int tlb_config_from_json(struct tlb_config *c, const json_t *obj, const char *fi
 	size_t n = json_array_size(levels);
 	if (n > TLB_MAX_LEVELS)
 		return err_set(err, "%s: %s.levels: expected at most %d levels, got %zu", file,
-			       path, TLB_MAX_LEVELS, n);
+		               path, TLB_MAX_LEVELS, n);
 	unsigned serves_all = 0;
 	for (size_t i = 0; i < n; i++) {
 		const json_t *lv = json_array_get(levels, i);
@@ -267,59 +300,61 @@ int tlb_config_from_json(struct tlb_config *c, const json_t *obj, const char *fi
 		const char *name = params_get_string(lv, "name");
 		if (!name_ok(name))
 			return err_set(err,
-				       "%s: %s.levels[%zu].name: expected 1 to %d letters, digits, "
-				       "'_' or '-', got \"%s\"",
-				       file, path, i, TLB_NAME_MAX - 1, name);
+			               "%s: %s.levels[%zu].name: expected 1 to %d letters, digits, "
+			               "'_' or '-', got \"%s\"",
+			               file, path, i, TLB_NAME_MAX - 1, name);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(c->level[j].name, name) == 0)
 				return err_set(err,
-					       "%s: %s.levels[%zu].name: \"%s\" already names "
-					       "levels[%zu]",
-					       file, path, i, name, j);
+				               "%s: %s.levels[%zu].name: \"%s\" already names "
+				               "levels[%zu]",
+				               file, path, i, name, j);
 		strcpy(l->name, name);
 		l->entries = (uint32_t)params_get_int(lv, "entries");
 		l->ways = (uint32_t)params_get_int(lv, "ways");
 		l->latency_ps = (simtime_t)params_get_int(lv, "latency_ps");
 		const char *ps = params_get_string(lv, "page_sizes");
 		l->page_sizes = strcmp(ps, "4k") == 0   ? TLB_PAGE_4K
-				: strcmp(ps, "2m") == 0 ? TLB_PAGE_2M
-							: TLB_PAGE_4K | TLB_PAGE_2M;
+		                : strcmp(ps, "2m") == 0 ? TLB_PAGE_2M
+		                                        : TLB_PAGE_4K | TLB_PAGE_2M;
 		l->entries_2m = (uint32_t)params_get_int(lv, "entries_2m");
 		l->ways_2m = (uint32_t)params_get_int(lv, "ways_2m");
 		if (l->entries_2m && !l->ways_2m)
 			l->ways_2m = l->entries_2m;
 		const char *acc = params_get_string(lv, "accesses");
-		l->serves = strcmp(acc, "data") == 0	? TLB_SERVES_DATA
-			    : strcmp(acc, "instr") == 0 ? TLB_SERVES_INSTR
-							: TLB_SERVES_DATA | TLB_SERVES_INSTR;
+		l->serves = strcmp(acc, "data") == 0    ? TLB_SERVES_DATA
+		            : strcmp(acc, "instr") == 0 ? TLB_SERVES_INSTR
+		                                        : TLB_SERVES_DATA | TLB_SERVES_INSTR;
 		serves_all |= l->serves;
 		if (l->ways > l->entries || l->entries % l->ways)
-			return err_set(err,
-				       "%s: %s.levels[%zu].ways: entries (%u) must be a multiple of "
-				       "ways, got %u",
-				       file, path, i, l->entries, l->ways);
+			return err_set(
+			    err,
+			    "%s: %s.levels[%zu].ways: entries (%u) must be a multiple of "
+			    "ways, got %u",
+			    file, path, i, l->entries, l->ways);
 		if (l->entries_2m && l->page_sizes != TLB_PAGE_4K)
-			return err_set(err,
-				       "%s: %s.levels[%zu].entries_2m: a separate 2 MiB array needs "
-				       "page_sizes \"4k\", got \"%s\"",
-				       file, path, i, ps);
+			return err_set(
+			    err,
+			    "%s: %s.levels[%zu].entries_2m: a separate 2 MiB array needs "
+			    "page_sizes \"4k\", got \"%s\"",
+			    file, path, i, ps);
 		if (l->entries_2m && (l->ways_2m > l->entries_2m || l->entries_2m % l->ways_2m))
 			return err_set(err,
-				       "%s: %s.levels[%zu].ways_2m: entries_2m (%u) must be a "
-				       "multiple of ways_2m, got %u",
-				       file, path, i, l->entries_2m, l->ways_2m);
+			               "%s: %s.levels[%zu].ways_2m: entries_2m (%u) must be a "
+			               "multiple of ways_2m, got %u",
+			               file, path, i, l->entries_2m, l->ways_2m);
 	}
 	c->nr_levels = (unsigned)n;
 	if (!(serves_all & TLB_SERVES_DATA))
 		return err_set(err,
-			       "%s: %s.levels: no level serves data accesses (accesses \"data\" or "
-			       "\"both\")",
-			       file, path);
+		               "%s: %s.levels: no level serves data accesses (accesses \"data\" or "
+		               "\"both\")",
+		               file, path);
 	if (!(serves_all & TLB_SERVES_INSTR))
 		return err_set(err,
-			       "%s: %s.levels: no level serves instruction fetches (accesses "
-			       "\"instr\" or \"both\")",
-			       file, path);
+		               "%s: %s.levels: no level serves instruction fetches (accesses "
+		               "\"instr\" or \"both\")",
+		               file, path);
 	return 0;
 }
 

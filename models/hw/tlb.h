@@ -68,10 +68,10 @@ struct tlb_level_config {
 	char name[TLB_NAME_MAX]; /* stats key: tlb.<name>.hits */
 	uint32_t entries, ways;  /* main array; entries % ways == 0 */
 	unsigned page_sizes;     /* enum tlb_page_sizes held by the main array */
-	uint32_t entries_2m;     /* separate 2 MiB array (only if page_sizes == TLB_PAGE_4K); 0: none */
-	uint32_t ways_2m;        /* its ways; entries_2m % ways_2m == 0 */
-	unsigned serves;         /* enum tlb_serves */
-	simtime_t latency_ps;    /* added to every lookup that probes this level */
+	uint32_t entries_2m; /* separate 2 MiB array (only if page_sizes == TLB_PAGE_4K); 0: none */
+	uint32_t ways_2m;    /* its ways; entries_2m % ways_2m == 0 */
+	unsigned serves;     /* enum tlb_serves */
+	simtime_t latency_ps; /* added to every lookup that probes this level */
 };
 
 struct tlb_config {
@@ -83,12 +83,12 @@ struct tlb_config {
 
 struct tlb_level {
 	struct tlb_level_config cfg;
-	struct assoc main;  /* 4 KiB and/or 2 MiB entries, per cfg.page_sizes */
-	struct assoc huge;  /* separate 2 MiB array; absent when cfg.entries_2m == 0 */
-	uint64_t hits;      /* lookups that hit here */
-	uint64_t misses;    /* lookups that probed here and missed */
-	bool has_2m;        /* a 2 MiB entry was filled since the last full flush (else a
-			     * lookup skips the 2 MiB probe: there is nothing to find) */
+	struct assoc main; /* 4 KiB and/or 2 MiB entries, per cfg.page_sizes */
+	struct assoc huge; /* separate 2 MiB array; absent when cfg.entries_2m == 0 */
+	uint64_t hits;     /* lookups that hit here */
+	uint64_t misses;   /* lookups that probed here and missed */
+	bool has_2m;       /* a 2 MiB entry was filled since the last full flush (else a
+	                    * lookup skips the 2 MiB probe: there is nothing to find) */
 };
 
 struct tlb {
@@ -99,11 +99,11 @@ struct tlb {
 	 * computed at creation so a lookup does not test cfg.serves level by level. */
 	uint8_t probe[2][TLB_MAX_LEVELS];
 	uint8_t nr_probe[2];
-	uint32_t cur_asid;            /* set by tlb_context_switch (informational) */
-	uint64_t nr_fills;            /* tlb_fill calls */
+	uint32_t cur_asid; /* set by tlb_context_switch (informational) */
+	uint64_t nr_fills; /* tlb_fill calls */
 	uint64_t nr_page_invalidations;
 	uint64_t nr_asid_flushes;
-	uint64_t nr_full_flushes;     /* tlb_flush_all, including context switches without PCID */
+	uint64_t nr_full_flushes; /* tlb_flush_all, including context switches without PCID */
 	uint64_t nr_context_switches;
 };
 
@@ -142,7 +142,7 @@ int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, st
  * existing entry for the same page is updated in place, e.g. to add TLB_F_DIRTY).
  */
 void tlb_fill(struct tlb *tlb, uint32_t asid, uint64_t vaddr, unsigned page_shift, uint64_t pfn,
-	      unsigned flags, bool is_instr);
+              unsigned flags, bool is_instr);
 
 /* Invalidate the translation of the page containing vaddr for asid, both page sizes, in every
  * level (INVLPG). Returns how many entries were dropped. */
@@ -164,7 +164,7 @@ extern const struct param_spec tlb_params[];
  * -VMSIM_EINVAL with err = "FILE: PATH.levels[i].ways: ...". path is obj's JSON path ("tlb").
  */
 int tlb_config_from_json(struct tlb_config *c, const json_t *obj, const char *file,
-			 const char *path, struct err *err);
+                         const char *path, struct err *err);
 
 /* tlb.<level>.{hits,misses} and tlb.{fills,page_invalidations,asid_flushes,full_flushes,
  * context_switches}. */

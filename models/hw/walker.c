@@ -17,8 +17,7 @@ static inline uint64_t pwc_index(const struct walker *w, uint64_t vaddr, unsigne
 
 struct walker *walker_create(const struct walker_config *cfg)
 {
-	BUG_ON(cfg->levels < 4 || cfg->levels > WALKER_MAX_LEVELS, "%u walker levels",
-	       cfg->levels);
+	BUG_ON(cfg->levels < 4 || cfg->levels > WALKER_MAX_LEVELS, "%u walker levels", cfg->levels);
 	struct walker *w = xcalloc(1, sizeof(*w));
 	w->cfg = *cfg;
 	/* Only PWCs for levels above the PT that exist: pd .. pml4 (4 levels), .. pml5 (5). */
@@ -44,8 +43,8 @@ void walker_destroy(struct walker *w)
 }
 
 simtime_t walker_walk(struct walker *w, simtime_t now_ps, uint32_t asid, uint64_t vaddr,
-		      const uint64_t *entry_paddr, int nr_levels_present, struct dram *dram,
-		      struct walk_result *out)
+                      const uint64_t *entry_paddr, int nr_levels_present, struct dram *dram,
+                      struct walk_result *out)
 {
 	int levels = (int)w->cfg.levels;
 	BUG_ON(nr_levels_present < 1 || nr_levels_present > levels, "walk of %d levels",
@@ -106,15 +105,27 @@ void walker_flush_all(struct walker *w)
 
 /* ---- configuration ---- */
 
-#define PWC_SPEC(var, entries_def, ways_def)                                              \
-	static const struct param_spec var[] = {                                            \
-		{.key = "entries", .type = PARAM_INT, .min = 0, .max = 1 << 20,              \
-		 .def = entries_def, .doc = "entries (0: no cache for this level)"},          \
-		{.key = "ways", .type = PARAM_INT, .min = 1, .max = 1 << 20, .def = ways_def,  \
-		 .doc = "associativity (= entries: fully associative)"},                     \
-		{.key = "latency_ps", .type = PARAM_INT, .min = 0, .max = 1e9, .def = "500", \
-		 .doc = "lookup latency (PWCs are probed in parallel)"},                     \
-		{0},                                                                        \
+#define PWC_SPEC(var, entries_def, ways_def)                                                       \
+	static const struct param_spec var[] = {                                                   \
+	    {.key = "entries",                                                                     \
+	     .type = PARAM_INT,                                                                    \
+	     .min = 0,                                                                             \
+	     .max = 1 << 20,                                                                       \
+	     .def = entries_def,                                                                   \
+	     .doc = "entries (0: no cache for this level)"},                                       \
+	    {.key = "ways",                                                                        \
+	     .type = PARAM_INT,                                                                    \
+	     .min = 1,                                                                             \
+	     .max = 1 << 20,                                                                       \
+	     .def = ways_def,                                                                      \
+	     .doc = "associativity (= entries: fully associative)"},                               \
+	    {.key = "latency_ps",                                                                  \
+	     .type = PARAM_INT,                                                                    \
+	     .min = 0,                                                                             \
+	     .max = 1e9,                                                                           \
+	     .def = "500",                                                                         \
+	     .doc = "lookup latency (PWCs are probed in parallel)"},                               \
+	    {0},                                                                                   \
 	}
 
 /* Sizes in the spirit of Intel's (Bhattacharjee, "Large-reach MMU caches", MICRO 2013;
@@ -125,21 +136,27 @@ PWC_SPEC(pwc_pml4_params, "2", "2");
 PWC_SPEC(pwc_pml5_params, "2", "2");
 
 const struct param_spec walker_params[] = {
-	{.key = "levels", .type = PARAM_INT, .min = 4, .max = 5, .def = "4",
-	 .doc = "radix levels: 4 (48-bit) or 5 (57-bit virtual addresses)"},
-	{.key = "pwc_pd", .type = PARAM_OBJECT, .sub = pwc_pd_params,
-	 .doc = "cache of PDEs that point to page tables"},
-	{.key = "pwc_pdpt", .type = PARAM_OBJECT, .sub = pwc_pdpt_params,
-	 .doc = "cache of PDPTEs"},
-	{.key = "pwc_pml4", .type = PARAM_OBJECT, .sub = pwc_pml4_params,
-	 .doc = "cache of PML4Es"},
-	{.key = "pwc_pml5", .type = PARAM_OBJECT, .sub = pwc_pml5_params,
-	 .doc = "cache of PML5Es (walker.levels = 5 only)"},
-	{0},
+    {.key = "levels",
+     .type = PARAM_INT,
+     .min = 4,
+     .max = 5,
+     .def = "4",
+     .doc = "radix levels: 4 (48-bit) or 5 (57-bit virtual addresses)"},
+    {.key = "pwc_pd",
+     .type = PARAM_OBJECT,
+     .sub = pwc_pd_params,
+     .doc = "cache of PDEs that point to page tables"},
+    {.key = "pwc_pdpt", .type = PARAM_OBJECT, .sub = pwc_pdpt_params, .doc = "cache of PDPTEs"},
+    {.key = "pwc_pml4", .type = PARAM_OBJECT, .sub = pwc_pml4_params, .doc = "cache of PML4Es"},
+    {.key = "pwc_pml5",
+     .type = PARAM_OBJECT,
+     .sub = pwc_pml5_params,
+     .doc = "cache of PML5Es (walker.levels = 5 only)"},
+    {0},
 };
 
 int walker_config_from_json(struct walker_config *c, const json_t *obj, const char *file,
-			    const char *path, struct err *err)
+                            const char *path, struct err *err)
 {
 	memset(c, 0, sizeof(*c));
 	c->levels = (unsigned)params_get_int(obj, "levels");
@@ -153,10 +170,11 @@ int walker_config_from_json(struct walker_config *c, const json_t *obj, const ch
 		pc->ways = (uint32_t)params_get_int(o, "ways");
 		pc->latency_ps = (simtime_t)params_get_int(o, "latency_ps");
 		if (pc->entries && (pc->ways > pc->entries || pc->entries % pc->ways))
-			return err_set(err,
-				       "%s: %s.%s.ways: entries (%u) must be a multiple of ways, got "
-				       "%u",
-				       file, path, key, pc->entries, pc->ways);
+			return err_set(
+			    err,
+			    "%s: %s.%s.ways: entries (%u) must be a multiple of ways, got "
+			    "%u",
+			    file, path, key, pc->entries, pc->ways);
 	}
 	return 0;
 }

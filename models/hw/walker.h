@@ -59,13 +59,13 @@ struct walker_config {
 struct walker {
 	struct walker_config cfg;
 	struct assoc pwc[WALKER_NR_PWC];
-	simtime_t probe_ps;             /* the largest latency among the configured PWCs */
-	uint64_t walks;                 /* walker_walk calls */
-	uint64_t memory_refs;           /* entries read from memory */
-	uint64_t pwc_hits;              /* walks that started below a PWC hit */
+	simtime_t probe_ps;               /* the largest latency among the configured PWCs */
+	uint64_t walks;                   /* walker_walk calls */
+	uint64_t memory_refs;             /* entries read from memory */
+	uint64_t pwc_hits;                /* walks that started below a PWC hit */
 	uint64_t pwc_hit[WALKER_NR_PWC];  /* ... by the deepest PWC that hit */
 	uint64_t pwc_miss[WALKER_NR_PWC]; /* probes of a PWC deeper than the hit that missed */
-	struct hist latency;            /* completion - start of each walk */
+	struct hist latency;              /* completion - start of each walk */
 };
 
 struct walk_result {
@@ -88,8 +88,8 @@ void walker_destroy(struct walker *w);
  * time.
  */
 simtime_t walker_walk(struct walker *w, simtime_t now_ps, uint32_t asid, uint64_t vaddr,
-		      const uint64_t *entry_paddr, int nr_levels_present, struct dram *dram,
-		      struct walk_result *out);
+                      const uint64_t *entry_paddr, int nr_levels_present, struct dram *dram,
+                      struct walk_result *out);
 
 /* Drop the PWC entries of one address space (INVLPG and INVPCID drop all PWC entries of the
  * current PCID, per the Intel SDM); of everything. */
@@ -102,7 +102,7 @@ extern const struct param_spec walker_params[];
 
 /* Copy the resolved "walker" object into c (entries a multiple of ways). 0 or -VMSIM_EINVAL. */
 int walker_config_from_json(struct walker_config *c, const json_t *obj, const char *file,
-			    const char *path, struct err *err);
+                            const char *path, struct err *err);
 
 /* walk.{count,memory_refs,pwc_hits}, walk.pwc.<pd|pdpt|pml4|pml5>.{hits,misses} and the
  * latency.walk histogram. */

@@ -19,11 +19,19 @@
 #include "models/policy/policy.h"
 
 static const struct param_spec aging_params[] = {
-	{.key = "counter_bits", .type = PARAM_INT, .def = "8", .min = 1, .max = 64,
-	 .doc = "width of each page's aging counter in bits"},
-	{.key = "tick_refs", .type = PARAM_INT, .def = "0", .min = 0, .max = 1e15,
-	 .doc = "references per tick; 0: one tick per eviction scan"},
-	{0},
+    {.key = "counter_bits",
+     .type = PARAM_INT,
+     .def = "8",
+     .min = 1,
+     .max = 64,
+     .doc = "width of each page's aging counter in bits"},
+    {.key = "tick_refs",
+     .type = PARAM_INT,
+     .def = "0",
+     .min = 0,
+     .max = 1e15,
+     .doc = "references per tick; 0: one tick per eviction scan"},
+    {0},
 };
 
 struct aging {
@@ -103,13 +111,13 @@ static pfn_t aging_evict(void *pol)
 }
 
 const struct policy_ops policy_aging = {
-	.name = "aging",
-	.description = "NFU with aging: shifting counters of sampled accessed bits",
-	.source = "Tanenbaum & Bos, Modern Operating Systems, 4th ed., 3.4.7",
-	.params = aging_params,
-	.create = aging_create,
-	.destroy = aging_destroy,
-	.insert = aging_insert,
-	.remove = aging_remove,
-	.evict = aging_evict,
+    .name = "aging",
+    .description = "NFU with aging: shifting counters of sampled accessed bits",
+    .source = "Tanenbaum & Bos, Modern Operating Systems, 4th ed., 3.4.7",
+    .params = aging_params,
+    .create = aging_create,
+    .destroy = aging_destroy,
+    .insert = aging_insert,
+    .remove = aging_remove,
+    .evict = aging_evict,
 };

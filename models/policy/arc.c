@@ -31,8 +31,8 @@
 enum { ARC_NONE, ARC_T1, ARC_T2, ARC_B1, ARC_B2 };
 
 struct arc {
-	uint64_t c; /* frames */
-	uint64_t p; /* target size of T1 */
+	uint64_t c;                 /* frames */
+	uint64_t p;                 /* target size of T1 */
 	struct pfnlist_links links; /* frames 0..c-1, ghosts c..3c-1; heads are MRU */
 	struct pfnlist t1, t2, b1, b2;
 	struct ghost ghost;
@@ -70,10 +70,14 @@ static void arc_destroy(void *pol)
 static struct pfnlist *arc_list(struct arc *a, uint8_t where)
 {
 	switch (where) {
-	case ARC_T1: return &a->t1;
-	case ARC_T2: return &a->t2;
-	case ARC_B1: return &a->b1;
-	case ARC_B2: return &a->b2;
+	case ARC_T1:
+		return &a->t1;
+	case ARC_T2:
+		return &a->t2;
+	case ARC_B1:
+		return &a->b1;
+	case ARC_B2:
+		return &a->b2;
 	}
 	BUG_ON(1, "arc: node on no list");
 	return NULL;
@@ -187,15 +191,15 @@ static void arc_access(void *pol, pfn_t pfn, bool is_write, uint64_t next_use)
 }
 
 const struct policy_ops policy_arc = {
-	.name = "arc",
-	.description = "ARC: adaptive balance of recency (T1) and frequency (T2) with ghosts",
-	.source = "Megiddo & Modha, FAST 2003",
-	.flags = POLICY_SEES_EVERY_ACCESS,
-	.create = arc_create,
-	.destroy = arc_destroy,
-	.insert = arc_insert,
-	.remove = arc_remove,
-	.access = arc_access,
-	.evict = arc_evict,
-	.evict_for = arc_evict_for,
+    .name = "arc",
+    .description = "ARC: adaptive balance of recency (T1) and frequency (T2) with ghosts",
+    .source = "Megiddo & Modha, FAST 2003",
+    .flags = POLICY_SEES_EVERY_ACCESS,
+    .create = arc_create,
+    .destroy = arc_destroy,
+    .insert = arc_insert,
+    .remove = arc_remove,
+    .access = arc_access,
+    .evict = arc_evict,
+    .evict_for = arc_evict_for,
 };

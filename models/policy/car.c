@@ -66,10 +66,14 @@ static void car_destroy(void *pol)
 static struct pfnlist *car_list(struct car *a, uint8_t where)
 {
 	switch (where) {
-	case CAR_T1: return &a->t1;
-	case CAR_T2: return &a->t2;
-	case CAR_B1: return &a->b1;
-	case CAR_B2: return &a->b2;
+	case CAR_T1:
+		return &a->t1;
+	case CAR_T2:
+		return &a->t2;
+	case CAR_B1:
+		return &a->b1;
+	case CAR_B2:
+		return &a->b2;
 	}
 	BUG_ON(1, "car: node on no list");
 	return NULL;
@@ -146,12 +150,12 @@ static void car_remove(void *pol, pfn_t pfn)
 }
 
 const struct policy_ops policy_car = {
-	.name = "car",
-	.description = "CAR: CLOCK with adaptive replacement, reference bits only",
-	.source = "Bansal & Modha, FAST 2004",
-	.create = car_create,
-	.destroy = car_destroy,
-	.insert = car_insert,
-	.remove = car_remove,
-	.evict = car_evict,
+    .name = "car",
+    .description = "CAR: CLOCK with adaptive replacement, reference bits only",
+    .source = "Bansal & Modha, FAST 2004",
+    .create = car_create,
+    .destroy = car_destroy,
+    .insert = car_insert,
+    .remove = car_remove,
+    .evict = car_evict,
 };

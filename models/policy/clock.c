@@ -52,7 +52,7 @@ static void clock_remove(void *pol, pfn_t pfn)
 	struct clock *c = pol;
 	if (c->hand == pfn)
 		c->hand = c->circle.len > 1 ? pfnlist_next_circular(&c->links, &c->circle, pfn)
-					    : PFN_NONE;
+		                            : PFN_NONE;
 	pfnlist_del(&c->links, &c->circle, pfn);
 }
 
@@ -70,12 +70,12 @@ static pfn_t clock_evict(void *pol)
 }
 
 const struct policy_ops policy_clock = {
-	.name = "clock",
-	.description = "CLOCK / second chance on the PTE accessed bit",
-	.source = "Corbato, MIT Project MAC Report MAC-M-384, 1968",
-	.create = clock_create,
-	.destroy = clock_destroy,
-	.insert = clock_insert,
-	.remove = clock_remove,
-	.evict = clock_evict,
+    .name = "clock",
+    .description = "CLOCK / second chance on the PTE accessed bit",
+    .source = "Corbato, MIT Project MAC Report MAC-M-384, 1968",
+    .create = clock_create,
+    .destroy = clock_destroy,
+    .insert = clock_insert,
+    .remove = clock_remove,
+    .evict = clock_evict,
 };

@@ -29,9 +29,13 @@
 #include "models/policy/policy.h"
 
 static const struct param_spec clockpro_params[] = {
-	{.key = "cold_init_pct", .type = PARAM_INT, .def = "1", .min = 0, .max = 100,
-	 .doc = "initial target of resident cold pages m_c, in % of the frames (at least 1)"},
-	{0},
+    {.key = "cold_init_pct",
+     .type = PARAM_INT,
+     .def = "1",
+     .min = 0,
+     .max = 100,
+     .doc = "initial target of resident cold pages m_c, in % of the frames (at least 1)"},
+    {0},
 };
 
 struct clockpro {
@@ -52,7 +56,8 @@ static void *clockpro_create(const struct policy_env *env, const json_t *params)
 	c->env = env;
 	c->m = env->nr_frames;
 	c->mc_max = c->m > 1 ? c->m - 1 : 1;
-	c->mc = MIN(c->mc_max, MAX(1, c->m * (uint64_t)params_get_int(params, "cold_init_pct") / 100));
+	c->mc =
+	    MIN(c->mc_max, MAX(1, c->m * (uint64_t)params_get_int(params, "cold_init_pct") / 100));
 	pfnlist_links_init(&c->links, 2 * c->m);
 	pfnlist_init(&c->clk);
 	ghost_init(&c->ghost, (pfn_t)c->m, c->m);
@@ -257,13 +262,13 @@ static void clockpro_remove(void *pol, pfn_t pfn)
 }
 
 const struct policy_ops policy_clockpro = {
-	.name = "clock-pro",
-	.description = "CLOCK-Pro: hot/cold pages and test periods on one clock, adaptive m_c",
-	.source = "Jiang, Chen & Zhang, USENIX ATC 2005",
-	.params = clockpro_params,
-	.create = clockpro_create,
-	.destroy = clockpro_destroy,
-	.insert = clockpro_insert,
-	.remove = clockpro_remove,
-	.evict = clockpro_evict,
+    .name = "clock-pro",
+    .description = "CLOCK-Pro: hot/cold pages and test periods on one clock, adaptive m_c",
+    .source = "Jiang, Chen & Zhang, USENIX ATC 2005",
+    .params = clockpro_params,
+    .create = clockpro_create,
+    .destroy = clockpro_destroy,
+    .insert = clockpro_insert,
+    .remove = clockpro_remove,
+    .evict = clockpro_evict,
 };

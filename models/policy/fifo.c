@@ -47,12 +47,12 @@ static pfn_t fifo_evict(void *pol)
 }
 
 const struct policy_ops policy_fifo = {
-	.name = "fifo",
-	.description = "first in, first out: evicts the page resident longest",
-	.source = "Belady, Nelson & Shedler, CACM 12(6), 1969",
-	.create = fifo_create,
-	.destroy = fifo_destroy,
-	.insert = fifo_insert,
-	.remove = fifo_remove,
-	.evict = fifo_evict,
+    .name = "fifo",
+    .description = "first in, first out: evicts the page resident longest",
+    .source = "Belady, Nelson & Shedler, CACM 12(6), 1969",
+    .create = fifo_create,
+    .destroy = fifo_destroy,
+    .insert = fifo_insert,
+    .remove = fifo_remove,
+    .evict = fifo_evict,
 };

@@ -19,11 +19,11 @@
 #include "models/policy/policy.h"
 
 struct ghost {
-	pfn_t base;        /* the first ghost node number */
-	uint32_t cap;      /* ghost nodes available */
-	uint32_t used;     /* ghost nodes allocated */
-	uint64_t *key;     /* key[node - base] */
-	uint32_t *free;    /* stack of free node offsets, nr_free of them */
+	pfn_t base;     /* the first ghost node number */
+	uint32_t cap;   /* ghost nodes available */
+	uint32_t used;  /* ghost nodes allocated */
+	uint64_t *key;  /* key[node - base] */
+	uint32_t *free; /* stack of free node offsets, nr_free of them */
 	uint32_t nr_free;
 	uint64_t *slot_key; /* hash slots: the key */
 	uint32_t *slot_off; /* hash slots: node offset, UINT32_MAX when empty */

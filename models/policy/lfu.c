@@ -54,14 +54,14 @@ static pfn_t lfu_evict(void *pol)
 }
 
 const struct policy_ops policy_lfu = {
-	.name = "lfu",
-	.description = "least frequently used since resident; ties to the least recently used",
-	.source = "Aho, Denning & Ullman, JACM 18(1), 1971 (A0/LFU); in-memory counts",
-	.flags = POLICY_SEES_EVERY_ACCESS,
-	.create = lfu_create,
-	.destroy = lfu_destroy,
-	.insert = lfu_insert,
-	.remove = lfu_remove,
-	.access = lfu_access,
-	.evict = lfu_evict,
+    .name = "lfu",
+    .description = "least frequently used since resident; ties to the least recently used",
+    .source = "Aho, Denning & Ullman, JACM 18(1), 1971 (A0/LFU); in-memory counts",
+    .flags = POLICY_SEES_EVERY_ACCESS,
+    .create = lfu_create,
+    .destroy = lfu_destroy,
+    .insert = lfu_insert,
+    .remove = lfu_remove,
+    .access = lfu_access,
+    .evict = lfu_evict,
 };

@@ -24,9 +24,13 @@
 #include "models/policy/policy.h"
 
 static const struct param_spec linux_params[] = {
-	{.key = "inactive_ratio", .type = PARAM_INT, .def = "1", .min = 1, .max = 1024,
-	 .doc = "keep active <= inactive_ratio x inactive (Linux: 1 below 1 GiB)"},
-	{0},
+    {.key = "inactive_ratio",
+     .type = PARAM_INT,
+     .def = "1",
+     .min = 1,
+     .max = 1024,
+     .doc = "keep active <= inactive_ratio x inactive (Linux: 1 below 1 GiB)"},
+    {0},
 };
 
 enum { LX_NONE, LX_INACTIVE, LX_ACTIVE };
@@ -120,13 +124,13 @@ static pfn_t linux_evict(void *pol)
 }
 
 const struct policy_ops policy_linux = {
-	.name = "linux",
-	.description = "Linux active/inactive lists with referenced-bit promotion (pre-MGLRU)",
-	.source = "Linux mm/vmscan.c (2.6-5.x); Gorman, Understanding the Linux VM Manager, ch. 10",
-	.params = linux_params,
-	.create = linux_create,
-	.destroy = linux_destroy,
-	.insert = linux_insert,
-	.remove = linux_remove,
-	.evict = linux_evict,
+    .name = "linux",
+    .description = "Linux active/inactive lists with referenced-bit promotion (pre-MGLRU)",
+    .source = "Linux mm/vmscan.c (2.6-5.x); Gorman, Understanding the Linux VM Manager, ch. 10",
+    .params = linux_params,
+    .create = linux_create,
+    .destroy = linux_destroy,
+    .insert = linux_insert,
+    .remove = linux_remove,
+    .evict = linux_evict,
 };

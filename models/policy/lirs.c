@@ -27,11 +27,19 @@
 #include "models/policy/policy.h"
 
 static const struct param_spec lirs_params[] = {
-	{.key = "hir_pct", .type = PARAM_INT, .def = "1", .min = 1, .max = 99,
-	 .doc = "frames for resident HIR blocks, in % of the frames (at least one)"},
-	{.key = "nonres_pct", .type = PARAM_INT, .def = "200", .min = 0, .max = 10000,
-	 .doc = "bound on non-resident HIR entries kept in the stack, in % of the frames"},
-	{0},
+    {.key = "hir_pct",
+     .type = PARAM_INT,
+     .def = "1",
+     .min = 1,
+     .max = 99,
+     .doc = "frames for resident HIR blocks, in % of the frames (at least one)"},
+    {.key = "nonres_pct",
+     .type = PARAM_INT,
+     .def = "200",
+     .min = 0,
+     .max = 10000,
+     .doc = "bound on non-resident HIR entries kept in the stack, in % of the frames"},
+    {0},
 };
 
 struct lirs {
@@ -41,8 +49,8 @@ struct lirs {
 	struct pfnlist_links q_links; /* Q over frames; the non-resident age list over ghosts */
 	struct pfnlist s, q, nonres;  /* s head: top; q head: end (newest); nonres head: newest */
 	struct ghost ghost;
-	bool *lir;   /* per frame */
-	bool *in_s;  /* per frame (ghost nodes are always in S) */
+	bool *lir;  /* per frame */
+	bool *in_s; /* per frame (ghost nodes are always in S) */
 	uint64_t *key;
 };
 
@@ -139,7 +147,8 @@ static void lirs_insert(void *pol, pfn_t pfn, uint64_t key, uint64_t next_use)
 	l->in_s[pfn] = false;
 	pfn_t g = ghost_find(&l->ghost, key);
 	if (g != PFN_NONE) {
-		/* A non-resident HIR block still in S: its new reuse distance beats the bottom LIR. */
+		/* A non-resident HIR block still in S: its new reuse distance beats the bottom LIR.
+		 */
 		lirs_forget_ghost(l, g);
 		lirs_make_lir(l, pfn);
 		lirs_prune(l); /* g may have been the bottom */
@@ -216,15 +225,15 @@ static pfn_t lirs_evict(void *pol)
 }
 
 const struct policy_ops policy_lirs = {
-	.name = "lirs",
-	.description = "LIRS: LIR set by inter-reference recency, stack S and HIR list Q",
-	.source = "Jiang & Zhang, SIGMETRICS 2002",
-	.flags = POLICY_SEES_EVERY_ACCESS,
-	.params = lirs_params,
-	.create = lirs_create,
-	.destroy = lirs_destroy,
-	.insert = lirs_insert,
-	.remove = lirs_remove,
-	.access = lirs_access,
-	.evict = lirs_evict,
+    .name = "lirs",
+    .description = "LIRS: LIR set by inter-reference recency, stack S and HIR list Q",
+    .source = "Jiang & Zhang, SIGMETRICS 2002",
+    .flags = POLICY_SEES_EVERY_ACCESS,
+    .params = lirs_params,
+    .create = lirs_create,
+    .destroy = lirs_destroy,
+    .insert = lirs_insert,
+    .remove = lirs_remove,
+    .access = lirs_access,
+    .evict = lirs_evict,
 };

@@ -57,14 +57,14 @@ static pfn_t lru_evict(void *pol)
 }
 
 const struct policy_ops policy_lru = {
-	.name = "lru",
-	.description = "exact least recently used (idealised: sees every reference)",
-	.source = "Mattson, Gecsei, Slutz & Traiger, IBM Systems Journal 9(2), 1970",
-	.flags = POLICY_SEES_EVERY_ACCESS,
-	.create = lru_create,
-	.destroy = lru_destroy,
-	.insert = lru_insert,
-	.remove = lru_remove,
-	.access = lru_access,
-	.evict = lru_evict,
+    .name = "lru",
+    .description = "exact least recently used (idealised: sees every reference)",
+    .source = "Mattson, Gecsei, Slutz & Traiger, IBM Systems Journal 9(2), 1970",
+    .flags = POLICY_SEES_EVERY_ACCESS,
+    .create = lru_create,
+    .destroy = lru_destroy,
+    .insert = lru_insert,
+    .remove = lru_remove,
+    .access = lru_access,
+    .evict = lru_evict,
 };

@@ -24,9 +24,13 @@
 #define MGLRU_MAX_GENS 16
 
 static const struct param_spec mglru_params[] = {
-	{.key = "generations", .type = PARAM_INT, .def = "4", .min = 3, .max = MGLRU_MAX_GENS,
-	 .doc = "maximum number of generations (MAX_NR_GENS); aging when generations - 2 remain"},
-	{0},
+    {.key = "generations",
+     .type = PARAM_INT,
+     .def = "4",
+     .min = 3,
+     .max = MGLRU_MAX_GENS,
+     .doc = "maximum number of generations (MAX_NR_GENS); aging when generations - 2 remain"},
+    {0},
 };
 
 struct mglru {
@@ -36,7 +40,7 @@ struct mglru {
 	uint64_t nr_resident;
 	struct pfnlist_links links;
 	struct pfnlist gen[MGLRU_MAX_GENS]; /* gen[seq % nr_gens_max]; heads newest */
-	uint64_t *seq;                       /* seq[pfn]: its generation */
+	uint64_t *seq;                      /* seq[pfn]: its generation */
 };
 
 static void *mglru_create(const struct policy_env *env, const json_t *params)
@@ -125,13 +129,13 @@ static pfn_t mglru_evict(void *pol)
 }
 
 const struct policy_ops policy_mglru = {
-	.name = "mglru",
-	.description = "multi-generational LRU (simplified): aging by accessed bits, evict oldest",
-	.source = "Linux 6.1 mm/vmscan.c lru_gen (Yu Zhao, 2022), simplified",
-	.params = mglru_params,
-	.create = mglru_create,
-	.destroy = mglru_destroy,
-	.insert = mglru_insert,
-	.remove = mglru_remove,
-	.evict = mglru_evict,
+    .name = "mglru",
+    .description = "multi-generational LRU (simplified): aging by accessed bits, evict oldest",
+    .source = "Linux 6.1 mm/vmscan.c lru_gen (Yu Zhao, 2022), simplified",
+    .params = mglru_params,
+    .create = mglru_create,
+    .destroy = mglru_destroy,
+    .insert = mglru_insert,
+    .remove = mglru_remove,
+    .evict = mglru_evict,
 };

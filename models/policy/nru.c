@@ -61,7 +61,7 @@ static void nru_remove(void *pol, pfn_t pfn)
 	struct nru *n = pol;
 	if (n->hand == pfn)
 		n->hand = n->circle.len > 1 ? pfnlist_next_circular(&n->links, &n->circle, pfn)
-					    : PFN_NONE;
+		                            : PFN_NONE;
 	pfnlist_del(&n->links, &n->circle, pfn);
 }
 
@@ -106,13 +106,13 @@ static pfn_t nru_evict(void *pol)
 }
 
 const struct policy_ops policy_nru = {
-	.name = "nru",
-	.description = "enhanced second chance: 4 classes of (accessed, dirty), clean victims first",
-	.source = "Silberschatz, Galvin & Gagne, Operating System Concepts, 9.4.5.3; Stallings, "
-		  "Operating Systems, 8.2",
-	.create = nru_create,
-	.destroy = nru_destroy,
-	.insert = nru_insert,
-	.remove = nru_remove,
-	.evict = nru_evict,
+    .name = "nru",
+    .description = "enhanced second chance: 4 classes of (accessed, dirty), clean victims first",
+    .source = "Silberschatz, Galvin & Gagne, Operating System Concepts, 9.4.5.3; Stallings, "
+              "Operating Systems, 8.2",
+    .create = nru_create,
+    .destroy = nru_destroy,
+    .insert = nru_insert,
+    .remove = nru_remove,
+    .evict = nru_evict,
 };

@@ -53,14 +53,14 @@ static pfn_t opt_evict(void *pol)
 }
 
 const struct policy_ops policy_opt = {
-	.name = "opt",
-	.description = "Belady's optimal: evicts the page used furthest in the future",
-	.source = "Belady, IBM Systems Journal 5(2), 1966",
-	.flags = POLICY_SEES_EVERY_ACCESS | POLICY_NEEDS_FUTURE,
-	.create = opt_create,
-	.destroy = opt_destroy,
-	.insert = opt_insert,
-	.remove = opt_remove,
-	.access = opt_access,
-	.evict = opt_evict,
+    .name = "opt",
+    .description = "Belady's optimal: evicts the page used furthest in the future",
+    .source = "Belady, IBM Systems Journal 5(2), 1966",
+    .flags = POLICY_SEES_EVERY_ACCESS | POLICY_NEEDS_FUTURE,
+    .create = opt_create,
+    .destroy = opt_destroy,
+    .insert = opt_insert,
+    .remove = opt_remove,
+    .access = opt_access,
+    .evict = opt_evict,
 };

@@ -13,10 +13,10 @@
 #include "models/policy/policy.h"
 
 struct pfnheap {
-	pfn_t *heap;      /* heap[i]: the frame at heap slot i */
-	uint32_t *pos;    /* pos[pfn]: its slot, UINT32_MAX when absent */
-	uint64_t *key;    /* key[pfn] */
-	uint64_t *seq;    /* seq[pfn]: when key was last set, the tie-break */
+	pfn_t *heap;   /* heap[i]: the frame at heap slot i */
+	uint32_t *pos; /* pos[pfn]: its slot, UINT32_MAX when absent */
+	uint64_t *key; /* key[pfn] */
+	uint64_t *seq; /* seq[pfn]: when key was last set, the tie-break */
 	uint64_t len;
 	uint64_t next_seq;
 };

@@ -83,7 +83,7 @@ static inline pfn_t pfnlist_pop_tail(struct pfnlist_links *l, struct pfnlist *h)
 
 /* Insert pfn just before pos (towards the head); pos must be on the list. */
 static inline void pfnlist_insert_before(struct pfnlist_links *l, struct pfnlist *h, pfn_t pos,
-					 pfn_t pfn)
+                                         pfn_t pfn)
 {
 	pfn_t p = l->prev[pos];
 	l->prev[pfn] = p;
@@ -99,7 +99,7 @@ static inline void pfnlist_insert_before(struct pfnlist_links *l, struct pfnlist
 /* Put fresh in old's place on the list (old leaves it): keeps a position across a change of
  * index, e.g. when a resident page becomes a ghost entry that keeps its recency. */
 static inline void pfnlist_replace(struct pfnlist_links *l, struct pfnlist *h, pfn_t old,
-				   pfn_t fresh)
+                                   pfn_t fresh)
 {
 	pfn_t p = l->prev[old], n = l->next[old];
 	l->prev[fresh] = p;
@@ -116,7 +116,7 @@ static inline void pfnlist_replace(struct pfnlist_links *l, struct pfnlist *h, p
 
 /* The successor of pfn towards the tail, wrapping to the head: the list read as a clock. */
 static inline pfn_t pfnlist_next_circular(const struct pfnlist_links *l, const struct pfnlist *h,
-					  pfn_t pfn)
+                                          pfn_t pfn)
 {
 	pfn_t n = l->next[pfn];
 	return n != PFN_NONE ? n : h->head;
@@ -124,7 +124,7 @@ static inline pfn_t pfnlist_next_circular(const struct pfnlist_links *l, const s
 
 /* The predecessor of pfn towards the head, wrapping to the tail. */
 static inline pfn_t pfnlist_prev_circular(const struct pfnlist_links *l, const struct pfnlist *h,
-					  pfn_t pfn)
+                                          pfn_t pfn)
 {
 	pfn_t p = l->prev[pfn];
 	return p != PFN_NONE ? p : h->tail;

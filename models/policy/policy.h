@@ -57,7 +57,8 @@ struct policy_ops {
 	const char *description; /* one line for `vmsim policies` */
 	const char *source;      /* the paper or textbook it follows */
 	unsigned flags;          /* enum policy_flags */
-	const struct param_spec *params; /* keys under vm.policy_params, with the papers' defaults */
+	const struct param_spec
+	    *params; /* keys under vm.policy_params, with the papers' defaults */
 
 	/* A new instance; params is the resolved vm.policy_params object (borrowed). */
 	void *(*create)(const struct policy_env *env, const json_t *params);

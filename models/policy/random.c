@@ -11,8 +11,8 @@
 
 struct random_pol {
 	gsl_rng *rng;
-	pfn_t *resident;  /* resident[0 .. nr_resident-1] */
-	uint64_t *pos;    /* pos[pfn]: index in resident, UINT64_MAX when absent */
+	pfn_t *resident; /* resident[0 .. nr_resident-1] */
+	uint64_t *pos;   /* pos[pfn]: index in resident, UINT64_MAX when absent */
 	uint64_t nr_resident;
 };
 
@@ -70,12 +70,12 @@ static pfn_t random_evict(void *pol)
 }
 
 const struct policy_ops policy_random = {
-	.name = "random",
-	.description = "random replacement: a uniformly drawn resident page (seeded)",
-	.source = "Belady, IBM Systems Journal 5(2), 1966 (RAND)",
-	.create = random_create,
-	.destroy = random_destroy,
-	.insert = random_insert,
-	.remove = random_remove,
-	.evict = random_evict,
+    .name = "random",
+    .description = "random replacement: a uniformly drawn resident page (seeded)",
+    .source = "Belady, IBM Systems Journal 5(2), 1966 (RAND)",
+    .create = random_create,
+    .destroy = random_destroy,
+    .insert = random_insert,
+    .remove = random_remove,
+    .evict = random_evict,
 };

@@ -22,13 +22,25 @@
 #include "models/policy/policy.h"
 
 static const struct param_spec s3fifo_params[] = {
-	{.key = "small_pct", .type = PARAM_INT, .def = "10", .min = 1, .max = 100,
-	 .doc = "small FIFO share of the frames, in %"},
-	{.key = "ghost_pct", .type = PARAM_INT, .def = "90", .min = 0, .max = 1000,
-	 .doc = "ghost FIFO entries, in % of the frames"},
-	{.key = "move_to_main_threshold", .type = PARAM_INT, .def = "1", .min = 1, .max = 3,
-	 .doc = "frequency at which a page leaving S goes to M"},
-	{0},
+    {.key = "small_pct",
+     .type = PARAM_INT,
+     .def = "10",
+     .min = 1,
+     .max = 100,
+     .doc = "small FIFO share of the frames, in %"},
+    {.key = "ghost_pct",
+     .type = PARAM_INT,
+     .def = "90",
+     .min = 0,
+     .max = 1000,
+     .doc = "ghost FIFO entries, in % of the frames"},
+    {.key = "move_to_main_threshold",
+     .type = PARAM_INT,
+     .def = "1",
+     .min = 1,
+     .max = 3,
+     .doc = "frequency at which a page leaving S goes to M"},
+    {0},
 };
 
 enum { S3_NONE, S3_SMALL, S3_MAIN };
@@ -36,7 +48,7 @@ enum { S3_NONE, S3_SMALL, S3_MAIN };
 struct s3fifo {
 	uint64_t small_target;
 	unsigned threshold;
-	struct pfnlist_links links; /* frames, then ghost nodes */
+	struct pfnlist_links links;         /* frames, then ghost nodes */
 	struct pfnlist small, main, ghostq; /* heads newest */
 	struct ghost ghost;
 	uint8_t *where, *freq;
@@ -117,9 +129,9 @@ static pfn_t s3fifo_evict(void *pol)
 			if (s->ghost.cap) {
 				if (ghost_full(&s->ghost))
 					ghost_free(&s->ghost,
-						   pfnlist_pop_tail(&s->links, &s->ghostq));
+					           pfnlist_pop_tail(&s->links, &s->ghostq));
 				pfnlist_push_head(&s->links, &s->ghostq,
-						  ghost_alloc(&s->ghost, s->key[t]));
+				                  ghost_alloc(&s->ghost, s->key[t]));
 			}
 			s->where[t] = S3_NONE;
 			return t;
@@ -139,15 +151,15 @@ static pfn_t s3fifo_evict(void *pol)
 }
 
 const struct policy_ops policy_s3fifo = {
-	.name = "s3fifo",
-	.description = "S3-FIFO: small FIFO filter, main FIFO with 2-bit frequency, ghost FIFO",
-	.source = "Yang, Zhang, Qiu, Yue & Rashmi, SOSP 2023",
-	.flags = POLICY_SEES_EVERY_ACCESS,
-	.params = s3fifo_params,
-	.create = s3fifo_create,
-	.destroy = s3fifo_destroy,
-	.insert = s3fifo_insert,
-	.remove = s3fifo_remove,
-	.access = s3fifo_access,
-	.evict = s3fifo_evict,
+    .name = "s3fifo",
+    .description = "S3-FIFO: small FIFO filter, main FIFO with 2-bit frequency, ghost FIFO",
+    .source = "Yang, Zhang, Qiu, Yue & Rashmi, SOSP 2023",
+    .flags = POLICY_SEES_EVERY_ACCESS,
+    .params = s3fifo_params,
+    .create = s3fifo_create,
+    .destroy = s3fifo_destroy,
+    .insert = s3fifo_insert,
+    .remove = s3fifo_remove,
+    .access = s3fifo_access,
+    .evict = s3fifo_evict,
 };

@@ -76,15 +76,15 @@ static pfn_t sieve_evict(void *pol)
 }
 
 const struct policy_ops policy_sieve = {
-	.name = "sieve",
-	.description = "SIEVE: FIFO with a visited bit and a hand that never moves survivors",
-	.source = "Zhang, Yang, Yue, Vigfusson & Rashmi, NSDI 2024",
-	.flags = POLICY_SEES_EVERY_ACCESS,
-	.params = NULL,
-	.create = sieve_create,
-	.destroy = sieve_destroy,
-	.insert = sieve_insert,
-	.remove = sieve_remove,
-	.access = sieve_access,
-	.evict = sieve_evict,
+    .name = "sieve",
+    .description = "SIEVE: FIFO with a visited bit and a hand that never moves survivors",
+    .source = "Zhang, Yang, Yue, Vigfusson & Rashmi, NSDI 2024",
+    .flags = POLICY_SEES_EVERY_ACCESS,
+    .params = NULL,
+    .create = sieve_create,
+    .destroy = sieve_destroy,
+    .insert = sieve_insert,
+    .remove = sieve_remove,
+    .access = sieve_access,
+    .evict = sieve_evict,
 };

@@ -21,11 +21,19 @@
 #include "models/policy/policy.h"
 
 static const struct param_spec twoq_params[] = {
-	{.key = "kin_pct", .type = PARAM_INT, .def = "25", .min = 1, .max = 100,
-	 .doc = "Kin, the A1in target, in % of the frames"},
-	{.key = "kout_pct", .type = PARAM_INT, .def = "50", .min = 0, .max = 1000,
-	 .doc = "Kout, the A1out ghost capacity, in % of the frames"},
-	{0},
+    {.key = "kin_pct",
+     .type = PARAM_INT,
+     .def = "25",
+     .min = 1,
+     .max = 100,
+     .doc = "Kin, the A1in target, in % of the frames"},
+    {.key = "kout_pct",
+     .type = PARAM_INT,
+     .def = "50",
+     .min = 0,
+     .max = 1000,
+     .doc = "Kout, the A1out ghost capacity, in % of the frames"},
+    {0},
 };
 
 enum { TWOQ_NONE, TWOQ_A1IN, TWOQ_AM };
@@ -138,16 +146,16 @@ static pfn_t twoq_evict_for(void *pol, uint64_t key)
 }
 
 const struct policy_ops policy_2q = {
-	.name = "2q",
-	.description = "2Q (full): A1in FIFO, A1out ghost FIFO, Am LRU",
-	.source = "Johnson & Shasha, VLDB 1994",
-	.flags = POLICY_SEES_EVERY_ACCESS,
-	.params = twoq_params,
-	.create = twoq_create,
-	.destroy = twoq_destroy,
-	.insert = twoq_insert,
-	.remove = twoq_remove,
-	.access = twoq_access,
-	.evict = twoq_evict,
-	.evict_for = twoq_evict_for,
+    .name = "2q",
+    .description = "2Q (full): A1in FIFO, A1out ghost FIFO, Am LRU",
+    .source = "Johnson & Shasha, VLDB 1994",
+    .flags = POLICY_SEES_EVERY_ACCESS,
+    .params = twoq_params,
+    .create = twoq_create,
+    .destroy = twoq_destroy,
+    .insert = twoq_insert,
+    .remove = twoq_remove,
+    .access = twoq_access,
+    .evict = twoq_evict,
+    .evict_for = twoq_evict_for,
 };

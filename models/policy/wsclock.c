@@ -19,9 +19,13 @@
 #include "models/policy/policy.h"
 
 static const struct param_spec wsclock_params[] = {
-	{.key = "tau_refs", .type = PARAM_INT, .def = "10000", .min = 1, .max = 1e15,
-	 .doc = "working set window tau, in references of the process's virtual time"},
-	{0},
+    {.key = "tau_refs",
+     .type = PARAM_INT,
+     .def = "10000",
+     .min = 1,
+     .max = 1e15,
+     .doc = "working set window tau, in references of the process's virtual time"},
+    {0},
 };
 
 struct wsclock {
@@ -70,7 +74,7 @@ static void wsclock_remove(void *pol, pfn_t pfn)
 	struct wsclock *w = pol;
 	if (w->hand == pfn)
 		w->hand = w->circle.len > 1 ? pfnlist_next_circular(&w->links, &w->circle, pfn)
-					    : PFN_NONE;
+		                            : PFN_NONE;
 	pfnlist_del(&w->links, &w->circle, pfn);
 }
 
@@ -107,14 +111,14 @@ static pfn_t wsclock_evict(void *pol)
 }
 
 const struct policy_ops policy_wsclock = {
-	.name = "wsclock",
-	.description = "WSClock: working set clock with window tau (per-process virtual time)",
-	.source = "Carr & Hennessy, SOSP 1981; Tanenbaum, Modern Operating Systems, 3.4.9",
-	.flags = POLICY_LOCAL_ONLY,
-	.params = wsclock_params,
-	.create = wsclock_create,
-	.destroy = wsclock_destroy,
-	.insert = wsclock_insert,
-	.remove = wsclock_remove,
-	.evict = wsclock_evict,
+    .name = "wsclock",
+    .description = "WSClock: working set clock with window tau (per-process virtual time)",
+    .source = "Carr & Hennessy, SOSP 1981; Tanenbaum, Modern Operating Systems, 3.4.9",
+    .flags = POLICY_LOCAL_ONLY,
+    .params = wsclock_params,
+    .create = wsclock_create,
+    .destroy = wsclock_destroy,
+    .insert = wsclock_insert,
+    .remove = wsclock_remove,
+    .evict = wsclock_evict,
 };

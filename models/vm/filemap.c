@@ -64,7 +64,8 @@ static void as_resize(struct filemap *fm, struct address_space *as, uint64_t siz
 	uint64_t chunks = (as->nr_pages + FILEMAP_CHUNK_PAGES - 1) / FILEMAP_CHUNK_PAGES;
 	if (chunks > as->nr_chunks) {
 		as->chunks = xrealloc(as->chunks, sizeof(*as->chunks) * chunks);
-		memset(&as->chunks[as->nr_chunks], 0, sizeof(*as->chunks) * (chunks - as->nr_chunks));
+		memset(&as->chunks[as->nr_chunks], 0,
+		       sizeof(*as->chunks) * (chunks - as->nr_chunks));
 		as->nr_chunks = chunks;
 	}
 }
@@ -116,7 +117,7 @@ void filemap_remove(struct filemap *fm, uint32_t file, uint64_t index)
 	struct address_space *as = &fm->files[file];
 	uint64_t c = index / FILEMAP_CHUNK_PAGES;
 	BUG_ON(c >= as->nr_chunks || !as->chunks[c] ||
-		       as->chunks[c][index % FILEMAP_CHUNK_PAGES] == PFN_NONE,
+	           as->chunks[c][index % FILEMAP_CHUNK_PAGES] == PFN_NONE,
 	       "page cache: removing %s index %llu that is not cached", as->name,
 	       (unsigned long long)index);
 	as->chunks[c][index % FILEMAP_CHUNK_PAGES] = PFN_NONE;
@@ -137,7 +138,7 @@ int vm_file_find(const struct vm *vm, const char *name)
 /* ---- mappings ---------------------------------------------------------------------------- */
 
 int vm_mmap_file(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
-		 uint32_t vm_flags, uint32_t file, uint64_t offset_bytes, struct fault_work *w)
+                 uint32_t vm_flags, uint32_t file, uint64_t offset_bytes, struct fault_work *w)
 {
 	uint64_t ps = vm->cfg.page_size;
 	len = (len + ps - 1) & ~(ps - 1);
@@ -147,10 +148,12 @@ int vm_mmap_file(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t le
 	vm_zap_range(vm, mm, addr, addr + len, true);
 	vm->cur = NULL;
 	mm_remove_range(mm, addr, addr + len);
-	mm_insert_vma(mm, (struct vm_area_struct){.vm_start = addr, .vm_end = addr + len,
-						  .vm_flags = vm_flags, .vm_file = file + 1,
-						  .vm_pgoff = offset_bytes / ps,
-						  .vm_ra_next = UINT64_MAX});
+	mm_insert_vma(mm, (struct vm_area_struct){.vm_start = addr,
+	                                          .vm_end = addr + len,
+	                                          .vm_flags = vm_flags,
+	                                          .vm_file = file + 1,
+	                                          .vm_pgoff = offset_bytes / ps,
+	                                          .vm_ra_next = UINT64_MAX});
 	return 0;
 }
 
@@ -163,7 +166,7 @@ static uint64_t file_dev_offset(const struct vm *vm, uint32_t file, uint64_t ind
 
 /* A new page-cache page for (file, index) in a free frame, queued for reading. */
 static void page_cache_insert(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint32_t file,
-			      uint64_t index, uint64_t next_use)
+                              uint64_t index, uint64_t next_use)
 {
 	struct page *pg = &vm->pages[pfn];
 	pg->flags = PG_FILE;
@@ -180,7 +183,7 @@ static void page_cache_insert(struct vm *vm, struct mm_struct *mm, pfn_t pfn, ui
 
 /* Map the page-cache page pfn at vaddr. */
 static void map_file_page(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
-			  uint64_t vaddr, pfn_t pfn, pte_t flags)
+                          uint64_t vaddr, pfn_t pfn, pte_t flags)
 {
 	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE))
 		flags |= PTE_WRITE;
@@ -197,7 +200,7 @@ static void map_file_page(struct vm *vm, struct mm_struct *mm, struct vm_area_st
  * mapped young, its neighbours old.
  */
 static void do_fault_around(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
-			    uint64_t vaddr)
+                            uint64_t vaddr)
 {
 	uint64_t nr = 1;
 	while (nr * 2 <= vm->cfg.fault_around_pages)
@@ -244,7 +247,7 @@ static void note_sequential(struct vm_area_struct *vma, uint64_t index)
 /* page_cache_sync_readahead, simplified: read the uncached pages of [start, end) into the page
  * cache, unmapped. Stops early when memory runs out. Returns the pages read. */
 static uint32_t page_cache_readahead(struct vm *vm, struct mm_struct *mm, uint32_t file,
-				     uint64_t start, uint64_t end)
+                                     uint64_t start, uint64_t end)
 {
 	uint32_t n = 0;
 	for (uint64_t index = start; index < end; index++) {
@@ -262,8 +265,8 @@ static uint32_t page_cache_readahead(struct vm *vm, struct mm_struct *mm, uint32
 }
 
 enum filemap_fault_result filemap_fault(struct vm *vm, struct mm_struct *mm,
-					struct vm_area_struct *vma, uint64_t vaddr, bool write,
-					uint64_t next_use)
+                                        struct vm_area_struct *vma, uint64_t vaddr, bool write,
+                                        uint64_t next_use)
 {
 	struct fault_work *w = vm->cur;
 	uint32_t file = vma->vm_file - 1;
@@ -281,8 +284,8 @@ enum filemap_fault_result filemap_fault(struct vm *vm, struct mm_struct *mm,
 			vm_wait_ready(vm, w, (pfn_t)pte_pfn(*p));
 			note_sequential(vma, index);
 			if (pol->flags & POLICY_SEES_EVERY_ACCESS)
-				pol->access(vm->pages[pte_pfn(*p)].scope->policy, (pfn_t)pte_pfn(*p), false,
-					    next_use);
+				pol->access(vm->pages[pte_pfn(*p)].scope->policy,
+				            (pfn_t)pte_pfn(*p), false, next_use);
 			return FILEMAP_OK;
 		}
 	}
@@ -337,7 +340,7 @@ void filemap_reclaim_page(struct vm *vm, struct fault_work *w, pfn_t pfn)
 	}
 	if (dirty) {
 		vm_add_io(w, IO_DEV_FILE, true, file_dev_offset(vm, pg->mapping, pg->index),
-			  vm->cfg.page_size);
+		          vm->cfg.page_size);
 		vm->st.writeback++;
 	} else {
 		vm->st.file_drops++;
@@ -378,12 +381,11 @@ static void msync_pte(void *ctx, uint64_t vaddr, pte_t *p)
 		return;
 	pg->flags &= ~PG_DIRTY;
 	vm_add_io(c->w, IO_DEV_FILE, true, file_dev_offset(vm, pg->mapping, pg->index),
-		  vm->cfg.page_size);
+	          vm->cfg.page_size);
 	vm->st.msync_writeback++;
 }
 
-int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
-	     struct fault_work *w)
+int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len, struct fault_work *w)
 {
 	uint64_t ps = vm->cfg.page_size;
 	len = (len + ps - 1) & ~(ps - 1);
@@ -398,7 +400,7 @@ int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
 		    !(v->vm_flags & VM_SHARED))
 			continue;
 		pgtable_for_each(&mm->pgd, MAX(v->vm_start, addr), MIN(v->vm_end, end), msync_pte,
-				 &c);
+		                 &c);
 	}
 	vm->cur = NULL;
 	return 0;

@@ -27,19 +27,19 @@
 #define FILEMAP_CHUNK_PAGES 512
 
 struct address_space {
-	char *name;             /* owned */
-	uint64_t size_bytes;    /* i_size */
-	uint64_t nr_pages;      /* pages covering size_bytes (the last may be partial) */
+	char *name;              /* owned */
+	uint64_t size_bytes;     /* i_size */
+	uint64_t nr_pages;       /* pages covering size_bytes (the last may be partial) */
 	uint64_t dev_base_bytes; /* where the file starts on the file device */
-	pfn_t **chunks;         /* index >> 9 -> 512 PFNs (PFN_NONE: not cached); NULL: none */
+	pfn_t **chunks;          /* index >> 9 -> 512 PFNs (PFN_NONE: not cached); NULL: none */
 	uint64_t nr_chunks;
-	uint64_t nrpages;       /* pages of this file in the page cache */
+	uint64_t nrpages; /* pages of this file in the page cache */
 };
 
 struct filemap {
 	struct address_space *files; /* by file id */
 	uint32_t nr_files, cap_files;
-	uint64_t nr_cached;     /* page-cache pages of every file */
+	uint64_t nr_cached;      /* page-cache pages of every file */
 	uint64_t dev_next_bytes; /* next free byte on the file device (file placement) */
 	uint64_t page_size;
 };
@@ -89,8 +89,8 @@ enum filemap_fault_result {
  * copies it for a write). Counts faults.file / faults.file_major.
  */
 enum filemap_fault_result filemap_fault(struct vm *vm, struct mm_struct *mm,
-					struct vm_area_struct *vma, uint64_t vaddr, bool write,
-					uint64_t next_use);
+                                        struct vm_area_struct *vma, uint64_t vaddr, bool write,
+                                        uint64_t next_use);
 /* Reclaim of the page-cache page pfn (taken off the policy's lists by the caller): unmap it
  * from every PTE, write it back when dirty, drop it from the page cache and free the frame. */
 void filemap_reclaim_page(struct vm *vm, struct fault_work *w, pfn_t pfn);

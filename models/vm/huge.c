@@ -94,7 +94,7 @@ void huge_free(struct vm *vm, pfn_t head)
 }
 
 bool huge_try_fault(struct vm *vm, struct mm_struct *mm, const struct vm_area_struct *vma,
-		    uint64_t vaddr, bool write, uint64_t next_use, struct fault_work *w)
+                    uint64_t vaddr, bool write, uint64_t next_use, struct fault_work *w)
 {
 	uint64_t haddr = vaddr & ~(HPAGE_SIZE - 1);
 	if (!vma_wants_huge(vm, vma) || haddr < vma->vm_start || haddr + HPAGE_SIZE > vma->vm_end)
@@ -115,8 +115,8 @@ bool huge_try_fault(struct vm *vm, struct mm_struct *mm, const struct vm_area_st
 	struct page *pg = &vm->pages[head];
 	pg->key = page_key(mm, haddr);
 	pgtable_set(&mm->pgd, haddr, pmdp,
-		    pte_mk(head, PTE_HUGE | (vma_write ? PTE_WRITE : 0) | PTE_ACCESSED |
-					 (write ? PTE_DIRTY : 0)));
+	            pte_mk(head, PTE_HUGE | (vma_write ? PTE_WRITE : 0) | PTE_ACCESSED |
+	                             (write ? PTE_DIRTY : 0)));
 	rmap_add(vm, head, mm, haddr);
 	lru_add(vm, mm, head, next_use);
 	w->zero_fills = HPAGE_NR;
@@ -130,7 +130,7 @@ bool huge_try_fault(struct vm *vm, struct mm_struct *mm, const struct vm_area_st
 }
 
 bool huge_wp_fault(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, bool vma_write,
-		   struct fault_work *w)
+                   struct fault_work *w)
 {
 	pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
 	BUG_ON(!p || !pte_huge(*p), "no huge PMD at %llx", (unsigned long long)vaddr);
@@ -227,9 +227,10 @@ int vm_madvise_huge(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t
 {
 	uint64_t ps = vm->cfg.page_size;
 	len = (len + ps - 1) & ~(ps - 1);
-	if (len == 0 || (addr & (ps - 1)) || addr + len < addr || !mm_range_mapped(mm, addr, addr + len))
+	if (len == 0 || (addr & (ps - 1)) || addr + len < addr ||
+	    !mm_range_mapped(mm, addr, addr + len))
 		return -1;
 	mm_set_flags_range(mm, addr, addr + len, VM_HUGEPAGE | VM_NOHUGEPAGE,
-			   huge ? VM_HUGEPAGE : VM_NOHUGEPAGE);
+	                   huge ? VM_HUGEPAGE : VM_NOHUGEPAGE);
 	return 0;
 }

@@ -12,7 +12,6 @@
  * ignored here. advice is enum op_advice's value (1 hugepage, 2 nohugepage). Returns -1 when
  * the range is not page aligned or not entirely mapped (EINVAL/ENOMEM), else 0.
  */
-int vm_madvise_huge(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
-		    bool huge);
+int vm_madvise_huge(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len, bool huge);
 
 #endif

@@ -94,7 +94,7 @@ void mm_insert_vma(struct mm_struct *mm, struct vm_area_struct v)
 }
 
 void mm_set_flags_range(struct mm_struct *mm, uint64_t start, uint64_t end, uint32_t mask,
-			uint32_t flags)
+                        uint32_t flags)
 {
 	mm_split_vma_at(mm, start);
 	mm_split_vma_at(mm, end);

@@ -17,7 +17,7 @@ void mm_remove_range(struct mm_struct *mm, uint64_t start, uint64_t end);
 void mm_insert_vma(struct mm_struct *mm, struct vm_area_struct v);
 /* Set the mask bits of vm_flags of every VMA part inside [start, end) to flags. */
 void mm_set_flags_range(struct mm_struct *mm, uint64_t start, uint64_t end, uint32_t mask,
-			uint32_t flags);
+                        uint32_t flags);
 /* Is every byte of [start, end) inside some VMA? */
 bool mm_range_mapped(struct mm_struct *mm, uint64_t start, uint64_t end);
 

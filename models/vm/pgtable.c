@@ -17,7 +17,7 @@ static struct pt_table *table_new(struct pgtable *pt)
 }
 
 void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_paddr,
-		  pgtable_free_paddr_fn free_paddr, void *ctx)
+                  pgtable_free_paddr_fn free_paddr, void *ctx)
 {
 	pt->free_paddr = free_paddr;
 	BUG_ON(levels != 4 && levels != 5, "page table of %d levels", levels);
@@ -65,8 +65,8 @@ pte_t *pgtable_alloc_pte(struct pgtable *pt, uint64_t vaddr)
 	struct pt_table *t = pt->root;
 	for (int level = pt->levels - 1; level > 0; level--) {
 		unsigned i = index_at(vaddr, level);
-		BUG_ON(level == 1 && (t->pte[i] & PTE_PRESENT), "PTE wanted inside a huge leaf at %llx",
-		       (unsigned long long)vaddr);
+		BUG_ON(level == 1 && (t->pte[i] & PTE_PRESENT),
+		       "PTE wanted inside a huge leaf at %llx", (unsigned long long)vaddr);
 		if (!t->child[i]) {
 			t->child[i] = table_new(pt);
 			t->nr_used++;
@@ -141,7 +141,7 @@ int pgtable_walk_paddrs(const struct pgtable *pt, uint64_t vaddr, uint64_t *padd
 }
 
 static void for_each_rec(struct pgtable *pt, struct pt_table *t, int level, uint64_t base,
-			 uint64_t start, uint64_t end, pgtable_pte_fn fn, void *ctx)
+                         uint64_t start, uint64_t end, pgtable_pte_fn fn, void *ctx)
 {
 	uint64_t span = 1ull << (PTE_SHIFT + PT_BITS * level);
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
@@ -160,13 +160,13 @@ static void for_each_rec(struct pgtable *pt, struct pt_table *t, int level, uint
 }
 
 void pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end, pgtable_pte_fn fn,
-		      void *ctx)
+                      void *ctx)
 {
 	for_each_rec(pt, pt->root, pt->levels - 1, 0, start, end, fn, ctx);
 }
 
 static bool free_empty_rec(struct pgtable *pt, struct pt_table *t, int level, uint64_t base,
-			   uint64_t start, uint64_t end)
+                           uint64_t start, uint64_t end)
 {
 	if (level == 0)
 		return t->nr_used == 0;

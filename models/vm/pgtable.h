@@ -7,8 +7,9 @@
  * This is state, not timing: nothing here takes simulated time.
  *
  * PTE layout (x86-like, with software bits): bit 0 present, 1 writable, 5 accessed, 6 dirty,
- * 7 huge (x86's PS bit: a leaf at the PMD level mapping 2 MiB), 9 maps the shared zero page; a non-present PTE with bit 10 set is a swap entry whose slot is
- * in bits 12..; the frame number of a present PTE is in bits 12...
+ * 7 huge (x86's PS bit: a leaf at the PMD level mapping 2 MiB), 9 maps the shared zero page; a
+ * non-present PTE with bit 10 set is a swap entry whose slot is in bits 12..; the frame number of a
+ * present PTE is in bits 12...
  *
  * Huge leaves: an entry of a level-1 (PMD) table is either a pointer to a leaf table or, with
  * PTE_PRESENT | PTE_HUGE set, a PMD leaf mapping the 2 MiB range (frame number of its first
@@ -90,8 +91,8 @@ enum { PGTABLE_TC_ACCESS, PGTABLE_TC_PREFETCH, PGTABLE_TC_PREFETCH2, PGTABLE_TC_
 
 struct pgtable {
 	struct pt_table *root;
-	int levels;            /* 4 or 5 */
-	uint64_t nr_tables;    /* table pages in use, root included */
+	int levels;         /* 4 or 5 */
+	uint64_t nr_tables; /* table pages in use, root included */
 	pgtable_alloc_paddr_fn alloc_paddr;
 	pgtable_free_paddr_fn free_paddr; /* may be NULL */
 	void *alloc_ctx;
@@ -105,7 +106,7 @@ struct pgtable {
 };
 
 void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_paddr,
-		  pgtable_free_paddr_fn free_paddr, void *ctx);
+                  pgtable_free_paddr_fn free_paddr, void *ctx);
 /* Free every table (the PTEs must already have been released by the caller). */
 void pgtable_fini(struct pgtable *pt);
 /* The PTE of vaddr, or NULL when a table on the way is missing. */
@@ -160,7 +161,7 @@ int pgtable_walk_paddrs(const struct pgtable *pt, uint64_t vaddr, uint64_t *padd
  * its aligned address). fn may change *ptep through pgtable_set. */
 typedef void (*pgtable_pte_fn)(void *ctx, uint64_t vaddr, pte_t *ptep);
 void pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end, pgtable_pte_fn fn,
-		      void *ctx);
+                      void *ctx);
 /* Free leaf and upper tables left empty in [start, end). */
 void pgtable_free_empty(struct pgtable *pt, uint64_t start, uint64_t end);
 

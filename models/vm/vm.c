@@ -27,7 +27,8 @@ void note_inval(struct vm *vm, struct mm_struct *mm, uint64_t vaddr)
 		return;
 	w->tlb_invalidations++;
 	if (mm->cpu_mask & ~vm->cur_cpu_mask)
-		w->shootdown_cpus += (uint32_t)__builtin_popcountll(mm->cpu_mask & ~vm->cur_cpu_mask);
+		w->shootdown_cpus +=
+		    (uint32_t)__builtin_popcountll(mm->cpu_mask & ~vm->cur_cpu_mask);
 	if (w->nr_inval < FAULT_MAX_IO) {
 		w->inval[w->nr_inval].asid = mm->asid;
 		w->inval[w->nr_inval].vaddr = vaddr;
@@ -86,13 +87,13 @@ void reclaim_scope_init(struct vm *vm, struct reclaim_scope *sc, struct mm_struc
 	sc->mm = mm;
 	sc->limit_frames = mm ? vm->cfg.local_frames : UINT64_MAX;
 	sc->env = (struct policy_env){
-		.nr_frames = vm->cfg.nr_frames,
-		/* Each local instance has its own random stream, derived from its pid. */
-		.seed = mm ? vm->cfg.seed ^ mix64(0x5c09e00000000000ull + mm->pid) : vm->cfg.seed,
-		.vm = sc,
-		.test_and_clear_young = env_test_and_clear_young,
-		.page_dirty = env_page_dirty,
-		.vtime = env_vtime,
+	    .nr_frames = vm->cfg.nr_frames,
+	    /* Each local instance has its own random stream, derived from its pid. */
+	    .seed = mm ? vm->cfg.seed ^ mix64(0x5c09e00000000000ull + mm->pid) : vm->cfg.seed,
+	    .vm = sc,
+	    .test_and_clear_young = env_test_and_clear_young,
+	    .page_dirty = env_page_dirty,
+	    .vtime = env_vtime,
 	};
 	sc->policy = vm->cfg.policy->create(&sc->env, vm->cfg.policy_params);
 }
@@ -167,7 +168,8 @@ void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 	}
 	uint32_t r = vm->rmap_free;
 	vm->rmap_free = vm->rmap_pool[r].next;
-	vm->rmap_pool[r] = (struct rmap_item){.mm = mm, .vaddr = vaddr, .next = vm->pages[pfn].rmap};
+	vm->rmap_pool[r] =
+	    (struct rmap_item){.mm = mm, .vaddr = vaddr, .next = vm->pages[pfn].rmap};
 	vm->pages[pfn].rmap = r;
 	vm->pages[pfn].mapcount++;
 	mm->rss_pages += (vm->pages[pfn].flags & PG_HUGE) ? HPAGE_NR : 1;
@@ -282,7 +284,7 @@ static void swap_entry_put(struct vm *vm, uint32_t slot)
 /* ---- reclaim ----------------------------------------------------------------------------- */
 
 void vm_add_io(struct fault_work *w, enum io_device dev, bool is_write, uint64_t offset,
-	       uint64_t size)
+               uint64_t size)
 {
 	if (w->nr_io) {
 		struct io_req *last = &w->io[w->nr_io - 1];
@@ -297,8 +299,10 @@ void vm_add_io(struct fault_work *w, enum io_device dev, bool is_write, uint64_t
 		w->io[w->nr_io - 1].size_bytes += size;
 		return;
 	}
-	w->io[w->nr_io++] = (struct io_req){.is_write = is_write, .device = (uint8_t)dev,
-					    .offset_bytes = offset, .size_bytes = size};
+	w->io[w->nr_io++] = (struct io_req){.is_write = is_write,
+	                                    .device = (uint8_t)dev,
+	                                    .offset_bytes = offset,
+	                                    .size_bytes = size};
 }
 
 static void add_io(struct fault_work *w, bool is_write, uint64_t offset, uint64_t size)
@@ -309,19 +313,20 @@ static void add_io(struct fault_work *w, bool is_write, uint64_t offset, uint64_
 /* Evict exactly one victim chosen by the policy to make room for the page incoming_key.
  * Returns false when none can go. */
 bool reclaim_one(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc,
-		 uint64_t incoming_key, pfn_t *wb_out)
+                 uint64_t incoming_key, pfn_t *wb_out)
 {
 	if (wb_out)
 		*wb_out = PFN_NONE;
-	pfn_t pfn = incoming_key == KEY_NONE ? vm->cfg.policy->evict(sc->policy)
-					     : policy_evict_for(vm->cfg.policy, sc->policy, incoming_key);
+	pfn_t pfn = incoming_key == KEY_NONE
+	                ? vm->cfg.policy->evict(sc->policy)
+	                : policy_evict_for(vm->cfg.policy, sc->policy, incoming_key);
 	if (pfn != PFN_NONE && pfn == vm->fault_pinned) {
 		/* The fault holds this page (a COW source): take another victim and give the
 		 * pinned page back to the policy, as if it had been skipped (Linux holds a
 		 * reference, so reclaim cannot free it). */
 		pfn_t other = incoming_key == KEY_NONE
-				      ? vm->cfg.policy->evict(sc->policy)
-				      : policy_evict_for(vm->cfg.policy, sc->policy, incoming_key);
+		                  ? vm->cfg.policy->evict(sc->policy)
+		                  : policy_evict_for(vm->cfg.policy, sc->policy, incoming_key);
 		struct page *pp = &vm->pages[pfn];
 		vm->cfg.policy->insert(sc->policy, pfn, pp->key, vm->fault_pinned_next_use);
 		pfn = other;
@@ -421,7 +426,7 @@ static bool vma_allows(const struct vm_area_struct *v, int kind)
 }
 
 enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
-			     uint64_t next_use, struct fault_work *w)
+                             uint64_t next_use, struct fault_work *w)
 {
 	vm->vtime++;
 	mm->scope.vtime++;
@@ -431,10 +436,11 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 	if (likely(p && pte_present(*p) && (kind != 1 || (*p & PTE_WRITE)))) {
 		*p |= PTE_ACCESSED | (kind == 1 ? PTE_DIRTY : 0);
 		if (!(*p & PTE_ZERO)) {
-			pfn_t pfn = (pfn_t)pte_pfn(*p); /* the policy knows a huge page by its head */
+			pfn_t pfn =
+			    (pfn_t)pte_pfn(*p); /* the policy knows a huge page by its head */
 			w->pfn = unlikely(*p & PTE_HUGE)
-					 ? pfn + (pfn_t)((vaddr >> PTE_SHIFT) & (HPAGE_NR - 1))
-					 : pfn;
+			             ? pfn + (pfn_t)((vaddr >> PTE_SHIFT) & (HPAGE_NR - 1))
+			             : pfn;
 			if (pol->flags & POLICY_SEES_EVERY_ACCESS)
 				pol->access(vm->pages[pfn].scope->policy, pfn, kind == 1, next_use);
 		} else {
@@ -481,7 +487,8 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			/* do_wp_page: a write to a write-protected private page. */
 			if (pte & PTE_ZERO) {
 				if (reserve == PFN_NONE &&
-				    (reserve = alloc_frame(vm, w, mm, page_key(mm, vaddr))) == PFN_NONE)
+				    (reserve = alloc_frame(vm, w, mm, page_key(mm, vaddr))) ==
+				        PFN_NONE)
 					goto oom;
 				if (*p != pte)
 					continue;
@@ -493,7 +500,7 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 				note_inval(vm, mm, vaddr);
 				pgtable_set(&mm->pgd, vaddr, p, 0);
 				pgtable_set(&mm->pgd, vaddr, p,
-					    pte_mk(pfn, PTE_WRITE | PTE_ACCESSED | PTE_DIRTY));
+				            pte_mk(pfn, PTE_WRITE | PTE_ACCESSED | PTE_DIRTY));
 				rmap_add(vm, pfn, mm, vaddr);
 				w->zero_fills++;
 				w->kinds |= FK_COW;
@@ -512,8 +519,9 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 				need_lru_access = true;
 				continue;
 			}
-			bool exclusive = !(opg->flags & PG_FILE) && opg->mapcount == 1 &&
-					 (!(opg->flags & PG_SWAPCACHE) || vm->swap[opg->swap_slot].map == 0);
+			bool exclusive =
+			    !(opg->flags & PG_FILE) && opg->mapcount == 1 &&
+			    (!(opg->flags & PG_SWAPCACHE) || vm->swap[opg->swap_slot].map == 0);
 			if (exclusive) {
 				/* Reuse: the only mapper gets write access back. */
 				*p |= PTE_WRITE;
@@ -539,7 +547,8 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			pg->key = page_key(mm, vaddr);
 			note_inval(vm, mm, vaddr);
 			rmap_remove(vm, old, mm, vaddr);
-			pgtable_set(&mm->pgd, vaddr, p, pte_mk(pfn, PTE_WRITE | PTE_ACCESSED | PTE_DIRTY));
+			pgtable_set(&mm->pgd, vaddr, p,
+			            pte_mk(pfn, PTE_WRITE | PTE_ACCESSED | PTE_DIRTY));
 			rmap_add(vm, pfn, mm, vaddr);
 			page_unmapped(vm, old);
 			w->copies++;
@@ -556,7 +565,8 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			pfn_t pfn = swap_cache(vm, slot);
 			if (pfn == PFN_NONE) {
 				if (reserve == PFN_NONE &&
-				    (reserve = alloc_frame(vm, w, mm, vm->swap[slot].key)) == PFN_NONE)
+				    (reserve = alloc_frame(vm, w, mm, vm->swap[slot].key)) ==
+				        PFN_NONE)
 					goto oom;
 				if (*p != pte || swap_cache(vm, slot) != PFN_NONE)
 					continue;
@@ -567,7 +577,8 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 				pg->swap_slot = slot;
 				pg->key = vm->swap[slot].key;
 				swap_set_cache(vm, slot, pfn);
-				add_io(w, false, (uint64_t)slot * vm->cfg.page_size, vm->cfg.page_size);
+				add_io(w, false, (uint64_t)slot * vm->cfg.page_size,
+				       vm->cfg.page_size);
 				vm_note_read(w, pfn);
 				w->major = true;
 				w->kinds |= FK_SWAP_IN;
@@ -594,8 +605,8 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 		}
 		if (vma->vm_file) {
 			/* do_fault: the page-cache half; a private write then COWs above. */
-			enum filemap_fault_result fr = filemap_fault(vm, mm, vma, vaddr,
-								     write && shared, next_use);
+			enum filemap_fault_result fr =
+			    filemap_fault(vm, mm, vma, vaddr, write && shared, next_use);
 			if (fr == FILEMAP_OOM)
 				goto oom;
 			if (fr == FILEMAP_SIGBUS) {
@@ -623,8 +634,8 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 		pg->flags = PG_ANON | PG_DIRTY;
 		pg->key = page_key(mm, vaddr);
 		pgtable_set(&mm->pgd, vaddr, p,
-			    pte_mk(pfn, (vma_write ? PTE_WRITE : 0) | PTE_ACCESSED |
-						(write ? PTE_DIRTY : 0)));
+		            pte_mk(pfn, (vma_write ? PTE_WRITE : 0) | PTE_ACCESSED |
+		                            (write ? PTE_DIRTY : 0)));
 		rmap_add(vm, pfn, mm, vaddr);
 		w->zero_fills++;
 		w->kinds |= FK_DEMAND_ZERO;
@@ -707,7 +718,8 @@ struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid)
 	pgtable_init(&mm->pgd, vm->cfg.pt_levels, alloc_pt_paddr, free_pt_paddr, vm);
 	if (vm->cfg.local_scope) {
 		reclaim_scope_init(vm, &mm->scope, mm);
-		BUG_ON(!mm->scope.policy, "policy %s refused a local instance", vm->cfg.policy->name);
+		BUG_ON(!mm->scope.policy, "policy %s refused a local instance",
+		       vm->cfg.policy->name);
 	}
 	/* Append to the list of live address spaces (oldest first). */
 	struct mm_struct **link = &vm->mm_list, *prev = NULL;
@@ -748,8 +760,7 @@ static void zap_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	}
 }
 
-void vm_zap_range(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end,
-		      bool note)
+void vm_zap_range(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end, bool note)
 {
 	struct zap_ctx z = {.vm = vm, .mm = mm, .note = note};
 	huge_split_edges(vm, mm, start, end);
@@ -789,7 +800,7 @@ int vm_check_range(struct vm *vm, uint64_t addr, uint64_t len)
 }
 
 int vm_mmap_anon(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
-		 uint32_t vm_flags, struct fault_work *w)
+                 uint32_t vm_flags, struct fault_work *w)
 {
 	uint64_t ps = vm->cfg.page_size;
 	len = (len + ps - 1) & ~(ps - 1);
@@ -799,13 +810,13 @@ int vm_mmap_anon(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t le
 	vm_zap_range(vm, mm, addr, addr + len, true);
 	vm->cur = NULL;
 	mm_remove_range(mm, addr, addr + len);
-	mm_insert_vma(mm, (struct vm_area_struct){.vm_start = addr, .vm_end = addr + len,
-						  .vm_flags = vm_flags});
+	mm_insert_vma(mm, (struct vm_area_struct){
+	                      .vm_start = addr, .vm_end = addr + len, .vm_flags = vm_flags});
 	return 0;
 }
 
 int vm_munmap(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
-	      struct fault_work *w)
+              struct fault_work *w)
 {
 	uint64_t ps = vm->cfg.page_size;
 	len = (len + ps - 1) & ~(ps - 1);
@@ -832,8 +843,8 @@ static void wrprotect_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	}
 }
 
-int vm_mprotect(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
-		uint32_t prot, struct fault_work *w)
+int vm_mprotect(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len, uint32_t prot,
+                struct fault_work *w)
 {
 	uint64_t ps = vm->cfg.page_size;
 	len = (len + ps - 1) & ~(ps - 1);
@@ -862,11 +873,10 @@ static void fork_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	pte_t pte = *p;
 	/* Page-cache pages are not copied: the child faults them in from the page cache. The
 	 * anonymous (COWed) pages of a private file mapping are copied like anonymous memory. */
-	if (pte_present(pte) && !(pte & PTE_ZERO) &&
-	    (c->vm->pages[pte_pfn(pte)].flags & PG_FILE))
+	if (pte_present(pte) && !(pte & PTE_ZERO) && (c->vm->pages[pte_pfn(pte)].flags & PG_FILE))
 		return;
 	pte_t *cp = pte_huge(pte) ? pgtable_alloc_pmd(&c->child->pgd, vaddr)
-				  : pgtable_alloc_pte(&c->child->pgd, vaddr);
+	                          : pgtable_alloc_pte(&c->child->pgd, vaddr);
 	if (c->vm->cur)
 		c->vm->cur->ptes_copied++;
 	if (pte_is_swap(pte)) {
@@ -893,7 +903,7 @@ static void fork_pte(void *ctx, uint64_t vaddr, pte_t *p)
 }
 
 struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t child_pid,
-			  struct fault_work *w)
+                          struct fault_work *w)
 {
 	struct mm_struct *child = vm_mm_create(vm, child_pid);
 	vm->cur = w;
@@ -902,8 +912,10 @@ struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t chil
 		mm_insert_vma(child, *v);
 		if (v->vm_file && (v->vm_flags & VM_SHARED))
 			continue; /* only page-cache pages: nothing to copy */
-		struct fork_ctx c = {.vm = vm, .parent = parent, .child = child,
-				     .shared = (v->vm_flags & VM_SHARED) != 0};
+		struct fork_ctx c = {.vm = vm,
+		                     .parent = parent,
+		                     .child = child,
+		                     .shared = (v->vm_flags & VM_SHARED) != 0};
 		pgtable_for_each(&parent->pgd, v->vm_start, v->vm_end, fork_pte, &c);
 	}
 	vm->cur = NULL;
@@ -942,7 +954,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 	if (!vm->scope.policy) {
 		vm_fini(vm);
 		return err_set(err, "vm.policy_params: policy %s rejected its parameters",
-			       cfg->policy->name);
+		               cfg->policy->name);
 	}
 	return 0;
 }
@@ -984,10 +996,11 @@ static void check_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	if (!pte_present(pte) || (pte & PTE_ZERO))
 		return;
 	uint64_t pfn = pte_pfn(pte);
-	BUG_ON(pfn >= vm->cfg.nr_frames, "PTE to frame %llu beyond memory", (unsigned long long)pfn);
-	BUG_ON(pte_huge(pte) != !!(vm->pages[pfn].flags & PG_HUGE),
-	       "pid %u %llx: huge PMD and frame %llu disagree", c->mm->pid, (unsigned long long)vaddr,
+	BUG_ON(pfn >= vm->cfg.nr_frames, "PTE to frame %llu beyond memory",
 	       (unsigned long long)pfn);
+	BUG_ON(pte_huge(pte) != !!(vm->pages[pfn].flags & PG_HUGE),
+	       "pid %u %llx: huge PMD and frame %llu disagree", c->mm->pid,
+	       (unsigned long long)vaddr, (unsigned long long)pfn);
 	BUG_ON(vm->pages[pfn].flags & PG_FREE, "pid %u %llx maps free frame %llu", c->mm->pid,
 	       (unsigned long long)vaddr, (unsigned long long)pfn);
 	BUG_ON(!find_vma(c->mm, vaddr), "pid %u: PTE at %llx outside every VMA", c->mm->pid,
@@ -998,8 +1011,9 @@ static void check_pte(void *ctx, uint64_t vaddr, pte_t *p)
 		const struct vm_area_struct *v = find_vma(c->mm, vaddr);
 		BUG_ON(v->vm_file != pg->mapping + 1 || vma_file_index(v, vaddr) != pg->index,
 		       "pid %u %llx: maps page-cache page %llu (file %u index %llu) that its VMA "
-		       "does not map there", c->mm->pid, (unsigned long long)vaddr,
-		       (unsigned long long)pfn, pg->mapping, (unsigned long long)pg->index);
+		       "does not map there",
+		       c->mm->pid, (unsigned long long)vaddr, (unsigned long long)pfn, pg->mapping,
+		       (unsigned long long)pg->index);
 		BUG_ON(!(v->vm_flags & VM_SHARED) && (pte & PTE_WRITE),
 		       "pid %u %llx: private mapping of a page-cache page is writable", c->mm->pid,
 		       (unsigned long long)vaddr);
@@ -1040,7 +1054,8 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 			continue;
 		if (pg->flags & PG_PGTABLE) {
 			BUG_ON(pg->mapcount || pg->rmap || (pg->flags & PG_LRU),
-			       "frame %llu: page-table page mapped or evictable", (unsigned long long)f);
+			       "frame %llu: page-table page mapped or evictable",
+			       (unsigned long long)f);
 			nr_pt_frames++;
 			continue;
 		}
@@ -1049,7 +1064,7 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 			BUG_ON(pg->mapcount || pg->rmap, "frame %llu: writeback/tail frame mapped",
 			       (unsigned long long)f);
 			BUG_ON((pg->flags & PG_TAIL) &&
-				       !(vm->pages[f & ~(uint64_t)(HPAGE_NR - 1)].flags & PG_HUGE),
+			           !(vm->pages[f & ~(uint64_t)(HPAGE_NR - 1)].flags & PG_HUGE),
 			       "frame %llu: tail of no huge page", (unsigned long long)f);
 			if (pg->flags & PG_WRITEBACK)
 				nr_wb++;
@@ -1062,29 +1077,31 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 		if (pg->flags & PG_HUGE)
 			for (uint64_t i = 1; i < HPAGE_NR; i++)
 				BUG_ON(f + i >= n || !(vm->pages[f + i].flags & PG_TAIL),
-				       "huge page %llu: frame %llu is not its tail", (unsigned long long)f,
-				       (unsigned long long)(f + i));
+				       "huge page %llu: frame %llu is not its tail",
+				       (unsigned long long)f, (unsigned long long)(f + i));
 		scope_frames += (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
 		if (pg->flags & PG_FILE)
 			BUG_ON(pg->mapping >= vm->fm.nr_files ||
-				       filemap_lookup(&vm->fm, pg->mapping, pg->index) != f,
+			           filemap_lookup(&vm->fm, pg->mapping, pg->index) != f,
 			       "frame %llu: page-cache page (file %u index %llu) not found by its "
-			       "file and index", (unsigned long long)f, pg->mapping,
-			       (unsigned long long)pg->index);
+			       "file and index",
+			       (unsigned long long)f, pg->mapping, (unsigned long long)pg->index);
 		else if (pg->flags & PG_SWAPCACHE)
 			BUG_ON(swap_cache(vm, pg->swap_slot) != f,
 			       "frame %llu: swap cache disagrees", (unsigned long long)f);
 		else
-			BUG_ON(pg->mapcount == 0, "frame %llu in use with no mapper and no swap cache",
+			BUG_ON(pg->mapcount == 0,
+			       "frame %llu in use with no mapper and no swap cache",
 			       (unsigned long long)f);
 	}
 	BUG_ON(mapped != rss, "mapped PTEs %llu != sum of rss %llu", (unsigned long long)mapped,
 	       (unsigned long long)rss);
 	if (vm->cfg.page_tables_in_frames)
-		BUG_ON(nr_pt_frames != vm->st.page_table_pages - vm->st.page_table_overflow_now,
-		       "page-table frames %llu != page-table pages in frames %llu",
-		       (unsigned long long)nr_pt_frames,
-		       (unsigned long long)(vm->st.page_table_pages - vm->st.page_table_overflow_now));
+		BUG_ON(
+		    nr_pt_frames != vm->st.page_table_pages - vm->st.page_table_overflow_now,
+		    "page-table frames %llu != page-table pages in frames %llu",
+		    (unsigned long long)nr_pt_frames,
+		    (unsigned long long)(vm->st.page_table_pages - vm->st.page_table_overflow_now));
 	BUG_ON(nr_wb != vm->nr_writeback, "frames under writeback %llu != count %llu",
 	       (unsigned long long)nr_wb, (unsigned long long)vm->nr_writeback);
 	uint64_t held = vm->scope.nr_frames;
@@ -1116,9 +1133,11 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 					continue;
 				uint64_t index = ci * FILEMAP_CHUNK_PAGES + k;
 				BUG_ON(f >= n || !(vm->pages[f].flags & PG_FILE) ||
-					       (vm->pages[f].flags & PG_FREE) ||
-					       vm->pages[f].mapping != fi || vm->pages[f].index != index,
-				       "page cache of %s index %llu names frame %u that is not that page",
+				           (vm->pages[f].flags & PG_FREE) ||
+				           vm->pages[f].mapping != fi ||
+				           vm->pages[f].index != index,
+				       "page cache of %s index %llu names frame %u that is not "
+				       "that page",
 				       as->name, (unsigned long long)index, f);
 				in_file++;
 			}

@@ -43,16 +43,17 @@
 
 /* struct page flags */
 enum page_flags {
-	PG_FREE = 1u << 0,      /* on the free list */
-	PG_ANON = 1u << 1,      /* anonymous memory */
-	PG_DIRTY = 1u << 2,     /* content newer than its backing copy (PTE dirty bits moved here) */
+	PG_FREE = 1u << 0,  /* on the free list */
+	PG_ANON = 1u << 1,  /* anonymous memory */
+	PG_DIRTY = 1u << 2, /* content newer than its backing copy (PTE dirty bits moved here) */
 	PG_SWAPCACHE = 1u << 3, /* in the swap cache: swap_slot holds a copy (clean unless dirty) */
 	PG_LRU = 1u << 4,       /* tracked by the replacement policy (evictable) */
 	PG_FILE = 1u << 8,      /* a page-cache page: mapping/index name it (see filemap.h) */
-	PG_WRITEBACK = 1u << 5, /* unmapped by kswapd, its swap write in flight: free at completion */
-	PG_HUGE = 1u << 6,      /* head of a 2 MiB page (512 frames, pfn 512-aligned) */
-	PG_TAIL = 1u << 7,      /* one of the 511 frames after a PG_HUGE head */
-	PG_PGTABLE = 1u << 9,   /* holds a page-table page (memory.page_tables_in_frames) */
+	PG_WRITEBACK =
+	    1u << 5,          /* unmapped by kswapd, its swap write in flight: free at completion */
+	PG_HUGE = 1u << 6,    /* head of a 2 MiB page (512 frames, pfn 512-aligned) */
+	PG_TAIL = 1u << 7,    /* one of the 511 frames after a PG_HUGE head */
+	PG_PGTABLE = 1u << 9, /* holds a page-table page (memory.page_tables_in_frames) */
 };
 
 struct reclaim_scope;
@@ -65,7 +66,7 @@ struct page {
 	uint32_t swap_slot; /* with PG_SWAPCACHE */
 	uint64_t key;       /* stable identity for the policy (survives swap-out) */
 	uint64_t ready_ps;  /* simulated time its disk read completes (set by the simulator);
-			       a fault that finds it earlier waits, fault-around skips it */
+	                       a fault that finds it earlier waits, fault-around skips it */
 	uint32_t mapping;   /* with PG_FILE: the file id (index into vm->fm.files) */
 	uint64_t index;     /* with PG_FILE: page offset in the file */
 	struct reclaim_scope *scope; /* the policy instance that holds it (with PG_LRU) */
@@ -77,13 +78,13 @@ struct page {
  * pages whose owner exited while others still use them (see reclaim.c).
  */
 struct reclaim_scope {
-	void *policy;            /* the policy instance */
-	struct policy_env env;   /* its environment (env.vm points back at this scope) */
+	void *policy;          /* the policy instance */
+	struct policy_env env; /* its environment (env.vm points back at this scope) */
 	struct vm *vm;
-	struct mm_struct *mm;    /* the owning address space, NULL for vm->scope */
-	uint64_t vtime;          /* references made by mm (local scope's virtual time) */
-	uint64_t nr_frames;      /* frames of the pages the policy holds (512 per huge page) */
-	uint64_t limit_frames;   /* local allocation (vm.local_frames); UINT64_MAX: none */
+	struct mm_struct *mm;  /* the owning address space, NULL for vm->scope */
+	uint64_t vtime;        /* references made by mm (local scope's virtual time) */
+	uint64_t nr_frames;    /* frames of the pages the policy holds (512 per huge page) */
+	uint64_t limit_frames; /* local allocation (vm.local_frames); UINT64_MAX: none */
 };
 
 /* One PTE that maps a frame: what try_to_unmap must visit. */
@@ -108,7 +109,7 @@ struct vm_area_struct {
 	uint32_t vm_file;          /* file id + 1 of a file mapping; 0: anonymous */
 	uint64_t vm_pgoff;         /* file page mapped at vm_start (file mappings) */
 	uint64_t vm_ra_next;       /* readahead state: the file page that would continue the
-				      last miss read of this VMA sequentially (UINT64_MAX: none) */
+	                              last miss read of this VMA sequentially (UINT64_MAX: none) */
 };
 
 /* linear_page_index: the file page a file VMA maps at vaddr. */
@@ -118,16 +119,16 @@ static inline uint64_t vma_file_index(const struct vm_area_struct *v, uint64_t v
 }
 
 struct mm_struct {
-	uint32_t pid;     /* the owning process (for keys and reports) */
-	uint32_t asid;    /* address-space id for the TLB */
+	uint32_t pid;  /* the owning process (for keys and reports) */
+	uint32_t asid; /* address-space id for the TLB */
 	struct pgtable pgd;
 	struct vm_area_struct *vmas; /* sorted, non-overlapping */
 	uint32_t nr_vmas, cap_vmas;
-	uint32_t last_vma;           /* find_vma cache */
-	uint64_t rss_pages;          /* frames mapped (zero page not counted) */
-	uint64_t swap_ents;          /* swap entries in the page table */
-	uint64_t cpu_mask;           /* CPUs that may hold TLB entries of this mm */
-	struct reclaim_scope scope;  /* local scope only: this process's policy instance */
+	uint32_t last_vma;                   /* find_vma cache */
+	uint64_t rss_pages;                  /* frames mapped (zero page not counted) */
+	uint64_t swap_ents;                  /* swap entries in the page table */
+	uint64_t cpu_mask;                   /* CPUs that may hold TLB entries of this mm */
+	struct reclaim_scope scope;          /* local scope only: this process's policy instance */
 	struct mm_struct *mm_prev, *mm_next; /* vm->mm_list: every live address space */
 };
 
@@ -144,11 +145,11 @@ enum fault_kind_bits {
 	FK_ZERO_PAGE = 1u << 1,
 	FK_COW = 1u << 2,
 	FK_COW_COPY = 1u << 3,
-	FK_SWAP_IN = 1u << 4,     /* major: read from the swap device */
-	FK_SWAPCACHE = 1u << 5,   /* minor: the page was still in the swap cache */
-	FK_FILE = 1u << 6,        /* minor: the file page was found in the page cache */
-	FK_FILE_READ = 1u << 7,   /* major: the file page was read from the file device */
-	FK_THP = 1u << 8,         /* a 2 MiB page was allocated and mapped (faults.thp) */
+	FK_SWAP_IN = 1u << 4,      /* major: read from the swap device */
+	FK_SWAPCACHE = 1u << 5,    /* minor: the page was still in the swap cache */
+	FK_FILE = 1u << 6,         /* minor: the file page was found in the page cache */
+	FK_FILE_READ = 1u << 7,    /* major: the file page was read from the file device */
+	FK_THP = 1u << 8,          /* a 2 MiB page was allocated and mapped (faults.thp) */
 	FK_THP_FALLBACK = 1u << 9, /* a 2 MiB page was wanted, none free: 4 KiB instead */
 };
 
@@ -160,36 +161,36 @@ enum io_device {
 #define FAULT_MAX_IO 8
 struct io_req {
 	uint8_t is_write;
-	uint8_t device;   /* enum io_device */
+	uint8_t device; /* enum io_device */
 	uint64_t offset_bytes;
 	uint64_t size_bytes;
 };
 
 #define FAULT_MAX_READ_PFNS 64
 struct fault_work {
-	uint32_t kinds;           /* enum fault_kind_bits */
-	uint64_t wait_until_ps;   /* the page found is still being read: wait until then */
-	uint32_t nr_read_pfns;    /* frames this fault started reading (swap-in, file, readahead) */
+	uint32_t kinds;         /* enum fault_kind_bits */
+	uint64_t wait_until_ps; /* the page found is still being read: wait until then */
+	uint32_t nr_read_pfns;  /* frames this fault started reading (swap-in, file, readahead) */
 	uint32_t read_pfns[FAULT_MAX_READ_PFNS]; /* the first FAULT_MAX_READ_PFNS of them */
-	bool major;               /* must wait for a disk read */
-	uint32_t pfn;             /* the frame the access reached (PFN_NONE for the zero page) */
-	uint32_t zero_fills;      /* frames zeroed */
-	uint32_t copies;          /* frames copied (from copy_src_pfn to pfn) */
+	bool major;                              /* must wait for a disk read */
+	uint32_t pfn;        /* the frame the access reached (PFN_NONE for the zero page) */
+	uint32_t zero_fills; /* frames zeroed */
+	uint32_t copies;     /* frames copied (from copy_src_pfn to pfn) */
 	uint32_t copy_src_pfn;
-	uint32_t nr_io;           /* disk requests, reads (to wait for) and writes */
+	uint32_t nr_io; /* disk requests, reads (to wait for) and writes */
 	struct io_req io[FAULT_MAX_IO];
-	uint32_t evictions;       /* victims reclaimed to make room */
+	uint32_t evictions;         /* victims reclaimed to make room */
 	uint32_t tlb_invalidations; /* PTEs unmapped or write-protected that a TLB may cache */
-	uint32_t shootdown_cpus;  /* remote CPUs that had to be interrupted */
+	uint32_t shootdown_cpus;    /* remote CPUs that had to be interrupted */
 	/* invalidated translations, for the TLB model: (asid, vaddr) */
 	uint32_t nr_inval;
 	struct {
 		uint32_t asid;
 		uint64_t vaddr;
 	} inval[FAULT_MAX_IO];
-	bool inval_overflow;      /* more than fit: the caller flushes the asids involved */
-	uint64_t ptes_copied;     /* fork: page-table entries copied */
-	uint32_t readahead_pages; /* pages read into the page cache beyond the faulting one */
+	bool inval_overflow;         /* more than fit: the caller flushes the asids involved */
+	uint64_t ptes_copied;        /* fork: page-table entries copied */
+	uint32_t readahead_pages;    /* pages read into the page cache beyond the faulting one */
 	uint32_t fault_around_pages; /* neighbouring cached pages mapped by do_fault_around */
 };
 
@@ -205,11 +206,11 @@ struct vm_config {
 	const struct policy_ops *policy;
 	const json_t *policy_params; /* resolved vm.policy_params (borrowed) */
 	uint64_t seed;
-	bool local_scope;          /* vm.scope = "local" */
-	uint64_t local_frames;     /* per-process allocation with local scope */
-	bool watermark;            /* vm.reclaim = "watermark" */
+	bool local_scope;      /* vm.scope = "local" */
+	uint64_t local_frames; /* per-process allocation with local scope */
+	bool watermark;        /* vm.reclaim = "watermark" */
 	uint64_t wmark_low_frames, wmark_high_frames;
-	int thp;                   /* enum thp_mode */
+	int thp; /* enum thp_mode */
 };
 
 /* vm.thp */
@@ -241,42 +242,42 @@ struct writeback_ent {
 /* One swap slot: what swap_map, the swap cache and the policy key of a swapped page were as
  * three arrays, as one struct so a major fault touches one cache line. */
 struct swap_slot {
-	uint64_t key;       /* the policy key of the page swapped out to the slot */
-	uint32_t map;       /* PTEs holding the slot (swap_map) */
+	uint64_t key;        /* the policy key of the page swapped out to the slot */
+	uint32_t map;        /* PTEs holding the slot (swap_map) */
 	uint32_t cache_pfn1; /* 1 + the frame caching the slot (swap cache), 0: none; biased so
-			      * that the array starts zeroed (calloc: not touched until used) */
+	                      * that the array starts zeroed (calloc: not touched until used) */
 };
 
 struct vm {
 	struct vm_config cfg;
-	struct page *pages;       /* nr_frames descriptors */
-	uint32_t free_head;       /* first free frame, PFN_NONE: none */
+	struct page *pages; /* nr_frames descriptors */
+	uint32_t free_head; /* first free frame, PFN_NONE: none */
 	uint64_t nr_free;
 	struct rmap_item *rmap_pool;
 	uint32_t rmap_cap, rmap_free; /* free list through .next; item 0 is never used */
-	struct swap_slot *swap;   /* swap_pages slots (one miss per slot on a major fault) */
+	struct swap_slot *swap;       /* swap_pages slots (one miss per slot on a major fault) */
 	uint8_t *swap_used;
 	uint64_t swap_cursor, nr_swap_used;
-	uint64_t swap_high;       /* 1 + the highest slot ever allocated */
+	uint64_t swap_high;         /* 1 + the highest slot ever allocated */
 	struct reclaim_scope scope; /* global scope; with local scope, the orphans' scope */
 	struct mm_struct *mm_list;  /* live address spaces, oldest first */
-	uint64_t vtime;           /* references so far (policy virtual time) */
+	uint64_t vtime;             /* references so far (policy virtual time) */
 	/* watermark reclaim (reclaim.c) */
 	bool kswapd_wanted;       /* free frames fell below the low watermark: wake kswapd */
 	uint64_t nr_writeback;    /* frames under writeback (PG_WRITEBACK) */
 	struct writeback_ent *wb; /* their completion times */
 	uint32_t nr_wb, cap_wb;
-	bool kswapd_running;      /* evictions are kswapd's, not direct reclaim */
-	uint64_t thp_pages;       /* 2 MiB pages in use */
-	uint64_t next_pt_paddr;   /* simulated physical address of the next page-table page */
+	bool kswapd_running;    /* evictions are kswapd's, not direct reclaim */
+	uint64_t thp_pages;     /* 2 MiB pages in use */
+	uint64_t next_pt_paddr; /* simulated physical address of the next page-table page */
 	uint32_t next_asid;
 	struct vm_stats st;
-	struct filemap fm;        /* files and the page cache (filemap.h) */
-	struct fault_work *cur;   /* the work record of the fault being handled */
-	uint64_t cur_cpu_mask;    /* the CPU running the current operation */
-	pfn_t fault_pinned;       /* a page the running fault holds (not evictable), or PFN_NONE */
-	uint64_t now_ps;          /* the simulator's clock for the current operation (read-only here:
-				     compared with pages' ready_ps) */
+	struct filemap fm;      /* files and the page cache (filemap.h) */
+	struct fault_work *cur; /* the work record of the fault being handled */
+	uint64_t cur_cpu_mask;  /* the CPU running the current operation */
+	pfn_t fault_pinned;     /* a page the running fault holds (not evictable), or PFN_NONE */
+	uint64_t now_ps;        /* the simulator's clock for the current operation (read-only here:
+	                           compared with pages' ready_ps) */
 	uint64_t fault_pinned_next_use;
 };
 
@@ -289,15 +290,15 @@ struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid);
 void vm_mm_destroy(struct vm *vm, struct mm_struct *mm, struct fault_work *w);
 /* fork: a copy of parent for child_pid (dup_mmap). */
 struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t child_pid,
-			  struct fault_work *w);
+                          struct fault_work *w);
 
 /* mmap of anonymous memory at a fixed address (replacing what was there). prot: VM_READ|.. */
 int vm_mmap_anon(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
-		 uint32_t vm_flags, struct fault_work *w);
+                 uint32_t vm_flags, struct fault_work *w);
 int vm_munmap(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
-	      struct fault_work *w);
-int vm_mprotect(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
-		uint32_t prot, struct fault_work *w);
+              struct fault_work *w);
+int vm_mprotect(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len, uint32_t prot,
+                struct fault_work *w);
 
 /* Files (filemap.c). vm_file_declare: OP_FILE; returns the file id. vm_file_find: the id of a
  * declared file, or -1. */
@@ -306,12 +307,12 @@ int vm_file_find(const struct vm *vm, const char *name);
 /* mmap of file (an id) from offset_bytes (page aligned) at a fixed address, replacing what was
  * there; vm_flags: VM_READ.. | VM_SHARED. Returns 0, or -1 on a bad range or offset. */
 int vm_mmap_file(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
-		 uint32_t vm_flags, uint32_t file, uint64_t offset_bytes, struct fault_work *w);
+                 uint32_t vm_flags, uint32_t file, uint64_t offset_bytes, struct fault_work *w);
 /* msync(MS_SYNC) of [addr, addr+len): write back the dirty page-cache pages that shared file
  * mappings of the range map (cleaning every PTE of them). Returns 0, or -1 (ENOMEM: part of
  * the range is not mapped). */
 int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
-	     struct fault_work *w);
+             struct fault_work *w);
 
 /*
  * One access. kind: 0 read, 1 write, 2 instruction fetch. next_use is the logical time of the
@@ -320,7 +321,7 @@ int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
  * Returns an enum access_status.
  */
 enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
-			     uint64_t next_use, struct fault_work *w);
+                             uint64_t next_use, struct fault_work *w);
 
 /* A hint that vaddr will soon be accessed in mm: prefetch its PTE into the host's cache (the
  * simulated page tables are too large to stay cached under random accesses). No effect on
@@ -335,8 +336,7 @@ static inline void vm_prefetch_access(struct mm_struct *mm, uint64_t vaddr)
 /* The second step of that hint, a few accesses later, when the PTE is likely cached: prefetch
  * what the access will touch next, the frame's struct page (present) or its swap slot
  * (swapped out). No effect on the simulation. */
-static inline void vm_prefetch_page(const struct vm *vm, struct mm_struct *mm,
-				    uint64_t vaddr)
+static inline void vm_prefetch_page(const struct vm *vm, struct mm_struct *mm, uint64_t vaddr)
 {
 	const pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_PREFETCH2);
 	if (!p)

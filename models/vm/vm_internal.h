@@ -22,17 +22,17 @@ uint64_t page_key(const struct mm_struct *mm, uint64_t vaddr);
 /* No incoming page (background reclaim): the policy's plain evict. */
 #define KEY_NONE UINT64_MAX
 /*
- * Evict one victim chosen by sc's policy (for the incoming page key, or KEY_NONE). With wb_out non-NULL
- * (kswapd), a victim that needs a swap write is left PG_WRITEBACK instead of freed and its pfn
- * stored in *wb_out (else PFN_NONE). Returns false when none can go.
+ * Evict one victim chosen by sc's policy (for the incoming page key, or KEY_NONE). With wb_out
+ * non-NULL (kswapd), a victim that needs a swap write is left PG_WRITEBACK instead of freed and its
+ * pfn stored in *wb_out (else PFN_NONE). Returns false when none can go.
  */
 bool reclaim_one(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc,
-		 uint64_t incoming_key, pfn_t *wb_out);
+                 uint64_t incoming_key, pfn_t *wb_out);
 
 /* Queue a disk request; contiguous requests of one kind to one device merge. When the record
  * is full the size is added to its last request (timing approximation). */
 void vm_add_io(struct fault_work *w, enum io_device dev, bool is_write, uint64_t offset,
-	       uint64_t size);
+               uint64_t size);
 /* Fault-path check that the range is page aligned and inside the address space. */
 int vm_check_range(struct vm *vm, uint64_t addr, uint64_t len);
 /* Unmap every PTE of [start, end) of mm (munmap's zap). */
@@ -74,11 +74,11 @@ static inline void reclaim_check_watermark(struct vm *vm)
 /* Eligible VMA and 2 MiB range: try a huge fault at vaddr. Returns true when it mapped one
  * (w filled); false: go on with 4 KiB pages (counted as a fallback when it wanted one). */
 bool huge_try_fault(struct vm *vm, struct mm_struct *mm, const struct vm_area_struct *vma,
-		    uint64_t vaddr, bool write, uint64_t next_use, struct fault_work *w);
+                    uint64_t vaddr, bool write, uint64_t next_use, struct fault_work *w);
 /* Write fault on a present, write-protected huge PMD: reuse it, or split it (then the 4 KiB
  * path COWs the one page). Returns true when the access is resolved. */
 bool huge_wp_fault(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, bool vma_write,
-		   struct fault_work *w);
+                   struct fault_work *w);
 /* split_huge_page: every mapping of the huge page at head becomes 512 PTEs and each frame an
  * ordinary page; with keep_head_out, the head frame is not given to the policy (reclaim holds
  * it as its victim). */

@@ -83,8 +83,8 @@ static inline json_t *drv_default_params(const struct policy_ops *ops)
 /* Replay refs[0..n) against ops with nr_frames frames. params: a resolved
  * vm.policy_params object, or NULL for the defaults. */
 static inline struct drv_result drv_run_params(const struct policy_ops *ops, json_t *params,
-					       uint64_t nr_frames, const struct drv_ref *refs,
-					       size_t n, uint64_t seed, uint64_t remove_every)
+                                               uint64_t nr_frames, const struct drv_ref *refs,
+                                               size_t n, uint64_t seed, uint64_t remove_every)
 {
 	struct drv_result r = {0};
 	struct drv_state s = {.nr_frames = nr_frames};
@@ -107,12 +107,12 @@ static inline struct drv_result drv_run_params(const struct policy_ops *ops, jso
 	}
 	json_t *own = params ? NULL : drv_default_params(ops);
 	struct policy_env env = {
-		.nr_frames = nr_frames,
-		.seed = seed,
-		.vm = &s,
-		.test_and_clear_young = drv_test_and_clear_young,
-		.page_dirty = drv_page_dirty,
-		.vtime = drv_vtime,
+	    .nr_frames = nr_frames,
+	    .seed = seed,
+	    .vm = &s,
+	    .test_and_clear_young = drv_test_and_clear_young,
+	    .page_dirty = drv_page_dirty,
+	    .vtime = drv_vtime,
 	};
 	void *pol = ops->create(&env, params ? params : own);
 	uint64_t resident = 0;
@@ -196,14 +196,14 @@ static inline struct drv_result drv_run_params(const struct policy_ops *ops, jso
 }
 
 static inline struct drv_result drv_run(const struct policy_ops *ops, uint64_t nr_frames,
-					const struct drv_ref *refs, size_t n)
+                                        const struct drv_ref *refs, size_t n)
 {
 	return drv_run_params(ops, NULL, nr_frames, refs, n, 1, 0);
 }
 
 /* Faults of ops on the read-only reference string keys[0..n). */
 static inline uint64_t drv_faults_keys(const struct policy_ops *ops, uint64_t nr_frames,
-				       const uint32_t *keys, size_t n)
+                                       const uint32_t *keys, size_t n)
 {
 	struct drv_ref *refs = malloc(sizeof(*refs) * (n ? n : 1));
 	for (size_t i = 0; i < n; i++)
@@ -235,7 +235,7 @@ static inline uint32_t drv_rand_below(struct drv_rng *g, uint32_t bound)
 
 /* n references uniform over nr_keys keys, write_pct % writes. New; free it. */
 static inline struct drv_ref *drv_trace_uniform(size_t n, uint32_t nr_keys, unsigned write_pct,
-						uint64_t seed)
+                                                uint64_t seed)
 {
 	struct drv_rng g = {.x = seed};
 	struct drv_ref *t = malloc(sizeof(*t) * n);
@@ -248,7 +248,7 @@ static inline struct drv_ref *drv_trace_uniform(size_t n, uint32_t nr_keys, unsi
 
 /* Zipf-like with exponent 1: key k (0-based) has weight floor(2^24 / (k + 1)). */
 static inline struct drv_ref *drv_trace_zipf(size_t n, uint32_t nr_keys, unsigned write_pct,
-					     uint64_t seed)
+                                             uint64_t seed)
 {
 	struct drv_rng g = {.x = seed};
 	uint64_t *cum = malloc(sizeof(*cum) * nr_keys);
@@ -289,7 +289,7 @@ static inline struct drv_ref *drv_trace_loop(size_t n, uint32_t nr_keys)
  * sequential scans of fresh keys: every reference is a scan reference with probability
  * scan_pct %, the scan walking keys hot_keys, hot_keys + 1, ... (wrapping below DRV_MAX_KEY). */
 static inline struct drv_ref *drv_trace_scan_hot(size_t n, uint32_t hot_keys, unsigned scan_pct,
-						 uint64_t seed)
+                                                 uint64_t seed)
 {
 	struct drv_rng g = {.x = seed};
 	struct drv_ref *t = malloc(sizeof(*t) * n);
@@ -300,7 +300,7 @@ static inline struct drv_ref *drv_trace_scan_hot(size_t n, uint32_t hot_keys, un
 			scan = scan + 1 < DRV_MAX_KEY ? scan + 1 : hot_keys;
 		} else {
 			t[i] = (struct drv_ref){.key = drv_rand_below(&g, hot_keys),
-						.is_write = drv_rand_below(&g, 4) == 0};
+			                        .is_write = drv_rand_below(&g, 4) == 0};
 		}
 	}
 	return t;

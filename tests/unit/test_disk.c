@@ -37,14 +37,14 @@ static void preset(struct disk *d, const char *type)
 /* Mean response time of n Poisson arrivals at rate 1 / mean_gap_ps; sizes fixed (size_bytes)
  * or exponential with mean size_bytes. */
 static double mean_response(struct disk *d, gsl_rng *r, double mean_gap_ps, double size_bytes,
-			    int exp_sizes, uint64_t n, simtime_t *last_arrival)
+                            int exp_sizes, uint64_t n, simtime_t *last_arrival)
 {
 	simtime_t t = 0;
 	double sum = 0;
 	for (uint64_t i = 0; i < n; i++) {
 		t += (simtime_t)llround(gsl_ran_exponential(r, mean_gap_ps));
 		uint64_t size = exp_sizes ? (uint64_t)llround(gsl_ran_exponential(r, size_bytes))
-					  : (uint64_t)size_bytes;
+		                          : (uint64_t)size_bytes;
 		size = size ? size : 1;
 		sum += (double)(disk_submit(d, t, 0, size, false) - t);
 	}
@@ -77,9 +77,9 @@ static void test_md1(void)
 	CHECK(qlen >= 735 && qlen <= 765);
 	CHECK_EQ_U64(json_integer_value(json_object_get(o.obj, "disk.fixed.requests")), 1000000);
 	CHECK_EQ_U64(json_integer_value(json_object_get(o.obj, "latency.disk.fixed.count")),
-		     1000000);
+	             1000000);
 	CHECK_EQ_U64(json_integer_value(json_object_get(o.obj, "latency.disk.fixed.min_ps")),
-		     100000000);
+	             100000000);
 	statsout_fini(&o);
 	gsl_rng_free(r);
 	disk_fini(&d);
@@ -124,12 +124,11 @@ static void test_queue_depth(void)
 	disk_report(&d, 2 * S, &o);
 	/* Responses: 4 x S + 2 S + 1.5 S = 7.5 S over 2 S elapsed: 3.75 in the system. */
 	CHECK_EQ_U64(json_integer_value(json_object_get(o.obj, "disk.q4.queue_len_avg_milli")),
-		     3750);
+	             3750);
 	CHECK_EQ_U64(json_integer_value(json_object_get(o.obj, "disk.q4.busy_ps")), 2 * S);
-	CHECK_EQ_U64(json_integer_value(json_object_get(o.obj, "disk.q4.utilisation_milli")),
-		     1000);
+	CHECK_EQ_U64(json_integer_value(json_object_get(o.obj, "disk.q4.utilisation_milli")), 1000);
 	CHECK_EQ_U64(json_integer_value(json_object_get(o.obj, "disk.q4.wait_avg_ps")),
-		     (S + S / 2) / 6);
+	             (S + S / 2) / 6);
 	CHECK_EQ_U64(json_integer_value(json_object_get(o.obj, "disk.q4.writes")), 1);
 	CHECK_EQ_U64(json_integer_value(json_object_get(o.obj, "disk.q4.bytes")), 6 * 4096);
 	statsout_fini(&o);
@@ -148,7 +147,7 @@ static void test_nvme(void)
 	t = 2 * PS_PER_S;
 	for (uint64_t i = 0; i < 4; i++)
 		CHECK_EQ_U64(disk_submit(&d, t, i * 4096, 4096, false) - t,
-			     80000000 + (i + 1) * 1365333);
+		             80000000 + (i + 1) * 1365333);
 	disk_fini(&d);
 }
 
@@ -223,9 +222,9 @@ static void test_config(void)
 	}
 	/* A key overrides its preset; swap and file default to the first device. */
 	CHECK_EQ_U64(config_from_text("{\"devices\": [{\"name\": \"s\", \"type\": \"sata-ssd\", "
-				      "\"queue_depth\": 8}, {\"name\": \"h\", \"type\": \"hdd\"}]}",
-				      &c, &err),
-		     0);
+	                              "\"queue_depth\": 8}, {\"name\": \"h\", \"type\": \"hdd\"}]}",
+	                              &c, &err),
+	             0);
 	CHECK_EQ_U64(c.dev[0].queue_depth, 8);
 	CHECK_EQ_U64(c.dev[0].read_mb_per_s, 550);
 	CHECK_EQ_U64(c.swap, 0);
@@ -237,14 +236,13 @@ static void test_config(void)
 	      0);
 	CHECK_STR_CONTAINS(err.msg, "t.json: disk.swap: no device named \"b\" (devices: a)");
 	CHECK(config_from_text("{\"devices\": [{\"name\": \"h\", \"type\": \"hdd\", "
-			       "\"queue_depth\": 4}]}",
-			       &c, &err) < 0);
+	                       "\"queue_depth\": 4}]}",
+	                       &c, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "disk.devices[0].queue_depth: a rotating disk");
 	CHECK(config_from_text("{\"devices\": [{\"name\": \"x\", \"type\": \"floppy\"}]}", &c,
-			       &err) < 0);
+	                       &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "disk.devices[0].type: expected one of");
-	CHECK(config_from_text("{\"devices\": [{\"name\": \"x\", \"rpms\": 5400}]}", &c, &err) <
-	      0);
+	CHECK(config_from_text("{\"devices\": [{\"name\": \"x\", \"rpms\": 5400}]}", &c, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "disk.devices[0].rpms: unknown key (did you mean \"rpm\"?)");
 }
 

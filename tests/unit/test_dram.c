@@ -198,8 +198,7 @@ static void test_closed_page(void)
 	simtime_t now = RCD + CL + BURST;
 	CHECK_EQ_U64(dram_access(d, now, addr(1, 0, 0, 1), false), RAS + RP + RCD + CL + BURST);
 	/* Far apart: a plain miss again. */
-	CHECK_EQ_U64(dram_access(d, 1000000, addr(1, 0, 0, 2), false) - 1000000,
-		     RCD + CL + BURST);
+	CHECK_EQ_U64(dram_access(d, 1000000, addr(1, 0, 0, 2), false) - 1000000, RCD + CL + BURST);
 	CHECK_EQ_U64(d->row_misses, 3);
 	CHECK_EQ_U64(d->row_hits, 0);
 	CHECK_EQ_U64(d->row_conflicts, 0);
@@ -232,14 +231,14 @@ static void test_config_errors(void)
 	CHECK_STR_CONTAINS(err.msg, "t.json: dram.banks: expected a power of two, got 12");
 	CHECK(config_from_text("{\"mapping\": \"row:bank:channel:column:offset\"}", &c, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "dram.mapping: expected each of row, rank, bank, channel");
-	CHECK(config_from_text("{\"mapping\": \"row:rank:bank:channel:offset:column\"}", &c,
-			       &err) < 0);
+	CHECK(config_from_text("{\"mapping\": \"row:rank:bank:channel:offset:column\"}", &c, &err) <
+	      0);
 	CHECK_STR_CONTAINS(err.msg, "dram.mapping: \"offset\"");
 	CHECK(config_from_text("{\"mapping\": \"row:rank:bank:bank:column:offset\"}", &c, &err) <
 	      0);
 	CHECK_STR_CONTAINS(err.msg, "field \"bank\" appears twice");
-	CHECK(config_from_text("{\"mapping\": \"row:rank:bnk:channel:column:offset\"}", &c,
-			       &err) < 0);
+	CHECK(config_from_text("{\"mapping\": \"row:rank:bnk:channel:column:offset\"}", &c, &err) <
+	      0);
 	CHECK_STR_CONTAINS(err.msg, "unknown field \"bnk\"");
 	CHECK(config_from_text("{\"t_rcd_ps\": -3}", &c, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "t.json: dram.t_rcd_ps: expected an integer in [1, ");

@@ -41,8 +41,8 @@ static void test_ordering(void)
 	struct tagged e[6];
 	/* (time, prio) pairs; insertion order is the array order. */
 	const simtime_t times[6] = {50, 10, 10, 10, 30, 10};
-	const enum event_prio prios[6] = {EVPRIO_CPU, EVPRIO_CPU, EVPRIO_IO, EVPRIO_CPU,
-					  EVPRIO_IO, EVPRIO_SAMPLE};
+	const enum event_prio prios[6] = {EVPRIO_CPU, EVPRIO_CPU, EVPRIO_IO,
+	                                  EVPRIO_CPU, EVPRIO_IO,  EVPRIO_SAMPLE};
 	for (int i = 0; i < 6; i++) {
 		e[i].r = &r;
 		e[i].tag = i;
@@ -118,7 +118,7 @@ static simtime_t draw_exp(gsl_rng *r, double mean_ps)
 static void start_service(struct queue_sim *s)
 {
 	simtime_t service = s->exponential_service ? draw_exp(s->rng, s->service_mean_ps)
-						   : (simtime_t)s->service_mean_ps;
+	                                           : (simtime_t)s->service_mean_ps;
 	eventq_schedule(&s->q, &s->departure, s->q.now_ps + service);
 }
 
@@ -129,7 +129,8 @@ static void on_arrival(struct event *ev, void *ctx)
 	if (s->tail - s->head == 1)
 		start_service(s);
 	if (++s->arrived < s->target)
-		eventq_schedule(&s->q, &s->arrival, s->q.now_ps + draw_exp(s->rng, 1.0 / s->lambda_per_ps));
+		eventq_schedule(&s->q, &s->arrival,
+		                s->q.now_ps + draw_exp(s->rng, 1.0 / s->lambda_per_ps));
 }
 
 static void on_departure(struct event *ev, void *ctx)

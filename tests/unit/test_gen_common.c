@@ -11,8 +11,8 @@
 #include "tests/unit/test_gen_util.h"
 #include "workloads/gen_common.h"
 
-static const char *const types[] = {"seq",     "uniform", "zipf",        "hotcold",
-				    "phases",  "loop",    "fork-server", "mmap-scan"};
+static const char *const types[] = {"seq",    "uniform", "zipf",        "hotcold",
+                                    "phases", "loop",    "fork-server", "mmap-scan"};
 
 static void test_perm(void)
 {
@@ -137,12 +137,12 @@ static void test_configs(void)
 		int rc = params_resolve(ops->params, obj, path, "workload", &err);
 		struct gen_test g = {.ops = ops};
 		if (!rc) {
-			struct workload_env env = {.config_file = path,
-						   .config_path = "workload",
-						   .base_dir = "configs",
-						   .seed = (uint64_t)json_integer_value(
-							   json_object_get(cfg, "seed")),
-						   .page_size = GEN_TEST_PAGE};
+			struct workload_env env = {
+			    .config_file = path,
+			    .config_path = "workload",
+			    .base_dir = "configs",
+			    .seed = (uint64_t)json_integer_value(json_object_get(cfg, "seed")),
+			    .page_size = GEN_TEST_PAGE};
 			rc = ops->open(&g.w, obj, &env, &err);
 		}
 		if (rc)
@@ -163,7 +163,7 @@ static void test_configs(void)
 /* Every key of every generator appears in docs/workloads.md as `workload.KEY` (list
  * elements as `workload.LIST[].KEY`), as params_write_markdown writes it. */
 static void check_keys(const char *doc, const struct param_spec *specs, const char *prefix,
-		       const char *type)
+                       const char *type)
 {
 	for (const struct param_spec *s = specs; s && s->key; s++) {
 		char needle[256];

@@ -14,7 +14,7 @@ struct counts {
 	uint64_t mark_begin, mark_end, bad_marks, cow_not_after_read, cgi_execs;
 	uint64_t live, max_live, fork_pid_ok;
 	uint64_t last_read_addr[GEN_TEST_MAX_PROCS];
-	uint64_t open_mark[GEN_TEST_MAX_PROCS];  /* id + 1 of the open request, 0: none */
+	uint64_t open_mark[GEN_TEST_MAX_PROCS]; /* id + 1 of the open request, 0: none */
 	uint64_t seen_ids[1024];
 	uint64_t hash[GEN_TEST_MAX_PROCS];
 	uint64_t global_hash; /* of the interleaved sequence */
@@ -25,7 +25,8 @@ static void count_op(const struct op *op, void *ctx)
 	struct counts *c = ctx;
 	c->kind[op->kind]++;
 	c->global_hash = gen_test_hash_op(c->global_hash, op);
-	c->hash[op->pid] = gen_test_hash_op(c->hash[op->pid] ? c->hash[op->pid] : 1469598103ull, op);
+	c->hash[op->pid] =
+	    gen_test_hash_op(c->hash[op->pid] ? c->hash[op->pid] : 1469598103ull, op);
 	int child = op->pid != 1;
 	uint64_t a = op->addr;
 	switch (op->kind) {
@@ -53,15 +54,15 @@ static void count_op(const struct op *op, void *ctx)
 		} else {
 			c->heap_writes_child++;
 			/* same page as the read just before (offsets differ by one line) */
-			c->cow_not_after_read += a / GEN_TEST_PAGE !=
-						 c->last_read_addr[op->pid] / GEN_TEST_PAGE;
+			c->cow_not_after_read +=
+			    a / GEN_TEST_PAGE != c->last_read_addr[op->pid] / GEN_TEST_PAGE;
 		}
 		break;
 	case OP_MARK:
 		if (op->flags == MARK_BEGIN) {
 			c->mark_begin++;
-			c->bad_marks += c->open_mark[op->pid] != 0 || op->arg >= 1024 ||
-					c->seen_ids[op->arg]++;
+			c->bad_marks +=
+			    c->open_mark[op->pid] != 0 || op->arg >= 1024 || c->seen_ids[op->arg]++;
 			c->open_mark[op->pid] = op->arg + 1;
 		} else {
 			c->mark_end++;
@@ -75,9 +76,9 @@ static void count_op(const struct op *op, void *ctx)
 	}
 }
 
-#define BASE_JSON                                                                          \
-	"\"heap_pages\": 64, \"workers\": 3, \"total_workers\": 7, \"requests_per_worker\": 5, " \
-	"\"reads_per_request\": 10, \"private_pages_per_request\": 2, "                          \
+#define BASE_JSON                                                                                  \
+	"\"heap_pages\": 64, \"workers\": 3, \"total_workers\": 7, \"requests_per_worker\": 5, "   \
+	"\"reads_per_request\": 10, \"private_pages_per_request\": 2, "                            \
 	"\"request_compute_ns\": 1000"
 
 static void run(const char *json, enum gen_test_order order, struct counts *c)
@@ -182,8 +183,8 @@ static uint64_t run_to_exit(struct gen_test *g, uint32_t pid)
 static void test_long_lived_worker(void)
 {
 	const char *json = "{\"heap_pages\": 16, \"workers\": 2, \"total_workers\": 41, "
-			   "\"requests_per_worker\": 2, \"reads_per_request\": 4, "
-			   "\"write_fraction\": 0.5}";
+	                   "\"requests_per_worker\": 2, \"reads_per_request\": 4, "
+	                   "\"write_fraction\": 0.5}";
 	struct gen_test g;
 	gen_test_open_ok(&g, "fork-server", json, 9);
 	uint64_t forks = 0, waits = 0, newest = 0, first = 0;

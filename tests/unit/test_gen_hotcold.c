@@ -17,9 +17,9 @@ static void run(int permute, uint64_t seed)
 {
 	char json[200];
 	snprintf(json, sizeof(json),
-		 "{\"pages\": %d, \"hot_fraction_pages\": 0.2, \"hot_fraction_accesses\": 0.8, "
-		 "\"accesses\": %d, \"permute\": %s}",
-		 PAGES, N, permute ? "true" : "false");
+	         "{\"pages\": %d, \"hot_fraction_pages\": 0.2, \"hot_fraction_accesses\": 0.8, "
+	         "\"accesses\": %d, \"permute\": %s}",
+	         PAGES, N, permute ? "true" : "false");
 	static int is_hot[PAGES];
 	memset(is_hot, 0, sizeof(is_hot));
 	struct gen_perm perm;
@@ -51,7 +51,7 @@ static void run(int permute, uint64_t seed)
 	int ok = 1;
 	for (int i = 0; i < PAGES; i++)
 		ok &= is_hot[i] ? count[i] > 3000 && count[i] < 5000
-				: count[i] > 150 && count[i] < 350;
+		                : count[i] > 150 && count[i] < 350;
 	CHECK(ok);
 }
 
@@ -62,10 +62,11 @@ int main(void)
 	struct gen_test g;
 	struct err err = {{0}};
 	CHECK(gen_test_open(&g, "hotcold", "{\"pages\": 100, \"hot_fraction_pages\": 0.001}", 1,
-			    &err) < 0);
-	CHECK_STR_CONTAINS(err.msg, "workload.hot_fraction_pages: 0.001 of 100 pages leaves no hot");
-	CHECK(gen_test_open(&g, "hotcold", "{\"pages\": 100, \"hot_fraction_pages\": 1}", 1,
-			    &err) < 0);
+	                    &err) < 0);
+	CHECK_STR_CONTAINS(err.msg,
+	                   "workload.hot_fraction_pages: 0.001 of 100 pages leaves no hot");
+	CHECK(gen_test_open(&g, "hotcold", "{\"pages\": 100, \"hot_fraction_pages\": 1}", 1, &err) <
+	      0);
 	CHECK_STR_CONTAINS(err.msg, "no cold page");
 	TEST_DONE();
 }

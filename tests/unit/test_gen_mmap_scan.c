@@ -18,14 +18,16 @@ static void log_op(const struct op *op, void *ctx)
 {
 	struct scan_log *l = ctx;
 	if (l->n++ == 0)
-		l->file_first = op->kind == OP_FILE && op->pid == 1 && strcmp(op->name, "scan.dat") == 0 &&
-				op->len == l->pages * GEN_TEST_PAGE;
+		l->file_first = op->kind == OP_FILE && op->pid == 1 &&
+		                strcmp(op->name, "scan.dat") == 0 &&
+		                op->len == l->pages * GEN_TEST_PAGE;
 	l->kind[op->kind]++;
 	switch (op->kind) {
 	case OP_MMAP:
-		l->mmap_bad += op->addr != GEN_FILE_BASE_ADDR || op->len != l->pages * GEN_TEST_PAGE ||
-			       op->flags != l->mmap_flags || op->prot != l->mmap_prot ||
-			       strcmp(op->name, "scan.dat") != 0 || op->offset != 0;
+		l->mmap_bad += op->addr != GEN_FILE_BASE_ADDR ||
+		               op->len != l->pages * GEN_TEST_PAGE || op->flags != l->mmap_flags ||
+		               op->prot != l->mmap_prot || strcmp(op->name, "scan.dat") != 0 ||
+		               op->offset != 0;
 		l->mapped[op->pid] = 1;
 		break;
 	case OP_FORK:
@@ -48,7 +50,7 @@ static void log_op(const struct op *op, void *ctx)
 }
 
 static void run(const char *json, uint64_t pages, uint64_t stride, uint8_t flags, uint8_t prot,
-		struct scan_log *l)
+                struct scan_log *l)
 {
 	memset(l, 0, sizeof(*l));
 	l->pages = pages;
@@ -97,7 +99,7 @@ int main(void)
 	struct gen_test g;
 	struct err err = {{0}};
 	CHECK(gen_test_open(&g, "mmap-scan", "{\"file_pages\": 10, \"stride_pages\": 11}", 1,
-			    &err) < 0);
+	                    &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "workload.stride_pages: expected at most file_pages (10)");
 	TEST_DONE();
 }

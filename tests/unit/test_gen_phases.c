@@ -10,13 +10,13 @@ int main(void)
 {
 	struct gen_test g;
 	gen_test_open_ok(&g, "phases",
-			 "{\"repeat\": 2, \"write_fraction\": 0, \"phases\": ["
-			 "{\"pages\": 100, \"accesses\": 1000},"
-			 "{\"pages\": 50, \"accesses\": 120, \"offset_pages\": 200, "
-			 "\"distribution\": \"seq\"},"
-			 "{\"pages\": 30, \"accesses\": 3000, \"offset_pages\": 150, "
-			 "\"distribution\": \"zipf\", \"alpha\": 1.5, \"permute\": false}]}",
-			 4);
+	                 "{\"repeat\": 2, \"write_fraction\": 0, \"phases\": ["
+	                 "{\"pages\": 100, \"accesses\": 1000},"
+	                 "{\"pages\": 50, \"accesses\": 120, \"offset_pages\": 200, "
+	                 "\"distribution\": \"seq\"},"
+	                 "{\"pages\": 30, \"accesses\": 3000, \"offset_pages\": 150, "
+	                 "\"distribution\": \"zipf\", \"alpha\": 1.5, \"permute\": false}]}",
+	                 4);
 	struct op op;
 	gen_test_next(&g, 1, &op);
 	CHECK_EQ_U64(op.kind, OP_MMAP);
@@ -59,9 +59,9 @@ int main(void)
 	CHECK(gen_test_open(&g, "phases", "{\"phases\": [{\"pages\": 10}]}", 1, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "workload.phases[0].accesses: missing");
 	CHECK(gen_test_open(&g, "phases",
-			    "{\"phases\": [{\"pages\": 10, \"accesses\": 5}, {\"pages\": 10, "
-			    "\"accesses\": 5, \"distribution\": \"seq\", \"stride_pages\": 20}]}",
-			    1, &err) < 0);
+	                    "{\"phases\": [{\"pages\": 10, \"accesses\": 5}, {\"pages\": 10, "
+	                    "\"accesses\": 5, \"distribution\": \"seq\", \"stride_pages\": 20}]}",
+	                    1, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "workload.phases[1].stride_pages");
 	TEST_DONE();
 }

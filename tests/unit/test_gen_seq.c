@@ -41,9 +41,9 @@ static void test_stride_compute(void)
 {
 	struct gen_test g;
 	gen_test_open_ok(&g, "seq",
-			 "{\"pages\": 10, \"stride_pages\": 3, \"loops\": 3, \"compute_ns\": 500,"
-			 " \"write_fraction\": 1}",
-			 1);
+	                 "{\"pages\": 10, \"stride_pages\": 3, \"loops\": 3, \"compute_ns\": 500,"
+	                 " \"write_fraction\": 1}",
+	                 1);
 	struct op op;
 	gen_test_next(&g, 1, &op);
 	CHECK_EQ_U64(op.kind, OP_MMAP);
@@ -66,7 +66,7 @@ static void test_duration(void)
 {
 	struct gen_test g;
 	gen_test_open_ok(&g, "seq", "{\"pages\": 10, \"compute_ns\": 500, \"duration_ns\": 2000}",
-			 1);
+	                 1);
 	struct op op;
 	uint64_t accesses = 0, computes = 0;
 	while (gen_test_next(&g, 1, &op)) {

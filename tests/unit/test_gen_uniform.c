@@ -15,7 +15,7 @@ int main(void)
 {
 	struct gen_test g;
 	gen_test_open_ok(&g, "uniform",
-			 "{\"pages\": 100, \"accesses\": 1000000, \"write_fraction\": 0.3}", 42);
+	                 "{\"pages\": 100, \"accesses\": 1000000, \"write_fraction\": 0.3}", 42);
 	struct op op;
 	gen_test_next(&g, 1, &op);
 	CHECK_EQ_U64(op.kind, OP_MMAP);

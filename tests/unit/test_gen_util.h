@@ -21,8 +21,8 @@ struct gen_test {
 };
 
 /* Open type with params (JSON text) and seed; returns the open's code, err filled on error. */
-static inline int gen_test_open(struct gen_test *g, const char *type, const char *json, uint64_t seed,
-			 struct err *err)
+static inline int gen_test_open(struct gen_test *g, const char *type, const char *json,
+                                uint64_t seed, struct err *err)
 {
 	g->ops = workload_find(type);
 	g->w = NULL;
@@ -35,10 +35,10 @@ static inline int gen_test_open(struct gen_test *g, const char *type, const char
 	int rc = params_resolve(g->ops->params, obj, "test.json", "workload", err);
 	if (!rc) {
 		struct workload_env env = {.config_file = "test.json",
-					   .config_path = "workload",
-					   .base_dir = ".",
-					   .seed = seed,
-					   .page_size = GEN_TEST_PAGE};
+		                           .config_path = "workload",
+		                           .base_dir = ".",
+		                           .seed = seed,
+		                           .page_size = GEN_TEST_PAGE};
 		rc = g->ops->open(&g->w, obj, &env, err);
 	}
 	json_decref(obj); /* generators must not keep pointers into their params */
@@ -47,7 +47,7 @@ static inline int gen_test_open(struct gen_test *g, const char *type, const char
 
 /* Open that must succeed; aborts the test program otherwise. */
 static inline void gen_test_open_ok(struct gen_test *g, const char *type, const char *json,
-			     uint64_t seed)
+                                    uint64_t seed)
 {
 	struct err err = {{0}};
 	if (gen_test_open(g, type, json, seed, &err)) {
@@ -94,7 +94,7 @@ struct gen_test_proc {
  * returns 0, no deadlock; a violation counts a failed CHECK and stops.
  */
 static inline uint64_t gen_test_run(struct gen_test *g, enum gen_test_order order, gen_test_fn fn,
-			     void *ctx)
+                                    void *ctx)
 {
 	struct gen_test_proc p[GEN_TEST_MAX_PROCS] = {{0}};
 	int np = 1;
@@ -134,7 +134,7 @@ static inline uint64_t gen_test_run(struct gen_test *g, enum gen_test_order orde
 						return nops;
 					}
 					p[np++] = (struct gen_test_proc){
-						.pid = (uint32_t)op.arg, .parent = q->pid, .live = 1};
+					    .pid = (uint32_t)op.arg, .parent = q->pid, .live = 1};
 					alive++;
 					q = &p[i];
 				} else if (op.kind == OP_WAIT) {

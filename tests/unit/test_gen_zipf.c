@@ -27,8 +27,8 @@ static void sample(double alpha, int permute, uint64_t seed, uint64_t *count)
 {
 	char json[200];
 	snprintf(json, sizeof(json),
-		 "{\"pages\": %d, \"alpha\": %g, \"accesses\": %d, \"permute\": %s}", PAGES, alpha,
-		 N, permute ? "true" : "false");
+	         "{\"pages\": %d, \"alpha\": %g, \"accesses\": %d, \"permute\": %s}", PAGES, alpha,
+	         N, permute ? "true" : "false");
 	struct gen_test g;
 	gen_test_open_ok(&g, "zipf", json, seed);
 	struct op op;
@@ -96,7 +96,7 @@ static void test_huge(void)
 {
 	struct gen_test g;
 	gen_test_open_ok(&g, "zipf", "{\"pages\": 268435456, \"accesses\": 100000, \"alpha\": 0.8}",
-			 1);
+	                 1);
 	struct op op;
 	gen_test_next(&g, 1, &op);
 	CHECK_EQ_U64(op.len, 268435456ull * GEN_TEST_PAGE);

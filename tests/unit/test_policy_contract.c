@@ -33,10 +33,10 @@ int main(void)
 		const char *name;
 		struct drv_ref *t;
 	} traces[] = {
-		{"uniform", drv_trace_uniform(N, 150, 30, 11)},
-		{"zipf", drv_trace_zipf(N, 1000, 30, 12)},
-		{"loop", drv_trace_loop(N, 70)},
-		{"scan_hot", drv_trace_scan_hot(N, 40, 30, 13)},
+	    {"uniform", drv_trace_uniform(N, 150, 30, 11)},
+	    {"zipf", drv_trace_zipf(N, 1000, 30, 12)},
+	    {"loop", drv_trace_loop(N, 70)},
+	    {"scan_hot", drv_trace_scan_hot(N, 40, 30, 13)},
 	};
 	const uint64_t frames[] = {1, 2, 3, 16, 64, 100};
 
@@ -56,15 +56,16 @@ int main(void)
 			uint64_t d = distinct_keys(traces[t].t, N);
 			for (size_t f = 0; f < ARRAY_SIZE(frames); f++) {
 				struct drv_result a =
-					drv_run_params(ops, NULL, frames[f], traces[t].t, N, 5, 0);
+				    drv_run_params(ops, NULL, frames[f], traces[t].t, N, 5, 0);
 				struct drv_result b =
-					drv_run_params(ops, NULL, frames[f], traces[t].t, N, 5, 0);
+				    drv_run_params(ops, NULL, frames[f], traces[t].t, N, 5, 0);
 				if (a.violations || a.faults + a.hits != N || a.faults < d ||
 				    a.faults != b.faults || a.evictions != b.evictions)
-					fprintf(stderr, "%s on %s with %llu frames: violations %llu\n",
-						ops->name, traces[t].name,
-						(unsigned long long)frames[f],
-						(unsigned long long)a.violations);
+					fprintf(stderr,
+					        "%s on %s with %llu frames: violations %llu\n",
+					        ops->name, traces[t].name,
+					        (unsigned long long)frames[f],
+					        (unsigned long long)a.violations);
 				CHECK_EQ_U64(a.violations, 0);
 				CHECK_EQ_U64(a.faults + a.hits, N);
 				CHECK(a.faults >= d);
@@ -73,10 +74,10 @@ int main(void)
 				CHECK_EQ_U64(a.evictions, b.evictions);
 				/* every fault beyond the first nr_frames evicts */
 				CHECK_EQ_U64(a.evictions,
-					     a.faults > frames[f] ? a.faults - frames[f] : 0);
+				             a.faults > frames[f] ? a.faults - frames[f] : 0);
 
 				struct drv_result r =
-					drv_run_params(ops, NULL, frames[f], traces[t].t, N, 5, 7);
+				    drv_run_params(ops, NULL, frames[f], traces[t].t, N, 5, 7);
 				CHECK_EQ_U64(r.violations, 0);
 				CHECK_EQ_U64(r.faults + r.hits, N);
 				CHECK(frames[f] == 1 || r.removes > 0);

@@ -20,10 +20,10 @@ int main(void)
 {
 	enum { N = 3000 };
 	struct drv_ref *traces[] = {
-		drv_trace_uniform(N, 60, 20, 101),
-		drv_trace_zipf(N, 300, 20, 102),
-		drv_trace_scan_hot(N, 30, 25, 103),
-		drv_trace_loop(N, 45),
+	    drv_trace_uniform(N, 60, 20, 101),
+	    drv_trace_zipf(N, 300, 20, 102),
+	    drv_trace_scan_hot(N, 30, 25, 103),
+	    drv_trace_loop(N, 45),
 	};
 	const uint64_t frames[] = {2, 5, 10, 20, 40};
 	for (size_t t = 0; t < ARRAY_SIZE(traces); t++)
@@ -32,10 +32,11 @@ int main(void)
 			for (size_t p = 0; p < policy_table_len; p++) {
 				uint64_t x = run(policy_table[p]->name, frames[f], traces[t], N);
 				if (opt > x)
-					fprintf(stderr, "opt %llu > %s %llu (trace %zu, %llu frames)\n",
-						(unsigned long long)opt, policy_table[p]->name,
-						(unsigned long long)x, t,
-						(unsigned long long)frames[f]);
+					fprintf(stderr,
+					        "opt %llu > %s %llu (trace %zu, %llu frames)\n",
+					        (unsigned long long)opt, policy_table[p]->name,
+					        (unsigned long long)x, t,
+					        (unsigned long long)frames[f]);
 				CHECK(opt <= x);
 			}
 		}

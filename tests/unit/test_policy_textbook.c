@@ -30,7 +30,7 @@ static size_t parse(const char *tr, struct drv_ref *r)
 }
 
 static uint64_t faults_p(const struct policy_ops *ops, json_t *params, uint64_t frames,
-			 const char *tr)
+                         const char *tr)
 {
 	static struct drv_ref r[4096];
 	size_t n = parse(tr, r);
@@ -154,7 +154,7 @@ int main(void)
 	 * touched, and 1..5 hit at the end: 5 + 20 = 25 faults. LRU flushes 1..5: 30. */
 	{
 		const char *tr = "1,2,3,4,5,1,2,3,4,5,100,101,102,103,104,105,106,107,108,109,"
-				 "110,111,112,113,114,115,116,117,118,119,1,2,3,4,5";
+		                 "110,111,112,113,114,115,116,117,118,119,1,2,3,4,5";
 		CHECK_EQ_U64(faults("s3fifo", 10, tr), 25);
 		CHECK_EQ_U64(faults("lru", 10, tr), 30);
 	}

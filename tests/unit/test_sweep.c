@@ -43,8 +43,8 @@ static char *arg(const struct sweep *s, size_t i, size_t k)
 static void test_grid(void)
 {
 	struct sweep *s = parse_ok("{\"base\": \"base.json\", \"grid\": {\"vm.policy\": [\"fifo\", "
-				   "\"lru\"], \"memory.frames\": [3, 4, 5]}}",
-				   "configs/sweeps/s.json");
+	                           "\"lru\"], \"memory.frames\": [3, 4, 5]}}",
+	                           "configs/sweeps/s.json");
 	if (!s)
 		return;
 	CHECK_EQ_U64(s->nr_points, 6);
@@ -54,9 +54,9 @@ static void test_grid(void)
 	CHECK(!strcmp(s->name, "s"));
 	/* the first key varies slowest */
 	static const char *const ids[] = {
-		"vm.policy=fifo,memory.frames=3", "vm.policy=fifo,memory.frames=4",
-		"vm.policy=fifo,memory.frames=5", "vm.policy=lru,memory.frames=3",
-		"vm.policy=lru,memory.frames=4",  "vm.policy=lru,memory.frames=5",
+	    "vm.policy=fifo,memory.frames=3", "vm.policy=fifo,memory.frames=4",
+	    "vm.policy=fifo,memory.frames=5", "vm.policy=lru,memory.frames=3",
+	    "vm.policy=lru,memory.frames=4",  "vm.policy=lru,memory.frames=5",
 	};
 	for (size_t i = 0; i < 6; i++)
 		CHECK(!strcmp(s->points[i].id, ids[i]));
@@ -66,7 +66,7 @@ static void test_grid(void)
 
 	/* keys keep the file's order, not sorted order */
 	s = parse_ok("{\"name\": \"n1\", \"base\": {}, \"grid\": {\"z\": [1], \"a\": [2, 3]}}",
-		     "s.json");
+	             "s.json");
 	if (!s)
 		return;
 	CHECK(!strcmp(s->keys[0], "z") && !strcmp(s->keys[1], "a"));
@@ -79,9 +79,9 @@ static void test_grid(void)
 static void test_zip(void)
 {
 	struct sweep *s = parse_ok("{\"base\": \"/abs/b.json\", \"grid\": {\"vm.policy\": [\"a\", "
-				   "\"b\"]}, \"zip\": {\"seed\": [1, 2, 3], \"w\": [\"x\", \"y\", "
-				   "\"z\"]}}",
-				   "s.json");
+	                           "\"b\"]}, \"zip\": {\"seed\": [1, 2, 3], \"w\": [\"x\", \"y\", "
+	                           "\"z\"]}}",
+	                           "s.json");
 	if (!s)
 		return;
 	CHECK(!strcmp(s->base_path, "/abs/b.json"));
@@ -105,9 +105,10 @@ static void test_zip(void)
 
 static void test_value_text(void)
 {
-	struct sweep *s = parse_ok("{\"base\": \"b.json\", \"grid\": {\"x\": [0.1, 2.0, 2, \"true\", "
-				   "\"on-demand\", \"a b\", {\"type\": \"t\", \"n\": [1, 2]}, 1e300]}}",
-				   "s.json");
+	struct sweep *s =
+	    parse_ok("{\"base\": \"b.json\", \"grid\": {\"x\": [0.1, 2.0, 2, \"true\", "
+	             "\"on-demand\", \"a b\", {\"type\": \"t\", \"n\": [1, 2]}, 1e300]}}",
+	             "s.json");
 	if (!s)
 		return;
 	CHECK_EQ_U64(s->nr_points, 8);
@@ -148,36 +149,37 @@ static void test_value_text(void)
 static void test_nested_overrides(void)
 {
 	struct sweep *s = parse_ok("{\"base\": \"b.json\", \"grid\": {\"tlb.levels[1].entries\": "
-				   "[512], \"vm.policy\": [\"lru\"], \"memory.frames\": [8]}}",
-				   "s.json");
+	                           "[512], \"vm.policy\": [\"lru\"], \"memory.frames\": [8]}}",
+	                           "s.json");
 	if (!s)
 		return;
 	json_t *base = json_loads("{\"memory\": {\"frames\": 4, \"page_size\": 4096}, \"tlb\": "
-				  "{\"levels\": [{\"name\": \"l1\", \"entries\": 64}, {\"name\": "
-				  "\"l2\", \"entries\": 1536}]}}",
-				  JSON_PRESERVE_ORDER, NULL);
+	                          "{\"levels\": [{\"name\": \"l1\", \"entries\": 64}, {\"name\": "
+	                          "\"l2\", \"entries\": 1536}]}}",
+	                          JSON_PRESERVE_ORDER, NULL);
 	struct err err = {{0}};
 	json_t *cfg = sweep_point_config(s, 0, base, &err);
 	CHECK(cfg != NULL);
 	if (cfg) {
 		char *t = json_dumps(cfg, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		CHECK(!strcmp(t, "{\"memory\":{\"frames\":8,\"page_size\":4096},\"tlb\":{\"levels\":"
-				 "[{\"name\":\"l1\",\"entries\":64},{\"name\":\"l2\",\"entries\":"
-				 "512}]},\"vm\":{\"policy\":\"lru\"}}"));
+		CHECK(!strcmp(t,
+		              "{\"memory\":{\"frames\":8,\"page_size\":4096},\"tlb\":{\"levels\":"
+		              "[{\"name\":\"l1\",\"entries\":64},{\"name\":\"l2\",\"entries\":"
+		              "512}]},\"vm\":{\"policy\":\"lru\"}}"));
 		free(t);
 	}
 	/* the base is not modified */
-	CHECK_EQ_U64(json_integer_value(json_object_get(json_object_get(base, "memory"),
-							"frames")), 4);
+	CHECK_EQ_U64(json_integer_value(json_object_get(json_object_get(base, "memory"), "frames")),
+	             4);
 	json_decref(cfg);
 
 	json_t *v = json_integer(1);
 	CHECK(sweep_set_path(base, "tlb.levels[2].entries", v, &err) == -VMSIM_EINVAL);
 	CHECK_STR_CONTAINS(err.msg, "tlb.levels[2].entries: index 2 is out of range (the list "
-				    "has 2 entries)");
+	                            "has 2 entries)");
 	CHECK(sweep_set_path(base, "memory.frames.x", v, &err) == -VMSIM_EINVAL);
 	CHECK_STR_CONTAINS(err.msg, "memory.frames.x: cannot set 'x' inside a value that is not "
-				    "an object");
+	                            "an object");
 	CHECK(sweep_set_path(base, "a..b", v, &err) == -VMSIM_EINVAL);
 	json_decref(v);
 	json_decref(base);
@@ -198,30 +200,31 @@ static void test_bad_files(void)
 	check_bad("[1]", "cfg/bad.json: expected a sweep object");
 	check_bad("{\"grid\": {\"m\": [1]}}", "cfg/bad.json: base: missing");
 	check_bad("{\"base\": 3, \"grid\": {\"m\": [1]}}",
-		  "cfg/bad.json: base: expected a config path or a config object");
+	          "cfg/bad.json: base: expected a config path or a config object");
 	check_bad("{\"base\": \"b.json\"}", "cfg/bad.json: grid: missing");
 	check_bad("{\"base\": \"b.json\", \"gird\": {\"m\": [1]}}",
-		  "cfg/bad.json: gird: unknown key (did you mean \"grid\"?)");
-	check_bad("{\"base\": \"b.json\", \"grid\": [1]}", "cfg/bad.json: grid: expected an object");
+	          "cfg/bad.json: gird: unknown key (did you mean \"grid\"?)");
+	check_bad("{\"base\": \"b.json\", \"grid\": [1]}",
+	          "cfg/bad.json: grid: expected an object");
 	check_bad("{\"base\": \"b.json\", \"grid\": {\"vm.policy\": \"lru\"}}",
-		  "cfg/bad.json: grid[\"vm.policy\"]: expected a non-empty list of values");
+	          "cfg/bad.json: grid[\"vm.policy\"]: expected a non-empty list of values");
 	check_bad("{\"base\": \"b.json\", \"grid\": {\"vm.policy\": []}}",
-		  "cfg/bad.json: grid[\"vm.policy\"]: expected a non-empty list of values");
+	          "cfg/bad.json: grid[\"vm.policy\"]: expected a non-empty list of values");
 	check_bad("{\"base\": \"b.json\", \"grid\": {\"m\": [1, 2, 1]}}",
-		  "cfg/bad.json: grid[\"m\"][2]: duplicate of [0]");
+	          "cfg/bad.json: grid[\"m\"][2]: duplicate of [0]");
 	check_bad("{\"base\": \"b.json\", \"grid\": {\"memory..frames\": [1]}}",
-		  "cfg/bad.json: grid[\"memory..frames\"]: expected a config key path");
+	          "cfg/bad.json: grid[\"memory..frames\"]: expected a config key path");
 	check_bad("{\"base\": \"b.json\", \"grid\": {\"m\": [1]}, \"zip\": {\"a\": [1, 2], \"b\": "
-		  "[1]}}",
-		  "cfg/bad.json: zip[\"b\"]: expected 2 values like zip[\"a\"]");
+	          "[1]}}",
+	          "cfg/bad.json: zip[\"b\"]: expected 2 values like zip[\"a\"]");
 	check_bad("{\"base\": \"b.json\", \"grid\": {\"m\": [1]}, \"zip\": {\"m\": [1]}}",
-		  "cfg/bad.json: zip[\"m\"]: the key is also in grid");
+	          "cfg/bad.json: zip[\"m\"]: the key is also in grid");
 	check_bad("{\"base\": \"b.json\", \"zip\": {\"a\": [1, 1], \"b\": [2, 2]}}",
-		  "cfg/bad.json: zip: tuple [1] duplicates tuple [0]");
+	          "cfg/bad.json: zip: tuple [1] duplicates tuple [0]");
 	check_bad("{\"base\": \"b.json\", \"grid\": {\"m\": [null]}}",
-		  "cfg/bad.json: grid[\"m\"][0]: null is not a config value");
+	          "cfg/bad.json: grid[\"m\"][0]: null is not a config value");
 	check_bad("{\"base\": \"b.json\", \"base\": \"c.json\", \"grid\": {\"m\": [1]}}",
-		  "cfg/bad.json:1:");
+	          "cfg/bad.json:1:");
 }
 
 static void write_file(const char *path, const char *text)
@@ -237,8 +240,8 @@ static void write_file(const char *path, const char *text)
 static void test_summary(void)
 {
 	struct sweep *s = parse_ok("{\"base\": \"b.json\", \"grid\": {\"vm.policy\": [\"lru\", "
-				   "\"bad\", \"fifo\"], \"workload.path\": [\"t,1\"]}}",
-				   "s.json");
+	                           "\"bad\", \"fifo\"], \"workload.path\": [\"t,1\"]}}",
+	                           "s.json");
 	if (!s)
 		return;
 	char dir[] = "/tmp/vmsim-test-sweep-XXXXXX";
@@ -251,7 +254,7 @@ static void test_summary(void)
 	CHECK(mkdir(path, 0777) == 0);
 	strcat(path, "/stats.json");
 	write_file(path, "{\"faults.major\": 7, \"faults.total\": 12, \"other\": 1, "
-			 "\"processes\": []}\n");
+	                 "\"processes\": []}\n");
 	snprintf(path, sizeof(path), "%s/points/%s", dir, s->points[1].id);
 	CHECK(mkdir(path, 0777) == 0);
 	strcat(path, "/vmsim.log");
@@ -265,19 +268,20 @@ static void test_summary(void)
 	fclose(f);
 	CHECK_EQ_U64(bad, 2);
 	char want[4096];
-	snprintf(want, sizeof(want),
-		"vm.policy,workload.path,faults.total,faults.minor,faults.major,faults.demand_zero,"
-		"faults.zero_page,faults.cow,faults.cow_copies,faults.file,faults.swap_in,"
-		"reclaim.evictions,reclaim.swap_out,reclaim.writeback,sim.time_ps,sim.accesses,"
-		"latency.access.mean_ps,latency.access.p50_ps,latency.access.p99_ps,"
-		"latency.fault.mean_ps,latency.fault.p99_ps,time.tlb_ps,time.walk_ps,time.dram_ps,"
-		"time.fault_ps,time.disk_wait_ps,time.compute_ps,status,error,point\n"
-		"lru,\"t,1\",12,,7,,,,,,,,,,,,,,,,,,,,,,,ok,,\"%s\"\n"
-		"bad,\"t,1\",,,,,,,,,,,,,,,,,,,,,,,,,,failed,"
-		"\"b.json: vm.policy: unknown policy \"\"bad\"\" (did you mean \"\"lru\"\"?)\","
-		"\"%s\"\n"
-		"fifo,\"t,1\",,,,,,,,,,,,,,,,,,,,,,,,,,missing,,\"%s\"\n",
-		s->points[0].id, s->points[1].id, s->points[2].id);
+	snprintf(
+	    want, sizeof(want),
+	    "vm.policy,workload.path,faults.total,faults.minor,faults.major,faults.demand_zero,"
+	    "faults.zero_page,faults.cow,faults.cow_copies,faults.file,faults.swap_in,"
+	    "reclaim.evictions,reclaim.swap_out,reclaim.writeback,sim.time_ps,sim.accesses,"
+	    "latency.access.mean_ps,latency.access.p50_ps,latency.access.p99_ps,"
+	    "latency.fault.mean_ps,latency.fault.p99_ps,time.tlb_ps,time.walk_ps,time.dram_ps,"
+	    "time.fault_ps,time.disk_wait_ps,time.compute_ps,status,error,point\n"
+	    "lru,\"t,1\",12,,7,,,,,,,,,,,,,,,,,,,,,,,ok,,\"%s\"\n"
+	    "bad,\"t,1\",,,,,,,,,,,,,,,,,,,,,,,,,,failed,"
+	    "\"b.json: vm.policy: unknown policy \"\"bad\"\" (did you mean \"\"lru\"\"?)\","
+	    "\"%s\"\n"
+	    "fifo,\"t,1\",,,,,,,,,,,,,,,,,,,,,,,,,,missing,,\"%s\"\n",
+	    s->points[0].id, s->points[1].id, s->points[2].id);
 	CHECK(!strncmp(s->points[0].id, "vm.policy=lru,workload.path=t,1-", 32));
 	CHECK(buf && !strcmp(buf, want));
 	if (buf && strcmp(buf, want))

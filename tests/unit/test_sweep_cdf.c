@@ -28,10 +28,10 @@ int main(void)
 	hist_write_cdf(f, "access", &h);
 	fclose(f);
 	const char *want = "metric,value_ps,cumulative_fraction\n"
-			   "access,1,0.166666666\n"
-			   "access,2,0.500000000\n"
-			   "access,301,0.666666666\n"
-			   "access,1001,1.000000000\n";
+	                   "access,1,0.166666666\n"
+	                   "access,2,0.500000000\n"
+	                   "access,301,0.666666666\n"
+	                   "access,1001,1.000000000\n";
 	CHECK(buf && !strcmp(buf, want));
 	if (buf && strcmp(buf, want))
 		fprintf(stderr, "got:\n%s", buf);

@@ -32,8 +32,8 @@ static struct tlb *tlb_from_text(const char *text)
 	return tlb_create(&c);
 }
 
-#define ONE_LEVEL(entries, ways)                                                            \
-	"{\"levels\": [{\"name\": \"l1\", \"entries\": " #entries ", \"ways\": " #ways        \
+#define ONE_LEVEL(entries, ways)                                                                   \
+	"{\"levels\": [{\"name\": \"l1\", \"entries\": " #entries ", \"ways\": " #ways             \
 	", \"latency_ps\": 100, \"page_sizes\": \"4k\"}]}"
 
 /* Look up page; on a miss fill it. Returns whether it hit. */
@@ -190,7 +190,7 @@ static void test_huge_pages(void)
 	CHECK_EQ_U64(h.pfn, 0x80000);
 	/* A 2 MiB-only level ignores 4 KiB fills. */
 	struct tlb *h2 = tlb_from_text("{\"levels\": [{\"name\": \"big\", \"entries\": 4, "
-				       "\"ways\": 4, \"latency_ps\": 1, \"page_sizes\": \"2m\"}]}");
+	                               "\"ways\": 4, \"latency_ps\": 1, \"page_sizes\": \"2m\"}]}");
 	tlb_fill(h2, 1, 0x1000, 12, 1, 0, false);
 	CHECK_EQ_U64((uint64_t)(int64_t)tlb_lookup(h2, 1, 0x1000, false, &h), (uint64_t)-1);
 	tlb_fill(h2, 1, 0x0, 21, 512, 0, false);
@@ -249,29 +249,30 @@ static void test_config_errors(void)
 	struct err err;
 	CHECK(config_from_text(ONE_LEVEL(60, 8), &c, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg,
-			   "t.json: tlb.levels[0].ways: entries (60) must be a multiple of ways, "
-			   "got 8");
+	                   "t.json: tlb.levels[0].ways: entries (60) must be a multiple of ways, "
+	                   "got 8");
 	CHECK(config_from_text("{\"levels\": [{\"name\": \"a\", \"entries\": 4, \"ways\": 4, "
-			       "\"latency_ps\": 1}, {\"name\": \"a\", \"entries\": 4, \"ways\": "
-			       "4, \"latency_ps\": 1}]}",
-			       &c, &err) < 0);
+	                       "\"latency_ps\": 1}, {\"name\": \"a\", \"entries\": 4, \"ways\": "
+	                       "4, \"latency_ps\": 1}]}",
+	                       &c, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "tlb.levels[1].name: \"a\" already names levels[0]");
 	CHECK(config_from_text("{\"levels\": [{\"name\": \"a\", \"entries\": 4, \"ways\": 4, "
-			       "\"latency_ps\": 1, \"accesses\": \"data\"}]}",
-			       &c, &err) < 0);
+	                       "\"latency_ps\": 1, \"accesses\": \"data\"}]}",
+	                       &c, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "tlb.levels: no level serves instruction fetches");
 	CHECK(config_from_text("{\"levels\": [{\"name\": \"a\", \"entires\": 4, \"ways\": 4, "
-			       "\"latency_ps\": 1}]}",
-			       &c, &err) < 0);
-	CHECK_STR_CONTAINS(err.msg, "tlb.levels[0].entires: unknown key (did you mean \"entries\"?)");
+	                       "\"latency_ps\": 1}]}",
+	                       &c, &err) < 0);
+	CHECK_STR_CONTAINS(err.msg,
+	                   "tlb.levels[0].entires: unknown key (did you mean \"entries\"?)");
 	CHECK(config_from_text("{\"levels\": [{\"name\": \"a\", \"entries\": 4, \"ways\": 4, "
-			       "\"latency_ps\": 1, \"entries_2m\": 8}]}",
-			       &c, &err) < 0);
+	                       "\"latency_ps\": 1, \"entries_2m\": 8}]}",
+	                       &c, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "tlb.levels[0].entries_2m: a separate 2 MiB array needs "
-				    "page_sizes \"4k\"");
+	                            "page_sizes \"4k\"");
 	CHECK(config_from_text("{\"levels\": [{\"name\": \"a b\", \"entries\": 4, \"ways\": 4, "
-			       "\"latency_ps\": 1}]}",
-			       &c, &err) < 0);
+	                       "\"latency_ps\": 1}]}",
+	                       &c, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "tlb.levels[0].name: expected");
 }
 

@@ -49,7 +49,7 @@ static struct dram *dram_from_text(const char *text)
 static const uint64_t entries[5] = {0x1000, 0x2000, 0x3000, 0x4000, 0x5000};
 
 static unsigned walk(struct walker *w, struct dram *d, uint32_t asid, uint64_t vaddr, int n,
-		     struct walk_result *r)
+                     struct walk_result *r)
 {
 	walker_walk(w, 1000000, asid, vaddr, entries, n, d, r);
 	return r->memory_refs;
@@ -130,9 +130,9 @@ static void test_five_levels(void)
 /* Without PWCs every walk reads every level, and there is no probe latency. */
 static void test_no_pwc(void)
 {
-	struct walker *w = walker_from_text(
-		"{\"pwc_pd\": {\"entries\": 0}, \"pwc_pdpt\": {\"entries\": 0}, "
-		"\"pwc_pml4\": {\"entries\": 0}}");
+	struct walker *w =
+	    walker_from_text("{\"pwc_pd\": {\"entries\": 0}, \"pwc_pdpt\": {\"entries\": 0}, "
+	                     "\"pwc_pml4\": {\"entries\": 0}}");
 	struct dram *d = dram_from_text("{\"model\": \"fixed\", \"fixed_latency_ps\": 100000}");
 	struct walk_result r;
 	CHECK_EQ_U64(walk(w, d, 1, 0x1000, 4, &r), 4);
@@ -173,7 +173,7 @@ static void test_ddr_latency(void)
 	CHECK_EQ_U64(json_integer_value(json_object_get(o.obj, "walk.pwc.pd.misses")), 1);
 	CHECK_EQ_U64(json_integer_value(json_object_get(o.obj, "latency.walk.count")), 2);
 	CHECK_EQ_U64(json_integer_value(json_object_get(o.obj, "latency.walk.max_ps")),
-		     PROBE + 120000);
+	             PROBE + 120000);
 	CHECK(json_object_get(o.obj, "walk.pwc.pml5.hits") == NULL); /* 4-level: no PML5 */
 	statsout_fini(&o);
 	walker_destroy(w);
@@ -186,8 +186,8 @@ static void test_config_errors(void)
 	struct err err;
 	CHECK(config_from_text("{\"pwc_pd\": {\"entries\": 30, \"ways\": 4}}", &c, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg,
-			   "t.json: walker.pwc_pd.ways: entries (30) must be a multiple of ways, "
-			   "got 4");
+	                   "t.json: walker.pwc_pd.ways: entries (30) must be a multiple of ways, "
+	                   "got 4");
 	CHECK(config_from_text("{\"levels\": 6}", &c, &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "walker.levels: expected an integer in [4, 5], got 6");
 	CHECK(config_from_text("{\"pwc_pde\": {}}", &c, &err) < 0);
