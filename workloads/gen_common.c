@@ -304,3 +304,24 @@ void gen_single_close(struct workload *w)
 	free(g->phases);
 	free(g);
 }
+
+int gen_single_open_one(struct workload **out, const json_t *params, const struct workload_env *env,
+                        const struct gen_sampler_conf *sc, const char *name, struct err *err)
+{
+	struct gen_phase *ph = xcalloc(1, sizeof(*ph));
+	int rc =
+	    gen_sampler_init(&ph->sampler, sc, env->seed, env->config_file, env->config_path, err);
+	if (rc) {
+		free(ph);
+		return rc;
+	}
+	ph->accesses = (uint64_t)params_get_int(params, "accesses");
+	struct gen_single_conf c = {
+	    .name = name,
+	    .write_fraction = params_get_real(params, "write_fraction"),
+	    .compute_ns = (uint64_t)params_get_int(params, "compute_ns"),
+	    .duration_ns = (uint64_t)params_get_int(params, "duration_ns"),
+	    .repeat = 1,
+	};
+	return gen_single_create(out, ph, 1, &c, env, err);
+}

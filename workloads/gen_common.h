@@ -159,6 +159,11 @@ struct gen_single_conf {
 int gen_single_create(struct workload **out, struct gen_phase *phases, size_t nr_phases,
                       const struct gen_single_conf *c, const struct workload_env *env,
                       struct err *err);
+/* The whole open of a one-phase generator (uniform, zipf, hotcold, loop): one phase drawing
+ * pages with sc, and the keys every such generator takes (accesses, write_fraction,
+ * compute_ns, duration_ns) from params. */
+int gen_single_open_one(struct workload **out, const json_t *params, const struct workload_env *env,
+                        const struct gen_sampler_conf *sc, const char *name, struct err *err);
 uint32_t gen_single_initial_pid(const struct workload *w);
 int gen_single_next(struct workload *w, uint32_t pid, struct op *op, struct err *err);
 /* workload_ops.next_batch of the single-process generators (see workload.h). */

@@ -41,7 +41,6 @@ static const struct param_spec hotcold_params[] = {
 static int hotcold_open(struct workload **out, const json_t *params, const struct workload_env *env,
                         struct err *err)
 {
-	struct gen_phase *ph = xcalloc(1, sizeof(*ph));
 	struct gen_sampler_conf sc = {
 	    .dist = GEN_DIST_HOTCOLD,
 	    .pages = (uint64_t)params_get_int(params, "pages"),
@@ -49,21 +48,7 @@ static int hotcold_open(struct workload **out, const json_t *params, const struc
 	    .hot_fraction_accesses = params_get_real(params, "hot_fraction_accesses"),
 	    .permute = params_get_bool(params, "permute"),
 	};
-	int rc =
-	    gen_sampler_init(&ph->sampler, &sc, env->seed, env->config_file, env->config_path, err);
-	if (rc) {
-		free(ph);
-		return rc;
-	}
-	ph->accesses = (uint64_t)params_get_int(params, "accesses");
-	struct gen_single_conf c = {
-	    .name = "hotcold",
-	    .write_fraction = params_get_real(params, "write_fraction"),
-	    .compute_ns = (uint64_t)params_get_int(params, "compute_ns"),
-	    .duration_ns = (uint64_t)params_get_int(params, "duration_ns"),
-	    .repeat = 1,
-	};
-	return gen_single_create(out, ph, 1, &c, env, err);
+	return gen_single_open_one(out, params, env, &sc, "hotcold", err);
 }
 
 const struct workload_ops workload_gen_hotcold = {

@@ -23,26 +23,11 @@ static const struct param_spec uniform_params[] = {
 static int uniform_open(struct workload **out, const json_t *params, const struct workload_env *env,
                         struct err *err)
 {
-	struct gen_phase *ph = xcalloc(1, sizeof(*ph));
 	struct gen_sampler_conf sc = {
 	    .dist = GEN_DIST_UNIFORM,
 	    .pages = (uint64_t)params_get_int(params, "pages"),
 	};
-	int rc =
-	    gen_sampler_init(&ph->sampler, &sc, env->seed, env->config_file, env->config_path, err);
-	if (rc) {
-		free(ph);
-		return rc;
-	}
-	ph->accesses = (uint64_t)params_get_int(params, "accesses");
-	struct gen_single_conf c = {
-	    .name = "uniform",
-	    .write_fraction = params_get_real(params, "write_fraction"),
-	    .compute_ns = (uint64_t)params_get_int(params, "compute_ns"),
-	    .duration_ns = (uint64_t)params_get_int(params, "duration_ns"),
-	    .repeat = 1,
-	};
-	return gen_single_create(out, ph, 1, &c, env, err);
+	return gen_single_open_one(out, params, env, &sc, "uniform", err);
 }
 
 const struct workload_ops workload_gen_uniform = {
