@@ -225,12 +225,6 @@ static void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_
 
 /* ---- costing ----------------------------------------------------------------------------- */
 
-static void apply_invalidations(struct sim *s, const struct fault_work *w)
-{
-	UNUSED(s);
-	UNUSED(w);
-}
-
 static simtime_t syscall_cost(struct sim *s, struct cpu *cpu, const struct fault_work *w)
 {
 	if (!s->timing_on)
@@ -385,7 +379,6 @@ static enum run_result do_access(struct sim *s, struct cpu *cpu, struct task *t)
 	    timing_access(&s->timing, cpu->id, cpu->clock_ps, t->mm, t->op.addr, kind, true);
 	struct timing_cost cost;
 	timing_work(&s->timing, cpu->id, cpu->clock_ps + lat, &w, true, &cost);
-	apply_invalidations(s, &w);
 	cpu->clock_ps += lat + cost.cpu_ps;
 	/* Pages this fault started reading are usable when its reads complete; another fault
 	 * that finds them earlier waits (w.wait_until_ps). */
