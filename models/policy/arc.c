@@ -24,119 +24,76 @@
  */
 #include <stdlib.h>
 
-#include "models/policy/ghost.h"
-#include "models/policy/pfnlist.h"
+#include "models/policy/adaptive_lists.h"
 #include "models/policy/policy.h"
 
-enum { ARC_NONE, ARC_T1, ARC_T2, ARC_B1, ARC_B2 };
+enum { ARC_NONE = AL_NONE, ARC_T1 = AL_T1, ARC_T2 = AL_T2, ARC_B1 = AL_B1, ARC_B2 = AL_B2 };
 
 struct arc {
-	uint64_t c;                 /* frames */
-	uint64_t p;                 /* target size of T1 */
-	struct pfnlist_links links; /* frames 0..c-1, ghosts c..3c-1; heads are MRU */
-	struct pfnlist t1, t2, b1, b2;
-	struct ghost ghost;
-	uint8_t *where; /* per node: ARC_* */
-	uint64_t *key;  /* per frame */
-	bool adapted;   /* evict_for already adapted p for adapted_key */
+	struct adaptive_lists l; /* T1, T2, B1, B2, p */
+	bool adapted;            /* evict_for already adapted p for adapted_key */
 	uint64_t adapted_key;
 };
 
 static void *arc_create(const struct policy_env *env, const json_t *params)
 {
 	struct arc *a = xcalloc(1, sizeof(*a));
-	a->c = env->nr_frames;
-	pfnlist_links_init(&a->links, 3 * a->c);
-	pfnlist_init(&a->t1);
-	pfnlist_init(&a->t2);
-	pfnlist_init(&a->b1);
-	pfnlist_init(&a->b2);
-	ghost_init(&a->ghost, (pfn_t)a->c, 2 * a->c);
-	a->where = xcalloc(3 * a->c + 1, sizeof(*a->where));
-	a->key = xcalloc(a->c + 1, sizeof(*a->key));
+	adaptive_lists_init(&a->l, env->nr_frames);
 	return a;
 }
 
 static void arc_destroy(void *pol)
 {
 	struct arc *a = pol;
-	pfnlist_links_fini(&a->links);
-	ghost_fini(&a->ghost);
-	free(a->where);
-	free(a->key);
+	adaptive_lists_fini(&a->l);
 	free(a);
-}
-
-static struct pfnlist *arc_list(struct arc *a, uint8_t where)
-{
-	switch (where) {
-	case ARC_T1:
-		return &a->t1;
-	case ARC_T2:
-		return &a->t2;
-	case ARC_B1:
-		return &a->b1;
-	case ARC_B2:
-		return &a->b2;
-	}
-	BUG_ON(1, "arc: node on no list");
-	return NULL;
-}
-
-static void arc_drop_ghost_lru(struct arc *a, struct pfnlist *b)
-{
-	pfn_t g = pfnlist_pop_tail(&a->links, b);
-	if (g == PFN_NONE)
-		return;
-	a->where[g] = ARC_NONE;
-	ghost_free(&a->ghost, g);
 }
 
 /* Move the LRU page of t (T1 or T2) to the MRU end of its ghost list b; return its frame. */
 static pfn_t arc_demote(struct arc *a, struct pfnlist *t, struct pfnlist *b, uint8_t bwhere)
 {
-	pfn_t v = pfnlist_pop_tail(&a->links, t);
-	a->where[v] = ARC_NONE;
-	if (ghost_full(&a->ghost)) /* cannot happen while |L1|+|L2| <= 2c; kept safe */
-		arc_drop_ghost_lru(a, a->b2.len ? &a->b2 : &a->b1);
-	pfn_t g = ghost_alloc(&a->ghost, a->key[v]);
-	pfnlist_push_head(&a->links, b, g);
-	a->where[g] = bwhere;
+	pfn_t v = pfnlist_pop_tail(&a->l.links, t);
+	a->l.where[v] = ARC_NONE;
+	if (ghost_full(&a->l.ghost)) /* cannot happen while |L1|+|L2| <= 2c; kept safe */
+		adaptive_lists_drop_ghost_lru(&a->l, a->l.b2.len ? &a->l.b2 : &a->l.b1);
+	pfn_t g = ghost_alloc(&a->l.ghost, a->l.key[v]);
+	pfnlist_push_head(&a->l.links, b, g);
+	a->l.where[g] = bwhere;
 	return v;
 }
 
 static pfn_t arc_replace(struct arc *a, bool key_in_b2)
 {
-	uint64_t t1 = a->t1.len;
-	if (a->t1.len + a->t2.len == 0)
+	uint64_t t1 = a->l.t1.len;
+	if (a->l.t1.len + a->l.t2.len == 0)
 		return PFN_NONE;
-	if (t1 >= 1 && (t1 > a->p || (key_in_b2 && t1 == a->p) || a->t2.len == 0))
-		return arc_demote(a, &a->t1, &a->b1, ARC_B1);
-	return arc_demote(a, &a->t2, &a->b2, ARC_B2);
+	if (t1 >= 1 && (t1 > a->l.p || (key_in_b2 && t1 == a->l.p) || a->l.t2.len == 0))
+		return arc_demote(a, &a->l.t1, &a->l.b1, ARC_B1);
+	return arc_demote(a, &a->l.t2, &a->l.b2, ARC_B2);
 }
 
 static void arc_adapt(struct arc *a, uint8_t where)
 {
-	uint64_t b1 = a->b1.len, b2 = a->b2.len;
+	uint64_t b1 = a->l.b1.len, b2 = a->l.b2.len;
 	if (where == ARC_B1) {
 		uint64_t d = b1 >= b2 ? 1 : b2 / b1;
-		a->p = MIN(a->c, a->p + d);
+		a->l.p = MIN(a->l.c, a->l.p + d);
 	} else {
 		uint64_t d = b2 >= b1 ? 1 : b1 / b2;
-		a->p = a->p > d ? a->p - d : 0;
+		a->l.p = a->l.p > d ? a->l.p - d : 0;
 	}
 }
 
 static pfn_t arc_evict_for(void *pol, uint64_t key)
 {
 	struct arc *a = pol;
-	pfn_t g = ghost_find(&a->ghost, key);
+	pfn_t g = ghost_find(&a->l.ghost, key);
 	a->adapted = false;
 	if (g != PFN_NONE) {
-		arc_adapt(a, a->where[g]);
+		arc_adapt(a, a->l.where[g]);
 		a->adapted = true;
 		a->adapted_key = key;
-		return arc_replace(a, a->where[g] == ARC_B2);
+		return arc_replace(a, a->l.where[g] == ARC_B2);
 	}
 	return arc_replace(a, false);
 }
@@ -151,24 +108,24 @@ static pfn_t arc_evict(void *pol)
 static void arc_insert(void *pol, pfn_t pfn, uint64_t key, uint64_t next_use)
 {
 	struct arc *a = pol;
-	a->key[pfn] = key;
-	pfn_t g = ghost_find(&a->ghost, key);
+	a->l.key[pfn] = key;
+	pfn_t g = ghost_find(&a->l.ghost, key);
 	if (g != PFN_NONE) { /* Cases II and III */
 		if (!(a->adapted && a->adapted_key == key))
-			arc_adapt(a, a->where[g]);
-		pfnlist_del(&a->links, arc_list(a, a->where[g]), g);
-		a->where[g] = ARC_NONE;
-		ghost_free(&a->ghost, g);
-		pfnlist_push_head(&a->links, &a->t2, pfn);
-		a->where[pfn] = ARC_T2;
+			arc_adapt(a, a->l.where[g]);
+		pfnlist_del(&a->l.links, adaptive_lists_list(&a->l, a->l.where[g]), g);
+		a->l.where[g] = ARC_NONE;
+		ghost_free(&a->l.ghost, g);
+		pfnlist_push_head(&a->l.links, &a->l.t2, pfn);
+		a->l.where[pfn] = ARC_T2;
 	} else { /* Case IV: keep |T1|+|B1| <= c and the directory <= 2c */
-		if (a->t1.len + a->b1.len >= a->c) {
-			arc_drop_ghost_lru(a, &a->b1);
-		} else if (a->t1.len + a->t2.len + a->b1.len + a->b2.len >= 2 * a->c) {
-			arc_drop_ghost_lru(a, &a->b2);
+		if (a->l.t1.len + a->l.b1.len >= a->l.c) {
+			adaptive_lists_drop_ghost_lru(&a->l, &a->l.b1);
+		} else if (a->l.t1.len + a->l.t2.len + a->l.b1.len + a->l.b2.len >= 2 * a->l.c) {
+			adaptive_lists_drop_ghost_lru(&a->l, &a->l.b2);
 		}
-		pfnlist_push_head(&a->links, &a->t1, pfn);
-		a->where[pfn] = ARC_T1;
+		pfnlist_push_head(&a->l.links, &a->l.t1, pfn);
+		a->l.where[pfn] = ARC_T1;
 	}
 	a->adapted = false;
 }
@@ -176,18 +133,18 @@ static void arc_insert(void *pol, pfn_t pfn, uint64_t key, uint64_t next_use)
 static void arc_remove(void *pol, pfn_t pfn)
 {
 	struct arc *a = pol;
-	pfnlist_del(&a->links, arc_list(a, a->where[pfn]), pfn);
-	a->where[pfn] = ARC_NONE;
+	pfnlist_del(&a->l.links, adaptive_lists_list(&a->l, a->l.where[pfn]), pfn);
+	a->l.where[pfn] = ARC_NONE;
 }
 
 static void arc_access(void *pol, pfn_t pfn, bool is_write, uint64_t next_use)
 {
 	struct arc *a = pol;
-	if (a->where[pfn] == ARC_T2 && a->t2.head == pfn)
+	if (a->l.where[pfn] == ARC_T2 && a->l.t2.head == pfn)
 		return;
-	pfnlist_del(&a->links, arc_list(a, a->where[pfn]), pfn);
-	pfnlist_push_head(&a->links, &a->t2, pfn);
-	a->where[pfn] = ARC_T2;
+	pfnlist_del(&a->l.links, adaptive_lists_list(&a->l, a->l.where[pfn]), pfn);
+	pfnlist_push_head(&a->l.links, &a->l.t2, pfn);
+	a->l.where[pfn] = ARC_T2;
 }
 
 const struct policy_ops policy_arc = {

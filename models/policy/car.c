@@ -20,97 +20,54 @@
  */
 #include <stdlib.h>
 
-#include "models/policy/ghost.h"
-#include "models/policy/pfnlist.h"
+#include "models/policy/adaptive_lists.h"
 #include "models/policy/policy.h"
 
-enum { CAR_NONE, CAR_T1, CAR_T2, CAR_B1, CAR_B2 };
+enum { CAR_NONE = AL_NONE, CAR_T1 = AL_T1, CAR_T2 = AL_T2, CAR_B1 = AL_B1, CAR_B2 = AL_B2 };
 
 struct car {
+	struct adaptive_lists l; /* T1, T2, B1, B2, p */
 	const struct policy_env *env;
-	uint64_t c, p;
-	struct pfnlist_links links; /* frames 0..c-1, ghosts c..3c-1 */
-	struct pfnlist t1, t2;      /* clocks: head is the hand, tail just behind it */
-	struct pfnlist b1, b2;      /* ghosts: head is MRU */
-	struct ghost ghost;
-	uint8_t *where;
-	uint64_t *key;
 };
 
 static void *car_create(const struct policy_env *env, const json_t *params)
 {
 	struct car *a = xcalloc(1, sizeof(*a));
 	a->env = env;
-	a->c = env->nr_frames;
-	pfnlist_links_init(&a->links, 3 * a->c);
-	pfnlist_init(&a->t1);
-	pfnlist_init(&a->t2);
-	pfnlist_init(&a->b1);
-	pfnlist_init(&a->b2);
-	ghost_init(&a->ghost, (pfn_t)a->c, 2 * a->c);
-	a->where = xcalloc(3 * a->c + 1, sizeof(*a->where));
-	a->key = xcalloc(a->c + 1, sizeof(*a->key));
+	adaptive_lists_init(&a->l, env->nr_frames);
 	return a;
 }
 
 static void car_destroy(void *pol)
 {
 	struct car *a = pol;
-	pfnlist_links_fini(&a->links);
-	ghost_fini(&a->ghost);
-	free(a->where);
-	free(a->key);
+	adaptive_lists_fini(&a->l);
 	free(a);
-}
-
-static struct pfnlist *car_list(struct car *a, uint8_t where)
-{
-	switch (where) {
-	case CAR_T1:
-		return &a->t1;
-	case CAR_T2:
-		return &a->t2;
-	case CAR_B1:
-		return &a->b1;
-	case CAR_B2:
-		return &a->b2;
-	}
-	BUG_ON(1, "car: node on no list");
-	return NULL;
-}
-
-static void car_drop_ghost_lru(struct car *a, struct pfnlist *b)
-{
-	pfn_t g = pfnlist_pop_tail(&a->links, b);
-	if (g == PFN_NONE)
-		return;
-	a->where[g] = CAR_NONE;
-	ghost_free(&a->ghost, g);
 }
 
 static pfn_t car_evict(void *pol)
 {
 	struct car *a = pol;
 	const struct policy_env *env = a->env;
-	if (a->t1.len + a->t2.len == 0)
+	if (a->l.t1.len + a->l.t2.len == 0)
 		return PFN_NONE;
 	for (;;) {
-		bool from_t1 = a->t1.len >= MAX(1, a->p) || a->t2.len == 0;
-		struct pfnlist *t = from_t1 ? &a->t1 : &a->t2;
+		bool from_t1 = a->l.t1.len >= MAX(1, a->l.p) || a->l.t2.len == 0;
+		struct pfnlist *t = from_t1 ? &a->l.t1 : &a->l.t2;
 		pfn_t h = t->head;
-		pfnlist_del(&a->links, t, h);
+		pfnlist_del(&a->l.links, t, h);
 		if (env->test_and_clear_young(env->vm, h)) {
-			pfnlist_push_tail(&a->links, &a->t2, h);
-			a->where[h] = CAR_T2;
+			pfnlist_push_tail(&a->l.links, &a->l.t2, h);
+			a->l.where[h] = CAR_T2;
 			continue;
 		}
-		a->where[h] = CAR_NONE;
-		if (ghost_full(&a->ghost)) /* cannot happen while the directory is <= 2c */
-			car_drop_ghost_lru(a, a->b2.len ? &a->b2 : &a->b1);
-		pfn_t g = ghost_alloc(&a->ghost, a->key[h]);
-		struct pfnlist *b = from_t1 ? &a->b1 : &a->b2;
-		pfnlist_push_head(&a->links, b, g);
-		a->where[g] = from_t1 ? CAR_B1 : CAR_B2;
+		a->l.where[h] = CAR_NONE;
+		if (ghost_full(&a->l.ghost)) /* cannot happen while the directory is <= 2c */
+			adaptive_lists_drop_ghost_lru(&a->l, a->l.b2.len ? &a->l.b2 : &a->l.b1);
+		pfn_t g = ghost_alloc(&a->l.ghost, a->l.key[h]);
+		struct pfnlist *b = from_t1 ? &a->l.b1 : &a->l.b2;
+		pfnlist_push_head(&a->l.links, b, g);
+		a->l.where[g] = from_t1 ? CAR_B1 : CAR_B2;
 		return h;
 	}
 }
@@ -118,26 +75,26 @@ static pfn_t car_evict(void *pol)
 static void car_insert(void *pol, pfn_t pfn, uint64_t key, uint64_t next_use)
 {
 	struct car *a = pol;
-	a->key[pfn] = key;
-	pfn_t g = ghost_find(&a->ghost, key);
+	a->l.key[pfn] = key;
+	pfn_t g = ghost_find(&a->l.ghost, key);
 	if (g == PFN_NONE) {
-		if (a->t1.len + a->b1.len >= a->c)
-			car_drop_ghost_lru(a, &a->b1);
-		else if (a->t1.len + a->t2.len + a->b1.len + a->b2.len >= 2 * a->c)
-			car_drop_ghost_lru(a, &a->b2);
-		pfnlist_push_tail(&a->links, &a->t1, pfn);
-		a->where[pfn] = CAR_T1;
+		if (a->l.t1.len + a->l.b1.len >= a->l.c)
+			adaptive_lists_drop_ghost_lru(&a->l, &a->l.b1);
+		else if (a->l.t1.len + a->l.t2.len + a->l.b1.len + a->l.b2.len >= 2 * a->l.c)
+			adaptive_lists_drop_ghost_lru(&a->l, &a->l.b2);
+		pfnlist_push_tail(&a->l.links, &a->l.t1, pfn);
+		a->l.where[pfn] = CAR_T1;
 	} else {
-		uint64_t b1 = a->b1.len, b2 = a->b2.len;
-		if (a->where[g] == CAR_B1)
-			a->p = MIN(a->p + MAX(1, b2 / b1), a->c);
+		uint64_t b1 = a->l.b1.len, b2 = a->l.b2.len;
+		if (a->l.where[g] == CAR_B1)
+			a->l.p = MIN(a->l.p + MAX(1, b2 / b1), a->l.c);
 		else
-			a->p = a->p > MAX(1, b1 / b2) ? a->p - MAX(1, b1 / b2) : 0;
-		pfnlist_del(&a->links, car_list(a, a->where[g]), g);
-		a->where[g] = CAR_NONE;
-		ghost_free(&a->ghost, g);
-		pfnlist_push_tail(&a->links, &a->t2, pfn);
-		a->where[pfn] = CAR_T2;
+			a->l.p = a->l.p > MAX(1, b1 / b2) ? a->l.p - MAX(1, b1 / b2) : 0;
+		pfnlist_del(&a->l.links, adaptive_lists_list(&a->l, a->l.where[g]), g);
+		a->l.where[g] = CAR_NONE;
+		ghost_free(&a->l.ghost, g);
+		pfnlist_push_tail(&a->l.links, &a->l.t2, pfn);
+		a->l.where[pfn] = CAR_T2;
 	}
 	a->env->test_and_clear_young(a->env->vm, pfn);
 }
@@ -145,8 +102,8 @@ static void car_insert(void *pol, pfn_t pfn, uint64_t key, uint64_t next_use)
 static void car_remove(void *pol, pfn_t pfn)
 {
 	struct car *a = pol;
-	pfnlist_del(&a->links, car_list(a, a->where[pfn]), pfn);
-	a->where[pfn] = CAR_NONE;
+	pfnlist_del(&a->l.links, adaptive_lists_list(&a->l, a->l.where[pfn]), pfn);
+	a->l.where[pfn] = CAR_NONE;
 }
 
 const struct policy_ops policy_car = {
