@@ -29,10 +29,11 @@ static inline struct assoc_entry *level_find(struct tlb_level *l, uint32_t asid,
 	return assoc_find(&l->huge, vpn2m, key_of(vpn2m, true), asid);
 }
 
-/* level_fill (below) when the level is known to miss (vaddr, asid): tlb_lookup's copy-up into
- * the levels it has just probed. */
-static inline void level_fill_absent(struct tlb_level *l, uint32_t asid, uint64_t vaddr,
-                                     unsigned shift, uint64_t pfn, unsigned flags)
+/* Fill one level with a translation. known_absent: the level has just missed (vaddr, asid), so
+ * the insert need not look for an existing entry (tlb_lookup's copy-up); a constant at every
+ * call, so the compiler keeps two specialised copies. */
+static inline void level_fill(struct tlb_level *l, uint32_t asid, uint64_t vaddr, unsigned shift,
+                              uint64_t pfn, unsigned flags, bool known_absent)
 {
 	struct assoc *a;
 	bool huge = shift == TLB_SHIFT_2M;
@@ -44,28 +45,8 @@ static inline void level_fill_absent(struct tlb_level *l, uint32_t asid, uint64_
 		return;
 	l->has_2m |= huge;
 	uint64_t vpn = vaddr >> shift;
-	struct assoc_entry *e = assoc_insert_absent(a, vpn, key_of(vpn, huge), asid);
-	if (!e)
-		return;
-	e->pfn = pfn;
-	e->flags = (uint16_t)flags;
-	e->shift = (uint16_t)shift;
-}
-
-static void level_fill(struct tlb_level *l, uint32_t asid, uint64_t vaddr, unsigned shift,
-                       uint64_t pfn, unsigned flags)
-{
-	struct assoc *a;
-	bool huge = shift == TLB_SHIFT_2M;
-	if (!huge)
-		a = (l->cfg.page_sizes & TLB_PAGE_4K) ? &l->main : NULL;
-	else
-		a = (l->cfg.page_sizes & TLB_PAGE_2M) ? &l->main : &l->huge;
-	if (!a)
-		return;
-	l->has_2m |= huge;
-	uint64_t vpn = vaddr >> shift;
-	struct assoc_entry *e = assoc_insert(a, vpn, key_of(vpn, huge), asid);
+	struct assoc_entry *e = known_absent ? assoc_insert_absent(a, vpn, key_of(vpn, huge), asid)
+	                                     : assoc_insert(a, vpn, key_of(vpn, huge), asid);
 	if (!e)
 		return;
 	e->pfn = pfn;
@@ -95,8 +76,8 @@ int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, st
 		/* Mostly inclusive: copy the entry up into the earlier levels of this kind (each
 		 * has just missed, so the entry is absent there). */
 		for (unsigned m = 0; m < k; m++)
-			level_fill_absent(&tlb->level[probe[m]], asid, vaddr, out->page_shift,
-			                  out->pfn, out->flags);
+			level_fill(&tlb->level[probe[m]], asid, vaddr, out->page_shift, out->pfn,
+			           out->flags, true);
 		return (int)i;
 	}
 	out->level = -1;
@@ -115,7 +96,7 @@ void tlb_fill(struct tlb *tlb, uint32_t asid, uint64_t vaddr, unsigned page_shif
 	tlb->nr_fills++;
 	for (unsigned i = 0; i < tlb->nr_levels; i++)
 		if (tlb->level[i].cfg.serves & want)
-			level_fill(&tlb->level[i], asid, vaddr, page_shift, pfn, flags);
+			level_fill(&tlb->level[i], asid, vaddr, page_shift, pfn, flags, false);
 }
 
 unsigned tlb_invalidate_page(struct tlb *tlb, uint32_t asid, uint64_t vaddr)
