@@ -89,3 +89,26 @@ void linereader_close(struct linereader *lr)
 	free(lr->path);
 	memset(lr, 0, sizeof(*lr));
 }
+
+int linewriter_open(struct linewriter *lw, const char *path, struct err *err)
+{
+	memset(lw, 0, sizeof(*lw));
+	lw->f = fopen(path, "wb");
+	if (!lw->f)
+		return err_setc(err, VMSIM_EIO, "%s: cannot create: %s", path, strerror(errno));
+	lw->path = xstrdup(path);
+	lw->buf = xmalloc(LINEREADER_CAP);
+	setvbuf(lw->f, lw->buf, _IOFBF, LINEREADER_CAP);
+	return 0;
+}
+
+int linewriter_close(struct linewriter *lw, struct err *err)
+{
+	int rc = 0;
+	if (fclose(lw->f) != 0)
+		rc = err_setc(err, VMSIM_EIO, "%s: write failed: %s", lw->path, strerror(errno));
+	free(lw->buf);
+	free(lw->path);
+	memset(lw, 0, sizeof(*lw));
+	return rc;
+}

@@ -31,4 +31,16 @@ void linereader_rewind(struct linereader *lr);
 char *linereader_next(struct linereader *lr, int *too_long);
 void linereader_close(struct linereader *lr);
 
+/* The writing side of text traces: a file with a 1 MiB buffer, and its path for messages. */
+struct linewriter {
+	FILE *f;
+	char *path;
+	char *buf;
+};
+
+/* Create path for writing; on failure < 0 with err naming the file. */
+int linewriter_open(struct linewriter *lw, const char *path, struct err *err);
+/* Flush and close; < 0 with err naming the file when the data did not reach it. */
+int linewriter_close(struct linewriter *lw, struct err *err);
+
 #endif

@@ -186,9 +186,7 @@ static void pages_close(void *reader)
 }
 
 struct pages_writer {
-	FILE *f;
-	char *path;
-	char *buf;
+	struct linewriter out;
 	uint64_t page_size;
 	uint64_t nr_ops; /* ops seen, for messages */
 };
@@ -196,14 +194,12 @@ struct pages_writer {
 static int pages_wopen(void **out, const char *path, const struct trace_read_opts *opts,
                        struct err *err)
 {
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return err_setc(err, VMSIM_EIO, "%s: cannot create: %s", path, strerror(errno));
 	struct pages_writer *w = xcalloc(1, sizeof(*w));
-	w->f = f;
-	w->path = xstrdup(path);
-	w->buf = xmalloc(1 << 20);
-	setvbuf(f, w->buf, _IOFBF, 1 << 20);
+	int rc = linewriter_open(&w->out, path, err);
+	if (rc) {
+		free(w);
+		return rc;
+	}
 	w->page_size = opts->page_size;
 	*out = w;
 	return 0;
@@ -222,22 +218,19 @@ static int pages_write(void *writer, const struct op *op, struct err *err)
 		return err_set(err,
 		               "%s: operation %llu (\"%s\") cannot be written in the pages "
 		               "format (it holds reads and writes of pid 1 only)",
-		               w->path, (unsigned long long)w->nr_ops, line);
+		               w->out.path, (unsigned long long)w->nr_ops, line);
 	}
-	if (fprintf(w->f, op->kind == OP_READ ? "%llu r\n" : "%llu\n",
+	if (fprintf(w->out.f, op->kind == OP_READ ? "%llu r\n" : "%llu\n",
 	            (unsigned long long)(op->addr / w->page_size)) < 0)
-		return err_setc(err, VMSIM_EIO, "%s: write failed: %s", w->path, strerror(errno));
+		return err_setc(err, VMSIM_EIO, "%s: write failed: %s", w->out.path,
+		                strerror(errno));
 	return 0;
 }
 
 static int pages_wclose(void *writer, struct err *err)
 {
 	struct pages_writer *w = writer;
-	int rc = 0;
-	if (fclose(w->f) != 0)
-		rc = err_setc(err, VMSIM_EIO, "%s: write failed: %s", w->path, strerror(errno));
-	free(w->buf);
-	free(w->path);
+	int rc = linewriter_close(&w->out, err);
 	free(w);
 	return rc;
 }

@@ -319,30 +319,22 @@ static int vmt_read(void *reader, struct op *op, struct err *err)
 }
 
 /* Writer: normal-form lines through a big stdio buffer. */
-struct vmt_writer {
-	FILE *f;
-	char *path;
-	char *buf;
-};
-
 static int vmt_wopen(void **out, const char *path, const struct trace_read_opts *opts,
                      struct err *err)
 {
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return err_setc(err, VMSIM_EIO, "%s: cannot create: %s", path, strerror(errno));
-	struct vmt_writer *w = xcalloc(1, sizeof(*w));
-	w->f = f;
-	w->path = xstrdup(path);
-	w->buf = xmalloc(1 << 20);
-	setvbuf(f, w->buf, _IOFBF, 1 << 20);
+	struct linewriter *w = xmalloc(sizeof(*w));
+	int rc = linewriter_open(w, path, err);
+	if (rc) {
+		free(w);
+		return rc;
+	}
 	*out = w;
 	return 0;
 }
 
 static int vmt_write(void *writer, const struct op *op, struct err *err)
 {
-	struct vmt_writer *w = writer;
+	struct linewriter *w = writer;
 	char line[1200];
 	size_t n = trace_format_vmt_line(op, line, sizeof(line) - 1);
 	line[n++] = '\n';
@@ -353,13 +345,8 @@ static int vmt_write(void *writer, const struct op *op, struct err *err)
 
 static int vmt_wclose(void *writer, struct err *err)
 {
-	struct vmt_writer *w = writer;
-	int rc = 0;
-	if (fclose(w->f) != 0)
-		rc = err_setc(err, VMSIM_EIO, "%s: write failed: %s", w->path, strerror(errno));
-	free(w->buf);
-	free(w->path);
-	free(w);
+	int rc = linewriter_close(writer, err);
+	free(writer);
 	return rc;
 }
 
