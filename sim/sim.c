@@ -191,7 +191,7 @@ static void run_check(struct sim *s)
 static void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit why)
 {
 	struct fault_work w;
-	memset(&w, 0, sizeof(w));
+	fault_work_reset(&w);
 	if (t->mm) {
 		timing_flush_asid(&s->timing, t->mm->asid);
 		vm_mm_destroy(&s->vm, t->mm, &w);
@@ -531,15 +531,16 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 	/* Accesses first: they need no zeroed fault_work here (vm_access fills its own). */
 	if (likely(op->kind <= OP_EXEC))
 		return do_access(s, cpu, t);
-	struct fault_work w;
-	memset(&w, 0, sizeof(w));
-	switch (op->kind) {
-	case OP_COMPUTE: {
+	if (op->kind == OP_COMPUTE) {
 		simtime_t ps = (simtime_t)op->arg * PS_PER_NS;
 		cpu->clock_ps += ps;
 		s->timing.tb.compute_ps += ps;
-		break;
+		t->has_op = false;
+		return RUN_AGAIN;
 	}
+	struct fault_work w;
+	fault_work_reset(&w);
+	switch (op->kind) {
 	case OP_MMAP: {
 		uint32_t flags = prot_to_vm_flags(op->prot) |
 		                 ((op->flags & MAPF_SHARED) ? VM_SHARED : 0) |
@@ -1026,7 +1027,7 @@ void sim_fini(struct sim *s)
 		struct task *t = s->tasks[i];
 		if (t->mm) {
 			struct fault_work w;
-			memset(&w, 0, sizeof(w));
+			fault_work_reset(&w);
 			vm_mm_destroy(&s->vm, t->mm, &w);
 		}
 		free(t->batch);

@@ -96,7 +96,7 @@ bool vm_kswapd_evict_one(struct vm *vm, struct fault_work *w, pfn_t *wb_pfn)
 	*wb_pfn = PFN_NONE;
 	if (vm->nr_free + vm->nr_writeback >= vm->cfg.wmark_high_frames)
 		return false;
-	memset(w, 0, sizeof(*w));
+	fault_work_reset(w);
 	vm->cur = w;
 	bool ok = reclaim_one(vm, w, victim_scope(vm, NULL), KEY_NONE, wb_pfn);
 	vm->cur = NULL;

@@ -441,15 +441,19 @@ enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr
 			w->pfn = unlikely(*p & PTE_HUGE)
 			             ? pfn + (pfn_t)((vaddr >> PTE_SHIFT) & (HPAGE_NR - 1))
 			             : pfn;
+			/* Global scope has one policy instance: no need to load the page's
+			 * struct (a host cache miss) to find it. */
 			if (pol->flags & POLICY_SEES_EVERY_ACCESS)
-				pol->access(vm->pages[pfn].scope->policy, pfn, kind == 1, next_use);
+				pol->access(vm->cfg.local_scope ? vm->pages[pfn].scope->policy
+				                                : vm->scope.policy,
+				            pfn, kind == 1, next_use);
 		} else {
 			w->pfn = PFN_NONE;
 		}
 		return ACCESS_HIT;
 	}
 
-	memset(w, 0, sizeof(*w));
+	fault_work_reset(w);
 	struct vm_area_struct *vma = find_vma(mm, vaddr);
 	if (!vma || !vma_allows(vma, kind)) {
 		vm->st.segv++;

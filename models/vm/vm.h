@@ -34,7 +34,9 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "models/policy/policy.h"
 #include "models/vm/filemap.h"
@@ -171,28 +173,36 @@ struct fault_work {
 	uint32_t kinds;         /* enum fault_kind_bits */
 	uint64_t wait_until_ps; /* the page found is still being read: wait until then */
 	uint32_t nr_read_pfns;  /* frames this fault started reading (swap-in, file, readahead) */
-	uint32_t read_pfns[FAULT_MAX_READ_PFNS]; /* the first FAULT_MAX_READ_PFNS of them */
-	bool major;                              /* must wait for a disk read */
-	uint32_t pfn;        /* the frame the access reached (PFN_NONE for the zero page) */
-	uint32_t zero_fills; /* frames zeroed */
-	uint32_t copies;     /* frames copied (from copy_src_pfn to pfn) */
+	bool major;             /* must wait for a disk read */
+	uint32_t pfn;           /* the frame the access reached (PFN_NONE for the zero page) */
+	uint32_t zero_fills;    /* frames zeroed */
+	uint32_t copies;        /* frames copied (from copy_src_pfn to pfn) */
 	uint32_t copy_src_pfn;
-	uint32_t nr_io; /* disk requests, reads (to wait for) and writes */
-	struct io_req io[FAULT_MAX_IO];
-	uint32_t evictions;         /* victims reclaimed to make room */
-	uint32_t tlb_invalidations; /* PTEs unmapped or write-protected that a TLB may cache */
-	uint32_t shootdown_cpus;    /* remote CPUs that had to be interrupted */
-	/* invalidated translations, for the TLB model: (asid, vaddr) */
-	uint32_t nr_inval;
-	struct {
-		uint32_t asid;
-		uint64_t vaddr;
-	} inval[FAULT_MAX_IO];
+	uint32_t nr_io;              /* disk requests, reads (to wait for) and writes */
+	uint32_t evictions;          /* victims reclaimed to make room */
+	uint32_t tlb_invalidations;  /* PTEs unmapped or write-protected that a TLB may cache */
+	uint32_t shootdown_cpus;     /* remote CPUs that had to be interrupted */
+	uint32_t nr_inval;           /* entries of inval[] */
 	bool inval_overflow;         /* more than fit: the caller flushes the asids involved */
 	uint64_t ptes_copied;        /* fork: page-table entries copied */
 	uint32_t readahead_pages;    /* pages read into the page cache beyond the faulting one */
 	uint32_t fault_around_pages; /* neighbouring cached pages mapped by do_fault_around */
+	/* The arrays come last: fault_work_reset leaves them alone (only their first nr_*
+	 * entries are ever read), so starting a fault does not clear ~600 bytes. */
+	uint32_t read_pfns[FAULT_MAX_READ_PFNS]; /* the first FAULT_MAX_READ_PFNS of them */
+	struct io_req io[FAULT_MAX_IO];
+	/* invalidated translations, for the TLB model: (asid, vaddr) */
+	struct {
+		uint32_t asid;
+		uint64_t vaddr;
+	} inval[FAULT_MAX_IO];
 };
+
+/* Empty w: every count and flag zero (the arrays' contents are dead past their counts). */
+static inline void fault_work_reset(struct fault_work *w)
+{
+	memset(w, 0, offsetof(struct fault_work, read_pfns));
+}
 
 struct vm_config {
 	uint64_t nr_frames;
