@@ -81,7 +81,7 @@ static void aging_tick(struct aging *a, uint64_t ticks)
 {
 	const struct policy_env *env = a->env;
 	uint64_t top = 1ull << (a->counter_bits - 1);
-	for (pfn_t p = a->resident.head; p != PFN_NONE; p = a->links.next[p]) {
+	for (pfn_t p = a->resident.head; p != PFN_NONE; p = a->links.node[p].next) {
 		uint64_t c = ticks >= a->counter_bits ? 0 : a->counter[p] >> ticks;
 		if (env->test_and_clear_young(env->vm, p))
 			c |= top;
@@ -103,7 +103,7 @@ static pfn_t aging_evict(void *pol)
 	if (ticks)
 		aging_tick(a, ticks);
 	pfn_t victim = a->resident.tail;
-	for (pfn_t p = a->resident.tail; p != PFN_NONE; p = a->links.prev[p])
+	for (pfn_t p = a->resident.tail; p != PFN_NONE; p = a->links.node[p].prev)
 		if (a->counter[p] < a->counter[victim])
 			victim = p;
 	pfnlist_del(&a->links, &a->resident, victim);

@@ -147,6 +147,34 @@ static void arc_access(void *pol, pfn_t pfn, bool is_write, uint64_t next_use)
 	a->l.where[pfn] = ARC_T2;
 }
 
+/* The next victim is the LRU end of T1 or of T2: both, alternately. */
+static unsigned arc_peek(void *pol, pfn_t *out, unsigned max)
+{
+	struct arc *a = pol;
+	pfn_t t1[8], t2[8];
+	unsigned half = MIN(max / 2, 8u), n = 0;
+	unsigned n1 = pfnlist_peek_tail(&a->l.links, &a->l.t1, t1, half);
+	unsigned n2 = pfnlist_peek_tail(&a->l.links, &a->l.t2, t2, half);
+	for (unsigned i = 0; i < MAX(n1, n2); i++) {
+		if (i < n1)
+			out[n++] = t1[i];
+		if (i < n2)
+			out[n++] = t2[i];
+	}
+	return n;
+}
+
+static void arc_prefetch(const void *pol, pfn_t pfn, uint64_t key)
+{
+	const struct arc *a = pol;
+	if (pfn == PFN_NONE) { /* a fault: evict_for and insert look the key up in B1/B2 */
+		ghost_prefetch(&a->l.ghost, key);
+		return;
+	}
+	__builtin_prefetch(&a->l.where[pfn], 0, 3);
+	pfnlist_prefetch(&a->l.links, pfn);
+}
+
 const struct policy_ops policy_arc = {
     .name = "arc",
     .description = "ARC: adaptive balance of recency (T1) and frequency (T2) with ghosts",
@@ -158,5 +186,7 @@ const struct policy_ops policy_arc = {
     .remove = arc_remove,
     .access = arc_access,
     .evict = arc_evict,
+    .peek = arc_peek,
+    .prefetch = arc_prefetch,
     .evict_for = arc_evict_for,
 };

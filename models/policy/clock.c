@@ -69,6 +69,12 @@ static pfn_t clock_evict(void *pol)
 	return victim;
 }
 
+static unsigned clock_peek(void *pol, pfn_t *out, unsigned max)
+{
+	struct clock *c = pol;
+	return pfnlist_peek_circular(&c->links, &c->circle, c->hand, out, max);
+}
+
 const struct policy_ops policy_clock = {
     .name = "clock",
     .description = "CLOCK / second chance on the PTE accessed bit",
@@ -78,4 +84,5 @@ const struct policy_ops policy_clock = {
     .insert = clock_insert,
     .remove = clock_remove,
     .evict = clock_evict,
+    .peek = clock_peek,
 };

@@ -46,6 +46,12 @@ static pfn_t fifo_evict(void *pol)
 	return pfnlist_pop_tail(&f->links, &f->queue);
 }
 
+static unsigned fifo_peek(void *pol, pfn_t *out, unsigned max)
+{
+	struct fifo *f = pol;
+	return pfnlist_peek_tail(&f->links, &f->queue, out, max);
+}
+
 const struct policy_ops policy_fifo = {
     .name = "fifo",
     .description = "first in, first out: evicts the page resident longest",
@@ -55,4 +61,5 @@ const struct policy_ops policy_fifo = {
     .insert = fifo_insert,
     .remove = fifo_remove,
     .evict = fifo_evict,
+    .peek = fifo_peek,
 };

@@ -24,10 +24,9 @@ void ghost_init(struct ghost *g, pfn_t base, uint64_t cap)
 	for (uint32_t i = 0; i < cap; i++)
 		g->free[i] = (uint32_t)cap - 1 - i;
 	g->nr_free = (uint32_t)cap;
-	g->slot_key = xcalloc(slots, sizeof(*g->slot_key));
-	g->slot_off = xmalloc(sizeof(*g->slot_off) * slots);
+	g->slot = xmalloc(sizeof(*g->slot) * slots);
 	for (uint64_t i = 0; i < slots; i++)
-		g->slot_off[i] = OFF_NONE;
+		g->slot[i] = (struct ghost_slot){.key = 0, .off = OFF_NONE};
 	g->mask = slots - 1;
 }
 
@@ -35,14 +34,13 @@ void ghost_fini(struct ghost *g)
 {
 	free(g->key);
 	free(g->free);
-	free(g->slot_key);
-	free(g->slot_off);
+	free(g->slot);
 }
 
 static uint64_t slot_find(const struct ghost *g, uint64_t key)
 {
 	uint64_t i = mix64(key) & g->mask;
-	while (g->slot_off[i] != OFF_NONE && g->slot_key[i] != key)
+	while (g->slot[i].off != OFF_NONE && g->slot[i].key != key)
 		i = (i + 1) & g->mask;
 	return i;
 }
@@ -50,18 +48,18 @@ static uint64_t slot_find(const struct ghost *g, uint64_t key)
 pfn_t ghost_find(const struct ghost *g, uint64_t key)
 {
 	uint64_t i = slot_find(g, key);
-	return g->slot_off[i] == OFF_NONE ? PFN_NONE : g->base + g->slot_off[i];
+	return g->slot[i].off == OFF_NONE ? PFN_NONE : g->base + g->slot[i].off;
 }
 
 pfn_t ghost_alloc(struct ghost *g, uint64_t key)
 {
 	BUG_ON(g->nr_free == 0, "ghost pool of %u entries is full", g->cap);
 	uint64_t i = slot_find(g, key);
-	BUG_ON(g->slot_off[i] != OFF_NONE, "key %llu already has a ghost", (unsigned long long)key);
+	BUG_ON(g->slot[i].off != OFF_NONE, "key %llu already has a ghost", (unsigned long long)key);
 	uint32_t off = g->free[--g->nr_free];
 	g->key[off] = key;
-	g->slot_key[i] = key;
-	g->slot_off[i] = off;
+	g->slot[i].key = key;
+	g->slot[i].off = off;
 	g->used++;
 	return g->base + off;
 }
@@ -71,23 +69,23 @@ void ghost_free(struct ghost *g, pfn_t node)
 	BUG_ON(node < g->base || node - g->base >= g->cap, "ghost_free of non-ghost node %u", node);
 	uint32_t off = node - g->base;
 	uint64_t i = slot_find(g, g->key[off]);
-	BUG_ON(g->slot_off[i] != off, "ghost node %u not in its hash slot", node);
+	BUG_ON(g->slot[i].off != off, "ghost node %u not in its hash slot", node);
 	/* Backward-shift deletion: pull later members of the probe run into the hole. */
 	uint64_t hole = i, j = i;
 	for (;;) {
 		j = (j + 1) & g->mask;
-		if (g->slot_off[j] == OFF_NONE)
+		if (g->slot[j].off == OFF_NONE)
 			break;
-		uint64_t home = mix64(g->slot_key[j]) & g->mask;
+		uint64_t home = mix64(g->slot[j].key) & g->mask;
 		/* j may move into hole iff home is not cyclically in (hole, j]. */
 		bool stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
 		if (stays)
 			continue;
-		g->slot_key[hole] = g->slot_key[j];
-		g->slot_off[hole] = g->slot_off[j];
+		g->slot[hole].key = g->slot[j].key;
+		g->slot[hole].off = g->slot[j].off;
 		hole = j;
 	}
-	g->slot_off[hole] = OFF_NONE;
+	g->slot[hole].off = OFF_NONE;
 	g->free[g->nr_free++] = off;
 	g->used--;
 }

@@ -17,6 +17,13 @@
 #include <stdint.h>
 
 #include "models/policy/policy.h"
+#include "sim/util.h"
+
+/* One hash slot: key and node offset side by side, one host cache line per probe. */
+struct ghost_slot {
+	uint64_t key;
+	uint32_t off; /* node offset, UINT32_MAX when empty */
+};
 
 struct ghost {
 	pfn_t base;     /* the first ghost node number */
@@ -25,9 +32,8 @@ struct ghost {
 	uint64_t *key;  /* key[node - base] */
 	uint32_t *free; /* stack of free node offsets, nr_free of them */
 	uint32_t nr_free;
-	uint64_t *slot_key; /* hash slots: the key */
-	uint32_t *slot_off; /* hash slots: node offset, UINT32_MAX when empty */
-	uint64_t mask;      /* hash slots - 1 (a power of two minus one) */
+	struct ghost_slot *slot; /* the hash table (linear probing) */
+	uint64_t mask;           /* hash slots - 1 (a power of two minus one) */
 };
 
 /* Prepare cap ghost nodes numbered from base (cap may be 0: every find misses). */
@@ -39,6 +45,12 @@ pfn_t ghost_find(const struct ghost *g, uint64_t key);
 pfn_t ghost_alloc(struct ghost *g, uint64_t key);
 /* Forget the ghost node (the caller has taken it off its lists). */
 void ghost_free(struct ghost *g, pfn_t node);
+
+/* Prefetch the hash slot where a lookup of key starts (a policy's prefetch hint). */
+static inline void ghost_prefetch(const struct ghost *g, uint64_t key)
+{
+	__builtin_prefetch(&g->slot[mix64(key) & g->mask], 0, 3);
+}
 
 static inline bool ghost_is_ghost(const struct ghost *g, pfn_t node)
 {

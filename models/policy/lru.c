@@ -56,6 +56,19 @@ static pfn_t lru_evict(void *pol)
 	return pfnlist_pop_tail(&l->links, &l->stack);
 }
 
+static unsigned lru_peek(void *pol, pfn_t *out, unsigned max)
+{
+	struct lru *l = pol;
+	return pfnlist_peek_tail(&l->links, &l->stack, out, max);
+}
+
+static void lru_prefetch(const void *pol, pfn_t pfn, uint64_t key)
+{
+	const struct lru *l = pol;
+	if (pfn != PFN_NONE)
+		pfnlist_prefetch(&l->links, pfn);
+}
+
 const struct policy_ops policy_lru = {
     .name = "lru",
     .description = "exact least recently used (idealised: sees every reference)",
@@ -67,4 +80,6 @@ const struct policy_ops policy_lru = {
     .remove = lru_remove,
     .access = lru_access,
     .evict = lru_evict,
+    .peek = lru_peek,
+    .prefetch = lru_prefetch,
 };

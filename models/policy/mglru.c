@@ -95,7 +95,7 @@ static void mglru_age(struct mglru *m)
 		struct pfnlist *g = mglru_gen(m, s);
 		pfn_t p = g->tail;
 		while (p != PFN_NONE) {
-			pfn_t towards_head = m->links.prev[p];
+			pfn_t towards_head = m->links.node[p].prev;
 			if (m->env->test_and_clear_young(m->env->vm, p)) {
 				pfnlist_del(&m->links, g, p);
 				mglru_add(m, p, m->max_seq);

@@ -1,7 +1,7 @@
 /*
  * pfnlist.h — intrusive doubly linked lists of frames for list-based policies.
  *
- * A policy allocates one struct pfnlist_links (prev/next arrays indexed by pfn) and any number
+ * A policy allocates one struct pfnlist_links (a prev/next node per pfn) and any number
  * of struct pfnlist heads; a frame is on at most one list of a given links object at a time.
  * All operations are O(1) and never allocate after pfnlist_links_init.
  */
@@ -13,9 +13,15 @@
 #include "models/policy/policy.h"
 #include "sim/util.h"
 
+/* The two links of one frame side by side: unlinking a frame touches one host cache line
+ * for it (and one for each neighbour), where two arrays took two. */
+struct pfnlist_node {
+	pfn_t prev; /* towards the head, PFN_NONE at the head */
+	pfn_t next; /* towards the tail, PFN_NONE at the tail */
+};
+
 struct pfnlist_links {
-	pfn_t *prev; /* prev[pfn]: towards the head, PFN_NONE at the head */
-	pfn_t *next; /* next[pfn]: towards the tail, PFN_NONE at the tail */
+	struct pfnlist_node *node; /* node[pfn] */
 };
 
 struct pfnlist {
@@ -35,10 +41,10 @@ static inline void pfnlist_init(struct pfnlist *h)
 
 static inline void pfnlist_push_head(struct pfnlist_links *l, struct pfnlist *h, pfn_t pfn)
 {
-	l->prev[pfn] = PFN_NONE;
-	l->next[pfn] = h->head;
+	l->node[pfn].prev = PFN_NONE;
+	l->node[pfn].next = h->head;
 	if (h->head != PFN_NONE)
-		l->prev[h->head] = pfn;
+		l->node[h->head].prev = pfn;
 	else
 		h->tail = pfn;
 	h->head = pfn;
@@ -47,10 +53,10 @@ static inline void pfnlist_push_head(struct pfnlist_links *l, struct pfnlist *h,
 
 static inline void pfnlist_push_tail(struct pfnlist_links *l, struct pfnlist *h, pfn_t pfn)
 {
-	l->next[pfn] = PFN_NONE;
-	l->prev[pfn] = h->tail;
+	l->node[pfn].next = PFN_NONE;
+	l->node[pfn].prev = h->tail;
 	if (h->tail != PFN_NONE)
-		l->next[h->tail] = pfn;
+		l->node[h->tail].next = pfn;
 	else
 		h->head = pfn;
 	h->tail = pfn;
@@ -60,13 +66,13 @@ static inline void pfnlist_push_tail(struct pfnlist_links *l, struct pfnlist *h,
 static inline void pfnlist_del(struct pfnlist_links *l, struct pfnlist *h, pfn_t pfn)
 {
 	BUG_ON(h->len == 0, "pfnlist_del of frame %u from an empty list", pfn);
-	pfn_t p = l->prev[pfn], n = l->next[pfn];
+	pfn_t p = l->node[pfn].prev, n = l->node[pfn].next;
 	if (p != PFN_NONE)
-		l->next[p] = n;
+		l->node[p].next = n;
 	else
 		h->head = n;
 	if (n != PFN_NONE)
-		l->prev[n] = p;
+		l->node[n].prev = p;
 	else
 		h->tail = p;
 	h->len--;
@@ -85,12 +91,12 @@ static inline pfn_t pfnlist_pop_tail(struct pfnlist_links *l, struct pfnlist *h)
 static inline void pfnlist_insert_before(struct pfnlist_links *l, struct pfnlist *h, pfn_t pos,
                                          pfn_t pfn)
 {
-	pfn_t p = l->prev[pos];
-	l->prev[pfn] = p;
-	l->next[pfn] = pos;
-	l->prev[pos] = pfn;
+	pfn_t p = l->node[pos].prev;
+	l->node[pfn].prev = p;
+	l->node[pfn].next = pos;
+	l->node[pos].prev = pfn;
 	if (p != PFN_NONE)
-		l->next[p] = pfn;
+		l->node[p].next = pfn;
 	else
 		h->head = pfn;
 	h->len++;
@@ -101,15 +107,15 @@ static inline void pfnlist_insert_before(struct pfnlist_links *l, struct pfnlist
 static inline void pfnlist_replace(struct pfnlist_links *l, struct pfnlist *h, pfn_t old,
                                    pfn_t fresh)
 {
-	pfn_t p = l->prev[old], n = l->next[old];
-	l->prev[fresh] = p;
-	l->next[fresh] = n;
+	pfn_t p = l->node[old].prev, n = l->node[old].next;
+	l->node[fresh].prev = p;
+	l->node[fresh].next = n;
 	if (p != PFN_NONE)
-		l->next[p] = fresh;
+		l->node[p].next = fresh;
 	else
 		h->head = fresh;
 	if (n != PFN_NONE)
-		l->prev[n] = fresh;
+		l->node[n].prev = fresh;
 	else
 		h->tail = fresh;
 }
@@ -118,7 +124,7 @@ static inline void pfnlist_replace(struct pfnlist_links *l, struct pfnlist *h, p
 static inline pfn_t pfnlist_next_circular(const struct pfnlist_links *l, const struct pfnlist *h,
                                           pfn_t pfn)
 {
-	pfn_t n = l->next[pfn];
+	pfn_t n = l->node[pfn].next;
 	return n != PFN_NONE ? n : h->head;
 }
 
@@ -126,8 +132,38 @@ static inline pfn_t pfnlist_next_circular(const struct pfnlist_links *l, const s
 static inline pfn_t pfnlist_prev_circular(const struct pfnlist_links *l, const struct pfnlist *h,
                                           pfn_t pfn)
 {
-	pfn_t p = l->prev[pfn];
+	pfn_t p = l->node[pfn].prev;
 	return p != PFN_NONE ? p : h->tail;
+}
+
+/* Up to max frames of the list from the tail towards the head (the tail first) into out;
+ * returns how many. For policies' peek hints. */
+static inline unsigned pfnlist_peek_tail(const struct pfnlist_links *l, const struct pfnlist *h,
+                                         pfn_t *out, unsigned max)
+{
+	unsigned n = 0;
+	for (pfn_t p = h->tail; p != PFN_NONE && n < max; p = l->node[p].prev)
+		out[n++] = p;
+	return n;
+}
+
+/* Up to max frames of the list read as a clock from pfn on (pfn first), each at most once,
+ * into out; returns how many. For policies' peek hints. */
+static inline unsigned pfnlist_peek_circular(const struct pfnlist_links *l, const struct pfnlist *h,
+                                             pfn_t pfn, pfn_t *out, unsigned max)
+{
+	unsigned n = 0;
+	if (pfn == PFN_NONE)
+		return 0;
+	for (uint64_t len = h->len; n < max && n < len; pfn = pfnlist_next_circular(l, h, pfn))
+		out[n++] = pfn;
+	return n;
+}
+
+/* Prefetch pfn's node into the host's cache (a policy's prefetch hint). */
+static inline void pfnlist_prefetch(const struct pfnlist_links *l, pfn_t pfn)
+{
+	__builtin_prefetch(&l->node[pfn], 1, 3);
 }
 
 #endif

@@ -77,6 +77,16 @@ struct policy_ops {
 	 * on the incoming page: ARC adapts p on a ghost hit before it replaces. NULL: use evict.
 	 * Background reclaim, which has no incoming page, calls evict. */
 	pfn_t (*evict_for)(void *pol, uint64_t key);
+	/* Optional, a hint for the host's cache only: up to max frames that the next evictions
+	 * will probably examine, the likeliest first, into out; returns how many (0: no guess).
+	 * Must not change the policy's state. Reclaim prefetches the victims' page structs,
+	 * reverse maps and PTEs from it, a few evictions ahead (reclaim.c). NULL: no hint. */
+	unsigned (*peek)(void *pol, pfn_t *out, unsigned max);
+	/* Optional, a hint for the host's cache only: a page will be accessed a few operations
+	 * ahead, the resident page in pfn, or (pfn = PFN_NONE) a page that will fault in and is
+	 * probably the one with identity key; prefetch what .access, or .evict_for and .insert,
+	 * will touch for it. Must not change the policy's state. NULL: no hint. */
+	void (*prefetch)(const void *pol, pfn_t pfn, uint64_t key);
 };
 
 /* Evict to make room for key: evict_for when the policy has it, else evict. */

@@ -50,7 +50,7 @@ static void sieve_remove(void *pol, pfn_t pfn)
 {
 	struct sieve *s = pol;
 	if (s->hand == pfn)
-		s->hand = s->links.prev[pfn];
+		s->hand = s->links.node[pfn].prev;
 	pfnlist_del(&s->links, &s->queue, pfn);
 }
 
@@ -70,7 +70,7 @@ static pfn_t sieve_evict(void *pol)
 		s->visited[o] = false;
 		o = pfnlist_prev_circular(&s->links, &s->queue, o);
 	}
-	s->hand = s->links.prev[o];
+	s->hand = s->links.node[o].prev;
 	pfnlist_del(&s->links, &s->queue, o);
 	return o;
 }

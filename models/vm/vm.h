@@ -333,6 +333,13 @@ int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
 enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
                              uint64_t next_use, struct fault_work *w);
 
+/* The stable identity of the anonymous page at vaddr in mm, as the policies see it (kept
+ * across swap-out; a forked child's copies keep the parent's). */
+static inline uint64_t page_key(const struct mm_struct *mm, uint64_t vaddr)
+{
+	return ((uint64_t)mm->pid << 45) ^ (vaddr >> PTE_SHIFT);
+}
+
 /* A hint that vaddr will soon be accessed in mm: prefetch its PTE into the host's cache (the
  * simulated page tables are too large to stay cached under random accesses). No effect on
  * the simulation; reads only the upper tables. */
@@ -353,10 +360,19 @@ static inline void vm_prefetch_page(const struct vm *vm, struct mm_struct *mm, u
 		return;
 	pte_t pte = *p;
 	if (pte_present(pte)) {
-		if (!(pte & (PTE_ZERO | PTE_HUGE)))
-			__builtin_prefetch(&vm->pages[pte_pfn(pte)], 1, 3);
+		if (pte & (PTE_ZERO | PTE_HUGE))
+			return;
+		pfn_t pfn = (pfn_t)pte_pfn(pte);
+		__builtin_prefetch(&vm->pages[pfn], 1, 3);
+		/* and the policy's state of the page (global scope: one instance) */
+		if (vm->cfg.policy->prefetch && !vm->cfg.local_scope)
+			vm->cfg.policy->prefetch(vm->scope.policy, pfn, 0);
 	} else if (pte_is_swap(pte)) {
 		__builtin_prefetch(&vm->swap[pte_swap_slot(pte)], 1, 3);
+		/* the page's key is in the slot (not loaded yet); a private page keeps the key
+		 * it was created with, page_key(mm, vaddr), unless it came from a fork parent */
+		if (vm->cfg.policy->prefetch && !vm->cfg.local_scope)
+			vm->cfg.policy->prefetch(vm->scope.policy, PFN_NONE, page_key(mm, vaddr));
 	}
 }
 

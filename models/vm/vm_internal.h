@@ -18,7 +18,6 @@ void lru_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint64_t next_use);
 void lru_del(struct vm *vm, pfn_t pfn);
 void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr);
 void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr);
-uint64_t page_key(const struct mm_struct *mm, uint64_t vaddr);
 /* No incoming page (background reclaim): the policy's plain evict. */
 #define KEY_NONE UINT64_MAX
 /*
