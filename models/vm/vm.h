@@ -363,7 +363,11 @@ static inline void vm_prefetch_page(const struct vm *vm, struct mm_struct *mm, u
 		if (pte & (PTE_ZERO | PTE_HUGE))
 			return;
 		pfn_t pfn = (pfn_t)pte_pfn(pte);
-		__builtin_prefetch(&vm->pages[pfn], 1, 3);
+		/* A hit reads the struct page only to find the local scope's policy; a write
+		 * to a read-only PTE faults (COW) and reads it too. Otherwise the line would
+		 * be fetched for nothing. */
+		if (vm->cfg.local_scope || !(pte & PTE_WRITE))
+			__builtin_prefetch(&vm->pages[pfn], 1, 3);
 		/* and the policy's state of the page (global scope: one instance) */
 		if (vm->cfg.policy->prefetch && !vm->cfg.local_scope)
 			vm->cfg.policy->prefetch(vm->scope.policy, pfn, 0);
