@@ -21,6 +21,7 @@ const unsigned char vmb_magic[4] = {0x89, 'V', 'M', 'B'};
 
 #define VMB_BUF_BYTES (1u << 20)
 #define VMB_SLACK 64 /* every record without a name fits in this */
+#define VMB_FAST_BYTES 9 /* the longest record of vmb_decode_access: tag, 8 varint bytes */
 #define VMB_NAME_MAX 1023
 
 struct vmb_regs {
@@ -80,7 +81,7 @@ struct vmb_reader {
 	/* The op before the next one was a process op other than an exit, so an access of the
 	 * current process may continue a batch (kept by the general path; 0 is only slower). */
 	int chain;
-	int held_rc;          /* < 0: an error read_batch met after some ops, returned next */
+	int held_rc;          /* < 0: the error read_batch met, returned by every later call */
 	struct err held_err;  /* its message */
 	char name[VMB_NAME_MAX + 1];
 };
@@ -253,18 +254,20 @@ static inline size_t vmb_decode_access(const unsigned char *p, struct vmb_regs *
 	uint64_t stops = ~w & 0x8080808080808080ull; /* bytes without a continuation bit */
 	if (unlikely(!stops))
 		return 0;
-	unsigned last_bit = (unsigned)__builtin_ctzll(stops); /* 7, 15, ..., 63 */
-	uint64_t x = w & ((2ull << last_bit) - 1) & 0x7f7f7f7f7f7f7f7full;
-	x = (x & 0x007f007f007f007full) | ((x & 0x7f007f007f007f00ull) >> 1);
-	x = (x & 0x00003fff00003fffull) | ((x & 0x3fff00003fff0000ull) >> 2);
-	x = (x & 0x000000000fffffffull) | ((x & 0x0fffffff00000000ull) >> 4);
+	/* The bytes up to the first stop, without their top bits. */
+	uint64_t x = w & (stops ^ (stops - 1)) & 0x7f7f7f7f7f7f7f7full;
+	/* Pack pairs of groups: the high one of each pair moves down by 1, then 2 bits (x minus
+	 * the high part, plus it shifted), then the high 28 bits join the low 28. */
+	x -= (x >> 1) & 0x3f803f803f803f80ull;     /* 2 x 7 bits in each 16 */
+	x -= 3 * ((x >> 2) & 0x0fffc0000fffc000ull); /* 2 x 14 bits in each 32 */
+	x = (x & 0x0fffffffu) | ((x >> 32) << 28);   /* 2 x 28 bits */
 	uint64_t *reg = &cur->last[tag >> 1];
 	uint64_t addr = *reg + (uint64_t)vmb_unzigzag(x);
 	*reg = addr;
 	op->kind = (uint8_t)tag;
 	op->pid = pid;
 	op->addr = addr;
-	return (last_bit >> 3) + 2;
+	return ((unsigned)__builtin_ctzll(stops) >> 3) + 2; /* stop bit 7, 15, ..., 63 */
 }
 
 static int vmb_read(void *reader, struct op *op, struct err *err)
@@ -294,22 +297,34 @@ static int vmb_read_batch(void *reader, struct op *ops, uint32_t max, struct err
 		return r->held_rc;
 	}
 	uint32_t n = 0;
-	if (likely(r->st.cur)) {
-		/* The tight loop, on locals (op stores cannot alias them). */
-		const unsigned char *p = r->buf + r->pos, *rec = NULL;
-		const unsigned char *slack_end = r->buf + r->len;
+	if (likely(r->st.cur && r->len - r->pos >= VMB_SLACK)) {
+		/* The tight loop, on locals (op stores cannot alias them). A fast record has at
+		 * most VMB_FAST_BYTES, so the next m of them need no test of the buffer's end. */
+		const unsigned char *p = r->buf + r->pos;
+		const unsigned char *last = r->buf + r->len - VMB_SLACK; /* last fast start */
 		struct vmb_regs *cur = r->st.cur;
 		uint32_t pid = r->st.pid, fast_max = r->chain ? max : 1;
-		size_t len;
-		while (n < fast_max && slack_end - p >= VMB_SLACK &&
-		       (len = vmb_decode_access(p, cur, pid, &ops[n])) != 0) {
-			rec = p;
-			p += len;
-			if (unlikely(ops[n++].addr >= TRACE_VA_LIMIT))
+		size_t last_len = 0; /* of the last record decoded */
+		while (n < fast_max && p <= last) {
+			uint32_t m = (uint32_t)MIN((size_t)(fast_max - n),
+			                           (size_t)(last - p) / VMB_FAST_BYTES + 1);
+			uint32_t stop = n + m;
+			for (; n < stop; n++) {
+				size_t len = vmb_decode_access(p, cur, pid, &ops[n]);
+				if (unlikely(!len))
+					break;
+				p += len;
+				last_len = len;
+				if (unlikely(ops[n].addr >= TRACE_VA_LIMIT)) {
+					n++; /* ends the batch */
+					break;
+				}
+			}
+			if (n < stop || (n && ops[n - 1].addr >= TRACE_VA_LIMIT))
 				break;
 		}
 		if (n) {
-			r->rec_off = r->buf_off + (uint64_t)(rec - r->buf);
+			r->rec_off = r->buf_off + (uint64_t)(p - last_len - r->buf);
 			r->pos = (size_t)(p - r->buf);
 			if (ops[n - 1].addr >= TRACE_VA_LIMIT || !r->chain) {
 				r->chain = 1; /* for the op after this access */
@@ -319,11 +334,14 @@ static int vmb_read_batch(void *reader, struct op *ops, uint32_t max, struct err
 				return (int)n;
 		}
 	}
-	int rc = vmb_read_general(r, &ops[n], n ? &r->held_err : err);
+	int rc = vmb_read_general(r, &ops[n], &r->held_err);
 	if (rc > 0)
 		return (int)n + 1;
-	if (rc < 0 && n)
+	if (rc < 0) { /* held: returned now if no op came before it, and by every later call */
 		r->held_rc = rc;
+		if (!n && err)
+			*err = r->held_err;
+	}
 	return n ? (int)n : rc;
 }
 
