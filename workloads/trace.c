@@ -217,7 +217,8 @@ static int trace_next_batch(struct workload *w, uint32_t pid, struct op *ops, ui
 			BUG_ON(!p, "next() for pid %u, which the trace never created", pid);
 			const struct op *o;
 			if (!p->q_len)
-				while (n < max && (o = trace_source_peek(&t->src)) && o->pid == pid &&
+				while (n < max && (o = trace_source_peek(&t->src)) &&
+				       o->pid == pid &&
 				       (o->kind <= OP_EXEC || o->kind == OP_COMPUTE)) {
 					ops[n++] = *o;
 					trace_source_skip(&t->src);

@@ -20,7 +20,7 @@
 const unsigned char vmb_magic[4] = {0x89, 'V', 'M', 'B'};
 
 #define VMB_BUF_BYTES (1u << 20)
-#define VMB_SLACK 64 /* every record without a name fits in this */
+#define VMB_SLACK 64     /* every record without a name fits in this */
 #define VMB_FAST_BYTES 9 /* the longest record of vmb_decode_access: tag, 8 varint bytes */
 #define VMB_NAME_MAX 1023
 
@@ -81,8 +81,8 @@ struct vmb_reader {
 	/* The op before the next one was a process op other than an exit, so an access of the
 	 * current process may continue a batch (kept by the general path; 0 is only slower). */
 	int chain;
-	int held_rc;          /* < 0: the error read_batch met, returned by every later call */
-	struct err held_err;  /* its message */
+	int held_rc;         /* < 0: the error read_batch met, returned by every later call */
+	struct err held_err; /* its message */
 	char name[VMB_NAME_MAX + 1];
 };
 
@@ -244,8 +244,8 @@ static inline uint64_t vmb_load_le64(const unsigned char *p)
  * Fills op's kind, pid and addr (the other fields are left as they are), moves the register
  * and returns the record's length in bytes; 0 (nothing changed) for any other record,
  * including the widest varints, whose validity needs the full check of vmb_read_general. */
-static inline size_t vmb_decode_access(const unsigned char *p, struct vmb_regs *cur,
-                                       uint32_t pid, struct op *op)
+static inline size_t vmb_decode_access(const unsigned char *p, struct vmb_regs *cur, uint32_t pid,
+                                       struct op *op)
 {
 	unsigned tag = p[0];
 	if (unlikely(tag > OP_EXEC))
@@ -258,7 +258,7 @@ static inline size_t vmb_decode_access(const unsigned char *p, struct vmb_regs *
 	uint64_t x = w & (stops ^ (stops - 1)) & 0x7f7f7f7f7f7f7f7full;
 	/* Pack pairs of groups: the high one of each pair moves down by 1, then 2 bits (x minus
 	 * the high part, plus it shifted), then the high 28 bits join the low 28. */
-	x -= (x >> 1) & 0x3f803f803f803f80ull;     /* 2 x 7 bits in each 16 */
+	x -= (x >> 1) & 0x3f803f803f803f80ull;       /* 2 x 7 bits in each 16 */
 	x -= 3 * ((x >> 2) & 0x0fffc0000fffc000ull); /* 2 x 14 bits in each 32 */
 	x = (x & 0x0fffffffu) | ((x >> 32) << 28);   /* 2 x 28 bits */
 	uint64_t *reg = &cur->last[tag >> 1];

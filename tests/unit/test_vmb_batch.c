@@ -166,7 +166,10 @@ static uint32_t write_mixed(const char *path)
 	CHECK(trace_format_vmb.wopen(&w, path, &opts, &err) == 0);
 	uint32_t n = 0;
 	put(w, (struct op){.kind = OP_FILE, .name = "data.bin", .len = 1 << 20}), n++;
-	put(w, (struct op){.kind = OP_MMAP, .pid = 1, .addr = 0x10000, .len = 1ull << 40,
+	put(w, (struct op){.kind = OP_MMAP,
+	                   .pid = 1,
+	                   .addr = 0x10000,
+	                   .len = 1ull << 40,
 	                   .prot = PROT_R | PROT_W}),
 	    n++;
 	uint64_t x = 88172645463325252ull; /* xorshift: deltas of every length */
@@ -185,15 +188,20 @@ static uint32_t write_mixed(const char *path)
 		uint8_t kind = (uint8_t)((x >> 3) % 3);
 		put(w, (struct op){.kind = kind, .pid = 1, .addr = addr}), n++;
 		if (i % 1000 == 999)
-			put(w, (struct op){.kind = OP_MARK, .pid = 1, .flags = MARK_BEGIN,
-			                   .arg = i}),
+			put(w,
+			    (struct op){.kind = OP_MARK, .pid = 1, .flags = MARK_BEGIN, .arg = i}),
 			    n++;
 		if (i % 1000 == 500)
 			put(w, (struct op){.kind = OP_COMPUTE, .pid = 1, .arg = 17}), n++;
 		if (i % 20000 == 3)
-			put(w, (struct op){.kind = OP_MMAP, .pid = 1, .addr = 0x200000,
-			                   .len = 0x2000, .prot = PROT_R, .flags = MAPF_FILE,
-			                   .name = "data.bin", .offset = 0x1000}),
+			put(w, (struct op){.kind = OP_MMAP,
+			                   .pid = 1,
+			                   .addr = 0x200000,
+			                   .len = 0x2000,
+			                   .prot = PROT_R,
+			                   .flags = MAPF_FILE,
+			                   .name = "data.bin",
+			                   .offset = 0x1000}),
 			    n++;
 		if (i == 100000)
 			put(w, (struct op){.kind = OP_FORK, .pid = 1, .arg = 2}), n++;
@@ -275,8 +283,11 @@ int main(void)
 	{
 		void *w;
 		CHECK(trace_format_vmb.wopen(&w, b, &opts, &err) == 0);
-		put(w, (struct op){.kind = OP_MMAP, .pid = 1, .addr = 0x10000,
-		                   .len = 0x10000000000, .prot = PROT_R | PROT_W});
+		put(w, (struct op){.kind = OP_MMAP,
+		                   .pid = 1,
+		                   .addr = 0x10000,
+		                   .len = 0x10000000000,
+		                   .prot = PROT_R | PROT_W});
 		put(w, (struct op){.kind = OP_WRITE, .pid = 1, .addr = 0x10000});
 		put(w, (struct op){.kind = OP_WRITE, .pid = 1, .addr = 0x10008});
 		put(w, (struct op){.kind = OP_EXIT, .pid = 1});
@@ -294,8 +305,11 @@ int main(void)
 	{
 		void *w;
 		CHECK(trace_format_vmb.wopen(&w, b, &opts, &err) == 0);
-		put(w, (struct op){.kind = OP_MMAP, .pid = 1, .addr = 0x10000,
-		                   .len = 0x10000000000, .prot = PROT_R | PROT_W});
+		put(w, (struct op){.kind = OP_MMAP,
+		                   .pid = 1,
+		                   .addr = 0x10000,
+		                   .len = 0x10000000000,
+		                   .prot = PROT_R | PROT_W});
 		for (int i = 0; i < 10; i++)
 			put(w, (struct op){.kind = OP_READ, .pid = 1, .addr = 0x10000 + 8u * i});
 		put(w, (struct op){.kind = OP_READ, .pid = 1, .addr = 1ull << 57});
