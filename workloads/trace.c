@@ -134,12 +134,14 @@ static int trace_open(struct workload **out, const json_t *params, const struct 
 	                 ? xstrdup(path)
 	                 : xasprintf("%s/%s", env->base_dir, path);
 	struct trace_workload *t = xcalloc(1, sizeof(*t));
+	t->held_err = xcalloc(1, sizeof(*t->held_err));
 	struct err inner;
 	int rc = trace_source_open(&t->src, full, fmt, &opts, &inner);
 	if (rc < 0) {
 		err_setc(err, -rc, "%s: %s.path: %s", env->config_file, env->config_path,
 		         inner.msg);
 		free(full);
+		free(t->held_err);
 		free(t);
 		return rc;
 	}
@@ -177,7 +179,7 @@ static int trace_next(struct workload *w, uint32_t pid, struct op *op, struct er
 		if (rc == 0)
 			t->at_end = true;
 	}
-	if (rc == 1 && op->kind == OP_EXIT && !t->src.nr_live && t->src.initial_pid) {
+	if (rc == 1 && op->kind == OP_EXIT && trace_source_all_exited(&t->src)) {
 		/* Every process has exited (in file order): whatever follows is an error the
 		 * simulation would otherwise never read (operations after an exit). */
 		struct op rest;
@@ -196,7 +198,9 @@ static int trace_next(struct workload *w, uint32_t pid, struct op *op, struct er
 
 /* Ops of pid by trace_next until max, the end, an error or an op other than an access or a
  * compute (which ends the batch: its name, if any, stays valid until the next call). An error
- * after some ops is held and returned by the next call. */
+ * after some ops is held and returned by the next call. The hot case, pid's accesses and
+ * computes that the source has read ahead with nothing queued before them, is a copy out of
+ * the source's batch: exactly what trace_next would return, without its lookups. */
 static int trace_next_batch(struct workload *w, uint32_t pid, struct op *ops, uint32_t max,
                             struct err *err)
 {
@@ -208,6 +212,20 @@ static int trace_next_batch(struct workload *w, uint32_t pid, struct op *ops, ui
 	}
 	uint32_t n = 0;
 	while (n < max) {
+		if (!t->nr_pending) {
+			const struct trace_proc *p = trace_source_proc(&t->src, pid);
+			BUG_ON(!p, "next() for pid %u, which the trace never created", pid);
+			const struct op *o;
+			if (!p->q_len)
+				while (n < max && (o = trace_source_peek(&t->src)) &&
+				       o->pid == pid &&
+				       (o->kind <= OP_EXEC || o->kind == OP_COMPUTE)) {
+					ops[n++] = *o;
+					trace_source_skip(&t->src);
+				}
+			if (n == max)
+				break;
+		}
 		int rc = trace_next(w, pid, &ops[n], n ? t->held_err : err);
 		if (rc < 0) {
 			if (!n)
@@ -220,8 +238,6 @@ static int trace_next_batch(struct workload *w, uint32_t pid, struct op *ops, ui
 		uint8_t kind = ops[n++].kind;
 		if (kind > OP_EXEC && kind != OP_COMPUTE)
 			break;
-		if (n == 1 && !t->held_err)
-			t->held_err = xcalloc(1, sizeof(*t->held_err));
 	}
 	return (int)n;
 }

@@ -38,6 +38,17 @@ struct trace_format {
 	            struct err *err);
 	/* The next op in file order: 1, 0 at the end, < 0 with err (naming line or offset). */
 	int (*read)(void *reader, struct op *op, struct err *err);
+	/* Optional (NULL: only read): up to max (>= 1) ops in file order into ops[], exactly the
+	 * ops and errors that as many read() calls would give: the count (>= 1), 0 at the end,
+	 * < 0 with err as read() sets it. An error met after some ops is held: those ops are
+	 * returned, and this call and every later one return the error. A batch may end early
+	 * (any time); it ends after any op that trace_source.c must check in full, so that
+	 * where() (which names the batch's last op) names every op whose check can fail: every
+	 * op but the last is an access (read, write, exec) with an address below TRACE_VA_LIMIT
+	 * by the process of the op read just before it, and that op was a process op other
+	 * than an exit (not a file declaration, an exit, or nothing). Names are borrowed until
+	 * the next call (only the last op can carry one). One indirect call per batch. */
+	int (*read_batch)(void *reader, struct op *ops, uint32_t max, struct err *err);
 	/* Where the op last returned came from, for messages. */
 	void (*where)(void *reader, char *buf, size_t len);
 	void (*close)(void *reader);

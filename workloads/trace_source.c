@@ -198,6 +198,8 @@ int trace_source_open(struct trace_source *s, const char *path, const struct tra
 	s->fmt = fmt;
 	s->path = xstrdup(path);
 	trace_pidmap_init(&s->pids);
+	s->batch = xmalloc(TRACE_SOURCE_BATCH * sizeof(*s->batch));
+	s->held_err = xcalloc(1, sizeof(*s->held_err));
 	return 0;
 }
 
@@ -365,19 +367,83 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 	return 1;
 }
 
+/* The hot case of the checks: an access by the live process of the previous operation. */
+static inline int source_check_fast(const struct trace_source *s, const struct op *op)
+{
+	return op->kind <= OP_EXEC && op->pid == s->live_pid && op->addr < TRACE_VA_LIMIT;
+}
+
+/* Read and check the next batch of ops into s->batch: 1, 0 at the end, < 0 with err (an
+ * error after some ops is held for the next call). Every op is checked as it arrives, so
+ * where() names it (struct trace_format's read_batch ends a batch after every op whose check
+ * can fail). */
+static int source_fill(struct trace_source *s, struct err *err)
+{
+	s->head = s->count = 0;
+	if (unlikely(s->held_rc < 0)) {
+		if (err)
+			*err = *s->held_err;
+		return s->held_rc;
+	}
+	uint32_t n = 0;
+	int rc = 1;
+	if (s->fmt->read_batch) {
+		rc = s->fmt->read_batch(s->reader, s->batch, TRACE_SOURCE_BATCH, err);
+		if (rc > 0) {
+			uint32_t got = (uint32_t)rc;
+			for (; n < got; n++) {
+				struct op *op = &s->batch[n];
+				if (likely(source_check_fast(s, op)))
+					continue;
+				rc = source_check(s, op, n ? s->held_err : err);
+				if (rc < 0)
+					break;
+			}
+		}
+	} else {
+		/* One read and its check at a time (names are interned by the check). */
+		while (n < TRACE_SOURCE_BATCH) {
+			struct op *op = &s->batch[n];
+			rc = s->fmt->read(s->reader, op, n ? s->held_err : err);
+			if (rc > 0 && !source_check_fast(s, op))
+				rc = source_check(s, op, n ? s->held_err : err);
+			if (rc <= 0)
+				break;
+			n++;
+		}
+	}
+	s->count = n;
+	if (n) {
+		if (rc < 0)
+			s->held_rc = rc;
+		return 1;
+	}
+	if (rc == 0 && !s->initial_pid)
+		return err_set(err, "%s: the trace holds no process operation (empty trace)",
+		               s->path);
+	return rc;
+}
+
 int trace_source_next(struct trace_source *s, struct op *op, struct err *err)
 {
-	int rc = s->fmt->read(s->reader, op, err);
-	if (unlikely(rc <= 0)) {
-		if (rc == 0 && !s->initial_pid)
-			return err_set(
-			    err, "%s: the trace holds no process operation (empty trace)", s->path);
-		return rc;
+	if (unlikely(s->head == s->count)) {
+		int rc = source_fill(s, err);
+		if (rc <= 0)
+			return rc;
 	}
-	/* The hot case: an access by the live process of the previous operation. */
-	if (likely(op->kind <= OP_EXEC && op->pid == s->live_pid && op->addr < TRACE_VA_LIMIT))
-		return 1;
-	return source_check(s, op, err);
+	*op = s->batch[s->head++];
+	return 1;
+}
+
+bool trace_source_all_exited(const struct trace_source *s)
+{
+	if (s->nr_live || !s->initial_pid)
+		return false;
+	/* nr_live counts the ops read ahead: the last exit must not be among them. */
+	for (uint32_t i = s->head; i < s->count; i++)
+		if (s->batch[i].kind != OP_FILE)
+			return false;
+	return true;
 }
 
 void trace_source_close(struct trace_source *s)
@@ -390,6 +456,8 @@ void trace_source_close(struct trace_source *s)
 	for (uint32_t i = 0; i < s->nr_names; i++)
 		free(s->names[i].name);
 	free(s->names);
+	free(s->batch);
+	free(s->held_err);
 	if (s->fmt)
 		trace_pidmap_fini(&s->pids);
 	free(s->path);

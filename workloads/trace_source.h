@@ -9,6 +9,11 @@
  *  - a file mapping names a declared file; a file may be declared again only with its size.
  * Names (file names, exec images) are interned: the pointer in an op stays valid until
  * trace_source_close. Memory grows with the number of processes and distinct names only.
+ *
+ * Ops are read ahead in batches of TRACE_SOURCE_BATCH (through the format's read_batch when it
+ * has one, else read) and checked as they arrive, in file order; an error is returned when the
+ * stream reaches it, after the ops before it. An access by the process of the op before it,
+ * below TRACE_VA_LIMIT, costs one compare (live_pid); every other op takes the full check.
  */
 #ifndef VMSIM_WORKLOADS_TRACE_SOURCE_H
 #define VMSIM_WORKLOADS_TRACE_SOURCE_H
@@ -33,6 +38,9 @@ struct trace_name {
 	int is_file;
 };
 
+/* Ops read ahead per batch (the simulator's TASK_BATCH_OPS). */
+#define TRACE_SOURCE_BATCH 64
+
 struct trace_source {
 	const struct trace_format *fmt;
 	void *reader;
@@ -45,6 +53,10 @@ struct trace_source {
 	uint32_t nr_live;         /* processes created and not exited, in file order */
 	struct trace_name *names; /* interned names (a linear table: traces name few) */
 	uint32_t nr_names, cap_names;
+	struct op *batch;     /* TRACE_SOURCE_BATCH ops read ahead and checked */
+	uint32_t head, count; /* [head, count) of batch are not returned yet */
+	int held_rc;          /* < 0: the error met after the ops of batch, returned next */
+	struct err *held_err; /* its message */
 };
 
 /* Open path as format fmt (NULL: guess from the name). < 0 with err on failure. */
@@ -53,6 +65,23 @@ int trace_source_open(struct trace_source *s, const char *path, const struct tra
 /* The next valid operation in file order: 1, 0 at the end, < 0 with err. op->name, if any,
  * points to an interned copy. */
 int trace_source_next(struct trace_source *s, struct op *op, struct err *err);
+/* The next checked op, read ahead, if there is one (borrowed: valid until the next call into
+ * the source), else NULL: then trace_source_next reads on. The fast path of callers that copy
+ * ops themselves; trace_source_skip(s) then takes it as trace_source_next would. */
+static inline const struct op *trace_source_peek(const struct trace_source *s)
+{
+	return s->head < s->count ? &s->batch[s->head] : NULL;
+}
+
+static inline void trace_source_skip(struct trace_source *s)
+{
+	s->head++;
+}
+
+/* Every process has exited by the ops returned so far (in file order; the ops read ahead
+ * do not count). */
+bool trace_source_all_exited(const struct trace_source *s);
+
 /* The process record of pid, or NULL. */
 struct trace_proc *trace_source_proc(struct trace_source *s, uint32_t pid);
 void trace_source_close(struct trace_source *s);

@@ -3,7 +3,10 @@
  * buffer and a small per-process state (the two delta registers), so memory depends on the
  * number of processes, never on the trace's length. The reader decodes straight from its
  * buffer; it refills only when fewer than VMB_SLACK bytes remain, so the hot loop is a tag
- * byte, one varint and a pid-change test.
+ * byte, one varint and a pid-change test. read() and read_batch() share one decoder: the
+ * branch-free access decoder vmb_decode_access (inline) and the general path
+ * vmb_read_general (every other record, out of line); read_batch() is the same two in a loop
+ * over the buffer, with the batch rule of struct trace_format.
  */
 #include "workloads/vmb.h"
 
@@ -17,7 +20,8 @@
 const unsigned char vmb_magic[4] = {0x89, 'V', 'M', 'B'};
 
 #define VMB_BUF_BYTES (1u << 20)
-#define VMB_SLACK 64 /* every record without a name fits in this */
+#define VMB_SLACK 64     /* every record without a name fits in this */
+#define VMB_FAST_BYTES 9 /* the longest record of vmb_decode_access: tag, 8 varint bytes */
 #define VMB_NAME_MAX 1023
 
 struct vmb_regs {
@@ -74,6 +78,11 @@ struct vmb_reader {
 	struct vmb_state st;
 	char **files; /* declared file names by index */
 	uint32_t nr_files, cap_files;
+	/* The op before the next one was a process op other than an exit, so an access of the
+	 * current process may continue a batch (kept by the general path; 0 is only slower). */
+	int chain;
+	int held_rc;         /* < 0: the error read_batch met, returned by every later call */
+	struct err held_err; /* its message */
 	char name[VMB_NAME_MAX + 1];
 };
 
@@ -217,43 +226,123 @@ static int vmb_get_name(struct vmb_reader *r, const unsigned char **pp, struct e
 
 static int vmb_read_general(struct vmb_reader *r, struct op *op, struct err *err);
 
+/* 8 bytes at p as a little-endian number. */
+static inline uint64_t vmb_load_le64(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof(w));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+/* The hot case: the record at p (VMB_SLACK bytes are readable there) is an access of the
+ * current process (tag without VMB_TAG_PID) whose delta varint has at most 8 bytes (a zigzag
+ * delta < 2^56). Decoded without a branch on the varint's length: the first byte without its
+ * continuation bit ends it, and the 7-bit groups are packed by three shift-and-merge steps.
+ * Fills op's kind, pid and addr (the other fields are left as they are), moves the register
+ * and returns the record's length in bytes; 0 (nothing changed) for any other record,
+ * including the widest varints, whose validity needs the full check of vmb_read_general. */
+static inline size_t vmb_decode_access(const unsigned char *p, struct vmb_regs *cur, uint32_t pid,
+                                       struct op *op)
+{
+	unsigned tag = p[0];
+	if (unlikely(tag > OP_EXEC))
+		return 0;
+	uint64_t w = vmb_load_le64(p + 1);
+	uint64_t stops = ~w & 0x8080808080808080ull; /* bytes without a continuation bit */
+	if (unlikely(!stops))
+		return 0;
+	/* The bytes up to the first stop, without their top bits. */
+	uint64_t x = w & (stops ^ (stops - 1)) & 0x7f7f7f7f7f7f7f7full;
+	/* Pack pairs of groups: the high one of each pair moves down by 1, then 2 bits (x minus
+	 * the high part, plus it shifted), then the high 28 bits join the low 28. */
+	x -= (x >> 1) & 0x3f803f803f803f80ull;       /* 2 x 7 bits in each 16 */
+	x -= 3 * ((x >> 2) & 0x0fffc0000fffc000ull); /* 2 x 14 bits in each 32 */
+	x = (x & 0x0fffffffu) | ((x >> 32) << 28);   /* 2 x 28 bits */
+	uint64_t *reg = &cur->last[tag >> 1];
+	uint64_t addr = *reg + (uint64_t)vmb_unzigzag(x);
+	*reg = addr;
+	op->kind = (uint8_t)tag;
+	op->pid = pid;
+	op->addr = addr;
+	return ((unsigned)__builtin_ctzll(stops) >> 3) + 2; /* stop bit 7, 15, ..., 63 */
+}
+
 static int vmb_read(void *reader, struct op *op, struct err *err)
 {
 	struct vmb_reader *r = reader;
-	/* The hot case: an access of the current process with a delta of up to 9 varint bytes
-	 * (< 2^63: every delta but the widest), far from the buffer's end (VMB_SLACK bytes are
-	 * there, so the varint is read without bounds checks). Anything else, including a 10-byte
-	 * varint whose validity needs the full check, takes the general path. */
 	if (likely(r->len - r->pos >= VMB_SLACK && r->st.cur)) {
-		const unsigned char *p = r->buf + r->pos;
-		unsigned tag = p[0];
-		if (likely(tag <= OP_EXEC)) {
-			uint64_t z = p[1] & 0x7fu;
-			size_t n = 2;
-			if (unlikely(p[1] >= 0x80)) {
-				unsigned shift = 7;
-				for (;;) {
-					unsigned b = p[n++];
-					z |= (uint64_t)(b & 0x7fu) << shift;
-					if (b < 0x80)
-						break;
-					shift += 7;
-					if (shift > 56)
-						goto general;
-				}
-			}
-			uint64_t *reg = &r->st.cur->last[tag >> 1];
-			*reg += (uint64_t)vmb_unzigzag(z);
-			op->kind = (uint8_t)tag;
-			op->pid = r->st.pid;
-			op->addr = *reg;
+		size_t n = vmb_decode_access(r->buf + r->pos, r->st.cur, r->st.pid, op);
+		if (likely(n)) {
 			r->rec_off = r->buf_off + r->pos;
 			r->pos += n;
 			return 1;
 		}
 	}
-general:
 	return vmb_read_general(r, op, err);
+}
+
+/* See struct trace_format. Accesses of the current process continue a batch while the op
+ * before them was a process op other than an exit (r->chain) and their address is below
+ * TRACE_VA_LIMIT; a record of the general path (a pid change, any other op, a refill) ends
+ * it, so where() names every op trace_source.c must check in full. */
+static int vmb_read_batch(void *reader, struct op *ops, uint32_t max, struct err *err)
+{
+	struct vmb_reader *r = reader;
+	if (unlikely(r->held_rc < 0)) {
+		if (err)
+			*err = r->held_err;
+		return r->held_rc;
+	}
+	uint32_t n = 0;
+	if (likely(r->st.cur && r->len - r->pos >= VMB_SLACK)) {
+		/* The tight loop, on locals (op stores cannot alias them). A fast record has at
+		 * most VMB_FAST_BYTES, so the next m of them need no test of the buffer's end. */
+		const unsigned char *p = r->buf + r->pos;
+		const unsigned char *last = r->buf + r->len - VMB_SLACK; /* last fast start */
+		struct vmb_regs *cur = r->st.cur;
+		uint32_t pid = r->st.pid, fast_max = r->chain ? max : 1;
+		size_t last_len = 0; /* of the last record decoded */
+		while (n < fast_max && p <= last) {
+			uint32_t m = (uint32_t)MIN((size_t)(fast_max - n),
+			                           (size_t)(last - p) / VMB_FAST_BYTES + 1);
+			uint32_t stop = n + m;
+			for (; n < stop; n++) {
+				size_t len = vmb_decode_access(p, cur, pid, &ops[n]);
+				if (unlikely(!len))
+					break;
+				p += len;
+				last_len = len;
+				if (unlikely(ops[n].addr >= TRACE_VA_LIMIT)) {
+					n++; /* ends the batch */
+					break;
+				}
+			}
+			if (n < stop || (n && ops[n - 1].addr >= TRACE_VA_LIMIT))
+				break;
+		}
+		if (n) {
+			r->rec_off = r->buf_off + (uint64_t)(p - last_len - r->buf);
+			r->pos = (size_t)(p - r->buf);
+			if (ops[n - 1].addr >= TRACE_VA_LIMIT || !r->chain) {
+				r->chain = 1; /* for the op after this access */
+				return (int)n;
+			}
+			if (n == max)
+				return (int)n;
+		}
+	}
+	int rc = vmb_read_general(r, &ops[n], &r->held_err);
+	if (rc > 0)
+		return (int)n + 1;
+	if (rc < 0) { /* held: returned now if no op came before it, and by every later call */
+		r->held_rc = rc;
+		if (!n && err)
+			*err = r->held_err;
+	}
+	return n ? (int)n : rc;
 }
 
 /* Every other record (kept out of line so that the hot path above saves no registers). */
@@ -295,6 +384,7 @@ static __attribute__((noinline)) int vmb_read_general(struct vmb_reader *r, stru
 		op->pid = r->st.pid;
 		op->addr = *reg;
 		r->pos = (size_t)(p - r->buf);
+		r->chain = 1;
 		return 1;
 	}
 	memset(op, 0, sizeof(*op));
@@ -385,6 +475,7 @@ static __attribute__((noinline)) int vmb_read_general(struct vmb_reader *r, stru
 		return vmb_bad(r, err, r->rec_off, "unknown record opcode");
 	}
 	r->pos = (size_t)(p - r->buf);
+	r->chain = opc != OP_EXIT && opc != OP_FILE;
 	return 1;
 }
 
@@ -543,6 +634,7 @@ const struct trace_format trace_format_vmb = {
     .extensions = ".vmb",
     .open = vmb_open,
     .read = vmb_read,
+    .read_batch = vmb_read_batch,
     .where = vmb_where,
     .close = vmb_close,
     .wopen = vmb_wopen,
