@@ -3,6 +3,7 @@
  */
 #include "models/vm/pgtable.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,16 +108,28 @@ bool pgtable_has_pte_table(const struct pgtable *pt, uint64_t vaddr)
 void pgtable_set(struct pgtable *pt, uint64_t vaddr, pte_t *ptep, pte_t val)
 {
 	if ((*ptep == 0) != (val == 0)) {
-		/* The table holding ptep: found again by a lookup (cheap, rare path). It is a leaf
-		 * table, or the PMD table for a huge leaf. */
-		struct pt_table *t = pt->root;
-		int level;
-		for (level = pt->levels - 1; level > 0; level--) {
-			if (level == 1 && &t->pte[index_at(vaddr, 1)] == ptep)
-				break;
-			t = t->child[index_at(vaddr, level)];
+		/* The table holding ptep: the one the last such change was in (a zap or a run of
+		 * faults stays in one table for a while), else found again by a lookup. It is a
+		 * leaf table, or the PMD table for a huge leaf. */
+		struct pt_table *t = pt->tc_leaf[PGTABLE_TC_SET];
+		if (!t || (uintptr_t)ptep - (uintptr_t)t->pte >= sizeof(t->pte)) {
+			t = pt->root;
+			int level;
+			for (level = pt->levels - 1; level > 0; level--) {
+				if (level == 1 && &t->pte[index_at(vaddr, 1)] == ptep)
+					break;
+				t = t->child[index_at(vaddr, level)];
+			}
+			BUG_ON(&t->pte[index_at(vaddr, level)] != ptep,
+			       "pgtable_set: PTE not of vaddr");
+			if (level == 0) {
+				pt->tc_tag[PGTABLE_TC_SET] = vaddr >> (PTE_SHIFT + PT_BITS);
+				pt->tc_leaf[PGTABLE_TC_SET] = t;
+			}
+		} else {
+			BUG_ON(&t->pte[index_at(vaddr, 0)] != ptep,
+			       "pgtable_set: PTE not of vaddr");
 		}
-		BUG_ON(&t->pte[index_at(vaddr, level)] != ptep, "pgtable_set: PTE not of vaddr");
 		if (val)
 			t->nr_used++;
 		else
@@ -140,8 +153,12 @@ int pgtable_walk_paddrs(const struct pgtable *pt, uint64_t vaddr, uint64_t *padd
 	return n;
 }
 
+/* Entries ahead of the one visited that pgtable_for_each_ahead shows its hint callback. */
+#define FOR_EACH_AHEAD 8
+
 static void for_each_rec(struct pgtable *pt, struct pt_table *t, int level, uint64_t base,
-                         uint64_t start, uint64_t end, pgtable_pte_fn fn, void *ctx)
+                         uint64_t start, uint64_t end, pgtable_pte_fn fn, pgtable_ahead_fn ahead,
+                         void *ctx)
 {
 	uint64_t span = 1ull << (PTE_SHIFT + PT_BITS * level);
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
@@ -151,10 +168,13 @@ static void for_each_rec(struct pgtable *pt, struct pt_table *t, int level, uint
 		if (lo + span <= start)
 			continue;
 		if (level == 0 || (level == 1 && (t->pte[i] & PTE_PRESENT))) {
+			if (level == 0 && ahead && i + FOR_EACH_AHEAD < PT_ENTRIES &&
+			    t->pte[i + FOR_EACH_AHEAD])
+				ahead(ctx, t->pte[i + FOR_EACH_AHEAD]);
 			if (t->pte[i])
 				fn(ctx, lo, &t->pte[i]);
 		} else if (t->child[i]) {
-			for_each_rec(pt, t->child[i], level - 1, lo, start, end, fn, ctx);
+			for_each_rec(pt, t->child[i], level - 1, lo, start, end, fn, ahead, ctx);
 		}
 	}
 }
@@ -162,7 +182,13 @@ static void for_each_rec(struct pgtable *pt, struct pt_table *t, int level, uint
 void pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end, pgtable_pte_fn fn,
                       void *ctx)
 {
-	for_each_rec(pt, pt->root, pt->levels - 1, 0, start, end, fn, ctx);
+	for_each_rec(pt, pt->root, pt->levels - 1, 0, start, end, fn, NULL, ctx);
+}
+
+void pgtable_for_each_ahead(struct pgtable *pt, uint64_t start, uint64_t end, pgtable_pte_fn fn,
+                            pgtable_ahead_fn ahead, void *ctx)
+{
+	for_each_rec(pt, pt->root, pt->levels - 1, 0, start, end, fn, ahead, ctx);
 }
 
 static bool free_empty_rec(struct pgtable *pt, struct pt_table *t, int level, uint64_t base,

@@ -86,8 +86,15 @@ struct pt_table {
 typedef uint64_t (*pgtable_alloc_paddr_fn)(void *ctx);
 typedef void (*pgtable_free_paddr_fn)(void *ctx, uint64_t paddr);
 
-/* Translation cache entries: PGTABLE_TC_ACCESS for vm_access, the others for prefetches. */
-enum { PGTABLE_TC_ACCESS, PGTABLE_TC_PREFETCH, PGTABLE_TC_PREFETCH2, PGTABLE_TC_SLOTS };
+/* Translation cache entries: PGTABLE_TC_ACCESS for vm_access, PGTABLE_TC_SET for pgtable_set
+ * (the table whose use count it last changed), the others for prefetches. */
+enum {
+	PGTABLE_TC_ACCESS,
+	PGTABLE_TC_PREFETCH,
+	PGTABLE_TC_PREFETCH2,
+	PGTABLE_TC_SET,
+	PGTABLE_TC_SLOTS
+};
 
 struct pgtable {
 	struct pt_table *root;
@@ -162,6 +169,12 @@ int pgtable_walk_paddrs(const struct pgtable *pt, uint64_t vaddr, uint64_t *padd
 typedef void (*pgtable_pte_fn)(void *ctx, uint64_t vaddr, pte_t *ptep);
 void pgtable_for_each(struct pgtable *pt, uint64_t start, uint64_t end, pgtable_pte_fn fn,
                       void *ctx);
+/* pgtable_for_each that also shows ahead, before each leaf PTE, the value of a non-empty PTE
+ * a few entries further in the same leaf table (possibly past end): a hint to prefetch what
+ * fn will touch for it. ahead must not change anything. */
+typedef void (*pgtable_ahead_fn)(void *ctx, pte_t pte);
+void pgtable_for_each_ahead(struct pgtable *pt, uint64_t start, uint64_t end, pgtable_pte_fn fn,
+                            pgtable_ahead_fn ahead, void *ctx);
 /* Free leaf and upper tables left empty in [start, end). */
 void pgtable_free_empty(struct pgtable *pt, uint64_t start, uint64_t end);
 
