@@ -12,76 +12,98 @@ static inline uint64_t key_of(uint64_t vpn, bool huge)
 	return vpn << 2 | (uint64_t)huge << 1 | 1u;
 }
 
-static inline struct assoc_entry *level_find(struct tlb_level *l, uint32_t asid, uint64_t vaddr)
+/* The 2 MiB probe of a level (after its 4 KiB probe, if any, missed): only once it holds
+ * 2 MiB entries at all. Out of line: rare, and it keeps the hot loop's registers free. */
+static __attribute__((noinline)) struct assoc_entry *
+probe_find_2m(const struct tlb_probe *p, uint32_t asid, uint64_t vpn2m)
 {
-	struct assoc_entry *e;
-	if (l->cfg.page_sizes & TLB_PAGE_4K) {
-		uint64_t vpn = vaddr >> TLB_SHIFT_4K;
-		e = assoc_find(&l->main, vpn, key_of(vpn, false), asid);
-		if (e)
-			return e;
-	}
-	if (!l->has_2m)
+	if (!p->a2m)
 		return NULL;
-	uint64_t vpn2m = vaddr >> TLB_SHIFT_2M;
-	if (l->cfg.page_sizes & TLB_PAGE_2M)
-		return assoc_find(&l->main, vpn2m, key_of(vpn2m, true), asid);
-	return assoc_find(&l->huge, vpn2m, key_of(vpn2m, true), asid);
+	return assoc_find(p->a2m, vpn2m, key_of(vpn2m, true), asid);
 }
 
-/* Fill one level with a translation. known_absent: the level has just missed (vaddr, asid), so
- * the insert need not look for an existing entry (tlb_lookup's copy-up); a constant at every
- * call, so the compiler keeps two specialised copies. */
-static inline void level_fill(struct tlb_level *l, uint32_t asid, uint64_t vaddr, unsigned shift,
-                              uint64_t pfn, unsigned flags, bool known_absent)
+static inline void entry_set(struct assoc_entry *e, uint64_t pfn, unsigned flags, unsigned shift)
 {
-	struct assoc *a;
-	bool huge = shift == TLB_SHIFT_2M;
-	if (!huge)
-		a = (l->cfg.page_sizes & TLB_PAGE_4K) ? &l->main : NULL;
-	else
-		a = (l->cfg.page_sizes & TLB_PAGE_2M) ? &l->main : &l->huge;
-	if (!a)
-		return;
-	l->has_2m |= huge;
-	uint64_t vpn = vaddr >> shift;
-	struct assoc_entry *e = known_absent ? assoc_insert_absent(a, vpn, key_of(vpn, huge), asid)
-	                                     : assoc_insert(a, vpn, key_of(vpn, huge), asid);
-	if (!e)
-		return;
 	e->pfn = pfn;
 	e->flags = (uint16_t)flags;
 	e->shift = (uint16_t)shift;
 }
 
+/* One level's probe for the page vpn (4 KiB key key): its 4 KiB array, then its 2 MiB one.
+ * *base4k: the set base of the 4 KiB probe (unset if the level has no 4 KiB array). */
+static inline struct assoc_entry *probe_level(const struct tlb_probe *p, uint64_t vpn, uint64_t key,
+                                              uint32_t asid, uint64_t *base4k)
+{
+	struct assoc *a = p->a4k;
+	if (likely(a != NULL)) {
+		uint64_t base = assoc_set_base(a, vpn);
+		*base4k = base;
+		int w = assoc_scan(a, base, key, asid);
+		if (w >= 0)
+			return assoc_touch(a, base + (uint32_t)w);
+	}
+	if (likely(!p->l->has_2m))
+		return NULL;
+	return probe_find_2m(p, asid, vpn >> (TLB_SHIFT_2M - TLB_SHIFT_4K));
+}
+
+/* Copy a hit in probe level k up into the levels before it (mostly inclusive): each has just
+ * missed, so the entry is absent there, and a 4 KiB entry goes to the LRU victim of the very
+ * set its probe scanned (base4k). */
+static void copy_up(const struct tlb_probe *probe, unsigned k, const uint64_t *base4k,
+                    uint32_t asid, uint64_t vpn, uint64_t key, const struct assoc_entry *e)
+{
+	uint64_t pfn = e->pfn;
+	unsigned shift = e->shift, flags = e->flags;
+	if (likely(shift == TLB_SHIFT_4K)) {
+		for (unsigned m = 0; m < k; m++) {
+			struct assoc *u = probe[m].a4k;
+			if (u)
+				entry_set(assoc_insert_absent_at(u, base4k[m], key, asid), pfn, flags,
+				          shift);
+		}
+		return;
+	}
+	uint64_t vpn2m = vpn >> (TLB_SHIFT_2M - TLB_SHIFT_4K);
+	for (unsigned m = 0; m < k; m++) {
+		probe[m].l->has_2m = true;
+		struct assoc *u = probe[m].a2m;
+		if (u)
+			entry_set(assoc_insert_absent(u, vpn2m, key_of(vpn2m, true), asid), pfn,
+			          flags, shift);
+	}
+}
+
+/*
+ * The hot path. The probe list of the access kind has the arrays and summed latencies
+ * resolved; the 4 KiB key is the same at every level, and the set base of each level's 4 KiB
+ * probe is kept for the copy-up.
+ */
 int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, struct tlb_hit *out)
 {
-	const uint8_t *probe = tlb->probe[is_instr];
-	simtime_t latency_ps = 0;
-	for (unsigned k = 0, nr = tlb->nr_probe[is_instr]; k < nr; k++) {
-		unsigned i = probe[k];
-		struct tlb_level *l = &tlb->level[i];
-		latency_ps += l->cfg.latency_ps;
-		struct assoc_entry *e = level_find(l, asid, vaddr);
+	const struct tlb_probe *probe = tlb->probe[is_instr];
+	unsigned nr = tlb->nr_probe[is_instr];
+	uint64_t vpn = vaddr >> TLB_SHIFT_4K, key = key_of(vpn, false);
+	uint64_t base4k[TLB_MAX_LEVELS];
+	for (unsigned k = 0; k < nr; k++) {
+		const struct tlb_probe *p = &probe[k];
+		struct assoc_entry *e = probe_level(p, vpn, key, asid, &base4k[k]);
 		if (!e) {
-			l->misses++;
+			p->l->misses++;
 			continue;
 		}
-		l->hits++;
-		out->level = (int)i;
-		out->latency_ps = latency_ps;
+		p->l->hits++;
+		out->level = p->level;
+		out->latency_ps = p->latency_ps;
 		out->pfn = e->pfn;
 		out->page_shift = e->shift;
 		out->flags = e->flags;
-		/* Mostly inclusive: copy the entry up into the earlier levels of this kind (each
-		 * has just missed, so the entry is absent there). */
-		for (unsigned m = 0; m < k; m++)
-			level_fill(&tlb->level[probe[m]], asid, vaddr, out->page_shift, out->pfn,
-			           out->flags, true);
-		return (int)i;
+		if (k)
+			copy_up(probe, k, base4k, asid, vpn, key, e);
+		return p->level;
 	}
 	out->level = -1;
-	out->latency_ps = latency_ps;
+	out->latency_ps = tlb->miss_latency_ps[is_instr];
 	return -1;
 }
 
@@ -92,11 +114,16 @@ void tlb_fill(struct tlb *tlb, uint32_t asid, uint64_t vaddr, unsigned page_shif
 	       page_shift);
 	BUG_ON(page_shift == TLB_SHIFT_2M && (pfn & 511), "2 MiB page at unaligned pfn %#llx",
 	       (unsigned long long)pfn);
-	unsigned want = is_instr ? TLB_SERVES_INSTR : TLB_SERVES_DATA;
+	bool huge = page_shift == TLB_SHIFT_2M;
+	uint64_t vpn = vaddr >> page_shift, key = key_of(vpn, huge);
 	tlb->nr_fills++;
-	for (unsigned i = 0; i < tlb->nr_levels; i++)
-		if (tlb->level[i].cfg.serves & want)
-			level_fill(&tlb->level[i], asid, vaddr, page_shift, pfn, flags, false);
+	for (unsigned k = 0, nr = tlb->nr_probe[is_instr]; k < nr; k++) {
+		const struct tlb_probe *p = &tlb->probe[is_instr][k];
+		p->l->has_2m |= huge;
+		struct assoc *a = huge ? p->a2m : p->a4k;
+		if (a)
+			entry_set(assoc_insert(a, vpn, key, asid), pfn, flags, page_shift);
+	}
 }
 
 unsigned tlb_invalidate_page(struct tlb *tlb, uint32_t asid, uint64_t vaddr)
@@ -157,10 +184,21 @@ struct tlb *tlb_create(const struct tlb_config *cfg)
 		l->cfg = *lc;
 		assoc_init(&l->main, lc->entries, lc->ways);
 		assoc_init(&l->huge, lc->entries_2m, lc->ways_2m);
-		if (lc->serves & TLB_SERVES_DATA)
-			tlb->probe[0][tlb->nr_probe[0]++] = (uint8_t)i;
-		if (lc->serves & TLB_SERVES_INSTR)
-			tlb->probe[1][tlb->nr_probe[1]++] = (uint8_t)i;
+		struct tlb_probe p = {
+		    .l = l,
+		    .a4k = (lc->page_sizes & TLB_PAGE_4K) && l->main.nr_sets ? &l->main : NULL,
+		    .a2m = (lc->page_sizes & TLB_PAGE_2M) ? (l->main.nr_sets ? &l->main : NULL)
+		           : l->huge.nr_sets              ? &l->huge
+		                                          : NULL,
+		    .level = (int)i,
+		};
+		for (unsigned kind = 0; kind < 2; kind++) {
+			if (!(lc->serves & (kind ? TLB_SERVES_INSTR : TLB_SERVES_DATA)))
+				continue;
+			tlb->miss_latency_ps[kind] += lc->latency_ps;
+			p.latency_ps = tlb->miss_latency_ps[kind];
+			tlb->probe[kind][tlb->nr_probe[kind]++] = p;
+		}
 	}
 	return tlb;
 }

@@ -91,14 +91,26 @@ struct tlb_level {
 	                    * lookup skips the 2 MiB probe: there is nothing to find) */
 };
 
+/* One level as a lookup of one kind probes it, with what the hot path needs resolved at
+ * creation: which arrays hold which page size, and the latency summed so far. */
+struct tlb_probe {
+	struct tlb_level *l;
+	struct assoc *a4k;    /* the array of 4 KiB entries (l->main), NULL: the level has none */
+	struct assoc *a2m;    /* the array of 2 MiB entries (l->main or l->huge), NULL: none */
+	simtime_t latency_ps; /* latencies of the levels probed up to and including this one */
+	int level;            /* index of l in tlb->level */
+};
+
 struct tlb {
 	struct tlb_config cfg;
 	unsigned nr_levels;
 	struct tlb_level level[TLB_MAX_LEVELS];
-	/* The levels probed by data accesses ([0]) and instruction fetches ([1]), in order:
-	 * computed at creation so a lookup does not test cfg.serves level by level. */
-	uint8_t probe[2][TLB_MAX_LEVELS];
+	/* The levels probed by data accesses ([0]) and instruction fetches ([1]), in config
+	 * order: computed at creation so a lookup does not test cfg.serves level by level. A fill
+	 * (tlb_fill, or the copy-up of a hit) goes to the same levels. */
+	struct tlb_probe probe[2][TLB_MAX_LEVELS];
 	uint8_t nr_probe[2];
+	simtime_t miss_latency_ps[2]; /* latency of a lookup that misses everywhere */
 	uint32_t cur_asid; /* set by tlb_context_switch (informational) */
 	uint64_t nr_fills; /* tlb_fill calls */
 	uint64_t nr_page_invalidations;
