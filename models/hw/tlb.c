@@ -6,20 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Keys: bit 0 valid, bit 1 set for a 2 MiB entry, the vpn above (at the entry's granularity). */
 static inline uint64_t key_of(uint64_t vpn, bool huge)
 {
-	return vpn << 2 | (uint64_t)huge << 1 | 1u;
-}
-
-/* The 2 MiB probe of a level (after its 4 KiB probe, if any, missed): only once it holds
- * 2 MiB entries at all. Out of line: rare, and it keeps the hot loop's registers free. */
-static __attribute__((noinline)) struct assoc_entry *
-probe_find_2m(const struct tlb_probe *p, uint32_t asid, uint64_t vpn2m)
-{
-	if (!p->a2m)
-		return NULL;
-	return assoc_find(p->a2m, vpn2m, key_of(vpn2m, true), asid);
+	return tlb_key_of(vpn, huge);
 }
 
 static inline void entry_set(struct assoc_entry *e, uint64_t pfn, unsigned flags, unsigned shift)
@@ -29,78 +18,53 @@ static inline void entry_set(struct assoc_entry *e, uint64_t pfn, unsigned flags
 	e->shift = (uint16_t)shift;
 }
 
-/* One level's probe for the page vpn (4 KiB key key): its 4 KiB array, then its 2 MiB one.
- * *base4k: the set base of the 4 KiB probe (unset if the level has no 4 KiB array). */
-static inline struct assoc_entry *probe_level(const struct tlb_probe *p, uint64_t vpn, uint64_t key,
-                                              uint32_t asid, uint64_t *base4k)
+struct assoc_entry *tlb_probe_2m(const struct tlb_probe *p, uint32_t asid, uint64_t vpn)
 {
-	struct assoc *a = p->a4k;
-	if (likely(a != NULL)) {
-		uint64_t base = assoc_set_base(a, vpn);
-		*base4k = base;
-		int w = assoc_scan(a, base, key, asid);
-		if (w >= 0)
-			return assoc_touch(a, base + (uint32_t)w);
-	}
-	if (likely(!p->l->has_2m))
+	if (!p->a2m)
 		return NULL;
-	return probe_find_2m(p, asid, vpn >> (TLB_SHIFT_2M - TLB_SHIFT_4K));
+	uint64_t vpn2m = vpn >> (TLB_SHIFT_2M - TLB_SHIFT_4K);
+	return assoc_find(p->a2m, vpn2m, key_of(vpn2m, true), asid);
 }
 
-/* Copy a hit in probe level k up into the levels before it (mostly inclusive): each has just
- * missed, so the entry is absent there, and a 4 KiB entry goes to the LRU victim of the very
- * set its probe scanned (base4k). */
-static void copy_up(const struct tlb_probe *probe, unsigned k, const uint64_t *base4k,
-                    uint32_t asid, uint64_t vpn, uint64_t key, const struct assoc_entry *e)
+void tlb_copy_up_2m(const struct tlb_probe *probe, unsigned k, uint32_t asid, uint64_t vpn,
+                    const struct assoc_entry *e)
 {
-	uint64_t pfn = e->pfn;
-	unsigned shift = e->shift, flags = e->flags;
-	if (likely(shift == TLB_SHIFT_4K)) {
-		for (unsigned m = 0; m < k; m++) {
-			struct assoc *u = probe[m].a4k;
-			if (u)
-				entry_set(assoc_insert_absent_at(u, base4k[m], key, asid), pfn, flags,
-				          shift);
-		}
-		return;
-	}
 	uint64_t vpn2m = vpn >> (TLB_SHIFT_2M - TLB_SHIFT_4K);
 	for (unsigned m = 0; m < k; m++) {
 		probe[m].l->has_2m = true;
 		struct assoc *u = probe[m].a2m;
 		if (u)
-			entry_set(assoc_insert_absent(u, vpn2m, key_of(vpn2m, true), asid), pfn,
-			          flags, shift);
+			*assoc_insert_absent(u, vpn2m, key_of(vpn2m, true), asid) = *e;
 	}
 }
 
-/*
- * The hot path. The probe list of the access kind has the arrays and summed latencies
- * resolved; the 4 KiB key is the same at every level, and the set base of each level's 4 KiB
- * probe is kept for the copy-up.
- */
-int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, struct tlb_hit *out)
+/* Levels 0..k-1 of the probe list have missed (and counted it). A 4 KiB hit is copied up into
+ * each of them: into level 0 at base0, the set its probe scanned; the others are rare enough
+ * to compute their set again. */
+int tlb_lookup_from(struct tlb *tlb, uint32_t asid, uint64_t vpn, bool is_instr, unsigned k,
+                    uint64_t base0, struct tlb_hit *out)
 {
 	const struct tlb_probe *probe = tlb->probe[is_instr];
-	unsigned nr = tlb->nr_probe[is_instr];
-	uint64_t vpn = vaddr >> TLB_SHIFT_4K, key = key_of(vpn, false);
-	uint64_t base4k[TLB_MAX_LEVELS];
-	for (unsigned k = 0; k < nr; k++) {
-		const struct tlb_probe *p = &probe[k];
-		struct assoc_entry *e = probe_level(p, vpn, key, asid, &base4k[k]);
+	uint64_t key = key_of(vpn, false);
+	for (unsigned nr = tlb->nr_probe[is_instr]; k < nr; k++) {
+		uint64_t base;
+		struct assoc_entry *e = tlb_probe_level(&probe[k], vpn, key, asid, &base);
 		if (!e) {
-			p->l->misses++;
+			probe[k].l->misses++;
 			continue;
 		}
-		p->l->hits++;
-		out->level = p->level;
-		out->latency_ps = p->latency_ps;
-		out->pfn = e->pfn;
-		out->page_shift = e->shift;
-		out->flags = e->flags;
-		if (k)
-			copy_up(probe, k, base4k, asid, vpn, key, e);
-		return p->level;
+		int level = tlb_hit_at(&probe[k], e, out);
+		if (e->shift != TLB_SHIFT_4K) {
+			tlb_copy_up_2m(probe, k, asid, vpn, e);
+			return level;
+		}
+		for (unsigned m = 0; m < k; m++) {
+			struct assoc *u = probe[m].a4k;
+			if (u)
+				*assoc_insert_absent_at(u, m ? assoc_set_base(u, vpn) : base0, key,
+				                        asid) = *e;
+		}
+		return level;
 	}
 	out->level = -1;
 	out->latency_ps = tlb->miss_latency_ps[is_instr];
