@@ -41,8 +41,9 @@ void tlb_copy_up_2m(const struct tlb_probe *probe, unsigned k, uint32_t asid, ui
 /* Levels 0..k-1 of the probe list have missed (and counted it). A 4 KiB hit is copied up into
  * each of them: into level 0 at base0, the set its probe scanned; the others are rare enough
  * to compute their set again. */
-int tlb_lookup_from(struct tlb *tlb, uint32_t asid, uint64_t vpn, bool is_instr, unsigned k,
-                    uint64_t base0, struct tlb_hit *out)
+const struct tlb_probe *tlb_lookup_from(struct tlb *tlb, uint32_t asid, uint64_t vpn,
+                                        bool is_instr, unsigned k, uint64_t base0,
+                                        const struct assoc_entry **hit)
 {
 	const struct tlb_probe *probe = tlb->probe[is_instr];
 	uint64_t key = key_of(vpn, false);
@@ -53,10 +54,11 @@ int tlb_lookup_from(struct tlb *tlb, uint32_t asid, uint64_t vpn, bool is_instr,
 			probe[k].l->misses++;
 			continue;
 		}
-		int level = tlb_hit_at(&probe[k], e, out);
+		probe[k].l->hits++;
+		*hit = e;
 		if (e->shift != TLB_SHIFT_4K) {
 			tlb_copy_up_2m(probe, k, asid, vpn, e);
-			return level;
+			return &probe[k];
 		}
 		for (unsigned m = 0; m < k; m++) {
 			struct assoc *u = probe[m].a4k;
@@ -64,11 +66,9 @@ int tlb_lookup_from(struct tlb *tlb, uint32_t asid, uint64_t vpn, bool is_instr,
 				*assoc_insert_absent_at(u, m ? assoc_set_base(u, vpn) : base0, key,
 				                        asid) = *e;
 		}
-		return level;
+		return &probe[k];
 	}
-	out->level = -1;
-	out->latency_ps = tlb->miss_latency_ps[is_instr];
-	return -1;
+	return NULL;
 }
 
 void tlb_fill(struct tlb *tlb, uint32_t asid, uint64_t vaddr, unsigned page_shift, uint64_t pfn,

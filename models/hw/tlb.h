@@ -149,12 +149,14 @@ static inline uint64_t tlb_key_of(uint64_t vpn, bool huge)
 /* Out-of-line parts of tlb_lookup (not for other callers): the 2 MiB probe of a level that
  * holds 2 MiB entries; the copy-up of a 2 MiB hit in probe level k into the levels before it;
  * the lookup from probe level k on, after levels 0..k-1 missed (base0: the set base of level
- * 0's 4 KiB probe, for a copy-up). */
+ * 0's 4 KiB probe, for a copy-up), which returns the probe level that hit and its entry in *e,
+ * or NULL. */
 struct assoc_entry *tlb_probe_2m(const struct tlb_probe *p, uint32_t asid, uint64_t vpn);
 void tlb_copy_up_2m(const struct tlb_probe *probe, unsigned k, uint32_t asid, uint64_t vpn,
                     const struct assoc_entry *e);
-int tlb_lookup_from(struct tlb *tlb, uint32_t asid, uint64_t vpn, bool is_instr, unsigned k,
-                    uint64_t base0, struct tlb_hit *out);
+const struct tlb_probe *tlb_lookup_from(struct tlb *tlb, uint32_t asid, uint64_t vpn,
+                                        bool is_instr, unsigned k, uint64_t base0,
+                                        const struct assoc_entry **e);
 
 /* One level's probe for the 4 KiB page vpn (key: its 4 KiB key): its 4 KiB array, then, once
  * it holds any, its 2 MiB entries. *base4k: the set base of the 4 KiB probe (unset if the
@@ -175,11 +177,10 @@ static inline struct assoc_entry *tlb_probe_level(const struct tlb_probe *p, uin
 	return tlb_probe_2m(p, asid, vpn);
 }
 
-/* Count a hit in probe level p with entry e and describe it in *out. */
+/* Describe a hit in probe level p with entry e in *out (the caller counts it). */
 static inline int tlb_hit_at(const struct tlb_probe *p, const struct assoc_entry *e,
                              struct tlb_hit *out)
 {
-	p->l->hits++;
 	out->level = p->level;
 	out->latency_ps = p->latency_ps;
 	out->pfn = e->pfn;
@@ -206,17 +207,29 @@ static inline int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, boo
 	uint64_t vpn = vaddr >> TLB_SHIFT_4K, key = tlb_key_of(vpn, false);
 	uint64_t base0 = 0, base1;
 	struct assoc_entry *e = tlb_probe_level(&probe[0], vpn, key, asid, &base0);
-	if (likely(e != NULL))
+	if (likely(e != NULL)) {
+		probe[0].l->hits++;
 		return tlb_hit_at(&probe[0], e, out);
-	probe[0].l->misses++;
-	if (unlikely(tlb->nr_probe[is_instr] < 2))
-		return tlb_lookup_from(tlb, asid, vpn, is_instr, 1, base0, out);
-	e = tlb_probe_level(&probe[1], vpn, key, asid, &base1);
-	if (unlikely(e == NULL)) {
-		probe[1].l->misses++;
-		return tlb_lookup_from(tlb, asid, vpn, is_instr, 2, base0, out);
 	}
-	int level = tlb_hit_at(&probe[1], e, out);
+	probe[0].l->misses++;
+	const struct tlb_probe *p = &probe[1];
+	if (likely(tlb->nr_probe[is_instr] >= 2))
+		e = tlb_probe_level(p, vpn, key, asid, &base1);
+	if (unlikely(e == NULL)) {
+		const struct assoc_entry *f;
+		unsigned k = tlb->nr_probe[is_instr] >= 2 ? 2 : 1;
+		if (k == 2)
+			p->l->misses++;
+		p = tlb_lookup_from(tlb, asid, vpn, is_instr, k, base0, &f);
+		if (!p) {
+			out->level = -1;
+			out->latency_ps = tlb->miss_latency_ps[is_instr];
+			return -1;
+		}
+		return tlb_hit_at(p, f, out);
+	}
+	p->l->hits++;
+	int level = tlb_hit_at(p, e, out);
 	/* Mostly inclusive: copy the entry up into level 0, which has just missed it. */
 	if (likely(e->shift == TLB_SHIFT_4K)) {
 		if (likely(probe[0].a4k != NULL)) {

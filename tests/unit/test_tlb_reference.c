@@ -325,7 +325,7 @@ static void run(const char *text, unsigned long seed, int nr_ops, uint64_t *hits
 		bool is_instr = gsl_rng_uniform_int(rng, 4) == 0;
 		unsigned long what = gsl_rng_uniform_int(rng, 1000);
 		if (what < 700) { /* lookup, then the walk's fill on a miss (as timing_access) */
-			struct tlb_hit a, b;
+			struct tlb_hit a = {0}, b = {0};
 			int la = tlb_lookup(t, asid, vaddr, is_instr, &a);
 			int lb = ref_lookup(&r, asid, vaddr, is_instr, &b);
 			expect(la == lb && a.level == b.level && a.latency_ps == b.latency_ps,
