@@ -114,6 +114,29 @@ static void fill(struct timing *t, uint32_t cpu, struct mm_struct *mm, uint64_t 
 	         flags, is_instr);
 }
 
+/* The walks of an access that did not complete in the TLB (a miss, a fault, or a first write
+ * through a clean entry), from at; returns when they are done. Out of line: it keeps the TLB
+ * hit path of timing_access short. */
+static __attribute__((noinline)) simtime_t access_walks(struct timing *t, uint32_t cpu,
+                                                        simtime_t at, struct mm_struct *mm,
+                                                        uint64_t vaddr, bool is_instr,
+                                                        bool faulted, int level)
+{
+	if (faulted) {
+		/* The walk that found no valid entry, then (after the fault) the one that does. */
+		at = walk(t, cpu, at, mm, vaddr);
+		at = walk(t, cpu, at, mm, vaddr);
+	} else if (level < 0) {
+		at = walk(t, cpu, at, mm, vaddr);
+	} else {
+		/* First write through a clean entry: the walker sets the PTE's dirty bit. */
+		t->hw->dirty_assists++;
+		at = walk(t, cpu, at, mm, vaddr);
+	}
+	fill(t, cpu, mm, vaddr, is_instr);
+	return at;
+}
+
 simtime_t timing_access(struct timing *t, uint32_t cpu, simtime_t now, struct mm_struct *mm,
                         uint64_t vaddr, int kind, bool faulted)
 {
@@ -122,20 +145,8 @@ simtime_t timing_access(struct timing *t, uint32_t cpu, simtime_t now, struct mm
 	int level = tlb_lookup(t->hw->tlb[cpu], mm->asid, vaddr, is_instr, &hit);
 	simtime_t at = now + hit.latency_ps;
 	t->tb.tlb_ps += hit.latency_ps;
-	if (faulted) {
-		/* The walk that found no valid entry, then (after the fault) the one that does. */
-		at = walk(t, cpu, at, mm, vaddr);
-		at = walk(t, cpu, at, mm, vaddr);
-		fill(t, cpu, mm, vaddr, is_instr);
-	} else if (level < 0) {
-		at = walk(t, cpu, at, mm, vaddr);
-		fill(t, cpu, mm, vaddr, is_instr);
-	} else if (kind == 1 && !(hit.flags & TLB_F_DIRTY)) {
-		/* First write through a clean entry: the walker sets the PTE's dirty bit. */
-		t->hw->dirty_assists++;
-		at = walk(t, cpu, at, mm, vaddr);
-		fill(t, cpu, mm, vaddr, is_instr);
-	}
+	if (unlikely(faulted || level < 0 || (kind == 1 && !(hit.flags & TLB_F_DIRTY))))
+		at = access_walks(t, cpu, at, mm, vaddr, is_instr, faulted, level);
 	t->tb.access_ps += t->access_ps;
 	return at + t->access_ps - now;
 }

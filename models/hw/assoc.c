@@ -31,38 +31,25 @@ void assoc_fini(struct assoc *a)
 	memset(a, 0, sizeof(*a));
 }
 
-/* Victim choice (unchanged from the entry-array version, so LRU behaviour is identical): the
- * entry for (key, asid) if present; else the invalid entry of the lowest way; else the valid
- * entry with the smallest stamp (stamps of valid entries are distinct). */
+int assoc_scan_after(const struct assoc *a, uint64_t base, uint64_t key, uint32_t asid,
+                     uint32_t w)
+{
+	for (w++; w < a->ways; w++)
+		if (a->key[base + w] == key && a->asid[base + w] == asid)
+			return (int)w;
+	return -1;
+}
+
+/* Victim choice: the entry for (key, asid) if present; else the invalid entry of the lowest
+ * way; else the valid entry with the smallest stamp (assoc_victim). */
 struct assoc_entry *assoc_insert(struct assoc *a, uint64_t index, uint64_t key, uint32_t asid)
 {
 	if (!a->nr_sets)
 		return NULL;
 	uint64_t base = assoc_set_base(a, index);
-	const uint64_t *k = a->key + base;
-	const uint64_t *st = a->stamp + base;
-	uint32_t victim = UINT32_MAX, n = a->ways;
-	uint64_t oldest = UINT64_MAX;
-	for (uint32_t w = 0; w < n; w++) {
-		if (k[w] == key && a->asid[base + w] == asid) {
-			victim = w;
-			break;
-		}
-		if (!k[w]) {
-			if (oldest) { /* the first invalid way beats every valid one */
-				victim = w;
-				oldest = 0;
-			}
-		} else if (oldest && st[w] < oldest) {
-			victim = w;
-			oldest = st[w];
-		}
-	}
-	uint64_t i = base + victim;
-	a->key[i] = key;
-	a->asid[i] = asid;
-	a->stamp[i] = ++a->clock;
-	return &a->e[i];
+	int w = assoc_scan(a, base, key, asid);
+	uint64_t i = base + (w >= 0 ? (uint32_t)w : assoc_victim(a, base));
+	return assoc_install(a, i, key, asid);
 }
 
 bool assoc_invalidate(struct assoc *a, uint64_t index, uint64_t key, uint32_t asid)
@@ -70,13 +57,12 @@ bool assoc_invalidate(struct assoc *a, uint64_t index, uint64_t key, uint32_t as
 	if (!a->nr_sets)
 		return false;
 	uint64_t base = assoc_set_base(a, index);
-	for (uint32_t w = 0; w < a->ways; w++) {
-		if (a->key[base + w] == key && a->asid[base + w] == asid) {
-			a->key[base + w] = 0;
-			return true;
-		}
-	}
-	return false;
+	int w = assoc_scan(a, base, key, asid);
+	if (w < 0)
+		return false;
+	a->key[base + (uint32_t)w] = 0;
+	a->stamp[base + (uint32_t)w] = 0;
+	return true;
 }
 
 uint64_t assoc_flush_asid(struct assoc *a, uint32_t asid)
@@ -85,6 +71,7 @@ uint64_t assoc_flush_asid(struct assoc *a, uint32_t asid)
 	for (uint64_t i = 0; i < total; i++) {
 		if (a->key[i] && a->asid[i] == asid) {
 			a->key[i] = 0;
+			a->stamp[i] = 0;
 			n++;
 		}
 	}
@@ -93,6 +80,8 @@ uint64_t assoc_flush_asid(struct assoc *a, uint32_t asid)
 
 void assoc_flush_all(struct assoc *a)
 {
-	if (a->key)
-		memset(a->key, 0, (size_t)a->nr_sets * a->ways * sizeof(*a->key));
+	if (!a->key)
+		return;
+	memset(a->key, 0, (size_t)a->nr_sets * a->ways * sizeof(*a->key));
+	memset(a->stamp, 0, (size_t)a->nr_sets * a->ways * sizeof(*a->stamp));
 }

@@ -7,6 +7,8 @@
  * nr_sets when nr_sets is not a power of two; fully associative when ways == entries. LRU is a
  * per-array use counter stamped on every hit and fill: the victim is the invalid entry of the
  * lowest way, else the entry with the oldest stamp (exact LRU, deterministic).
+ * Invariant: an entry is invalid (key 0) exactly when its stamp is 0 (valid stamps are the
+ * distinct counter values >= 1), so the victim is simply the lowest way of smallest stamp.
  * Ignores: index hashing of real parts (XOR-folded set indices), pseudo-LRU approximations.
  *
  * An entry matches when its key and its asid are equal; key 0 means invalid, so callers build
@@ -34,7 +36,7 @@ struct assoc_entry {
 struct assoc {
 	uint64_t *key;         /* nr_sets * ways tags, set-major; 0: invalid */
 	uint32_t *asid;        /* address-space tag of each entry */
-	uint64_t *stamp;       /* value of the use counter at the entry's last hit or fill */
+	uint64_t *stamp;       /* value of the use counter at the entry's last hit or fill; 0: invalid */
 	struct assoc_entry *e; /* payloads; all four arrays NULL when entries == 0 */
 	uint32_t nr_sets;      /* 0: the array is absent (every lookup misses, fills do nothing) */
 	uint32_t ways;
@@ -54,6 +56,105 @@ static inline uint64_t assoc_set_base(const struct assoc *a, uint64_t index)
 	return set * a->ways;
 }
 
+/*
+ * Scans of one set, k pointing at its first way. The _n forms are written for a compile-time
+ * way count: the dispatchers below call them with the usual associativities as constants, so
+ * the compiler unrolls them completely (a compare and a rarely taken branch a way, no loop),
+ * and with the array's count for any other.
+ */
+
+/* The lowest way whose key equals key, or -1. */
+static inline int assoc_key_find_n(const uint64_t *k, uint32_t n, uint64_t key)
+{
+	for (uint32_t w = 0; w < n; w++)
+		if (unlikely(k[w] == key))
+			return (int)w;
+	return -1;
+}
+
+static inline int assoc_key_find(const uint64_t *k, uint32_t ways, uint64_t key)
+{
+	switch (ways) {
+	case 4:
+		return assoc_key_find_n(k, 4, key);
+	case 8:
+		return assoc_key_find_n(k, 8, key);
+	case 12:
+		return assoc_key_find_n(k, 12, key);
+	case 16:
+		return assoc_key_find_n(k, 16, key);
+	default:
+		return assoc_key_find_n(k, ways, key);
+	}
+}
+
+/* The lowest way of smallest stamp (see assoc_victim). */
+static inline uint32_t assoc_min_stamp_n(const uint64_t *st, uint32_t n)
+{
+	uint32_t victim = 0;
+	uint64_t oldest = st[0];
+	for (uint32_t w = 1; w < n; w++) {
+		uint64_t s = st[w];
+		victim = s < oldest ? w : victim;
+		oldest = s < oldest ? s : oldest;
+	}
+	return victim;
+}
+
+/* Rest of assoc_scan after a key match at way w whose asid differs (cold). */
+int assoc_scan_after(const struct assoc *a, uint64_t base, uint64_t key, uint32_t asid,
+                     uint32_t w);
+
+/* The way of the set starting at base that holds (key, asid), or -1. The asid is read only on
+ * a key match. At most one entry of an array matches (key, asid). */
+static inline int assoc_scan(const struct assoc *a, uint64_t base, uint64_t key, uint32_t asid)
+{
+	int w = assoc_key_find(a->key + base, a->ways, key);
+	if (w < 0 || likely(a->asid[base + (uint32_t)w] == asid))
+		return w;
+	return assoc_scan_after(a, base, key, asid, (uint32_t)w);
+}
+
+/* Touch entry i (base + way) as most recently used; returns its payload. */
+static inline struct assoc_entry *assoc_touch(struct assoc *a, uint64_t i)
+{
+	a->stamp[i] = ++a->clock;
+	return &a->e[i];
+}
+
+/*
+ * The LRU victim of the set starting at base: the invalid entry of the lowest way, else the
+ * entry with the oldest stamp. Since an invalid entry has stamp 0 and valid ones have distinct
+ * stamps >= 1, this is the lowest way among those with the smallest stamp: one scan of the
+ * stamps with a strict compare, no key reads.
+ */
+static inline uint32_t assoc_victim(const struct assoc *a, uint64_t base)
+{
+	const uint64_t *st = a->stamp + base;
+	switch (a->ways) {
+	case 4:
+		return assoc_min_stamp_n(st, 4);
+	case 8:
+		return assoc_min_stamp_n(st, 8);
+	case 12:
+		return assoc_min_stamp_n(st, 12);
+	case 16:
+		return assoc_min_stamp_n(st, 16);
+	default:
+		return assoc_min_stamp_n(st, a->ways);
+	}
+}
+
+/* Make entry i hold (key, asid) as most recently used; returns its payload. */
+static inline struct assoc_entry *assoc_install(struct assoc *a, uint64_t i, uint64_t key,
+                                                uint32_t asid)
+{
+	a->key[i] = key;
+	a->asid[i] = asid;
+	a->stamp[i] = ++a->clock;
+	return &a->e[i];
+}
+
 /* The entry matching (key, asid) in the set chosen by index, touched as most recently used;
  * NULL on a miss (or if the array is absent). */
 static inline struct assoc_entry *assoc_find(struct assoc *a, uint64_t index, uint64_t key,
@@ -62,14 +163,8 @@ static inline struct assoc_entry *assoc_find(struct assoc *a, uint64_t index, ui
 	if (unlikely(!a->nr_sets))
 		return NULL;
 	uint64_t base = assoc_set_base(a, index);
-	const uint64_t *k = a->key + base;
-	for (uint32_t w = 0, n = a->ways; w < n; w++) {
-		if (k[w] == key && likely(a->asid[base + w] == asid)) {
-			a->stamp[base + w] = ++a->clock;
-			return &a->e[base + w];
-		}
-	}
-	return NULL;
+	int w = assoc_scan(a, base, key, asid);
+	return w < 0 ? NULL : assoc_touch(a, base + (uint32_t)w);
 }
 
 /*
@@ -81,36 +176,23 @@ static inline struct assoc_entry *assoc_find(struct assoc *a, uint64_t index, ui
 struct assoc_entry *assoc_insert(struct assoc *a, uint64_t index, uint64_t key, uint32_t asid);
 
 /*
- * assoc_insert for a (key, asid) the caller knows is absent from its set (it has just missed
- * there): the same victim (the invalid entry of the lowest way, else the oldest stamp) without
- * comparing keys. The copy-up of a TLB hit into the levels that missed uses it.
+ * assoc_insert for a (key, asid) the caller knows is absent from the set starting at base
+ * (assoc_set_base; it has just missed there): the LRU victim without comparing keys. The
+ * copy-up of a TLB hit into the levels that missed uses it, with the base of their probe.
  */
+static inline struct assoc_entry *assoc_insert_absent_at(struct assoc *a, uint64_t base,
+                                                         uint64_t key, uint32_t asid)
+{
+	return assoc_install(a, base + assoc_victim(a, base), key, asid);
+}
+
+/* assoc_insert_absent_at by index; NULL if the array is absent. */
 static inline struct assoc_entry *assoc_insert_absent(struct assoc *a, uint64_t index, uint64_t key,
                                                       uint32_t asid)
 {
 	if (unlikely(!a->nr_sets))
 		return NULL;
-	uint64_t base = assoc_set_base(a, index);
-	const uint64_t *k = a->key + base;
-	const uint64_t *st = a->stamp + base;
-	uint32_t victim = 0, n = a->ways;
-	uint64_t oldest = UINT64_MAX;
-	for (uint32_t w = 0; w < n; w++) {
-		if (!k[w]) {
-			victim = w;
-			goto found;
-		}
-		if (st[w] < oldest) {
-			victim = w;
-			oldest = st[w];
-		}
-	}
-found:;
-	uint64_t i = base + victim;
-	a->key[i] = key;
-	a->asid[i] = asid;
-	a->stamp[i] = ++a->clock;
-	return &a->e[i];
+	return assoc_insert_absent_at(a, assoc_set_base(a, index), key, asid);
 }
 
 /* Invalidate the entry for (key, asid) if present; returns whether one was. */

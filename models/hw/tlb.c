@@ -6,83 +6,69 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Keys: bit 0 valid, bit 1 set for a 2 MiB entry, the vpn above (at the entry's granularity). */
 static inline uint64_t key_of(uint64_t vpn, bool huge)
 {
-	return vpn << 2 | (uint64_t)huge << 1 | 1u;
+	return tlb_key_of(vpn, huge);
 }
 
-static inline struct assoc_entry *level_find(struct tlb_level *l, uint32_t asid, uint64_t vaddr)
+static inline void entry_set(struct assoc_entry *e, uint64_t pfn, unsigned flags, unsigned shift)
 {
-	struct assoc_entry *e;
-	if (l->cfg.page_sizes & TLB_PAGE_4K) {
-		uint64_t vpn = vaddr >> TLB_SHIFT_4K;
-		e = assoc_find(&l->main, vpn, key_of(vpn, false), asid);
-		if (e)
-			return e;
-	}
-	if (!l->has_2m)
-		return NULL;
-	uint64_t vpn2m = vaddr >> TLB_SHIFT_2M;
-	if (l->cfg.page_sizes & TLB_PAGE_2M)
-		return assoc_find(&l->main, vpn2m, key_of(vpn2m, true), asid);
-	return assoc_find(&l->huge, vpn2m, key_of(vpn2m, true), asid);
-}
-
-/* Fill one level with a translation. known_absent: the level has just missed (vaddr, asid), so
- * the insert need not look for an existing entry (tlb_lookup's copy-up); a constant at every
- * call, so the compiler keeps two specialised copies. */
-static inline void level_fill(struct tlb_level *l, uint32_t asid, uint64_t vaddr, unsigned shift,
-                              uint64_t pfn, unsigned flags, bool known_absent)
-{
-	struct assoc *a;
-	bool huge = shift == TLB_SHIFT_2M;
-	if (!huge)
-		a = (l->cfg.page_sizes & TLB_PAGE_4K) ? &l->main : NULL;
-	else
-		a = (l->cfg.page_sizes & TLB_PAGE_2M) ? &l->main : &l->huge;
-	if (!a)
-		return;
-	l->has_2m |= huge;
-	uint64_t vpn = vaddr >> shift;
-	struct assoc_entry *e = known_absent ? assoc_insert_absent(a, vpn, key_of(vpn, huge), asid)
-	                                     : assoc_insert(a, vpn, key_of(vpn, huge), asid);
-	if (!e)
-		return;
 	e->pfn = pfn;
 	e->flags = (uint16_t)flags;
 	e->shift = (uint16_t)shift;
 }
 
-int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, struct tlb_hit *out)
+struct assoc_entry *tlb_probe_2m(const struct tlb_probe *p, uint32_t asid, uint64_t vpn)
 {
-	const uint8_t *probe = tlb->probe[is_instr];
-	simtime_t latency_ps = 0;
-	for (unsigned k = 0, nr = tlb->nr_probe[is_instr]; k < nr; k++) {
-		unsigned i = probe[k];
-		struct tlb_level *l = &tlb->level[i];
-		latency_ps += l->cfg.latency_ps;
-		struct assoc_entry *e = level_find(l, asid, vaddr);
+	if (!p->a2m)
+		return NULL;
+	uint64_t vpn2m = vpn >> (TLB_SHIFT_2M - TLB_SHIFT_4K);
+	return assoc_find(p->a2m, vpn2m, key_of(vpn2m, true), asid);
+}
+
+void tlb_copy_up_2m(const struct tlb_probe *probe, unsigned k, uint32_t asid, uint64_t vpn,
+                    const struct assoc_entry *e)
+{
+	uint64_t vpn2m = vpn >> (TLB_SHIFT_2M - TLB_SHIFT_4K);
+	for (unsigned m = 0; m < k; m++) {
+		probe[m].l->has_2m = true;
+		struct assoc *u = probe[m].a2m;
+		if (u)
+			*assoc_insert_absent(u, vpn2m, key_of(vpn2m, true), asid) = *e;
+	}
+}
+
+/* Levels 0..k-1 of the probe list have missed (and counted it). A 4 KiB hit is copied up into
+ * each of them: into level 0 at base0, the set its probe scanned; the others are rare enough
+ * to compute their set again. */
+const struct tlb_probe *tlb_lookup_from(struct tlb *tlb, uint32_t asid, uint64_t vpn,
+                                        bool is_instr, unsigned k, uint64_t base0,
+                                        const struct assoc_entry **hit)
+{
+	const struct tlb_probe *probe = tlb->probe[is_instr];
+	uint64_t key = key_of(vpn, false);
+	for (unsigned nr = tlb->nr_probe[is_instr]; k < nr; k++) {
+		uint64_t base;
+		struct assoc_entry *e = tlb_probe_level(&probe[k], vpn, key, asid, &base);
 		if (!e) {
-			l->misses++;
+			probe[k].l->misses++;
 			continue;
 		}
-		l->hits++;
-		out->level = (int)i;
-		out->latency_ps = latency_ps;
-		out->pfn = e->pfn;
-		out->page_shift = e->shift;
-		out->flags = e->flags;
-		/* Mostly inclusive: copy the entry up into the earlier levels of this kind (each
-		 * has just missed, so the entry is absent there). */
-		for (unsigned m = 0; m < k; m++)
-			level_fill(&tlb->level[probe[m]], asid, vaddr, out->page_shift, out->pfn,
-			           out->flags, true);
-		return (int)i;
+		probe[k].l->hits++;
+		*hit = e;
+		if (e->shift != TLB_SHIFT_4K) {
+			tlb_copy_up_2m(probe, k, asid, vpn, e);
+			return &probe[k];
+		}
+		for (unsigned m = 0; m < k; m++) {
+			struct assoc *u = probe[m].a4k;
+			if (u)
+				*assoc_insert_absent_at(u, m ? assoc_set_base(u, vpn) : base0, key,
+				                        asid) = *e;
+		}
+		return &probe[k];
 	}
-	out->level = -1;
-	out->latency_ps = latency_ps;
-	return -1;
+	return NULL;
 }
 
 void tlb_fill(struct tlb *tlb, uint32_t asid, uint64_t vaddr, unsigned page_shift, uint64_t pfn,
@@ -92,11 +78,16 @@ void tlb_fill(struct tlb *tlb, uint32_t asid, uint64_t vaddr, unsigned page_shif
 	       page_shift);
 	BUG_ON(page_shift == TLB_SHIFT_2M && (pfn & 511), "2 MiB page at unaligned pfn %#llx",
 	       (unsigned long long)pfn);
-	unsigned want = is_instr ? TLB_SERVES_INSTR : TLB_SERVES_DATA;
+	bool huge = page_shift == TLB_SHIFT_2M;
+	uint64_t vpn = vaddr >> page_shift, key = key_of(vpn, huge);
 	tlb->nr_fills++;
-	for (unsigned i = 0; i < tlb->nr_levels; i++)
-		if (tlb->level[i].cfg.serves & want)
-			level_fill(&tlb->level[i], asid, vaddr, page_shift, pfn, flags, false);
+	for (unsigned k = 0, nr = tlb->nr_probe[is_instr]; k < nr; k++) {
+		const struct tlb_probe *p = &tlb->probe[is_instr][k];
+		p->l->has_2m |= huge;
+		struct assoc *a = huge ? p->a2m : p->a4k;
+		if (a)
+			entry_set(assoc_insert(a, vpn, key, asid), pfn, flags, page_shift);
+	}
 }
 
 unsigned tlb_invalidate_page(struct tlb *tlb, uint32_t asid, uint64_t vaddr)
@@ -157,10 +148,21 @@ struct tlb *tlb_create(const struct tlb_config *cfg)
 		l->cfg = *lc;
 		assoc_init(&l->main, lc->entries, lc->ways);
 		assoc_init(&l->huge, lc->entries_2m, lc->ways_2m);
-		if (lc->serves & TLB_SERVES_DATA)
-			tlb->probe[0][tlb->nr_probe[0]++] = (uint8_t)i;
-		if (lc->serves & TLB_SERVES_INSTR)
-			tlb->probe[1][tlb->nr_probe[1]++] = (uint8_t)i;
+		struct tlb_probe p = {
+		    .l = l,
+		    .a4k = (lc->page_sizes & TLB_PAGE_4K) && l->main.nr_sets ? &l->main : NULL,
+		    .a2m = (lc->page_sizes & TLB_PAGE_2M) ? (l->main.nr_sets ? &l->main : NULL)
+		           : l->huge.nr_sets              ? &l->huge
+		                                          : NULL,
+		    .level = (int)i,
+		};
+		for (unsigned kind = 0; kind < 2; kind++) {
+			if (!(lc->serves & (kind ? TLB_SERVES_INSTR : TLB_SERVES_DATA)))
+				continue;
+			tlb->miss_latency_ps[kind] += lc->latency_ps;
+			p.latency_ps = tlb->miss_latency_ps[kind];
+			tlb->probe[kind][tlb->nr_probe[kind]++] = p;
+		}
 	}
 	return tlb;
 }

@@ -91,14 +91,26 @@ struct tlb_level {
 	                    * lookup skips the 2 MiB probe: there is nothing to find) */
 };
 
+/* One level as a lookup of one kind probes it, with what the hot path needs resolved at
+ * creation: which arrays hold which page size, and the latency summed so far. */
+struct tlb_probe {
+	struct tlb_level *l;
+	struct assoc *a4k;    /* the array of 4 KiB entries (l->main), NULL: the level has none */
+	struct assoc *a2m;    /* the array of 2 MiB entries (l->main or l->huge), NULL: none */
+	simtime_t latency_ps; /* latencies of the levels probed up to and including this one */
+	int level;            /* index of l in tlb->level */
+};
+
 struct tlb {
 	struct tlb_config cfg;
 	unsigned nr_levels;
 	struct tlb_level level[TLB_MAX_LEVELS];
-	/* The levels probed by data accesses ([0]) and instruction fetches ([1]), in order:
-	 * computed at creation so a lookup does not test cfg.serves level by level. */
-	uint8_t probe[2][TLB_MAX_LEVELS];
+	/* The levels probed by data accesses ([0]) and instruction fetches ([1]), in config
+	 * order: computed at creation so a lookup does not test cfg.serves level by level. A fill
+	 * (tlb_fill, or the copy-up of a hit) goes to the same levels. */
+	struct tlb_probe probe[2][TLB_MAX_LEVELS];
 	uint8_t nr_probe[2];
+	simtime_t miss_latency_ps[2]; /* latency of a lookup that misses everywhere */
 	uint32_t cur_asid; /* set by tlb_context_switch (informational) */
 	uint64_t nr_fills; /* tlb_fill calls */
 	uint64_t nr_page_invalidations;
@@ -127,14 +139,108 @@ static inline uint64_t tlb_hit_paddr(const struct tlb_hit *h, uint64_t vaddr)
 struct tlb *tlb_create(const struct tlb_config *cfg);
 void tlb_destroy(struct tlb *tlb);
 
+/* Keys of the arrays: bit 0 valid, bit 1 set for a 2 MiB entry, the vpn above (at the entry's
+ * granularity). */
+static inline uint64_t tlb_key_of(uint64_t vpn, bool huge)
+{
+	return vpn << 2 | (uint64_t)huge << 1 | 1u;
+}
+
+/* Out-of-line parts of tlb_lookup (not for other callers): the 2 MiB probe of a level that
+ * holds 2 MiB entries; the copy-up of a 2 MiB hit in probe level k into the levels before it;
+ * the lookup from probe level k on, after levels 0..k-1 missed (base0: the set base of level
+ * 0's 4 KiB probe, for a copy-up), which returns the probe level that hit and its entry in *e,
+ * or NULL. */
+struct assoc_entry *tlb_probe_2m(const struct tlb_probe *p, uint32_t asid, uint64_t vpn);
+void tlb_copy_up_2m(const struct tlb_probe *probe, unsigned k, uint32_t asid, uint64_t vpn,
+                    const struct assoc_entry *e);
+const struct tlb_probe *tlb_lookup_from(struct tlb *tlb, uint32_t asid, uint64_t vpn,
+                                        bool is_instr, unsigned k, uint64_t base0,
+                                        const struct assoc_entry **e);
+
+/* One level's probe for the 4 KiB page vpn (key: its 4 KiB key): its 4 KiB array, then, once
+ * it holds any, its 2 MiB entries. *base4k: the set base of the 4 KiB probe (unset if the
+ * level holds no 4 KiB entries). */
+static inline struct assoc_entry *tlb_probe_level(const struct tlb_probe *p, uint64_t vpn,
+                                                  uint64_t key, uint32_t asid, uint64_t *base4k)
+{
+	struct assoc *a = p->a4k;
+	if (likely(a != NULL)) {
+		uint64_t base = assoc_set_base(a, vpn);
+		*base4k = base;
+		int w = assoc_scan(a, base, key, asid);
+		if (w >= 0)
+			return assoc_touch(a, base + (uint32_t)w);
+	}
+	if (likely(!p->l->has_2m))
+		return NULL;
+	return tlb_probe_2m(p, asid, vpn);
+}
+
+/* Describe a hit in probe level p with entry e in *out (the caller counts it). */
+static inline int tlb_hit_at(const struct tlb_probe *p, const struct assoc_entry *e,
+                             struct tlb_hit *out)
+{
+	out->level = p->level;
+	out->latency_ps = p->latency_ps;
+	out->pfn = e->pfn;
+	out->page_shift = e->shift;
+	out->flags = e->flags;
+	return p->level;
+}
+
 /*
  * Look vaddr up for asid, probing in order the levels that serve data (is_instr false) or
  * instruction fetches (is_instr true). Returns the index of the level that hit, or -1, and
  * fills *out. Counts a hit in the level that hit and a miss in every level probed before it;
  * a hit below the first level copies the entry into the earlier levels (see the fill policy).
  * Never allocates.
+ *
+ * Inline, with the first two levels of the probe list peeled (an L1 hit; an L1 miss and a hit
+ * in the level below, copied up into the L1 set the miss has just scanned): the rest, and
+ * anything about 2 MiB entries, is out of line.
  */
-int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, struct tlb_hit *out);
+static inline int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr,
+                             struct tlb_hit *out)
+{
+	const struct tlb_probe *probe = tlb->probe[is_instr];
+	uint64_t vpn = vaddr >> TLB_SHIFT_4K, key = tlb_key_of(vpn, false);
+	uint64_t base0 = 0, base1;
+	struct assoc_entry *e = tlb_probe_level(&probe[0], vpn, key, asid, &base0);
+	if (likely(e != NULL)) {
+		probe[0].l->hits++;
+		return tlb_hit_at(&probe[0], e, out);
+	}
+	probe[0].l->misses++;
+	const struct tlb_probe *p = &probe[1];
+	if (likely(tlb->nr_probe[is_instr] >= 2))
+		e = tlb_probe_level(p, vpn, key, asid, &base1);
+	if (unlikely(e == NULL)) {
+		const struct assoc_entry *f;
+		unsigned k = tlb->nr_probe[is_instr] >= 2 ? 2 : 1;
+		if (k == 2)
+			p->l->misses++;
+		p = tlb_lookup_from(tlb, asid, vpn, is_instr, k, base0, &f);
+		if (!p) {
+			out->level = -1;
+			out->latency_ps = tlb->miss_latency_ps[is_instr];
+			return -1;
+		}
+		return tlb_hit_at(p, f, out);
+	}
+	p->l->hits++;
+	int level = tlb_hit_at(p, e, out);
+	/* Mostly inclusive: copy the entry up into level 0, which has just missed it. */
+	if (likely(e->shift == TLB_SHIFT_4K)) {
+		if (likely(probe[0].a4k != NULL)) {
+			struct assoc_entry *u = assoc_insert_absent_at(probe[0].a4k, base0, key, asid);
+			*u = *e;
+		}
+	} else {
+		tlb_copy_up_2m(probe, 1, asid, vpn, e);
+	}
+	return level;
+}
 
 /*
  * Install the translation of the page containing vaddr (size 1 << page_shift, 12 or 21) after
