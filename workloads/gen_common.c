@@ -172,7 +172,9 @@ int gen_single_create(struct workload **out, struct gen_phase *phases, size_t nr
                       const struct gen_single_conf *c, const struct workload_env *env,
                       struct err *err)
 {
-	BUG_ON(nr_phases == 0 || c->repeat == 0 || env->page_size == 0, "bad single conf");
+	BUG_ON(nr_phases == 0 || c->repeat == 0 || env->page_size == 0 ||
+	           (env->page_size & (env->page_size - 1)),
+	       "bad single conf");
 	uint64_t region = 0, total = 0;
 	for (size_t i = 0; i < nr_phases; i++) {
 		region = MAX(region, phases[i].offset_pages + phases[i].sampler.pages);
@@ -287,6 +289,32 @@ int gen_single_next_batch(struct workload *w, uint32_t pid, struct op *ops, uint
 	struct gen_single *g = (struct gen_single *)w;
 	BUG_ON(pid != GEN_INITIAL_PID, "pid %u is not the generator's process", pid);
 	uint32_t n = 0;
+	/* Without compute ops, a batch is mostly a run of accesses of one phase: made here
+	 * without single_next's state switch and phase checks per op (the same stream). */
+	if (g->state == SINGLE_ACCESS && !g->compute_ns) {
+		if (!single_advance(g)) { /* (single_advance must not run again after this) */
+			ops[0] = (struct op){.kind = OP_EXIT, .pid = GEN_INITIAL_PID};
+			g->state = SINGLE_DONE;
+			return 1;
+		}
+		struct gen_phase *ph = &g->phases[g->cur];
+		uint64_t run = MIN((uint64_t)max, ph->accesses - g->done_in_phase);
+		run = MIN(run, g->limit - g->done);
+		for (; n < run; n++) {
+			uint64_t page = ph->offset_pages + gen_sampler_next(&ph->sampler, g->rng);
+			bool write =
+			    g->write_fraction >= 1 ||
+			    (g->write_fraction > 0 && gsl_rng_uniform(g->rng) < g->write_fraction);
+			ops[n] = (struct op){
+			    .kind = write ? OP_WRITE : OP_READ,
+			    .pid = GEN_INITIAL_PID,
+			    .addr = GEN_BASE_ADDR + page * g->page_size +
+			            gen_page_offset(g->done + n, g->page_size),
+			};
+		}
+		g->done += n;
+		g->done_in_phase += n;
+	}
 	while (n < max && single_next(g, &ops[n])) {
 		uint8_t kind = ops[n++].kind;
 		if (kind > OP_EXEC && kind != OP_COMPUTE)

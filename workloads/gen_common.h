@@ -74,7 +74,7 @@ gsl_rng *gen_rng_create(uint64_t seed, uint64_t stream);
  */
 static inline uint64_t gen_page_offset(uint64_t counter, uint64_t page_size)
 {
-	return (counter * 64) % page_size;
+	return (counter * 64) & (page_size - 1); /* page_size is a power of two */
 }
 
 /*

@@ -48,6 +48,19 @@ sys.exit(0 if abs(cow - want) <= 0.02 * want else 1)
 PY
 done
 
+# Without compute ops the single-process generators fill batches by a fast path: the stream
+# must end exactly where the op-by-op path ends (accesses x repeat), then the process exits.
+for g in seq uniform zipf hotcold phases loop; do
+	"$VMSIM" run "configs/workload-$g.json" --set workload.compute_ns=0 -q -o "$TMP/nc-$g" ||
+		fail "$g without compute ops"
+	"$VMSIM" run "configs/workload-$g.json" -q -o "$TMP/c-$g" || fail "$g"
+	check_eq "$g: accesses without compute ops" "$(stat_of "$TMP/nc-$g" sim.accesses)" \
+		"$(stat_of "$TMP/c-$g" sim.accesses)"
+	check_eq "$g: exits" "$(stat_of "$TMP/nc-$g" sim.exits)" 1
+done
+# phases: 4 phases of 200000 + 200000 + 30000 + 200000 accesses, repeated twice
+check_eq "phases: accesses x repeat" "$(stat_of "$TMP/nc-phases" sim.accesses)" 1260000
+
 if command -v valgrind >/dev/null; then
 	scripts/record-trace -o "$TMP/ls.vmb" -- ls / >/dev/null 2>&1 || fail "record-trace"
 	want=$("$VMSIM" trace info "$TMP/ls.vmb" | awk '$1 == "accesses:" {print $2}')
