@@ -328,10 +328,64 @@ static void kswapd_wake(struct sim *s, simtime_t start_ps)
 
 enum run_result { RUN_AGAIN, RUN_BLOCKED, RUN_DEAD, RUN_FAILED };
 
-static enum run_result do_access(struct sim *s, struct cpu *cpu, struct task *t)
+/* The rest of an access that did not hit: a segfault or out-of-memory ends the process; a
+ * fault is counted, costed, and may block the process on its disk reads. Out of line, so
+ * that the hit path inlined in the run loop stays short. */
+static __attribute__((noinline)) enum run_result access_not_hit(struct sim *s, struct cpu *cpu,
+                                                                struct task *t,
+                                                                enum access_status st, int kind,
+                                                                struct fault_work *w)
+{
+	if (st == ACCESS_SEGV || st == ACCESS_OOM) {
+		task_exit(s, cpu, t, st == ACCESS_SEGV ? EXIT_SEGV : EXIT_OOM);
+		return RUN_DEAD;
+	}
+	s->c.faults++;
+	t->st.faults++;
+	if (w->major) {
+		s->c.faults_major++;
+		t->st.major++;
+	} else {
+		s->c.faults_minor++;
+		t->st.minor++;
+	}
+	count_fault_kinds(t, w);
+	simtime_t start = cpu->clock_ps;
+	if (!s->timing_on) {
+		cpu->clock_ps += s->untimed_access_ps;
+		record_fault(s, t, w->kinds, s->untimed_access_ps);
+		t->has_op = false;
+		return RUN_AGAIN;
+	}
+	simtime_t lat =
+	    timing_access(&s->timing, cpu->id, cpu->clock_ps, t->mm, t->op.addr, kind, true);
+	struct timing_cost cost;
+	timing_work(&s->timing, cpu->id, cpu->clock_ps + lat, w, true, &cost);
+	cpu->clock_ps += lat + cost.cpu_ps;
+	/* Pages this fault started reading are usable when its reads complete; another fault
+	 * that finds them earlier waits (w->wait_until_ps). */
+	for (uint32_t i = 0; i < MIN(w->nr_read_pfns, (uint32_t)FAULT_MAX_READ_PFNS); i++)
+		s->vm.pages[w->read_pfns[i]].ready_ps = cost.block_until_ps;
+	if (w->wait_until_ps > cost.block_until_ps)
+		cost.block_until_ps = w->wait_until_ps;
+	if (cost.block_until_ps > cpu->clock_ps) {
+		t->op_start_ps = start;
+		t->op_fault_kinds = w->kinds;
+		t->op_io_done = true;
+		t->state = TASK_BLOCKED;
+		eventq_schedule(&s->eq, &t->wake_ev, cost.block_until_ps);
+		return RUN_BLOCKED;
+	}
+	record_fault(s, t, w->kinds, cpu->clock_ps - start);
+	t->has_op = false;
+	return RUN_AGAIN;
+}
+
+static inline __attribute__((always_inline)) enum run_result
+do_access(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	int kind = t->op.kind == OP_READ ? 0 : t->op.kind == OP_WRITE ? 1 : 2;
-	if (t->op_io_done) {
+	if (unlikely(t->op_io_done)) {
 		/* The fault's disk read completed while the process was blocked. */
 		record_fault(s, t, t->op_fault_kinds, cpu->clock_ps - t->op_start_ps);
 		t->op_io_done = false;
@@ -345,56 +399,13 @@ static enum run_result do_access(struct sim *s, struct cpu *cpu, struct task *t)
 	t->access_idx++;
 	t->st.accesses++;
 	s->c.accesses++;
-	if (likely(st == ACCESS_HIT)) {
-		simtime_t lat = s->timing_on ? timing_access(&s->timing, cpu->id, cpu->clock_ps,
-		                                             t->mm, t->op.addr, kind, false)
-		                             : s->untimed_access_ps;
-		cpu->clock_ps += lat;
-		hist_record(&s->lat_access, lat);
-		t->has_op = false;
-		return RUN_AGAIN;
-	}
-	if (st == ACCESS_SEGV || st == ACCESS_OOM) {
-		task_exit(s, cpu, t, st == ACCESS_SEGV ? EXIT_SEGV : EXIT_OOM);
-		return RUN_DEAD;
-	}
-	s->c.faults++;
-	t->st.faults++;
-	if (w.major) {
-		s->c.faults_major++;
-		t->st.major++;
-	} else {
-		s->c.faults_minor++;
-		t->st.minor++;
-	}
-	count_fault_kinds(t, &w);
-	simtime_t start = cpu->clock_ps;
-	if (!s->timing_on) {
-		cpu->clock_ps += s->untimed_access_ps;
-		record_fault(s, t, w.kinds, s->untimed_access_ps);
-		t->has_op = false;
-		return RUN_AGAIN;
-	}
-	simtime_t lat =
-	    timing_access(&s->timing, cpu->id, cpu->clock_ps, t->mm, t->op.addr, kind, true);
-	struct timing_cost cost;
-	timing_work(&s->timing, cpu->id, cpu->clock_ps + lat, &w, true, &cost);
-	cpu->clock_ps += lat + cost.cpu_ps;
-	/* Pages this fault started reading are usable when its reads complete; another fault
-	 * that finds them earlier waits (w.wait_until_ps). */
-	for (uint32_t i = 0; i < MIN(w.nr_read_pfns, (uint32_t)FAULT_MAX_READ_PFNS); i++)
-		s->vm.pages[w.read_pfns[i]].ready_ps = cost.block_until_ps;
-	if (w.wait_until_ps > cost.block_until_ps)
-		cost.block_until_ps = w.wait_until_ps;
-	if (cost.block_until_ps > cpu->clock_ps) {
-		t->op_start_ps = start;
-		t->op_fault_kinds = w.kinds;
-		t->op_io_done = true;
-		t->state = TASK_BLOCKED;
-		eventq_schedule(&s->eq, &t->wake_ev, cost.block_until_ps);
-		return RUN_BLOCKED;
-	}
-	record_fault(s, t, w.kinds, cpu->clock_ps - start);
+	if (unlikely(st != ACCESS_HIT))
+		return access_not_hit(s, cpu, t, st, kind, &w);
+	simtime_t lat = s->timing_on ? timing_access(&s->timing, cpu->id, cpu->clock_ps, t->mm,
+	                                             t->op.addr, kind, false)
+	                             : s->untimed_access_ps;
+	cpu->clock_ps += lat;
+	hist_record(&s->lat_access, lat);
 	t->has_op = false;
 	return RUN_AGAIN;
 }
@@ -525,19 +536,11 @@ static int64_t do_execve(struct sim *s, struct cpu *cpu, struct task *t, const c
 	                 (uint64_t)params_get_int(img, "data_pages") * ps + tail);
 }
 
-static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
+/* Operations other than accesses and compute: system calls (out of line). */
+static __attribute__((noinline)) enum run_result do_syscall(struct sim *s, struct cpu *cpu,
+                                                            struct task *t)
 {
 	struct op *op = &t->op;
-	/* Accesses first: they need no zeroed fault_work here (vm_access fills its own). */
-	if (likely(op->kind <= OP_EXEC))
-		return do_access(s, cpu, t);
-	if (op->kind == OP_COMPUTE) {
-		simtime_t ps = (simtime_t)op->arg * PS_PER_NS;
-		cpu->clock_ps += ps;
-		s->timing.tb.compute_ps += ps;
-		t->has_op = false;
-		return RUN_AGAIN;
-	}
 	struct fault_work w;
 	fault_work_reset(&w);
 	switch (op->kind) {
@@ -681,6 +684,23 @@ static enum run_result do_op(struct sim *s, struct cpu *cpu, struct task *t)
 	}
 	t->has_op = false;
 	return RUN_AGAIN;
+}
+
+static inline __attribute__((always_inline)) enum run_result do_op(struct sim *s, struct cpu *cpu,
+                                                                   struct task *t)
+{
+	struct op *op = &t->op;
+	/* Accesses first: they need no zeroed fault_work here (vm_access fills its own). */
+	if (likely(op->kind <= OP_EXEC))
+		return do_access(s, cpu, t);
+	if (op->kind == OP_COMPUTE) {
+		simtime_t ps = (simtime_t)op->arg * PS_PER_NS;
+		cpu->clock_ps += ps;
+		s->timing.tb.compute_ps += ps;
+		t->has_op = false;
+		return RUN_AGAIN;
+	}
+	return do_syscall(s, cpu, t);
 }
 
 /*

@@ -67,6 +67,7 @@ int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t
 	hw->dram = dram_create(&dc);
 	hw->disks = disks_create(&kc);
 	hw->zero_pfn = nr_frames;
+	t->tlb = hw->tlb;
 	t->shootdown_ps = tc.shootdown_ps;
 	return 0;
 }
@@ -114,13 +115,8 @@ static void fill(struct timing *t, uint32_t cpu, struct mm_struct *mm, uint64_t 
 	         flags, is_instr);
 }
 
-/* The walks of an access that did not complete in the TLB (a miss, a fault, or a first write
- * through a clean entry), from at; returns when they are done. Out of line: it keeps the TLB
- * hit path of timing_access short. */
-static __attribute__((noinline)) simtime_t access_walks(struct timing *t, uint32_t cpu,
-                                                        simtime_t at, struct mm_struct *mm,
-                                                        uint64_t vaddr, bool is_instr,
-                                                        bool faulted, int level)
+simtime_t timing_access_walks(struct timing *t, uint32_t cpu, simtime_t at, struct mm_struct *mm,
+                              uint64_t vaddr, bool is_instr, bool faulted, int level)
 {
 	if (faulted) {
 		/* The walk that found no valid entry, then (after the fault) the one that does. */
@@ -135,20 +131,6 @@ static __attribute__((noinline)) simtime_t access_walks(struct timing *t, uint32
 	}
 	fill(t, cpu, mm, vaddr, is_instr);
 	return at;
-}
-
-simtime_t timing_access(struct timing *t, uint32_t cpu, simtime_t now, struct mm_struct *mm,
-                        uint64_t vaddr, int kind, bool faulted)
-{
-	bool is_instr = kind == 2;
-	struct tlb_hit hit;
-	int level = tlb_lookup(t->hw->tlb[cpu], mm->asid, vaddr, is_instr, &hit);
-	simtime_t at = now + hit.latency_ps;
-	t->tb.tlb_ps += hit.latency_ps;
-	if (unlikely(faulted || level < 0 || (kind == 1 && !(hit.flags & TLB_F_DIRTY))))
-		at = access_walks(t, cpu, at, mm, vaddr, is_instr, faulted, level);
-	t->tb.access_ps += t->access_ps;
-	return at + t->access_ps - now;
 }
 
 static void invalidate(struct timing *t, const struct fault_work *w)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "models/hw/tlb.h"
 #include "models/vm/vm.h"
 #include "sim/stats.h"
 #include "sim/util.h"
@@ -36,6 +37,7 @@ struct time_breakdown {
 
 struct timing {
 	struct timing_hw *hw;
+	struct tlb **tlb; /* per CPU (owned by hw; here for timing_access, inline) */
 	struct time_breakdown tb;
 	simtime_t access_ps;      /* sim.access_ps */
 	simtime_t fault_entry_ps; /* sim.fault_ps: software cost of one fault */
@@ -52,10 +54,27 @@ struct timing_cost {
 int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t nr_cpus,
                 uint64_t nr_frames, uint64_t page_size, struct err *err);
 void timing_fini(struct timing *t);
+/* The walks of an access that did not complete in the TLB (a miss, a fault, or a first write
+ * through a clean entry, level = the TLB lookup's result), from at; returns when they are
+ * done. Out of line, so that timing_access's TLB hit path stays short. */
+simtime_t timing_access_walks(struct timing *t, uint32_t cpu, simtime_t at, struct mm_struct *mm,
+                              uint64_t vaddr, bool is_instr, bool faulted, int level);
 /* Cost of translating and performing an access on cpu at now. faulted: the access faulted (its
  * walk found no valid entry and runs again after the fault). */
-simtime_t timing_access(struct timing *t, uint32_t cpu, simtime_t now, struct mm_struct *mm,
-                        uint64_t vaddr, int kind, bool faulted);
+static inline __attribute__((always_inline)) simtime_t
+timing_access(struct timing *t, uint32_t cpu, simtime_t now, struct mm_struct *mm, uint64_t vaddr,
+              int kind, bool faulted)
+{
+	bool is_instr = kind == 2;
+	struct tlb_hit hit;
+	int level = tlb_lookup(t->tlb[cpu], mm->asid, vaddr, is_instr, &hit);
+	simtime_t at = now + hit.latency_ps;
+	t->tb.tlb_ps += hit.latency_ps;
+	if (unlikely(faulted || level < 0 || (kind == 1 && !(hit.flags & TLB_F_DIRTY))))
+		at = timing_access_walks(t, cpu, at, mm, vaddr, is_instr, faulted, level);
+	t->tb.access_ps += t->access_ps;
+	return at + t->access_ps - now;
+}
 /* Cost of the work a fault (or munmap, fork, exit) did, starting at now. */
 void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fault_work *w,
                  bool is_fault, struct timing_cost *out);

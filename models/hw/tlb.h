@@ -111,8 +111,8 @@ struct tlb {
 	struct tlb_probe probe[2][TLB_MAX_LEVELS];
 	uint8_t nr_probe[2];
 	simtime_t miss_latency_ps[2]; /* latency of a lookup that misses everywhere */
-	uint32_t cur_asid; /* set by tlb_context_switch (informational) */
-	uint64_t nr_fills; /* tlb_fill calls */
+	uint32_t cur_asid;            /* set by tlb_context_switch (informational) */
+	uint64_t nr_fills;            /* tlb_fill calls */
 	uint64_t nr_page_invalidations;
 	uint64_t nr_asid_flushes;
 	uint64_t nr_full_flushes; /* tlb_flush_all, including context switches without PCID */
@@ -154,9 +154,8 @@ static inline uint64_t tlb_key_of(uint64_t vpn, bool huge)
 struct assoc_entry *tlb_probe_2m(const struct tlb_probe *p, uint32_t asid, uint64_t vpn);
 void tlb_copy_up_2m(const struct tlb_probe *probe, unsigned k, uint32_t asid, uint64_t vpn,
                     const struct assoc_entry *e);
-const struct tlb_probe *tlb_lookup_from(struct tlb *tlb, uint32_t asid, uint64_t vpn,
-                                        bool is_instr, unsigned k, uint64_t base0,
-                                        const struct assoc_entry **e);
+const struct tlb_probe *tlb_lookup_from(struct tlb *tlb, uint32_t asid, uint64_t vpn, bool is_instr,
+                                        unsigned k, uint64_t base0, const struct assoc_entry **e);
 
 /* One level's probe for the 4 KiB page vpn (key: its 4 KiB key): its 4 KiB array, then, once
  * it holds any, its 2 MiB entries. *base4k: the set base of the 4 KiB probe (unset if the
@@ -200,8 +199,8 @@ static inline int tlb_hit_at(const struct tlb_probe *p, const struct assoc_entry
  * in the level below, copied up into the L1 set the miss has just scanned): the rest, and
  * anything about 2 MiB entries, is out of line.
  */
-static inline int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr,
-                             struct tlb_hit *out)
+static inline __attribute__((always_inline)) int
+tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, struct tlb_hit *out)
 {
 	const struct tlb_probe *probe = tlb->probe[is_instr];
 	uint64_t vpn = vaddr >> TLB_SHIFT_4K, key = tlb_key_of(vpn, false);
@@ -233,7 +232,8 @@ static inline int tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, boo
 	/* Mostly inclusive: copy the entry up into level 0, which has just missed it. */
 	if (likely(e->shift == TLB_SHIFT_4K)) {
 		if (likely(probe[0].a4k != NULL)) {
-			struct assoc_entry *u = assoc_insert_absent_at(probe[0].a4k, base0, key, asid);
+			struct assoc_entry *u =
+			    assoc_insert_absent_at(probe[0].a4k, base0, key, asid);
 			*u = *e;
 		}
 	} else {

@@ -459,34 +459,11 @@ static bool vma_allows(const struct vm_area_struct *v, int kind)
 	}
 }
 
-enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
-                             uint64_t next_use, struct fault_work *w)
+enum access_status vm_access_fault(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
+                                   uint64_t next_use, struct fault_work *w)
 {
-	vm->vtime++;
-	mm->scope.vtime++;
 	const struct policy_ops *pol = vm->cfg.policy;
 	pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_ACCESS);
-	/* The common case first: a present PTE that allows the access. */
-	if (likely(p && pte_present(*p) && (kind != 1 || (*p & PTE_WRITE)))) {
-		*p |= PTE_ACCESSED | (kind == 1 ? PTE_DIRTY : 0);
-		if (!(*p & PTE_ZERO)) {
-			pfn_t pfn =
-			    (pfn_t)pte_pfn(*p); /* the policy knows a huge page by its head */
-			w->pfn = unlikely(*p & PTE_HUGE)
-			             ? pfn + (pfn_t)((vaddr >> PTE_SHIFT) & (HPAGE_NR - 1))
-			             : pfn;
-			/* Global scope has one policy instance: no need to load the page's
-			 * struct (a host cache miss) to find it. */
-			if (pol->flags & POLICY_SEES_EVERY_ACCESS)
-				pol->access(vm->cfg.local_scope ? vm->pages[pfn].scope->policy
-				                                : vm->scope.policy,
-				            pfn, kind == 1, next_use);
-		} else {
-			w->pfn = PFN_NONE;
-		}
-		return ACCESS_HIT;
-	}
-
 	fault_work_reset(w);
 	struct vm_area_struct *vma = find_vma(mm, vaddr);
 	if (!vma || !vma_allows(vma, kind)) {

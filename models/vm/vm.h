@@ -330,8 +330,34 @@ int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
  * w->pfn is set (the fast path writes nothing else); otherwise *w is filled from zero.
  * Returns an enum access_status.
  */
-enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
-                             uint64_t next_use, struct fault_work *w);
+enum access_status vm_access_fault(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
+                                   uint64_t next_use, struct fault_work *w);
+static inline enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr,
+                                           int kind, uint64_t next_use, struct fault_work *w)
+{
+	vm->vtime++;
+	mm->scope.vtime++;
+	pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_ACCESS);
+	/* The common case inline: a present PTE that allows the access. */
+	if (unlikely(!p || !pte_present(*p) || (kind == 1 && !(*p & PTE_WRITE))))
+		return vm_access_fault(vm, mm, vaddr, kind, next_use,
+		                       w); /* (the vtimes are counted) */
+	*p |= PTE_ACCESSED | (kind == 1 ? PTE_DIRTY : 0);
+	if (*p & PTE_ZERO) {
+		w->pfn = PFN_NONE;
+		return ACCESS_HIT;
+	}
+	pfn_t pfn = (pfn_t)pte_pfn(*p); /* the policy knows a huge page by its head */
+	w->pfn =
+	    unlikely(*p & PTE_HUGE) ? pfn + (pfn_t)((vaddr >> PTE_SHIFT) & (HPAGE_NR - 1)) : pfn;
+	/* Global scope has one policy instance: no need to load the page's struct (a host cache
+	 * miss) to find it. */
+	const struct policy_ops *pol = vm->cfg.policy;
+	if (pol->flags & POLICY_SEES_EVERY_ACCESS)
+		pol->access(vm->cfg.local_scope ? vm->pages[pfn].scope->policy : vm->scope.policy,
+		            pfn, kind == 1, next_use);
+	return ACCESS_HIT;
+}
 
 /* The stable identity of the anonymous page at vaddr in mm, as the policies see it (kept
  * across swap-out; a forked child's copies keep the parent's). */

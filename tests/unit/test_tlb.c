@@ -39,7 +39,7 @@ static struct tlb *tlb_from_text(const char *text)
 /* Look up page; on a miss fill it. Returns whether it hit. */
 static int touch(struct tlb *t, uint32_t asid, uint64_t page)
 {
-	struct tlb_hit h;
+	struct tlb_hit h = {0};
 	if (tlb_lookup(t, asid, page << 12, false, &h) >= 0)
 		return 1;
 	tlb_fill(t, asid, page << 12, 12, page + 1000, TLB_F_WRITABLE, false);
@@ -92,7 +92,7 @@ static void test_random_miss_ratio(void)
 static void test_sequential(void)
 {
 	struct tlb *t = tlb_from_text(ONE_LEVEL(64, 4));
-	struct tlb_hit h;
+	struct tlb_hit h = {0};
 	for (uint64_t a = 0; a < 10000ull * 4096; a += 512) {
 		if (tlb_lookup(t, 1, a, false, &h) < 0)
 			tlb_fill(t, 1, a, 12, a >> 12, 0, false);
@@ -140,7 +140,7 @@ static void test_conflict_misses(void)
 static void test_hierarchy(void)
 {
 	struct tlb *t = tlb_from_text("{}");
-	struct tlb_hit h;
+	struct tlb_hit h = {0};
 	CHECK_EQ_U64((uint64_t)(int64_t)tlb_lookup(t, 1, 0x1000, false, &h), (uint64_t)-1);
 	CHECK_EQ_U64(h.latency_ps, 250 + 2250);
 	tlb_fill(t, 1, 0x1000, 12, 77, TLB_F_WRITABLE, false);
@@ -174,7 +174,7 @@ static void test_hierarchy(void)
 static void test_huge_pages(void)
 {
 	struct tlb *t = tlb_from_text("{}");
-	struct tlb_hit h;
+	struct tlb_hit h = {0};
 	tlb_fill(t, 1, 0x40000000, 21, 0x80000, TLB_F_WRITABLE | TLB_F_DIRTY, false);
 	CHECK_EQ_U64(tlb_lookup(t, 1, 0x40012345, false, &h), 0);
 	CHECK_EQ_U64(h.page_shift, 21);
@@ -202,7 +202,7 @@ static void test_huge_pages(void)
 static void test_flags_update_in_place(void)
 {
 	struct tlb *t = tlb_from_text(ONE_LEVEL(64, 4));
-	struct tlb_hit h;
+	struct tlb_hit h = {0};
 	for (uint64_t k = 0; k < 4; k++)
 		tlb_fill(t, 1, (16 * k) << 12, 12, k, TLB_F_WRITABLE, false);
 	tlb_fill(t, 1, 0, 12, 0, TLB_F_WRITABLE | TLB_F_DIRTY, false);
@@ -216,7 +216,7 @@ static void test_flags_update_in_place(void)
 static void test_asid_pcid_invalidation(void)
 {
 	struct tlb *t = tlb_from_text("{}");
-	struct tlb_hit h;
+	struct tlb_hit h = {0};
 	tlb_fill(t, 1, 0x5000, 12, 9, 0, false);
 	tlb_fill(t, 2, 0x6000, 12, 10, 0, false);
 	CHECK_EQ_U64((uint64_t)(int64_t)tlb_lookup(t, 2, 0x5000, false, &h), (uint64_t)-1);
