@@ -725,6 +725,18 @@ static inline bool op_may_schedule(const struct task *t)
 	return t->op.kind > OP_EXEC && t->op.kind != OP_COMPUTE;
 }
 
+/* Prefetching from the batch costs ~50 instructions an access; it pays only when the simulated
+ * state is larger than the host's caches: many frames (64 bytes of struct page each), or page
+ * tables spanning a large range (4 KiB per table). Below that everything stays cached. Host
+ * speed only: no effect on results. */
+#define HOST_PREFETCH_MIN_FRAMES 16384
+#define HOST_PREFETCH_MIN_TABLES 64
+static inline bool host_prefetch_pays(const struct sim *s, const struct task *t)
+{
+	return s->vm.cfg.nr_frames >= HOST_PREFETCH_MIN_FRAMES ||
+	       t->mm->pgd.nr_tables >= HOST_PREFETCH_MIN_TABLES;
+}
+
 /* The task's next operation into t->op: from its read-ahead batch, refilled by one
  * next_batch call when empty, else by next(). Returns 1, 0 at the end, < 0 on error. */
 static inline int task_fetch_op(struct sim *s, struct task *t, const struct workload_ops *ops,
@@ -739,12 +751,13 @@ static inline int task_fetch_op(struct sim *s, struct task *t, const struct work
 		BUG_ON(n > TASK_BATCH_OPS, "next_batch returned %d ops", n);
 		t->batch_pos = 0;
 		t->batch_len = (uint32_t)n;
+		t->prefetch_len = host_prefetch_pays(s, t) ? t->batch_len : 0;
 	}
 	/* The batch shows the future: start the host cache miss on a later access's PTE. */
-	if (t->batch_pos + TASK_PREFETCH_OPS < t->batch_len &&
+	if (t->batch_pos + TASK_PREFETCH_OPS < t->prefetch_len &&
 	    t->batch[t->batch_pos + TASK_PREFETCH_OPS].kind <= OP_EXEC)
 		vm_prefetch_access(t->mm, t->batch[t->batch_pos + TASK_PREFETCH_OPS].addr);
-	if (t->batch_pos + TASK_PREFETCH2_OPS < t->batch_len &&
+	if (t->batch_pos + TASK_PREFETCH2_OPS < t->prefetch_len &&
 	    t->batch[t->batch_pos + TASK_PREFETCH2_OPS].kind <= OP_EXEC)
 		vm_prefetch_page(&s->vm, t->mm, t->batch[t->batch_pos + TASK_PREFETCH2_OPS].addr);
 	t->op = t->batch[t->batch_pos++];

@@ -59,6 +59,7 @@ struct task {
 	struct op op;                  /* the operation in progress */
 	struct op *batch;              /* ops read ahead by next_batch (TASK_BATCH_OPS), or NULL */
 	uint32_t batch_pos, batch_len; /* batch[batch_pos, batch_len) are still to run */
+	uint32_t prefetch_len;         /* ops below it may be prefetched (0: no prefetching) */
 	bool has_op;                   /* op was fetched and not yet completed */
 	bool op_io_done;               /* op's blocking I/O has completed: finish it */
 	struct task *parent;
