@@ -397,6 +397,12 @@ static inline void vm_prefetch_page(const struct vm *vm, struct mm_struct *mm, u
 		/* and the policy's state of the page (global scope: one instance) */
 		if (vm->cfg.policy->prefetch && !vm->cfg.local_scope)
 			vm->cfg.policy->prefetch(vm->scope.policy, pfn, 0);
+	} else if (!pte) {
+		/* A first touch: the fault will count the new entry in its table's nr_used,
+		 * on the table's last cache line (the lookup just cached the table). */
+		const struct pt_table *t = mm->pgd.tc_leaf[PGTABLE_TC_PREFETCH2];
+		if (t)
+			__builtin_prefetch(&t->nr_used, 1, 3);
 	} else if (pte_is_swap(pte)) {
 		__builtin_prefetch(&vm->swap[pte_swap_slot(pte)], 1, 3);
 		/* the page's key is in the slot (not loaded yet); a private page keeps the key
