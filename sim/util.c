@@ -5,9 +5,11 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static _Thread_local const simtime_t *bug_clock;
 
@@ -56,6 +58,49 @@ void *xcalloc(size_t nmemb, size_t size_bytes)
 	if (!p)
 		oom(nmemb * size_bytes);
 	return p;
+}
+
+#define BIG_ALIGN ((size_t)2 << 20) /* the x86-64 huge page */
+
+static size_t big_bytes(size_t nmemb, size_t size_bytes)
+{
+	BUG_ON(size_bytes && nmemb > SIZE_MAX / size_bytes, "array of %zu x %zu bytes", nmemb,
+	       size_bytes);
+	return nmemb * size_bytes;
+}
+
+void *xcalloc_big(size_t nmemb, size_t size_bytes)
+{
+	size_t bytes = big_bytes(nmemb, size_bytes);
+	if (bytes < BIG_ALIGN)
+		return xcalloc(nmemb, size_bytes);
+	size_t len = (bytes + BIG_ALIGN - 1) & ~(BIG_ALIGN - 1);
+	/* Map one huge page more than needed, then unmap the unaligned head and the tail. */
+	char *raw = mmap(NULL, len + BIG_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	                 -1, 0);
+	if (raw == MAP_FAILED)
+		oom(bytes);
+	char *p = (char *)(((uintptr_t)raw + BIG_ALIGN - 1) & ~(uintptr_t)(BIG_ALIGN - 1));
+	if (p > raw)
+		munmap(raw, (size_t)(p - raw));
+	if (p + len < raw + len + BIG_ALIGN)
+		munmap(p + len, (size_t)(raw + len + BIG_ALIGN - (p + len)));
+#ifdef MADV_HUGEPAGE
+	madvise(p, len, MADV_HUGEPAGE); /* a hint; refused where THP is off */
+#endif
+	return p;
+}
+
+void xfree_big(void *p, size_t nmemb, size_t size_bytes)
+{
+	if (!p)
+		return;
+	size_t bytes = big_bytes(nmemb, size_bytes);
+	if (bytes < BIG_ALIGN) {
+		free(p);
+		return;
+	}
+	munmap(p, (bytes + BIG_ALIGN - 1) & ~(BIG_ALIGN - 1));
 }
 
 void *xrealloc(void *p, size_t size_bytes)

@@ -63,6 +63,13 @@ int err_setc(struct err *err, int code, const char *fmt, ...) PRINTF_LIKE(3, 4);
 void *xmalloc(size_t size_bytes);
 void *xcalloc(size_t nmemb, size_t size_bytes);
 void *xrealloc(void *p, size_t size_bytes);
+/* Zeroed memory for a large array looked up at random (frames, swap slots, hash tables): from
+ * 2 MiB up it is mapped apart, 2 MiB-aligned, and on Linux marked MADV_HUGEPAGE, so that the
+ * host's TLB covers it with one entry per 2 MiB instead of 512 (a hint: results do not depend
+ * on it). Zero pages are faulted in lazily, so untouched parts cost no memory. Smaller arrays
+ * come from xcalloc. Free with xfree_big and the same sizes. */
+void *xcalloc_big(size_t nmemb, size_t size_bytes);
+void xfree_big(void *p, size_t nmemb, size_t size_bytes);
 char *xstrdup(const char *s);
 /* asprintf that aborts on host out-of-memory; the result is new (free it). */
 char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);

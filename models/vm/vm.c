@@ -958,7 +958,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 	memset(vm, 0, sizeof(*vm));
 	vm->cfg = *cfg;
 	uint64_t n = cfg->nr_frames;
-	vm->pages = xcalloc(n, sizeof(*vm->pages));
+	vm->pages = xcalloc_big(n, sizeof(*vm->pages));
 	vm->free_head = PFN_NONE;
 	for (uint64_t i = n; i-- > 0;) {
 		vm->pages[i].flags = PG_FREE;
@@ -972,7 +972,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 		vm->rmap_pool[i].next = i + 1 < vm->rmap_cap ? i + 1 : 0;
 	vm->rmap_free = 1;
 	uint64_t s = cfg->swap_pages ? cfg->swap_pages : 1;
-	vm->swap = xcalloc(s, sizeof(*vm->swap)); /* all zero: untouched until used */
+	vm->swap = xcalloc_big(s, sizeof(*vm->swap)); /* all zero: untouched until used */
 	vm->swap_used = xcalloc(s, 1);
 	/* Page-table pages live above the frames of memory.frames in the physical space. */
 	vm->next_pt_paddr = (n + 1) * cfg->page_size;
@@ -991,10 +991,10 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 void vm_fini(struct vm *vm)
 {
 	reclaim_scope_fini(vm, &vm->scope);
-	free(vm->pages);
+	xfree_big(vm->pages, vm->cfg.nr_frames, sizeof(*vm->pages));
 	free(vm->wb);
 	free(vm->rmap_pool);
-	free(vm->swap);
+	xfree_big(vm->swap, vm->cfg.swap_pages ? vm->cfg.swap_pages : 1, sizeof(*vm->swap));
 	free(vm->swap_used);
 	filemap_fini(&vm->fm);
 	memset(vm, 0, sizeof(*vm));
