@@ -147,6 +147,38 @@ static void arc_access(void *pol, pfn_t pfn, bool is_write, uint64_t next_use)
 	a->l.where[pfn] = ARC_T2;
 }
 
+/*
+ * Host cache hints for the faults to come (reclaim calls peek once per eviction, so each of
+ * these runs a stage ahead of the one before): the ghost that the next Case IV insert will drop
+ * (the LRU end of B1 or B2: its node, then its key, then the hash slot of the key), and the hash
+ * slot where the next REPLACE's ghost_alloc will put the victim's key (the victim's node, its
+ * key, the slot). The lists that the current sizes point at are the likely ones; a wrong guess
+ * only costs a prefetch. Changes no state.
+ */
+static void arc_prefetch_ghost_work(const struct arc *a, const pfn_t *t1, unsigned n1,
+                                    const pfn_t *t2, unsigned n2)
+{
+	const struct adaptive_lists *l = &a->l;
+	const struct pfnlist *b = l->t1.len + l->b1.len >= l->c ? &l->b1 : &l->b2;
+	pfn_t d[3];
+	unsigned nd = pfnlist_peek_tail(&l->links, b, d, 3);
+	for (unsigned i = 0; i < nd; i++) {
+		if (i < 2)
+			ghost_prefetch(&l->ghost, ghost_key(&l->ghost, d[i]));
+		else
+			ghost_prefetch_node_key(&l->ghost, d[i]);
+	}
+	bool from_t1 = l->t1.len >= 1 && (l->t1.len > l->p || l->t2.len == 0);
+	const pfn_t *v = from_t1 ? t1 : t2;
+	unsigned nv = from_t1 ? n1 : n2;
+	for (unsigned i = 0; i < nv && i < 3; i++) {
+		if (i < 2)
+			ghost_prefetch(&l->ghost, l->key[v[i]]);
+		else
+			__builtin_prefetch(&l->key[v[i]], 0, 3);
+	}
+}
+
 /* The next victim is the LRU end of T1 or of T2: both, alternately. */
 static unsigned arc_peek(void *pol, pfn_t *out, unsigned max)
 {
@@ -155,6 +187,7 @@ static unsigned arc_peek(void *pol, pfn_t *out, unsigned max)
 	unsigned half = MIN(max / 2, 8u), n = 0;
 	unsigned n1 = pfnlist_peek_tail(&a->l.links, &a->l.t1, t1, half);
 	unsigned n2 = pfnlist_peek_tail(&a->l.links, &a->l.t2, t2, half);
+	arc_prefetch_ghost_work(a, t1, n1, t2, n2);
 	for (unsigned i = 0; i < MAX(n1, n2); i++) {
 		if (i < n1)
 			out[n++] = t1[i];

@@ -52,6 +52,12 @@ static inline void ghost_prefetch(const struct ghost *g, uint64_t key)
 	__builtin_prefetch(&g->slot[mix64(key) & g->mask], 0, 3);
 }
 
+/* Prefetch the stored key of a ghost node (ghost_free reads it to find the node's slot). */
+static inline void ghost_prefetch_node_key(const struct ghost *g, pfn_t node)
+{
+	__builtin_prefetch(&g->key[node - g->base], 0, 3);
+}
+
 static inline bool ghost_is_ghost(const struct ghost *g, pfn_t node)
 {
 	return node >= g->base;
