@@ -86,8 +86,14 @@ pfn_t ghost_alloc(struct ghost *g, uint64_t key)
 void ghost_free(struct ghost *g, pfn_t node)
 {
 	BUG_ON(node < g->base || node - g->base >= g->cap, "ghost_free of non-ghost node %u", node);
+	ghost_free_key(g, node, g->key[node - g->base]);
+}
+
+void ghost_free_key(struct ghost *g, pfn_t node, uint64_t key)
+{
+	BUG_ON(node < g->base || node - g->base >= g->cap, "ghost_free of non-ghost node %u", node);
 	uint32_t off = node - g->base;
-	uint64_t i = slot_find(g, g->key[off]);
+	uint64_t i = slot_find(g, key);
 	BUG_ON(g->slot[i].off != off, "ghost node %u not in its hash slot", node);
 	/* Backward-shift deletion: pull later members of the probe run into the hole. */
 	uint64_t hole = i, j = i;
