@@ -158,12 +158,15 @@ static void arc_access(void *pol, pfn_t pfn, bool is_write, uint64_t next_use)
 /*
  * The next victim is the LRU end of T1 or of T2: both, alternately, into out.
  * Host cache hints for the faults to come as well (reclaim calls peek once per eviction, so each
- * hint runs a stage ahead of the one before): the ghost that the next Case IV insert will drop
- * (the LRU end of B1 or B2: the node, then its key, then the hash slot of the key), and the hash
- * slots where the next REPLACEs' ghost_alloc will put the victims' keys (the LRU ends of T1 and
- * T2: the node, its key, the slot). The lists that the current sizes point at are the likely
- * ones; a wrong guess only costs prefetches. Changes no state. (The hints are written out here,
- * not in helpers: GCC deletes a call to a void function that only prefetches.)
+ * hint runs a stage ahead of the one before):
+ *  - the ghosts that the next Case IV inserts will drop, at the LRU end of B1 if |T1|+|B1| >= c
+ *    now, else of B2 (a wrong guess costs only prefetches): the node (pfnlist_peek_tail
+ *    prefetches one beyond), then its key, then the hash slot of the key;
+ *  - the hash slot where the next REPLACE's ghost_alloc will put the victim's key, for both
+ *    T1's and T2's LRU end (which one goes depends on the coming fault): the node, its key, the
+ *    slot.
+ * Changes no state. The hints are written out here rather than in a void helper: GCC takes a
+ * function that only prefetches for one without effects and may delete its calls.
  */
 static unsigned arc_peek(void *pol, pfn_t *out, unsigned max)
 {
@@ -181,14 +184,14 @@ static unsigned arc_peek(void *pol, pfn_t *out, unsigned max)
 		ghost_prefetch_free(&l->ghost, ghost_key(&l->ghost, d[1]));
 	if (nd > 2)
 		ghost_prefetch_node_key(&l->ghost, d[2]);
-	for (unsigned i = 0; i < 2; i++) {
-		if (i < n1)
-			i == 0 ? ghost_prefetch(&l->ghost, l->key[t1[i]])
-			       : __builtin_prefetch(&l->key[t1[i]], 0, 3);
-		if (i < n2)
-			i == 0 ? ghost_prefetch(&l->ghost, l->key[t2[i]])
-			       : __builtin_prefetch(&l->key[t2[i]], 0, 3);
-	}
+	if (n1 > 0)
+		ghost_prefetch(&l->ghost, l->key[t1[0]]);
+	if (n2 > 0)
+		ghost_prefetch(&l->ghost, l->key[t2[0]]);
+	if (n1 > 1)
+		__builtin_prefetch(&l->key[t1[1]], 0, 3);
+	if (n2 > 1)
+		__builtin_prefetch(&l->key[t2[1]], 0, 3);
 	for (unsigned i = 0; i < MAX(n1, n2); i++) {
 		if (i < n1)
 			out[n++] = t1[i];

@@ -4,7 +4,6 @@
 #include "models/policy/ghost.h"
 
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 
 #include "sim/util.h"
