@@ -33,6 +33,7 @@ struct arc {
 	struct adaptive_lists l; /* T1, T2, B1, B2, p */
 	bool adapted;            /* evict_for already adapted p for adapted_key */
 	uint64_t adapted_key;
+	pfn_t adapted_node; /* its ghost node, PFN_NONE if a ghost may have been freed since */
 };
 
 static void *arc_create(const struct policy_env *env, const json_t *params)
@@ -54,8 +55,10 @@ static pfn_t arc_demote(struct arc *a, struct pfnlist *t, struct pfnlist *b, uin
 {
 	pfn_t v = pfnlist_pop_tail(&a->l.links, t);
 	a->l.where[v] = ARC_NONE;
-	if (ghost_full(&a->l.ghost)) /* cannot happen while |L1|+|L2| <= 2c; kept safe */
+	if (ghost_full(&a->l.ghost)) { /* cannot happen while |L1|+|L2| <= 2c; kept safe */
 		adaptive_lists_drop_ghost_lru(&a->l, a->l.b2.len ? &a->l.b2 : &a->l.b1);
+		a->adapted_node = PFN_NONE;
+	}
 	pfn_t g = ghost_alloc(&a->l.ghost, a->l.key[v]);
 	pfnlist_push_head(&a->l.links, b, g);
 	a->l.where[g] = bwhere;
@@ -90,9 +93,11 @@ static pfn_t arc_evict_for(void *pol, uint64_t key)
 	pfn_t g = ghost_find(&a->l.ghost, key);
 	a->adapted = false;
 	if (g != PFN_NONE) {
+		pfnlist_prefetch(&a->l.links, g); /* insert unlinks it */
 		arc_adapt(a, a->l.where[g]);
 		a->adapted = true;
 		a->adapted_key = key;
+		a->adapted_node = g;
 		return arc_replace(a, a->l.where[g] == ARC_B2);
 	}
 	return arc_replace(a, false);
@@ -109,13 +114,16 @@ static void arc_insert(void *pol, pfn_t pfn, uint64_t key, uint64_t next_use)
 {
 	struct arc *a = pol;
 	a->l.key[pfn] = key;
-	pfn_t g = ghost_find(&a->l.ghost, key);
+	/* evict_for looked key up just before; only a ghost_free could have moved it since */
+	bool adapted = a->adapted && a->adapted_key == key;
+	pfn_t g = adapted && a->adapted_node != PFN_NONE ? a->adapted_node
+	                                                 : ghost_find(&a->l.ghost, key);
 	if (g != PFN_NONE) { /* Cases II and III */
-		if (!(a->adapted && a->adapted_key == key))
+		if (!adapted)
 			arc_adapt(a, a->l.where[g]);
 		pfnlist_del(&a->l.links, adaptive_lists_list(&a->l, a->l.where[g]), g);
 		a->l.where[g] = ARC_NONE;
-		ghost_free(&a->l.ghost, g);
+		ghost_free_key(&a->l.ghost, g, key);
 		pfnlist_push_head(&a->l.links, &a->l.t2, pfn);
 		a->l.where[pfn] = ARC_T2;
 	} else { /* Case IV: keep |T1|+|B1| <= c and the directory <= 2c */
@@ -147,14 +155,43 @@ static void arc_access(void *pol, pfn_t pfn, bool is_write, uint64_t next_use)
 	a->l.where[pfn] = ARC_T2;
 }
 
-/* The next victim is the LRU end of T1 or of T2: both, alternately. */
+/*
+ * The next victim is the LRU end of T1 or of T2: both, alternately, into out.
+ * Host cache hints for the faults to come as well (reclaim calls peek once per eviction, so each
+ * hint runs a stage ahead of the one before):
+ *  - the ghosts that the next Case IV inserts will drop, at the LRU end of B1 if |T1|+|B1| >= c
+ *    now, else of B2 (a wrong guess costs only prefetches): the node (pfnlist_peek_tail
+ *    prefetches one beyond), then its key, then the hash slot of the key;
+ *  - the hash slot where the next REPLACE's ghost_alloc will put the victim's key, for both
+ *    T1's and T2's LRU end (which one goes depends on the coming fault): the node, its key, the
+ *    slot.
+ * Changes no state. The hints are written out here rather than in a void helper: GCC takes a
+ * function that only prefetches for one without effects and may delete its calls.
+ */
 static unsigned arc_peek(void *pol, pfn_t *out, unsigned max)
 {
 	struct arc *a = pol;
-	pfn_t t1[8], t2[8];
+	const struct adaptive_lists *l = &a->l;
+	pfn_t t1[8], t2[8], d[3];
 	unsigned half = MIN(max / 2, 8u), n = 0;
-	unsigned n1 = pfnlist_peek_tail(&a->l.links, &a->l.t1, t1, half);
-	unsigned n2 = pfnlist_peek_tail(&a->l.links, &a->l.t2, t2, half);
+	unsigned n1 = pfnlist_peek_tail(&l->links, &l->t1, t1, half);
+	unsigned n2 = pfnlist_peek_tail(&l->links, &l->t2, t2, half);
+	unsigned nd = pfnlist_peek_tail(&l->links, l->t1.len + l->b1.len >= l->c ? &l->b1 : &l->b2,
+	                                d, 3);
+	if (nd > 0)
+		ghost_prefetch_free(&l->ghost, ghost_key(&l->ghost, d[0]));
+	if (nd > 1)
+		ghost_prefetch_free(&l->ghost, ghost_key(&l->ghost, d[1]));
+	if (nd > 2)
+		ghost_prefetch_node_key(&l->ghost, d[2]);
+	if (n1 > 0)
+		ghost_prefetch(&l->ghost, l->key[t1[0]]);
+	if (n2 > 0)
+		ghost_prefetch(&l->ghost, l->key[t2[0]]);
+	if (n1 > 1)
+		__builtin_prefetch(&l->key[t1[1]], 0, 3);
+	if (n2 > 1)
+		__builtin_prefetch(&l->key[t2[1]], 0, 3);
 	for (unsigned i = 0; i < MAX(n1, n2); i++) {
 		if (i < n1)
 			out[n++] = t1[i];

@@ -4,10 +4,28 @@
 #include "models/policy/ghost.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "sim/util.h"
 
 #define OFF_NONE UINT32_MAX
+
+/* Host memory for the hash table: a large table is looked up at random, so on Linux it asks for
+ * 2 MiB host pages (one TLB entry instead of 512); a hint only, without effect on results. */
+static void *slots_alloc(size_t bytes)
+{
+	const size_t huge = (size_t)2 << 20;
+	if (bytes < huge)
+		return xmalloc(bytes);
+	size_t rounded = (bytes + huge - 1) & ~(huge - 1);
+	void *p = aligned_alloc(huge, rounded);
+	if (!p)
+		return xmalloc(bytes);
+#ifdef MADV_HUGEPAGE
+	madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+	return p;
+}
 
 void ghost_init(struct ghost *g, pfn_t base, uint64_t cap)
 {
@@ -24,7 +42,7 @@ void ghost_init(struct ghost *g, pfn_t base, uint64_t cap)
 	for (uint32_t i = 0; i < cap; i++)
 		g->free[i] = (uint32_t)cap - 1 - i;
 	g->nr_free = (uint32_t)cap;
-	g->slot = xmalloc(sizeof(*g->slot) * slots);
+	g->slot = slots_alloc(sizeof(*g->slot) * slots);
 	for (uint64_t i = 0; i < slots; i++)
 		g->slot[i] = (struct ghost_slot){.key = 0, .off = OFF_NONE};
 	g->mask = slots - 1;
@@ -67,8 +85,14 @@ pfn_t ghost_alloc(struct ghost *g, uint64_t key)
 void ghost_free(struct ghost *g, pfn_t node)
 {
 	BUG_ON(node < g->base || node - g->base >= g->cap, "ghost_free of non-ghost node %u", node);
+	ghost_free_key(g, node, g->key[node - g->base]);
+}
+
+void ghost_free_key(struct ghost *g, pfn_t node, uint64_t key)
+{
+	BUG_ON(node < g->base || node - g->base >= g->cap, "ghost_free of non-ghost node %u", node);
 	uint32_t off = node - g->base;
-	uint64_t i = slot_find(g, g->key[off]);
+	uint64_t i = slot_find(g, key);
 	BUG_ON(g->slot[i].off != off, "ghost node %u not in its hash slot", node);
 	/* Backward-shift deletion: pull later members of the probe run into the hole. */
 	uint64_t hole = i, j = i;

@@ -45,11 +45,34 @@ pfn_t ghost_find(const struct ghost *g, uint64_t key);
 pfn_t ghost_alloc(struct ghost *g, uint64_t key);
 /* Forget the ghost node (the caller has taken it off its lists). */
 void ghost_free(struct ghost *g, pfn_t node);
+/* The same for a node whose key the caller knows (saves reading it back): key must be the
+ * node's key (BUG_ON when the hash slot of key is not the node's). */
+void ghost_free_key(struct ghost *g, pfn_t node, uint64_t key);
 
 /* Prefetch the hash slot where a lookup of key starts (a policy's prefetch hint). */
 static inline void ghost_prefetch(const struct ghost *g, uint64_t key)
 {
 	__builtin_prefetch(&g->slot[mix64(key) & g->mask], 0, 3);
+}
+
+/* Prefetch what ghost_free of the node with key will read in the hash table: the slot where
+ * the lookup starts and, when the probe run may continue on the next host cache line, that line
+ * too (backward-shift deletion reads the slot after the node's). Always inlined: GCC takes a
+ * function that only prefetches for one without side effects, and may delete its calls when
+ * it is not inlined early enough. */
+__attribute__((always_inline)) static inline void ghost_prefetch_free(const struct ghost *g,
+                                                                     uint64_t key)
+{
+	uint64_t i = mix64(key) & g->mask;
+	__builtin_prefetch(&g->slot[i], 0, 3);
+	if ((i & (64 / sizeof(*g->slot) - 1)) == 64 / sizeof(*g->slot) - 1)
+		__builtin_prefetch(&g->slot[(i + 1) & g->mask], 0, 3);
+}
+
+/* Prefetch the stored key of a ghost node (ghost_free reads it to find the node's slot). */
+static inline void ghost_prefetch_node_key(const struct ghost *g, pfn_t node)
+{
+	__builtin_prefetch(&g->key[node - g->base], 0, 3);
 }
 
 static inline bool ghost_is_ghost(const struct ghost *g, pfn_t node)

@@ -409,6 +409,10 @@ static inline void vm_prefetch_page(const struct vm *vm, struct mm_struct *mm, u
 		 * it was created with, page_key(mm, vaddr), unless it came from a fork parent */
 		if (vm->cfg.policy->prefetch && !vm->cfg.local_scope)
 			vm->cfg.policy->prefetch(vm->scope.policy, PFN_NONE, page_key(mm, vaddr));
+	} else if (pte == 0 && vm->cfg.policy->prefetch && !vm->cfg.local_scope) {
+		/* never touched (or zapped): a fault of a new page, which the policy may
+		 * still remember (ARC's ghosts) */
+		vm->cfg.policy->prefetch(vm->scope.policy, PFN_NONE, page_key(mm, vaddr));
 	}
 }
 
