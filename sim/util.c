@@ -76,8 +76,8 @@ void *xcalloc_big(size_t nmemb, size_t size_bytes)
 		return xcalloc(nmemb, size_bytes);
 	size_t len = (bytes + BIG_ALIGN - 1) & ~(BIG_ALIGN - 1);
 	/* Map one huge page more than needed, then unmap the unaligned head and the tail. */
-	char *raw = mmap(NULL, len + BIG_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	                 -1, 0);
+	char *raw =
+	    mmap(NULL, len + BIG_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (raw == MAP_FAILED)
 		oom(bytes);
 	char *p = (char *)(((uintptr_t)raw + BIG_ALIGN - 1) & ~(uintptr_t)(BIG_ALIGN - 1));

@@ -4,28 +4,10 @@
 #include "models/policy/ghost.h"
 
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #include "sim/util.h"
 
 #define OFF_NONE UINT32_MAX
-
-/* Host memory for the hash table: a large table is looked up at random, so on Linux it asks for
- * 2 MiB host pages (one TLB entry instead of 512); a hint only, without effect on results. */
-static void *slots_alloc(size_t bytes)
-{
-	const size_t huge = (size_t)2 << 20;
-	if (bytes < huge)
-		return xmalloc(bytes);
-	size_t rounded = (bytes + huge - 1) & ~(huge - 1);
-	void *p = aligned_alloc(huge, rounded);
-	if (!p)
-		return xmalloc(bytes);
-#ifdef MADV_HUGEPAGE
-	madvise(p, rounded, MADV_HUGEPAGE);
-#endif
-	return p;
-}
 
 void ghost_init(struct ghost *g, pfn_t base, uint64_t cap)
 {
@@ -42,7 +24,8 @@ void ghost_init(struct ghost *g, pfn_t base, uint64_t cap)
 	for (uint32_t i = 0; i < cap; i++)
 		g->free[i] = (uint32_t)cap - 1 - i;
 	g->nr_free = (uint32_t)cap;
-	g->slot = slots_alloc(sizeof(*g->slot) * slots);
+	/* looked up at random: 2 MiB host pages when it is large (xcalloc_big) */
+	g->slot = xcalloc_big(slots, sizeof(*g->slot));
 	for (uint64_t i = 0; i < slots; i++)
 		g->slot[i] = (struct ghost_slot){.key = 0, .off = OFF_NONE};
 	g->mask = slots - 1;
@@ -52,7 +35,7 @@ void ghost_fini(struct ghost *g)
 {
 	free(g->key);
 	free(g->free);
-	free(g->slot);
+	xfree_big(g->slot, g->mask + 1, sizeof(*g->slot));
 }
 
 static uint64_t slot_find(const struct ghost *g, uint64_t key)

@@ -9,17 +9,57 @@
 
 #include "sim/util.h"
 
+#define ARENA_CHUNK_BYTES ((size_t)2 << 20)
+/* A table's slot in an arena chunk: whole cache lines. */
+#define ARENA_SLOT_BYTES ((sizeof(struct pt_table) + 63) & ~(size_t)63)
+#define ARENA_SLOTS (ARENA_CHUNK_BYTES / ARENA_SLOT_BYTES)
+
+void pt_arena_init(struct pt_arena *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+void pt_arena_fini(struct pt_arena *a)
+{
+	for (size_t i = 0; i < a->nr_chunks; i++)
+		xfree_big(a->chunks[i], 1, ARENA_CHUNK_BYTES);
+	free(a->chunks);
+	memset(a, 0, sizeof(*a));
+}
+
+/* A zeroed table from the arena. */
+static struct pt_table *arena_alloc(struct pt_arena *a)
+{
+	struct pt_table *t = a->free;
+	if (t) {
+		a->free = t->child[0];
+		memset(t, 0, sizeof(*t));
+		return t;
+	}
+	if (!a->nr_chunks || a->used_in_last == ARENA_SLOTS) {
+		if (a->nr_chunks == a->cap_chunks) {
+			a->cap_chunks = a->cap_chunks ? 2 * a->cap_chunks : 8;
+			a->chunks = xrealloc(a->chunks, a->cap_chunks * sizeof(*a->chunks));
+		}
+		a->chunks[a->nr_chunks++] = xcalloc_big(1, ARENA_CHUNK_BYTES); /* zero */
+		a->used_in_last = 0;
+	}
+	return (struct pt_table *)(a->chunks[a->nr_chunks - 1] +
+	                           a->used_in_last++ * ARENA_SLOT_BYTES);
+}
+
 static struct pt_table *table_new(struct pgtable *pt)
 {
-	struct pt_table *t = xcalloc(1, sizeof(*t));
+	struct pt_table *t = pt->arena ? arena_alloc(pt->arena) : xcalloc(1, sizeof(*t));
 	t->paddr = pt->alloc_paddr ? pt->alloc_paddr(pt->alloc_ctx) : 0;
 	pt->nr_tables++;
 	return t;
 }
 
 void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_paddr,
-                  pgtable_free_paddr_fn free_paddr, void *ctx)
+                  pgtable_free_paddr_fn free_paddr, void *ctx, struct pt_arena *arena)
 {
+	pt->arena = arena;
 	pt->free_paddr = free_paddr;
 	BUG_ON(levels != 4 && levels != 5, "page table of %d levels", levels);
 	pt->levels = levels;
@@ -35,7 +75,12 @@ static void table_free(struct pgtable *pt, struct pt_table *t)
 {
 	if (pt->free_paddr)
 		pt->free_paddr(pt->alloc_ctx, t->paddr);
-	free(t);
+	if (pt->arena) {
+		t->child[0] = pt->arena->free;
+		pt->arena->free = t;
+	} else {
+		free(t);
+	}
 }
 
 static void free_table(struct pgtable *pt, struct pt_table *t, int level)

@@ -96,10 +96,27 @@ enum {
 	PGTABLE_TC_SLOTS
 };
 
+/*
+ * Host memory for tables, shared by the page tables of one VM: 2 MiB chunks from xcalloc_big
+ * (host huge pages: PTEs looked up at random cost one host TLB entry per ~500 tables, not one
+ * per table), carved in 64-byte-aligned slots; freed tables are kept for reuse. Host speed
+ * only: no effect on the simulation.
+ */
+struct pt_arena {
+	char **chunks;
+	size_t nr_chunks, cap_chunks;
+	size_t used_in_last;   /* slots handed out of the last chunk */
+	struct pt_table *free; /* freed tables, linked through child[0] */
+};
+void pt_arena_init(struct pt_arena *a);
+/* Release every chunk (every page table using the arena must be finished). */
+void pt_arena_fini(struct pt_arena *a);
+
 struct pgtable {
 	struct pt_table *root;
-	int levels;         /* 4 or 5 */
-	uint64_t nr_tables; /* table pages in use, root included */
+	struct pt_arena *arena; /* where tables come from; NULL: malloc */
+	int levels;             /* 4 or 5 */
+	uint64_t nr_tables;     /* table pages in use, root included */
 	pgtable_alloc_paddr_fn alloc_paddr;
 	pgtable_free_paddr_fn free_paddr; /* may be NULL */
 	void *alloc_ctx;
@@ -113,7 +130,7 @@ struct pgtable {
 };
 
 void pgtable_init(struct pgtable *pt, int levels, pgtable_alloc_paddr_fn alloc_paddr,
-                  pgtable_free_paddr_fn free_paddr, void *ctx);
+                  pgtable_free_paddr_fn free_paddr, void *ctx, struct pt_arena *arena);
 /* Free every table (the PTEs must already have been released by the caller). */
 void pgtable_fini(struct pgtable *pt);
 /* The PTE of vaddr, or NULL when a table on the way is missing. */

@@ -730,7 +730,7 @@ struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid)
 	mm->pid = pid;
 	mm->asid = vm->next_asid++;
 	mm->last_vma = UINT32_MAX;
-	pgtable_init(&mm->pgd, vm->cfg.pt_levels, alloc_pt_paddr, free_pt_paddr, vm);
+	pgtable_init(&mm->pgd, vm->cfg.pt_levels, alloc_pt_paddr, free_pt_paddr, vm, &vm->pt_arena);
 	if (vm->cfg.local_scope) {
 		reclaim_scope_init(vm, &mm->scope, mm);
 		BUG_ON(!mm->scope.policy, "policy %s refused a local instance",
@@ -978,6 +978,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 	vm->next_pt_paddr = (n + 1) * cfg->page_size;
 	vm->next_asid = 1;
 	vm->fault_pinned = PFN_NONE;
+	pt_arena_init(&vm->pt_arena);
 	filemap_init(&vm->fm, cfg->page_size);
 	reclaim_scope_init(vm, &vm->scope, NULL);
 	if (!vm->scope.policy) {
@@ -997,6 +998,7 @@ void vm_fini(struct vm *vm)
 	xfree_big(vm->swap, vm->cfg.swap_pages ? vm->cfg.swap_pages : 1, sizeof(*vm->swap));
 	free(vm->swap_used);
 	filemap_fini(&vm->fm);
+	pt_arena_fini(&vm->pt_arena);
 	memset(vm, 0, sizeof(*vm));
 }
 

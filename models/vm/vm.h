@@ -263,6 +263,7 @@ struct vm {
 	struct page *pages; /* nr_frames descriptors */
 	uint32_t free_head; /* first free frame, PFN_NONE: none */
 	uint64_t nr_free;
+	struct pt_arena pt_arena; /* host memory of every page table */
 	struct rmap_item *rmap_pool;
 	uint32_t rmap_cap, rmap_free; /* free list through .next; item 0 is never used */
 	struct swap_slot *swap;       /* swap_pages slots (one miss per slot on a major fault) */
@@ -399,20 +400,20 @@ static inline void vm_prefetch_page(const struct vm *vm, struct mm_struct *mm, u
 			vm->cfg.policy->prefetch(vm->scope.policy, pfn, 0);
 	} else if (!pte) {
 		/* A first touch: the fault will count the new entry in its table's nr_used,
-		 * on the table's last cache line (the lookup just cached the table). */
+		 * on the table's last cache line (the lookup just cached the table)... */
 		const struct pt_table *t = mm->pgd.tc_leaf[PGTABLE_TC_PREFETCH2];
 		if (t)
 			__builtin_prefetch(&t->nr_used, 1, 3);
+		/* ...and fault in a new page, which the policy may still remember (ARC's
+		 * ghosts) */
+		if (vm->cfg.policy->prefetch && !vm->cfg.local_scope)
+			vm->cfg.policy->prefetch(vm->scope.policy, PFN_NONE, page_key(mm, vaddr));
 	} else if (pte_is_swap(pte)) {
 		__builtin_prefetch(&vm->swap[pte_swap_slot(pte)], 1, 3);
 		/* the page's key is in the slot (not loaded yet); a private page keeps the key
 		 * it was created with, page_key(mm, vaddr), unless it came from a fork parent */
 		if (vm->cfg.policy->prefetch && !vm->cfg.local_scope)
 			vm->cfg.policy->prefetch(vm->scope.policy, PFN_NONE, page_key(mm, vaddr));
-	} else if (pte == 0 && vm->cfg.policy->prefetch && !vm->cfg.local_scope) {
-		/* never touched (or zapped): a fault of a new page, which the policy may
-		 * still remember (ARC's ghosts) */
-		vm->cfg.policy->prefetch(vm->scope.policy, PFN_NONE, page_key(mm, vaddr));
 	}
 }
 
