@@ -1,8 +1,11 @@
 /*
  * vmb.c — reader and writer of the `vmb` binary trace (format in vmb.h). Both keep one 1 MiB
  * buffer and a small per-process state (the two delta registers), so memory depends on the
- * number of processes, never on the trace's length. The reader decodes straight from its
- * buffer; it refills only when fewer than VMB_SLACK bytes remain, so the hot loop is a tag
+ * number of processes, never on the trace's length. The reader maps a regular file whole
+ * instead (read-only, MADV_SEQUENTIAL: pages come from the page cache without a copy and
+ * leave as the kernel needs, so the resident size still does not grow with the trace; a file
+ * truncated while it is read raises SIGBUS). It decodes straight from its buffer or mapping;
+ * a buffer is refilled only when fewer than VMB_SLACK bytes remain, so the hot loop is a tag
  * byte, one varint and a pid-change test. read() and read_batch() share one decoder: the
  * branch-free access decoder vmb_decode_access (inline) and the general path
  * vmb_read_general (every other record, out of line); read_batch() is the same two in a loop
@@ -13,6 +16,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "workloads/trace_format.h"
 #include "workloads/trace_pidmap.h"
@@ -20,7 +25,8 @@
 const unsigned char vmb_magic[4] = {0x89, 'V', 'M', 'B'};
 
 #define VMB_BUF_BYTES (1u << 20)
-#define VMB_SLACK 64     /* every record without a name fits in this */
+#define VMB_MAP_MIN_BYTES ((off_t)8 << 20) /* files from this size on are mapped */
+#define VMB_SLACK 64                       /* every record without a name fits in this */
 #define VMB_FAST_BYTES 9 /* the longest record of vmb_decode_access: tag, 8 varint bytes */
 #define VMB_NAME_MAX 1023
 
@@ -70,7 +76,9 @@ static void state_switch(struct vmb_state *s, uint32_t pid)
 struct vmb_reader {
 	FILE *f;
 	char *path;
-	unsigned char *buf;
+	unsigned char *buf; /* the whole file when it is mapped (map_bytes > 0), else a buffer */
+	size_t map_bytes;
+	size_t dropped;   /* mapped bytes before this were released (vmb_drop_behind) */
 	size_t pos, len;  /* decoding position and bytes held in buf */
 	uint64_t buf_off; /* file offset of buf[0] */
 	uint64_t rec_off; /* file offset of the record last decoded */
@@ -129,7 +137,24 @@ static int vmb_open(void **out, const char *path, const struct trace_read_opts *
 	struct vmb_reader *r = xcalloc(1, sizeof(*r));
 	r->f = f;
 	r->path = xstrdup(path);
-	r->buf = xmalloc(VMB_BUF_BYTES);
+	/* A large regular file is mapped whole: no copy from the page cache, no refills.
+	 * Anything else (a small file, a pipe) is read through the buffer. */
+	struct stat sb;
+	void *map = MAP_FAILED;
+	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= VMB_MAP_MIN_BYTES &&
+	    (uint64_t)sb.st_size <= SIZE_MAX)
+		map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+	if (map != MAP_FAILED) {
+#ifdef MADV_SEQUENTIAL
+		madvise(map, (size_t)sb.st_size, MADV_SEQUENTIAL);
+#endif
+		r->buf = map;
+		r->map_bytes = (size_t)sb.st_size;
+		r->len = r->map_bytes;
+		r->eof = 1;
+	} else {
+		r->buf = xmalloc(VMB_BUF_BYTES);
+	}
 	state_init(&r->st);
 	*out = r;
 	int rc = vmb_fill(r, VMB_HEADER_BYTES, err);
@@ -162,7 +187,10 @@ static int vmb_open(void **out, const char *path, const struct trace_read_opts *
 fail:
 	*out = NULL;
 	fclose(r->f);
-	free(r->buf);
+	if (r->map_bytes)
+		munmap(r->buf, r->map_bytes);
+	else
+		free(r->buf);
 	free(r->path);
 	state_fini(&r->st);
 	free(r);
@@ -173,7 +201,10 @@ static void vmb_close(void *reader)
 {
 	struct vmb_reader *r = reader;
 	fclose(r->f);
-	free(r->buf);
+	if (r->map_bytes)
+		munmap(r->buf, r->map_bytes);
+	else
+		free(r->buf);
 	free(r->path);
 	state_fini(&r->st);
 	for (uint32_t i = 0; i < r->nr_files; i++)
@@ -270,9 +301,24 @@ static inline size_t vmb_decode_access(const unsigned char *p, struct vmb_regs *
 	return ((unsigned)__builtin_ctzll(stops) >> 3) + 2; /* stop bit 7, 15, ..., 63 */
 }
 
+/* A mapped file's pages behind the decoding position are given back every VMB_DROP_BYTES, so
+ * the resident size does not grow with the trace (they would be read again from the file if
+ * ever touched). */
+#define VMB_DROP_BYTES ((size_t)4 << 20)
+static void vmb_drop_behind(struct vmb_reader *r)
+{
+	size_t upto = r->pos & ~(VMB_DROP_BYTES - 1);
+	if (!r->map_bytes || upto <= r->dropped)
+		return;
+	madvise(r->buf + r->dropped, upto - r->dropped, MADV_DONTNEED);
+	r->dropped = upto;
+}
+
 static int vmb_read(void *reader, struct op *op, struct err *err)
 {
 	struct vmb_reader *r = reader;
+	if (unlikely(r->pos - r->dropped >= VMB_DROP_BYTES))
+		vmb_drop_behind(r);
 	if (likely(r->len - r->pos >= VMB_SLACK && r->st.cur)) {
 		size_t n = vmb_decode_access(r->buf + r->pos, r->st.cur, r->st.pid, op);
 		if (likely(n)) {
@@ -291,6 +337,8 @@ static int vmb_read(void *reader, struct op *op, struct err *err)
 static int vmb_read_batch(void *reader, struct op *ops, uint32_t max, struct err *err)
 {
 	struct vmb_reader *r = reader;
+	if (unlikely(r->pos - r->dropped >= VMB_DROP_BYTES))
+		vmb_drop_behind(r);
 	if (unlikely(r->held_rc < 0)) {
 		if (err)
 			*err = r->held_err;

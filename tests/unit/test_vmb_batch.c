@@ -237,8 +237,67 @@ static uint32_t source_error(const char *path, char *msg, size_t len)
 	return n;
 }
 
+/* A trace larger than the size from which the reader maps the file (and gives pages back
+ * every 4 MiB): 3,000,000 accesses of one process with deltas of 1 to 6 varint bytes. read()
+ * and read_batch(64) must both give exactly the accesses written. */
+static void check_mapped(void)
+{
+	enum { N = 3000000 };
+	const char *path = tt_path("big.vmb");
+	void *w;
+	struct err err = {{0}};
+	struct trace_read_opts opts = {.page_size = 4096};
+	CHECK(trace_format_vmb.wopen(&w, path, &opts, &err) == 0);
+	put(w, (struct op){.kind = OP_FILE, .name = "f", .len = 4096}); /* a general record */
+	uint64_t *want = malloc(N * sizeof(*want));
+	uint64_t x = 88172645463325252ull, addr = 1ull << 40;
+	for (uint32_t i = 0; i < N; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		uint64_t span = 1ull << (7 * (1 + i % 6) - 2); /* 1..6 varint bytes */
+		addr = (addr + (x % span) - span / 2) & ((1ull << 56) - 1);
+		want[i] = addr;
+		put(w, (struct op){.kind = (uint8_t)(i % 3 == 2 ? OP_WRITE : OP_READ),
+		                   .pid = 1,
+		                   .addr = addr});
+	}
+	put(w, (struct op){.kind = OP_EXIT, .pid = 1});
+	CHECK(trace_format_vmb.wclose(w, &err) == 0);
+	size_t len = 0;
+	free(tt_slurp(path, &len));
+	CHECK(len > (12u << 20)); /* mapped, with pages given back twice at least */
+	for (int batched = 0; batched <= 1; batched++) {
+		void *r;
+		CHECK(trace_format_vmb.open(&r, path, &opts, &err) == 0);
+		struct op ops[64];
+		uint32_t got = 0, bad = 0, others = 0;
+		int rc;
+		for (;;) {
+			rc = batched ? trace_format_vmb.read_batch(r, ops, 64, &err)
+			             : trace_format_vmb.read(r, ops, &err);
+			if (rc <= 0)
+				break;
+			for (int i = 0; i < rc; i++) {
+				if (ops[i].kind != OP_READ && ops[i].kind != OP_WRITE) {
+					others++;
+					continue;
+				}
+				bad += got >= N || ops[i].addr != want[got] ||
+				       ops[i].kind != (got % 3 == 2 ? OP_WRITE : OP_READ);
+				got++;
+			}
+		}
+		CHECK_EQ_U64((uint64_t)rc, 0);
+		CHECK_EQ_U64(got, N);
+		CHECK_EQ_U64(bad, 0);
+		CHECK_EQ_U64(others, 2); /* the file declaration and the exit */
+		trace_format_vmb.close(r);
+	}
+	free(want);
+}
+
 int main(void)
 {
+	check_mapped();
 	const char *mixed = tt_path("mixed.vmb");
 	uint32_t n = write_mixed(mixed);
 	size_t len = 0;
