@@ -31,8 +31,7 @@ void assoc_fini(struct assoc *a)
 	memset(a, 0, sizeof(*a));
 }
 
-int assoc_scan_after(const struct assoc *a, uint64_t base, uint64_t key, uint32_t asid,
-                     uint32_t w)
+int assoc_scan_after(const struct assoc *a, uint64_t base, uint64_t key, uint32_t asid, uint32_t w)
 {
 	for (w++; w < a->ways; w++)
 		if (a->key[base + w] == key && a->asid[base + w] == asid)

@@ -34,9 +34,9 @@ struct assoc_entry {
 };
 
 struct assoc {
-	uint64_t *key;         /* nr_sets * ways tags, set-major; 0: invalid */
-	uint32_t *asid;        /* address-space tag of each entry */
-	uint64_t *stamp;       /* value of the use counter at the entry's last hit or fill; 0: invalid */
+	uint64_t *key;   /* nr_sets * ways tags, set-major; 0: invalid */
+	uint32_t *asid;  /* address-space tag of each entry */
+	uint64_t *stamp; /* value of the use counter at the entry's last hit or fill; 0: invalid */
 	struct assoc_entry *e; /* payloads; all four arrays NULL when entries == 0 */
 	uint32_t nr_sets;      /* 0: the array is absent (every lookup misses, fills do nothing) */
 	uint32_t ways;
@@ -102,8 +102,7 @@ static inline uint32_t assoc_min_stamp_n(const uint64_t *st, uint32_t n)
 }
 
 /* Rest of assoc_scan after a key match at way w whose asid differs (cold). */
-int assoc_scan_after(const struct assoc *a, uint64_t base, uint64_t key, uint32_t asid,
-                     uint32_t w);
+int assoc_scan_after(const struct assoc *a, uint64_t base, uint64_t key, uint32_t asid, uint32_t w);
 
 /* The way of the set starting at base that holds (key, asid), or -1. The asid is read only on
  * a key match. At most one entry of an array matches (key, asid). */

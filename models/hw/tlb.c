@@ -41,9 +41,8 @@ void tlb_copy_up_2m(const struct tlb_probe *probe, unsigned k, uint32_t asid, ui
 /* Levels 0..k-1 of the probe list have missed (and counted it). A 4 KiB hit is copied up into
  * each of them: into level 0 at base0, the set its probe scanned; the others are rare enough
  * to compute their set again. */
-const struct tlb_probe *tlb_lookup_from(struct tlb *tlb, uint32_t asid, uint64_t vpn,
-                                        bool is_instr, unsigned k, uint64_t base0,
-                                        const struct assoc_entry **hit)
+const struct tlb_probe *tlb_lookup_from(struct tlb *tlb, uint32_t asid, uint64_t vpn, bool is_instr,
+                                        unsigned k, uint64_t base0, const struct assoc_entry **hit)
 {
 	const struct tlb_probe *probe = tlb->probe[is_instr];
 	uint64_t key = key_of(vpn, false);

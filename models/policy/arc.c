@@ -116,8 +116,8 @@ static void arc_insert(void *pol, pfn_t pfn, uint64_t key, uint64_t next_use)
 	a->l.key[pfn] = key;
 	/* evict_for looked key up just before; only a ghost_free could have moved it since */
 	bool adapted = a->adapted && a->adapted_key == key;
-	pfn_t g = adapted && a->adapted_node != PFN_NONE ? a->adapted_node
-	                                                 : ghost_find(&a->l.ghost, key);
+	pfn_t g =
+	    adapted && a->adapted_node != PFN_NONE ? a->adapted_node : ghost_find(&a->l.ghost, key);
 	if (g != PFN_NONE) { /* Cases II and III */
 		if (!adapted)
 			arc_adapt(a, a->l.where[g]);
@@ -176,8 +176,8 @@ static unsigned arc_peek(void *pol, pfn_t *out, unsigned max)
 	unsigned half = MIN(max / 2, 8u), n = 0;
 	unsigned n1 = pfnlist_peek_tail(&l->links, &l->t1, t1, half);
 	unsigned n2 = pfnlist_peek_tail(&l->links, &l->t2, t2, half);
-	unsigned nd = pfnlist_peek_tail(&l->links, l->t1.len + l->b1.len >= l->c ? &l->b1 : &l->b2,
-	                                d, 3);
+	unsigned nd =
+	    pfnlist_peek_tail(&l->links, l->t1.len + l->b1.len >= l->c ? &l->b1 : &l->b2, d, 3);
 	if (nd > 0)
 		ghost_prefetch_free(&l->ghost, ghost_key(&l->ghost, d[0]));
 	if (nd > 1)

@@ -61,7 +61,7 @@ static inline void ghost_prefetch(const struct ghost *g, uint64_t key)
  * function that only prefetches for one without side effects, and may delete its calls when
  * it is not inlined early enough. */
 __attribute__((always_inline)) static inline void ghost_prefetch_free(const struct ghost *g,
-                                                                     uint64_t key)
+                                                                      uint64_t key)
 {
 	uint64_t i = mix64(key) & g->mask;
 	__builtin_prefetch(&g->slot[i], 0, 3);

@@ -168,7 +168,7 @@ static void test_textbook_set(void)
 	for (uint64_t k = 1; k <= 4; k++)
 		CHECK_EQ_U64(assoc_insert(&a, 0, k << 1 | 1, 7) - a.e, k - 1);
 	CHECK(assoc_find(&a, 0, 2 << 1 | 1, 7) == &a.e[1]);
-	CHECK(assoc_find(&a, 0, 2 << 1 | 1, 8) == NULL); /* another asid */
+	CHECK(assoc_find(&a, 0, 2 << 1 | 1, 8) == NULL);                  /* another asid */
 	CHECK_EQ_U64(assoc_insert_absent(&a, 0, 5 << 1 | 1, 7) - a.e, 0); /* 1 was LRU */
 	CHECK(assoc_invalidate(&a, 0, 3 << 1 | 1, 7));
 	CHECK_EQ_U64(assoc_insert_absent(&a, 0, 6 << 1 | 1, 7) - a.e, 2); /* the invalid way */
@@ -182,8 +182,8 @@ int main(void)
 {
 	test_textbook_set();
 	static const uint32_t shapes[][2] = {
-	    {64, 4},  {1536, 12}, {128, 8}, {32, 16}, {16, 16}, {24, 3},
-	    {30, 5},  {96, 12},   {8, 1},   {48, 24}, {20, 4},
+	    {64, 4}, {1536, 12}, {128, 8}, {32, 16}, {16, 16}, {24, 3},
+	    {30, 5}, {96, 12},   {8, 1},   {48, 24}, {20, 4},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(shapes); i++)
 		run_shape(shapes[i][0], shapes[i][1], 1000 + i, 100000);

@@ -29,8 +29,8 @@ struct ref_entry {
 
 struct ref_array {
 	uint32_t nr_sets, ways;
-	uint32_t *n;          /* entries in each set */
-	struct ref_entry *e;  /* set s: e[s * ways + 0 .. n[s] - 1], most recent first */
+	uint32_t *n;         /* entries in each set */
+	struct ref_entry *e; /* set s: e[s * ways + 0 .. n[s] - 1], most recent first */
 };
 
 struct ref_level {
@@ -173,8 +173,11 @@ static int ref_lookup(struct ref *r, uint32_t asid, uint64_t vaddr, bool is_inst
 		}
 		l->hits++;
 		struct ref_entry x = *e;
-		*out = (struct tlb_hit){.level = (int)i, .latency_ps = lat, .pfn = x.pfn,
-		                        .page_shift = x.shift, .flags = x.flags};
+		*out = (struct tlb_hit){.level = (int)i,
+		                        .latency_ps = lat,
+		                        .pfn = x.pfn,
+		                        .page_shift = x.shift,
+		                        .flags = x.flags};
 		bool huge = x.shift == TLB_SHIFT_2M;
 		for (unsigned m = 0; m < i; m++) {
 			struct ref_array *u = array_for(&r->l[m], huge);
@@ -194,8 +197,8 @@ static void ref_fill(struct ref *r, uint32_t asid, uint64_t vaddr, unsigned shif
 	unsigned want = is_instr ? TLB_SERVES_INSTR : TLB_SERVES_DATA;
 	bool huge = shift == TLB_SHIFT_2M;
 	uint64_t vpn = vaddr >> shift;
-	struct ref_entry x = {.key = tlb_key_of(vpn, huge), .asid = asid, .pfn = pfn,
-	                      .flags = flags, .shift = shift};
+	struct ref_entry x = {
+	    .key = tlb_key_of(vpn, huge), .asid = asid, .pfn = pfn, .flags = flags, .shift = shift};
 	for (unsigned i = 0; i < r->nr; i++) {
 		struct ref_array *a = array_for(&r->l[i], huge);
 		if ((r->l[i].serves & want) && a)
@@ -318,8 +321,9 @@ static void run(const char *text, unsigned long seed, int nr_ops, uint64_t *hits
 	const uint64_t nr_pages = 4000, hot_first = 1950, nr_hot = 200;
 	uint64_t hits = 0;
 	for (int op = 0; op < nr_ops; op++) {
-		uint64_t page = gsl_rng_uniform_int(rng, 2) ? hot_first + gsl_rng_uniform_int(rng, nr_hot)
-		                                          : gsl_rng_uniform_int(rng, nr_pages);
+		uint64_t page = gsl_rng_uniform_int(rng, 2)
+		                    ? hot_first + gsl_rng_uniform_int(rng, nr_hot)
+		                    : gsl_rng_uniform_int(rng, nr_pages);
 		uint64_t vaddr = (page << 12) + gsl_rng_uniform_int(rng, 4096);
 		uint32_t asid = 1 + (uint32_t)gsl_rng_uniform_int(rng, 3);
 		bool is_instr = gsl_rng_uniform_int(rng, 4) == 0;
