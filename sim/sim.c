@@ -358,7 +358,7 @@ static __attribute__((noinline)) enum run_result access_not_hit(struct sim *s, s
 		return RUN_AGAIN;
 	}
 	simtime_t lat =
-	    timing_access(&s->timing, cpu->id, cpu->clock_ps, t->mm, t->op.addr, kind, true);
+	    timing_access(&s->timing, cpu->id, cpu->clock_ps, t->mm, t->op->addr, kind, true);
 	struct timing_cost cost;
 	timing_work(&s->timing, cpu->id, cpu->clock_ps + lat, w, true, &cost);
 	cpu->clock_ps += lat + cost.cpu_ps;
@@ -384,7 +384,7 @@ static __attribute__((noinline)) enum run_result access_not_hit(struct sim *s, s
 static inline __attribute__((always_inline)) enum run_result
 do_access(struct sim *s, struct cpu *cpu, struct task *t)
 {
-	int kind = t->op.kind == OP_READ ? 0 : t->op.kind == OP_WRITE ? 1 : 2;
+	int kind = t->op->kind == OP_READ ? 0 : t->op->kind == OP_WRITE ? 1 : 2;
 	if (unlikely(t->op_io_done)) {
 		/* The fault's disk read completed while the process was blocked. */
 		record_fault(s, t, t->op_fault_kinds, cpu->clock_ps - t->op_start_ps);
@@ -395,14 +395,14 @@ do_access(struct sim *s, struct cpu *cpu, struct task *t)
 	struct fault_work w;
 	uint64_t next_use = future_next_use(s, t);
 	s->vm.now_ps = cpu->clock_ps;
-	enum access_status st = vm_access(&s->vm, t->mm, t->op.addr, kind, next_use, &w);
+	enum access_status st = vm_access(&s->vm, t->mm, t->op->addr, kind, next_use, &w);
 	t->access_idx++;
 	t->st.accesses++;
 	s->c.accesses++;
 	if (unlikely(st != ACCESS_HIT))
 		return access_not_hit(s, cpu, t, st, kind, &w);
 	simtime_t lat = s->timing_on ? timing_access(&s->timing, cpu->id, cpu->clock_ps, t->mm,
-	                                             t->op.addr, kind, false)
+	                                             t->op->addr, kind, false)
 	                             : s->untimed_access_ps;
 	cpu->clock_ps += lat;
 	hist_record(&s->lat_access, lat);
@@ -540,7 +540,7 @@ static int64_t do_execve(struct sim *s, struct cpu *cpu, struct task *t, const c
 static __attribute__((noinline)) enum run_result do_syscall(struct sim *s, struct cpu *cpu,
                                                             struct task *t)
 {
-	struct op *op = &t->op;
+	struct op *op = t->op;
 	struct fault_work w;
 	fault_work_reset(&w);
 	switch (op->kind) {
@@ -689,7 +689,7 @@ static __attribute__((noinline)) enum run_result do_syscall(struct sim *s, struc
 static inline __attribute__((always_inline)) enum run_result do_op(struct sim *s, struct cpu *cpu,
                                                                    struct task *t)
 {
-	struct op *op = &t->op;
+	struct op *op = t->op;
 	/* Accesses first: they need no zeroed fault_work here (vm_access fills its own). */
 	if (likely(op->kind <= OP_EXEC))
 		return do_access(s, cpu, t);
@@ -722,7 +722,7 @@ static inline simtime_t cpu_run_limit(const struct sim *s)
  * wake-up) that the running CPU must not run past. */
 static inline bool op_may_schedule(const struct task *t)
 {
-	return t->op.kind > OP_EXEC && t->op.kind != OP_COMPUTE;
+	return t->op->kind > OP_EXEC && t->op->kind != OP_COMPUTE;
 }
 
 /* Prefetching from the batch costs ~50 instructions an access; it pays only when the simulated
@@ -737,13 +737,15 @@ static inline bool host_prefetch_pays(const struct sim *s, const struct task *t)
 	       t->mm->pgd.nr_tables >= HOST_PREFETCH_MIN_TABLES;
 }
 
-/* The task's next operation into t->op: from its read-ahead batch, refilled by one
+/* The task's next operation in t->op: from its read-ahead batch, refilled by one
  * next_batch call when empty, else by next(). Returns 1, 0 at the end, < 0 on error. */
 static inline int task_fetch_op(struct sim *s, struct task *t, const struct workload_ops *ops,
                                 struct workload *wl)
 {
-	if (!t->batch)
-		return ops->next(wl, t->pid, &t->op, s->err);
+	if (!t->batch) {
+		t->op = &t->op_buf;
+		return ops->next(wl, t->pid, t->op, s->err);
+	}
 	if (t->batch_pos == t->batch_len) {
 		int n = ops->next_batch(wl, t->pid, t->batch, TASK_BATCH_OPS, s->err);
 		if (n <= 0)
@@ -760,7 +762,7 @@ static inline int task_fetch_op(struct sim *s, struct task *t, const struct work
 	if (t->batch_pos + TASK_PREFETCH2_OPS < t->prefetch_len &&
 	    t->batch[t->batch_pos + TASK_PREFETCH2_OPS].kind <= OP_EXEC)
 		vm_prefetch_page(&s->vm, t->mm, t->batch[t->batch_pos + TASK_PREFETCH2_OPS].addr);
-	t->op = t->batch[t->batch_pos++];
+	t->op = &t->batch[t->batch_pos++]; /* run in place: no copy */
 	return 1;
 }
 

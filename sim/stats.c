@@ -45,7 +45,10 @@ void hist_record_slow(struct hist *h, uint64_t v)
 {
 	if (unlikely(!h->buckets))
 		h->buckets = xcalloc(HIST_NR_BUCKETS, sizeof(uint64_t));
-	h->buckets[hist_bucket_of(v)]++;
+	unsigned b = hist_bucket_of(v);
+	h->buckets[b]++;
+	h->last_v = v;
+	h->last_b = b;
 	h->count++;
 	h->sum += v;
 	if (v < h->min)
@@ -58,8 +61,12 @@ void hist_merge(struct hist *dst, const struct hist *src)
 {
 	if (!src->count)
 		return;
-	if (!dst->buckets)
+	if (!dst->buckets) {
 		dst->buckets = xcalloc(HIST_NR_BUCKETS, sizeof(uint64_t));
+		dst->last_v =
+		    src->last_v; /* a recorded value and its bucket, as hist_record needs */
+		dst->last_b = src->last_b;
+	}
 	for (unsigned i = 0; i < HIST_NR_BUCKETS; i++)
 		dst->buckets[i] += src->buckets[i];
 	dst->count += src->count;

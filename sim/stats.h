@@ -29,6 +29,8 @@ struct hist {
 	uint64_t count;
 	unsigned __int128 sum;
 	uint64_t min, max;
+	uint64_t last_v; /* the last value recorded by the general path... */
+	unsigned last_b; /* ...and its bucket: a repeat of it skips the bucket search */
 };
 
 void hist_init(struct hist *h);
@@ -56,9 +58,16 @@ static inline void hist_record(struct hist *h, uint64_t v)
 		hist_record_slow(h, v);
 		return;
 	}
-	h->buckets[hist_bucket_of(v)]++;
 	h->count++;
 	h->sum += v;
+	if (v == h->last_v) { /* common: a run of equal latencies (already within min..max) */
+		h->buckets[h->last_b]++;
+		return;
+	}
+	unsigned b = hist_bucket_of(v);
+	h->buckets[b]++;
+	h->last_v = v;
+	h->last_b = b;
 	if (v < h->min)
 		h->min = v;
 	if (v > h->max)

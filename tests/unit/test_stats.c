@@ -103,8 +103,50 @@ static void test_streams(void)
 	gsl_rng_free(c);
 }
 
+/* Runs of equal values take hist_record's shortcut (the last value's bucket): buckets, count,
+ * sum, min and max must be exactly those of counting every value afresh. */
+static void test_repeats(void)
+{
+	static uint64_t ref[HIST_NR_BUCKETS];
+	struct hist h;
+	hist_init(&h);
+	uint64_t x = 1, sum = 0, lo = UINT64_MAX, hi = 0;
+	for (int i = 0; i < 100000; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		/* half the samples repeat one of two values, in runs; the rest are spread out */
+		uint64_t v = (x >> 63) ? ((x >> 62) & 1 ? 2500 : 1000) : (x >> 40);
+		hist_record(&h, v);
+		ref[hist_bucket_of(v)]++;
+		sum += v;
+		lo = MIN(lo, v);
+		hi = MAX(hi, v);
+	}
+	uint64_t bad = 0;
+	for (unsigned b = 0; b < HIST_NR_BUCKETS; b++)
+		bad += h.buckets[b] != ref[b];
+	CHECK_EQ_U64(bad, 0);
+	CHECK_EQ_U64(h.count, 100000);
+	CHECK_EQ_U64((uint64_t)h.sum, sum);
+	CHECK_EQ_U64(h.min, lo);
+	CHECK_EQ_U64(h.max, hi);
+	/* Merged into an empty histogram, then the merged side's last value again and a new
+	 * minimum: both counted, and the minimum seen. */
+	struct hist g;
+	hist_init(&g);
+	hist_merge(&g, &h);
+	hist_record(&g, h.last_v);
+	hist_record(&g, 0);
+	CHECK_EQ_U64(g.buckets[hist_bucket_of(h.last_v)], h.buckets[hist_bucket_of(h.last_v)] + 1);
+	CHECK_EQ_U64(g.buckets[0], h.buckets[0] + 1);
+	CHECK_EQ_U64(g.count, 100002);
+	CHECK_EQ_U64(g.min, 0);
+	hist_fini(&g);
+	hist_fini(&h);
+}
+
 int main(void)
 {
+	test_repeats();
 	test_buckets();
 	test_quantiles();
 	test_streams();
