@@ -78,6 +78,7 @@ struct vmb_reader {
 	char *path;
 	unsigned char *buf; /* the whole file when it is mapped (map_bytes > 0), else a buffer */
 	size_t map_bytes;
+	bool pext;        /* decode varints with BMI2 pext (vmb_pext_fast, unless opts forbid it) */
 	size_t dropped;   /* mapped bytes before this were released (vmb_drop_behind) */
 	size_t pos, len;  /* decoding position and bytes held in buf */
 	uint64_t buf_off; /* file offset of buf[0] */
@@ -128,6 +129,23 @@ static int vmb_fill(struct vmb_reader *r, size_t want, struct err *err)
 	return 0;
 }
 
+/* Can this host run the pext decoder, and is it fast there (not microcoded as on AMD before
+ * Zen 3)? */
+static bool vmb_pext_fast(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("bmi2"))
+		return false;
+	if (__builtin_cpu_is("intel"))
+		return true;
+	return __builtin_cpu_is("amd") && !__builtin_cpu_is("amdfam15h") &&
+	       !__builtin_cpu_is("amdfam17h");
+#else
+	return false;
+#endif
+}
+
 static int vmb_open(void **out, const char *path, const struct trace_read_opts *opts,
                     struct err *err)
 {
@@ -156,6 +174,7 @@ static int vmb_open(void **out, const char *path, const struct trace_read_opts *
 		r->buf = xmalloc(VMB_BUF_BYTES);
 	}
 	state_init(&r->st);
+	r->pext = !opts->vmb_portable && vmb_pext_fast();
 	*out = r;
 	int rc = vmb_fill(r, VMB_HEADER_BYTES, err);
 	if (rc < 0)
@@ -275,8 +294,27 @@ static inline uint64_t vmb_load_le64(const unsigned char *p)
  * Fills op's kind, pid and addr (the other fields are left as they are), moves the register
  * and returns the record's length in bytes; 0 (nothing changed) for any other record,
  * including the widest varints, whose validity needs the full check of vmb_read_general. */
-static inline size_t vmb_decode_access(const unsigned char *p, struct vmb_regs *cur, uint32_t pid,
-                                       struct op *op)
+/* The 7-bit groups of x (top bits clear) packed together, by BMI2's parallel bit extract: one
+ * instruction where it is fast (Intel since Haswell, AMD since Zen 3; vmb_pext_fast). Inline
+ * assembly rather than the intrinsic, so that this file needs no BMI2 target flags; only
+ * executed when the reader found the instruction available. */
+static inline uint64_t vmb_pack_pext(uint64_t x)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	uint64_t r;
+	__asm__("pext %2, %1, %0" : "=r"(r) : "r"(x), "r"(0x7f7f7f7f7f7f7f7full));
+	return r;
+#else
+	(void)x;
+	BUG_ON(1, "pext decoder on a host without it");
+	return 0;
+#endif
+}
+
+static inline __attribute__((always_inline)) size_t vmb_decode_access(const unsigned char *p,
+                                                                      struct vmb_regs *cur,
+                                                                      uint32_t pid, struct op *op,
+                                                                      const bool pext)
 {
 	unsigned tag = p[0];
 	if (unlikely(tag > OP_EXEC))
@@ -287,11 +325,16 @@ static inline size_t vmb_decode_access(const unsigned char *p, struct vmb_regs *
 		return 0;
 	/* The bytes up to the first stop, without their top bits. */
 	uint64_t x = w & (stops ^ (stops - 1)) & 0x7f7f7f7f7f7f7f7full;
-	/* Pack pairs of groups: the high one of each pair moves down by 1, then 2 bits (x minus
-	 * the high part, plus it shifted), then the high 28 bits join the low 28. */
-	x -= (x >> 1) & 0x3f803f803f803f80ull;       /* 2 x 7 bits in each 16 */
-	x -= 3 * ((x >> 2) & 0x0fffc0000fffc000ull); /* 2 x 14 bits in each 32 */
-	x = (x & 0x0fffffffu) | ((x >> 32) << 28);   /* 2 x 28 bits */
+	if (pext) {
+		x = vmb_pack_pext(x);
+	} else {
+		/* Pack pairs of groups: the high one of each pair moves down by 1, then 2 bits
+		 * (x minus the high part, plus it shifted), then the high 28 bits join the low
+		 * 28. */
+		x -= (x >> 1) & 0x3f803f803f803f80ull;       /* 2 x 7 bits in each 16 */
+		x -= 3 * ((x >> 2) & 0x0fffc0000fffc000ull); /* 2 x 14 bits in each 32 */
+		x = (x & 0x0fffffffu) | ((x >> 32) << 28);   /* 2 x 28 bits */
+	}
 	uint64_t *reg = &cur->last[tag >> 1];
 	uint64_t addr = *reg + (uint64_t)vmb_unzigzag(x);
 	*reg = addr;
@@ -320,7 +363,9 @@ static int vmb_read(void *reader, struct op *op, struct err *err)
 	if (unlikely(r->pos - r->dropped >= VMB_DROP_BYTES))
 		vmb_drop_behind(r);
 	if (likely(r->len - r->pos >= VMB_SLACK && r->st.cur)) {
-		size_t n = vmb_decode_access(r->buf + r->pos, r->st.cur, r->st.pid, op);
+		size_t n =
+		    r->pext ? vmb_decode_access(r->buf + r->pos, r->st.cur, r->st.pid, op, true)
+		            : vmb_decode_access(r->buf + r->pos, r->st.cur, r->st.pid, op, false);
 		if (likely(n)) {
 			r->rec_off = r->buf_off + r->pos;
 			r->pos += n;
@@ -328,6 +373,41 @@ static int vmb_read(void *reader, struct op *op, struct err *err)
 		}
 	}
 	return vmb_read_general(r, op, err);
+}
+
+/* vmb_read_batch's tight loop: up to fast_max accesses of the current process from *pp (not
+ * past last, the last fast start), into ops; advances *pp, sets *last_len to the length of the
+ * last record decoded; returns how many. Stops at a record of the general path, and after an
+ * address beyond TRACE_VA_LIMIT. On locals (op stores cannot alias them); pext a constant at
+ * each call, so each decoder has its own loop. */
+static inline __attribute__((always_inline)) uint32_t
+vmb_fast_run(const unsigned char **pp, const unsigned char *last, struct vmb_regs *cur,
+             uint32_t pid, struct op *ops, uint32_t fast_max, size_t *last_len, const bool pext)
+{
+	const unsigned char *p = *pp;
+	uint32_t n = 0;
+	while (n < fast_max && p <= last) {
+		/* A fast record has at most VMB_FAST_BYTES, so the next m of them need no test
+		 * of the buffer's end. */
+		uint32_t m =
+		    (uint32_t)MIN((size_t)(fast_max - n), (size_t)(last - p) / VMB_FAST_BYTES + 1);
+		uint32_t stop = n + m;
+		for (; n < stop; n++) {
+			size_t len = vmb_decode_access(p, cur, pid, &ops[n], pext);
+			if (unlikely(!len))
+				break;
+			p += len;
+			*last_len = len;
+			if (unlikely(ops[n].addr >= TRACE_VA_LIMIT)) {
+				n++; /* ends the batch */
+				break;
+			}
+		}
+		if (n < stop || (n && ops[n - 1].addr >= TRACE_VA_LIMIT))
+			break;
+	}
+	*pp = p;
+	return n;
 }
 
 /* See struct trace_format. Accesses of the current process continue a batch while the op
@@ -346,31 +426,13 @@ static int vmb_read_batch(void *reader, struct op *ops, uint32_t max, struct err
 	}
 	uint32_t n = 0;
 	if (likely(r->st.cur && r->len - r->pos >= VMB_SLACK)) {
-		/* The tight loop, on locals (op stores cannot alias them). A fast record has at
-		 * most VMB_FAST_BYTES, so the next m of them need no test of the buffer's end. */
 		const unsigned char *p = r->buf + r->pos;
 		const unsigned char *last = r->buf + r->len - VMB_SLACK; /* last fast start */
 		struct vmb_regs *cur = r->st.cur;
 		uint32_t pid = r->st.pid, fast_max = r->chain ? max : 1;
 		size_t last_len = 0; /* of the last record decoded */
-		while (n < fast_max && p <= last) {
-			uint32_t m = (uint32_t)MIN((size_t)(fast_max - n),
-			                           (size_t)(last - p) / VMB_FAST_BYTES + 1);
-			uint32_t stop = n + m;
-			for (; n < stop; n++) {
-				size_t len = vmb_decode_access(p, cur, pid, &ops[n]);
-				if (unlikely(!len))
-					break;
-				p += len;
-				last_len = len;
-				if (unlikely(ops[n].addr >= TRACE_VA_LIMIT)) {
-					n++; /* ends the batch */
-					break;
-				}
-			}
-			if (n < stop || (n && ops[n - 1].addr >= TRACE_VA_LIMIT))
-				break;
-		}
+		n = r->pext ? vmb_fast_run(&p, last, cur, pid, ops, fast_max, &last_len, true)
+		            : vmb_fast_run(&p, last, cur, pid, ops, fast_max, &last_len, false);
 		if (n) {
 			r->rec_off = r->buf_off + (uint64_t)(p - last_len - r->buf);
 			r->pos = (size_t)(p - r->buf);
