@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "sim/util.h"
 #include "workloads/linereader.h"
@@ -68,13 +67,6 @@ static void table_grow(struct table *t)
 	*t = n;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -90,7 +82,7 @@ int main(int argc, char **argv)
 	struct table t;
 	table_init(&t, 16);
 	uint64_t accesses = 0, hits = 0;
-	double t0 = now_s();
+	double t0 = host_monotonic_s();
 	char *line;
 	int too_long = 0;
 	while ((line = linereader_next(&lr, &too_long))) {
@@ -108,7 +100,7 @@ int main(int argc, char **argv)
 		if (unlikely(t.used * 2 > t.mask))
 			table_grow(&t);
 	}
-	double secs = now_s() - t0;
+	double secs = host_monotonic_s() - t0;
 	if (too_long) {
 		fprintf(stderr, "%s: line too long\n", argv[1]);
 		return 1;

@@ -11,18 +11,10 @@
  * loop only).
  */
 #include <stdio.h>
-#include <time.h>
 
 #include "workloads/trace_format.h"
 
 #define BENCH_BATCH_OPS 64
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 int main(int argc, char **argv)
 {
@@ -45,7 +37,7 @@ int main(int argc, char **argv)
 	uint64_t ops = 0, accesses = 0;
 	struct op batch[BENCH_BATCH_OPS];
 	int rc;
-	double t0 = now_s();
+	double t0 = host_monotonic_s();
 	if (fmt->read_batch) {
 		while ((rc = fmt->read_batch(r, batch, BENCH_BATCH_OPS, &err)) > 0) {
 			ops += (uint64_t)rc;
@@ -58,7 +50,7 @@ int main(int argc, char **argv)
 			accesses += batch[0].kind <= OP_EXEC;
 		}
 	}
-	double secs = now_s() - t0;
+	double secs = host_monotonic_s() - t0;
 	fmt->close(r);
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", err.msg);

@@ -15,7 +15,6 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "models/policy/policy.h"
@@ -241,13 +240,6 @@ static int write_result(const char *dir, const char *name,
 	return commit_tmp(f, tmp, dir, name);
 }
 
-static double wall_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -400,9 +392,9 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	s->timeseries = ts;
-	double t0 = wall_seconds();
+	double t0 = host_monotonic_s();
 	int run_rc = sim_run(s);
-	double wall = wall_seconds() - t0;
+	double wall = host_monotonic_s() - t0;
 	if (max_rss_mib)
 		rss_budget_stop();
 	bool over_rss = s->interrupted && stop_requested == STOP_RSS;

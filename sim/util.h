@@ -68,6 +68,9 @@ void *xrealloc(void *p, size_t size_bytes);
  * host's TLB covers it with one entry per 2 MiB instead of 512 (a hint: results do not depend
  * on it). Zero pages are faulted in lazily, so untouched parts cost no memory. Smaller arrays
  * come from xcalloc. Free with xfree_big and the same sizes. */
+/* Host wall-clock seconds from an arbitrary start (CLOCK_MONOTONIC): for timing the host's
+ * work (run.json, progress, benchmarks), never the simulation's. */
+double host_monotonic_s(void);
 void *xcalloc_big(size_t nmemb, size_t size_bytes);
 void xfree_big(void *p, size_t nmemb, size_t size_bytes);
 char *xstrdup(const char *s);

@@ -146,6 +146,8 @@ static bool vmb_pext_fast(void)
 #endif
 }
 
+static void vmb_close(void *reader);
+
 static int vmb_open(void **out, const char *path, const struct trace_read_opts *opts,
                     struct err *err)
 {
@@ -205,14 +207,7 @@ static int vmb_open(void **out, const char *path, const struct trace_read_opts *
 	return 0;
 fail:
 	*out = NULL;
-	fclose(r->f);
-	if (r->map_bytes)
-		munmap(r->buf, r->map_bytes);
-	else
-		free(r->buf);
-	free(r->path);
-	state_fini(&r->st);
-	free(r);
+	vmb_close(r);
 	return rc;
 }
 
