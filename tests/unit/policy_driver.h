@@ -38,7 +38,12 @@ struct drv_ref {
 struct drv_result {
 	uint64_t refs, faults, hits, evictions, removes;
 	uint64_t violations; /* contract breaches seen (0 when the policy is correct) */
+	uint64_t peek_first; /* evictions whose victim was the first frame peek named */
 };
+
+/* Call the optional host-cache hints (peek before each eviction, prefetch before each
+ * reference) during a run. Hints must change nothing: tests run with and without them. */
+static bool drv_hints = true;
 
 struct drv_state {
 	uint64_t nr_frames;
@@ -121,6 +126,8 @@ static inline struct drv_result drv_run_params(const struct policy_ops *ops, jso
 		s.now = i + 1;
 		r.refs++;
 		pfn_t pfn = s.key_pfn[key];
+		if (drv_hints && ops->prefetch)
+			ops->prefetch(pol, pfn, key);
 		if (pfn != PFN_NONE) {
 			r.hits++;
 			s.young[pfn] = true;
@@ -131,7 +138,19 @@ static inline struct drv_result drv_run_params(const struct policy_ops *ops, jso
 		} else {
 			r.faults++;
 			if (resident == nr_frames) {
+				/* peek names distinct resident frames, at most max of them */
+				pfn_t peeked[6];
+				unsigned np =
+				    drv_hints && ops->peek ? ops->peek(pol, peeked, 6) : 0;
+				for (unsigned j = 0; j < np; j++) {
+					bool bad = j >= 6 || peeked[j] >= nr_frames ||
+					           s.pfn_key[peeked[j]] == UINT32_MAX;
+					for (unsigned k = 0; k < j; k++)
+						bad |= peeked[k] == peeked[j];
+					r.violations += bad;
+				}
 				pfn_t v = policy_evict_for(ops, pol, key);
+				r.peek_first += np && peeked[0] == v;
 				if (v == PFN_NONE || v >= nr_frames || s.pfn_key[v] == UINT32_MAX) {
 					r.violations++;
 					break;

@@ -57,8 +57,15 @@ int main(void)
 			for (size_t f = 0; f < ARRAY_SIZE(frames); f++) {
 				struct drv_result a =
 				    drv_run_params(ops, NULL, frames[f], traces[t].t, N, 5, 0);
+				drv_hints = false; /* the hints (peek, prefetch) change nothing */
 				struct drv_result b =
 				    drv_run_params(ops, NULL, frames[f], traces[t].t, N, 5, 0);
+				drv_hints = true;
+				/* fifo and lru know their next victim exactly: their list's tail */
+				if (strcmp(ops->name, "fifo") == 0 || strcmp(ops->name, "lru") == 0)
+					CHECK_EQ_U64(a.peek_first, a.evictions);
+				if (ops->peek && a.evictions)
+					CHECK(a.peek_first > 0);
 				if (a.violations || a.faults + a.hits != N || a.faults < d ||
 				    a.faults != b.faults || a.evictions != b.evictions)
 					fprintf(stderr,
