@@ -6,14 +6,18 @@
  * leave as the kernel needs, so the resident size still does not grow with the trace; a file
  * truncated while it is read raises SIGBUS). It decodes straight from its buffer or mapping;
  * a buffer is refilled only when fewer than VMB_SLACK bytes remain, so the hot loop is a tag
- * byte, one varint and a pid-change test. read() and read_batch() share one decoder: the
- * branch-free access decoder vmb_decode_access (inline) and the general path
- * vmb_read_general (every other record, out of line); read_batch() is the same two in a loop
- * over the buffer, with the batch rule of struct trace_format.
+ * byte, one varint and a pid-change test. Accesses are decoded without a branch on the
+ * varint's length: by vmb_decode_access, one record at a time (read()), or by vmb_fast_run,
+ * a window of records at a time (read_batch(), with the batch rule of struct trace_format);
+ * every other record goes to the general path vmb_read_general (out of line). The fuzzer
+ * fuzz_trace_vmb and test_vmb_batch check that the two give the same ops and positions.
  */
 #include "workloads/vmb.h"
 
 #include <errno.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -282,30 +286,51 @@ static inline uint64_t vmb_load_le64(const unsigned char *p)
 	return w;
 }
 
+/* The bits of x at the positions set in mask, packed together (BMI2's parallel bit extract):
+ * one instruction where it is fast (Intel since Haswell, AMD since Zen 3; vmb_pext_fast).
+ * Inline assembly rather than the intrinsic, so that this file needs no BMI2 target flags;
+ * only executed when the reader found the instruction available. */
+static inline uint64_t vmb_pext(uint64_t x, uint64_t mask)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	uint64_t r;
+	__asm__("pext %2, %1, %0" : "=r"(r) : "r"(x), "r"(mask));
+	return r;
+#else
+	(void)x, (void)mask;
+	BUG_ON(1, "pext decoder on a host without it");
+	return 0;
+#endif
+}
+
+/* BMI2's parallel bit deposit, under the same conditions as vmb_pext. */
+static inline uint64_t vmb_pdep(uint64_t x, uint64_t mask)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	uint64_t r;
+	__asm__("pdep %2, %1, %0" : "=r"(r) : "r"(x), "r"(mask));
+	return r;
+#else
+	(void)x, (void)mask;
+	BUG_ON(1, "pdep on a host without it");
+	return 0;
+#endif
+}
+
+/* The 7-bit groups of x (top bits clear) packed together. */
+static inline uint64_t vmb_pack_pext(uint64_t x)
+{
+	return vmb_pext(x, 0x7f7f7f7f7f7f7f7full);
+}
+
 /* The hot case: the record at p (VMB_SLACK bytes are readable there) is an access of the
  * current process (tag without VMB_TAG_PID) whose delta varint has at most 8 bytes (a zigzag
  * delta < 2^56). Decoded without a branch on the varint's length: the first byte without its
  * continuation bit ends it, and the 7-bit groups are packed by three shift-and-merge steps.
  * Fills op's kind, pid and addr (the other fields are left as they are), moves the register
  * and returns the record's length in bytes; 0 (nothing changed) for any other record,
- * including the widest varints, whose validity needs the full check of vmb_read_general. */
-/* The 7-bit groups of x (top bits clear) packed together, by BMI2's parallel bit extract: one
- * instruction where it is fast (Intel since Haswell, AMD since Zen 3; vmb_pext_fast). Inline
- * assembly rather than the intrinsic, so that this file needs no BMI2 target flags; only
- * executed when the reader found the instruction available. */
-static inline uint64_t vmb_pack_pext(uint64_t x)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-	uint64_t r;
-	__asm__("pext %2, %1, %0" : "=r"(r) : "r"(x), "r"(0x7f7f7f7f7f7f7f7full));
-	return r;
-#else
-	(void)x;
-	BUG_ON(1, "pext decoder on a host without it");
-	return 0;
-#endif
-}
-
+ * including the widest varints, whose validity needs the full check of vmb_read_general.
+ * read() decodes one record with it; read_batch() has its own loop, vmb_fast_run. */
 static inline __attribute__((always_inline)) size_t vmb_decode_access(const unsigned char *p,
                                                                       struct vmb_regs *cur,
                                                                       uint32_t pid, struct op *op,
@@ -370,39 +395,192 @@ static int vmb_read(void *reader, struct op *op, struct err *err)
 	return vmb_read_general(r, op, err);
 }
 
-/* vmb_read_batch's tight loop: up to fast_max accesses of the current process from *pp (not
- * past last, the last fast start), into ops; advances *pp, sets *last_len to the length of the
+/* Bit i (i < VMB_WINDOW_BYTES) set where p[i] has no continuation bit: a tag byte, or the last
+ * byte of a varint. 64 bytes must be readable at p. */
+#define VMB_WINDOW_BYTES 56
+static inline __attribute__((always_inline)) uint64_t vmb_stop_mask(const unsigned char *p)
+{
+#if defined(__SSE2__) && !defined(VMB_SCALAR_MASK) /* VMB_SCALAR_MASK: to test the other */
+	uint64_t m = (uint16_t)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)p));
+	m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(p + 16)))
+	     << 16;
+	m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(p + 32)))
+	     << 32;
+	m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(p + 48)))
+	     << 48;
+	return ~m & ((1ull << VMB_WINDOW_BYTES) - 1);
+#else
+	uint64_t m = 0;
+	for (unsigned i = 0; i < VMB_WINDOW_BYTES; i += 8) {
+		/* The top bits of 8 bytes, gathered into one byte by a multiply. */
+		uint64_t t = (~vmb_load_le64(p + i) & 0x8080808080808080ull) >> 7;
+		m |= ((t * 0x0102040810204080ull) >> 56) << i;
+	}
+	return m;
+#endif
+}
+
+/*
+ * vmb_read_batch's tight loop: up to fast_max accesses of the current process from *pp (not
+ * past last, the last fast start), into ops; advances *pp, sets *last_rec to the start of the
  * last record decoded; returns how many. Stops at a record of the general path, and after an
- * address beyond TRACE_VA_LIMIT. On locals (op stores cannot alias them); pext a constant at
- * each call, so each decoder has its own loop. */
+ * address beyond TRACE_VA_LIMIT.
+ *
+ * Record boundaries come from a window's stop mask (vmb_stop_mask), not from each decoded
+ * varint: a fast record is a tag byte (a stop) and a varint that ends at the next stop, so
+ * clearing the mask's two lowest bits steps to the next record. The chain from one record to
+ * the next is that one-cycle bit clear, where finding the end in the varint just loaded took
+ * about ten cycles; the loads and the decoding of a window's records are independent. The
+ * address registers are locals (op stores cannot alias them); pext is a constant at each call,
+ * so each decoder has its own loop.
+ */
+struct vmb_run {
+	const unsigned char *q;   /* the next record */
+	const unsigned char *rec; /* the start of the last record decoded */
+	struct op *op;            /* the next op to fill */
+	uint64_t rw, x;           /* the address registers */
+};
+
+/*
+ * The records of the window at base (stop mask m) from s->q on; true if the run must stop
+ * here. The careful form stops at a record of the general path (an op other than an access, a
+ * varint of 9 or 10 bytes), after an address beyond TRACE_VA_LIMIT, and at op_end. The quick
+ * form is for a window that vmb_fast_run has found to hold no varint longer than 8 bytes and
+ * no more records than the ops left (the pext decoder cuts the window's mask to make it so):
+ * it stops only at an op other than an access, and returns
+ * the OR of the addresses it decoded in *or_addr, which the caller checks against the limit
+ * (and decodes the window again carefully if one is beyond it).
+ */
+static inline __attribute__((always_inline)) bool
+vmb_window(struct vmb_run *s, const unsigned char *base, uint64_t m, uint32_t pid,
+           const struct op *op_end, uint64_t *or_addr, const bool pext, const bool careful)
+{
+	uint64_t all = 0;
+	bool stop = false;
+	for (;;) {
+		uint64_t m2 = m & (m - 1); /* without the tag's bit: the lowest is the end */
+		if (!m2)
+			break; /* the record at q ends beyond the window */
+		const unsigned char *q = s->q;
+		unsigned tag = *q;
+		uint64_t w = vmb_load_le64(q + 1);
+		uint64_t stops = ~w & 0x8080808080808080ull; /* the same end, found in w */
+		if (careful && unlikely(!stops)) {
+			stop = true; /* a varint of 9 or 10 bytes */
+			break;
+		}
+		w &= stops ^ (stops - 1); /* the varint's bytes */
+		uint64_t delta;
+		if (pext) {
+			/* Packed without its top bits and without bit 0, the zigzag sign: that is
+			 * the magnitude, to be complemented when the sign is set. */
+			delta = vmb_pext(w, 0x7f7f7f7f7f7f7f7eull) ^
+			        (uint64_t)((int64_t)(w << 63) >> 63);
+		} else {
+			/* Pairs of groups: the high one of each pair moves down by 1, then 2 bits
+			 * (w minus the high part, plus it shifted), then the high 28 bits join the
+			 * low 28. */
+			w &= 0x7f7f7f7f7f7f7f7full;
+			w -= (w >> 1) & 0x3f803f803f803f80ull;
+			w -= 3 * ((w >> 2) & 0x0fffc0000fffc000ull);
+			w = (w & 0x0fffffffu) | ((w >> 32) << 28);
+			delta = (uint64_t)vmb_unzigzag(w);
+		}
+		uint64_t addr;
+		if (likely(tag < OP_EXEC)) {
+			addr = s->rw += delta;
+		} else if (tag == OP_EXEC) {
+			addr = s->x += delta;
+		} else {
+			stop = true; /* not an access */
+			break;
+		}
+		struct op *op = s->op++;
+		op->kind = (uint8_t)tag;
+		op->pid = pid;
+		op->addr = addr;
+		s->rec = q;
+		s->q = base + __builtin_ctzll(m2) + 1;
+		m = m2 & (m2 - 1);
+		all |= addr;
+		if (careful && (unlikely(addr >= TRACE_VA_LIMIT) || unlikely(s->op == op_end))) {
+			stop = true;
+			break;
+		}
+	}
+	*or_addr = all;
+	return stop;
+}
+
 static inline __attribute__((always_inline)) uint32_t
 vmb_fast_run(const unsigned char **pp, const unsigned char *last, struct vmb_regs *cur,
-             uint32_t pid, struct op *ops, uint32_t fast_max, size_t *last_len, const bool pext)
+             uint32_t pid, struct op *ops, uint32_t fast_max, const unsigned char **last_rec,
+             const bool pext)
 {
-	const unsigned char *p = *pp;
-	uint32_t n = 0;
-	while (n < fast_max && p <= last) {
-		/* A fast record has at most VMB_FAST_BYTES, so the next m of them need no test
-		 * of the buffer's end. */
-		uint32_t m =
-		    (uint32_t)MIN((size_t)(fast_max - n), (size_t)(last - p) / VMB_FAST_BYTES + 1);
-		uint32_t stop = n + m;
-		for (; n < stop; n++) {
-			size_t len = vmb_decode_access(p, cur, pid, &ops[n], pext);
-			if (unlikely(!len))
-				break;
-			p += len;
-			*last_len = len;
-			if (unlikely(ops[n].addr >= TRACE_VA_LIMIT)) {
-				n++; /* ends the batch */
-				break;
-			}
+	struct vmb_run s = {
+	    .q = *pp, .rec = *last_rec, .op = ops, .rw = cur->last[0], .x = cur->last[1]};
+	const struct op *op_end = ops + fast_max;
+	while (s.q <= last) {
+		const unsigned char *base = s.q;
+		uint64_t m = vmb_stop_mask(base); /* no bit below q's tag */
+		/* Bytes with a continuation bit; 8 in a row may be a varint too long for the
+		 * quick form. A window holds at most VMB_WINDOW_BYTES / 2 records. */
+		uint64_t c = ~m & ((1ull << VMB_WINDOW_BYTES) - 1);
+		c &= c >> 1;
+		c &= c >> 2;
+		c &= c >> 4;
+		uint64_t all;
+		bool stop;
+		ptrdiff_t left = op_end - s.op;
+		if (pext && left < VMB_WINDOW_BYTES / 2) {
+			/* Only the first `left` records' bits (a tag and an end each): the bit
+			 * after them is bit 2 * left deposited into m. */
+			uint64_t after = vmb_pdep(1ull << (2 * left), m);
+			if (after)
+				m &= after - 1;
+			left = VMB_WINDOW_BYTES / 2;
 		}
-		if (n < stop || (n && ops[n - 1].addr >= TRACE_VA_LIMIT))
+		if (likely(!c && left >= VMB_WINDOW_BYTES / 2)) {
+			struct vmb_run start = s;
+			stop = vmb_window(&s, base, m, pid, op_end, &all, pext, false);
+			if (unlikely(all >= TRACE_VA_LIMIT)) {
+				s = start;
+				stop = vmb_window(&s, base, m, pid, op_end, &all, pext, true);
+			}
+		} else {
+			stop = vmb_window(&s, base, m, pid, op_end, &all, pext, true);
+		}
+		if (stop || unlikely(s.q == base)) /* s.q == base: longer than the window */
 			break;
 	}
-	*pp = p;
-	return n;
+	cur->last[0] = s.rw;
+	cur->last[1] = s.x;
+	*pp = s.q;
+	*last_rec = s.rec;
+	return (uint32_t)(s.op - ops);
+}
+
+/* The two instances of vmb_fast_run. The pext one runs only where vmb_pext_fast found BMI2, so
+ * it may use the BMI instructions throughout (andn, blsr, blsmsk, tzcnt). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define VMB_TARGET_BMI2 __attribute__((target("bmi,bmi2")))
+#else
+#define VMB_TARGET_BMI2
+#endif
+static VMB_TARGET_BMI2 __attribute__((noinline)) uint32_t
+vmb_fast_run_pext(const unsigned char **pp, const unsigned char *last, struct vmb_regs *cur,
+                  uint32_t pid, struct op *ops, uint32_t fast_max, const unsigned char **last_rec)
+{
+	return vmb_fast_run(pp, last, cur, pid, ops, fast_max, last_rec, true);
+}
+
+static __attribute__((noinline)) uint32_t vmb_fast_run_portable(const unsigned char **pp,
+                                                                const unsigned char *last,
+                                                                struct vmb_regs *cur, uint32_t pid,
+                                                                struct op *ops, uint32_t fast_max,
+                                                                const unsigned char **last_rec)
+{
+	return vmb_fast_run(pp, last, cur, pid, ops, fast_max, last_rec, false);
 }
 
 /* See struct trace_format. Accesses of the current process continue a batch while the op
@@ -425,11 +603,11 @@ static int vmb_read_batch(void *reader, struct op *ops, uint32_t max, struct err
 		const unsigned char *last = r->buf + r->len - VMB_SLACK; /* last fast start */
 		struct vmb_regs *cur = r->st.cur;
 		uint32_t pid = r->st.pid, fast_max = r->chain ? max : 1;
-		size_t last_len = 0; /* of the last record decoded */
-		n = r->pext ? vmb_fast_run(&p, last, cur, pid, ops, fast_max, &last_len, true)
-		            : vmb_fast_run(&p, last, cur, pid, ops, fast_max, &last_len, false);
+		const unsigned char *last_rec = p; /* the start of the last record decoded */
+		n = r->pext ? vmb_fast_run_pext(&p, last, cur, pid, ops, fast_max, &last_rec)
+		            : vmb_fast_run_portable(&p, last, cur, pid, ops, fast_max, &last_rec);
 		if (n) {
-			r->rec_off = r->buf_off + (uint64_t)(p - last_len - r->buf);
+			r->rec_off = r->buf_off + (uint64_t)(last_rec - r->buf);
 			r->pos = (size_t)(p - r->buf);
 			if (ops[n - 1].addr >= TRACE_VA_LIMIT || !r->chain) {
 				r->chain = 1; /* for the op after this access */
@@ -439,9 +617,12 @@ static int vmb_read_batch(void *reader, struct op *ops, uint32_t max, struct err
 				return (int)n;
 		}
 	}
+	uint64_t last_off = r->rec_off; /* of ops[n - 1], if n */
 	int rc = vmb_read_general(r, &ops[n], &r->held_err);
 	if (rc > 0)
 		return (int)n + 1;
+	if (n) /* where() names the last op returned, not the end or the error after it */
+		r->rec_off = last_off;
 	if (rc < 0) { /* held: returned now if no op came before it, and by every later call */
 		r->held_rc = rc;
 		if (!n && err)

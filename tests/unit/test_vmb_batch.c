@@ -390,6 +390,49 @@ int main(void)
 	         "%s: byte offset 28: pid 1 has exited; no operation may follow its exit", b);
 	CHECK_EQ_STR(msg, want);
 
+	/* A batch that ends just before a broken record: where() names its last access, not the
+	 * broken record. mmap at byte offset 8 (10 bytes), 40 reads (the first 4 bytes, then 2
+	 * each: the last at 98), the broken tag at 100, then 100 bytes that are never read (so
+	 * that the reads are decoded by the fast path, which wants 64 bytes ahead). */
+	{
+		const char *c = tt_path("before_bad.vmb");
+		void *w;
+		CHECK(trace_format_vmb.wopen(&w, c, &opts, &err) == 0);
+		put(w, (struct op){.kind = OP_MMAP,
+		                   .pid = 1,
+		                   .addr = 0x10000,
+		                   .len = 0x10000,
+		                   .prot = PROT_R | PROT_W});
+		for (int i = 0; i < 40; i++)
+			put(w, (struct op){.kind = OP_READ, .pid = 1, .addr = 0x10000});
+		CHECK(trace_format_vmb.wclose(w, &err) == 0);
+		size_t clen = 0;
+		char *cb = tt_slurp(c, &clen);
+		CHECK_EQ_U64(clen, 8 + 10 + 4 + 39 * 2 + 1);
+		char *bad = calloc(clen + 100, 1);
+		memcpy(bad, cb, clen);
+		bad[clen - 1] = 0x6c; /* the end record becomes a tag with reserved bits */
+		tt_write(c, bad, clen + 100);
+		free(bad);
+		free(cb);
+		check_file(c, 41, 1);
+		void *r;
+		struct trace_read_opts ropts = {.page_size = 4096};
+		CHECK(trace_format_vmb.open(&r, c, &ropts, &err) == 0);
+		struct op ops[64];
+		CHECK(trace_format_vmb.read_batch(r, ops, 64, &err) == 1);  /* mmap */
+		CHECK(trace_format_vmb.read_batch(r, ops, 64, &err) == 40); /* the reads */
+		char where[1200];
+		trace_format_vmb.where(r, where, sizeof(where));
+		snprintf(want, sizeof(want), "%s: byte offset 98", c);
+		CHECK_EQ_STR(where, want);
+		CHECK(trace_format_vmb.read_batch(r, ops, 64, &err) < 0);
+		snprintf(want, sizeof(want),
+		         "%s: byte offset 100: bad record tag (reserved bits set)", c);
+		CHECK_EQ_STR(err.msg, want);
+		trace_format_vmb.close(r);
+	}
+
 	/* An address beyond 57 bits in the middle of a run of accesses. */
 	{
 		void *w;
