@@ -443,32 +443,27 @@ struct vmb_run {
 
 /*
  * The records of the window at base (stop mask m) from s->q on; true if the run must stop
- * here. The careful form stops at a record of the general path (an op other than an access, a
- * varint of 9 or 10 bytes), after an address beyond TRACE_VA_LIMIT, and at op_end. The quick
- * form is for a window that vmb_fast_run has found to hold no varint longer than 8 bytes and
- * no more records than the ops left (the pext decoder cuts the window's mask to make it so):
- * it stops only at an op other than an access, and returns
- * the OR of the addresses it decoded in *or_addr, which the caller checks against the limit
- * (and decodes the window again carefully if one is beyond it).
+ * here: at a record of the general path (an op other than an access, a varint of 9 or 10
+ * bytes), after an address beyond TRACE_VA_LIMIT, or at op_end. The quick form (careful
+ * false) is for a window that vmb_fast_run has found to hold no varint longer than 8 bytes
+ * and no more records than the ops left (the pext decoder cuts the window's mask to make it
+ * so), and tests neither.
  */
-static inline __attribute__((always_inline)) bool
-vmb_window(struct vmb_run *s, const unsigned char *base, uint64_t m, uint32_t pid,
-           const struct op *op_end, uint64_t *or_addr, const bool pext, const bool careful)
+static inline __attribute__((always_inline)) bool vmb_window(struct vmb_run *s,
+                                                             const unsigned char *base, uint64_t m,
+                                                             uint32_t pid, const struct op *op_end,
+                                                             const bool pext, const bool careful)
 {
-	uint64_t all = 0;
-	bool stop = false;
 	for (;;) {
 		uint64_t m2 = m & (m - 1); /* without the tag's bit: the lowest is the end */
 		if (!m2)
-			break; /* the record at q ends beyond the window */
+			return false; /* the record at q ends beyond the window */
 		const unsigned char *q = s->q;
 		unsigned tag = *q;
 		uint64_t w = vmb_load_le64(q + 1);
 		uint64_t stops = ~w & 0x8080808080808080ull; /* the same end, found in w */
-		if (careful && unlikely(!stops)) {
-			stop = true; /* a varint of 9 or 10 bytes */
-			break;
-		}
+		if (careful && unlikely(!stops))
+			return true;      /* a varint of 9 or 10 bytes */
 		w &= stops ^ (stops - 1); /* the varint's bytes */
 		uint64_t delta;
 		if (pext) {
@@ -487,14 +482,12 @@ vmb_window(struct vmb_run *s, const unsigned char *base, uint64_t m, uint32_t pi
 			delta = (uint64_t)vmb_unzigzag(w);
 		}
 		uint64_t addr;
-		if (likely(tag < OP_EXEC)) {
+		if (likely(tag < OP_EXEC))
 			addr = s->rw += delta;
-		} else if (tag == OP_EXEC) {
+		else if (tag == OP_EXEC)
 			addr = s->x += delta;
-		} else {
-			stop = true; /* not an access */
-			break;
-		}
+		else
+			return true; /* not an access */
 		struct op *op = s->op++;
 		op->kind = (uint8_t)tag;
 		op->pid = pid;
@@ -502,14 +495,22 @@ vmb_window(struct vmb_run *s, const unsigned char *base, uint64_t m, uint32_t pi
 		s->rec = q;
 		s->q = base + __builtin_ctzll(m2) + 1;
 		m = m2 & (m2 - 1);
-		all |= addr;
-		if (careful && (unlikely(addr >= TRACE_VA_LIMIT) || unlikely(s->op == op_end))) {
-			stop = true;
-			break;
-		}
+		if (unlikely(addr >= TRACE_VA_LIMIT))
+			return true;
+		if (careful && unlikely(s->op == op_end))
+			return true;
 	}
-	*or_addr = all;
-	return stop;
+}
+
+/* The careful form of vmb_window, out of line: it is rare, and the quick loop keeps more of its
+ * state in registers without it. */
+static __attribute__((noinline)) bool vmb_window_careful(struct vmb_run *s,
+                                                         const unsigned char *base, uint64_t m,
+                                                         uint32_t pid, const struct op *op_end,
+                                                         bool pext)
+{
+	return pext ? vmb_window(s, base, m, pid, op_end, true, true)
+	            : vmb_window(s, base, m, pid, op_end, false, true);
 }
 
 static inline __attribute__((always_inline)) uint32_t
@@ -529,8 +530,6 @@ vmb_fast_run(const unsigned char **pp, const unsigned char *last, struct vmb_reg
 		c &= c >> 1;
 		c &= c >> 2;
 		c &= c >> 4;
-		uint64_t all;
-		bool stop;
 		ptrdiff_t left = op_end - s.op;
 		if (pext && left < VMB_WINDOW_BYTES / 2) {
 			/* Only the first `left` records' bits (a tag and an end each): the bit
@@ -540,15 +539,13 @@ vmb_fast_run(const unsigned char **pp, const unsigned char *last, struct vmb_reg
 				m &= after - 1;
 			left = VMB_WINDOW_BYTES / 2;
 		}
+		bool stop;
 		if (likely(!c && left >= VMB_WINDOW_BYTES / 2)) {
-			struct vmb_run start = s;
-			stop = vmb_window(&s, base, m, pid, op_end, &all, pext, false);
-			if (unlikely(all >= TRACE_VA_LIMIT)) {
-				s = start;
-				stop = vmb_window(&s, base, m, pid, op_end, &all, pext, true);
-			}
-		} else {
-			stop = vmb_window(&s, base, m, pid, op_end, &all, pext, true);
+			stop = vmb_window(&s, base, m, pid, op_end, pext, false);
+		} else { /* on a copy, so that s never has its address taken */
+			struct vmb_run t = s;
+			stop = vmb_window_careful(&t, base, m, pid, op_end, pext);
+			s = t;
 		}
 		if (stop || unlikely(s.q == base)) /* s.q == base: longer than the window */
 			break;
