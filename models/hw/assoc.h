@@ -144,6 +144,46 @@ static inline uint32_t assoc_victim(const struct assoc *a, uint64_t base)
 	}
 }
 
+/* assoc_scan that also names, on a miss, the set's LRU victim (assoc_victim) in *victim: for a
+ * probe whose miss is followed by a fill of the same set (a TLB's first level, copied into
+ * after a hit below), with one dispatch on the way count for both scans. The victim is that of
+ * the set as it is now, valid until the set changes. *victim is unset on a hit. */
+static inline int assoc_scan_victim(const struct assoc *a, uint64_t base, uint64_t key,
+                                    uint32_t asid, uint32_t *victim)
+{
+	const uint64_t *k = a->key + base, *st = a->stamp + base;
+	int w;
+	switch (a->ways) {
+	case 4:
+		w = assoc_key_find_n(k, 4, key);
+		if (w < 0) {
+			*victim = assoc_min_stamp_n(st, 4);
+			return -1;
+		}
+		break;
+	case 8:
+		w = assoc_key_find_n(k, 8, key);
+		if (w < 0) {
+			*victim = assoc_min_stamp_n(st, 8);
+			return -1;
+		}
+		break;
+	default:
+		w = assoc_key_find(k, a->ways, key);
+		if (w < 0) {
+			*victim = assoc_victim(a, base);
+			return -1;
+		}
+		break;
+	}
+	if (likely(a->asid[base + (uint32_t)w] == asid))
+		return w;
+	w = assoc_scan_after(a, base, key, asid, (uint32_t)w);
+	if (w < 0)
+		*victim = assoc_victim(a, base);
+	return w;
+}
+
 /* Make entry i hold (key, asid) as most recently used; returns its payload. */
 static inline struct assoc_entry *assoc_install(struct assoc *a, uint64_t i, uint64_t key,
                                                 uint32_t asid)
