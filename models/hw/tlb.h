@@ -110,6 +110,9 @@ struct tlb {
 	 * (tlb_fill, or the copy-up of a hit) goes to the same levels. */
 	struct tlb_probe probe[2][TLB_MAX_LEVELS];
 	uint8_t nr_probe[2];
+	/* When a kind has a single level, its probe[kind][1] names this level, which holds
+	 * nothing (no arrays, has_2m false): tlb_lookup probes a second level unconditionally. */
+	struct tlb_level none;
 	simtime_t miss_latency_ps[2]; /* latency of a lookup that misses everywhere */
 	uint32_t cur_asid;            /* set by tlb_context_switch (informational) */
 	uint64_t nr_fills;            /* tlb_fill calls */
@@ -223,8 +226,7 @@ tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, struct
 	}
 	probe[0].l->misses++;
 	const struct tlb_probe *p = &probe[1];
-	if (likely(tlb->nr_probe[is_instr] >= 2))
-		e = tlb_probe_level(p, vpn, key, asid, &base1);
+	e = tlb_probe_level(p, vpn, key, asid, &base1); /* (finds nothing in tlb->none) */
 	if (unlikely(e == NULL)) {
 		const struct assoc_entry *f;
 		unsigned k = tlb->nr_probe[is_instr] >= 2 ? 2 : 1;
