@@ -82,7 +82,7 @@ static int future_build(struct sim *s, const struct workload_ops *ops, const jso
 
 static inline uint64_t future_next_use(const struct sim *s, const struct task *t)
 {
-	if (!s->future.next_use || t->access_idx >= s->future.len)
+	if (t->access_idx >= s->future.len) /* (len is 0 without a future) */
 		return NEXT_USE_NEVER;
 	return s->future.next_use[t->access_idx];
 }
@@ -776,7 +776,8 @@ static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_
 	struct task *t = cpu->cur;
 	const struct workload_ops *ops = s->wl_ops[t->wl_index];
 	struct workload *wl = s->wls[t->wl_index];
-	volatile sig_atomic_t *stop = s->stop_flag; /* (set before the run starts) */
+	/* (the stop flag is set up before the run starts; without one, a flag never raised) */
+	volatile sig_atomic_t never = 0, *stop = s->stop_flag ? s->stop_flag : &never;
 	while (cpu->clock_ps < limit_ps) {
 		if (!t->has_op) {
 			int rc = task_fetch_op(s, t, ops, wl);
@@ -804,7 +805,7 @@ static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_
 		}
 		if (r != RUN_AGAIN)
 			return r;
-		if (unlikely(stop && *stop))
+		if (unlikely(*stop))
 			return RUN_AGAIN;
 		/* (an access leaves t->op as it was: only other operations may schedule) */
 		if (unlikely(!is_access) && op_may_schedule(t))
