@@ -82,7 +82,7 @@ static int future_build(struct sim *s, const struct workload_ops *ops, const jso
 
 static inline uint64_t future_next_use(const struct sim *s, const struct task *t)
 {
-	if (!s->future.next_use || t->access_idx >= s->future.len)
+	if (t->access_idx >= s->future.len) /* (len is 0 without a future) */
 		return NEXT_USE_NEVER;
 	return s->future.next_use[t->access_idx];
 }
@@ -755,13 +755,17 @@ static inline int task_fetch_op(struct sim *s, struct task *t, const struct work
 		t->batch_len = (uint32_t)n;
 		t->prefetch_len = host_prefetch_pays(s, t) ? t->batch_len : 0;
 	}
-	/* The batch shows the future: start the host cache miss on a later access's PTE. */
-	if (t->batch_pos + TASK_PREFETCH_OPS < t->prefetch_len &&
-	    t->batch[t->batch_pos + TASK_PREFETCH_OPS].kind <= OP_EXEC)
-		vm_prefetch_access(t->mm, t->batch[t->batch_pos + TASK_PREFETCH_OPS].addr);
-	if (t->batch_pos + TASK_PREFETCH2_OPS < t->prefetch_len &&
-	    t->batch[t->batch_pos + TASK_PREFETCH2_OPS].kind <= OP_EXEC)
-		vm_prefetch_page(&s->vm, t->mm, t->batch[t->batch_pos + TASK_PREFETCH2_OPS].addr);
+	/* The batch shows the future: start the host cache miss on a later access's PTE (one
+	 * test when prefetching does not pay). */
+	if (t->prefetch_len) {
+		if (t->batch_pos + TASK_PREFETCH_OPS < t->prefetch_len &&
+		    t->batch[t->batch_pos + TASK_PREFETCH_OPS].kind <= OP_EXEC)
+			vm_prefetch_access(t->mm, t->batch[t->batch_pos + TASK_PREFETCH_OPS].addr);
+		if (t->batch_pos + TASK_PREFETCH2_OPS < t->prefetch_len &&
+		    t->batch[t->batch_pos + TASK_PREFETCH2_OPS].kind <= OP_EXEC)
+			vm_prefetch_page(&s->vm, t->mm,
+			                 t->batch[t->batch_pos + TASK_PREFETCH2_OPS].addr);
+	}
 	t->op = &t->batch[t->batch_pos++]; /* run in place: no copy */
 	return 1;
 }
@@ -772,6 +776,8 @@ static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_
 	struct task *t = cpu->cur;
 	const struct workload_ops *ops = s->wl_ops[t->wl_index];
 	struct workload *wl = s->wls[t->wl_index];
+	/* (the stop flag is set up before the run starts; without one, a flag never raised) */
+	volatile sig_atomic_t never = 0, *stop = s->stop_flag ? s->stop_flag : &never;
 	while (cpu->clock_ps < limit_ps) {
 		if (!t->has_op) {
 			int rc = task_fetch_op(s, t, ops, wl);
@@ -787,6 +793,7 @@ static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_
 		}
 		s->c.ops++;
 		simtime_t op_start = cpu->clock_ps;
+		bool is_access = t->op->kind <= OP_EXEC;
 		enum run_result r = do_op(s, cpu, t);
 		if (unlikely(s->vm.kswapd_wanted)) {
 			kswapd_wake(s, op_start);
@@ -798,9 +805,10 @@ static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_
 		}
 		if (r != RUN_AGAIN)
 			return r;
-		if (unlikely(s->stop_flag && *s->stop_flag))
+		if (unlikely(*stop))
 			return RUN_AGAIN;
-		if (unlikely(op_may_schedule(t)))
+		/* (an access leaves t->op as it was: only other operations may schedule) */
+		if (unlikely(!is_access) && op_may_schedule(t))
 			limit_ps = MIN(limit_ps, cpu_run_limit(s));
 	}
 	return RUN_AGAIN;

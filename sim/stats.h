@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sim/util.h"
 
@@ -51,6 +52,19 @@ uint64_t hist_bucket_low(unsigned b);
 uint64_t hist_bucket_high(unsigned b);
 /* The first sample: allocates the buckets, then records v. */
 void hist_record_slow(struct hist *h, uint64_t v);
+/* h->sum += v. On little-endian hosts as two 64-bit halves with a carry: GCC spills the
+ * zero-extended 128-bit operand of the plain form to the stack in a large caller. */
+static inline void hist_sum_add(struct hist *h, uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t half[2];
+	memcpy(half, &h->sum, sizeof(half));
+	half[1] += __builtin_add_overflow(half[0], v, &half[0]);
+	memcpy(&h->sum, half, sizeof(half));
+#else
+	h->sum += v;
+#endif
+}
 /* Record one sample; inline, since every simulated access records one. */
 static inline void hist_record(struct hist *h, uint64_t v)
 {
@@ -59,7 +73,7 @@ static inline void hist_record(struct hist *h, uint64_t v)
 		return;
 	}
 	h->count++;
-	h->sum += v;
+	hist_sum_add(h, v);
 	if (v == h->last_v) { /* common: a run of equal latencies (already within min..max) */
 		h->buckets[h->last_b]++;
 		return;

@@ -290,6 +290,33 @@ int gen_single_next(struct workload *w, uint32_t pid, struct op *op, struct err 
 	return single_next((struct gen_single *)w, op);
 }
 
+/*
+ * The batch loop for a sequential phase whose accesses draw nothing (all reads or all writes):
+ * the same ops as sampler_next and single_next's address, with the page's address and the
+ * in-page offset advanced incrementally. Fills ops[0..run); returns run.
+ */
+static uint32_t single_seq_run(struct gen_single *g, struct gen_phase *ph, struct op *ops,
+                               uint32_t run)
+{
+	struct gen_sampler *s = &ph->sampler;
+	uint8_t kind = g->write_fraction >= 1 ? OP_WRITE : OP_READ;
+	uint64_t pos = s->pos, stride = s->stride_pages, pages = s->pages;
+	uint64_t ps = g->page_size, mask = ps - 1;
+	uint64_t base = GEN_BASE_ADDR + ph->offset_pages * ps;
+	uint64_t page_addr = pos * ps, step = stride * ps;
+	uint64_t off = gen_page_offset(g->done, ps); /* (counter * 64) & mask, stepped by 64 */
+	for (uint32_t n = 0; n < run; n++) {
+		ops[n] = (struct op){.kind = kind, .pid = GEN_INITIAL_PID, .addr = base + page_addr + off};
+		pos += stride;
+		page_addr += step;
+		if (pos >= pages)
+			pos = page_addr = 0;
+		off = (off + 64) & mask;
+	}
+	s->pos = pos;
+	return run;
+}
+
 int gen_single_next_batch(struct workload *w, uint32_t pid, struct op *ops, uint32_t max,
                           struct err *err)
 {
@@ -307,6 +334,9 @@ int gen_single_next_batch(struct workload *w, uint32_t pid, struct op *ops, uint
 		struct gen_phase *ph = &g->phases[g->cur];
 		uint64_t run = MIN((uint64_t)max, ph->accesses - g->done_in_phase);
 		run = MIN(run, g->limit - g->done);
+		if (ph->sampler.dist == GEN_DIST_SEQ &&
+		    (g->write_fraction >= 1 || !(g->write_fraction > 0)))
+			n = single_seq_run(g, ph, ops, (uint32_t)run);
 		for (; n < run; n++) {
 			uint64_t page = ph->offset_pages + sampler_next(&ph->sampler, g->rng);
 			bool write =

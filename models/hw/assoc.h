@@ -101,6 +101,17 @@ static inline uint32_t assoc_min_stamp_n(const uint64_t *st, uint32_t n)
 	return victim;
 }
 
+/* assoc_min_stamp_n for 4 ways as a tournament (two independent pairs, then their winners; a
+ * later way wins only with a strictly smaller stamp): fewer instructions and a shorter
+ * dependency chain than the linear scan. */
+static inline uint32_t assoc_min_stamp_4(const uint64_t *st)
+{
+	uint64_t s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+	uint32_t a = s1 < s0, b = 2u + (s3 < s2);
+	uint64_t ma = s1 < s0 ? s1 : s0, mb = s3 < s2 ? s3 : s2;
+	return mb < ma ? b : a;
+}
+
 /* Rest of assoc_scan after a key match at way w whose asid differs (cold). */
 int assoc_scan_after(const struct assoc *a, uint64_t base, uint64_t key, uint32_t asid, uint32_t w);
 
@@ -132,7 +143,7 @@ static inline uint32_t assoc_victim(const struct assoc *a, uint64_t base)
 	const uint64_t *st = a->stamp + base;
 	switch (a->ways) {
 	case 4:
-		return assoc_min_stamp_n(st, 4);
+		return assoc_min_stamp_4(st);
 	case 8:
 		return assoc_min_stamp_n(st, 8);
 	case 12:
@@ -142,6 +153,46 @@ static inline uint32_t assoc_victim(const struct assoc *a, uint64_t base)
 	default:
 		return assoc_min_stamp_n(st, a->ways);
 	}
+}
+
+/* assoc_scan that also names, on a miss, the set's LRU victim (assoc_victim) in *victim: for a
+ * probe whose miss is followed by a fill of the same set (a TLB's first level, copied into
+ * after a hit below), with one dispatch on the way count for both scans. The victim is that of
+ * the set as it is now, valid until the set changes. *victim is unset on a hit. */
+static inline int assoc_scan_victim(const struct assoc *a, uint64_t base, uint64_t key,
+                                    uint32_t asid, uint32_t *victim)
+{
+	const uint64_t *k = a->key + base, *st = a->stamp + base;
+	int w;
+	switch (a->ways) {
+	case 4:
+		w = assoc_key_find_n(k, 4, key);
+		if (w < 0) {
+			*victim = assoc_min_stamp_4(st);
+			return -1;
+		}
+		break;
+	case 8:
+		w = assoc_key_find_n(k, 8, key);
+		if (w < 0) {
+			*victim = assoc_min_stamp_n(st, 8);
+			return -1;
+		}
+		break;
+	default:
+		w = assoc_key_find(k, a->ways, key);
+		if (w < 0) {
+			*victim = assoc_victim(a, base);
+			return -1;
+		}
+		break;
+	}
+	if (likely(a->asid[base + (uint32_t)w] == asid))
+		return w;
+	w = assoc_scan_after(a, base, key, asid, (uint32_t)w);
+	if (w < 0)
+		*victim = assoc_victim(a, base);
+	return w;
 }
 
 /* Make entry i hold (key, asid) as most recently used; returns its payload. */

@@ -163,6 +163,9 @@ struct tlb *tlb_create(const struct tlb_config *cfg)
 			tlb->probe[kind][tlb->nr_probe[kind]++] = p;
 		}
 	}
+	for (unsigned kind = 0; kind < 2; kind++)
+		if (tlb->nr_probe[kind] < 2)
+			tlb->probe[kind][1] = (struct tlb_probe){.l = &tlb->none, .level = -1};
 	return tlb;
 }
 

@@ -110,6 +110,9 @@ struct tlb {
 	 * (tlb_fill, or the copy-up of a hit) goes to the same levels. */
 	struct tlb_probe probe[2][TLB_MAX_LEVELS];
 	uint8_t nr_probe[2];
+	/* When a kind has a single level, its probe[kind][1] names this level, which holds
+	 * nothing (no arrays, has_2m false): tlb_lookup probes a second level unconditionally. */
+	struct tlb_level none;
 	simtime_t miss_latency_ps[2]; /* latency of a lookup that misses everywhere */
 	uint32_t cur_asid;            /* set by tlb_context_switch (informational) */
 	uint64_t nr_fills;            /* tlb_fill calls */
@@ -205,15 +208,25 @@ tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, struct
 	const struct tlb_probe *probe = tlb->probe[is_instr];
 	uint64_t vpn = vaddr >> TLB_SHIFT_4K, key = tlb_key_of(vpn, false);
 	uint64_t base0 = 0, base1;
-	struct assoc_entry *e = tlb_probe_level(&probe[0], vpn, key, asid, &base0);
+	uint32_t victim0 = 0; /* on a 4 KiB miss in level 0: the way a copy-up replaces */
+	struct assoc_entry *e = NULL;
+	struct assoc *a0 = probe[0].a4k;
+	/* tlb_probe_level for level 0, whose miss scan also finds the copy-up's victim */
+	if (likely(a0 != NULL)) {
+		base0 = assoc_set_base(a0, vpn);
+		int w = assoc_scan_victim(a0, base0, key, asid, &victim0);
+		if (w >= 0)
+			e = assoc_touch(a0, base0 + (uint32_t)w);
+	}
+	if (unlikely(e == NULL) && unlikely(probe[0].l->has_2m))
+		e = tlb_probe_2m(&probe[0], asid, vpn);
 	if (likely(e != NULL)) {
 		probe[0].l->hits++;
 		return tlb_hit_at(&probe[0], e, out);
 	}
 	probe[0].l->misses++;
 	const struct tlb_probe *p = &probe[1];
-	if (likely(tlb->nr_probe[is_instr] >= 2))
-		e = tlb_probe_level(p, vpn, key, asid, &base1);
+	e = tlb_probe_level(p, vpn, key, asid, &base1); /* (finds nothing in tlb->none) */
 	if (unlikely(e == NULL)) {
 		const struct assoc_entry *f;
 		unsigned k = tlb->nr_probe[is_instr] >= 2 ? 2 : 1;
@@ -231,11 +244,8 @@ tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, struct
 	int level = tlb_hit_at(p, e, out);
 	/* Mostly inclusive: copy the entry up into level 0, which has just missed it. */
 	if (likely(e->shift == TLB_SHIFT_4K)) {
-		if (likely(probe[0].a4k != NULL)) {
-			struct assoc_entry *u =
-			    assoc_insert_absent_at(probe[0].a4k, base0, key, asid);
-			*u = *e;
-		}
+		if (likely(a0 != NULL))
+			*assoc_install(a0, base0 + victim0, key, asid) = *e;
 	} else {
 		tlb_copy_up_2m(probe, 1, asid, vpn, e);
 	}
