@@ -29,6 +29,7 @@ struct trace_read_opts {
 	uint64_t page_size;   /* bytes: pages and oracle page numbers -> addresses */
 	int oracle_as_writes; /* oracleGeneral requests become writes (else reads) */
 	int vmb_portable;     /* vmb: decode without BMI2 even where it is fast (tests compare) */
+	int vmb_map_sync;     /* vmb: no mapahead helper thread for mapped files (tests compare) */
 };
 
 struct trace_format {

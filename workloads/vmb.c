@@ -1,10 +1,11 @@
 /*
  * vmb.c — reader and writer of the `vmb` binary trace (format in vmb.h). Both keep one 1 MiB
  * buffer and a small per-process state (the two delta registers), so memory depends on the
- * number of processes, never on the trace's length. The reader maps a regular file whole
- * instead (read-only, MADV_SEQUENTIAL: pages come from the page cache without a copy and
- * leave as the kernel needs, so the resident size still does not grow with the trace; a file
- * truncated while it is read raises SIGBUS). It decodes straight from its buffer or mapping;
+ * number of processes, never on the trace's length. The reader maps a large regular file
+ * whole instead (mapahead.h: pages come from the page cache without a copy, a helper thread
+ * maps them ahead of the reader and gives them back behind it, so the resident size does not
+ * grow with the trace; a file truncated while it is read raises SIGBUS). It decodes straight
+ * from its buffer or mapping;
  * a buffer is refilled only when fewer than VMB_SLACK bytes remain, so the hot loop is a tag
  * byte, one varint and a pid-change test. Accesses are decoded without a branch on the
  * varint's length: by vmb_decode_access, one record at a time (read()), or by vmb_fast_run,
@@ -20,9 +21,9 @@
 #endif
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "workloads/mapahead.h"
 #include "workloads/trace_format.h"
 #include "workloads/trace_pidmap.h"
 
@@ -80,10 +81,10 @@ static void state_switch(struct vmb_state *s, uint32_t pid)
 struct vmb_reader {
 	FILE *f;
 	char *path;
-	unsigned char *buf; /* the whole file when it is mapped (map_bytes > 0), else a buffer */
-	size_t map_bytes;
+	const unsigned char *buf; /* map.data when the file is mapped (map.bytes > 0), else own */
+	unsigned char *own_buf;
+	struct mapahead map;
 	bool pext;        /* decode varints with BMI2 pext (vmb_pext_fast, unless opts forbid it) */
-	size_t dropped;   /* mapped bytes before this were released (vmb_drop_behind) */
 	size_t pos, len;  /* decoding position and bytes held in buf */
 	uint64_t buf_off; /* file offset of buf[0] */
 	uint64_t rec_off; /* file offset of the record last decoded */
@@ -116,12 +117,12 @@ static int vmb_fill(struct vmb_reader *r, size_t want, struct err *err)
 	if (r->len - r->pos >= want || r->eof)
 		return 0;
 	size_t rest = r->len - r->pos;
-	memmove(r->buf, r->buf + r->pos, rest);
+	memmove(r->own_buf, r->buf + r->pos, rest);
 	r->buf_off += r->pos;
 	r->pos = 0;
 	r->len = rest;
 	while (r->len < want && !r->eof) {
-		size_t n = fread(r->buf + r->len, 1, VMB_BUF_BYTES - r->len, r->f);
+		size_t n = fread(r->own_buf + r->len, 1, VMB_BUF_BYTES - r->len, r->f);
 		if (n == 0) {
 			if (ferror(r->f))
 				return err_setc(err, VMSIM_EIO, "%s: read error: %s", r->path,
@@ -161,23 +162,18 @@ static int vmb_open(void **out, const char *path, const struct trace_read_opts *
 	struct vmb_reader *r = xcalloc(1, sizeof(*r));
 	r->f = f;
 	r->path = xstrdup(path);
-	/* A large regular file is mapped whole: no copy from the page cache, no refills.
-	 * Anything else (a small file, a pipe) is read through the buffer. */
+	/* A large regular file is mapped whole (mapahead.h: a helper thread maps pages ahead
+	 * and releases them behind): no copy from the page cache, no refills. Anything else
+	 * (a small file, a pipe) is read through the buffer. */
 	struct stat sb;
-	void *map = MAP_FAILED;
 	if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= VMB_MAP_MIN_BYTES &&
-	    (uint64_t)sb.st_size <= SIZE_MAX)
-		map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
-	if (map != MAP_FAILED) {
-#ifdef MADV_SEQUENTIAL
-		madvise(map, (size_t)sb.st_size, MADV_SEQUENTIAL);
-#endif
-		r->buf = map;
-		r->map_bytes = (size_t)sb.st_size;
-		r->len = r->map_bytes;
+	    (uint64_t)sb.st_size <= SIZE_MAX &&
+	    mapahead_open(&r->map, fileno(f), (size_t)sb.st_size, !opts->vmb_map_sync) == 0) {
+		r->buf = r->map.data;
+		r->len = r->map.bytes;
 		r->eof = 1;
 	} else {
-		r->buf = xmalloc(VMB_BUF_BYTES);
+		r->buf = r->own_buf = xmalloc(VMB_BUF_BYTES);
 	}
 	state_init(&r->st);
 	r->pext = !opts->vmb_portable && vmb_pext_fast();
@@ -219,10 +215,9 @@ static void vmb_close(void *reader)
 {
 	struct vmb_reader *r = reader;
 	fclose(r->f);
-	if (r->map_bytes)
-		munmap(r->buf, r->map_bytes);
-	else
-		free(r->buf);
+	if (r->map.bytes)
+		mapahead_close(&r->map);
+	free(r->own_buf);
 	free(r->path);
 	state_fini(&r->st);
 	for (uint32_t i = 0; i < r->nr_files; i++)
@@ -364,24 +359,10 @@ static inline __attribute__((always_inline)) size_t vmb_decode_access(const unsi
 	return ((unsigned)__builtin_ctzll(stops) >> 3) + 2; /* stop bit 7, 15, ..., 63 */
 }
 
-/* A mapped file's pages behind the decoding position are given back every VMB_DROP_BYTES, so
- * the resident size does not grow with the trace (they would be read again from the file if
- * ever touched). */
-#define VMB_DROP_BYTES ((size_t)4 << 20)
-static void vmb_drop_behind(struct vmb_reader *r)
-{
-	size_t upto = r->pos & ~(VMB_DROP_BYTES - 1);
-	if (!r->map_bytes || upto <= r->dropped)
-		return;
-	madvise(r->buf + r->dropped, upto - r->dropped, MADV_DONTNEED);
-	r->dropped = upto;
-}
-
 static int vmb_read(void *reader, struct op *op, struct err *err)
 {
 	struct vmb_reader *r = reader;
-	if (unlikely(r->pos - r->dropped >= VMB_DROP_BYTES))
-		vmb_drop_behind(r);
+	mapahead_advance(&r->map, r->pos);
 	if (likely(r->len - r->pos >= VMB_SLACK && r->st.cur)) {
 		size_t n =
 		    r->pext ? vmb_decode_access(r->buf + r->pos, r->st.cur, r->st.pid, op, true)
@@ -395,9 +376,12 @@ static int vmb_read(void *reader, struct op *op, struct err *err)
 	return vmb_read_general(r, op, err);
 }
 
-/* Bit i (i < VMB_WINDOW_BYTES) set where p[i] has no continuation bit: a tag byte, or the last
- * byte of a varint. 64 bytes must be readable at p. */
-#define VMB_WINDOW_BYTES 56
+/* Bit i set where p[i] has no continuation bit: a tag byte, or the last byte of a varint. A
+ * window's last record may have its varint's 8-byte load start at byte 62, so
+ * VMB_WINDOW_READ bytes must be readable at p. */
+#define VMB_WINDOW_BYTES 64
+#define VMB_WINDOW_READ (VMB_WINDOW_BYTES + 8)
+#define VMB_PREFETCH_BYTES 1024
 static inline __attribute__((always_inline)) uint64_t vmb_stop_mask(const unsigned char *p)
 {
 #if defined(__SSE2__) && !defined(VMB_SCALAR_MASK) /* VMB_SCALAR_MASK: to test the other */
@@ -408,7 +392,7 @@ static inline __attribute__((always_inline)) uint64_t vmb_stop_mask(const unsign
 	     << 32;
 	m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(p + 48)))
 	     << 48;
-	return ~m & ((1ull << VMB_WINDOW_BYTES) - 1);
+	return ~m;
 #else
 	uint64_t m = 0;
 	for (unsigned i = 0; i < VMB_WINDOW_BYTES; i += 8) {
@@ -524,9 +508,12 @@ vmb_fast_run(const unsigned char **pp, const unsigned char *last, struct vmb_reg
 	while (s.q <= last) {
 		const unsigned char *base = s.q;
 		uint64_t m = vmb_stop_mask(base); /* no bit below q's tag */
+		/* The host's cache line VMB_PREFETCH_BYTES ahead, so that the memory transfer
+		 * overlaps the decoding (the pages are mapped ahead by mapahead). */
+		__builtin_prefetch(base + VMB_PREFETCH_BYTES);
 		/* Bytes with a continuation bit; 8 in a row may be a varint too long for the
 		 * quick form. A window holds at most VMB_WINDOW_BYTES / 2 records. */
-		uint64_t c = ~m & ((1ull << VMB_WINDOW_BYTES) - 1);
+		uint64_t c = ~m;
 		c &= c >> 1;
 		c &= c >> 2;
 		c &= c >> 4;
@@ -587,17 +574,17 @@ static __attribute__((noinline)) uint32_t vmb_fast_run_portable(const unsigned c
 static int vmb_read_batch(void *reader, struct op *ops, uint32_t max, struct err *err)
 {
 	struct vmb_reader *r = reader;
-	if (unlikely(r->pos - r->dropped >= VMB_DROP_BYTES))
-		vmb_drop_behind(r);
+	mapahead_advance(&r->map, r->pos);
 	if (unlikely(r->held_rc < 0)) {
 		if (err)
 			*err = r->held_err;
 		return r->held_rc;
 	}
 	uint32_t n = 0;
-	if (likely(r->st.cur && r->len - r->pos >= VMB_SLACK)) {
+	if (likely(r->st.cur && r->len - r->pos >= VMB_WINDOW_READ)) {
 		const unsigned char *p = r->buf + r->pos;
-		const unsigned char *last = r->buf + r->len - VMB_SLACK; /* last fast start */
+		/* the last start of a window */
+		const unsigned char *last = r->buf + r->len - VMB_WINDOW_READ;
 		struct vmb_regs *cur = r->st.cur;
 		uint32_t pid = r->st.pid, fast_max = r->chain ? max : 1;
 		const unsigned char *last_rec = p; /* the start of the last record decoded */

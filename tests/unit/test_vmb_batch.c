@@ -250,7 +250,9 @@ static void check_mapped(void)
 	const char *path = tt_path("big.vmb");
 	void *w;
 	struct err err = {{0}};
-	struct trace_read_opts opts = {.page_size = 4096, .vmb_portable = portable};
+	/* The portable decoder's run also maps the file without the helper thread (mapahead.h). */
+	struct trace_read_opts opts = {
+	    .page_size = 4096, .vmb_portable = portable, .vmb_map_sync = portable};
 	CHECK(trace_format_vmb.wopen(&w, path, &opts, &err) == 0);
 	put(w, (struct op){.kind = OP_FILE, .name = "f", .len = 4096}); /* a general record */
 	uint64_t *want = malloc(N * sizeof(*want));
