@@ -6,9 +6,10 @@
  * - The resident part of the mapping (Rss of its VMA in /proc/self/smaps) stays within the
  *   bound of mapahead.h, (2 + MAPAHEAD_AHEAD_WINDOWS) windows, at every step (after
  *   mapahead_wait with the helper, so nothing depends on its timing).
- * - With the helper, where the kernel can populate (MADV_POPULATE_READ), the mapped part at a
- *   window boundary is exactly the window entered and the MAPAHEAD_AHEAD_WINDOWS after it:
- *   the windows behind are released, those ahead mapped before the reader touches them.
+ * - With the helper, where the kernel can populate (MADV_POPULATE_READ), the window entered
+ *   and the MAPAHEAD_AHEAD_WINDOWS after it are wholly resident at the window boundary,
+ *   before the reader touches them. (Each check fails with the helper's release or its
+ *   populate removed.)
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -79,16 +80,17 @@ static void read_through(int fd, int with_helper, int populates)
 		mapahead_advance(&m, pos);
 		mapahead_wait(&m);
 		if (with_helper && populates && pos % MAPAHEAD_WINDOW_BYTES == 0) {
-			/* Before this window is touched: it and the ones ahead are mapped, the
-			 * ones behind released. */
+			/* Before this window is touched: it and the ones ahead are mapped (all
+			 * their pages resident; the bound below holds the ones behind). */
 			size_t want = MIN(
 			    pos + (1 + MAPAHEAD_AHEAD_WINDOWS) * MAPAHEAD_WINDOW_BYTES, FILE_BYTES);
 			want = (want + 4095) / 4096 * 4096 - pos;
+			long long rss = mapping_rss(m.data);
 			exact_checked++;
-			if (mapping_rss(m.data) != (long long)want) {
+			if (rss < (long long)want) {
 				exact_wrong++;
-				fprintf(stderr, "at %zu: rss %lld, want %zu\n", pos,
-				        mapping_rss(m.data), want);
+				fprintf(stderr, "at %zu: rss %lld, want at least %zu\n", pos, rss,
+				        want);
 			}
 		}
 		size_t end = MIN(pos + STEP_BYTES, FILE_BYTES);
