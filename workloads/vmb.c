@@ -406,8 +406,8 @@ static inline __attribute__((always_inline)) uint64_t vmb_stop_mask(const unsign
 
 /*
  * vmb_read_batch's tight loop: up to fast_max accesses of the current process from *pp (not
- * past last, the last fast start), into ops; advances *pp, sets *last_rec to the start of the
- * last record decoded; returns how many. Stops at a record of the general path, and after an
+ * past last, the last fast start), into ops; advances *pp past the last record decoded;
+ * returns how many. Stops at a record of the general path, and after an
  * address beyond TRACE_VA_LIMIT.
  *
  * Record boundaries come from a window's stop mask (vmb_stop_mask), not from each decoded
@@ -419,10 +419,9 @@ static inline __attribute__((always_inline)) uint64_t vmb_stop_mask(const unsign
  * so each decoder has its own loop.
  */
 struct vmb_run {
-	const unsigned char *q;   /* the next record */
-	const unsigned char *rec; /* the start of the last record decoded */
-	struct op *op;            /* the next op to fill */
-	uint64_t rw, x;           /* the address registers */
+	const unsigned char *q; /* the next record */
+	struct op *op;          /* the next op to fill */
+	uint64_t rw, x;         /* the address registers */
 };
 
 /*
@@ -476,7 +475,6 @@ static inline __attribute__((always_inline)) bool vmb_window(struct vmb_run *s,
 		op->kind = (uint8_t)tag;
 		op->pid = pid;
 		op->addr = addr;
-		s->rec = q;
 		s->q = base + __builtin_ctzll(m2) + 1;
 		m = m2 & (m2 - 1);
 		if (unlikely(addr >= TRACE_VA_LIMIT))
@@ -499,11 +497,9 @@ static __attribute__((noinline)) bool vmb_window_careful(struct vmb_run *s,
 
 static inline __attribute__((always_inline)) uint32_t
 vmb_fast_run(const unsigned char **pp, const unsigned char *last, struct vmb_regs *cur,
-             uint32_t pid, struct op *ops, uint32_t fast_max, const unsigned char **last_rec,
-             const bool pext)
+             uint32_t pid, struct op *ops, uint32_t fast_max, const bool pext)
 {
-	struct vmb_run s = {
-	    .q = *pp, .rec = *last_rec, .op = ops, .rw = cur->last[0], .x = cur->last[1]};
+	struct vmb_run s = {.q = *pp, .op = ops, .rw = cur->last[0], .x = cur->last[1]};
 	const struct op *op_end = ops + fast_max;
 	while (s.q <= last) {
 		const unsigned char *base = s.q;
@@ -540,7 +536,6 @@ vmb_fast_run(const unsigned char **pp, const unsigned char *last, struct vmb_reg
 	cur->last[0] = s.rw;
 	cur->last[1] = s.x;
 	*pp = s.q;
-	*last_rec = s.rec;
 	return (uint32_t)(s.op - ops);
 }
 
@@ -553,18 +548,17 @@ vmb_fast_run(const unsigned char **pp, const unsigned char *last, struct vmb_reg
 #endif
 static VMB_TARGET_BMI2 __attribute__((noinline)) uint32_t
 vmb_fast_run_pext(const unsigned char **pp, const unsigned char *last, struct vmb_regs *cur,
-                  uint32_t pid, struct op *ops, uint32_t fast_max, const unsigned char **last_rec)
+                  uint32_t pid, struct op *ops, uint32_t fast_max)
 {
-	return vmb_fast_run(pp, last, cur, pid, ops, fast_max, last_rec, true);
+	return vmb_fast_run(pp, last, cur, pid, ops, fast_max, true);
 }
 
 static __attribute__((noinline)) uint32_t vmb_fast_run_portable(const unsigned char **pp,
                                                                 const unsigned char *last,
                                                                 struct vmb_regs *cur, uint32_t pid,
-                                                                struct op *ops, uint32_t fast_max,
-                                                                const unsigned char **last_rec)
+                                                                struct op *ops, uint32_t fast_max)
 {
-	return vmb_fast_run(pp, last, cur, pid, ops, fast_max, last_rec, false);
+	return vmb_fast_run(pp, last, cur, pid, ops, fast_max, false);
 }
 
 /* See struct trace_format. Accesses of the current process continue a batch while the op
@@ -587,11 +581,15 @@ static int vmb_read_batch(void *reader, struct op *ops, uint32_t max, struct err
 		const unsigned char *last = r->buf + r->len - VMB_WINDOW_READ;
 		struct vmb_regs *cur = r->st.cur;
 		uint32_t pid = r->st.pid, fast_max = r->chain ? max : 1;
-		const unsigned char *last_rec = p; /* the start of the last record decoded */
-		n = r->pext ? vmb_fast_run_pext(&p, last, cur, pid, ops, fast_max, &last_rec)
-		            : vmb_fast_run_portable(&p, last, cur, pid, ops, fast_max, &last_rec);
+		n = r->pext ? vmb_fast_run_pext(&p, last, cur, pid, ops, fast_max)
+		            : vmb_fast_run_portable(&p, last, cur, pid, ops, fast_max);
 		if (n) {
-			r->rec_off = r->buf_off + (uint64_t)(last_rec - r->buf);
+			/* The last record decoded ends at p: its varint's last byte, the
+			 * continuation bytes before it, and the tag (top bit clear). */
+			const unsigned char *t = p - 2;
+			while (*t & 0x80)
+				t--;
+			r->rec_off = r->buf_off + (uint64_t)(t - r->buf);
 			r->pos = (size_t)(p - r->buf);
 			if (ops[n - 1].addr >= TRACE_VA_LIMIT || !r->chain) {
 				r->chain = 1; /* for the op after this access */
