@@ -737,6 +737,20 @@ static inline bool host_prefetch_pays(const struct sim *s, const struct task *t)
 	       t->mm->pgd.nr_tables >= HOST_PREFETCH_MIN_TABLES;
 }
 
+/* The batch shows the future: as the op at pos starts, start the host cache miss on a later
+ * access's PTE (one test when prefetching does not pay). Host speed only. */
+static inline void task_prefetch(struct sim *s, struct task *t, uint32_t pos)
+{
+	if (t->prefetch_len) {
+		if (pos + TASK_PREFETCH_OPS < t->prefetch_len &&
+		    t->batch[pos + TASK_PREFETCH_OPS].kind <= OP_EXEC)
+			vm_prefetch_access(t->mm, t->batch[pos + TASK_PREFETCH_OPS].addr);
+		if (pos + TASK_PREFETCH2_OPS < t->prefetch_len &&
+		    t->batch[pos + TASK_PREFETCH2_OPS].kind <= OP_EXEC)
+			vm_prefetch_page(&s->vm, t->mm, t->batch[pos + TASK_PREFETCH2_OPS].addr);
+	}
+}
+
 /* The task's next operation in t->op: from its read-ahead batch, refilled by one
  * next_batch call when empty, else by next(). Returns 1, 0 at the end, < 0 on error. */
 static inline int task_fetch_op(struct sim *s, struct task *t, const struct workload_ops *ops,
@@ -755,19 +769,59 @@ static inline int task_fetch_op(struct sim *s, struct task *t, const struct work
 		t->batch_len = (uint32_t)n;
 		t->prefetch_len = host_prefetch_pays(s, t) ? t->batch_len : 0;
 	}
-	/* The batch shows the future: start the host cache miss on a later access's PTE (one
-	 * test when prefetching does not pay). */
-	if (t->prefetch_len) {
-		if (t->batch_pos + TASK_PREFETCH_OPS < t->prefetch_len &&
-		    t->batch[t->batch_pos + TASK_PREFETCH_OPS].kind <= OP_EXEC)
-			vm_prefetch_access(t->mm, t->batch[t->batch_pos + TASK_PREFETCH_OPS].addr);
-		if (t->batch_pos + TASK_PREFETCH2_OPS < t->prefetch_len &&
-		    t->batch[t->batch_pos + TASK_PREFETCH2_OPS].kind <= OP_EXEC)
-			vm_prefetch_page(&s->vm, t->mm,
-			                 t->batch[t->batch_pos + TASK_PREFETCH2_OPS].addr);
-	}
+	task_prefetch(s, t, t->batch_pos);
 	t->op = &t->batch[t->batch_pos++]; /* run in place: no copy */
 	return 1;
+}
+
+/*
+ * A run of accesses that hit, straight from t's batch: run_task's common case without its
+ * per-operation dispatch and checks. Each access does what task_fetch_op, do_op and
+ * do_access do for it (the same state changes; only the order of independent counter
+ * updates differs). The checks run_task makes after an operation are not needed between
+ * them: a hit allocates no frame (so it never sets kswapd_wanted), never blocks or ends the
+ * task, and schedules no event (the run limit stays). Stops, leaving it for run_task, at the
+ * first operation that is not an access or would not hit (vm_access_hit_pte), at the end of
+ * the batch, or once the clock reaches limit_ps. Preconditions (run_task checks them): a
+ * batch, no operation in progress, no --check, no kswapd wake-up pending.
+ */
+static __attribute__((noinline)) void run_hits(struct sim *s, struct cpu *cpu, struct task *t,
+                                               simtime_t limit_ps)
+{
+	struct mm_struct *mm = t->mm;
+	struct op *batch = t->batch;
+	uint32_t pos = t->batch_pos, end = t->batch_len;
+	simtime_t clock = cpu->clock_ps;
+	while (clock < limit_ps && pos < end) {
+		struct op *op = &batch[pos];
+		if (op->kind > OP_EXEC)
+			break;
+		int kind = op->kind == OP_READ ? 0 : op->kind == OP_WRITE ? 1 : 2;
+		uint64_t vaddr = op->addr;
+		pte_t *p = vm_access_hit_pte(mm, vaddr, kind);
+		if (unlikely(!p))
+			break;
+		task_prefetch(s, t, pos);
+		pos++;
+		s->c.ops++;
+		uint64_t next_use = future_next_use(s, t);
+		s->vm.now_ps = clock;
+		s->vm.vtime++;
+		mm->scope.vtime++;
+		vm_access_hit(&s->vm, mm, p, vaddr, kind, next_use);
+		t->access_idx++;
+		t->st.accesses++;
+		s->c.accesses++;
+		simtime_t lat = s->timing_on ? timing_access(&s->timing, cpu->id, clock, mm, vaddr,
+		                                             kind, false)
+		                             : s->untimed_access_ps;
+		clock += lat;
+		hist_record(&s->lat_access, lat);
+	}
+	if (pos != t->batch_pos)
+		t->op = &batch[pos - 1];
+	t->batch_pos = pos;
+	cpu->clock_ps = clock;
 }
 
 /* Run cpu's current task until limit_ps or until it blocks or dies. */
@@ -780,6 +834,15 @@ static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_
 	volatile sig_atomic_t never = 0, *stop = s->stop_flag ? s->stop_flag : &never;
 	while (cpu->clock_ps < limit_ps) {
 		if (!t->has_op) {
+			if (t->batch_pos < t->batch_len && likely(!s->check_every) &&
+			    likely(!s->vm.kswapd_wanted)) {
+				run_hits(s, cpu, t, limit_ps);
+				/* (the stop flag as if raised after the run) */
+				if (unlikely(*stop))
+					return RUN_AGAIN;
+				if (cpu->clock_ps >= limit_ps)
+					break;
+			}
 			int rc = task_fetch_op(s, t, ops, wl);
 			if (rc < 0) {
 				s->failed = rc;
