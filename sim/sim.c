@@ -792,6 +792,7 @@ static __attribute__((noinline)) void run_hits(struct sim *s, struct cpu *cpu, s
 	struct op *batch = t->batch;
 	uint32_t pos = t->batch_pos, end = t->batch_len;
 	simtime_t clock = cpu->clock_ps;
+	uint64_t access_idx = t->access_idx; /* (the OPT future's index) */
 	while (clock < limit_ps && pos < end) {
 		struct op *op = &batch[pos];
 		if (op->kind > OP_EXEC)
@@ -803,23 +804,29 @@ static __attribute__((noinline)) void run_hits(struct sim *s, struct cpu *cpu, s
 			break;
 		task_prefetch(s, t, pos);
 		pos++;
-		s->c.ops++;
-		uint64_t next_use = future_next_use(s, t);
+		uint64_t next_use =
+		    access_idx < s->future.len ? s->future.next_use[access_idx] : NEXT_USE_NEVER;
+		access_idx++;
 		s->vm.now_ps = clock;
 		s->vm.vtime++;
 		mm->scope.vtime++;
 		vm_access_hit(&s->vm, mm, p, vaddr, kind, next_use);
-		t->access_idx++;
-		t->st.accesses++;
-		s->c.accesses++;
-		simtime_t lat = s->timing_on ? timing_access(&s->timing, cpu->id, clock, mm, vaddr,
-		                                             kind, false)
-		                             : s->untimed_access_ps;
+		/* (data and instruction accesses apart: each inlined lookup knows its probe list) */
+		simtime_t lat = !s->timing_on ? s->untimed_access_ps
+		                : likely(kind != 2)
+		                    ? timing_access(&s->timing, cpu->id, clock, mm, vaddr, kind, false)
+		                    : timing_access(&s->timing, cpu->id, clock, mm, vaddr, 2, false);
 		clock += lat;
 		hist_record(&s->lat_access, lat);
 	}
-	if (pos != t->batch_pos)
+	/* (the counters nothing reads during the run, once) */
+	uint32_t n = pos - t->batch_pos;
+	if (n)
 		t->op = &batch[pos - 1];
+	s->c.ops += n;
+	s->c.accesses += n;
+	t->st.accesses += n;
+	t->access_idx = access_idx;
 	t->batch_pos = pos;
 	cpu->clock_ps = clock;
 }
