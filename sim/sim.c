@@ -737,6 +737,20 @@ static inline bool host_prefetch_pays(const struct sim *s, const struct task *t)
 	       t->mm->pgd.nr_tables >= HOST_PREFETCH_MIN_TABLES;
 }
 
+/* The batch shows the future: as the op at pos starts, start the host cache miss on a later
+ * access's PTE (one test when prefetching does not pay). Host speed only. */
+static inline void task_prefetch(struct sim *s, struct task *t, uint32_t pos)
+{
+	if (t->prefetch_len) {
+		if (pos + TASK_PREFETCH_OPS < t->prefetch_len &&
+		    t->batch[pos + TASK_PREFETCH_OPS].kind <= OP_EXEC)
+			vm_prefetch_access(t->mm, t->batch[pos + TASK_PREFETCH_OPS].addr);
+		if (pos + TASK_PREFETCH2_OPS < t->prefetch_len &&
+		    t->batch[pos + TASK_PREFETCH2_OPS].kind <= OP_EXEC)
+			vm_prefetch_page(&s->vm, t->mm, t->batch[pos + TASK_PREFETCH2_OPS].addr);
+	}
+}
+
 /* The task's next operation in t->op: from its read-ahead batch, refilled by one
  * next_batch call when empty, else by next(). Returns 1, 0 at the end, < 0 on error. */
 static inline int task_fetch_op(struct sim *s, struct task *t, const struct workload_ops *ops,
@@ -755,19 +769,87 @@ static inline int task_fetch_op(struct sim *s, struct task *t, const struct work
 		t->batch_len = (uint32_t)n;
 		t->prefetch_len = host_prefetch_pays(s, t) ? t->batch_len : 0;
 	}
-	/* The batch shows the future: start the host cache miss on a later access's PTE (one
-	 * test when prefetching does not pay). */
-	if (t->prefetch_len) {
-		if (t->batch_pos + TASK_PREFETCH_OPS < t->prefetch_len &&
-		    t->batch[t->batch_pos + TASK_PREFETCH_OPS].kind <= OP_EXEC)
-			vm_prefetch_access(t->mm, t->batch[t->batch_pos + TASK_PREFETCH_OPS].addr);
-		if (t->batch_pos + TASK_PREFETCH2_OPS < t->prefetch_len &&
-		    t->batch[t->batch_pos + TASK_PREFETCH2_OPS].kind <= OP_EXEC)
-			vm_prefetch_page(&s->vm, t->mm,
-			                 t->batch[t->batch_pos + TASK_PREFETCH2_OPS].addr);
-	}
+	task_prefetch(s, t, t->batch_pos);
 	t->op = &t->batch[t->batch_pos++]; /* run in place: no copy */
 	return 1;
+}
+
+/*
+ * A run of accesses that hit, straight from t's batch: run_task's common case without its
+ * per-operation dispatch and checks. Each access does what task_fetch_op, do_op and
+ * do_access do for it (the same state changes; only the order of independent counter
+ * updates differs, and the counters nothing reads during the run are added once at its end).
+ * The checks run_task makes after an operation are not needed between them: a hit allocates
+ * no frame (so it never sets kswapd_wanted), never blocks or ends the task, and schedules no
+ * event (the run limit stays). Stops, leaving it for run_task, at the first operation that
+ * is not an access or would not hit (vm_access_hit_pte), at the end of the batch, or once
+ * the clock reaches limit_ps. Preconditions (run_task checks them): a batch, no operation in
+ * progress, no --check, no kswapd wake-up pending, and an access recorded in lat_access
+ * before (its buckets allocated). timed (s->timing_on) and prefetch (t->prefetch_len != 0)
+ * are constants in each instance.
+ */
+static inline __attribute__((always_inline)) void
+run_hits_loop(struct sim *s, struct cpu *cpu, struct task *t, simtime_t limit_ps, const bool timed,
+              const bool prefetch)
+{
+	struct mm_struct *mm = t->mm;
+	struct op *batch = t->batch;
+	uint32_t pos = t->batch_pos, end = t->batch_len;
+	simtime_t clock = cpu->clock_ps;
+	uint64_t access_idx = t->access_idx; /* (the OPT future's index) */
+	while (clock < limit_ps && pos < end) {
+		struct op *op = &batch[pos];
+		_Static_assert(OP_READ == 0 && OP_WRITE == 1 && OP_EXEC == 2, "vm_access's kinds");
+		int kind = op->kind; /* (the same numbers as vm_access's kinds) */
+		if (kind > OP_EXEC)
+			break;
+		uint64_t vaddr = op->addr;
+		pte_t *p = vm_access_hit_pte(mm, vaddr, kind);
+		if (unlikely(!p))
+			break;
+		if (prefetch)
+			task_prefetch(s, t, pos);
+		pos++;
+		uint64_t next_use =
+		    access_idx < s->future.len ? s->future.next_use[access_idx] : NEXT_USE_NEVER;
+		access_idx++;
+		s->vm.now_ps = clock;
+		s->vm.vtime++;
+		mm->scope.vtime++;
+		vm_access_hit(&s->vm, mm, p, vaddr, kind, next_use);
+		/* (data and instruction accesses apart: each inlined lookup knows its probe list) */
+		simtime_t lat = !timed ? s->untimed_access_ps
+		                : likely(kind != 2)
+		                    ? timing_access(&s->timing, cpu->id, clock, mm, vaddr, kind, false)
+		                    : timing_access(&s->timing, cpu->id, clock, mm, vaddr, 2, false);
+		clock += lat;
+		hist_record_allocated(&s->lat_access, lat);
+	}
+	uint32_t n = pos - t->batch_pos;
+	if (n)
+		t->op = &batch[pos - 1];
+	s->c.ops += n;
+	s->c.accesses += n;
+	t->st.accesses += n;
+	t->access_idx = access_idx;
+	t->batch_pos = pos;
+	cpu->clock_ps = clock;
+}
+
+static __attribute__((noinline)) void run_hits(struct sim *s, struct cpu *cpu, struct task *t,
+                                               simtime_t limit_ps)
+{
+	if (likely(s->timing_on)) {
+		if (likely(!t->prefetch_len))
+			run_hits_loop(s, cpu, t, limit_ps, true, false);
+		else
+			run_hits_loop(s, cpu, t, limit_ps, true, true);
+	} else {
+		if (likely(!t->prefetch_len))
+			run_hits_loop(s, cpu, t, limit_ps, false, false);
+		else
+			run_hits_loop(s, cpu, t, limit_ps, false, true);
+	}
 }
 
 /* Run cpu's current task until limit_ps or until it blocks or dies. */
@@ -780,6 +862,15 @@ static enum run_result run_task(struct sim *s, struct cpu *cpu, simtime_t limit_
 	volatile sig_atomic_t never = 0, *stop = s->stop_flag ? s->stop_flag : &never;
 	while (cpu->clock_ps < limit_ps) {
 		if (!t->has_op) {
+			if (t->batch_pos < t->batch_len && likely(!s->check_every) &&
+			    likely(!s->vm.kswapd_wanted) && likely(s->lat_access.buckets != NULL)) {
+				run_hits(s, cpu, t, limit_ps);
+				/* (the stop flag as if raised after the run) */
+				if (unlikely(*stop))
+					return RUN_AGAIN;
+				if (cpu->clock_ps >= limit_ps)
+					break;
+			}
 			int rc = task_fetch_op(s, t, ops, wl);
 			if (rc < 0) {
 				s->failed = rc;

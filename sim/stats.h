@@ -65,13 +65,9 @@ static inline void hist_sum_add(struct hist *h, uint64_t v)
 	h->sum += v;
 #endif
 }
-/* Record one sample; inline, since every simulated access records one. */
-static inline void hist_record(struct hist *h, uint64_t v)
+/* hist_record for a histogram that has had a sample (its buckets allocated). */
+static inline void hist_record_allocated(struct hist *h, uint64_t v)
 {
-	if (unlikely(!h->buckets)) {
-		hist_record_slow(h, v);
-		return;
-	}
 	h->count++;
 	hist_sum_add(h, v);
 	if (v == h->last_v) { /* common: a run of equal latencies (already within min..max) */
@@ -86,6 +82,15 @@ static inline void hist_record(struct hist *h, uint64_t v)
 		h->min = v;
 	if (v > h->max)
 		h->max = v;
+}
+/* Record one sample; inline, since every simulated access records one. */
+static inline void hist_record(struct hist *h, uint64_t v)
+{
+	if (unlikely(!h->buckets)) {
+		hist_record_slow(h, v);
+		return;
+	}
+	hist_record_allocated(h, v);
 }
 /* Merge src into dst. */
 void hist_merge(struct hist *dst, const struct hist *src);

@@ -207,7 +207,7 @@ tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, struct
 {
 	const struct tlb_probe *probe = tlb->probe[is_instr];
 	uint64_t vpn = vaddr >> TLB_SHIFT_4K, key = tlb_key_of(vpn, false);
-	uint64_t base0 = 0, base1;
+	uint64_t base0 = 0;
 	uint32_t victim0 = 0; /* on a 4 KiB miss in level 0: the way a copy-up replaces */
 	struct assoc_entry *e = NULL;
 	struct assoc *a0 = probe[0].a4k;
@@ -226,30 +226,44 @@ tlb_lookup(struct tlb *tlb, uint32_t asid, uint64_t vaddr, bool is_instr, struct
 	}
 	probe[0].l->misses++;
 	const struct tlb_probe *p = &probe[1];
-	e = tlb_probe_level(p, vpn, key, asid, &base1); /* (finds nothing in tlb->none) */
-	if (unlikely(e == NULL)) {
-		const struct assoc_entry *f;
-		unsigned k = tlb->nr_probe[is_instr] >= 2 ? 2 : 1;
-		if (k == 2)
-			p->l->misses++;
-		p = tlb_lookup_from(tlb, asid, vpn, is_instr, k, base0, &f);
-		if (!p) {
-			out->level = -1;
-			out->latency_ps = tlb->miss_latency_ps[is_instr];
-			return -1;
+	/* tlb_probe_level for level 1 (nothing in tlb->none), its 4 KiB hit first: an entry
+	 * matching a 4 KiB key holds a 4 KiB page (2 MiB entries have bit 1 of the key set), so
+	 * its copy-up goes into level 0's 4 KiB array, in the set that has just missed it
+	 * (mostly inclusive). */
+	struct assoc *a1 = p->a4k;
+	if (likely(a1 != NULL)) {
+		uint64_t base1 = assoc_set_base(a1, vpn);
+		int w = assoc_scan(a1, base1, key, asid);
+		if (likely(w >= 0)) {
+			e = assoc_touch(a1, base1 + (uint32_t)w);
+			p->l->hits++;
+			if (likely(a0 != NULL))
+				*assoc_install(a0, base0 + victim0, key, asid) = *e;
+			return tlb_hit_at(p, e, out);
 		}
-		return tlb_hit_at(p, f, out);
 	}
-	p->l->hits++;
-	int level = tlb_hit_at(p, e, out);
-	/* Mostly inclusive: copy the entry up into level 0, which has just missed it. */
-	if (likely(e->shift == TLB_SHIFT_4K)) {
-		if (likely(a0 != NULL))
-			*assoc_install(a0, base0 + victim0, key, asid) = *e;
-	} else {
-		tlb_copy_up_2m(probe, 1, asid, vpn, e);
+	if (unlikely(p->l->has_2m) && (e = tlb_probe_2m(p, asid, vpn)) != NULL) {
+		p->l->hits++;
+		int level = tlb_hit_at(p, e, out);
+		if (e->shift == TLB_SHIFT_4K) {
+			if (a0 != NULL)
+				*assoc_install(a0, base0 + victim0, key, asid) = *e;
+		} else {
+			tlb_copy_up_2m(probe, 1, asid, vpn, e);
+		}
+		return level;
 	}
-	return level;
+	const struct assoc_entry *f;
+	unsigned k = tlb->nr_probe[is_instr] >= 2 ? 2 : 1;
+	if (k == 2)
+		p->l->misses++;
+	p = tlb_lookup_from(tlb, asid, vpn, is_instr, k, base0, &f);
+	if (!p) {
+		out->level = -1;
+		out->latency_ps = tlb->miss_latency_ps[is_instr];
+		return -1;
+	}
+	return tlb_hit_at(p, f, out);
 }
 
 /*

@@ -333,23 +333,29 @@ int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
  */
 enum access_status vm_access_fault(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
                                    uint64_t next_use, struct fault_work *w);
-static inline enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr,
-                                           int kind, uint64_t next_use, struct fault_work *w)
+
+/* The two halves of vm_access's hit path, for a caller that runs many accesses (the
+ * simulator's run of hits). vm_access_hit_pte: the PTE of an access of kind to vaddr when it
+ * hits (present, allowing the access), else NULL (then vm_access takes the fault path); it
+ * changes nothing but the page table's host-side translation cache. vm_access_hit: the rest
+ * of vm_access for that PTE (the virtual times, the accessed and dirty bits, the policy's
+ * reference), with the same effects; returns the frame (PFN_NONE for the zero page). */
+static inline pte_t *vm_access_hit_pte(struct mm_struct *mm, uint64_t vaddr, int kind)
 {
-	vm->vtime++;
-	mm->scope.vtime++;
 	pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_ACCESS);
-	/* The common case inline: a present PTE that allows the access. */
 	if (unlikely(!p || !pte_present(*p) || (kind == 1 && !(*p & PTE_WRITE))))
-		return vm_access_fault(vm, mm, vaddr, kind, next_use,
-		                       w); /* (the vtimes are counted) */
+		return NULL;
+	return p;
+}
+
+static inline pfn_t vm_access_hit(struct vm *vm, struct mm_struct *mm, pte_t *p, uint64_t vaddr,
+                                  int kind, uint64_t next_use)
+{
 	*p |= PTE_ACCESSED | (kind == 1 ? PTE_DIRTY : 0);
-	if (*p & PTE_ZERO) {
-		w->pfn = PFN_NONE;
-		return ACCESS_HIT;
-	}
+	if (*p & PTE_ZERO)
+		return PFN_NONE;
 	pfn_t pfn = (pfn_t)pte_pfn(*p); /* the policy knows a huge page by its head */
-	w->pfn =
+	pfn_t frame =
 	    unlikely(*p & PTE_HUGE) ? pfn + (pfn_t)((vaddr >> PTE_SHIFT) & (HPAGE_NR - 1)) : pfn;
 	/* Global scope has one policy instance: no need to load the page's struct (a host cache
 	 * miss) to find it. */
@@ -357,6 +363,20 @@ static inline enum access_status vm_access(struct vm *vm, struct mm_struct *mm, 
 	if (pol->flags & POLICY_SEES_EVERY_ACCESS)
 		pol->access(vm->cfg.local_scope ? vm->pages[pfn].scope->policy : vm->scope.policy,
 		            pfn, kind == 1, next_use);
+	return frame;
+}
+
+static inline enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr,
+                                           int kind, uint64_t next_use, struct fault_work *w)
+{
+	vm->vtime++;
+	mm->scope.vtime++;
+	pte_t *p = vm_access_hit_pte(mm, vaddr, kind);
+	/* The common case inline: a present PTE that allows the access. */
+	if (unlikely(!p))
+		return vm_access_fault(vm, mm, vaddr, kind, next_use,
+		                       w); /* (the vtimes are counted) */
+	w->pfn = vm_access_hit(vm, mm, p, vaddr, kind, next_use);
 	return ACCESS_HIT;
 }
 
