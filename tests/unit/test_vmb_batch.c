@@ -221,6 +221,22 @@ static uint32_t write_mixed(const char *path)
 	return n;
 }
 
+/* A vmb writer on path whose first op maps 1 TiB read-write at 0x10000 for pid 1 (a 13-byte
+ * record at byte offset 8: tag, pid, address 3 bytes, length 6, prot, flags). */
+static void *open_mapped(const char *path)
+{
+	struct trace_read_opts opts = {.page_size = 4096};
+	struct err err = {{0}};
+	void *w = NULL;
+	CHECK(trace_format_vmb.wopen(&w, path, &opts, &err) == 0);
+	put(w, (struct op){.kind = OP_MMAP,
+	                   .pid = 1,
+	                   .addr = 0x10000,
+	                   .len = 0x10000000000,
+	                   .prot = PROT_R | PROT_W});
+	return w;
+}
+
 /* The first error through trace_source (the simulator's reader) into msg; the ops before it. */
 static uint32_t source_error(const char *path, char *msg, size_t len)
 {
@@ -368,17 +384,10 @@ int main(void)
 	 * fast path), at byte offset 8 + 20 = 28: mmap 13 bytes (tag 0x13, pid 1, addr 3 bytes,
 	 * len 6 bytes, prot, flags), w 4 bytes (delta 0x10000), w 2 bytes, exit 1 byte. */
 	const char *b = tt_path("after_exit.vmb");
-	struct trace_read_opts opts = {.page_size = 4096};
 	struct err err = {{0}};
 	char want[2048];
 	{
-		void *w;
-		CHECK(trace_format_vmb.wopen(&w, b, &opts, &err) == 0);
-		put(w, (struct op){.kind = OP_MMAP,
-		                   .pid = 1,
-		                   .addr = 0x10000,
-		                   .len = 0x10000000000,
-		                   .prot = PROT_R | PROT_W});
+		void *w = open_mapped(b);
 		put(w, (struct op){.kind = OP_WRITE, .pid = 1, .addr = 0x10000});
 		put(w, (struct op){.kind = OP_WRITE, .pid = 1, .addr = 0x10008});
 		put(w, (struct op){.kind = OP_EXIT, .pid = 1});
@@ -393,24 +402,18 @@ int main(void)
 	CHECK_EQ_STR(msg, want);
 
 	/* A batch that ends just before a broken record: where() names its last access, not the
-	 * broken record. mmap at byte offset 8 (10 bytes), 40 reads (the first 4 bytes, then 2
-	 * each: the last at 98), the broken tag at 100, then 100 bytes that are never read (so
-	 * that the reads are decoded by the fast path, which wants 64 bytes ahead). */
+	 * broken record. mmap at byte offset 8 (13 bytes), 40 reads (the first 4 bytes, then 2
+	 * each: the last at 101), the broken tag at 103, then 100 bytes that are never read (so
+	 * that the reads are decoded by the fast path, which wants 72 bytes ahead). */
 	{
 		const char *c = tt_path("before_bad.vmb");
-		void *w;
-		CHECK(trace_format_vmb.wopen(&w, c, &opts, &err) == 0);
-		put(w, (struct op){.kind = OP_MMAP,
-		                   .pid = 1,
-		                   .addr = 0x10000,
-		                   .len = 0x10000,
-		                   .prot = PROT_R | PROT_W});
+		void *w = open_mapped(c);
 		for (int i = 0; i < 40; i++)
 			put(w, (struct op){.kind = OP_READ, .pid = 1, .addr = 0x10000});
 		CHECK(trace_format_vmb.wclose(w, &err) == 0);
 		size_t clen = 0;
 		char *cb = tt_slurp(c, &clen);
-		CHECK_EQ_U64(clen, 8 + 10 + 4 + 39 * 2 + 1);
+		CHECK_EQ_U64(clen, 8 + 13 + 4 + 39 * 2 + 1);
 		char *bad = calloc(clen + 100, 1);
 		memcpy(bad, cb, clen);
 		bad[clen - 1] = 0x6c; /* the end record becomes a tag with reserved bits */
@@ -426,24 +429,18 @@ int main(void)
 		CHECK(trace_format_vmb.read_batch(r, ops, 64, &err) == 40); /* the reads */
 		char where[1200];
 		trace_format_vmb.where(r, where, sizeof(where));
-		snprintf(want, sizeof(want), "%s: byte offset 98", c);
+		snprintf(want, sizeof(want), "%s: byte offset 101", c);
 		CHECK_EQ_STR(where, want);
 		CHECK(trace_format_vmb.read_batch(r, ops, 64, &err) < 0);
 		snprintf(want, sizeof(want),
-		         "%s: byte offset 100: bad record tag (reserved bits set)", c);
+		         "%s: byte offset 103: bad record tag (reserved bits set)", c);
 		CHECK_EQ_STR(err.msg, want);
 		trace_format_vmb.close(r);
 	}
 
 	/* An address beyond 57 bits in the middle of a run of accesses. */
 	{
-		void *w;
-		CHECK(trace_format_vmb.wopen(&w, b, &opts, &err) == 0);
-		put(w, (struct op){.kind = OP_MMAP,
-		                   .pid = 1,
-		                   .addr = 0x10000,
-		                   .len = 0x10000000000,
-		                   .prot = PROT_R | PROT_W});
+		void *w = open_mapped(b);
 		for (int i = 0; i < 10; i++)
 			put(w, (struct op){.kind = OP_READ, .pid = 1, .addr = 0x10000 + 8u * i});
 		put(w, (struct op){.kind = OP_READ, .pid = 1, .addr = 1ull << 57});
