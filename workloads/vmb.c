@@ -404,20 +404,6 @@ static inline __attribute__((always_inline)) uint64_t vmb_stop_mask(const unsign
 #endif
 }
 
-/*
- * vmb_read_batch's tight loop: up to fast_max accesses of the current process from *pp (not
- * past last, the last fast start), into ops; advances *pp past the last record decoded;
- * returns how many. Stops at a record of the general path, and after an
- * address beyond TRACE_VA_LIMIT.
- *
- * Record boundaries come from a window's stop mask (vmb_stop_mask), not from each decoded
- * varint: a fast record is a tag byte (a stop) and a varint that ends at the next stop, so
- * clearing the mask's two lowest bits steps to the next record. The chain from one record to
- * the next is that one-cycle bit clear, where finding the end in the varint just loaded took
- * about ten cycles; the loads and the decoding of a window's records are independent. The
- * address registers are locals (op stores cannot alias them); pext is a constant at each call,
- * so each decoder has its own loop.
- */
 struct vmb_run {
 	const unsigned char *q; /* the next record */
 	struct op *op;          /* the next op to fill */
@@ -495,6 +481,20 @@ static __attribute__((noinline)) bool vmb_window_careful(struct vmb_run *s,
 	            : vmb_window(s, base, m, pid, op_end, false, true);
 }
 
+/*
+ * vmb_read_batch's tight loop: up to fast_max accesses of the current process from *pp (not
+ * past last, the last window start), into ops; advances *pp past the last record decoded;
+ * returns how many. Stops at a record of the general path, and after an address beyond
+ * TRACE_VA_LIMIT.
+ *
+ * Record boundaries come from a window's stop mask (vmb_stop_mask), not from each decoded
+ * varint: a fast record is a tag byte (a stop) and a varint that ends at the next stop, so
+ * clearing the mask's two lowest bits steps to the next record. The chain from one record to
+ * the next is that one-cycle bit clear, where finding the end in the varint just loaded took
+ * about ten cycles; the loads and the decoding of a window's records are independent. The
+ * address registers are locals (op stores cannot alias them); pext is a constant at each call,
+ * so each decoder has its own loop.
+ */
 static inline __attribute__((always_inline)) uint32_t
 vmb_fast_run(const unsigned char **pp, const unsigned char *last, struct vmb_regs *cur,
              uint32_t pid, struct op *ops, uint32_t fast_max, const bool pext)
