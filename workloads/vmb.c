@@ -32,7 +32,6 @@ const unsigned char vmb_magic[4] = {0x89, 'V', 'M', 'B'};
 #define VMB_BUF_BYTES (1u << 20)
 #define VMB_MAP_MIN_BYTES ((off_t)8 << 20) /* files from this size on are mapped */
 #define VMB_SLACK 64                       /* every record without a name fits in this */
-#define VMB_FAST_BYTES 9 /* the longest record of vmb_decode_access: tag, 8 varint bytes */
 #define VMB_NAME_MAX 1023
 
 struct vmb_regs {
