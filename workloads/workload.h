@@ -17,7 +17,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "sim/params.h"
+#include "sim/base/params.h"
 
 enum op_kind {
 	OP_READ,     /* access addr for reading */

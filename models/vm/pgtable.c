@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 #define ARENA_CHUNK_BYTES ((size_t)2 << 20)
 /* A table's slot in an arena chunk: whole cache lines. */

@@ -41,7 +41,7 @@
 #include "models/policy/policy.h"
 #include "models/vm/filemap.h"
 #include "models/vm/pgtable.h"
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 /* struct page flags */
 enum page_flags {

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 
 #include "models/policy/policy.h"
-#include "sim/mrc.h"
-#include "sim/util.h"
+#include "sim/base/util.h"
+#include "sim/cli/mrc.h"
 #include "tests/unit/test.h"
 
 /* ---- reference simulators: one memory size at a time, dense page ids < nr_pages ---- */

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/mrc.h"
-#include "sim/util.h"
+#include "sim/base/util.h"
+#include "sim/cli/mrc.h"
 #include "tests/unit/test.h"
 
 static char dir[] = "/tmp/vmsim_test_mrc_cli.XXXXXX";

@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "sim/hist_csv.h"
+#include "sim/base/hist_csv.h"
 #include "tests/unit/test.h"
 
 int main(void)

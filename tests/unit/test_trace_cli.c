@@ -8,9 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/cli/trace_cli.h"
 #include "tests/unit/test.h"
 #include "tests/unit/trace_test_util.h"
-#include "workloads/trace_cli.h"
+#include "workloads/trace_convert.h"
 
 static int run(const char *a0, const char *a1, const char *a2, const char *a3, const char *a4,
                const char *a5)

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "sim/util.h"
+#include "sim/base/util.h"
 #include "test.h"
 
 #define MIB ((size_t)1 << 20)
