@@ -89,47 +89,50 @@ void timing_fini(struct timing *t)
 	t->hw = NULL;
 }
 
-/* One walk of vaddr in mm starting at now; returns its completion time. */
-static simtime_t walk(struct timing *t, uint32_t cpu, simtime_t now, struct mm_struct *mm,
-                      uint64_t vaddr)
+/* One walk of (asid, vaddr) reading the entries at paddr[0..n) from now; returns its completion
+ * time. */
+static simtime_t walk(struct timing *t, uint32_t cpu, simtime_t now, uint32_t asid, uint64_t vaddr,
+                      const uint64_t *paddr, int n)
 {
-	uint64_t paddr[8];
-	int n = pgtable_walk_paddrs(&mm->pgd, vaddr, paddr);
 	simtime_t done =
-	    walker_walk(t->hw->walker[cpu], now, mm->asid, vaddr, paddr, n, t->hw->dram, NULL);
+	    walker_walk(t->hw->walker[cpu], now, asid, vaddr, paddr, n, t->hw->dram, NULL);
 	t->tb.walk_ps += done - now;
 	return done;
 }
 
-/* Fill the TLB from the PTE the VM layer left for vaddr. */
-static void fill(struct timing *t, uint32_t cpu, struct mm_struct *mm, uint64_t vaddr,
+/* Fill the TLB with the leaf entry the walk ended on (the PTE the VM layer left for vaddr). */
+static void fill(struct timing *t, uint32_t cpu, uint32_t asid, uint64_t vaddr, pte_t leaf,
                  bool is_instr)
 {
-	pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
-	if (!p || !pte_present(*p))
+	if (!pte_present(leaf))
 		return; /* the access did not complete (segfault, out of memory) */
-	uint64_t pfn = (*p & PTE_ZERO) ? t->hw->zero_pfn : pte_pfn(*p);
+	uint64_t pfn = (leaf & PTE_ZERO) ? t->hw->zero_pfn : pte_pfn(leaf);
 	unsigned flags =
-	    ((*p & PTE_WRITE) ? TLB_F_WRITABLE : 0) | ((*p & PTE_DIRTY) ? TLB_F_DIRTY : 0);
-	tlb_fill(t->hw->tlb[cpu], mm->asid, vaddr, pte_huge(*p) ? TLB_SHIFT_2M : TLB_SHIFT_4K, pfn,
+	    ((leaf & PTE_WRITE) ? TLB_F_WRITABLE : 0) | ((leaf & PTE_DIRTY) ? TLB_F_DIRTY : 0);
+	tlb_fill(t->hw->tlb[cpu], asid, vaddr, pte_huge(leaf) ? TLB_SHIFT_2M : TLB_SHIFT_4K, pfn,
 	         flags, is_instr);
 }
 
+/* The page table is read once: the entries' addresses, which the walker costs (twice for a
+ * fault: the walk that found no valid entry and, after the fault, the one that does, over the
+ * same entries), and the leaf that fills the TLB. */
 simtime_t timing_access_walks(struct timing *t, uint32_t cpu, simtime_t at, struct mm_struct *mm,
                               uint64_t vaddr, bool is_instr, bool faulted, int level)
 {
+	uint64_t paddr[WALKER_MAX_LEVELS];
+	pte_t leaf;
+	int n = pgtable_walk(&mm->pgd, vaddr, paddr, &leaf);
 	if (faulted) {
-		/* The walk that found no valid entry, then (after the fault) the one that does. */
-		at = walk(t, cpu, at, mm, vaddr);
-		at = walk(t, cpu, at, mm, vaddr);
+		at = walk(t, cpu, at, mm->asid, vaddr, paddr, n);
+		at = walk(t, cpu, at, mm->asid, vaddr, paddr, n);
 	} else if (level < 0) {
-		at = walk(t, cpu, at, mm, vaddr);
+		at = walk(t, cpu, at, mm->asid, vaddr, paddr, n);
 	} else {
 		/* First write through a clean entry: the walker sets the PTE's dirty bit. */
 		t->hw->dirty_assists++;
-		at = walk(t, cpu, at, mm, vaddr);
+		at = walk(t, cpu, at, mm->asid, vaddr, paddr, n);
 	}
-	fill(t, cpu, mm, vaddr, is_instr);
+	fill(t, cpu, mm->asid, vaddr, leaf, is_instr);
 	return at;
 }
 

@@ -1,9 +1,11 @@
 /*
- * timing.h — the costing of what the VM layer did, with the hardware timing models: the
- * translation of each access (TLB hierarchy, page walk with page-walk caches, DRAM reads of
- * page-table entries), the work of each fault (kernel entry, zeroing and copying frames through
- * DRAM, disk requests to the swap device), TLB invalidations and shootdowns, and context
- * switches. It also keeps the breakdown of simulated time by component.
+ * timing.h — the machine: the hardware timing models (models/hw) composed into the cost of what
+ * the VM layer (models/vm) did. This room is the only one that sees both: the hardware models
+ * know nothing of the VM, the VM asks nothing of the hardware. It costs the translation of each
+ * access (TLB hierarchy, page walk with page-walk caches, DRAM reads of page-table entries; the
+ * page table is read once per miss), the work of each fault (kernel entry, zeroing and copying
+ * frames through DRAM, disk requests to the swap and file devices), TLB invalidations and
+ * shootdowns, and context switches. It also keeps the breakdown of simulated time by component.
  *
  * The functional translation is always done by the VM layer (models/vm); the TLB here is a
  * timing model kept coherent by the invalidations the VM layer reports.
