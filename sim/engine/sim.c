@@ -8,9 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "models/vm/huge.h"
-#include "models/vm/mm.h"
-#include "models/vm/reclaim.h"
 #include "sim/base/rng.h"
 
 static void cpu_run_event(struct event *ev, void *ctx);

@@ -1,10 +1,10 @@
 /*
- * mm.c — the VMA list of an address space: a sorted array searched by binary search, with the
+ * vma.c — the VMA list of an address space: a sorted array searched by binary search, with the
  * splitting that munmap, mmap over an existing range and mprotect need (Linux's
  * __split_vma / vma_merge, without merging: adjacent VMAs with equal flags stay apart, which
  * changes no fault count).
  */
-#include "models/vm/mm.h"
+#include "models/vm/vma.h"
 
 #include <string.h>
 

@@ -1,11 +1,12 @@
 /*
- * mm.h — VMA bookkeeping of struct mm_struct (see mm.c). The page-level work of mapping and
- * unmapping lives in vm.c; these functions only edit the VMA array.
+ * vma.h — VMA bookkeeping of struct mm_struct (vma.c, as Linux's mm/vma.c). The page-level work
+ * of mapping and unmapping lives in mmap.c, mprotect.c and memory.c; these functions only edit
+ * the VMA array.
  */
-#ifndef VMSIM_MODELS_VM_MM_H
-#define VMSIM_MODELS_VM_MM_H
+#ifndef VMSIM_MODELS_VM_VMA_H
+#define VMSIM_MODELS_VM_VMA_H
 
-#include "models/vm/vm.h"
+#include "models/vm/mm_types.h"
 
 /* The VMA containing addr, or NULL. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);

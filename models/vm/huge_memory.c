@@ -1,7 +1,8 @@
 /*
- * huge.c — transparent huge pages: 2 MiB anonymous private pages, mapped by one PMD-level leaf
- * (pgtable.h), where the VMA asks for them (vm.thp = "madvise": VM_HUGEPAGE from MAP_HUGE or
- * madvise; "always": every anonymous private VMA not marked VM_NOHUGEPAGE; "never").
+ * huge_memory.c — transparent huge pages (Linux's mm/huge_memory.c): 2 MiB anonymous private pages,
+ * mapped by one PMD-level leaf (pgtable.h), where the VMA asks for them (vm.thp = "madvise":
+ * VM_HUGEPAGE from MAP_HUGE or madvise; "always": every anonymous private VMA not marked
+ * VM_NOHUGEPAGE; "never").
  *
  * A fault (read or write) at an address whose aligned 2 MiB range lies inside such a VMA and
  * has no page table of 4 KiB PTEs yet allocates 512 contiguous frames, 512-aligned (the lowest
@@ -25,13 +26,9 @@
  *  - munmap, mmap over, or mprotect covers only part of it.
  * fork copies the PMD leaf write-protected on both sides, like a PTE.
  */
-#include "models/vm/huge.h"
+#include "models/vm/internal.h"
 
 #include <stdlib.h>
-#include <string.h>
-
-#include "models/vm/mm.h"
-#include "models/vm/vm_internal.h"
 
 static bool vma_wants_huge(const struct vm *vm, const struct vm_area_struct *vma)
 {
@@ -47,54 +44,9 @@ static bool vma_wants_huge(const struct vm *vm, const struct vm_area_struct *vma
 	}
 }
 
-/* Claim the lowest 512-aligned run of free frames; PFN_NONE when there is none. */
-static pfn_t claim_run(struct vm *vm)
-{
-	uint64_t nr_blocks = vm->cfg.nr_frames / HPAGE_NR;
-	if (vm->nr_free < HPAGE_NR)
-		return PFN_NONE;
-	for (uint64_t b = 0; b < nr_blocks; b++) {
-		uint64_t base = b * HPAGE_NR, i;
-		for (i = HPAGE_NR; i-- > 0;)
-			if (!(vm->pages[base + i].flags & PG_FREE))
-				break;
-		if (i != UINT64_MAX)
-			continue;
-		/* Unlink the run from the free list, keeping the order of the others. */
-		uint32_t *link = &vm->free_head;
-		while (*link != PFN_NONE) {
-			if (*link >= base && *link < base + HPAGE_NR)
-				*link = vm->pages[*link].next_free;
-			else
-				link = &vm->pages[*link].next_free;
-		}
-		vm->nr_free -= HPAGE_NR;
-		for (i = 0; i < HPAGE_NR; i++) {
-			struct page *pg = &vm->pages[base + i];
-			memset(pg, 0, sizeof(*pg));
-			pg->swap_slot = UINT32_MAX;
-			pg->flags = i ? (PG_ANON | PG_TAIL) : (PG_ANON | PG_DIRTY | PG_HUGE);
-		}
-		uint64_t used = vm_frames_used(vm);
-		if (used > vm->st.frames_used_max)
-			vm->st.frames_used_max = used;
-		return (pfn_t)base;
-	}
-	return PFN_NONE;
-}
-
-void huge_free(struct vm *vm, pfn_t head)
-{
-	BUG_ON(!(vm->pages[head].flags & PG_HUGE), "frame %u is not a huge page", head);
-	for (uint32_t i = HPAGE_NR; i-- > 0;) {
-		vm->pages[head + i].flags &= ~(PG_HUGE | PG_TAIL);
-		free_frame(vm, head + i);
-	}
-	vm->thp_pages--;
-}
-
-bool huge_try_fault(struct vm *vm, struct mm_struct *mm, const struct vm_area_struct *vma,
-                    uint64_t vaddr, bool write, uint64_t next_use, struct fault_work *w)
+bool do_huge_pmd_anonymous_page(struct vm *vm, struct mm_struct *mm,
+                                const struct vm_area_struct *vma, uint64_t vaddr, bool write,
+                                uint64_t next_use, struct fault_work *w)
 {
 	uint64_t haddr = vaddr & ~(HPAGE_SIZE - 1);
 	if (!vma_wants_huge(vm, vma) || haddr < vma->vm_start || haddr + HPAGE_SIZE > vma->vm_end)
@@ -105,7 +57,7 @@ bool huge_try_fault(struct vm *vm, struct mm_struct *mm, const struct vm_area_st
 	struct reclaim_scope *sc = reclaim_scope_of(vm, mm);
 	pfn_t head = PFN_NONE;
 	if (sc->nr_frames + HPAGE_NR <= sc->limit_frames || !vm->cfg.local_scope)
-		head = claim_run(vm);
+		head = alloc_huge_frames(vm);
 	if (head == PFN_NONE) {
 		w->kinds |= FK_THP_FALLBACK;
 		vm->st.thp_fallback++;
@@ -125,12 +77,12 @@ bool huge_try_fault(struct vm *vm, struct mm_struct *mm, const struct vm_area_st
 	vm->st.faults_thp++;
 	if (++vm->thp_pages > vm->st.thp_pages_max)
 		vm->st.thp_pages_max = vm->thp_pages;
-	reclaim_check_watermark(vm);
+	wakeup_kswapd(vm);
 	return true;
 }
 
-bool huge_wp_fault(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, bool vma_write,
-                   struct fault_work *w)
+bool do_huge_pmd_wp_page(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, bool vma_write,
+                         struct fault_work *w)
 {
 	pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
 	BUG_ON(!p || !pte_huge(*p), "no huge PMD at %llx", (unsigned long long)vaddr);
@@ -143,7 +95,7 @@ bool huge_wp_fault(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, bool vma
 		w->pfn = head + (pfn_t)((vaddr >> PTE_SHIFT) & (HPAGE_NR - 1));
 		return true;
 	}
-	huge_split(vm, head, false);
+	split_huge_page(vm, head, false);
 	return false;
 }
 
@@ -153,7 +105,7 @@ struct huge_map {
 	pte_t pmd;
 };
 
-void huge_split(struct vm *vm, pfn_t head, bool keep_head_out)
+void split_huge_page(struct vm *vm, pfn_t head, bool keep_head_out)
 {
 	struct page *hp = &vm->pages[head];
 	BUG_ON(!(hp->flags & PG_HUGE), "splitting frame %u, not a huge page", head);
@@ -173,7 +125,7 @@ void huge_split(struct vm *vm, pfn_t head, bool keep_head_out)
 		}
 		maps[n++] = (struct huge_map){.mm = it.mm, .haddr = it.vaddr, .pmd = *p};
 		dirty |= (*p & PTE_DIRTY) != 0;
-		note_inval(vm, it.mm, it.vaddr);
+		flush_tlb_page(vm, it.mm, it.vaddr);
 		rmap_remove(vm, head, it.mm, it.vaddr);
 		pgtable_set(&it.mm->pgd, it.vaddr, p, 0);
 	}
@@ -183,7 +135,7 @@ void huge_split(struct vm *vm, pfn_t head, bool keep_head_out)
 		struct page *pg = &vm->pages[head + i];
 		pg->flags = PG_ANON | (dirty ? PG_DIRTY : 0);
 		pg->key = key ^ i;
-		pg->swap_slot = UINT32_MAX;
+		pg->swap_slot = SLOT_NONE;
 		pg->mapcount = 0;
 		pg->rmap = 0;
 	}
@@ -210,7 +162,7 @@ void huge_split(struct vm *vm, pfn_t head, bool keep_head_out)
 	vm->st.thp_splits++;
 }
 
-void huge_split_edges(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end)
+void split_huge_pmd_edges(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end)
 {
 	uint64_t limit = 1ull << (PTE_SHIFT + PT_BITS * vm->cfg.pt_levels);
 	uint64_t edge[2] = {start, end};
@@ -219,18 +171,6 @@ void huge_split_edges(struct vm *vm, struct mm_struct *mm, uint64_t start, uint6
 			continue;
 		pte_t *p = pgtable_lookup(&mm->pgd, edge[e]);
 		if (p && pte_huge(*p))
-			huge_split(vm, (pfn_t)pte_pfn(*p), false);
+			split_huge_page(vm, (pfn_t)pte_pfn(*p), false);
 	}
-}
-
-int vm_madvise_huge(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len, bool huge)
-{
-	uint64_t ps = vm->cfg.page_size;
-	len = (len + ps - 1) & ~(ps - 1);
-	if (len == 0 || (addr & (ps - 1)) || addr + len < addr ||
-	    !mm_range_mapped(mm, addr, addr + len))
-		return -1;
-	mm_set_flags_range(mm, addr, addr + len, VM_HUGEPAGE | VM_NOHUGEPAGE,
-	                   huge ? VM_HUGEPAGE : VM_NOHUGEPAGE);
-	return 0;
 }
