@@ -65,14 +65,14 @@ simtime_t timing_access_walks(struct timing *t, uint32_t cpu, simtime_t at, stru
  * walk found no valid entry and runs again after the fault). */
 static inline __attribute__((always_inline)) simtime_t
 timing_access(struct timing *t, uint32_t cpu, simtime_t now, struct mm_struct *mm, uint64_t vaddr,
-              int kind, bool faulted)
+              enum access_kind kind, bool faulted)
 {
-	bool is_instr = kind == 2;
+	bool is_instr = kind == ACCESS_EXEC;
 	struct tlb_hit hit;
 	int level = tlb_lookup(t->tlb[cpu], mm->asid, vaddr, is_instr, &hit);
 	simtime_t at = now + hit.latency_ps;
 	t->tb.tlb_ps += hit.latency_ps;
-	if (unlikely(faulted || level < 0 || (kind == 1 && !(hit.flags & TLB_F_DIRTY))))
+	if (unlikely(faulted || level < 0 || (kind == ACCESS_WRITE && !(hit.flags & TLB_F_DIRTY))))
 		at = timing_access_walks(t, cpu, at, mm, vaddr, is_instr, faulted, level);
 	t->tb.access_ps += t->access_ps;
 	return at + t->access_ps - now;
@@ -84,6 +84,16 @@ void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fau
  * disk writes, which no process waits for. Returns when the last write completes (now when
  * there is none). */
 simtime_t timing_background_work(struct timing *t, simtime_t now, const struct fault_work *w);
+/* Simulated time the engine spent outside the models: compute operations, and the software
+ * cost of context switches (time.compute_ps, time.switch_ps). */
+static inline void timing_note_compute(struct timing *t, simtime_t ps)
+{
+	t->tb.compute_ps += ps;
+}
+static inline void timing_note_switch(struct timing *t, simtime_t ps)
+{
+	t->tb.switch_ps += ps;
+}
 /* A context switch on cpu from one address space to another. */
 simtime_t timing_context_switch(struct timing *t, uint32_t cpu, uint32_t old_asid,
                                 uint32_t new_asid);

@@ -50,6 +50,10 @@ static inline void vm_wait_ready(struct vm *vm, struct fault_work *w, pfn_t pfn)
 void vm_add_io(struct fault_work *w, enum io_device dev, bool is_write, uint64_t offset,
                uint64_t size);
 
+/* ---- exec.c ----------------------------------------------------------------------------- */
+/* Declare the files of every image ("<image>.text", "<image>.data"), in the images' order. */
+void vm_images_declare_files(struct vm *vm);
+
 /* ---- mmap.c ------------------------------------------------------------------------------ */
 /* Is [addr, addr + len) page aligned and inside the address space? 0 or -1. */
 int vm_check_range(struct vm *vm, uint64_t addr, uint64_t len);

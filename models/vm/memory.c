@@ -364,12 +364,12 @@ static bool handle_huge_fault(struct vm_fault *vf, const pte_t *p)
 	return false;
 }
 
-static bool vma_allows(const struct vm_area_struct *v, int kind)
+static bool vma_allows(const struct vm_area_struct *v, enum access_kind kind)
 {
 	switch (kind) {
-	case 0:
+	case ACCESS_READ:
 		return v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC);
-	case 1:
+	case ACCESS_WRITE:
 		return v->vm_flags & VM_WRITE;
 	default:
 		return v->vm_flags & VM_EXEC;
@@ -377,7 +377,7 @@ static bool vma_allows(const struct vm_area_struct *v, int kind)
 }
 
 /* The end of a fault: the policy told of a reference to a page it holds, the unused reserve
- * freed, the fault counted. */
+ * freed. */
 static enum access_status fault_finish(struct vm_fault *vf, enum fault_step r)
 {
 	struct vm *vm = vf->vm;
@@ -387,42 +387,31 @@ static enum access_status fault_finish(struct vm_fault *vf, enum fault_step r)
 	if (r == FAULT_DONE && vf->lru_access && w->pfn != PFN_NONE &&
 	    (pol->flags & POLICY_SEES_EVERY_ACCESS))
 		pol->access(vm->pages[w->pfn].scope->policy, w->pfn, vf->write, vf->next_use);
-	if (r == FAULT_OOM) {
-		vm->st.oom++;
+	if (r == FAULT_OOM)
 		status = ACCESS_OOM;
-	} else if (r == FAULT_SIGBUS) {
-		vm->st.segv++;
+	else if (r == FAULT_SIGBUS)
 		status = ACCESS_SEGV;
-	}
 	if (vf->reserve != PFN_NONE)
 		free_frame(vm, vf->reserve);
-	if (status == ACCESS_FAULT) {
-		if (w->major)
-			vm->st.faults_major++;
-		else
-			vm->st.faults_minor++;
-	}
 	vm->cur = NULL;
 	return status;
 }
 
-enum access_status handle_mm_fault(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
-                                   uint64_t next_use, struct fault_work *w)
+enum access_status handle_mm_fault(struct vm *vm, struct mm_struct *mm, uint64_t vaddr,
+                                   enum access_kind kind, uint64_t next_use, struct fault_work *w)
 {
 	pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_ACCESS);
 	fault_work_reset(w);
 	struct vm_area_struct *vma = find_vma(mm, vaddr);
-	if (!vma || !vma_allows(vma, kind)) {
-		vm->st.segv++;
+	if (!vma || !vma_allows(vma, kind))
 		return ACCESS_SEGV;
-	}
 	vm->cur = w;
 	struct vm_fault vf = {
 	    .vm = vm,
 	    .mm = mm,
 	    .vma = vma,
 	    .address = vaddr & ~(vm->cfg.page_size - 1),
-	    .write = kind == 1,
+	    .write = kind == ACCESS_WRITE,
 	    .next_use = next_use,
 	    .w = w,
 	    .reserve = PFN_NONE,

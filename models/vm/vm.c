@@ -1,8 +1,9 @@
 /*
  * vm.c — the VM layer as one object (vm.h): its setup from a struct vm_config (frames, the swap
  * area, the rmap pool, the page-table arena, the page cache, the global scope's policy) and its
- * teardown. The work is done in the files named as Linux names them: memory.c (faults, zap),
- * mmap.c, mprotect.c, madvise.c, msync.c, fork.c, rmap.c, swapfile.c, swap_state.c,
+ * teardown, its report, and the calls the engine makes between operations (vm.h). The work is
+ * done in the files named as Linux names them: memory.c (faults, zap), mmap.c, mprotect.c,
+ * madvise.c, msync.c, fork.c, exec.c, rmap.c, swapfile.c, swap_state.c, page_io.c,
  * page_alloc.c, vmscan.c, filemap.c, huge_memory.c, vma.c, pgtable.c, check.c.
  */
 #include "models/vm/vm.h"
@@ -45,6 +46,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 		return err_set(err, "vm.policy_params: policy %s rejected its parameters",
 		               cfg->policy->name);
 	}
+	vm_images_declare_files(vm);
 	return 0;
 }
 
@@ -59,4 +61,56 @@ void vm_fini(struct vm *vm)
 	filemap_fini(&vm->fm);
 	pt_arena_fini(&vm->pt_arena);
 	memset(vm, 0, sizeof(*vm));
+}
+
+/* ---- the engine's side ------------------------------------------------------------------- */
+
+void vm_io_done(struct vm *vm, const struct fault_work *w, uint64_t done_ps)
+{
+	for (uint32_t i = 0; i < MIN(w->nr_read_pfns, (uint32_t)FAULT_MAX_READ_PFNS); i++)
+		vm->pages[w->read_pfns[i]].ready_ps = done_ps;
+}
+
+void vm_kswapd_wake(struct vm *vm, bool running)
+{
+	vm->kswapd_wanted = false;
+	if (!running)
+		vm->st.kswapd_wakeups++;
+}
+
+void vm_report(const struct vm *vm, struct statsout *o)
+{
+	const struct vm_stats *v = &vm->st;
+	statsout_u64(o, "faults", "demand_zero", v->faults_demand_zero);
+	statsout_u64(o, "faults", "zero_page", v->faults_zero_page);
+	statsout_u64(o, "faults", "cow", v->faults_cow);
+	statsout_u64(o, "faults", "cow_copies", v->faults_cow_copies);
+	statsout_u64(o, "faults", "file", v->faults_file);
+	statsout_u64(o, "faults", "file_major", v->faults_file_major);
+	statsout_u64(o, "faults", "swap_in", v->faults_swap_in);
+	statsout_u64(o, "faults", "swapcache", v->faults_swapcache);
+	statsout_u64(o, "faults", "thp", v->faults_thp);
+	statsout_u64(o, "faults", "thp_fallback", v->thp_fallback);
+	statsout_u64(o, "reclaim", "evictions", v->evictions);
+	statsout_u64(o, "reclaim", "swap_out", v->swap_out);
+	statsout_u64(o, "reclaim", "clean_drops", v->swap_out_clean_drops);
+	statsout_u64(o, "reclaim", "writeback", v->writeback);
+	statsout_u64(o, "reclaim", "file_drops", v->file_drops);
+	statsout_u64(o, "reclaim", "kswapd_wakeups", v->kswapd_wakeups);
+	statsout_u64(o, "reclaim", "kswapd_evictions", v->kswapd_evictions);
+	statsout_u64(o, "reclaim", "direct_evictions", v->direct_evictions);
+	statsout_u64(o, "readahead", "pages", v->readahead_pages);
+	statsout_u64(o, "pagecache", "pages", v->pagecache_pages_max);
+	statsout_u64(o, "pagecache", "pages_now", vm->fm.nr_cached);
+	statsout_u64(o, "pagecache", "fault_around_pages", v->fault_around_pages);
+	statsout_u64(o, "pagecache", "msync_writeback", v->msync_writeback);
+	statsout_u64(o, "pagecache", "files", vm->fm.nr_files);
+	statsout_u64(o, "memory", "thp_pages", vm->thp_pages);
+	statsout_u64(o, "memory", "thp_pages_max", v->thp_pages_max);
+	statsout_u64(o, "memory", "thp_splits", v->thp_splits);
+	statsout_u64(o, "memory", "frames", vm->cfg.nr_frames);
+	statsout_u64(o, "memory", "frames_used_max", v->frames_used_max);
+	statsout_u64(o, "memory", "page_table_pages_max", v->page_table_pages_max);
+	statsout_u64(o, "memory", "page_table_overflow", v->page_table_overflow);
+	statsout_u64(o, "swap", "slots_used", vm->nr_swap_used);
 }

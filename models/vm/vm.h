@@ -15,16 +15,17 @@
  *    again without a write, and pages shared after fork stay single in memory and on swap.
  *
  * This layer is functional: it reports the work a fault did (frames zeroed or copied, disk
- * reads and writes, TLB invalidations) in struct fault_work; the simulator costs that work with
- * the hardware models. It never takes simulated time itself.
+ * reads and writes, TLB invalidations) in struct fault_work; the machine model
+ * (models/machine) costs that work with the hardware models. It never takes simulated time
+ * itself, and the engine changes its state only through the functions below.
  *
  *  - file mappings go through a page cache shared by every process (filemap.h, filemap.c):
  *    a fault on a cached page is minor (faults.file) with fault-around, a miss reads from the
  *    file device (major, faults.file_major) with readahead on sequential misses; MAP_SHARED
  *    writes dirty the page-cache page (written back by reclaim or msync), MAP_PRIVATE writes
  *    COW into an anonymous page; fork copies no page-cache PTEs; clean file pages are dropped
- *    by reclaim, dirty ones written back first. exec images are built by the simulator
- *    (sim.c) from these mappings.
+ *    by reclaim, dirty ones written back first;
+ *  - exec builds a new address space from a program image of the config (exec.c).
  *
  * The layer is cut as Linux cuts mm/ (vm.c lists the files); this header is its interface to
  * the engine, internal.h the one between its files. Reclaim scopes, watermarks and background
@@ -44,6 +45,8 @@
 #include "models/vm/filemap.h"
 #include "models/vm/mm_types.h"
 #include "models/vm/pgtable.h"
+#include "sim/base/access.h"
+#include "sim/base/stats.h"
 #include "sim/base/util.h"
 
 /* What one access or fault did; the simulator costs it. */
@@ -116,6 +119,21 @@ static inline void fault_work_reset(struct fault_work *w)
 	memset(w, 0, offsetof(struct fault_work, read_pfns));
 }
 
+/* A program image (config images.NAME, docs/config.md), parsed once at setup (exec.c). */
+struct vm_image {
+	const char *name;         /* borrowed, like the whole struct, for the VM's lifetime */
+	uint64_t text_pages;      /* file "<name>.text", private r-x, at text_base */
+	uint64_t data_pages;      /* file "<name>.data", private rw, after the text... */
+	uint64_t data_tail_bytes; /* ...and this much of one more page (padzero clears the rest) */
+	uint64_t bss_pages;       /* anonymous, after the data */
+	uint64_t heap_pages;      /* anonymous, after the bss */
+	uint64_t stack_pages;     /* anonymous, below stack_top */
+	uint64_t text_base, lib_base, stack_top; /* addresses (bytes) */
+	const char *const *libs; /* names of images or of declared files, mapped from lib_base */
+	const int *lib_image;    /* libs[i]'s index among the images, -1: a file */
+	uint32_t nr_libs;
+};
+
 struct vm_config {
 	uint64_t nr_frames;
 	uint64_t page_size;
@@ -132,7 +150,9 @@ struct vm_config {
 	uint64_t local_frames; /* per-process allocation with local scope */
 	bool watermark;        /* vm.reclaim = "watermark" */
 	uint64_t wmark_low_frames, wmark_high_frames;
-	int thp; /* enum thp_mode */
+	int thp;                       /* enum thp_mode */
+	const struct vm_image *images; /* exec's program images (borrowed) */
+	uint32_t nr_images;
 };
 
 /* vm.thp */
@@ -140,9 +160,8 @@ enum thp_mode { THP_NEVER, THP_MADVISE, THP_ALWAYS };
 
 struct vm_stats {
 	uint64_t faults_demand_zero, faults_zero_page, faults_cow, faults_cow_copies;
-	uint64_t faults_swap_in, faults_swapcache, faults_minor, faults_major;
+	uint64_t faults_swap_in, faults_swapcache;
 	uint64_t evictions, swap_out, swap_out_clean_drops, writeback;
-	uint64_t segv, oom;
 	uint64_t frames_used_max;
 	/* file-backed memory (filemap.c) */
 	uint64_t faults_file, faults_file_major; /* page-cache hits / reads from the file device */
@@ -171,27 +190,59 @@ struct vm {
 	struct reclaim_scope scope; /* global scope; with local scope, the orphans' scope */
 	struct mm_struct *mm_list;  /* live address spaces, oldest first */
 	uint64_t vtime;             /* references so far (policy virtual time) */
-	/* watermark reclaim (reclaim.c) */
+	/* watermark reclaim (vmscan.c) */
 	bool kswapd_wanted;       /* free frames fell below the low watermark: wake kswapd */
 	uint64_t nr_writeback;    /* frames under writeback (PG_WRITEBACK) */
 	struct writeback_ent *wb; /* their completion times */
 	uint32_t nr_wb, cap_wb;
-	bool kswapd_running;    /* evictions are kswapd's, not direct reclaim */
 	uint64_t thp_pages;     /* 2 MiB pages in use */
 	uint64_t next_pt_paddr; /* simulated physical address of the next page-table page */
 	uint32_t next_asid;
 	struct vm_stats st;
 	struct filemap fm;      /* files and the page cache (filemap.h) */
 	struct fault_work *cur; /* the work record of the fault being handled */
-	uint64_t cur_cpu_mask;  /* the CPU running the current operation */
+	uint64_t cur_cpu_mask;  /* the CPU running the current operation (vm_set_cpu) */
 	pfn_t fault_pinned;     /* a page the running fault holds (not evictable), or PFN_NONE */
-	uint64_t now_ps;        /* the simulator's clock for the current operation (read-only here:
-	                           compared with pages' ready_ps) */
+	uint64_t now_ps;        /* the time of the running fault (vm_access_fault; compared with
+	                           pages' ready_ps) */
 	uint64_t fault_pinned_next_use;
 };
 
+/* Set up from cfg (copied; what it points to is borrowed for the VM's lifetime), the files of
+ * the program images declared. Returns 0, or < 0 with err filled when the policy rejects its
+ * parameters. */
 int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err);
 void vm_fini(struct vm *vm);
+/* Write the layer's counters: faults.{demand_zero,zero_page,cow,cow_copies,file,file_major,
+ * swap_in,swapcache,thp,thp_fallback}, reclaim.*, readahead.pages, pagecache.*, memory.*,
+ * swap.slots_used. (faults.total, minor and major are the engine's: it counts them with the
+ * processes that took them.) */
+void vm_report(const struct vm *vm, struct statsout *o);
+
+/* The engine runs the next operations on cpu (VM_NO_CPU: on none, as kswapd): a TLB entry of
+ * an address space that another CPU may hold costs a shootdown of that CPU. */
+#define VM_NO_CPU UINT32_MAX
+static inline void vm_set_cpu(struct vm *vm, uint32_t cpu)
+{
+	vm->cur_cpu_mask = cpu == VM_NO_CPU ? 0 : 1ull << (cpu & 63);
+}
+/* mm runs on cpu: its TLB entries may be there until the address space dies (mm_cpumask). */
+static inline void vm_mm_set_cpu(struct mm_struct *mm, uint32_t cpu)
+{
+	mm->cpu_mask |= 1ull << (cpu & 63);
+}
+/* The disk reads that the fault w started complete at done_ps: their pages are ready then (a
+ * fault that finds one earlier waits for it; fault-around skips it). */
+void vm_io_done(struct vm *vm, const struct fault_work *w, uint64_t done_ps);
+/* Did an allocation leave fewer free frames than the low watermark (vm.reclaim = "watermark")?
+ * Then the engine wakes kswapd (vm_kswapd_wake), which runs vm_kswapd_evict_one. */
+static inline bool vm_kswapd_wanted(const struct vm *vm)
+{
+	return vm->kswapd_wanted;
+}
+/* The engine takes the wake-up; running: kswapd is already scheduled (the wake-up is absorbed),
+ * else one more reclaim.kswapd_wakeups. */
+void vm_kswapd_wake(struct vm *vm, bool running);
 
 /* A new, empty address space for process pid. */
 struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid);
@@ -223,6 +274,16 @@ int vm_mmap_file(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t le
 int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
              struct fault_work *w);
 
+/* exec (exec.c): the image called name, or -1. */
+int vm_image_find(const struct vm *vm, const char *name);
+/* execve's new address space for process pid: the layout of image (an index from
+ * vm_image_find) in a new mm. Returns it, or NULL when a library is not a declared file or a
+ * section does not fit (the new mm is released). *padzero_out: the address exec's padzero
+ * writes (the first byte after the data section's file part when it ends inside a page), 0
+ * when there is none. The caller releases the old address space. */
+struct mm_struct *vm_exec_mm(struct vm *vm, uint32_t pid, int image, struct fault_work *w,
+                             uint64_t *padzero_out);
+
 /* madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) on [addr, addr + len): sets VM_HUGEPAGE or
  * VM_NOHUGEPAGE (huge) on the VMA parts inside (splitting VMAs at the edges). Returns -1 when
  * the range is not page aligned or not entirely mapped (EINVAL/ENOMEM), else 0. */
@@ -243,32 +304,32 @@ void vm_writeback_start(struct vm *vm, pfn_t pfn, uint64_t done_ps);
 uint64_t vm_writeback_complete(struct vm *vm, uint64_t now_ps);
 
 /*
- * A fault (memory.c): an access of kind (0 read, 1 write, 2 instruction fetch) to vaddr in mm
- * that did not hit. next_use is the logical time of the next reference to this page when the
- * policy needs the future (else ignored). *w is filled from zero. Returns an enum
- * access_status.
+ * An access of kind to vaddr in mm, in three parts, so that the engine's single access and its
+ * run of hits share one hit path:
+ *  - vm_access_hit_pte: the PTE when the access hits (present, allowing the access), else
+ *    NULL; it changes nothing but the page table's host-side translation cache;
+ *  - vm_access_hit: the reference for that PTE (the virtual times, the accessed and dirty
+ *    bits, the policy's reference when it sees every access); returns the frame (PFN_NONE for
+ *    the zero page);
+ *  - vm_access_fault: the access that did not hit, at now_ps: the virtual times, then the
+ *    fault (handle_mm_fault, memory.c); *w is filled from zero; returns an enum access_status.
+ * next_use is the logical time of the next reference to this page when the policy needs the
+ * future (else ignored).
  */
-enum access_status handle_mm_fault(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
-                                   uint64_t next_use, struct fault_work *w);
-
-/* The two halves of vm_access's hit path, for a caller that runs many accesses (the
- * simulator's run of hits). vm_access_hit_pte: the PTE of an access of kind to vaddr when it
- * hits (present, allowing the access), else NULL (then vm_access takes the fault path); it
- * changes nothing but the page table's host-side translation cache. vm_access_hit: the rest
- * of vm_access for that PTE (the virtual times, the accessed and dirty bits, the policy's
- * reference), with the same effects; returns the frame (PFN_NONE for the zero page). */
-static inline pte_t *vm_access_hit_pte(struct mm_struct *mm, uint64_t vaddr, int kind)
+static inline pte_t *vm_access_hit_pte(struct mm_struct *mm, uint64_t vaddr, enum access_kind kind)
 {
 	pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_ACCESS);
-	if (unlikely(!p || !pte_present(*p) || (kind == 1 && !(*p & PTE_WRITE))))
+	if (unlikely(!p || !pte_present(*p) || (kind == ACCESS_WRITE && !(*p & PTE_WRITE))))
 		return NULL;
 	return p;
 }
 
 static inline pfn_t vm_access_hit(struct vm *vm, struct mm_struct *mm, pte_t *p, uint64_t vaddr,
-                                  int kind, uint64_t next_use)
+                                  enum access_kind kind, uint64_t next_use)
 {
-	*p |= PTE_ACCESSED | (kind == 1 ? PTE_DIRTY : 0);
+	vm->vtime++;
+	mm->scope.vtime++;
+	*p |= PTE_ACCESSED | (kind == ACCESS_WRITE ? PTE_DIRTY : 0);
 	if (*p & PTE_ZERO)
 		return PFN_NONE;
 	pfn_t pfn = (pfn_t)pte_pfn(*p); /* the policy knows a huge page by its head */
@@ -279,19 +340,33 @@ static inline pfn_t vm_access_hit(struct vm *vm, struct mm_struct *mm, pte_t *p,
 	const struct policy_ops *pol = vm->cfg.policy;
 	if (pol->flags & POLICY_SEES_EVERY_ACCESS)
 		pol->access(vm->cfg.local_scope ? vm->pages[pfn].scope->policy : vm->scope.policy,
-		            pfn, kind == 1, next_use);
+		            pfn, kind == ACCESS_WRITE, next_use);
 	return frame;
 }
 
-static inline enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr,
-                                           int kind, uint64_t next_use, struct fault_work *w)
+enum access_status handle_mm_fault(struct vm *vm, struct mm_struct *mm, uint64_t vaddr,
+                                   enum access_kind kind, uint64_t next_use, struct fault_work *w);
+
+static inline enum access_status vm_access_fault(struct vm *vm, struct mm_struct *mm,
+                                                 uint64_t vaddr, enum access_kind kind,
+                                                 uint64_t next_use, uint64_t now_ps,
+                                                 struct fault_work *w)
 {
 	vm->vtime++;
 	mm->scope.vtime++;
+	vm->now_ps = now_ps;
+	return handle_mm_fault(vm, mm, vaddr, kind, next_use, w);
+}
+
+/* The whole access (the three parts above): ACCESS_HIT with w->pfn the frame reached, or the
+ * fault's status. */
+static inline enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr,
+                                           enum access_kind kind, uint64_t next_use,
+                                           uint64_t now_ps, struct fault_work *w)
+{
 	pte_t *p = vm_access_hit_pte(mm, vaddr, kind);
-	/* The common case inline: a present PTE that allows the access. */
 	if (unlikely(!p))
-		return handle_mm_fault(vm, mm, vaddr, kind, next_use, w); /* (vtimes counted) */
+		return vm_access_fault(vm, mm, vaddr, kind, next_use, now_ps, w);
 	w->pfn = vm_access_hit(vm, mm, p, vaddr, kind, next_use);
 	return ACCESS_HIT;
 }
