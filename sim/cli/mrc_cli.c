@@ -145,43 +145,49 @@ static int write_csv(FILE *f, const struct mrc_curve *c1, const struct mrc_curve
 	return ferror(f) ? -1 : 0;
 }
 
-int mrc_cli_main(int argc, char **argv)
-{
-	struct mrc_args a;
-	int rc = parse_args(argc, argv, &a);
-	if (rc)
-		return rc < 0 ? 0 : rc;
+/* What the references feed: the LRU counter (batched) and, for OPT, the whole trace. */
+struct mrc_sinks {
+	struct mrc_lru *lru; /* NULL: no LRU curve */
+	struct mrc_trace trace;
+	int keep_trace;       /* an OPT curve is wanted */
+	uint64_t batch[1024]; /* references on their way to the LRU counter */
+	size_t nr_batch;
+};
 
-	struct err err;
-	struct linereader lr;
-	if (linereader_open(&lr, a.trace, &err) < 0) {
-		fprintf(stderr, "vmsim mrc: %s\n", err.msg);
+/* One reference of the trace (at its line_no) into the sinks. Returns 0, or 2 when the trace
+ * is too long for OPT in memory. */
+static int mrc_feed(struct mrc_sinks *k, const struct mrc_args *a, uint64_t line_no, uint64_t page)
+{
+	if (k->lru) {
+		k->batch[k->nr_batch++] = page;
+		if (k->nr_batch == ARRAY_SIZE(k->batch)) {
+			mrc_lru_access_batch(k->lru, k->batch, k->nr_batch);
+			k->nr_batch = 0;
+		}
+	}
+	if (k->keep_trace && mrc_trace_append(&k->trace, page) < 0) {
+		fprintf(stderr,
+		        "%s:%llu: more than %llu references: too long for --policy "
+		        "opt in memory (use --policy lru)\n",
+		        a->trace, (unsigned long long)line_no,
+		        (unsigned long long)MRC_TRACE_MAX_REFS);
 		return 2;
 	}
-	struct mrc_lru *lru = NULL;
-	struct mrc_trace trace;
-	int keep_trace = a.policy & MRC_OPT;
-	if (a.policy & MRC_LRU) {
-		struct mrc_lru_opts o = {.max_frames = a.max_frames,
-		                         .shards_threshold = a.shards_threshold,
-		                         .shards_head_frames = a.shards_head};
-		lru = mrc_lru_create(&o);
-	}
-	if (keep_trace)
-		mrc_trace_init(&trace);
-	uint64_t batch[1024]; /* references on their way to the LRU counter */
-	size_t nr_batch = 0;
-	rc = 0;
+	return 0;
+}
+
+/* Every reference of the pages trace into the sinks. Returns 0, or 2 on bad input. */
+static int mrc_read_trace(struct linereader *lr, const struct mrc_args *a, struct mrc_sinks *k)
+{
 	for (;;) {
 		int too_long;
-		char *line = linereader_next(&lr, &too_long);
+		char *line = linereader_next(lr, &too_long);
 		if (!line) {
-			if (too_long) {
-				fprintf(stderr, "%s:%llu: line too long\n", a.trace,
-				        (unsigned long long)lr.line_no);
-				rc = 2;
-			}
-			break;
+			if (!too_long)
+				break;
+			fprintf(stderr, "%s:%llu: line too long\n", a->trace,
+			        (unsigned long long)lr->line_no);
+			return 2;
 		}
 		uint64_t page;
 		int is_write;
@@ -192,61 +198,72 @@ int mrc_cli_main(int argc, char **argv)
 			fprintf(stderr,
 			        "%s:%llu: expected a page number (decimal or 0x hex) and an "
 			        "optional r or w, got \"%.60s\"\n",
-			        a.trace, (unsigned long long)lr.line_no, line);
-			rc = 2;
-			break;
+			        a->trace, (unsigned long long)lr->line_no, line);
+			return 2;
 		}
-		if (lru) {
-			batch[nr_batch++] = page;
-			if (nr_batch == ARRAY_SIZE(batch)) {
-				mrc_lru_access_batch(lru, batch, nr_batch);
-				nr_batch = 0;
-			}
-		}
-		if (keep_trace && mrc_trace_append(&trace, page) < 0) {
-			fprintf(stderr,
-			        "%s:%llu: more than %llu references: too long for --policy "
-			        "opt in memory (use --policy lru)\n",
-			        a.trace, (unsigned long long)lr.line_no,
-			        (unsigned long long)MRC_TRACE_MAX_REFS);
-			rc = 2;
-			break;
-		}
+		if (mrc_feed(k, a, lr->line_no, page))
+			return 2;
 	}
-	if (lru && nr_batch)
-		mrc_lru_access_batch(lru, batch, nr_batch);
+	if (k->lru && k->nr_batch)
+		mrc_lru_access_batch(k->lru, k->batch, k->nr_batch);
+	return 0;
+}
+
+/* The curves as CSV to -o FILE or stdout. Returns the exit status. */
+static int mrc_write(const struct mrc_args *a, const struct mrc_curve *lc,
+                     const struct mrc_curve *oc)
+{
+	FILE *f = stdout;
+	if (a->out && !(f = fopen(a->out, "w"))) {
+		fprintf(stderr, "vmsim mrc: %s: cannot write: %s\n", a->out, strerror(errno));
+		return 2;
+	}
+	const struct mrc_curve *c1 = a->policy == MRC_OPT ? oc : lc;
+	const struct mrc_curve *c2 = a->policy == MRC_BOTH ? oc : NULL;
+	int wr = write_csv(f, c1, c2);
+	if (f != stdout ? fclose(f) : fflush(f))
+		wr = -1;
+	if (wr < 0) {
+		fprintf(stderr, "vmsim mrc: %s: write failed\n",
+		        a->out ? a->out : "standard output");
+		return 1;
+	}
+	return 0;
+}
+
+int mrc_cli_main(int argc, char **argv)
+{
+	struct mrc_args a;
+	int rc = parse_args(argc, argv, &a);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	struct err err;
+	struct linereader lr;
+	if (linereader_open(&lr, a.trace, &err) < 0) {
+		fprintf(stderr, "vmsim mrc: %s\n", err.msg);
+		return 2;
+	}
+	struct mrc_sinks k = {.keep_trace = a.policy & MRC_OPT};
+	if (a.policy & MRC_LRU) {
+		struct mrc_lru_opts o = {.max_frames = a.max_frames,
+		                         .shards_threshold = a.shards_threshold,
+		                         .shards_head_frames = a.shards_head};
+		k.lru = mrc_lru_create(&o);
+	}
+	if (k.keep_trace)
+		mrc_trace_init(&k.trace);
+	rc = mrc_read_trace(&lr, &a, &k);
 	linereader_close(&lr);
-
 	struct mrc_curve lc = {0}, oc = {0};
-	if (rc == 0) {
-		if (lru)
-			mrc_lru_curve(lru, &lc);
-		if (keep_trace)
-			mrc_opt_curve(&trace, a.max_frames, &oc);
-	}
-	mrc_lru_destroy(lru);
-	if (keep_trace)
-		mrc_trace_fini(&trace);
-
-	if (rc == 0) {
-		FILE *f = stdout;
-		if (a.out && !(f = fopen(a.out, "w"))) {
-			fprintf(stderr, "vmsim mrc: %s: cannot write: %s\n", a.out,
-			        strerror(errno));
-			rc = 2;
-		} else {
-			const struct mrc_curve *c1 = a.policy == MRC_OPT ? &oc : &lc;
-			const struct mrc_curve *c2 = a.policy == MRC_BOTH ? &oc : NULL;
-			int wr = write_csv(f, c1, c2);
-			if (f != stdout ? fclose(f) : fflush(f))
-				wr = -1;
-			if (wr < 0) {
-				fprintf(stderr, "vmsim mrc: %s: write failed\n",
-				        a.out ? a.out : "standard output");
-				rc = 1;
-			}
-		}
-	}
+	if (rc == 0 && k.lru)
+		mrc_lru_curve(k.lru, &lc);
+	if (rc == 0 && k.keep_trace)
+		mrc_opt_curve(&k.trace, a.max_frames, &oc);
+	mrc_lru_destroy(k.lru);
+	if (k.keep_trace)
+		mrc_trace_fini(&k.trace);
+	if (rc == 0)
+		rc = mrc_write(&a, &lc, &oc);
 	if (lc.faults)
 		mrc_curve_fini(&lc);
 	if (oc.faults)

@@ -18,173 +18,14 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "sim/cli/plot.h"
 #include "sim/cli/sweep.h"
-
-extern char **environ;
-
-struct plotter {
-	char *gnuplot;   /* absolute path of gnuplot */
-	char *scriptdir; /* scripts/plot */
-	char *outdir;    /* DIR/plots */
-	char *datadir;   /* DIR/plots/data */
-	int nr_plots;    /* plots written */
-	int nr_failed;   /* gnuplot runs that failed */
-};
-
-/* One configuration to draw: a run directory and its legend label. */
-struct config_run {
-	char *dir;         /* owned */
-	char *label;       /* owned */
-	json_t *stats;     /* stats.json, or NULL */
-	json_t **values;   /* sweep parameter values (borrowed), NULL for a plain run */
-	char *short_label; /* the values alone, for bar labels; owned, may be NULL */
-};
-
-static bool is_file(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static bool is_dir(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static char *find_gnuplot(void)
-{
-	const char *path = getenv("PATH");
-	if (!path)
-		return NULL;
-	char *copy = xstrdup(path), *save = NULL;
-	for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		char *p = xasprintf("%s/gnuplot", *d ? d : ".");
-		if (access(p, X_OK) == 0 && is_file(p)) {
-			free(copy);
-			return p;
-		}
-		free(p);
-	}
-	free(copy);
-	return NULL;
-}
-
-/* scripts/plot: $VMSIM_PLOT_SCRIPTS, beside the executable's parent (a build directory in the
- * source tree), an installed share/vmsim/plot, or under the current directory. */
-static char *find_scripts(void)
-{
-	const char *env = getenv("VMSIM_PLOT_SCRIPTS");
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *cands[4] = {NULL, NULL, NULL, NULL};
-	size_t nc = 0;
-	if (env && *env)
-		cands[nc++] = xstrdup(env);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		cands[nc++] = xasprintf("%s/../scripts/plot", exe);
-		cands[nc++] = xasprintf("%s/../share/vmsim/plot", exe);
-	}
-	cands[nc++] = xstrdup("scripts/plot");
-	char *found = NULL;
-	for (size_t i = 0; i < nc; i++) {
-		char *probe = xasprintf("%s/faults.gp", cands[i]);
-		if (!found && is_file(probe)) {
-			char real[PATH_MAX];
-			found = xstrdup(realpath(cands[i], real) ? real : cands[i]);
-		}
-		free(probe);
-		free(cands[i]);
-	}
-	return found;
-}
-
-/* A string safe inside a gnuplot single-quoted string and a double-quoted word. */
-static char *gp_text(const char *s)
-{
-	char *r = xstrdup(s);
-	for (char *p = r; *p; p++)
-		if (*p == '\'' || *p == '"' || *p == '\n' || *p == '\\')
-			*p = '`';
-	return r;
-}
-
-static void slug_into(char *dst, size_t n, const char *s)
-{
-	size_t j = 0;
-	for (; *s && j + 1 < n; s++) {
-		char c = *s;
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		          (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '=';
-		dst[j++] = ok ? c : '_';
-	}
-	dst[j] = '\0';
-}
-
-/*
- * Run gnuplot on DATADIR/<name>.vars.gp (vars, plus scriptdir/outbase) then the script; the
- * outputs are OUTDIR/<name>.{png,svg}.
- */
-static void plot_run(struct plotter *pl, const char *name, const char *script, const char *vars)
-{
-	char *vpath = xasprintf("%s/%s.vars.gp", pl->datadir, name);
-	FILE *f = fopen(vpath, "w");
-	if (!f) {
-		fprintf(stderr, "vmsim plot: %s: %s\n", vpath, strerror(errno));
-		pl->nr_failed++;
-		free(vpath);
-		return;
-	}
-	char *outbase = xasprintf("%s/%s", pl->outdir, name);
-	fprintf(f, "# written by vmsim plot; run: gnuplot %s %s/%s\n", vpath, pl->scriptdir,
-	        script);
-	fprintf(f, "scriptdir = '%s'\noutbase = '%s'\n%s", pl->scriptdir, outbase, vars);
-	fclose(f);
-	char *spath = xasprintf("%s/%s", pl->scriptdir, script);
-	char *argv[] = {pl->gnuplot, vpath, spath, NULL};
-	pid_t pid;
-	int rc = posix_spawn(&pid, pl->gnuplot, NULL, NULL, argv, environ);
-	int status = 0;
-	if (rc == 0)
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	char *png = xasprintf("%s.png", outbase), *svg = xasprintf("%s.svg", outbase);
-	if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || !is_file(png) ||
-	    !is_file(svg)) {
-		fprintf(stderr, "vmsim plot: gnuplot failed on %s (%s)\n", spath,
-		        rc ? strerror(rc) : "see its message above");
-		pl->nr_failed++;
-	} else {
-		printf("%s.png\n%s.svg\n", outbase, outbase);
-		pl->nr_plots++;
-	}
-	free(png);
-	free(svg);
-	free(spath);
-	free(outbase);
-	free(vpath);
-}
-
-static FILE *data_open(struct plotter *pl, const char *name, char **path)
-{
-	*path = xasprintf("%s/%s.dat", pl->datadir, name);
-	FILE *f = fopen(*path, "w");
-	if (!f)
-		fprintf(stderr, "vmsim plot: %s: %s\n", *path, strerror(errno));
-	return f;
-}
 
 /* ---- latency CDFs ---- */
 
@@ -493,6 +334,98 @@ static size_t key_index(const struct sweep *s, const char *key)
 	return SIZE_MAX;
 }
 
+/* Where the faults plot of a group reads its points: the swept keys memory.frames (kf) and
+ * vm.policy (kp, SIZE_MAX: not swept), and the group's points. */
+struct faults_group {
+	struct config_run *runs;
+	size_t kf, kp;
+	const size_t *members; /* the group's points, policies in order of first appearance */
+	size_t nm;
+};
+
+/* The points of the group with the policy of member a (every point when vm.policy is not
+ * swept) into pts, sorted by frames, marked done. Returns how many. */
+static size_t faults_block_points(const struct faults_group *g, size_t a, bool *done,
+                                  struct curve_pt *pts)
+{
+	json_t *pol = g->kp == SIZE_MAX ? NULL : g->runs[g->members[a]].values[g->kp];
+	size_t np = 0;
+	for (size_t b = a; b < g->nm; b++) {
+		json_t *pb = g->kp == SIZE_MAX ? NULL : g->runs[g->members[b]].values[g->kp];
+		if (pol && !json_equal(pol, pb))
+			continue;
+		done[b] = true;
+		const struct config_run *r = &g->runs[g->members[b]];
+		bool found = false;
+		uint64_t faults = stat_u64(r->stats, "faults.total", &found);
+		json_t *fr = r->values[g->kf];
+		if (!found || !json_is_number(fr))
+			continue;
+		pts[np].frames = json_number_value(fr);
+		pts[np].faults = (long long)faults;
+		np++;
+	}
+	qsort(pts, np, sizeof(*pts), curve_cmp);
+	return np;
+}
+
+/* The faults plot of one group: one data block per policy into the data file at path, then
+ * gnuplot (or the data file removed when no point had a fault count). */
+static void plot_faults_group(struct plotter *pl, const struct faults_group *g, FILE *f,
+                              const char *name, const char *path, const char *glabel)
+{
+	bool *done = xcalloc(g->nm, sizeof(*done));
+	struct curve_pt *pts = xcalloc(g->nm, sizeof(*pts));
+	char titles[2048] = "";
+	size_t blocks = 0, optblock = 0;
+	double fmin = 0, fmax = 0;
+	for (size_t a = 0; a < g->nm; a++) {
+		if (done[a])
+			continue;
+		json_t *pol = g->kp == SIZE_MAX ? NULL : g->runs[g->members[a]].values[g->kp];
+		size_t np = faults_block_points(g, a, done, pts);
+		if (!np)
+			continue;
+		if (blocks)
+			fputs("\n\n", f);
+		for (size_t i = 0; i < np; i++)
+			fprintf(f, "%.17g %lld\n", pts[i].frames, pts[i].faults);
+		if (!blocks || pts[0].frames < fmin)
+			fmin = pts[0].frames;
+		if (!blocks || pts[np - 1].frames > fmax)
+			fmax = pts[np - 1].frames;
+		blocks++;
+		char *ptxt = !pol                  ? xstrdup("faults")
+		             : json_is_string(pol) ? xstrdup(json_string_value(pol))
+		                                   : sweep_value_text(pol);
+		char *t = gp_text(ptxt);
+		size_t tl = strlen(titles);
+		snprintf(titles + tl, sizeof(titles) - tl, "%s\"%s\"", tl ? " " : "", t);
+		if (!strcmp(ptxt, "opt"))
+			optblock = blocks;
+		free(t);
+		free(ptxt);
+	}
+	fclose(f);
+	free(done);
+	free(pts);
+	if (!blocks) {
+		unlink(path);
+		return;
+	}
+	char *gl = gp_text(glabel);
+	char *vars =
+	    xasprintf("datafile = '%s'\ntitles = '%s'\noptblock = %zu\n"
+	              "plottitle = 'Page faults vs memory size%s%s'\n"
+	              "ylabel = 'page faults'\nlogx = %d\n",
+	              path, titles, optblock, *gl ? ": " : "", gl, fmin > 0 && fmax >= 16 * fmin);
+	plot_run(pl, name, "faults.gp", vars);
+	free(vars);
+	free(gl);
+}
+
+/* Page faults against memory.frames, one plot per group of points that differ only in
+ * memory.frames and vm.policy, one curve per policy. */
 static void plot_faults(struct plotter *pl, const struct sweep *s, struct config_run *runs)
 {
 	size_t kf = key_index(s, "memory.frames"), kp = key_index(s, "vm.policy");
@@ -500,7 +433,6 @@ static void plot_faults(struct plotter *pl, const struct sweep *s, struct config
 		return;
 	size_t n = s->nr_points;
 	bool *used = xcalloc(n, sizeof(*used));
-	size_t nr_groups = 0;
 	for (size_t g = 0; g < n; g++) {
 		if (used[g])
 			continue;
@@ -519,79 +451,15 @@ static void plot_faults(struct plotter *pl, const struct sweep *s, struct config
 		char name[200], slug[160];
 		slug_into(slug, sizeof(slug), gkey);
 		snprintf(name, sizeof(name), "faults%s%s", *slug ? "-" : "", slug);
-		nr_groups++;
 		char *path;
 		FILE *f = data_open(pl, name, &path);
-		if (!f) {
+		struct faults_group grp = {
+		    .runs = runs, .kf = kf, .kp = kp, .members = members, .nm = nm};
+		if (f)
+			plot_faults_group(pl, &grp, f, name, path, glabel);
+		else
 			pl->nr_failed++;
-			goto next;
-		}
-		bool *done = xcalloc(nm, sizeof(*done));
-		struct curve_pt *pts = xcalloc(nm, sizeof(*pts));
-		char titles[2048] = "";
-		size_t blocks = 0, optblock = 0;
-		double fmin = 0, fmax = 0;
-		for (size_t a = 0; a < nm; a++) {
-			if (done[a])
-				continue;
-			json_t *pol = kp == SIZE_MAX ? NULL : runs[members[a]].values[kp];
-			size_t np = 0;
-			for (size_t b = a; b < nm; b++) {
-				json_t *pb = kp == SIZE_MAX ? NULL : runs[members[b]].values[kp];
-				if (pol && !json_equal(pol, pb))
-					continue;
-				done[b] = true;
-				const struct config_run *r = &runs[members[b]];
-				bool found = false;
-				uint64_t faults = stat_u64(r->stats, "faults.total", &found);
-				json_t *fr = r->values[kf];
-				if (!found || !json_is_number(fr))
-					continue;
-				pts[np].frames = json_number_value(fr);
-				pts[np].faults = (long long)faults;
-				np++;
-			}
-			if (!np)
-				continue;
-			qsort(pts, np, sizeof(*pts), curve_cmp);
-			if (blocks)
-				fputs("\n\n", f);
-			for (size_t i = 0; i < np; i++)
-				fprintf(f, "%.17g %lld\n", pts[i].frames, pts[i].faults);
-			if (!blocks || pts[0].frames < fmin)
-				fmin = pts[0].frames;
-			if (!blocks || pts[np - 1].frames > fmax)
-				fmax = pts[np - 1].frames;
-			blocks++;
-			char *ptxt = !pol                  ? xstrdup("faults")
-			             : json_is_string(pol) ? xstrdup(json_string_value(pol))
-			                                   : sweep_value_text(pol);
-			char *t = gp_text(ptxt);
-			size_t tl = strlen(titles);
-			snprintf(titles + tl, sizeof(titles) - tl, "%s\"%s\"", tl ? " " : "", t);
-			if (!strcmp(ptxt, "opt"))
-				optblock = blocks;
-			free(t);
-			free(ptxt);
-		}
-		fclose(f);
-		free(done);
-		free(pts);
-		if (blocks) {
-			char *gl = gp_text(glabel);
-			char *vars = xasprintf("datafile = '%s'\ntitles = '%s'\noptblock = %zu\n"
-			                       "plottitle = 'Page faults vs memory size%s%s'\n"
-			                       "ylabel = 'page faults'\nlogx = %d\n",
-			                       path, titles, optblock, *gl ? ": " : "", gl,
-			                       fmin > 0 && fmax >= 16 * fmin);
-			plot_run(pl, name, "faults.gp", vars);
-			free(vars);
-			free(gl);
-		} else {
-			unlink(path);
-		}
 		free(path);
-	next:
 		free(members);
 		free(gkey);
 		free(glabel);
@@ -670,6 +538,111 @@ static int mkdir_one(const char *p)
 	return (mkdir(p, 0777) < 0 && errno != EEXIST) ? -1 : 0;
 }
 
+/* The plots of a sweep directory: fault curves, latency CDFs, the time breakdown. Returns 0,
+ * or 2 when sweep.json cannot be read. */
+static int plot_sweep(struct plotter *pl, const char *dir, const char *sweep_file)
+{
+	struct sweep *s;
+	struct err err;
+	if (sweep_load(sweep_file, &s, &err) < 0) {
+		fprintf(stderr, "vmsim plot: %s\n", err.msg);
+		return 2;
+	}
+	struct config_run *runs = xcalloc(s->nr_points ? s->nr_points : 1, sizeof(*runs));
+	for (size_t i = 0; i < s->nr_points; i++) {
+		runs[i].dir = xasprintf("%s/points/%s", dir, s->points[i].id);
+		runs[i].values = s->points[i].values;
+		runs[i].label = values_key(s, s->points[i].values, SIZE_MAX, SIZE_MAX, true);
+		runs[i].short_label =
+		    values_label(s, s->points[i].values, SIZE_MAX, SIZE_MAX, true, true);
+		if (sweep_point_status(runs[i].dir, NULL, 0) == SWEEP_OK)
+			runs[i].stats = load_json(runs[i].dir, "stats.json");
+	}
+	plot_faults(pl, s, runs);
+	plot_cdf_groups(pl, s, runs);
+	char *xl = xcalloc(1, 1);
+	for (size_t k = 0; k < s->nr_keys; k++) {
+		char *t = xasprintf("%s%s%s", xl, k ? " / " : "", s->keys[k]);
+		free(xl);
+		xl = t;
+	}
+	plot_breakdown(pl, runs, s->nr_points, xl);
+	free(xl);
+	runs_free(runs, s->nr_points);
+	sweep_destroy(s);
+	return 0;
+}
+
+/* The plots of one run's directory: time series, latency CDFs, the time breakdown. */
+static void plot_one_run(struct plotter *pl, const char *dir)
+{
+	struct config_run run = {0};
+	run.dir = xstrdup(dir);
+	char real[PATH_MAX];
+	const char *base = realpath(dir, real) ? real : dir;
+	const char *slash = strrchr(base, '/');
+	run.label = xstrdup(slash && slash[1] ? slash + 1 : base);
+	run.stats = load_json(dir, "stats.json");
+	plot_timeseries(pl, dir, run.label);
+	size_t zero = 0;
+	plot_cdf(pl, "access", &run, &zero, 1, "", "");
+	plot_cdf(pl, "fault", &run, &zero, 1, "", "");
+	plot_breakdown(pl, &run, 1, "");
+	free(run.dir);
+	free(run.label);
+	json_decref(run.stats);
+}
+
+/* gnuplot and its scripts found (pl filled). Returns 0, or 2 with a message. */
+static int plotter_find_tools(struct plotter *pl)
+{
+	pl->gnuplot = find_gnuplot();
+	if (!pl->gnuplot) {
+		fprintf(stderr, "vmsim plot: gnuplot not found on PATH (install it, e.g. `apt-get "
+		                "install gnuplot-nox`, or add its directory to PATH)\n");
+		return 2;
+	}
+	pl->scriptdir = find_scripts();
+	if (!pl->scriptdir) {
+		fprintf(stderr,
+		        "vmsim plot: the gnuplot scripts (scripts/plot/<name>.gp) were not found "
+		        "beside the vmsim executable or in ./scripts/plot; set "
+		        "VMSIM_PLOT_SCRIPTS to their directory\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* The plots of dir (a sweep when is_sweep, else a run) into dir/plots. Returns the exit
+ * status. */
+static int plot_dir(struct plotter *pl, const char *dir, bool is_sweep, const char *sweep_file)
+{
+	pl->outdir = xasprintf("%s/plots", dir);
+	pl->datadir = xasprintf("%s/plots/data", dir);
+	if (mkdir_one(pl->outdir) < 0 || mkdir_one(pl->datadir) < 0) {
+		fprintf(stderr, "vmsim plot: %s: cannot create: %s\n", pl->datadir,
+		        strerror(errno));
+		return 2;
+	}
+	if (is_sweep) {
+		if (plot_sweep(pl, dir, sweep_file))
+			return 2;
+	} else {
+		plot_one_run(pl, dir);
+	}
+	if (pl->nr_failed)
+		return 1;
+	if (!pl->nr_plots) {
+		fprintf(stderr,
+		        "vmsim plot: %s: no plot fits these results (fault curves need "
+		        "memory.frames swept; CDFs need latency_cdf.csv; the breakdown needs "
+		        "time.*_ps in stats.json; time series need timeseries.csv)\n",
+		        dir);
+		return 2;
+	}
+	return 0;
+}
+
 int plot_cli_main(int argc, char **argv)
 {
 	if (argc != 2 || argv[1][0] == '-') {
@@ -686,100 +659,15 @@ int plot_cli_main(int argc, char **argv)
 	bool is_sweep = is_file(sweep_file) && is_dir(dir);
 	bool is_run = is_file(stats_file);
 	free(stats_file);
-	if (!is_sweep && !is_run) {
+	int exit_code = 2;
+	struct plotter pl = {0};
+	if (!is_sweep && !is_run)
 		fprintf(stderr,
 		        "vmsim plot: %s: nothing to plot (expected a sweep directory with "
 		        "sweep.json and points/, or a run directory with stats.json)\n",
 		        dir);
-		free(sweep_file);
-		return 2;
-	}
-	struct plotter pl = {0};
-	pl.gnuplot = find_gnuplot();
-	if (!pl.gnuplot) {
-		fprintf(stderr, "vmsim plot: gnuplot not found on PATH (install it, e.g. `apt-get "
-		                "install gnuplot-nox`, or add its directory to PATH)\n");
-		free(sweep_file);
-		return 2;
-	}
-	pl.scriptdir = find_scripts();
-	if (!pl.scriptdir) {
-		fprintf(stderr,
-		        "vmsim plot: the gnuplot scripts (scripts/plot/<name>.gp) were not found "
-		        "beside the vmsim executable or in ./scripts/plot; set "
-		        "VMSIM_PLOT_SCRIPTS to their directory\n");
-		free(pl.gnuplot);
-		free(sweep_file);
-		return 2;
-	}
-	pl.outdir = xasprintf("%s/plots", dir);
-	pl.datadir = xasprintf("%s/plots/data", dir);
-	int exit_code = 0;
-	if (mkdir_one(pl.outdir) < 0 || mkdir_one(pl.datadir) < 0) {
-		fprintf(stderr, "vmsim plot: %s: cannot create: %s\n", pl.datadir, strerror(errno));
-		exit_code = 2;
-		goto out;
-	}
-
-	if (is_sweep) {
-		struct sweep *s;
-		struct err err;
-		if (sweep_load(sweep_file, &s, &err) < 0) {
-			fprintf(stderr, "vmsim plot: %s\n", err.msg);
-			exit_code = 2;
-			goto out;
-		}
-		struct config_run *runs = xcalloc(s->nr_points ? s->nr_points : 1, sizeof(*runs));
-		for (size_t i = 0; i < s->nr_points; i++) {
-			runs[i].dir = xasprintf("%s/points/%s", dir, s->points[i].id);
-			runs[i].values = s->points[i].values;
-			runs[i].label =
-			    values_key(s, s->points[i].values, SIZE_MAX, SIZE_MAX, true);
-			runs[i].short_label =
-			    values_label(s, s->points[i].values, SIZE_MAX, SIZE_MAX, true, true);
-			if (sweep_point_status(runs[i].dir, NULL, 0) == SWEEP_OK)
-				runs[i].stats = load_json(runs[i].dir, "stats.json");
-		}
-		plot_faults(&pl, s, runs);
-		plot_cdf_groups(&pl, s, runs);
-		char *xl = xcalloc(1, 1);
-		for (size_t k = 0; k < s->nr_keys; k++) {
-			char *t = xasprintf("%s%s%s", xl, k ? " / " : "", s->keys[k]);
-			free(xl);
-			xl = t;
-		}
-		plot_breakdown(&pl, runs, s->nr_points, xl);
-		free(xl);
-		runs_free(runs, s->nr_points);
-		sweep_destroy(s);
-	} else {
-		struct config_run run = {0};
-		run.dir = xstrdup(dir);
-		char real[PATH_MAX];
-		const char *base = realpath(dir, real) ? real : dir;
-		const char *slash = strrchr(base, '/');
-		run.label = xstrdup(slash && slash[1] ? slash + 1 : base);
-		run.stats = load_json(dir, "stats.json");
-		plot_timeseries(&pl, dir, run.label);
-		size_t zero = 0;
-		plot_cdf(&pl, "access", &run, &zero, 1, "", "");
-		plot_cdf(&pl, "fault", &run, &zero, 1, "", "");
-		plot_breakdown(&pl, &run, 1, "");
-		free(run.dir);
-		free(run.label);
-		json_decref(run.stats);
-	}
-	if (pl.nr_failed)
-		exit_code = 1;
-	else if (!pl.nr_plots) {
-		fprintf(stderr,
-		        "vmsim plot: %s: no plot fits these results (fault curves need "
-		        "memory.frames swept; CDFs need latency_cdf.csv; the breakdown needs "
-		        "time.*_ps in stats.json; time series need timeseries.csv)\n",
-		        dir);
-		exit_code = 2;
-	}
-out:
+	else if (!plotter_find_tools(&pl))
+		exit_code = plot_dir(&pl, dir, is_sweep, sweep_file);
 	free(pl.gnuplot);
 	free(pl.scriptdir);
 	free(pl.outdir);

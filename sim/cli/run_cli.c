@@ -218,7 +218,77 @@ static int write_result(const char *dir, const char *name,
 	return commit_tmp(f, tmp, dir, name);
 }
 
-int run_cli_main(int argc, char **argv)
+/* The command line of `vmsim run`. */
+struct run_args {
+	const char *config;
+	const char *outdir; /* NULL: results/<config name> */
+	struct config_override *sets;
+	size_t nr_sets;
+	bool has_seed, quiet, dry_run;
+	uint64_t seed, check_every, max_rss_mib;
+};
+
+/* One option c with its optarg into a. Returns -1, or the exit status when the command ends
+ * here (0 after --help, 2 on bad usage). */
+static int parse_run_option(int c, char **argv, struct run_args *a)
+{
+	uint64_t max_time_ps;
+	switch (c) {
+	case 'o':
+		a->outdir = optarg;
+		return -1;
+	case 's': {
+		char *eq = strchr(optarg, '=');
+		if (!eq || eq == optarg)
+			return usage_error("run: --set expects KEY=VALUE, got \"%s\"", optarg);
+		*eq = '\0';
+		a->sets[a->nr_sets++] = (struct config_override){.key = optarg, .value = eq + 1};
+		return -1;
+	}
+	case 'S':
+		if (parse_u64(optarg, &a->seed))
+			return usage_error("run: --seed expects a non-negative integer, got \"%s\"",
+			                   optarg);
+		a->has_seed = true;
+		return -1;
+	case 'c':
+		a->check_every = 1;
+		if (optarg && (parse_u64(optarg, &a->check_every) || a->check_every == 0))
+			return usage_error("run: --check=N expects a positive integer, got \"%s\"",
+			                   optarg);
+		return -1;
+	case 'T':
+		if (parse_u64(optarg, &max_time_ps))
+			return usage_error("run: --max-sim-time expects simulated picoseconds (a "
+			                   "non-negative integer), got \"%s\"",
+			                   optarg);
+		a->sets[a->nr_sets++] =
+		    (struct config_override){.key = "sim.max_time_ps", .value = optarg};
+		return -1;
+	case 'R':
+		if (parse_u64(optarg, &a->max_rss_mib) || a->max_rss_mib == 0 ||
+		    a->max_rss_mib > (1ull << 40))
+			return usage_error("run: --max-rss expects MiB (a positive integer), got "
+			                   "\"%s\"",
+			                   optarg);
+		return -1;
+	case 'q':
+		a->quiet = true;
+		return -1;
+	case 'd':
+		a->dry_run = true;
+		return -1;
+	case 'h':
+		fputs(run_usage, stdout);
+		return 0;
+	default:
+		return usage_error("run: unknown or incomplete option \"%s\"", argv[optind - 1]);
+	}
+}
+
+/* argv into a (a->sets allocated: the caller frees it). Returns -1 to run, or the exit
+ * status. */
+static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
 	static const struct option opts[] = {
 	    {"output", required_argument, NULL, 'o'},
@@ -232,200 +302,163 @@ int run_cli_main(int argc, char **argv)
 	    {"max-rss", required_argument, NULL, 'R'},
 	    {0, 0, 0, 0},
 	};
-	const char *outdir = NULL;
-	struct config_override *sets = xcalloc((size_t)argc, sizeof(*sets));
-	size_t nr_sets = 0;
-	bool has_seed = false, quiet = false, dry_run = false;
-	uint64_t seed = 0, check_every = 0, max_rss_mib = 0, max_time_ps;
-	int rc = 2, c;
+	memset(a, 0, sizeof(*a));
+	a->sets = xcalloc((size_t)argc, sizeof(*a->sets));
+	int c, rc;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			outdir = optarg;
-			break;
-		case 's': {
-			char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg) {
-				rc =
-				    usage_error("run: --set expects KEY=VALUE, got \"%s\"", optarg);
-				goto out;
-			}
-			*eq = '\0';
-			sets[nr_sets++] = (struct config_override){.key = optarg, .value = eq + 1};
-			break;
-		}
-		case 'S':
-			if (parse_u64(optarg, &seed)) {
-				rc = usage_error(
-				    "run: --seed expects a non-negative integer, got \"%s\"",
-				    optarg);
-				goto out;
-			}
-			has_seed = true;
-			break;
-		case 'c':
-			check_every = 1;
-			if (optarg && (parse_u64(optarg, &check_every) || check_every == 0)) {
-				rc = usage_error(
-				    "run: --check=N expects a positive integer, got \"%s\"",
-				    optarg);
-				goto out;
-			}
-			break;
-		case 'T':
-			if (parse_u64(optarg, &max_time_ps)) {
-				rc = usage_error(
-				    "run: --max-sim-time expects simulated picoseconds (a "
-				    "non-negative integer), got \"%s\"",
-				    optarg);
-				goto out;
-			}
-			sets[nr_sets++] =
-			    (struct config_override){.key = "sim.max_time_ps", .value = optarg};
-			break;
-		case 'R':
-			if (parse_u64(optarg, &max_rss_mib) || max_rss_mib == 0 ||
-			    max_rss_mib > (1ull << 40)) {
-				rc = usage_error(
-				    "run: --max-rss expects MiB (a positive integer), got "
-				    "\"%s\"",
-				    optarg);
-				goto out;
-			}
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'd':
-			dry_run = true;
-			break;
-		case 'h':
-			fputs(run_usage, stdout);
-			rc = 0;
-			goto out;
-		default:
-			rc = usage_error("run: unknown or incomplete option \"%s\"",
-			                 argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind + 1 != argc) {
-		rc = usage_error("%s", optind >= argc ? "run: missing CONFIG.json"
-		                                      : "run: expected exactly one CONFIG.json");
-		goto out;
-	}
+	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1)
+		if ((rc = parse_run_option(c, argv, a)) >= 0)
+			return rc;
+	if (optind + 1 != argc)
+		return usage_error("%s", optind >= argc ? "run: missing CONFIG.json"
+		                                        : "run: expected exactly one CONFIG.json");
+	a->config = argv[optind];
+	return -1;
+}
+
+/* One run's state; run_cleanup releases whatever of it exists. */
+struct run {
 	struct config cfg;
-	struct err err = {{0}};
-	if (config_load(&cfg, argv[optind], sets, nr_sets, has_seed, seed, &err)) {
-		fprintf(stderr, "vmsim: %s\n", err.msg);
-		rc = 2;
-		goto out;
+	bool cfg_loaded;
+	struct sim *s;
+	char *dir;
+	bool dir_existed;
+	FILE *ts; /* timeseries.csv under its temporary name ts_tmp */
+	char *ts_tmp;
+	double wall_seconds;
+};
+
+static void run_cleanup(struct run *r)
+{
+	if (r->ts) {
+		fclose(r->ts);
+		unlink(r->ts_tmp);
 	}
-	if (dry_run) {
-		config_write(&cfg, stdout);
-		config_fini(&cfg);
-		rc = 0;
-		goto out;
+	free(r->ts_tmp);
+	if (r->s) {
+		sim_fini(r->s);
+		free(r->s);
 	}
-	char *dir = outdir ? xstrdup(outdir) : xasprintf("results/%s", cfg.name);
-	struct sim *s = xcalloc(1, sizeof(*s));
-	if (sim_init(s, &cfg, &err)) {
-		fprintf(stderr, "vmsim: %s\n", err.msg);
-		sim_fini(s);
-		free(s);
-		free(dir);
-		config_fini(&cfg);
-		rc = 2;
-		goto out;
+	free(r->dir);
+	if (r->cfg_loaded)
+		config_fini(&r->cfg);
+}
+
+/* The simulation set up, its output directory and timeseries.csv's temporary file open, the
+ * signals and the --max-rss budget armed. Returns -1 to run, or the exit status (2). */
+static int run_setup(struct run *r, const struct run_args *a, struct err *err)
+{
+	r->dir = a->outdir ? xstrdup(a->outdir) : xasprintf("results/%s", r->cfg.name);
+	r->s = xcalloc(1, sizeof(*r->s));
+	if (sim_init(r->s, &r->cfg, err)) {
+		fprintf(stderr, "vmsim: %s\n", err->msg);
+		return 2;
 	}
-	bool existed = access(dir, F_OK) == 0;
-	if (mkdir_p(dir) || access(dir, W_OK)) {
-		fprintf(stderr, "vmsim: %s: cannot create or write the output directory: %s\n", dir,
-		        strerror(errno));
-		sim_fini(s);
-		free(s);
-		free(dir);
-		config_fini(&cfg);
-		rc = 2;
-		goto out;
+	r->dir_existed = access(r->dir, F_OK) == 0;
+	if (mkdir_p(r->dir) || access(r->dir, W_OK)) {
+		fprintf(stderr, "vmsim: %s: cannot create or write the output directory: %s\n",
+		        r->dir, strerror(errno));
+		return 2;
 	}
-	s->check_every = check_every;
-	s->stop_flag = &stop_requested;
+	r->s->check_every = a->check_every;
+	r->s->stop_flag = &stop_requested;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (max_rss_mib)
-		rss_budget_start(max_rss_mib);
-	char *ts_tmp;
-	FILE *ts = open_tmp(dir, "timeseries.csv", &ts_tmp);
-	if (!ts) {
-		fprintf(stderr, "vmsim: %s: cannot write: %s\n", ts_tmp, strerror(errno));
-		free(ts_tmp);
-		sim_fini(s);
-		free(s);
-		free(dir);
-		config_fini(&cfg);
-		rc = 2;
-		goto out;
+	if (a->max_rss_mib)
+		rss_budget_start(a->max_rss_mib);
+	r->ts = open_tmp(r->dir, "timeseries.csv", &r->ts_tmp);
+	if (!r->ts) {
+		fprintf(stderr, "vmsim: %s: cannot write: %s\n", r->ts_tmp, strerror(errno));
+		return 2;
 	}
-	s->timeseries = ts;
-	double t0 = host_monotonic_s();
-	int run_rc = sim_run(s);
-	double wall = host_monotonic_s() - t0;
-	if (max_rss_mib)
-		rss_budget_stop();
+	r->s->timeseries = r->ts;
+	return -1;
+}
+
+/* The results of a finished run, each file written under a temporary name, then renamed;
+ * stats.json last, so its presence means the run's results are complete. Returns the exit
+ * status. */
+static int run_write_results(struct run *r, const struct run_args *a)
+{
+	struct sim *s = r->s;
 	bool over_rss = s->interrupted && stop_requested == STOP_RSS;
-	if (run_rc) {
-		fprintf(stderr, "vmsim: %s\n", err.msg);
-		fclose(ts);
-		unlink(ts_tmp);
-		free(ts_tmp);
-		if (!existed)
-			rmdir(dir); /* leave nothing half-written behind */
-		rc = 2;
-	} else {
-		/* Results: each file written under a temporary name, then renamed; stats.json
-		 * last, so its presence means the run's results are complete. */
-		int wr = commit_tmp(ts, ts_tmp, dir, "timeseries.csv");
-		struct run_outputs out = {.cfg = &cfg,
-		                          .s = s,
-		                          .wall_seconds = wall,
-		                          .status = over_rss          ? "max-rss"
-		                                    : s->interrupted  ? "interrupted"
-		                                    : s->hit_max_time ? "max-time"
-		                                                      : "complete"};
-		wr |= write_result(dir, "config.json", write_config_json, &out);
-		wr |= write_result(dir, "run.json", write_run_json, &out);
-		wr |= write_result(dir, "latency_cdf.csv", write_latency_cdf, &out);
-		wr |= write_result(dir, "stats.json", write_stats_json, &out);
-		if (wr) {
-			fprintf(stderr, "vmsim: %s: could not write the results\n", dir);
-			rc = 1;
-		} else {
-			if (!quiet) {
-				sim_print_summary(s, stdout);
-				printf("  results          %s/\n", dir);
-			}
-			rc = s->interrupted ? 1 : 0;
-			if (over_rss)
-				fprintf(stderr,
-				        "vmsim: stopped: vmsim's resident memory passed "
-				        "--max-rss %" PRIu64 " MiB: %s/stats.json holds partial "
-				        "results (sim.complete = 0)\n",
-				        max_rss_mib, dir);
-			else if (s->interrupted)
-				fprintf(stderr,
-				        "vmsim: interrupted: %s/stats.json holds partial results "
-				        "(sim.complete = 0)\n",
-				        dir);
-		}
+	int wr = commit_tmp(r->ts, r->ts_tmp, r->dir, "timeseries.csv");
+	r->ts = NULL;
+	r->ts_tmp = NULL; /* (commit_tmp closed and freed them) */
+	struct run_outputs out = {.cfg = &r->cfg,
+	                          .s = s,
+	                          .wall_seconds = r->wall_seconds,
+	                          .status = over_rss          ? "max-rss"
+	                                    : s->interrupted  ? "interrupted"
+	                                    : s->hit_max_time ? "max-time"
+	                                                      : "complete"};
+	wr |= write_result(r->dir, "config.json", write_config_json, &out);
+	wr |= write_result(r->dir, "run.json", write_run_json, &out);
+	wr |= write_result(r->dir, "latency_cdf.csv", write_latency_cdf, &out);
+	wr |= write_result(r->dir, "stats.json", write_stats_json, &out);
+	if (wr) {
+		fprintf(stderr, "vmsim: %s: could not write the results\n", r->dir);
+		return 1;
 	}
-	sim_fini(s);
-	free(s);
-	free(dir);
-	config_fini(&cfg);
-out:
-	free(sets);
+	if (!a->quiet) {
+		sim_print_summary(s, stdout);
+		printf("  results          %s/\n", r->dir);
+	}
+	if (over_rss)
+		fprintf(stderr,
+		        "vmsim: stopped: vmsim's resident memory passed --max-rss %" PRIu64
+		        " MiB: %s/stats.json holds partial results (sim.complete = 0)\n",
+		        a->max_rss_mib, r->dir);
+	else if (s->interrupted)
+		fprintf(stderr,
+		        "vmsim: interrupted: %s/stats.json holds partial results (sim.complete "
+		        "= 0)\n",
+		        r->dir);
+	return s->interrupted ? 1 : 0;
+}
+
+/* Load, set up, simulate and write one run (r is released by the caller). */
+static int run_one(struct run *r, const struct run_args *a, struct err *err)
+{
+	if (config_load(&r->cfg, a->config, a->sets, a->nr_sets, a->has_seed, a->seed, err)) {
+		fprintf(stderr, "vmsim: %s\n", err->msg);
+		return 2;
+	}
+	r->cfg_loaded = true;
+	if (a->dry_run) {
+		config_write(&r->cfg, stdout);
+		return 0;
+	}
+	int rc = run_setup(r, a, err);
+	if (rc >= 0)
+		return rc;
+	double t0 = host_monotonic_s();
+	int run_rc = sim_run(r->s);
+	r->wall_seconds = host_monotonic_s() - t0;
+	if (a->max_rss_mib)
+		rss_budget_stop();
+	if (!run_rc)
+		return run_write_results(r, a);
+	fprintf(stderr, "vmsim: %s\n", err->msg);
+	fclose(r->ts);
+	unlink(r->ts_tmp);
+	r->ts = NULL;
+	if (!r->dir_existed)
+		rmdir(r->dir); /* leave nothing half-written behind */
+	return 2;
+}
+
+int run_cli_main(int argc, char **argv)
+{
+	struct run_args a;
+	int rc = parse_run_args(argc, argv, &a);
+	if (rc < 0) {
+		struct run r = {0};
+		struct err err = {{0}};
+		rc = run_one(&r, &a, &err);
+		run_cleanup(&r);
+	}
+	free(a.sets);
 	return rc;
 }

@@ -10,43 +10,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "sim/base/params.h"
 
 #define SLUG_MAX 120 /* longer slugs are cut and get the hash; keeps names below NAME_MAX */
 
 static const char *const sweep_top_keys[] = {"name", "base", "grid", "zip"};
-
-const char *const sweep_summary_stats[] = {
-    "faults.total",
-    "faults.minor",
-    "faults.major",
-    "faults.demand_zero",
-    "faults.zero_page",
-    "faults.cow",
-    "faults.cow_copies",
-    "faults.file",
-    "faults.swap_in",
-    "reclaim.evictions",
-    "reclaim.swap_out",
-    "reclaim.writeback",
-    "sim.time_ps",
-    "sim.accesses",
-    "latency.access.mean_ps",
-    "latency.access.p50_ps",
-    "latency.access.p99_ps",
-    "latency.fault.mean_ps",
-    "latency.fault.p99_ps",
-    "time.tlb_ps",
-    "time.walk_ps",
-    "time.dram_ps",
-    "time.fault_ps",
-    "time.disk_wait_ps",
-    "time.compute_ps",
-    NULL,
-};
 
 /* ---- values as text ---- */
 
@@ -352,17 +321,9 @@ static int cmp_point_ref(const void *a, const void *b)
 	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-static int parse_root(struct sweep *s, json_t *root, struct err *err)
+/* Every top-level key is known (with "did you mean" for a near miss). */
+static int check_top_keys(const struct sweep *s, json_t *root, struct err *err)
 {
-	if (!json_is_object(root)) {
-		char *d = params_describe_value(root);
-		int rc = err_set(err,
-		                 "%s: expected a sweep object {\"base\": ..., \"grid\": "
-		                 "{...}}, got %s",
-		                 s->file, d);
-		free(d);
-		return rc;
-	}
 	const char *key;
 	json_t *v;
 	json_object_foreach(root, key, v)
@@ -370,25 +331,21 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 		bool known = false;
 		for (size_t i = 0; i < ARRAY_SIZE(sweep_top_keys); i++)
 			known |= !strcmp(key, sweep_top_keys[i]);
-		if (!known) {
-			const char *near =
-			    params_closest(key, sweep_top_keys, ARRAY_SIZE(sweep_top_keys));
-			if (near)
-				return err_set(err, "%s: %s: unknown key (did you mean \"%s\"?)",
-				               s->file, key, near);
-			return err_set(err,
-			               "%s: %s: unknown key (a sweep has name, base, grid, "
-			               "zip)",
-			               s->file, key);
-		}
+		if (known)
+			continue;
+		const char *near = params_closest(key, sweep_top_keys, ARRAY_SIZE(sweep_top_keys));
+		if (near)
+			return err_set(err, "%s: %s: unknown key (did you mean \"%s\"?)", s->file,
+			               key, near);
+		return err_set(err, "%s: %s: unknown key (a sweep has name, base, grid, zip)",
+		               s->file, key);
 	}
+	return 0;
+}
 
-	json_t *name = json_object_get(root, "name");
-	if (name && (!json_is_string(name) || !*json_string_value(name) ||
-	             strchr(json_string_value(name), '/')))
-		return err_set(err, "%s: name: expected a non-empty string without '/'", s->file);
-	s->name = name ? xstrdup(json_string_value(name)) : name_of(s->file);
-
+/* "base": a config path (relative to the sweep file) or a config object. */
+static int parse_base(struct sweep *s, json_t *root, struct err *err)
+{
 	json_t *base = json_object_get(root, "base");
 	if (!base)
 		return err_set(err,
@@ -406,35 +363,47 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 			s->base_path = xasprintf("%s/%s", d, b);
 			free(d);
 		}
-	} else if (json_is_object(base)) {
-		s->base_obj = base;
-	} else {
-		char *d = params_describe_value(base);
-		int rc = err_set(err, "%s: base: expected a config path or a config object, got %s",
-		                 s->file, d);
-		free(d);
-		return rc;
+		return 0;
 	}
+	if (json_is_object(base)) {
+		s->base_obj = base;
+		return 0;
+	}
+	char *d = params_describe_value(base);
+	int rc =
+	    err_set(err, "%s: base: expected a config path or a config object, got %s", s->file, d);
+	free(d);
+	return rc;
+}
 
-	json_t *grid = json_object_get(root, "grid");
-	json_t *zip = json_object_get(root, "zip");
-	if (!grid && !zip)
-		return err_set(err, "%s: grid: missing (expected {\"key.path\": [values...]})",
-		               s->file);
-	int rc;
-	if (grid && (rc = check_section(s, "grid", grid, err)) < 0)
-		return rc;
-	if (zip && (rc = check_section(s, "zip", zip, err)) < 0)
-		return rc;
+/* No two zip tuples (the values of lists[nr_grid..nr_keys) at one index) are equal. */
+static int check_zip_tuples(const struct sweep *s, json_t **lists, size_t nr_grid, size_t zip_len,
+                            struct err *err)
+{
+	for (size_t i = 0; i < zip_len; i++)
+		for (size_t j = 0; j < i; j++) {
+			bool same = true;
+			for (size_t z = nr_grid; z < s->nr_keys; z++)
+				same &= json_equal(json_array_get(lists[z], i),
+				                   json_array_get(lists[z], j));
+			if (same)
+				return err_set(err,
+				               "%s: zip: tuple [%zu] duplicates tuple [%zu]; every "
+				               "point must differ",
+				               s->file, i, j);
+		}
+	return 0;
+}
 
-	size_t nr_grid = grid ? json_object_size(grid) : 0;
-	size_t nr_zip = zip ? json_object_size(zip) : 0;
-	size_t zip_len = 1;
-	s->nr_keys = nr_grid + nr_zip;
-	s->nr_grid_keys = nr_grid;
-	s->keys = xcalloc(s->nr_keys ? s->nr_keys : 1, sizeof(*s->keys));
-	json_t **lists = xcalloc(s->nr_keys ? s->nr_keys : 1, sizeof(*lists));
+/* The swept keys (grid's in file order, then zip's) into s->keys and their value lists into
+ * lists; *zip_len: the length of the zip lists (1 without zip). */
+static int collect_keys(struct sweep *s, json_t *grid, json_t *zip, json_t **lists, size_t *zip_len,
+                        struct err *err)
+{
+	const char *key;
+	json_t *v;
 	size_t k = 0;
+	*zip_len = 1;
 	if (grid) {
 		json_object_foreach(grid, key, v)
 		{
@@ -442,63 +411,46 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 			lists[k++] = v;
 		}
 	}
-	if (zip) {
-		const char *first = NULL;
-		json_object_foreach(zip, key, v)
-		{
-			if (grid && json_object_get(grid, key)) {
-				free(lists);
-				return err_set(err,
-				               "%s: zip[\"%s\"]: the key is also in grid; a "
-				               "key is swept in one of them",
-				               s->file, key);
-			}
-			if (!first) {
-				first = key;
-				zip_len = json_array_size(v);
-			} else if (json_array_size(v) != zip_len) {
-				free(lists);
-				return err_set(err,
-				               "%s: zip[\"%s\"]: expected %zu values like "
-				               "zip[\"%s\"] (zip lists are walked in step), "
-				               "got %zu",
-				               s->file, key, zip_len, first, json_array_size(v));
-			}
-			s->keys[k] = key;
-			lists[k++] = v;
+	if (!zip)
+		return 0;
+	const char *first = NULL;
+	json_object_foreach(zip, key, v)
+	{
+		if (grid && json_object_get(grid, key))
+			return err_set(err,
+			               "%s: zip[\"%s\"]: the key is also in grid; a key is swept "
+			               "in one of them",
+			               s->file, key);
+		if (!first) {
+			first = key;
+			*zip_len = json_array_size(v);
+		} else if (json_array_size(v) != *zip_len) {
+			return err_set(err,
+			               "%s: zip[\"%s\"]: expected %zu values like zip[\"%s\"] "
+			               "(zip lists are walked in step), got %zu",
+			               s->file, key, *zip_len, first, json_array_size(v));
 		}
-		for (size_t i = 0; i < zip_len; i++)
-			for (size_t j = 0; j < i; j++) {
-				bool same = true;
-				for (size_t z = nr_grid; z < s->nr_keys; z++)
-					same &= json_equal(json_array_get(lists[z], i),
-					                   json_array_get(lists[z], j));
-				if (same) {
-					free(lists);
-					return err_set(err,
-					               "%s: zip: tuple [%zu] duplicates "
-					               "tuple [%zu]; every point must differ",
-					               s->file, i, j);
-				}
-			}
+		s->keys[k] = key;
+		lists[k++] = v;
 	}
+	return check_zip_tuples(s, lists, s->nr_grid_keys, *zip_len, err);
+}
 
-	/* nested loops: grid keys in file order (first slowest), then the zip tuple */
-	size_t nr = zip_len;
+/* The points: nested loops over the grid keys in file order (first slowest), then the zip
+ * tuple; each with its values and id. */
+static int expand_points(struct sweep *s, json_t **lists, size_t zip_len, struct err *err)
+{
+	size_t nr_grid = s->nr_grid_keys, nr = zip_len;
 	for (size_t g = 0; g < nr_grid; g++) {
 		size_t n = json_array_size(lists[g]);
-		if (n && nr > SWEEP_MAX_POINTS / n) {
-			free(lists);
+		if (n && nr > SWEEP_MAX_POINTS / n)
 			return err_set(err, "%s: the sweep has more than %d points; split it",
 			               s->file, SWEEP_MAX_POINTS);
-		}
 		nr *= n;
 	}
-	if (nr > SWEEP_MAX_POINTS) {
-		free(lists);
+	if (nr > SWEEP_MAX_POINTS)
 		return err_set(err, "%s: the sweep has more than %d points; split it", s->file,
 		               SWEEP_MAX_POINTS);
-	}
 	s->nr_points = nr;
 	s->points = xcalloc(nr, sizeof(*s->points));
 	for (size_t i = 0; i < nr; i++) {
@@ -516,10 +468,15 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 			p->values[z] = json_array_get(lists[z], zi);
 		p->id = point_make_id(s, p->values);
 	}
-	free(lists);
-	/* Duplicate ids, in O(n log n) (a pairwise check took minutes on a large grid): sorted
-	 * by (id, index), a group of equal ids names its two lowest indices; the pair reported
-	 * is the one a pairwise scan in point order would meet first (lowest second index). */
+	return 0;
+}
+
+/* Duplicate ids, in O(n log n) (a pairwise check took minutes on a large grid): sorted by
+ * (id, index), a group of equal ids names its two lowest indices; the pair reported is the one
+ * a pairwise scan in point order would meet first (lowest second index). */
+static int check_point_ids(const struct sweep *s, struct err *err)
+{
+	size_t nr = s->nr_points;
 	struct point_ref *order = xmalloc((nr ? nr : 1) * sizeof(*order));
 	for (size_t i = 0; i < nr; i++)
 		order[i] = (struct point_ref){.id = s->points[i].id, .idx = i};
@@ -536,6 +493,48 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 		return err_set(err, "%s: points %zu and %zu have the same id \"%s\"", s->file,
 		               dup_j, dup_i, s->points[dup_i].id);
 	return 0;
+}
+
+static int parse_root(struct sweep *s, json_t *root, struct err *err)
+{
+	if (!json_is_object(root)) {
+		char *d = params_describe_value(root);
+		int rc = err_set(err,
+		                 "%s: expected a sweep object {\"base\": ..., \"grid\": "
+		                 "{...}}, got %s",
+		                 s->file, d);
+		free(d);
+		return rc;
+	}
+	int rc = check_top_keys(s, root, err);
+	if (rc)
+		return rc;
+	json_t *name = json_object_get(root, "name");
+	if (name && (!json_is_string(name) || !*json_string_value(name) ||
+	             strchr(json_string_value(name), '/')))
+		return err_set(err, "%s: name: expected a non-empty string without '/'", s->file);
+	s->name = name ? xstrdup(json_string_value(name)) : name_of(s->file);
+	if ((rc = parse_base(s, root, err)))
+		return rc;
+	json_t *grid = json_object_get(root, "grid");
+	json_t *zip = json_object_get(root, "zip");
+	if (!grid && !zip)
+		return err_set(err, "%s: grid: missing (expected {\"key.path\": [values...]})",
+		               s->file);
+	if (grid && (rc = check_section(s, "grid", grid, err)) < 0)
+		return rc;
+	if (zip && (rc = check_section(s, "zip", zip, err)) < 0)
+		return rc;
+	s->nr_grid_keys = grid ? json_object_size(grid) : 0;
+	s->nr_keys = s->nr_grid_keys + (zip ? json_object_size(zip) : 0);
+	s->keys = xcalloc(s->nr_keys ? s->nr_keys : 1, sizeof(*s->keys));
+	json_t **lists = xcalloc(s->nr_keys ? s->nr_keys : 1, sizeof(*lists));
+	size_t zip_len;
+	rc = collect_keys(s, grid, zip, lists, &zip_len, err);
+	if (!rc)
+		rc = expand_points(s, lists, zip_len, err);
+	free(lists);
+	return rc ? rc : check_point_ids(s, err);
 }
 
 int sweep_parse(const char *text, const char *file, struct sweep **out, struct err *err)
@@ -600,203 +599,4 @@ void sweep_destroy(struct sweep *s)
 	free(s->file);
 	json_decref(s->root);
 	free(s);
-}
-
-/* ---- point status and summary ---- */
-
-static bool file_exists(const char *dir, const char *name)
-{
-	char *p = xasprintf("%s/%s", dir, name);
-	struct stat st;
-	bool ok = stat(p, &st) == 0 && S_ISREG(st.st_mode);
-	free(p);
-	return ok;
-}
-
-/* stats.json of a run that was stopped early says "sim.complete": 0; such a point is not
- * finished, whatever files it left. */
-static bool stats_partial(const char *point_dir)
-{
-	char *p = xasprintf("%s/stats.json", point_dir);
-	json_t *st = json_load_file(p, 0, NULL);
-	free(p);
-	json_t *c = json_object_get(st, "sim.complete");
-	bool partial = json_is_integer(c) && json_integer_value(c) == 0;
-	json_decref(st);
-	return partial;
-}
-
-bool sweep_point_complete(const char *point_dir)
-{
-	if (file_exists(point_dir, "done"))
-		return true;
-	return file_exists(point_dir, "stats.json") && !stats_partial(point_dir);
-}
-
-enum sweep_status sweep_point_status(const char *point_dir, char *errbuf, size_t errlen)
-{
-	if (errlen)
-		errbuf[0] = '\0';
-	if (sweep_point_complete(point_dir))
-		return SWEEP_OK;
-	if (file_exists(point_dir, "stats.json")) {
-		if (errlen)
-			snprintf(errbuf, errlen, "interrupted: stats.json holds partial results");
-		return SWEEP_FAILED;
-	}
-	char *p = xasprintf("%s/vmsim.log", point_dir);
-	FILE *f = fopen(p, "r");
-	free(p);
-	if (!f)
-		return SWEEP_MISSING;
-	char line[1024];
-	while (fgets(line, sizeof(line), f)) {
-		size_t n = strcspn(line, "\r\n");
-		line[n] = '\0';
-		while (n && isspace((unsigned char)line[n - 1]))
-			line[--n] = '\0';
-		if (n && errlen) {
-			size_t c = MIN(n, errlen - 1);
-			memcpy(errbuf, line, c);
-			errbuf[c] = '\0';
-		}
-	}
-	fclose(f);
-	if (errlen && !errbuf[0])
-		snprintf(errbuf, errlen, "the run left no results and no message");
-	return SWEEP_FAILED;
-}
-
-static void csv_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-int sweep_summary_write(const struct sweep *s, const char *dir, FILE *f, size_t *nr_bad,
-                        struct err *err)
-{
-	size_t bad = 0;
-	for (size_t k = 0; k < s->nr_keys; k++) {
-		csv_field(f, s->keys[k]);
-		fputc(',', f);
-	}
-	for (size_t j = 0; sweep_summary_stats[j]; j++)
-		fprintf(f, "%s,", sweep_summary_stats[j]);
-	fputs("status,error,point\n", f);
-
-	for (size_t i = 0; i < s->nr_points; i++) {
-		const struct sweep_point *p = &s->points[i];
-		char *pdir = xasprintf("%s/points/%s", dir, p->id);
-		char msg[512];
-		enum sweep_status st = sweep_point_status(pdir, msg, sizeof(msg));
-		json_t *stats = NULL;
-		if (st == SWEEP_OK) {
-			char *sp = xasprintf("%s/stats.json", pdir);
-			json_error_t jerr;
-			stats = json_load_file(sp, 0, &jerr);
-			if (!stats && file_exists(pdir, "stats.json")) {
-				int rc = err_set(err, "%s:%d: %s", sp, jerr.line, jerr.text);
-				free(sp);
-				free(pdir);
-				return rc;
-			}
-			if (!stats) {
-				st = SWEEP_FAILED;
-				snprintf(msg, sizeof(msg), "marked done but stats.json is missing");
-			}
-			free(sp);
-		}
-		free(pdir);
-		for (size_t k = 0; k < s->nr_keys; k++) {
-			/* strings as themselves; numbers, lists and objects as JSON */
-			if (json_is_string(p->values[k])) {
-				csv_field(f, json_string_value(p->values[k]));
-			} else {
-				char *v = sweep_value_text(p->values[k]);
-				csv_field(f, v);
-				free(v);
-			}
-			fputc(',', f);
-		}
-		for (size_t j = 0; sweep_summary_stats[j]; j++) {
-			json_t *v = stats ? json_object_get(stats, sweep_summary_stats[j]) : NULL;
-			if (json_is_integer(v))
-				fprintf(f, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-			else if (json_is_real(v) || json_is_string(v)) {
-				char *t = sweep_value_text(v);
-				csv_field(f, t);
-				free(t);
-			}
-			fputc(',', f);
-		}
-		static const char *const names[] = {"ok", "failed", "missing"};
-		fprintf(f, "%s,", names[st]);
-		csv_field(f, st == SWEEP_OK ? "" : msg);
-		fputc(',', f);
-		csv_field(f, p->id);
-		fputc('\n', f);
-		json_decref(stats);
-		bad += st != SWEEP_OK;
-	}
-	if (nr_bad)
-		*nr_bad = bad;
-	return 0;
-}
-
-int sweep_summary_save(const struct sweep *s, const char *dir, size_t *nr_bad, struct err *err)
-{
-	char *path = xasprintf("%s/summary.csv", dir);
-	char *tmp = xasprintf("%s/.summary.csv.%ld.tmp", dir, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		int rc = err_setc(err, VMSIM_EIO, "%s: cannot write: %s", tmp, strerror(errno));
-		free(tmp);
-		free(path);
-		return rc;
-	}
-	int rc = sweep_summary_write(s, dir, f, nr_bad, err);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
-		if (rc == 0)
-			rc = err_setc(err, VMSIM_EIO, "%s: write error: %s", tmp, strerror(errno));
-	}
-	fclose(f);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = err_setc(err, VMSIM_EIO, "%s: cannot rename to %s: %s", tmp, path,
-		              strerror(errno));
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
-	free(path);
-	return rc;
-}
-
-int sweep_write_atomic(const char *path, const char *text, struct err *err)
-{
-	char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		int rc = err_setc(err, VMSIM_EIO, "%s: cannot write: %s", tmp, strerror(errno));
-		free(tmp);
-		return rc;
-	}
-	int rc = 0;
-	if (fputs(text, f) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0)
-		rc = err_setc(err, VMSIM_EIO, "%s: write error: %s", tmp, strerror(errno));
-	fclose(f);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = err_setc(err, VMSIM_EIO, "%s: cannot rename: %s", path, strerror(errno));
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
 }
