@@ -1,5 +1,5 @@
 /*
- * test_sweep_cdf.c — latency_cdf.csv rows from struct hist (sim/hist_csv.c): one row per
+ * test_sweep_cdf.c — latency_cdf.csv rows from struct hist (sim/base/hist_csv.c): one row per
  * non-empty bucket, upper bound clamped to the maximum, exact cumulative fractions.
  */
 #include <stdlib.h>

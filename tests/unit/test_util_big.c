@@ -1,5 +1,5 @@
 /*
- * test_util_big.c — xcalloc_big / xfree_big (sim/util.h): small arrays come from xcalloc;
+ * test_util_big.c — xcalloc_big / xfree_big (sim/base/util.h): small arrays come from xcalloc;
  * from 2 MiB up the memory is 2 MiB-aligned, zeroed, writable to its last byte, and several
  * such arrays do not overlap.
  */
