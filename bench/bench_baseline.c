@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/util.h"
+#include "sim/base/util.h"
 #include "workloads/linereader.h"
 #include "workloads/trace_pages.h"
 

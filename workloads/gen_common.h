@@ -19,8 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "workloads/gen_zipf.h"
 #include "workloads/workload.h"
+#include "workloads/zipf_sampler.h"
 
 /*
  * The address layout of generated processes (x86-64 user space is [0, 2^47)). Each region

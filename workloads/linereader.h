@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 struct linereader {
 	FILE *f;

@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/util.h"
+#include "sim/base/util.h"
 #include "workloads/workload.h"
 
 /* Virtual addresses are 57-bit (x86-64 with 5-level tables): every address and range end of

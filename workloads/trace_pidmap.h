@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 struct trace_pidmap {
 	uint32_t *keys; /* pid per slot (0: empty) */

@@ -174,16 +174,17 @@ static int parse_mmap(struct vmt_reader *r, const struct tok *t, int nt, struct 
 	return 0;
 }
 
-static int vmt_parse(struct vmt_reader *r, char *line, struct op *op, struct err *err)
+/* Split line into at most VMT_MAX_TOKENS tokens (a '#' starts a comment). Returns how many,
+ * or < 0 when there are more. */
+static int vmt_tokenize(struct vmt_reader *r, const char *line, struct tok *t, struct err *err)
 {
-	struct tok t[VMT_MAX_TOKENS + 1];
 	int nt = 0;
 	const char *p = line;
 	for (;;) {
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p == '\0' || *p == '#')
-			break;
+			return nt;
 		if (nt == VMT_MAX_TOKENS + 1)
 			return vmt_bad(r, err, "too many fields");
 		t[nt].s = p;
@@ -192,73 +193,61 @@ static int vmt_parse(struct vmt_reader *r, char *line, struct op *op, struct err
 		t[nt].len = (size_t)(p - t[nt].s);
 		nt++;
 	}
-	if (nt == 0)
-		return 0;
-	memset(op, 0, sizeof(*op));
-	if (tok_is(&t[0], "file")) {
-		if (want_tokens(r, nt, 3, 3, "file NAME SIZE_BYTES", err))
-			return -VMSIM_EINVAL;
-		if (memchr(t[1].s, ':', t[1].len))
-			return vmt_bad(r, err, "a file name may not contain ':'");
-		op->kind = OP_FILE;
-		if (set_name(r, op, t[1].s, t[1].len, err) ||
-		    tok_num(r, &t[2], "a file size in bytes", &op->len, err))
-			return -VMSIM_EINVAL;
-		return 1;
-	}
-	if (nt < 2)
-		return vmt_bad(r, err, "expected \"PID OPERATION ...\" or \"file NAME SIZE\"");
-	if (tok_pid(r, &t[0], "a pid", &op->pid, err))
+}
+
+/* "PID madvise ADDR LEN hugepage|nohugepage|dontneed" */
+static int parse_madvise(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                         struct err *err)
+{
+	op->kind = OP_MADVISE;
+	if (want_tokens(r, nt, 5, 5, "PID madvise ADDR LEN hugepage|nohugepage|dontneed", err) ||
+	    parse_range(r, &t[2], op, err))
 		return -VMSIM_EINVAL;
+	if (tok_is(&t[4], "hugepage"))
+		op->arg = ADV_HUGEPAGE;
+	else if (tok_is(&t[4], "nohugepage"))
+		op->arg = ADV_NOHUGEPAGE;
+	else if (tok_is(&t[4], "dontneed"))
+		op->arg = ADV_DONTNEED;
+	else
+		return vmt_bad(r, err, "expected hugepage, nohugepage or dontneed, got \"%.*s\"",
+		               (int)MIN(t[4].len, 60), t[4].s);
+	return 0;
+}
+
+/* A request boundary (see OP_MARK): "PID mark begin|end ID" */
+static int parse_mark(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                      struct err *err)
+{
+	op->kind = OP_MARK;
+	if (want_tokens(r, nt, 4, 4, "PID mark begin|end ID", err))
+		return -VMSIM_EINVAL;
+	if (tok_is(&t[2], "begin"))
+		op->flags = MARK_BEGIN;
+	else if (tok_is(&t[2], "end"))
+		op->flags = MARK_END;
+	else
+		return vmt_bad(r, err, "mark: expected begin or end, got \"%.*s\"",
+		               (int)MIN(t[2].len, 60), t[2].s);
+	if (tok_num(r, &t[3], "mark id", &op->arg, err))
+		return -VMSIM_EINVAL;
+	return 0;
+}
+
+/* fork, wait, exec, exit, compute: "PID OPERATION [ARG]". Returns 1 when o is none of them. */
+static int parse_process_op(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                            struct err *err)
+{
 	const struct tok *o = &t[1];
-	if (o->len == 1 && (o->s[0] == 'r' || o->s[0] == 'w' || o->s[0] == 'x')) {
-		op->kind = o->s[0] == 'r' ? OP_READ : o->s[0] == 'w' ? OP_WRITE : OP_EXEC;
-		if (want_tokens(r, nt, 3, 3, "PID r|w|x ADDR", err) ||
-		    tok_num(r, &t[2], "an address", &op->addr, err))
-			return -VMSIM_EINVAL;
-	} else if (tok_is(o, "mmap")) {
-		op->kind = OP_MMAP;
-		if (parse_mmap(r, t, nt, op, err))
-			return -VMSIM_EINVAL;
-	} else if (tok_is(o, "munmap") || tok_is(o, "msync")) {
-		op->kind = tok_is(o, "munmap") ? OP_MUNMAP : OP_MSYNC;
-		if (want_tokens(r, nt, 4, 4,
-		                op->kind == OP_MUNMAP ? "PID munmap ADDR LEN"
-		                                      : "PID msync ADDR LEN",
-		                err) ||
-		    parse_range(r, &t[2], op, err))
-			return -VMSIM_EINVAL;
-	} else if (tok_is(o, "mprotect")) {
-		op->kind = OP_MPROTECT;
-		if (want_tokens(r, nt, 5, 5, "PID mprotect ADDR LEN PROT", err) ||
-		    parse_range(r, &t[2], op, err) || parse_prot(r, &t[4], op, err))
-			return -VMSIM_EINVAL;
-	} else if (tok_is(o, "madvise")) {
-		op->kind = OP_MADVISE;
-		if (want_tokens(r, nt, 5, 5, "PID madvise ADDR LEN hugepage|nohugepage|dontneed",
-		                err) ||
-		    parse_range(r, &t[2], op, err))
-			return -VMSIM_EINVAL;
-		if (tok_is(&t[4], "hugepage"))
-			op->arg = ADV_HUGEPAGE;
-		else if (tok_is(&t[4], "nohugepage"))
-			op->arg = ADV_NOHUGEPAGE;
-		else if (tok_is(&t[4], "dontneed"))
-			op->arg = ADV_DONTNEED;
-		else
-			return vmt_bad(r, err,
-			               "expected hugepage, nohugepage or dontneed, got \"%.*s\"",
-			               (int)MIN(t[4].len, 60), t[4].s);
-	} else if (tok_is(o, "fork")) {
+	uint32_t child = 0;
+	if (tok_is(o, "fork")) {
 		op->kind = OP_FORK;
-		uint32_t child;
 		if (want_tokens(r, nt, 3, 3, "PID fork CHILD_PID", err) ||
 		    tok_pid(r, &t[2], "a child pid", &child, err))
 			return -VMSIM_EINVAL;
 		op->arg = child;
 	} else if (tok_is(o, "wait")) {
 		op->kind = OP_WAIT;
-		uint32_t child = 0;
 		if (want_tokens(r, nt, 2, 3, "PID wait [CHILD_PID]", err) ||
 		    (nt == 3 && tok_pid(r, &t[2], "a child pid", &child, err)))
 			return -VMSIM_EINVAL;
@@ -277,28 +266,82 @@ static int vmt_parse(struct vmt_reader *r, char *line, struct op *op, struct err
 		if (want_tokens(r, nt, 3, 3, "PID compute NANOSECONDS", err) ||
 		    tok_num(r, &t[2], "nanoseconds", &op->arg, err))
 			return -VMSIM_EINVAL;
-	} else if (tok_is(o, "mark")) {
-		/* A request boundary (see OP_MARK): PID mark begin|end ID */
-		op->kind = OP_MARK;
-		if (want_tokens(r, nt, 4, 4, "PID mark begin|end ID", err))
-			return -VMSIM_EINVAL;
-		if (tok_is(&t[2], "begin"))
-			op->flags = MARK_BEGIN;
-		else if (tok_is(&t[2], "end"))
-			op->flags = MARK_END;
-		else
-			return vmt_bad(r, err, "mark: expected begin or end, got \"%.*s\"",
-			               (int)MIN(t[2].len, 60), t[2].s);
-		if (tok_num(r, &t[3], "mark id", &op->arg, err))
-			return -VMSIM_EINVAL;
 	} else {
-		return vmt_bad(
-		    r, err,
-		    "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
-		    "madvise, msync, fork, wait, exec, exit, compute or mark)",
-		    (int)MIN(o->len, 60), o->s);
+		return 1;
 	}
-	return 1;
+	return 0;
+}
+
+/* "PID OPERATION ...": 0, or < 0 with err. */
+static int parse_pid_op(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                        struct err *err)
+{
+	const struct tok *o = &t[1];
+	if (o->len == 1 && (o->s[0] == 'r' || o->s[0] == 'w' || o->s[0] == 'x')) {
+		op->kind = o->s[0] == 'r' ? OP_READ : o->s[0] == 'w' ? OP_WRITE : OP_EXEC;
+		if (want_tokens(r, nt, 3, 3, "PID r|w|x ADDR", err) ||
+		    tok_num(r, &t[2], "an address", &op->addr, err))
+			return -VMSIM_EINVAL;
+		return 0;
+	}
+	if (tok_is(o, "mmap")) {
+		op->kind = OP_MMAP;
+		return parse_mmap(r, t, nt, op, err) ? -VMSIM_EINVAL : 0;
+	}
+	if (tok_is(o, "munmap") || tok_is(o, "msync")) {
+		op->kind = tok_is(o, "munmap") ? OP_MUNMAP : OP_MSYNC;
+		if (want_tokens(r, nt, 4, 4,
+		                op->kind == OP_MUNMAP ? "PID munmap ADDR LEN"
+		                                      : "PID msync ADDR LEN",
+		                err) ||
+		    parse_range(r, &t[2], op, err))
+			return -VMSIM_EINVAL;
+		return 0;
+	}
+	if (tok_is(o, "mprotect")) {
+		op->kind = OP_MPROTECT;
+		if (want_tokens(r, nt, 5, 5, "PID mprotect ADDR LEN PROT", err) ||
+		    parse_range(r, &t[2], op, err) || parse_prot(r, &t[4], op, err))
+			return -VMSIM_EINVAL;
+		return 0;
+	}
+	if (tok_is(o, "madvise"))
+		return parse_madvise(r, t, nt, op, err);
+	if (tok_is(o, "mark"))
+		return parse_mark(r, t, nt, op, err);
+	int rc = parse_process_op(r, t, nt, op, err);
+	if (rc <= 0)
+		return rc;
+	return vmt_bad(r, err,
+	               "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
+	               "madvise, msync, fork, wait, exec, exit, compute or mark)",
+	               (int)MIN(o->len, 60), o->s);
+}
+
+static int vmt_parse(struct vmt_reader *r, char *line, struct op *op, struct err *err)
+{
+	struct tok t[VMT_MAX_TOKENS + 1];
+	int nt = vmt_tokenize(r, line, t, err);
+	if (nt <= 0)
+		return nt;
+	memset(op, 0, sizeof(*op));
+	if (tok_is(&t[0], "file")) {
+		if (want_tokens(r, nt, 3, 3, "file NAME SIZE_BYTES", err))
+			return -VMSIM_EINVAL;
+		if (memchr(t[1].s, ':', t[1].len))
+			return vmt_bad(r, err, "a file name may not contain ':'");
+		op->kind = OP_FILE;
+		if (set_name(r, op, t[1].s, t[1].len, err) ||
+		    tok_num(r, &t[2], "a file size in bytes", &op->len, err))
+			return -VMSIM_EINVAL;
+		return 1;
+	}
+	if (nt < 2)
+		return vmt_bad(r, err, "expected \"PID OPERATION ...\" or \"file NAME SIZE\"");
+	if (tok_pid(r, &t[0], "a pid", &op->pid, err))
+		return -VMSIM_EINVAL;
+	int rc = parse_pid_op(r, t, nt, op, err);
+	return rc < 0 ? rc : 1;
 }
 
 static int vmt_read(void *reader, struct op *op, struct err *err)

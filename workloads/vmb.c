@@ -1,17 +1,16 @@
 /*
- * vmb.c — reader and writer of the `vmb` binary trace (format in vmb.h). Both keep one 1 MiB
- * buffer and a small per-process state (the two delta registers), so memory depends on the
- * number of processes, never on the trace's length. The reader maps a large regular file
- * whole instead (mapahead.h: pages come from the page cache without a copy, a helper thread
- * maps them ahead of the reader and gives them back behind it, so the resident size does not
- * grow with the trace; a file truncated while it is read raises SIGBUS). It decodes straight
- * from its buffer or mapping;
- * a buffer is refilled only when fewer than VMB_SLACK bytes remain, so the hot loop is a tag
- * byte, one varint and a pid-change test. Accesses are decoded without a branch on the
- * varint's length: by vmb_decode_access, one record at a time (read()), or by vmb_fast_run,
- * a window of records at a time (read_batch(), with the batch rule of struct trace_format);
- * every other record goes to the general path vmb_read_general (out of line). The fuzzer
- * fuzz_trace_vmb and test_vmb_batch check that the two give the same ops and positions.
+ * vmb.c — reader of the `vmb` binary trace (format in vmb.h; the writer is vmb_writer.c). Both
+ * keep one 1 MiB buffer and a small per-process state (the two delta registers,
+ * vmb_shared.h), so memory depends on the number of processes, never on the trace's length. The
+ * reader maps a large regular file whole instead (mapahead.h: pages come from the page cache
+ * without a copy, a helper thread maps them ahead of the reader and gives them back behind it, so
+ * the resident size does not grow with the trace; a file truncated while it is read raises SIGBUS).
+ * It decodes straight from its buffer or mapping; a buffer is refilled only when fewer than
+ * VMB_SLACK bytes remain, so the hot loop is a tag byte, one varint and a pid-change test. Accesses
+ * are decoded without a branch on the varint's length: by vmb_decode_access, one record at a time
+ * (read()), or by vmb_fast_run, a window of records at a time (read_batch(), with the batch rule of
+ * struct trace_format); every other record goes to the general path vmb_read_general (out of line).
+ * The fuzzer fuzz_trace_vmb and test_vmb_batch check that the two give the same ops and positions.
  */
 #include "workloads/vmb.h"
 
@@ -25,55 +24,9 @@
 
 #include "workloads/mapahead.h"
 #include "workloads/trace_format.h"
-#include "workloads/trace_pidmap.h"
+#include "workloads/vmb_shared.h"
 
 const unsigned char vmb_magic[4] = {0x89, 'V', 'M', 'B'};
-
-#define VMB_BUF_BYTES (1u << 20)
-#define VMB_MAP_MIN_BYTES ((off_t)8 << 20) /* files from this size on are mapped */
-#define VMB_SLACK 64                       /* every record without a name fits in this */
-#define VMB_NAME_MAX 1023
-
-struct vmb_regs {
-	uint64_t last[2]; /* last address: [0] of r/w, [1] of x (index: opcode >> 1) */
-};
-
-/* Per-process delta state shared by reader and writer. */
-struct vmb_state {
-	struct trace_pidmap map;
-	struct vmb_regs *regs;
-	uint32_t nr, cap;
-	uint32_t pid;         /* the current process (0: none yet) */
-	struct vmb_regs *cur; /* its registers */
-};
-
-static void state_init(struct vmb_state *s)
-{
-	memset(s, 0, sizeof(*s));
-	trace_pidmap_init(&s->map);
-}
-
-static void state_fini(struct vmb_state *s)
-{
-	trace_pidmap_fini(&s->map);
-	free(s->regs);
-}
-
-static void state_switch(struct vmb_state *s, uint32_t pid)
-{
-	int64_t i = trace_pidmap_get(&s->map, pid);
-	if (i < 0) {
-		if (s->nr == s->cap) {
-			s->cap = s->cap ? s->cap * 2 : 16;
-			s->regs = xrealloc(s->regs, s->cap * sizeof(*s->regs));
-		}
-		s->regs[s->nr] = (struct vmb_regs){0};
-		trace_pidmap_put(&s->map, pid, s->nr);
-		i = s->nr++;
-	}
-	s->pid = pid;
-	s->cur = &s->regs[i];
-}
 
 /* ---- reader ---- */
 
@@ -613,6 +566,118 @@ static int vmb_read_batch(void *reader, struct op *ops, uint32_t max, struct err
 }
 
 /* Every other record (kept out of line so that the hot path above saves no registers). */
+/* The operands of an mmap, munmap, mprotect, madvise or msync record (opc) at *pp into op. */
+static int vmb_get_range_op(struct vmb_reader *r, const unsigned char **pp, unsigned opc,
+                            struct op *op, struct err *err)
+{
+	const unsigned char *p = *pp, *end = r->buf + r->len;
+	unsigned b;
+	GETV(op->addr);
+	GETV(op->len);
+	if (opc == OP_MMAP || opc == OP_MPROTECT) {
+		GETB(b);
+		if (b > 7)
+			return vmb_bad(r, err, r->rec_off, "bad protection byte");
+		op->prot = (uint8_t)b;
+	}
+	if (opc == OP_MMAP) {
+		GETB(b);
+		if (b > 7 || ((b & MAPF_HUGE) && (b & MAPF_FILE)))
+			return vmb_bad(r, err, r->rec_off, "bad mmap flags byte");
+		op->flags = (uint8_t)b;
+		if (b & MAPF_FILE) {
+			uint64_t idx;
+			GETV(idx);
+			GETV(op->offset);
+			if (idx >= r->nr_files)
+				return vmb_bad(r, err, r->rec_off,
+				               "mmap names an undeclared file index");
+			op->name = r->files[idx];
+		}
+	}
+	if (opc == OP_MADVISE) {
+		GETB(b);
+		if (b < ADV_HUGEPAGE || b > ADV_DONTNEED)
+			return vmb_bad(r, err, r->rec_off, "bad madvise advice byte");
+		op->arg = b;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* The name of an exec or file record (opc) at *pp into op; a file declaration also gets its
+ * size and an index (mmap records name files by it). */
+static int vmb_get_named_op(struct vmb_reader *r, const unsigned char **pp, unsigned opc,
+                            struct op *op, struct err *err)
+{
+	int rc = vmb_get_name(r, pp, err);
+	if (rc < 0)
+		return rc;
+	const unsigned char *p = *pp, *end = r->buf + r->len;
+	op->name = r->name;
+	if (opc == OP_FILE) {
+		if (strchr(r->name, ':'))
+			return vmb_bad(r, err, r->rec_off, "a file name contains ':'");
+		GETV(op->len);
+		if (r->nr_files == r->cap_files) {
+			r->cap_files = r->cap_files ? r->cap_files * 2 : 8;
+			r->files = xrealloc(r->files, r->cap_files * sizeof(*r->files));
+		}
+		r->files[r->nr_files++] = xstrdup(r->name);
+		op->pid = 0;
+	}
+	*pp = p;
+	return 0;
+}
+
+/* The operands of a record other than an access (opc) at *pp into op (zeroed: kind and pid
+ * set). Returns 0, 1 at the end record (nothing may follow it), or < 0. */
+static int vmb_get_op(struct vmb_reader *r, const unsigned char **pp, unsigned opc, struct op *op,
+                      struct err *err)
+{
+	const unsigned char *p = *pp, *end = r->buf + r->len;
+	unsigned b;
+	switch (opc) {
+	case OP_MMAP:
+	case OP_MUNMAP:
+	case OP_MPROTECT:
+	case OP_MADVISE:
+	case OP_MSYNC:
+		return vmb_get_range_op(r, pp, opc, op, err);
+	case OP_FORK:
+	case OP_WAIT:
+	case OP_COMPUTE:
+		GETV(op->arg);
+		break;
+	case OP_MARK:
+		GETB(b);
+		if (b != MARK_BEGIN && b != MARK_END)
+			return vmb_bad(r, err, r->rec_off, "bad mark kind byte");
+		op->flags = (uint8_t)b;
+		GETV(op->arg);
+		break;
+	case OP_EXIT:
+		break;
+	case OP_EXECVE:
+	case OP_FILE:
+		return vmb_get_named_op(r, pp, opc, op, err);
+	case VMB_OP_END:
+		r->pos = (size_t)(p - r->buf);
+		if (vmb_fill(r, 1, err) < 0)
+			return -VMSIM_EIO;
+		if (r->len > r->pos)
+			return vmb_bad(r, err, r->buf_off + r->pos, "data after the end record");
+		r->ended = 1;
+		return 1;
+	default:
+		return vmb_bad(r, err, r->rec_off, "unknown record opcode");
+	}
+	*pp = p;
+	return 0;
+}
+
+/* Every record the fast paths leave: a pid change, any record but an access, a record near the
+ * end of the buffer (it refills), the end record. */
 static __attribute__((noinline)) int vmb_read_general(struct vmb_reader *r, struct op *op,
                                                       struct err *err)
 {
@@ -659,241 +724,12 @@ static __attribute__((noinline)) int vmb_read_general(struct vmb_reader *r, stru
 	op->pid = r->st.pid;
 	if (opc != OP_FILE && opc != VMB_OP_END && !r->st.cur)
 		return vmb_bad(r, err, r->rec_off, "operation before any pid");
-	unsigned b;
-	switch (opc) {
-	case OP_MMAP:
-	case OP_MUNMAP:
-	case OP_MPROTECT:
-	case OP_MADVISE:
-	case OP_MSYNC:
-		GETV(op->addr);
-		GETV(op->len);
-		if (opc == OP_MMAP || opc == OP_MPROTECT) {
-			GETB(b);
-			if (b > 7)
-				return vmb_bad(r, err, r->rec_off, "bad protection byte");
-			op->prot = (uint8_t)b;
-		}
-		if (opc == OP_MMAP) {
-			GETB(b);
-			if (b > 7 || ((b & MAPF_HUGE) && (b & MAPF_FILE)))
-				return vmb_bad(r, err, r->rec_off, "bad mmap flags byte");
-			op->flags = (uint8_t)b;
-			if (b & MAPF_FILE) {
-				uint64_t idx;
-				GETV(idx);
-				GETV(op->offset);
-				if (idx >= r->nr_files)
-					return vmb_bad(r, err, r->rec_off,
-					               "mmap names an undeclared file index");
-				op->name = r->files[idx];
-			}
-		}
-		if (opc == OP_MADVISE) {
-			GETB(b);
-			if (b < ADV_HUGEPAGE || b > ADV_DONTNEED)
-				return vmb_bad(r, err, r->rec_off, "bad madvise advice byte");
-			op->arg = b;
-		}
-		break;
-	case OP_FORK:
-	case OP_WAIT:
-	case OP_COMPUTE:
-		GETV(op->arg);
-		break;
-	case OP_MARK:
-		GETB(b);
-		if (b != MARK_BEGIN && b != MARK_END)
-			return vmb_bad(r, err, r->rec_off, "bad mark kind byte");
-		op->flags = (uint8_t)b;
-		GETV(op->arg);
-		break;
-	case OP_EXIT:
-		break;
-	case OP_EXECVE:
-	case OP_FILE: {
-		int rc = vmb_get_name(r, &p, err);
-		if (rc < 0)
-			return rc;
-		end = r->buf + r->len;
-		op->name = r->name;
-		if (opc == OP_FILE) {
-			if (strchr(r->name, ':'))
-				return vmb_bad(r, err, r->rec_off, "a file name contains ':'");
-			GETV(op->len);
-			if (r->nr_files == r->cap_files) {
-				r->cap_files = r->cap_files ? r->cap_files * 2 : 8;
-				r->files = xrealloc(r->files, r->cap_files * sizeof(*r->files));
-			}
-			r->files[r->nr_files++] = xstrdup(r->name);
-			op->pid = 0;
-		}
-		break;
-	}
-	case VMB_OP_END:
-		r->pos = (size_t)(p - r->buf);
-		if (vmb_fill(r, 1, err) < 0)
-			return -VMSIM_EIO;
-		if (r->len > r->pos)
-			return vmb_bad(r, err, r->buf_off + r->pos, "data after the end record");
-		r->ended = 1;
-		return 0;
-	default:
-		return vmb_bad(r, err, r->rec_off, "unknown record opcode");
-	}
+	int rc = vmb_get_op(r, &p, opc, op, err);
+	if (rc)
+		return rc < 0 ? rc : 0; /* (1: the end record) */
 	r->pos = (size_t)(p - r->buf);
 	r->chain = opc != OP_EXIT && opc != OP_FILE;
 	return 1;
-}
-
-/* ---- writer ---- */
-
-struct vmb_writer {
-	FILE *f;
-	char *path;
-	unsigned char *buf;
-	size_t len;
-	struct vmb_state st;
-	char **files;
-	uint32_t nr_files, cap_files;
-	int failed;
-};
-
-static int vmb_flush(struct vmb_writer *w, struct err *err)
-{
-	if (w->len && fwrite(w->buf, 1, w->len, w->f) != w->len) {
-		w->failed = 1;
-		return err_setc(err, VMSIM_EIO, "%s: write failed: %s", w->path, strerror(errno));
-	}
-	w->len = 0;
-	return 0;
-}
-
-static int vmb_wopen(void **out, const char *path, const struct trace_read_opts *opts,
-                     struct err *err)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return err_setc(err, VMSIM_EIO, "%s: cannot create: %s", path, strerror(errno));
-	struct vmb_writer *w = xcalloc(1, sizeof(*w));
-	w->f = f;
-	w->path = xstrdup(path);
-	w->buf = xmalloc(VMB_BUF_BYTES);
-	state_init(&w->st);
-	memcpy(w->buf, vmb_magic, 4);
-	w->buf[4] = VMB_VERSION & 0xff;
-	w->buf[5] = VMB_VERSION >> 8;
-	w->buf[6] = w->buf[7] = 0;
-	w->len = VMB_HEADER_BYTES;
-	*out = w;
-	return 0;
-}
-
-static unsigned char *put_name(unsigned char *p, const char *name)
-{
-	size_t n = strlen(name);
-	BUG_ON(n == 0 || n > VMB_NAME_MAX, "name length %zu", n);
-	p = vmb_put_varint(p, n);
-	memcpy(p, name, n);
-	return p + n;
-}
-
-static int vmb_write(void *writer, const struct op *op, struct err *err)
-{
-	struct vmb_writer *w = writer;
-	if (w->len > VMB_BUF_BYTES - 2 * VMB_NAME_MAX - 4 * VMB_SLACK) {
-		int rc = vmb_flush(w, err);
-		if (rc < 0)
-			return rc;
-	}
-	unsigned char *p = w->buf + w->len;
-	unsigned char *tag = p++;
-	*tag = op->kind;
-	if (op->kind != OP_FILE && op->pid != w->st.pid) {
-		*tag |= VMB_TAG_PID;
-		p = vmb_put_varint(p, op->pid);
-		state_switch(&w->st, op->pid);
-	}
-	switch (op->kind) {
-	case OP_READ:
-	case OP_WRITE:
-	case OP_EXEC: {
-		uint64_t *reg = &w->st.cur->last[op->kind >> 1];
-		p = vmb_put_varint(p, vmb_zigzag((int64_t)(op->addr - *reg)));
-		*reg = op->addr;
-		break;
-	}
-	case OP_MMAP:
-	case OP_MUNMAP:
-	case OP_MPROTECT:
-	case OP_MADVISE:
-	case OP_MSYNC:
-		p = vmb_put_varint(p, op->addr);
-		p = vmb_put_varint(p, op->len);
-		if (op->kind == OP_MMAP || op->kind == OP_MPROTECT)
-			*p++ = op->prot;
-		if (op->kind == OP_MMAP) {
-			*p++ = op->flags;
-			if (op->flags & MAPF_FILE) {
-				uint32_t i = w->nr_files;
-				while (i > 0 && strcmp(w->files[i - 1], op->name) != 0)
-					i--;
-				BUG_ON(i == 0, "mmap of undeclared file %s", op->name);
-				p = vmb_put_varint(p, i - 1);
-				p = vmb_put_varint(p, op->offset);
-			}
-		}
-		if (op->kind == OP_MADVISE)
-			*p++ = (unsigned char)op->arg;
-		break;
-	case OP_FORK:
-	case OP_WAIT:
-	case OP_COMPUTE:
-		p = vmb_put_varint(p, op->arg);
-		break;
-	case OP_MARK:
-		*p++ = op->flags;
-		p = vmb_put_varint(p, op->arg);
-		break;
-	case OP_EXIT:
-		break;
-	case OP_EXECVE:
-		p = put_name(p, op->name);
-		break;
-	case OP_FILE:
-		p = put_name(p, op->name);
-		p = vmb_put_varint(p, op->len);
-		if (w->nr_files == w->cap_files) {
-			w->cap_files = w->cap_files ? w->cap_files * 2 : 8;
-			w->files = xrealloc(w->files, w->cap_files * sizeof(*w->files));
-		}
-		w->files[w->nr_files++] = xstrdup(op->name);
-		break;
-	default:
-		BUG_ON(1, "op kind %u", op->kind);
-	}
-	w->len = (size_t)(p - w->buf);
-	return 0;
-}
-
-static int vmb_wclose(void *writer, struct err *err)
-{
-	struct vmb_writer *w = writer;
-	int rc = 0;
-	if (!w->failed) {
-		w->buf[w->len++] = VMB_OP_END;
-		rc = vmb_flush(w, err);
-	}
-	if (fclose(w->f) != 0 && rc == 0)
-		rc = err_setc(err, VMSIM_EIO, "%s: write failed: %s", w->path, strerror(errno));
-	free(w->buf);
-	free(w->path);
-	state_fini(&w->st);
-	for (uint32_t i = 0; i < w->nr_files; i++)
-		free(w->files[i]);
-	free(w->files);
-	free(w);
-	return rc;
 }
 
 const struct trace_format trace_format_vmb = {

@@ -17,12 +17,15 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "sim/params.h"
+#include "sim/base/access.h"
+#include "sim/base/params.h"
 
+/* The operations. The three accesses come first and are their enum access_kind, so that an
+ * access operation's kind is its access kind (op->kind <= OP_EXEC). */
 enum op_kind {
-	OP_READ,     /* access addr for reading */
-	OP_WRITE,    /* access addr for writing */
-	OP_EXEC,     /* instruction fetch at addr (an iTLB access) */
+	OP_READ = ACCESS_READ,   /* access addr for reading */
+	OP_WRITE = ACCESS_WRITE, /* access addr for writing */
+	OP_EXEC = ACCESS_EXEC,   /* instruction fetch at addr (an iTLB access) */
 	OP_MMAP,     /* map [addr, addr+len) with prot, flags, file/offset */
 	OP_MUNMAP,   /* unmap [addr, addr+len) */
 	OP_MPROTECT, /* change protection of [addr, addr+len) to prot */

@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 /* The caller's payload of one entry. Tags (key, asid) and LRU stamps live in separate arrays
  * of struct assoc, so that a lookup scans the keys of a set contiguously (8 bytes a way: a

@@ -30,9 +30,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sim/params.h"
-#include "sim/stats.h"
-#include "sim/util.h"
+#include "sim/base/params.h"
+#include "sim/base/stats.h"
+#include "sim/base/util.h"
 
 #define DISK_MAX_DEVICES 16
 #define DISK_NAME_MAX 32

@@ -35,9 +35,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sim/params.h"
-#include "sim/stats.h"
-#include "sim/util.h"
+#include "sim/base/params.h"
+#include "sim/base/stats.h"
+#include "sim/base/util.h"
 
 #define DRAM_LINE_BYTES 64u
 #define DRAM_ROW_NONE UINT32_MAX

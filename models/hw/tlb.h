@@ -39,9 +39,9 @@
 #include <stdint.h>
 
 #include "models/hw/assoc.h"
-#include "sim/params.h"
-#include "sim/stats.h"
-#include "sim/util.h"
+#include "sim/base/params.h"
+#include "sim/base/stats.h"
+#include "sim/base/util.h"
 
 #define TLB_MAX_LEVELS 8
 #define TLB_NAME_MAX 32

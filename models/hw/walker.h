@@ -30,9 +30,9 @@
 
 #include "models/hw/assoc.h"
 #include "models/hw/dram.h"
-#include "sim/params.h"
-#include "sim/stats.h"
-#include "sim/util.h"
+#include "sim/base/params.h"
+#include "sim/base/stats.h"
+#include "sim/base/util.h"
 
 #define WALKER_MAX_LEVELS 5
 

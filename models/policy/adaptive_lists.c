@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 void adaptive_lists_init(struct adaptive_lists *l, uint64_t nr_frames)
 {

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "models/policy/policy.h"
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 /* One hash slot: key and node offset side by side, one host cache line per probe. */
 struct ghost_slot {

@@ -5,7 +5,7 @@
 
 #include <stdlib.h>
 
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 #define POS_NONE UINT32_MAX
 

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "models/policy/policy.h"
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 /* The two links of one frame side by side: unlinking a frame touches one host cache line
  * for it (and one for each neighbour), where two arrays took two. */

@@ -27,7 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "sim/params.h"
+#include "sim/base/params.h"
 
 typedef uint32_t pfn_t;
 #define PFN_NONE UINT32_MAX

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "models/policy/policy.h"
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 struct random_pol {
 	gsl_rng *rng;

@@ -1,19 +1,16 @@
 /*
- * filemap.c — files, the page cache and the file-backed fault paths (see filemap.h).
- *
- * Linux names, simplified:
- *  - do_read_fault: do_fault_around first (map the cached pages of an aligned window of
- *    vm.fault_around_pages around the fault, within the VMA, its page table and the file),
- *    then filemap_fault for the faulting page when it was not among them;
+ * filemap.c — files and the page cache (see filemap.h), and the page-cache half of the
+ * file-backed fault paths (Linux's mm/filemap.c and mm/readahead.c, simplified):
  *  - filemap_fault: a page-cache hit is a minor fault (faults.file); a miss reads the page from
- *    the file device (a major fault, faults.file_major) and, when the miss continues the
- *    previous miss read of the same VMA (vm_ra_next), reads vm.readahead_pages more pages into
- *    the page cache without mapping them (page_cache_sync_readahead, simplified: Linux grows the
- *    window and reads around mmap faults; see docs/vm.md);
- *  - do_shared_fault maps the page writable and dirty; do_cow_fault maps it read-only and the
- *    caller's do_wp_page loop copies it into an anonymous page;
- *  - reclaim (shrink_folio_list for a file folio): unmap through rmap, write back when dirty
- *    (reclaim.writeback), else drop (reclaim.file_drops).
+ *    the file device (a major fault, faults.file_major); the fault handlers of memory.c
+ *    (do_read_fault, do_cow_fault, do_shared_fault) map the page;
+ *  - filemap_readahead: when a miss continues the previous miss read of the same VMA
+ *    (vm_ra_next), vm.readahead_pages more pages are read into the page cache without mapping
+ *    them (page_cache_sync_readahead, simplified: Linux grows the window and reads around mmap
+ *    faults; see docs/vm.md);
+ *  - filemap_map_pages: fault-around's mapping of the cached, up-to-date pages of a window.
+ * Reclaim of a page-cache page (written back when dirty, else dropped) is in vmscan.c, msync in
+ * msync.c.
  *
  * Shared writable mappings are mapped writable at read faults (as shmem does: no write-notify
  * through page_mkwrite); the PTE dirty bit says the page was written, and reclaim, munmap, exit
@@ -24,9 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/vm/vm_internal.h"
-#include "models/vm/mm.h"
-#include "models/vm/vm.h"
+#include "models/vm/internal.h"
 
 /* ---- the page cache ---------------------------------------------------------------------- */
 
@@ -135,31 +130,9 @@ int vm_file_find(const struct vm *vm, const char *name)
 	return filemap_find(&vm->fm, name);
 }
 
-/* ---- mappings ---------------------------------------------------------------------------- */
-
-int vm_mmap_file(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
-                 uint32_t vm_flags, uint32_t file, uint64_t offset_bytes, struct fault_work *w)
-{
-	uint64_t ps = vm->cfg.page_size;
-	len = (len + ps - 1) & ~(ps - 1);
-	if (vm_check_range(vm, addr, len) || (offset_bytes & (ps - 1)) || file >= vm->fm.nr_files)
-		return -1;
-	vm->cur = w;
-	vm_zap_range(vm, mm, addr, addr + len, true);
-	vm->cur = NULL;
-	mm_remove_range(mm, addr, addr + len);
-	mm_insert_vma(mm, (struct vm_area_struct){.vm_start = addr,
-	                                          .vm_end = addr + len,
-	                                          .vm_flags = vm_flags,
-	                                          .vm_file = file + 1,
-	                                          .vm_pgoff = offset_bytes / ps,
-	                                          .vm_ra_next = UINT64_MAX});
-	return 0;
-}
-
 /* ---- faults ------------------------------------------------------------------------------ */
 
-static uint64_t file_dev_offset(const struct vm *vm, uint32_t file, uint64_t index)
+uint64_t file_dev_offset(const struct vm *vm, uint32_t file, uint64_t index)
 {
 	return vm->fm.files[file].dev_base_bytes + index * vm->cfg.page_size;
 }
@@ -181,40 +154,12 @@ static void page_cache_insert(struct vm *vm, struct mm_struct *mm, pfn_t pfn, ui
 	vm_note_read(vm->cur, pfn);
 }
 
-/* Map the page-cache page pfn at vaddr. */
-static void map_file_page(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
-                          uint64_t vaddr, pfn_t pfn, pte_t flags)
+void filemap_map_pages(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
+                       uint64_t vaddr, uint64_t start, uint64_t end)
 {
-	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE))
-		flags |= PTE_WRITE;
-	pte_t *p = pgtable_alloc_pte(&mm->pgd, vaddr);
-	BUG_ON(*p, "mapping a file page over a live PTE");
-	pgtable_set(&mm->pgd, vaddr, p, pte_mk(pfn, flags));
-	rmap_add(vm, pfn, mm, vaddr);
-}
-
-/*
- * do_fault_around: map the cached pages of the aligned window of fault_around_pages (rounded
- * down to a power of two, as Linux rounds fault_around_bytes) around vaddr that lie in the
- * VMA, in vaddr's page table and in the file, where the PTE is none. The faulting page is
- * mapped young, its neighbours old.
- */
-static void do_fault_around(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
-                            uint64_t vaddr)
-{
-	uint64_t nr = 1;
-	while (nr * 2 <= vm->cfg.fault_around_pages)
-		nr *= 2;
 	uint32_t file = vma->vm_file - 1;
-	uint64_t pte_off = (vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1);
-	uint64_t vma_off = (vaddr - vma->vm_start) >> PTE_SHIFT;
-	uint64_t vma_pages = (vma->vm_end - vma->vm_start) >> PTE_SHIFT;
-	uint64_t from = MAX(pte_off & ~(nr - 1), pte_off - MIN(pte_off, vma_off));
-	uint64_t to = MIN(MIN(from + nr, (uint64_t)PT_ENTRIES), pte_off + vma_pages - vma_off);
-	uint64_t base = vaddr - (pte_off << PTE_SHIFT);
 	uint64_t nr_file = vm->fm.files[file].nr_pages;
-	for (uint64_t i = from; i < to; i++) {
-		uint64_t va = base + (i << PTE_SHIFT);
+	for (uint64_t va = start; va < end; va += (1ull << PTE_SHIFT)) {
 		uint64_t index = vma_file_index(vma, va);
 		if (index >= nr_file)
 			break;
@@ -244,6 +189,40 @@ static void note_sequential(struct vm_area_struct *vma, uint64_t index)
 		vma->vm_ra_next = index + 1;
 }
 
+void filemap_fault_cached(struct vm *vm, struct vm_area_struct *vma, uint64_t vaddr, pfn_t pfn,
+                          bool write, uint64_t next_use)
+{
+	const struct policy_ops *pol = vm->cfg.policy;
+	vm->cur->kinds |= FK_FILE;
+	vm->st.faults_file++;
+	vm_wait_ready(vm, vm->cur, pfn);
+	note_sequential(vma, vma_file_index(vma, vaddr));
+	if (pol->flags & POLICY_SEES_EVERY_ACCESS)
+		pol->access(vm->pages[pfn].scope->policy, pfn, write, next_use);
+}
+
+pfn_t filemap_fault(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma, uint64_t vaddr,
+                    bool write, uint64_t next_use, bool *major)
+{
+	struct fault_work *w = vm->cur;
+	uint32_t file = vma->vm_file - 1;
+	uint64_t index = vma_file_index(vma, vaddr);
+	pfn_t pfn = filemap_lookup(&vm->fm, file, index);
+	*major = pfn == PFN_NONE;
+	if (pfn != PFN_NONE) {
+		filemap_fault_cached(vm, vma, vaddr, pfn, write, next_use);
+		return pfn;
+	}
+	pfn = alloc_frame(vm, w, mm, filemap_key(file, index));
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	page_cache_insert(vm, mm, pfn, file, index, next_use);
+	w->kinds |= FK_FILE_READ;
+	w->major = true;
+	vm->st.faults_file_major++;
+	return pfn;
+}
+
 /* page_cache_sync_readahead, simplified: read the uncached pages of [start, end) into the page
  * cache, unmapped. Stops early when memory runs out. Returns the pages read. */
 static uint32_t page_cache_readahead(struct vm *vm, struct mm_struct *mm, uint32_t file,
@@ -264,144 +243,15 @@ static uint32_t page_cache_readahead(struct vm *vm, struct mm_struct *mm, uint32
 	return n;
 }
 
-enum filemap_fault_result filemap_fault(struct vm *vm, struct mm_struct *mm,
-                                        struct vm_area_struct *vma, uint64_t vaddr, bool write,
-                                        uint64_t next_use)
+void filemap_readahead(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
+                       uint64_t vaddr)
 {
-	struct fault_work *w = vm->cur;
 	uint32_t file = vma->vm_file - 1;
 	uint64_t index = vma_file_index(vma, vaddr);
-	uint64_t nr_file = vm->fm.files[file].nr_pages;
-	if (index >= nr_file)
-		return FILEMAP_SIGBUS; /* beyond the end of the file */
-	const struct policy_ops *pol = vm->cfg.policy;
-	if (!write && vm->cfg.fault_around_pages > 1) {
-		do_fault_around(vm, mm, vma, vaddr);
-		pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
-		if (p && pte_present(*p)) {
-			w->kinds |= FK_FILE;
-			vm->st.faults_file++;
-			vm_wait_ready(vm, w, (pfn_t)pte_pfn(*p));
-			note_sequential(vma, index);
-			if (pol->flags & POLICY_SEES_EVERY_ACCESS)
-				pol->access(vm->pages[pte_pfn(*p)].scope->policy,
-				            (pfn_t)pte_pfn(*p), false, next_use);
-			return FILEMAP_OK;
-		}
-	}
-	pte_t flags = PTE_ACCESSED | (write ? PTE_DIRTY : 0);
-	pfn_t pfn = filemap_lookup(&vm->fm, file, index);
-	if (pfn != PFN_NONE) {
-		w->kinds |= FK_FILE;
-		vm->st.faults_file++;
-		vm_wait_ready(vm, w, pfn);
-		note_sequential(vma, index);
-		if (pol->flags & POLICY_SEES_EVERY_ACCESS)
-			pol->access(vm->pages[pfn].scope->policy, pfn, write, next_use);
-		map_file_page(vm, mm, vma, vaddr, pfn, flags);
-		return FILEMAP_OK;
-	}
-	/* A miss: read the page, then (on a sequential miss) the readahead window. */
-	pfn = alloc_frame(vm, w, mm, filemap_key(file, index));
-	if (pfn == PFN_NONE)
-		return FILEMAP_OOM;
-	page_cache_insert(vm, mm, pfn, file, index, next_use);
-	w->kinds |= FK_FILE_READ;
-	w->major = true;
-	vm->st.faults_file_major++;
-	/* Mapped before readahead allocates, so that reclaim sees it mapped. */
-	map_file_page(vm, mm, vma, vaddr, pfn, flags);
 	uint64_t end = index + 1;
 	if (vma->vm_ra_next == index && vm->cfg.readahead_pages) {
-		end = MIN(index + 1 + vm->cfg.readahead_pages, nr_file);
+		end = MIN(index + 1 + vm->cfg.readahead_pages, vm->fm.files[file].nr_pages);
 		page_cache_readahead(vm, mm, file, index + 1, end);
 	}
 	vma->vm_ra_next = end;
-	return FILEMAP_OK;
-}
-
-/* ---- reclaim and writeback --------------------------------------------------------------- */
-
-void filemap_reclaim_page(struct vm *vm, struct fault_work *w, pfn_t pfn)
-{
-	struct page *pg = &vm->pages[pfn];
-	bool dirty = (pg->flags & PG_DIRTY) != 0;
-	/* try_to_unmap: file PTEs become none; the page is found again in the page cache or
-	 * read again from the file. */
-	while (pg->rmap) {
-		struct rmap_item it = vm->rmap_pool[pg->rmap];
-		pte_t *p = pgtable_lookup(&it.mm->pgd, it.vaddr);
-		BUG_ON(!p || pte_pfn(*p) != pfn, "rmap points at a stale PTE");
-		if (*p & PTE_DIRTY)
-			dirty = true;
-		note_inval(vm, it.mm, it.vaddr);
-		rmap_remove(vm, pfn, it.mm, it.vaddr);
-		pgtable_set(&it.mm->pgd, it.vaddr, p, 0);
-	}
-	if (dirty) {
-		vm_add_io(w, IO_DEV_FILE, true, file_dev_offset(vm, pg->mapping, pg->index),
-		          vm->cfg.page_size);
-		vm->st.writeback++;
-	} else {
-		vm->st.file_drops++;
-	}
-	filemap_remove(&vm->fm, pg->mapping, pg->index);
-	free_frame(vm, pfn);
-}
-
-struct msync_ctx {
-	struct vm *vm;
-	struct fault_work *w;
-};
-
-static void msync_pte(void *ctx, uint64_t vaddr, pte_t *p)
-{
-	struct msync_ctx *c = ctx;
-	struct vm *vm = c->vm;
-	UNUSED(vaddr);
-	if (!pte_present(*p) || (*p & PTE_ZERO))
-		return;
-	pfn_t pfn = (pfn_t)pte_pfn(*p);
-	struct page *pg = &vm->pages[pfn];
-	if (!(pg->flags & PG_FILE))
-		return;
-	/* page_mkclean: every PTE of the page loses its dirty bit (and its TLB entry, so the
-	 * next write sets the bit again). */
-	bool dirty = (pg->flags & PG_DIRTY) != 0;
-	for (uint32_t r = pg->rmap; r; r = vm->rmap_pool[r].next) {
-		struct rmap_item *it = &vm->rmap_pool[r];
-		pte_t *q = pgtable_lookup(&it->mm->pgd, it->vaddr);
-		if (*q & PTE_DIRTY) {
-			*q &= ~PTE_DIRTY;
-			dirty = true;
-			note_inval(vm, it->mm, it->vaddr);
-		}
-	}
-	if (!dirty)
-		return;
-	pg->flags &= ~PG_DIRTY;
-	vm_add_io(c->w, IO_DEV_FILE, true, file_dev_offset(vm, pg->mapping, pg->index),
-	          vm->cfg.page_size);
-	vm->st.msync_writeback++;
-}
-
-int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len, struct fault_work *w)
-{
-	uint64_t ps = vm->cfg.page_size;
-	len = (len + ps - 1) & ~(ps - 1);
-	if (vm_check_range(vm, addr, len) || !mm_range_mapped(mm, addr, addr + len))
-		return -1;
-	uint64_t end = addr + len;
-	vm->cur = w;
-	struct msync_ctx c = {.vm = vm, .w = w};
-	for (uint32_t i = 0; i < mm->nr_vmas; i++) {
-		const struct vm_area_struct *v = &mm->vmas[i];
-		if (v->vm_end <= addr || v->vm_start >= end || !v->vm_file ||
-		    !(v->vm_flags & VM_SHARED))
-			continue;
-		pgtable_for_each(&mm->pgd, MAX(v->vm_start, addr), MIN(v->vm_end, end), msync_pte,
-		                 &c);
-	}
-	vm->cur = NULL;
-	return 0;
 }

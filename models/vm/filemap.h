@@ -1,8 +1,9 @@
 /*
  * filemap.h — files and the page cache shared by every process (Linux's struct address_space
- * and mm/filemap.c), and the file-backed fault paths of the VM layer (mm/memory.c do_fault:
- * do_read_fault with do_fault_around, do_cow_fault, do_shared_fault; filemap_fault with
- * on-demand readahead), writeback of dirty page-cache pages by reclaim and msync.
+ * and the page-cache index of mm/filemap.c).
+ *
+ * (The fault paths through the page cache are in memory.c and filemap.c, declared in
+ * internal.h.)
  *
  * A file is named by its NAME (the same name in any process or workload is the same file) and
  * identified inside the simulator by its id, the index of its struct address_space. A
@@ -69,30 +70,5 @@ static inline uint64_t filemap_key(uint32_t file, uint64_t index)
 {
 	return (1ull << 63) | ((uint64_t)file << 40) | (index & ((1ull << 40) - 1));
 }
-
-/* ---- fault and reclaim paths (filemap.c), used by vm.c ---------------------------------- */
-struct vm;
-struct mm_struct;
-struct vm_area_struct;
-struct fault_work;
-
-enum filemap_fault_result {
-	FILEMAP_OK,     /* the PTE now maps the page (the caller re-reads it) */
-	FILEMAP_OOM,    /* no frame for the page */
-	FILEMAP_SIGBUS, /* beyond the end of the file */
-};
-/*
- * A fault on a none PTE of the file VMA vma at vaddr (page aligned): do_read_fault (with
- * do_fault_around when !write), or the page-cache half of do_cow_fault / do_shared_fault.
- * Maps the page-cache page (reading it, with readahead, on a miss): writable and dirty for a
- * write to a shared mapping, read-only in a private one (the caller's do_wp_page loop then
- * copies it for a write). Counts faults.file / faults.file_major.
- */
-enum filemap_fault_result filemap_fault(struct vm *vm, struct mm_struct *mm,
-                                        struct vm_area_struct *vma, uint64_t vaddr, bool write,
-                                        uint64_t next_use);
-/* Reclaim of the page-cache page pfn (taken off the policy's lists by the caller): unmap it
- * from every PTE, write it back when dirty, drop it from the page cache and free the frame. */
-void filemap_reclaim_page(struct vm *vm, struct fault_work *w, pfn_t pfn);
 
 #endif

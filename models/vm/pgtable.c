@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/util.h"
+#include "sim/base/util.h"
 
 #define ARENA_CHUNK_BYTES ((size_t)2 << 20)
 /* A table's slot in an arena chunk: whole cache lines. */
@@ -183,14 +183,17 @@ void pgtable_set(struct pgtable *pt, uint64_t vaddr, pte_t *ptep, pte_t val)
 	*ptep = val;
 }
 
-int pgtable_walk_paddrs(const struct pgtable *pt, uint64_t vaddr, uint64_t *paddr_out)
+int pgtable_walk(const struct pgtable *pt, uint64_t vaddr, uint64_t *paddr_out, pte_t *leaf_out)
 {
 	const struct pt_table *t = pt->root;
 	int n = 0;
+	*leaf_out = 0;
 	for (int level = pt->levels - 1; level >= 0; level--) {
 		paddr_out[n++] = t->paddr + index_at(vaddr, level) * sizeof(pte_t);
-		if (level == 0 || (level == 1 && (t->pte[index_at(vaddr, 1)] & PTE_PRESENT)))
-			break; /* the leaf (a huge leaf stops at the PMD) */
+		if (level == 0 || (level == 1 && (t->pte[index_at(vaddr, 1)] & PTE_PRESENT))) {
+			*leaf_out = t->pte[index_at(vaddr, level)]; /* (a huge leaf: the PMD) */
+			break;
+		}
 		t = t->child[index_at(vaddr, level)];
 		if (!t)
 			break;

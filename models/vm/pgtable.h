@@ -178,9 +178,12 @@ bool pgtable_has_pte_table(const struct pgtable *pt, uint64_t vaddr);
 pte_t *pgtable_alloc_pte(struct pgtable *pt, uint64_t vaddr);
 /* Write a PTE obtained from pgtable_alloc_pte/lookup/alloc_pmd, keeping the table's use count. */
 void pgtable_set(struct pgtable *pt, uint64_t vaddr, pte_t *ptep, pte_t val);
-/* Physical addresses of the entries a hardware walk of vaddr reads, top level first; returns
- * how many levels exist for vaddr (a walk that meets a missing table stops there). */
-int pgtable_walk_paddrs(const struct pgtable *pt, uint64_t vaddr, uint64_t *paddr_out);
+/* A hardware walk of vaddr, in one pass: the physical addresses of the entries it reads, top
+ * level first, into paddr_out (room for 5), and the leaf entry it ends on into *leaf_out (the
+ * PTE, or the PMD of a huge leaf; 0 when a table on the way is missing: what pgtable_lookup
+ * would find, by value). Returns how many entries the walk reads (it stops at a missing
+ * table). */
+int pgtable_walk(const struct pgtable *pt, uint64_t vaddr, uint64_t *paddr_out, pte_t *leaf_out);
 /* Call fn on every non-empty PTE in [start, end), and on every huge leaf that overlaps it (at
  * its aligned address). fn may change *ptep through pgtable_set. */
 typedef void (*pgtable_pte_fn)(void *ctx, uint64_t vaddr, pte_t *ptep);

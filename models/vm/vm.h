@@ -15,19 +15,22 @@
  *    again without a write, and pages shared after fork stay single in memory and on swap.
  *
  * This layer is functional: it reports the work a fault did (frames zeroed or copied, disk
- * reads and writes, TLB invalidations) in struct fault_work; the simulator costs that work with
- * the hardware models. It never takes simulated time itself.
+ * reads and writes, TLB invalidations) in struct fault_work; the machine model
+ * (models/machine) costs that work with the hardware models. It never takes simulated time
+ * itself, and the engine changes its state only through the functions below.
  *
  *  - file mappings go through a page cache shared by every process (filemap.h, filemap.c):
  *    a fault on a cached page is minor (faults.file) with fault-around, a miss reads from the
  *    file device (major, faults.file_major) with readahead on sequential misses; MAP_SHARED
  *    writes dirty the page-cache page (written back by reclaim or msync), MAP_PRIVATE writes
  *    COW into an anonymous page; fork copies no page-cache PTEs; clean file pages are dropped
- *    by reclaim, dirty ones written back first. exec images are built by the simulator
- *    (sim.c) from these mappings.
+ *    by reclaim, dirty ones written back first;
+ *  - exec builds a new address space from a program image of the config (exec.c).
  *
- * Reclaim scopes, watermarks and background reclaim are in reclaim.c (reclaim.h), 2 MiB
- * transparent huge pages in huge.c (huge.h). docs/vm.md lists every departure from Linux.
+ * The layer is cut as Linux cuts mm/ (vm.c lists the files); this header is its interface to
+ * the engine, internal.h the one between its files. Reclaim scopes, watermarks and background
+ * reclaim are in vmscan.c, 2 MiB transparent huge pages in huge_memory.c. docs/vm.md lists
+ * every departure from Linux.
  */
 #ifndef VMSIM_MODELS_VM_VM_H
 #define VMSIM_MODELS_VM_VM_H
@@ -40,99 +43,11 @@
 
 #include "models/policy/policy.h"
 #include "models/vm/filemap.h"
+#include "models/vm/mm_types.h"
 #include "models/vm/pgtable.h"
-#include "sim/util.h"
-
-/* struct page flags */
-enum page_flags {
-	PG_FREE = 1u << 0,  /* on the free list */
-	PG_ANON = 1u << 1,  /* anonymous memory */
-	PG_DIRTY = 1u << 2, /* content newer than its backing copy (PTE dirty bits moved here) */
-	PG_SWAPCACHE = 1u << 3, /* in the swap cache: swap_slot holds a copy (clean unless dirty) */
-	PG_LRU = 1u << 4,       /* tracked by the replacement policy (evictable) */
-	PG_FILE = 1u << 8,      /* a page-cache page: mapping/index name it (see filemap.h) */
-	PG_WRITEBACK =
-	    1u << 5,          /* unmapped by kswapd, its swap write in flight: free at completion */
-	PG_HUGE = 1u << 6,    /* head of a 2 MiB page (512 frames, pfn 512-aligned) */
-	PG_TAIL = 1u << 7,    /* one of the 511 frames after a PG_HUGE head */
-	PG_PGTABLE = 1u << 9, /* holds a page-table page (memory.page_tables_in_frames) */
-};
-
-struct reclaim_scope;
-
-struct page {
-	uint32_t flags;     /* enum page_flags */
-	uint32_t mapcount;  /* PTEs that map this frame */
-	uint32_t rmap;      /* first reverse-map item (index into vm->rmap_pool), 0: none */
-	uint32_t next_free; /* free-list link */
-	uint32_t swap_slot; /* with PG_SWAPCACHE */
-	uint64_t key;       /* stable identity for the policy (survives swap-out) */
-	uint64_t ready_ps;  /* simulated time its disk read completes (set by the simulator);
-	                       a fault that finds it earlier waits, fault-around skips it */
-	uint32_t mapping;   /* with PG_FILE: the file id (index into vm->fm.files) */
-	uint64_t index;     /* with PG_FILE: page offset in the file */
-	struct reclaim_scope *scope; /* the policy instance that holds it (with PG_LRU) */
-};
-
-/*
- * A replacement scope: one policy instance and what it holds. Global scope: one for the
- * machine (vm->scope). Local scope: one per address space (mm->scope), plus vm->scope for
- * pages whose owner exited while others still use them (see reclaim.c).
- */
-struct reclaim_scope {
-	void *policy;          /* the policy instance */
-	struct policy_env env; /* its environment (env.vm points back at this scope) */
-	struct vm *vm;
-	struct mm_struct *mm;  /* the owning address space, NULL for vm->scope */
-	uint64_t vtime;        /* references made by mm (local scope's virtual time) */
-	uint64_t nr_frames;    /* frames of the pages the policy holds (512 per huge page) */
-	uint64_t limit_frames; /* local allocation (vm.local_frames); UINT64_MAX: none */
-};
-
-/* One PTE that maps a frame: what try_to_unmap must visit. */
-struct rmap_item {
-	struct mm_struct *mm;
-	uint64_t vaddr;
-	uint32_t next; /* next item of the same frame, 0: end */
-};
-
-enum vma_flags {
-	VM_READ = 1u << 0,
-	VM_WRITE = 1u << 1,
-	VM_EXEC = 1u << 2,
-	VM_SHARED = 1u << 3,
-	VM_HUGEPAGE = 1u << 4,   /* MAP_HUGE / madvise(MADV_HUGEPAGE): 2 MiB pages wanted */
-	VM_NOHUGEPAGE = 1u << 5, /* madvise(MADV_NOHUGEPAGE): never 2 MiB pages */
-};
-
-struct vm_area_struct {
-	uint64_t vm_start, vm_end; /* [start, end), page aligned */
-	uint32_t vm_flags;         /* enum vma_flags */
-	uint32_t vm_file;          /* file id + 1 of a file mapping; 0: anonymous */
-	uint64_t vm_pgoff;         /* file page mapped at vm_start (file mappings) */
-	uint64_t vm_ra_next;       /* readahead state: the file page that would continue the
-	                              last miss read of this VMA sequentially (UINT64_MAX: none) */
-};
-
-/* linear_page_index: the file page a file VMA maps at vaddr. */
-static inline uint64_t vma_file_index(const struct vm_area_struct *v, uint64_t vaddr)
-{
-	return v->vm_pgoff + ((vaddr - v->vm_start) >> PTE_SHIFT);
-}
-
-struct mm_struct {
-	uint32_t pid;  /* the owning process (for keys and reports) */
-	uint32_t asid; /* address-space id for the TLB */
-	struct pgtable pgd;
-	struct vm_area_struct *vmas; /* sorted, non-overlapping */
-	uint32_t nr_vmas, cap_vmas;
-	uint32_t last_vma;                   /* find_vma cache */
-	uint64_t rss_pages;                  /* frames mapped (zero page not counted) */
-	uint64_t swap_ents;                  /* swap entries in the page table */
-	uint64_t cpu_mask;                   /* CPUs that may hold TLB entries of this mm */
-	struct reclaim_scope scope;          /* local scope only: this process's policy instance */
-	struct mm_struct *mm_prev, *mm_next; /* vm->mm_list: every live address space */
-};
+#include "sim/base/access.h"
+#include "sim/base/stats.h"
+#include "sim/base/util.h"
 
 /* What one access or fault did; the simulator costs it. */
 enum access_status {
@@ -204,6 +119,21 @@ static inline void fault_work_reset(struct fault_work *w)
 	memset(w, 0, offsetof(struct fault_work, read_pfns));
 }
 
+/* A program image (config images.NAME, docs/config.md), parsed once at setup (exec.c). */
+struct vm_image {
+	const char *name;         /* borrowed, like the whole struct, for the VM's lifetime */
+	uint64_t text_pages;      /* file "<name>.text", private r-x, at text_base */
+	uint64_t data_pages;      /* file "<name>.data", private rw, after the text... */
+	uint64_t data_tail_bytes; /* ...and this much of one more page (padzero clears the rest) */
+	uint64_t bss_pages;       /* anonymous, after the data */
+	uint64_t heap_pages;      /* anonymous, after the bss */
+	uint64_t stack_pages;     /* anonymous, below stack_top */
+	uint64_t text_base, lib_base, stack_top; /* addresses (bytes) */
+	const char *const *libs; /* names of images or of declared files, mapped from lib_base */
+	const int *lib_image;    /* libs[i]'s index among the images, -1: a file */
+	uint32_t nr_libs;
+};
+
 struct vm_config {
 	uint64_t nr_frames;
 	uint64_t page_size;
@@ -220,7 +150,9 @@ struct vm_config {
 	uint64_t local_frames; /* per-process allocation with local scope */
 	bool watermark;        /* vm.reclaim = "watermark" */
 	uint64_t wmark_low_frames, wmark_high_frames;
-	int thp; /* enum thp_mode */
+	int thp;                       /* enum thp_mode */
+	const struct vm_image *images; /* exec's program images (borrowed) */
+	uint32_t nr_images;
 };
 
 /* vm.thp */
@@ -228,9 +160,8 @@ enum thp_mode { THP_NEVER, THP_MADVISE, THP_ALWAYS };
 
 struct vm_stats {
 	uint64_t faults_demand_zero, faults_zero_page, faults_cow, faults_cow_copies;
-	uint64_t faults_swap_in, faults_swapcache, faults_minor, faults_major;
+	uint64_t faults_swap_in, faults_swapcache;
 	uint64_t evictions, swap_out, swap_out_clean_drops, writeback;
-	uint64_t segv, oom;
 	uint64_t frames_used_max;
 	/* file-backed memory (filemap.c) */
 	uint64_t faults_file, faults_file_major; /* page-cache hits / reads from the file device */
@@ -242,20 +173,6 @@ struct vm_stats {
 	uint64_t page_table_pages, page_table_pages_max, page_table_overflow;
 	uint64_t page_table_overflow_now; /* page-table pages above memory.frames now */
 	uint64_t faults_thp, thp_fallback, thp_splits, thp_pages_max;
-};
-
-struct writeback_ent {
-	pfn_t pfn;
-	uint64_t done_ps;
-};
-
-/* One swap slot: what swap_map, the swap cache and the policy key of a swapped page were as
- * three arrays, as one struct so a major fault touches one cache line. */
-struct swap_slot {
-	uint64_t key;        /* the policy key of the page swapped out to the slot */
-	uint32_t map;        /* PTEs holding the slot (swap_map) */
-	uint32_t cache_pfn1; /* 1 + the frame caching the slot (swap cache), 0: none; biased so
-	                      * that the array starts zeroed (calloc: not touched until used) */
 };
 
 struct vm {
@@ -273,27 +190,59 @@ struct vm {
 	struct reclaim_scope scope; /* global scope; with local scope, the orphans' scope */
 	struct mm_struct *mm_list;  /* live address spaces, oldest first */
 	uint64_t vtime;             /* references so far (policy virtual time) */
-	/* watermark reclaim (reclaim.c) */
+	/* watermark reclaim (vmscan.c) */
 	bool kswapd_wanted;       /* free frames fell below the low watermark: wake kswapd */
 	uint64_t nr_writeback;    /* frames under writeback (PG_WRITEBACK) */
 	struct writeback_ent *wb; /* their completion times */
 	uint32_t nr_wb, cap_wb;
-	bool kswapd_running;    /* evictions are kswapd's, not direct reclaim */
 	uint64_t thp_pages;     /* 2 MiB pages in use */
 	uint64_t next_pt_paddr; /* simulated physical address of the next page-table page */
 	uint32_t next_asid;
 	struct vm_stats st;
 	struct filemap fm;      /* files and the page cache (filemap.h) */
 	struct fault_work *cur; /* the work record of the fault being handled */
-	uint64_t cur_cpu_mask;  /* the CPU running the current operation */
+	uint64_t cur_cpu_mask;  /* the CPU running the current operation (vm_set_cpu) */
 	pfn_t fault_pinned;     /* a page the running fault holds (not evictable), or PFN_NONE */
-	uint64_t now_ps;        /* the simulator's clock for the current operation (read-only here:
-	                           compared with pages' ready_ps) */
+	uint64_t now_ps;        /* the time of the running fault (vm_access_fault; compared with
+	                           pages' ready_ps) */
 	uint64_t fault_pinned_next_use;
 };
 
+/* Set up from cfg (copied; what it points to is borrowed for the VM's lifetime), the files of
+ * the program images declared. Returns 0, or < 0 with err filled when the policy rejects its
+ * parameters. */
 int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err);
 void vm_fini(struct vm *vm);
+/* Write the layer's counters: faults.{demand_zero,zero_page,cow,cow_copies,file,file_major,
+ * swap_in,swapcache,thp,thp_fallback}, reclaim.*, readahead.pages, pagecache.*, memory.*,
+ * swap.slots_used. (faults.total, minor and major are the engine's: it counts them with the
+ * processes that took them.) */
+void vm_report(const struct vm *vm, struct statsout *o);
+
+/* The engine runs the next operations on cpu (VM_NO_CPU: on none, as kswapd): a TLB entry of
+ * an address space that another CPU may hold costs a shootdown of that CPU. */
+#define VM_NO_CPU UINT32_MAX
+static inline void vm_set_cpu(struct vm *vm, uint32_t cpu)
+{
+	vm->cur_cpu_mask = cpu == VM_NO_CPU ? 0 : 1ull << (cpu & 63);
+}
+/* mm runs on cpu: its TLB entries may be there until the address space dies (mm_cpumask). */
+static inline void vm_mm_set_cpu(struct mm_struct *mm, uint32_t cpu)
+{
+	mm->cpu_mask |= 1ull << (cpu & 63);
+}
+/* The disk reads that the fault w started complete at done_ps: their pages are ready then (a
+ * fault that finds one earlier waits for it; fault-around skips it). */
+void vm_io_done(struct vm *vm, const struct fault_work *w, uint64_t done_ps);
+/* Did an allocation leave fewer free frames than the low watermark (vm.reclaim = "watermark")?
+ * Then the engine wakes kswapd (vm_kswapd_wake), which runs vm_kswapd_evict_one. */
+static inline bool vm_kswapd_wanted(const struct vm *vm)
+{
+	return vm->kswapd_wanted;
+}
+/* The engine takes the wake-up; running: kswapd is already scheduled (the wake-up is absorbed),
+ * else one more reclaim.kswapd_wakeups. */
+void vm_kswapd_wake(struct vm *vm, bool running);
 
 /* A new, empty address space for process pid. */
 struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid);
@@ -325,33 +274,62 @@ int vm_mmap_file(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t le
 int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
              struct fault_work *w);
 
-/*
- * One access. kind: 0 read, 1 write, 2 instruction fetch. next_use is the logical time of the
- * next reference to this page when the policy needs the future (else ignored). On a hit only
- * w->pfn is set (the fast path writes nothing else); otherwise *w is filled from zero.
- * Returns an enum access_status.
- */
-enum access_status vm_access_fault(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, int kind,
-                                   uint64_t next_use, struct fault_work *w);
+/* exec (exec.c): the image called name, or -1. */
+int vm_image_find(const struct vm *vm, const char *name);
+/* execve's new address space for process pid: the layout of image (an index from
+ * vm_image_find) in a new mm. Returns it, or NULL when a library is not a declared file or a
+ * section does not fit (the new mm is released). *padzero_out: the address exec's padzero
+ * writes (the first byte after the data section's file part when it ends inside a page), 0
+ * when there is none. The caller releases the old address space. */
+struct mm_struct *vm_exec_mm(struct vm *vm, uint32_t pid, int image, struct fault_work *w,
+                             uint64_t *padzero_out);
 
-/* The two halves of vm_access's hit path, for a caller that runs many accesses (the
- * simulator's run of hits). vm_access_hit_pte: the PTE of an access of kind to vaddr when it
- * hits (present, allowing the access), else NULL (then vm_access takes the fault path); it
- * changes nothing but the page table's host-side translation cache. vm_access_hit: the rest
- * of vm_access for that PTE (the virtual times, the accessed and dirty bits, the policy's
- * reference), with the same effects; returns the frame (PFN_NONE for the zero page). */
-static inline pte_t *vm_access_hit_pte(struct mm_struct *mm, uint64_t vaddr, int kind)
+/* madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) on [addr, addr + len): sets VM_HUGEPAGE or
+ * VM_NOHUGEPAGE (huge) on the VMA parts inside (splitting VMAs at the edges). Returns -1 when
+ * the range is not page aligned or not entirely mapped (EINVAL/ENOMEM), else 0. */
+int vm_madvise_huge(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len, bool huge);
+
+/*
+ * kswapd's step (vm.reclaim = "watermark"): when free frames plus frames under writeback are
+ * below the high watermark, evict one victim (w is cleared and receives its invalidations and
+ * swap write). *wb_pfn is the frame left under writeback (pass it to vm_writeback_start with the
+ * write's completion time) or PFN_NONE when it was freed at once. Returns false when there is
+ * nothing (more) to do: the high watermark is reached or no victim can go.
+ */
+bool vm_kswapd_evict_one(struct vm *vm, struct fault_work *w, pfn_t *wb_pfn);
+/* pfn (PG_WRITEBACK) becomes free at done_ps. */
+void vm_writeback_start(struct vm *vm, pfn_t pfn, uint64_t done_ps);
+/* Free every frame whose write completed by now_ps. Returns the earliest completion still
+ * pending, UINT64_MAX when none is. */
+uint64_t vm_writeback_complete(struct vm *vm, uint64_t now_ps);
+
+/*
+ * An access of kind to vaddr in mm, in three parts, so that the engine's single access and its
+ * run of hits share one hit path:
+ *  - vm_access_hit_pte: the PTE when the access hits (present, allowing the access), else
+ *    NULL; it changes nothing but the page table's host-side translation cache;
+ *  - vm_access_hit: the reference for that PTE (the virtual times, the accessed and dirty
+ *    bits, the policy's reference when it sees every access); returns the frame (PFN_NONE for
+ *    the zero page);
+ *  - vm_access_fault: the access that did not hit, at now_ps: the virtual times, then the
+ *    fault (handle_mm_fault, memory.c); *w is filled from zero; returns an enum access_status.
+ * next_use is the logical time of the next reference to this page when the policy needs the
+ * future (else ignored).
+ */
+static inline pte_t *vm_access_hit_pte(struct mm_struct *mm, uint64_t vaddr, enum access_kind kind)
 {
 	pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_ACCESS);
-	if (unlikely(!p || !pte_present(*p) || (kind == 1 && !(*p & PTE_WRITE))))
+	if (unlikely(!p || !pte_present(*p) || (kind == ACCESS_WRITE && !(*p & PTE_WRITE))))
 		return NULL;
 	return p;
 }
 
 static inline pfn_t vm_access_hit(struct vm *vm, struct mm_struct *mm, pte_t *p, uint64_t vaddr,
-                                  int kind, uint64_t next_use)
+                                  enum access_kind kind, uint64_t next_use)
 {
-	*p |= PTE_ACCESSED | (kind == 1 ? PTE_DIRTY : 0);
+	vm->vtime++;
+	mm->scope.vtime++;
+	*p |= PTE_ACCESSED | (kind == ACCESS_WRITE ? PTE_DIRTY : 0);
 	if (*p & PTE_ZERO)
 		return PFN_NONE;
 	pfn_t pfn = (pfn_t)pte_pfn(*p); /* the policy knows a huge page by its head */
@@ -362,29 +340,35 @@ static inline pfn_t vm_access_hit(struct vm *vm, struct mm_struct *mm, pte_t *p,
 	const struct policy_ops *pol = vm->cfg.policy;
 	if (pol->flags & POLICY_SEES_EVERY_ACCESS)
 		pol->access(vm->cfg.local_scope ? vm->pages[pfn].scope->policy : vm->scope.policy,
-		            pfn, kind == 1, next_use);
+		            pfn, kind == ACCESS_WRITE, next_use);
 	return frame;
 }
 
-static inline enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr,
-                                           int kind, uint64_t next_use, struct fault_work *w)
+enum access_status handle_mm_fault(struct vm *vm, struct mm_struct *mm, uint64_t vaddr,
+                                   enum access_kind kind, uint64_t next_use, struct fault_work *w);
+
+static inline enum access_status vm_access_fault(struct vm *vm, struct mm_struct *mm,
+                                                 uint64_t vaddr, enum access_kind kind,
+                                                 uint64_t next_use, uint64_t now_ps,
+                                                 struct fault_work *w)
 {
 	vm->vtime++;
 	mm->scope.vtime++;
-	pte_t *p = vm_access_hit_pte(mm, vaddr, kind);
-	/* The common case inline: a present PTE that allows the access. */
-	if (unlikely(!p))
-		return vm_access_fault(vm, mm, vaddr, kind, next_use,
-		                       w); /* (the vtimes are counted) */
-	w->pfn = vm_access_hit(vm, mm, p, vaddr, kind, next_use);
-	return ACCESS_HIT;
+	vm->now_ps = now_ps;
+	return handle_mm_fault(vm, mm, vaddr, kind, next_use, w);
 }
 
-/* The stable identity of the anonymous page at vaddr in mm, as the policies see it (kept
- * across swap-out; a forked child's copies keep the parent's). */
-static inline uint64_t page_key(const struct mm_struct *mm, uint64_t vaddr)
+/* The whole access (the three parts above): ACCESS_HIT with w->pfn the frame reached, or the
+ * fault's status. */
+static inline enum access_status vm_access(struct vm *vm, struct mm_struct *mm, uint64_t vaddr,
+                                           enum access_kind kind, uint64_t next_use,
+                                           uint64_t now_ps, struct fault_work *w)
 {
-	return ((uint64_t)mm->pid << 45) ^ (vaddr >> PTE_SHIFT);
+	pte_t *p = vm_access_hit_pte(mm, vaddr, kind);
+	if (unlikely(!p))
+		return vm_access_fault(vm, mm, vaddr, kind, next_use, now_ps, w);
+	w->pfn = vm_access_hit(vm, mm, p, vaddr, kind, next_use);
+	return ACCESS_HIT;
 }
 
 /* A hint that vaddr will soon be accessed in mm: prefetch its PTE into the host's cache (the

@@ -1,11 +1,8 @@
 #!/bin/bash
 # `vmsim mrc` on bad usage and bad input: exit status 2 and a message naming the file and line.
-# Usage: bash mrc_errors.sh /path/to/vmsim (see mrc_textbook.sh for the stand-in binary).
+# Usage: bash mrc_errors.sh /path/to/vmsim.
 set -u
 VMSIM=$1
-if ! "$VMSIM" mrc --help 2>/dev/null | grep -q "usage: vmsim mrc"; then
-	VMSIM=${VMSIM_BUILD_DIR:-$(dirname "$1")}/test_mrc_cli
-fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0

@@ -2,13 +2,9 @@
 # `vmsim mrc` on the textbook reference strings: the CSV byte for byte (LRU 12/8 and OPT 9/8
 # faults with 3/4 frames on Silberschatz's string; LRU 10/8 and OPT 7/6 on Belady's), and the
 # same file through --policy lru, opt and both agreeing column by column.
-# Usage: bash mrc_textbook.sh /path/to/vmsim. Until sim/main.c dispatches `mrc`, the test-only
-# binary test_mrc_cli (which runs mrc_cli_main when given `mrc ...`) stands in for it.
+# Usage: bash mrc_textbook.sh /path/to/vmsim.
 set -u
 VMSIM=$1
-if ! "$VMSIM" mrc --help 2>/dev/null | grep -q "usage: vmsim mrc"; then
-	VMSIM=${VMSIM_BUILD_DIR:-$(dirname "$1")}/test_mrc_cli
-fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0

@@ -2,13 +2,8 @@
 # trace_convert.sh VMSIM — `vmsim trace convert` / `trace info` from the command line: the
 # info numbers of the shipped small.vmt, vmt -> vmb -> vmt identity, the lackey import's
 # counts against an awk count of the shipped log, and exit 2 with FILE:LINE on bad input.
-# Until sim/main.c dispatches `trace`, it runs the same trace_cli_main through the
-# test_trace_cli executable of the build.
 set -u
 vmsim="$1"
-if ! "$vmsim" trace --help 2>/dev/null | grep -q 'trace convert'; then
-	vmsim="${VMSIM_BUILD_DIR:-build}/test_trace_cli"
-fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0

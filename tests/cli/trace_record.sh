@@ -9,9 +9,6 @@ if ! command -v valgrind >/dev/null 2>&1; then
 	exit 0
 fi
 vmsim="$1"
-if ! "$vmsim" trace --help 2>/dev/null | grep -q 'trace convert'; then
-	vmsim="${VMSIM_BUILD_DIR:-build}/test_trace_cli"
-fi
 vmsim="$(cd "$(dirname "$vmsim")" && pwd)/$(basename "$vmsim")"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

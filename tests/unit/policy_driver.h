@@ -26,7 +26,7 @@
 #include <stdlib.h>
 
 #include "models/policy/policy.h"
-#include "sim/params.h"
+#include "sim/base/params.h"
 
 #define DRV_MAX_KEY 100000u
 

@@ -10,8 +10,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "sim/eventq.h"
-#include "sim/rng.h"
+#include "sim/base/eventq.h"
+#include "sim/base/rng.h"
 #include "tests/unit/test.h"
 
 /* ---- ordering ---------------------------------------------------------------------------- */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sweep.h"
+#include "sim/cli/sweep.h"
 #include "tests/unit/test.h"
 
 static char *slurp(const char *path)

@@ -1,5 +1,5 @@
 /*
- * test_mrc.c — one-pass fault curves (sim/mrc.c) against the textbooks, against simple
+ * test_mrc.c — one-pass fault curves (sim/cli/mrc.c) against the textbooks, against simple
  * per-size simulators written here, against the repository's own lru and opt policies driven
  * per size with on-demand reclaim, and SHARDS against the exact LRU curve.
  *
@@ -14,8 +14,8 @@
 #include <stdlib.h>
 
 #include "models/policy/policy.h"
-#include "sim/mrc.h"
-#include "sim/util.h"
+#include "sim/base/util.h"
+#include "sim/cli/mrc.h"
 #include "tests/unit/test.h"
 
 /* ---- reference simulators: one memory size at a time, dense page ids < nr_pages ---- */

@@ -1,9 +1,6 @@
 /*
- * test_mrc_cli.c — `vmsim mrc` (sim/mrc_cli.c) end to end, in process: the CSV it writes for
- * the textbook strings byte for byte, its exit codes, and its messages on bad input.
- *
- * Run with arguments `mrc ...` it is the command itself (tests/cli/mrc_*.sh use it while
- * sim/main.c does not dispatch `mrc` yet).
+ * test_mrc_cli.c — `vmsim mrc` (sim/cli/mrc_cli.c) end to end, in process: the CSV it writes
+ * for the textbook strings byte for byte, its exit codes, and its messages on bad input.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/mrc.h"
-#include "sim/util.h"
+#include "sim/base/util.h"
+#include "sim/cli/mrc.h"
 #include "tests/unit/test.h"
 
 static char dir[] = "/tmp/vmsim_test_mrc_cli.XXXXXX";
@@ -179,10 +176,8 @@ static void test_bad_input(void)
 	free(in);
 }
 
-int main(int argc, char **argv)
+int main(void)
 {
-	if (argc > 1 && strcmp(argv[1], "mrc") == 0)
-		return mrc_cli_main(argc - 1, argv + 1);
 	BUG_ON(!mkdtemp(dir), "mkdtemp failed");
 	test_textbook_csv();
 	test_bad_input();

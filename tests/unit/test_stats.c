@@ -5,8 +5,8 @@
  */
 #include <stdlib.h>
 
-#include "sim/rng.h"
-#include "sim/stats.h"
+#include "sim/base/rng.h"
+#include "sim/base/stats.h"
 #include "tests/unit/test.h"
 
 static void test_buckets(void)

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sim/sweep.h"
+#include "sim/cli/sweep.h"
 #include "tests/unit/test.h"
 
 static struct sweep *parse_ok(const char *text, const char *file)

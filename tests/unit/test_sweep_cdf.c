@@ -1,10 +1,10 @@
 /*
- * test_sweep_cdf.c — latency_cdf.csv rows from struct hist (sim/hist_csv.c): one row per
+ * test_sweep_cdf.c — latency_cdf.csv rows from struct hist (sim/base/hist_csv.c): one row per
  * non-empty bucket, upper bound clamped to the maximum, exact cumulative fractions.
  */
 #include <stdlib.h>
 
-#include "sim/hist_csv.h"
+#include "sim/base/hist_csv.h"
 #include "tests/unit/test.h"
 
 int main(void)

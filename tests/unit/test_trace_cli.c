@@ -1,16 +1,15 @@
 /*
  * test_trace_cli.c — `trace info` numbers on the shipped tests/data/traces/small.vmt (counted
- * by hand from its 32 lines) and the exit statuses of trace_cli_main. Given arguments
- * ("test_trace_cli trace info FILE") it runs trace_cli_main itself, so that the CLI tests can
- * exercise the trace command before sim/main.c wires it in.
+ * by hand from its 32 lines) and the exit statuses of trace_cli_main (sim/cli/trace_cli.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/cli/trace_cli.h"
 #include "tests/unit/test.h"
 #include "tests/unit/trace_test_util.h"
-#include "workloads/trace_cli.h"
+#include "workloads/trace_convert.h"
 
 static int run(const char *a0, const char *a1, const char *a2, const char *a3, const char *a4,
                const char *a5)
@@ -23,11 +22,8 @@ static int run(const char *a0, const char *a1, const char *a2, const char *a3, c
 	return trace_cli_main(argc, argv);
 }
 
-int main(int argc, char **argv)
+int main(void)
 {
-	if (argc > 1 && strcmp(argv[1], "trace") == 0)
-		return trace_cli_main(argc - 1, argv + 1);
-
 	struct trace_read_opts opts = {.page_size = 4096};
 	struct err err = {{0}};
 	struct trace_info info;

@@ -10,7 +10,7 @@
 
 #include "tests/unit/test.h"
 #include "tests/unit/trace_test_util.h"
-#include "workloads/trace_cli.h"
+#include "workloads/trace_convert.h"
 
 int main(void)
 {

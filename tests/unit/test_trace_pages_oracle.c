@@ -6,7 +6,7 @@
  */
 #include "tests/unit/test.h"
 #include "tests/unit/trace_test_util.h"
-#include "workloads/trace_cli.h"
+#include "workloads/trace_convert.h"
 #include "workloads/trace_pages.h"
 
 static void check_line(const char *text, int want_rc, uint64_t want_page, int want_write)

@@ -6,7 +6,7 @@
  */
 #include "tests/unit/test.h"
 #include "tests/unit/trace_test_util.h"
-#include "workloads/trace_cli.h"
+#include "workloads/trace_convert.h"
 #include "workloads/vmb.h"
 
 static void check_varint(uint64_t v, size_t want_len)

@@ -1,12 +1,12 @@
 /*
- * test_util_big.c — xcalloc_big / xfree_big (sim/util.h): small arrays come from xcalloc;
+ * test_util_big.c — xcalloc_big / xfree_big (sim/base/util.h): small arrays come from xcalloc;
  * from 2 MiB up the memory is 2 MiB-aligned, zeroed, writable to its last byte, and several
  * such arrays do not overlap.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "sim/util.h"
+#include "sim/base/util.h"
 #include "test.h"
 
 #define MIB ((size_t)1 << 20)

@@ -1,0 +1,331 @@
+/*
+ * internal.h — what the files of models/vm share and nobody else may use (Linux's
+ * mm/internal.h): the functions each file offers the others, by file, and the small helpers
+ * of the fault path as static inlines (they were static in one file before the layer was cut
+ * by concept; inline here they cost the fault path nothing). None takes simulated time;
+ * BUG_ON guards their invariants.
+ *
+ * The calls between these files go one way (the syscalls -> memory.c -> filemap.c,
+ * huge_memory.c, page_alloc.c -> vmscan.c -> rmap, swap, page_io), with the loops Linux itself
+ * has: reclaim, called by an allocation, takes page-cache pages out of the page cache
+ * (page_alloc.c -> vmscan.c -> filemap.c -> page_alloc.c), and the swap cache and the swap
+ * slots free each other's last reference (swap_state.c <-> swapfile.c).
+ *
+ * Measured with callgrind (docs/architecture.md): as calls between files, flush_tlb_page,
+ * rmap_remove, try_to_unmap, free_frame, the swap helpers and try_to_free_pages cost the
+ * reclaim path ~40 instructions per eviction; inline here they cost nothing.
+ */
+#ifndef VMSIM_MODELS_VM_INTERNAL_H
+#define VMSIM_MODELS_VM_INTERNAL_H
+
+#include "models/vm/vm.h"
+
+#define SLOT_NONE UINT32_MAX /* no swap slot */
+#define KEY_NONE UINT64_MAX  /* no incoming page (background reclaim): the policy's plain evict */
+
+/* ---- memory.c ---------------------------------------------------------------------------- */
+/* Unmap every PTE of [start, end) of mm (munmap, mmap over, exit); note: report each present
+ * PTE's TLB invalidation (not at exit, where the asid is flushed whole). */
+void zap_page_range(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end, bool note);
+
+/* A read into pfn started by this fault: the engine stamps its completion in ready_ps. */
+static inline void vm_note_read(struct fault_work *w, pfn_t pfn)
+{
+	if (w->nr_read_pfns < FAULT_MAX_READ_PFNS)
+		w->read_pfns[w->nr_read_pfns] = pfn;
+	w->nr_read_pfns++;
+}
+
+/* The fault found pfn in a cache: wait if its read has not completed yet (lock_page). */
+static inline void vm_wait_ready(struct vm *vm, struct fault_work *w, pfn_t pfn)
+{
+	uint64_t ready = vm->pages[pfn].ready_ps;
+	if (ready > vm->now_ps && ready > w->wait_until_ps)
+		w->wait_until_ps = ready;
+}
+
+/* ---- page_io.c --------------------------------------------------------------------------- */
+/* Queue a disk request in w; contiguous requests of one kind to one device merge. When the
+ * record is full the size is added to its last request (timing approximation). */
+void vm_add_io(struct fault_work *w, enum io_device dev, bool is_write, uint64_t offset,
+               uint64_t size);
+
+/* ---- exec.c ----------------------------------------------------------------------------- */
+/* Declare the files of every image ("<image>.text", "<image>.data"), in the images' order. */
+void vm_images_declare_files(struct vm *vm);
+
+/* ---- mmap.c ------------------------------------------------------------------------------ */
+/* Is [addr, addr + len) page aligned and inside the address space? 0 or -1. */
+int vm_check_range(struct vm *vm, uint64_t addr, uint64_t len);
+
+/* ---- page_alloc.c ------------------------------------------------------------------------ */
+/* Back to the free list (LIFO: the next allocation takes it). */
+static inline void free_frame(struct vm *vm, pfn_t pfn)
+{
+	struct page *pg = &vm->pages[pfn];
+	BUG_ON(pg->flags & PG_FREE, "double free of frame %u", pfn);
+	BUG_ON(pg->mapcount || pg->rmap, "freeing mapped frame %u", pfn);
+	pg->flags = PG_FREE;
+	pg->next_free = vm->free_head;
+	vm->free_head = pfn;
+	vm->nr_free++;
+}
+/* A frame for a page of mm (NULL: a page-table page) with policy key key: from the free list,
+ * or by reclaim (a local scope's replacement at its allocation, direct reclaim); PFN_NONE when
+ * nothing can be reclaimed. May wake kswapd. */
+pfn_t alloc_frame(struct vm *vm, struct fault_work *w, struct mm_struct *mm, uint64_t key);
+/* The lowest 512-aligned run of free frames, as a huge page (head PG_HUGE, tails PG_TAIL);
+ * PFN_NONE when there is none (no reclaim, no compaction). */
+pfn_t alloc_huge_frames(struct vm *vm);
+/* Free the 512 frames of an unmapped huge page. */
+void free_huge_frames(struct vm *vm, pfn_t head);
+/* A PTE of pfn went away (munmap, exit, COW break): free the page when nothing refers to it
+ * any more (no PTE, no swap PTE through its swap cache, not a page-cache page). */
+void put_page(struct vm *vm, pfn_t pfn);
+/* The simulated physical address of a new page-table page, and its release (pgtable.h's
+ * callbacks; ctx is the struct vm). */
+uint64_t pte_alloc_paddr(void *ctx);
+void pte_free_paddr(void *ctx, uint64_t paddr);
+
+/* ---- rmap.c ------------------------------------------------------------------------------ */
+/* The running operation's PTE of (mm, vaddr) changed: its TLB entries go, on other CPUs by a
+ * shootdown (recorded in vm->cur; nothing when no operation is running). */
+static inline void flush_tlb_page(struct vm *vm, struct mm_struct *mm, uint64_t vaddr)
+{
+	struct fault_work *w = vm->cur;
+	if (!w)
+		return;
+	w->tlb_invalidations++;
+	if (mm->cpu_mask & ~vm->cur_cpu_mask)
+		w->shootdown_cpus +=
+		    (uint32_t)__builtin_popcountll(mm->cpu_mask & ~vm->cur_cpu_mask);
+	if (w->nr_inval < FAULT_MAX_IO) {
+		w->inval[w->nr_inval].asid = mm->asid;
+		w->inval[w->nr_inval].vaddr = vaddr;
+		w->nr_inval++;
+	} else {
+		w->inval_overflow = true;
+	}
+}
+void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr);
+static inline void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
+{
+	uint32_t *link = &vm->pages[pfn].rmap;
+	while (*link) {
+		struct rmap_item *it = &vm->rmap_pool[*link];
+		if (it->mm == mm && it->vaddr == vaddr) {
+			uint32_t r = *link;
+			*link = it->next;
+			vm->rmap_pool[r].next = vm->rmap_free;
+			vm->rmap_free = r;
+			vm->pages[pfn].mapcount--;
+			mm->rss_pages -= (vm->pages[pfn].flags & PG_HUGE) ? HPAGE_NR : 1;
+			return;
+		}
+		link = &it->next;
+	}
+	BUG_ON(1, "no rmap item for frame %u at %llx", pfn, (unsigned long long)vaddr);
+}
+/* try_to_unmap: every PTE that maps pfn becomes entry (a swap entry, whose slot then counts
+ * one more holder, or none). Returns whether one of them was dirty. */
+static inline bool try_to_unmap(struct vm *vm, pfn_t pfn, pte_t entry)
+{
+	struct page *pg = &vm->pages[pfn];
+	bool dirty = false;
+	while (pg->rmap) {
+		struct rmap_item it = vm->rmap_pool[pg->rmap];
+		pte_t *p = pgtable_lookup(&it.mm->pgd, it.vaddr);
+		BUG_ON(!p || pte_pfn(*p) != pfn, "rmap points at a stale PTE");
+		if (*p & PTE_DIRTY)
+			dirty = true;
+		flush_tlb_page(vm, it.mm, it.vaddr);
+		rmap_remove(vm, pfn, it.mm, it.vaddr);
+		pgtable_set(&it.mm->pgd, it.vaddr, p, entry);
+		if (pte_is_swap(entry)) {
+			/* swap_duplicate: one more PTE holds the slot */
+			vm->swap[pte_swap_slot(entry)].map++;
+			it.mm->swap_ents++;
+		}
+	}
+	return dirty;
+}
+/* Were any PTEs of pfn accessed since the last call? Clears their accessed bits. */
+bool folio_referenced(struct vm *vm, pfn_t pfn);
+/* Is the page in pfn dirty (PG_DIRTY, an anonymous page without a swap copy, a dirty PTE)? */
+bool folio_test_dirty(struct vm *vm, pfn_t pfn);
+/* Clean every PTE of pfn; returns whether one was dirty. */
+bool page_mkclean(struct vm *vm, pfn_t pfn);
+
+/* finish_fault for a page-cache page (memory.c and filemap.c): map pfn at vaddr (a none PTE) with
+ * flags, writable in a shared writable mapping, on the reverse map. */
+static inline void map_file_page(struct vm *vm, struct mm_struct *mm,
+                                 const struct vm_area_struct *vma, uint64_t vaddr, pfn_t pfn,
+                                 pte_t flags)
+{
+	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE))
+		flags |= PTE_WRITE;
+	pte_t *p = pgtable_alloc_pte(&mm->pgd, vaddr);
+	BUG_ON(*p, "mapping a file page over a live PTE");
+	pgtable_set(&mm->pgd, vaddr, p, pte_mk(pfn, flags));
+	rmap_add(vm, pfn, mm, vaddr);
+}
+
+/* ---- swapfile.c and swap_state.c --------------------------------------------------------- */
+/* The frame caching swap slot slot, PFN_NONE: none (stored biased by one, see mm_types.h). */
+static inline pfn_t swap_cache(const struct vm *vm, uint64_t slot)
+{
+	return (pfn_t)(vm->swap[slot].cache_pfn1 - 1u);
+}
+/* Set the frame caching slot (pfn may be PFN_NONE). */
+static inline void swap_set_cache(struct vm *vm, uint64_t slot, pfn_t pfn)
+{
+	vm->swap[slot].cache_pfn1 = (uint32_t)pfn + 1u;
+}
+/* A free slot (next fit), SLOT_NONE when swap is full. */
+static inline uint32_t swap_alloc(struct vm *vm)
+{
+	if (vm->nr_swap_used == vm->cfg.swap_pages)
+		return SLOT_NONE;
+	for (uint64_t n = 0; n < vm->cfg.swap_pages; n++) {
+		uint64_t s = vm->swap_cursor;
+		vm->swap_cursor = (vm->swap_cursor + 1) % vm->cfg.swap_pages;
+		if (!vm->swap_used[s]) {
+			vm->swap_used[s] = 1;
+			vm->nr_swap_used++;
+			if (s >= vm->swap_high)
+				vm->swap_high = s + 1;
+			return (uint32_t)s;
+		}
+	}
+	return SLOT_NONE;
+}
+void swap_free(struct vm *vm, uint32_t slot);
+/* A swap PTE of slot went away; the last one frees the slot, and its cached copy when no PTE
+ * maps that. */
+void free_swap_and_cache(struct vm *vm, uint32_t slot);
+/* pfn joins the swap cache with a new slot holding its key; false when swap is full. */
+static inline bool add_to_swap(struct vm *vm, pfn_t pfn)
+{
+	uint32_t slot = swap_alloc(vm);
+	if (slot == SLOT_NONE)
+		return false;
+	struct page *pg = &vm->pages[pfn];
+	pg->flags |= PG_SWAPCACHE;
+	pg->swap_slot = slot;
+	swap_set_cache(vm, slot, pfn);
+	vm->swap[slot].key = pg->key;
+	return true;
+}
+/* pfn leaves the swap cache (its slot stays, held by swap PTEs). */
+static inline void swap_cache_drop(struct vm *vm, pfn_t pfn)
+{
+	struct page *pg = &vm->pages[pfn];
+	swap_set_cache(vm, pg->swap_slot, PFN_NONE);
+	pg->flags &= ~PG_SWAPCACHE;
+	pg->swap_slot = SLOT_NONE;
+}
+/* pfn leaves the swap cache, and its slot is freed when no PTE holds it. */
+void delete_from_swap_cache(struct vm *vm, pfn_t pfn);
+
+/* ---- vmscan.c ---------------------------------------------------------------------------- */
+/* The scope that holds the pages of mm. */
+static inline struct reclaim_scope *reclaim_scope_of(struct vm *vm, struct mm_struct *mm)
+{
+	return vm->cfg.local_scope ? &mm->scope : &vm->scope;
+}
+/* Hand pfn (a resident page of mm, or of mm's scope) to the replacement policy. */
+static inline void lru_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint64_t next_use)
+{
+	struct page *pg = &vm->pages[pfn];
+	struct reclaim_scope *sc = reclaim_scope_of(vm, mm);
+	pg->flags |= PG_LRU;
+	pg->scope = sc;
+	sc->nr_frames += (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
+	vm->cfg.policy->insert(sc->policy, pfn, pg->key, next_use);
+}
+/* Take pfn off its policy's lists (if it is on them). */
+static inline void lru_del(struct vm *vm, pfn_t pfn)
+{
+	struct page *pg = &vm->pages[pfn];
+	if (pg->flags & PG_LRU) {
+		pg->flags &= ~PG_LRU;
+		pg->scope->nr_frames -= (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
+		vm->cfg.policy->remove(pg->scope->policy, pfn);
+	}
+}
+/* An allocation may have left fewer free frames than the low watermark: wake kswapd. */
+static inline void wakeup_kswapd(struct vm *vm)
+{
+	if (vm->cfg.watermark && vm->nr_free < vm->cfg.wmark_low_frames)
+		vm->kswapd_wanted = true;
+}
+void reclaim_scope_init(struct vm *vm, struct reclaim_scope *sc, struct mm_struct *mm);
+void reclaim_scope_fini(struct vm *vm, struct reclaim_scope *sc);
+/*
+ * Evict one victim chosen by sc's policy (for the incoming page key, or KEY_NONE). With wb_out
+ * non-NULL (kswapd), a victim that needs a swap write is left PG_WRITEBACK instead of freed and
+ * its pfn stored in *wb_out (else PFN_NONE). Returns false when none can go.
+ */
+bool reclaim_one(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc,
+                 uint64_t incoming_key, pfn_t *wb_out);
+/* Where the next victim comes from under local scope; own may be NULL (kswapd). */
+struct reclaim_scope *victim_scope_local(struct vm *vm, struct reclaim_scope *own);
+/* Where the next victim comes from: the machine's scope, or under local scope the order of
+ * vmscan.c's header. */
+static inline struct reclaim_scope *victim_scope(struct vm *vm, struct reclaim_scope *own)
+{
+	return vm->cfg.local_scope ? victim_scope_local(vm, own) : &vm->scope;
+}
+/* Direct reclaim for an allocation of the scope own (NULL: none) that found no free frame: one
+ * victim from the scope the victim order names. */
+static inline bool try_to_free_pages(struct vm *vm, struct fault_work *w, struct reclaim_scope *own,
+                                     uint64_t key)
+{
+	if (!reclaim_one(vm, w, victim_scope(vm, own), key, NULL))
+		return false;
+	vm->st.direct_evictions++;
+	return true;
+}
+/* mm is going away: move the pages its scope still holds to their other users' scopes. */
+void reclaim_mm_exit(struct vm *vm, struct mm_struct *mm);
+
+/* ---- filemap.c --------------------------------------------------------------------------- */
+/* Where (file, index) lies on the file device. */
+uint64_t file_dev_offset(const struct vm *vm, uint32_t file, uint64_t index);
+/* The page-cache page of the file VMA vma at vaddr (page aligned, inside the file): found (a
+ * minor fault, filemap_fault_cached) or read into a new frame (major: *major set), or
+ * PFN_NONE when no frame could be had. write: a shared write (the policy's reference). The
+ * caller maps it, then calls filemap_readahead after a read. */
+pfn_t filemap_fault(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma, uint64_t vaddr,
+                    bool write, uint64_t next_use, bool *major);
+/* A fault found the page-cache page pfn of (vma, vaddr): faults.file, wait for its read if it
+ * is in flight, the VMA's sequential position, the policy's reference. */
+void filemap_fault_cached(struct vm *vm, struct vm_area_struct *vma, uint64_t vaddr, pfn_t pfn,
+                          bool write, uint64_t next_use);
+/* After a miss at vaddr: read the readahead window when the miss was sequential. */
+void filemap_readahead(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
+                       uint64_t vaddr);
+/* Fault-around: map the cached, up-to-date pages of [start, end) (one page table, inside the
+ * VMA) where the PTE is none; vaddr is the faulting page (mapped young, even if its read is in
+ * flight; the others old). */
+void filemap_map_pages(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
+                       uint64_t vaddr, uint64_t start, uint64_t end);
+
+/* ---- huge_memory.c ----------------------------------------------------------------------- */
+/* An eligible VMA and 2 MiB range: a huge page at vaddr. Returns true when it mapped one (w
+ * filled); false: go on with 4 KiB pages (counted as a fallback when it wanted one). */
+bool do_huge_pmd_anonymous_page(struct vm *vm, struct mm_struct *mm,
+                                const struct vm_area_struct *vma, uint64_t vaddr, bool write,
+                                uint64_t next_use, struct fault_work *w);
+/* A write fault on a present, write-protected huge PMD: reuse it, or split it (then the 4 KiB
+ * path COWs the one page). Returns true when the access is resolved. */
+bool do_huge_pmd_wp_page(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, bool vma_write,
+                         struct fault_work *w);
+/* split_huge_page: every mapping of the huge page at head becomes 512 PTEs and each frame an
+ * ordinary page; with keep_head_out, the head frame is not given to the policy (reclaim holds
+ * it as its victim). */
+void split_huge_page(struct vm *vm, pfn_t head, bool keep_head_out);
+/* Split every huge page mapped by mm that straddles start or end. */
+void split_huge_pmd_edges(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end);
+
+#endif

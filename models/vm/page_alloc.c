@@ -1,0 +1,155 @@
+/*
+ * page_alloc.c — the frames of memory.frames (Linux's mm/page_alloc.c): a free list of 4 KiB
+ * frames, the 512-frame runs of 2 MiB pages, the allocation that falls back to reclaim when no
+ * frame is free (direct reclaim, or a local scope's replacement at its allocation), the freeing
+ * of a page whose last reference went, and the frames of page-table pages.
+ *
+ * The free list is LIFO (the frame freed last is taken first) and the order in which frames are
+ * freed and taken is part of the results: a change here changes the physical addresses, hence
+ * the DRAM row hits. Nothing here takes simulated time.
+ */
+#include "models/vm/internal.h"
+
+/* The first free frame, its struct page cleared; PFN_NONE when none is free. */
+static pfn_t take_free_frame(struct vm *vm)
+{
+	pfn_t pfn = vm->free_head;
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	struct page *pg = &vm->pages[pfn];
+	vm->free_head = pg->next_free;
+	vm->nr_free--;
+	memset(pg, 0, sizeof(*pg));
+	pg->swap_slot = SLOT_NONE;
+	uint64_t used = vm_frames_used(vm);
+	if (used > vm->st.frames_used_max)
+		vm->st.frames_used_max = used;
+	return pfn;
+}
+
+pfn_t alloc_frame(struct vm *vm, struct fault_work *w, struct mm_struct *mm, uint64_t key)
+{
+	struct reclaim_scope *sc = reclaim_scope_of(vm, mm);
+	if (vm->cfg.local_scope && sc->nr_frames >= sc->limit_frames && sc->nr_frames) {
+		/* Local replacement: at its allocation the process replaces one of its own pages,
+		 * whatever is free. */
+		if (reclaim_one(vm, w, sc, key, NULL))
+			vm->st.direct_evictions++;
+	}
+	pfn_t pfn = take_free_frame(vm);
+	if (pfn == PFN_NONE) {
+		/* Direct reclaim: the faulting process evicts and waits for the write. */
+		if (!try_to_free_pages(vm, w, sc, key))
+			return PFN_NONE;
+		pfn = take_free_frame(vm);
+	}
+	wakeup_kswapd(vm);
+	return pfn;
+}
+
+pfn_t alloc_huge_frames(struct vm *vm)
+{
+	uint64_t nr_blocks = vm->cfg.nr_frames / HPAGE_NR;
+	if (vm->nr_free < HPAGE_NR)
+		return PFN_NONE;
+	for (uint64_t b = 0; b < nr_blocks; b++) {
+		uint64_t base = b * HPAGE_NR, i;
+		for (i = HPAGE_NR; i-- > 0;)
+			if (!(vm->pages[base + i].flags & PG_FREE))
+				break;
+		if (i != UINT64_MAX)
+			continue;
+		/* Unlink the run from the free list, keeping the order of the others. */
+		uint32_t *link = &vm->free_head;
+		while (*link != PFN_NONE) {
+			if (*link >= base && *link < base + HPAGE_NR)
+				*link = vm->pages[*link].next_free;
+			else
+				link = &vm->pages[*link].next_free;
+		}
+		vm->nr_free -= HPAGE_NR;
+		for (i = 0; i < HPAGE_NR; i++) {
+			struct page *pg = &vm->pages[base + i];
+			memset(pg, 0, sizeof(*pg));
+			pg->swap_slot = SLOT_NONE;
+			pg->flags = i ? (PG_ANON | PG_TAIL) : (PG_ANON | PG_DIRTY | PG_HUGE);
+		}
+		uint64_t used = vm_frames_used(vm);
+		if (used > vm->st.frames_used_max)
+			vm->st.frames_used_max = used;
+		return (pfn_t)base;
+	}
+	return PFN_NONE;
+}
+
+void free_huge_frames(struct vm *vm, pfn_t head)
+{
+	BUG_ON(!(vm->pages[head].flags & PG_HUGE), "frame %u is not a huge page", head);
+	for (uint32_t i = HPAGE_NR; i-- > 0;) {
+		vm->pages[head + i].flags &= ~(PG_HUGE | PG_TAIL);
+		free_frame(vm, head + i);
+	}
+	vm->thp_pages--;
+}
+
+void put_page(struct vm *vm, pfn_t pfn)
+{
+	struct page *pg = &vm->pages[pfn];
+	if (pg->mapcount || (pg->flags & PG_FILE))
+		return; /* mapped elsewhere, or a page-cache page: it stays cached */
+	if ((pg->flags & PG_SWAPCACHE) && vm->swap[pg->swap_slot].map)
+		return; /* swap PTEs elsewhere will find it in the swap cache */
+	if (pg->flags & PG_SWAPCACHE)
+		delete_from_swap_cache(vm, pfn);
+	lru_del(vm, pfn);
+	if (pg->flags & PG_HUGE)
+		free_huge_frames(vm, pfn);
+	else
+		free_frame(vm, pfn);
+}
+
+/*
+ * Page-table pages. By default they live in physical memory above memory.frames (accounted
+ * apart). With memory.page_tables_in_frames they take frames of memory.frames, reclaiming a
+ * victim when none is free (its I/O is costed when a fault is running, else not); when no
+ * frame can be had at all, the table goes above memory.frames and is counted in
+ * memory.page_table_overflow. They are never evicted.
+ */
+uint64_t pte_alloc_paddr(void *ctx)
+{
+	struct vm *vm = ctx;
+	vm->st.page_table_pages++;
+	if (vm->st.page_table_pages > vm->st.page_table_pages_max)
+		vm->st.page_table_pages_max = vm->st.page_table_pages;
+	if (vm->cfg.page_tables_in_frames) {
+		struct fault_work scratch;
+		memset(&scratch, 0, sizeof(scratch));
+		struct fault_work *w = vm->cur ? vm->cur : &scratch;
+		pfn_t pfn = alloc_frame(vm, w, NULL, KEY_NONE);
+		if (pfn != PFN_NONE) {
+			vm->pages[pfn].flags = PG_PGTABLE;
+			return (uint64_t)pfn * vm->cfg.page_size;
+		}
+		vm->st.page_table_overflow++;
+		vm->st.page_table_overflow_now++;
+	}
+	uint64_t p = vm->next_pt_paddr;
+	vm->next_pt_paddr += vm->cfg.page_size;
+	return p;
+}
+
+void pte_free_paddr(void *ctx, uint64_t paddr)
+{
+	struct vm *vm = ctx;
+	vm->st.page_table_pages--;
+	uint64_t pfn = paddr / vm->cfg.page_size;
+	if (pfn >= vm->cfg.nr_frames) {
+		if (vm->cfg.page_tables_in_frames)
+			vm->st.page_table_overflow_now--;
+	} else {
+		BUG_ON(!(vm->pages[pfn].flags & PG_PGTABLE), "page table at frame %llu not marked",
+		       (unsigned long long)pfn);
+		vm->pages[pfn].flags = 0;
+		free_frame(vm, (pfn_t)pfn);
+	}
+}

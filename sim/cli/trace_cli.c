@@ -1,0 +1,122 @@
+/*
+ * trace_cli.c — the `vmsim trace` command (see trace_cli.h): argument parsing and printing
+ * around trace_info_compute and trace_convert (workloads/trace_convert.h).
+ */
+#include "sim/cli/trace_cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "workloads/trace_convert.h"
+#include "workloads/trace_source.h"
+
+static const char trace_usage[] =
+    "usage: vmsim trace convert IN OUT [--from FORMAT] [--to FORMAT] [OPTIONS]\n"
+    "       vmsim trace info FILE [--from FORMAT] [OPTIONS]\n"
+    "formats: pages, vmt, vmb (read and write); lackey, oracle (read only); guessed from\n"
+    "  .pages .vmt .vmb .lackey .oracleGeneral[.zst] endings (a folder is a lackey recording)\n"
+    "options: --page-size BYTES (default 4096; pages/oracle page numbers and info)\n"
+    "         --oracle-access read|write (default read)\n"
+    "see docs/traces.md\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "vmsim trace: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", trace_usage);
+	return 2;
+}
+
+static const char *const kind_names[OP_KIND_COUNT] = {
+    [OP_READ] = "r",          [OP_WRITE] = "w",       [OP_EXEC] = "x",
+    [OP_MMAP] = "mmap",       [OP_MUNMAP] = "munmap", [OP_MPROTECT] = "mprotect",
+    [OP_MADVISE] = "madvise", [OP_MSYNC] = "msync",   [OP_FORK] = "fork",
+    [OP_WAIT] = "wait",       [OP_EXECVE] = "exec",   [OP_EXIT] = "exit",
+    [OP_COMPUTE] = "compute", [OP_FILE] = "file",     [OP_MARK] = "mark",
+};
+
+int trace_cli_main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(trace_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	const char *cmd = argv[1];
+	int is_convert = strcmp(cmd, "convert") == 0;
+	if (!is_convert && strcmp(cmd, "info") != 0)
+		return usage_error("unknown command \"%s\" (expected convert or info)", cmd);
+	const char *files[2] = {NULL, NULL};
+	int nr_files = 0;
+	const struct trace_format *from = NULL, *to = NULL;
+	struct trace_read_opts opts = {.page_size = 4096};
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) {
+			if (i + 1 == argc)
+				return usage_error("%s needs a format", a);
+			const struct trace_format *f = trace_format_find(argv[++i]);
+			if (!f)
+				return usage_error(
+				    "unknown format \"%s\" (expected pages, vmt, vmb, "
+				    "lackey or oracle)",
+				    argv[i]);
+			if (a[2] == 'f')
+				from = f;
+			else
+				to = f;
+		} else if (strcmp(a, "--page-size") == 0) {
+			uint64_t v;
+			if (i + 1 == argc || parse_u64(argv[++i], &v) < 0 || v < 512 ||
+			    (v & (v - 1)))
+				return usage_error("--page-size needs a power of two >= 512, got "
+				                   "\"%s\"",
+				                   i < argc ? argv[i] : "");
+			opts.page_size = v;
+		} else if (strcmp(a, "--oracle-access") == 0) {
+			if (i + 1 == argc ||
+			    (strcmp(argv[i + 1], "read") && strcmp(argv[i + 1], "write")))
+				return usage_error(
+				    "--oracle-access needs read or write, got \"%s\"",
+				    i + 1 < argc ? argv[i + 1] : "");
+			opts.oracle_as_writes = strcmp(argv[++i], "write") == 0;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return usage_error("unknown option \"%s\"", a);
+		} else if (nr_files < 2) {
+			files[nr_files++] = a;
+		} else {
+			return usage_error("too many files (\"%s\")", a);
+		}
+	}
+	if (nr_files != (is_convert ? 2 : 1) || (!is_convert && to))
+		return usage_error("%s", is_convert ? "convert needs IN and OUT"
+		                                    : "info needs one FILE (and no --to)");
+	struct err err = {{0}};
+	int rc;
+	if (is_convert) {
+		rc = trace_convert(files[0], from, files[1], to, &opts, &err);
+	} else {
+		struct trace_info info;
+		rc = trace_info_compute(files[0], from, &opts, &info, &err);
+		if (rc == 0) {
+			printf("trace: %s\n", files[0]);
+			printf("processes: %u\n", info.nr_processes);
+			printf("operations: %llu\n", (unsigned long long)info.nr_ops);
+			for (int k = 0; k < OP_KIND_COUNT; k++)
+				printf("  %s: %llu\n", kind_names[k],
+				       (unsigned long long)info.ops_by_kind[k]);
+			printf("accesses: %llu\n", (unsigned long long)info.nr_accesses);
+			printf("pages_touched: %llu\n", (unsigned long long)info.pages_touched);
+			printf("process_pages_touched: %llu\n",
+			       (unsigned long long)info.process_pages_touched);
+			printf("footprint_bytes: %llu\n", (unsigned long long)info.footprint_bytes);
+			printf("page_size: %llu\n", (unsigned long long)info.page_size);
+			printf("compute_ns: %llu\n", (unsigned long long)info.compute_ns);
+		}
+	}
+	if (rc < 0) {
+		fprintf(stderr, "vmsim trace %s: %s\n", cmd, err.msg);
+		return rc == -VMSIM_EIO ? 1 : 2;
+	}
+	return 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * engine.h — what the files of sim/engine share (sim.h is the engine's interface to the
+ * command line; this header is not for it).
+ */
+#ifndef VMSIM_SIM_ENGINE_ENGINE_H
+#define VMSIM_SIM_ENGINE_ENGINE_H
+
+#include "sim/engine/sim.h"
+
+/* What running a task's operations came to. */
+enum run_result { RUN_AGAIN, RUN_BLOCKED, RUN_DEAD, RUN_FAILED };
+
+/* ---- task.c ------------------------------------------------------------------------------ */
+/* A new task of workload wl_index with pid (not started: the caller schedules its wake_ev). */
+struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct task *parent);
+/* The id the VM layer knows the address space of t (just created, the newest task) by. */
+uint32_t task_mm_id(const struct sim *s, const struct task *t);
+/* t leaves (exit, segfault, out-of-memory, a rejected operation) at cpu's clock: its address
+ * space released, its parent woken from a wait for it. */
+void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit why);
+/* parent's child pid (of the same workload), or NULL. */
+struct task *task_find_child(struct sim *s, struct task *parent, uint32_t pid);
+/* The run queue (FIFO). */
+void rq_push(struct sim *s, struct task *t);
+struct task *rq_pop(struct sim *s);
+/* --check: the VM layer's invariants over every live address space. */
+void sim_check(struct sim *s);
+
+/* ---- run.c ------------------------------------------------------------------------------- */
+/* A CPU's run event: run its tasks until its clock passes the next event (then it schedules
+ * itself again), or until no task is runnable (it goes idle). */
+void cpu_run_event(struct event *ev, void *ctx);
+
+/* ---- syscall.c --------------------------------------------------------------------------- */
+/* t's current operation, neither an access nor compute: a system call or a mark. */
+enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t);
+
+/* ---- kswapd.c ---------------------------------------------------------------------------- */
+void kswapd_event(struct event *ev, void *ctx);
+void writeback_event(struct event *ev, void *ctx);
+/* An allocation fell below the low watermark during the operation that began at start_ps. */
+void kswapd_wake(struct sim *s, simtime_t start_ps);
+
+/* ---- report.c ---------------------------------------------------------------------------- */
+/* Fault kinds with a latency histogram of their own: latency.fault.<name>.* */
+struct fault_kind_hist {
+	uint32_t bit; /* enum fault_kind_bits */
+	const char *name;
+};
+extern const struct fault_kind_hist fault_kind_hists[NR_FAULT_KIND_HISTS];
+void sample_event(struct event *ev, void *ctx);
+/* A row of timeseries.csv at t_ps. */
+void write_sample(struct sim *s, simtime_t t_ps);
+
+#endif

@@ -1,0 +1,190 @@
+/*
+ * report.c — what a run reports: stats.json (sim_write_stats: the engine's counters, the VM
+ * layer's vm_report, the machine's timing_report, the latency histograms, one object per
+ * process), the summary on stdout, and the rows of timeseries.csv (sample_event every
+ * stats.interval_ps, and one at the end).
+ */
+#include "sim/engine/engine.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+
+const struct fault_kind_hist fault_kind_hists[NR_FAULT_KIND_HISTS] = {
+    {FK_DEMAND_ZERO, "demand_zero"},
+    {FK_ZERO_PAGE, "zero_page"},
+    {FK_COW, "cow"},
+    {FK_SWAP_IN, "swap_in"},
+    {FK_SWAPCACHE, "swapcache"},
+    {FK_FILE, "file"},
+    {FK_FILE_READ, "file_major"},
+    {FK_THP, "thp"},
+};
+
+/* ---- sampling ---------------------------------------------------------------------------- */
+
+static uint32_t live_tasks(const struct sim *s)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		n += s->tasks[i]->state != TASK_DEAD;
+	return n;
+}
+
+void write_sample(struct sim *s, simtime_t t_ps)
+{
+	s->last_sample_ps = t_ps;
+	if (!s->timeseries)
+		return;
+	uint64_t rss = 0;
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		if (s->tasks[i]->mm)
+			rss += s->tasks[i]->mm->rss_pages;
+	const struct vm_stats *v = &s->vm.st;
+	fprintf(s->timeseries,
+	        "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+	        ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u\n",
+	        t_ps, s->c.accesses, s->c.faults, s->c.faults_major, v->evictions, v->swap_out,
+	        v->faults_swap_in, vm_frames_used(&s->vm), rss, s->vm.nr_swap_used, live_tasks(s));
+}
+
+void sample_event(struct event *ev, void *ctx)
+{
+	struct sim *s = ctx;
+	if (!live_tasks(s))
+		return; /* the run is over: sim_run writes the last row at its end time */
+	write_sample(s, s->eq.now_ps);
+	eventq_schedule(&s->eq, ev, s->eq.now_ps + s->interval_ps);
+}
+
+/* ---- reporting --------------------------------------------------------------------------- */
+
+static const char *exit_name(const struct task *t)
+{
+	if (t->state != TASK_DEAD)
+		return "running";
+	switch (t->exit_reason) {
+	case EXIT_NORMAL:
+		return "exited";
+	case EXIT_SEGV:
+		return "segfault";
+	case EXIT_OOM:
+		return "oom";
+	case EXIT_ERROR:
+		return "unsupported-operation";
+	}
+	return "?";
+}
+
+static json_t *task_json(const struct task *t)
+{
+	struct statsout o;
+	statsout_init(&o);
+	statsout_u64(&o, NULL, "pid", t->pid);
+	statsout_u64(&o, NULL, "workload", t->wl_index);
+	statsout_u64(&o, NULL, "parent", t->parent ? t->parent->pid : 0);
+	statsout_str(&o, NULL, "status", exit_name(t));
+	statsout_u64(&o, "sim", "accesses", t->st.accesses);
+	statsout_u64(&o, "sim", "start_ps", t->start_ps);
+	statsout_u64(&o, "sim", "end_ps", t->end_ps);
+	statsout_u64(&o, "faults", "total", t->st.faults);
+	statsout_u64(&o, "faults", "minor", t->st.minor);
+	statsout_u64(&o, "faults", "major", t->st.major);
+	statsout_u64(&o, "faults", "demand_zero", t->st.demand_zero);
+	statsout_u64(&o, "faults", "zero_page", t->st.zero_page);
+	statsout_u64(&o, "faults", "cow", t->st.cow);
+	statsout_u64(&o, "faults", "cow_copies", t->st.cow_copies);
+	statsout_u64(&o, "faults", "file", t->st.file);
+	statsout_u64(&o, "faults", "file_major", t->st.file_major);
+	statsout_u64(&o, "faults", "thp", t->st.thp);
+	statsout_u64(&o, "faults", "swap_in", t->st.swap_in);
+	statsout_u64(&o, "readahead", "pages", t->st.readahead_pages);
+	statsout_u64(&o, "pagecache", "fault_around_pages", t->st.fault_around_pages);
+	statsout_u64(&o, "faults", "swapcache", t->st.swapcache);
+	statsout_u64(&o, "faults", "time_ps", t->st.fault_time_ps);
+	statsout_u64(&o, "sim", "requests", t->st.requests);
+	json_t *j = json_incref(o.obj);
+	statsout_fini(&o);
+	return j;
+}
+
+void sim_write_stats(struct sim *s, FILE *out)
+{
+	struct statsout o;
+	statsout_init(&o);
+	statsout_u64(&o, "sim", "time_ps", s->end_ps);
+	statsout_u64(&o, "sim", "accesses", s->c.accesses);
+	statsout_u64(&o, "sim", "operations", s->c.ops);
+	statsout_u64(&o, "sim", "processes", s->c.processes_created);
+	statsout_u64(&o, "sim", "forks", s->c.forks);
+	statsout_u64(&o, "sim", "exits", s->c.exits);
+	statsout_u64(&o, "sim", "segfaults", s->c.segv);
+	statsout_u64(&o, "sim", "oom_kills", s->c.oom);
+	statsout_u64(&o, "sim", "unsupported_operations", s->c.op_errors);
+	statsout_u64(&o, "sim", "context_switches", s->c.context_switches);
+	statsout_u64(&o, "sim", "complete", !(s->interrupted || s->hit_max_time));
+	statsout_u64(&o, "faults", "total", s->c.faults);
+	statsout_u64(&o, "faults", "minor", s->c.faults_minor);
+	statsout_u64(&o, "faults", "major", s->c.faults_major);
+	vm_report(&s->vm, &o);
+	statsout_hist(&o, "latency.access", &s->lat_access);
+	statsout_hist(&o, "latency.fault", &s->lat_fault);
+	for (unsigned i = 0; i < NR_FAULT_KIND_HISTS; i++) {
+		char *prefix = xasprintf("latency.fault.%s", fault_kind_hists[i].name);
+		statsout_hist(&o, prefix, &s->lat_fault_kind[i]);
+		free(prefix);
+	}
+	if (s->lat_request.count)
+		statsout_hist(&o, "latency.request", &s->lat_request);
+	if (s->timing_on)
+		timing_report(&s->timing, &o, s->end_ps);
+	json_t *procs = json_array();
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		json_array_append_new(procs, task_json(s->tasks[i]));
+	json_object_set_new(o.obj, "processes", procs);
+	json_dumpf(o.obj, out, JSON_INDENT(1) | JSON_SORT_KEYS);
+	fputc('\n', out);
+	statsout_fini(&o);
+}
+
+static double ps_to_us(uint64_t ps)
+{
+	return (double)ps / 1e6;
+}
+
+void sim_print_summary(struct sim *s, FILE *out)
+{
+	const struct vm_stats *v = &s->vm.st;
+	fprintf(out, "vmsim: %s  policy=%s  frames=%" PRIu64 "  cpus=%u  timing=%s%s\n",
+	        s->cfg->name, s->vm.cfg.policy->name, s->vm.cfg.nr_frames, s->nr_cpus,
+	        s->timing_on ? "on" : "off",
+	        s->interrupted    ? "  (INTERRUPTED: partial results)"
+	        : s->hit_max_time ? "  (stopped at sim.max_time_ps)"
+	                          : "");
+	fprintf(out, "  simulated time   %.3f ms   accesses %" PRIu64 "   processes %" PRIu64 "\n",
+	        (double)s->end_ps / 1e9, s->c.accesses, s->c.processes_created);
+	fprintf(out, "  faults           %" PRIu64 " (minor %" PRIu64 ", major %" PRIu64 ")\n",
+	        s->c.faults, s->c.faults_minor, s->c.faults_major);
+	fprintf(out,
+	        "    demand-zero %" PRIu64 "  zero-page %" PRIu64 "  cow %" PRIu64
+	        " (copies %" PRIu64 ")  swap-in %" PRIu64 "  swap-cache %" PRIu64 "\n",
+	        v->faults_demand_zero, v->faults_zero_page, v->faults_cow, v->faults_cow_copies,
+	        v->faults_swap_in, v->faults_swapcache);
+	fprintf(out, "  reclaim          evictions %" PRIu64 "  swap-out %" PRIu64 "\n",
+	        v->evictions, v->swap_out);
+	if (s->timing_on)
+		fprintf(out,
+		        "  latency (us)     access mean %.4f p99 %.3f   fault mean %.3f p99 %.3f\n",
+		        ps_to_us(hist_mean(&s->lat_access)),
+		        ps_to_us(hist_quantile(&s->lat_access, 990000)),
+		        ps_to_us(hist_mean(&s->lat_fault)),
+		        ps_to_us(hist_quantile(&s->lat_fault, 990000)));
+	if (s->lat_request.count)
+		fprintf(out, "  requests         %" PRIu64 "   latency (us) p50 %.3f p99 %.3f\n",
+		        s->lat_request.count, ps_to_us(hist_quantile(&s->lat_request, 500000)),
+		        ps_to_us(hist_quantile(&s->lat_request, 990000)));
+	if (s->c.segv || s->c.oom || s->c.op_errors)
+		fprintf(out,
+		        "  killed           segfault %" PRIu64 "  oom %" PRIu64
+		        "  unsupported-operation %" PRIu64 "\n",
+		        s->c.segv, s->c.oom, s->c.op_errors);
+}

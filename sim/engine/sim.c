@@ -1,0 +1,316 @@
+/*
+ * sim.c — a simulation's setup from the resolved config (sim.h), its teardown, and sim_run.
+ * The config's JSON is read here and nowhere else in the engine: every value the run needs is
+ * copied into C structs (struct sim, struct vm_config, the program images, the machine model's
+ * and the workloads' own configs) before the first event.
+ */
+#include "sim/engine/engine.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/base/rng.h"
+
+/* The config's program images (images.*), in the order of the JSON object, each library named
+ * by an image resolved to its index. Names point into the config (borrowed). */
+static void images_from_json(struct sim *s, const json_t *images)
+{
+	s->nr_images = (uint32_t)json_object_size(images);
+	s->images = xcalloc(s->nr_images ? s->nr_images : 1, sizeof(*s->images));
+	uint32_t i = 0;
+	const char *name;
+	const json_t *img;
+	json_object_foreach((json_t *)images, name, img)
+	{
+		struct vm_image *v = &s->images[i++];
+		v->name = name;
+		v->text_pages = (uint64_t)params_get_int(img, "text_pages");
+		v->data_pages = (uint64_t)params_get_int(img, "data_pages");
+		v->data_tail_bytes = (uint64_t)params_get_int(img, "data_tail_bytes");
+		v->bss_pages = (uint64_t)params_get_int(img, "bss_pages");
+		v->heap_pages = (uint64_t)params_get_int(img, "heap_pages");
+		v->stack_pages = (uint64_t)params_get_int(img, "stack_pages");
+		v->text_base = (uint64_t)params_get_int(img, "text_base");
+		v->lib_base = (uint64_t)params_get_int(img, "lib_base");
+		v->stack_top = (uint64_t)params_get_int(img, "stack_top");
+		const json_t *libs = json_object_get(img, "libs");
+		v->nr_libs = (uint32_t)json_array_size(libs);
+		const char **names = xcalloc(v->nr_libs + 1, sizeof(*names));
+		int *index = xcalloc(v->nr_libs + 1, sizeof(*index));
+		for (uint32_t k = 0; k < v->nr_libs; k++)
+			names[k] = json_string_value(json_array_get(libs, k));
+		v->libs = names;
+		v->lib_image = index;
+	}
+	/* Libraries that are images: by index (once every image has one). */
+	for (i = 0; i < s->nr_images; i++)
+		for (uint32_t k = 0; k < s->images[i].nr_libs; k++) {
+			int *index = (int *)s->images[i].lib_image;
+			index[k] = -1;
+			for (uint32_t j = 0; j < s->nr_images; j++)
+				if (!strcmp(s->images[j].name, s->images[i].libs[k]))
+					index[k] = (int)j;
+		}
+}
+
+static void images_free(struct sim *s)
+{
+	for (uint32_t i = 0; i < s->nr_images; i++) {
+		free((void *)s->images[i].libs);
+		free((void *)s->images[i].lib_image);
+	}
+	free(s->images);
+}
+
+/* The VM layer's config (vm.*, memory.*, walker.levels, the seed's policy stream, the images):
+ * < 0 with err filled when the policy and the scope disagree. */
+static int vm_config_from_json(struct sim *s, struct vm_config *vc, struct err *err)
+{
+	const struct config *cfg = s->cfg;
+	const json_t *root = cfg->root, *jmem = json_object_get(root, "memory"),
+	             *jvm = json_object_get(root, "vm");
+	bool local = strcmp(params_get_string(jvm, "scope"), "local") == 0;
+	*vc = (struct vm_config){
+	    .nr_frames = (uint64_t)params_get_int(jmem, "frames"),
+	    .page_size = (uint64_t)params_get_int(jmem, "page_size"),
+	    .swap_pages = (uint64_t)params_get_int(jmem, "swap_pages"),
+	    .pt_levels = (int)params_get_int(json_object_get(root, "walker"), "levels"),
+	    .zero_page = params_get_bool(jvm, "zero_page"),
+	    .page_tables_in_frames = params_get_bool(jmem, "page_tables_in_frames"),
+	    .fault_around_pages = (uint32_t)params_get_int(jvm, "fault_around_pages"),
+	    .readahead_pages = (uint32_t)params_get_int(jvm, "readahead_pages"),
+	    .policy = policy_find(params_get_string(jvm, "policy")),
+	    .policy_params = json_object_get(jvm, "policy_params"),
+	    .seed = rng_derive_seed((uint64_t)params_get_int(root, "seed"), RNG_STREAM_POLICY),
+	};
+	BUG_ON(!vc->policy, "resolved config names an unknown policy");
+	if ((vc->policy->flags & POLICY_LOCAL_ONLY) && !local)
+		return err_set(err,
+		               "%s: vm.policy: %s is a local policy (each process's working set "
+		               "in its own virtual time); set vm.scope to \"local\"",
+		               cfg->file, vc->policy->name);
+	/* Local allocation: vm.local_frames, by default an equal share per initial process. */
+	json_t *many = json_object_get(root, "workloads");
+	uint64_t nr_initial = json_object_get(root, "workload") ? 1 : MAX(json_array_size(many), 1);
+	vc->local_scope = local;
+	vc->local_frames = (uint64_t)params_get_int(jvm, "local_frames");
+	if (!vc->local_frames)
+		vc->local_frames = MAX(vc->nr_frames / nr_initial, 1);
+	vc->watermark = strcmp(params_get_string(jvm, "reclaim"), "watermark") == 0;
+	vc->wmark_low_frames =
+	    vc->nr_frames * (uint64_t)params_get_int(jvm, "watermark_low_pct") / 100;
+	vc->wmark_high_frames =
+	    vc->nr_frames * (uint64_t)params_get_int(jvm, "watermark_high_pct") / 100;
+	const char *thp = params_get_string(jvm, "thp");
+	vc->thp = !strcmp(thp, "always")    ? THP_ALWAYS
+	          : !strcmp(thp, "madvise") ? THP_MADVISE
+	                                    : THP_NEVER;
+	vc->images = s->images;
+	vc->nr_images = s->nr_images;
+	return 0;
+}
+
+/* Absurd sizes are bad input, found before anything is allocated: the frame table and the swap
+ * slot arrays alone must fit in the host's physical memory. */
+static int check_host_memory(const struct config *cfg, const struct vm_config *vc, struct err *err)
+{
+	long host_pages = sysconf(_SC_PHYS_PAGES), host_page = sysconf(_SC_PAGESIZE);
+	if (host_pages > 0 && host_page > 0) {
+		const struct vm *v = NULL;
+		unsigned __int128 need =
+		    (unsigned __int128)vc->nr_frames * sizeof(struct page) +
+		    (unsigned __int128)vc->swap_pages * (sizeof(*v->swap) + sizeof(*v->swap_used));
+		unsigned __int128 have = (unsigned __int128)host_pages * (uint64_t)host_page;
+		if (need > have)
+			return err_set(
+			    err,
+			    "%s: memory.frames: %" PRIu64 " frames and memory.swap_pages: "
+			    "%" PRIu64 " slots need %" PRIu64 " MiB for the frame and swap "
+			    "tables alone, more than this host's %" PRIu64 " MiB of "
+			    "physical memory",
+			    cfg->file, vc->nr_frames, vc->swap_pages, (uint64_t)(need >> 20),
+			    (uint64_t)(have >> 20));
+	}
+	return 0;
+}
+
+static int open_workloads(struct sim *s, struct err *err)
+{
+	json_t *root = s->cfg->root;
+	json_t *one = json_object_get(root, "workload");
+	json_t *many = json_object_get(root, "workloads");
+	s->nr_wls = one ? 1 : (uint32_t)json_array_size(many);
+	s->wls = xcalloc(s->nr_wls, sizeof(*s->wls));
+	s->wl_ops = xcalloc(s->nr_wls, sizeof(*s->wl_ops));
+	uint64_t seed = (uint64_t)params_get_int(root, "seed");
+	for (uint32_t i = 0; i < s->nr_wls; i++) {
+		json_t *obj = one ? one : json_array_get(many, i);
+		char *path = one ? xstrdup("workload") : xasprintf("workloads[%u]", i);
+		const struct workload_ops *ops = workload_find(params_get_string(obj, "type"));
+		struct workload_env env = {
+		    .config_file = s->cfg->file,
+		    .config_path = path,
+		    .base_dir = s->cfg->base_dir,
+		    .seed = rng_derive_seed(seed, RNG_STREAM_WORKLOAD + i),
+		    .page_size = s->vm.cfg.page_size,
+		};
+		int rc = ops->open(&s->wls[i], obj, &env, err);
+		if (!rc)
+			s->wl_ops[i] = ops; /* sim_fini closes it, even if the future fails below */
+		if (!rc && (s->vm.cfg.policy->flags & POLICY_NEEDS_FUTURE)) {
+			if (s->nr_wls > 1)
+				rc = err_set(err,
+				             "%s: vm.policy: opt reads the future of one process; "
+				             "this config has %u workloads",
+				             s->cfg->file, s->nr_wls);
+			else
+				rc = future_build(&s->future, ops, obj, &env, s->vm.cfg.page_size,
+				                  s->cfg->file, err);
+		}
+		free(path);
+		if (rc)
+			return rc;
+		struct task *t = task_new(s, i, ops->initial_pid(s->wls[i]), NULL);
+		t->mm = vm_mm_create(&s->vm, task_mm_id(s, t));
+		eventq_schedule(&s->eq, &t->wake_ev, (simtime_t)params_get_int(obj, "start_ps"));
+	}
+	return 0;
+}
+
+/* The engine's own values (sim.*, stats.interval_ps, cpus), read once. */
+static void engine_config_from_json(struct sim *s)
+{
+	const json_t *root = s->cfg->root, *jsim = json_object_get(root, "sim");
+	s->timing_on = params_get_bool(jsim, "timing");
+	s->untimed_access_ps = (simtime_t)params_get_int(jsim, "untimed_access_ps");
+	s->quantum_ps = (simtime_t)params_get_int(jsim, "quantum_ps");
+	s->context_switch_ps = (simtime_t)params_get_int(jsim, "context_switch_ps");
+	s->max_time_ps = (simtime_t)params_get_int(jsim, "max_time_ps");
+	s->syscall_ps = (simtime_t)params_get_int(jsim, "syscall_ps");
+	s->fork_pte_ps = (simtime_t)params_get_int(jsim, "fork_pte_ps");
+	s->interval_ps = (simtime_t)params_get_int(json_object_get(root, "stats"), "interval_ps");
+	s->nr_cpus = (uint32_t)params_get_int(root, "cpus");
+}
+
+/* The CPUs, idle, and the engine's own events. */
+static void cpus_init(struct sim *s)
+{
+	s->cpus = xcalloc(s->nr_cpus, sizeof(*s->cpus));
+	for (uint32_t i = 0; i < s->nr_cpus; i++) {
+		s->cpus[i].id = i;
+		s->cpus[i].sim = s;
+		s->cpus[i].idle = true;
+		event_init(&s->cpus[i].run_ev, cpu_run_event, &s->cpus[i], EVPRIO_CPU);
+	}
+	event_init(&s->sample_ev, sample_event, s, EVPRIO_SAMPLE);
+	event_init(&s->kswapd_ev, kswapd_event, s, EVPRIO_BG);
+	event_init(&s->writeback_ev, writeback_event, s, EVPRIO_IO);
+}
+
+int sim_init(struct sim *s, struct config *cfg, struct err *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->err = err;
+	const json_t *jvm = json_object_get(cfg->root, "vm");
+	int64_t low_pct = params_get_int(jvm, "watermark_low_pct");
+	int64_t high_pct = params_get_int(jvm, "watermark_high_pct");
+	if (low_pct > high_pct)
+		return err_set(err,
+		               "%s: vm.watermark_low_pct: expected at most "
+		               "vm.watermark_high_pct (%lld), got %lld",
+		               cfg->file, (long long)high_pct, (long long)low_pct);
+	engine_config_from_json(s);
+	images_from_json(s, json_object_get(cfg->root, "images"));
+	struct vm_config vc;
+	int rc = vm_config_from_json(s, &vc, err);
+	if (!rc)
+		rc = check_host_memory(cfg, &vc, err);
+	if (rc)
+		return rc;
+	eventq_init(&s->eq);
+	bug_set_clock(&s->eq.now_ps);
+	hist_init(&s->lat_access);
+	hist_init(&s->lat_fault);
+	for (unsigned i = 0; i < NR_FAULT_KIND_HISTS; i++)
+		hist_init(&s->lat_fault_kind[i]);
+	hist_init(&s->lat_request);
+	rc = vm_init(&s->vm, &vc, err);
+	if (rc)
+		return rc;
+	rc = timing_init(&s->timing, cfg->root, cfg->file, s->nr_cpus, vc.nr_frames, vc.page_size,
+	                 err);
+	if (rc)
+		return rc;
+	cpus_init(s);
+	return open_workloads(s, err);
+}
+
+void sim_fini(struct sim *s)
+{
+	/* First: pending events live inside the tasks and CPUs freed below. */
+	eventq_fini(&s->eq);
+	for (uint32_t i = 0; i < s->nr_tasks; i++) {
+		struct task *t = s->tasks[i];
+		if (t->mm) {
+			struct fault_work w;
+			fault_work_reset(&w);
+			vm_mm_destroy(&s->vm, t->mm, &w);
+		}
+		free(t->batch);
+		free(t);
+	}
+	free(s->tasks);
+	for (uint32_t i = 0; i < s->nr_wls; i++)
+		if (s->wls[i])
+			s->wl_ops[i]->close(s->wls[i]);
+	free(s->wls);
+	free(s->wl_ops);
+	free(s->cpus);
+	future_fini(&s->future);
+	images_free(s);
+	if (s->timing.hw)
+		timing_fini(&s->timing);
+	if (s->vm.pages)
+		vm_fini(&s->vm);
+	hist_fini(&s->lat_access);
+	hist_fini(&s->lat_fault);
+	for (unsigned i = 0; i < NR_FAULT_KIND_HISTS; i++)
+		hist_fini(&s->lat_fault_kind[i]);
+	hist_fini(&s->lat_request);
+	bug_set_clock(NULL);
+}
+
+int sim_run(struct sim *s)
+{
+	if (s->timeseries)
+		fprintf(s->timeseries,
+		        "time_ps,accesses,faults,faults_major,evictions,swap_out,"
+		        "swap_in,frames_used,rss_pages,swap_used_pages,processes_live\n");
+	eventq_schedule(&s->eq, &s->sample_ev, 0);
+	while (eventq_run_one(&s->eq, SIMTIME_MAX)) {
+		if (s->failed || s->interrupted || s->hit_max_time)
+			break;
+		if (s->stop_flag && *s->stop_flag) {
+			s->interrupted = true;
+			break;
+		}
+	}
+	/* The run ends when its last operation does (a pending statistics sample is not part
+	 * of the workload). */
+	simtime_t end = 0;
+	for (uint32_t i = 0; i < s->nr_cpus; i++)
+		end = MAX(end, s->cpus[i].clock_ps);
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		end = MAX(end, s->tasks[i]->end_ps);
+	if (s->max_time_ps && end > s->max_time_ps)
+		end = s->max_time_ps;
+	s->end_ps = end;
+	if (end > s->last_sample_ps || end == 0)
+		write_sample(s, end);
+	if (s->check_every)
+		sim_check(s);
+	return s->failed;
+}

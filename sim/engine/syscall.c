@@ -1,0 +1,230 @@
+/*
+ * syscall.c — the operations of a workload that are system calls (mmap, munmap, mprotect,
+ * madvise, msync, fork, wait, exec, exit, file declarations) and marks, one function each,
+ * dispatched by do_syscall. Each asks the VM layer for the work (models/vm/vm.h) and costs it
+ * with the machine model: sim.syscall_ps of kernel software plus the work's own cost (TLB
+ * invalidations and shootdowns, page zeroing); fork adds sim.fork_pte_ps per page-table entry
+ * copied; msync (MS_SYNC) waits for its writes. An operation the VM layer rejects (a bad
+ * range, an unknown file or image) ends the process (sim.unsupported_operations).
+ */
+#include "sim/engine/engine.h"
+
+/* The cost of a system call that did the work w: sim.syscall_ps and the work's CPU time
+ * (untimed: sim.untimed_access_ps). */
+static simtime_t syscall_cost(struct sim *s, struct cpu *cpu, const struct fault_work *w)
+{
+	if (!s->timing_on)
+		return s->untimed_access_ps;
+	struct timing_cost cost;
+	timing_work(&s->timing, cpu->id, cpu->clock_ps, w, false, &cost);
+	return s->syscall_ps + cost.cpu_ps;
+}
+
+/* A system call whose VM work returned rc: a rejected one ends the process, else the CPU
+ * pays its cost. */
+static enum run_result syscall_done(struct sim *s, struct cpu *cpu, struct task *t, int rc,
+                                    const struct fault_work *w)
+{
+	if (rc) {
+		task_exit(s, cpu, t, EXIT_ERROR);
+		return RUN_DEAD;
+	}
+	cpu->clock_ps += syscall_cost(s, cpu, w);
+	t->has_op = false;
+	return RUN_AGAIN;
+}
+
+static uint32_t prot_to_vm_flags(uint8_t prot)
+{
+	return ((prot & PROT_R) ? VM_READ : 0) | ((prot & PROT_W) ? VM_WRITE : 0) |
+	       ((prot & PROT_X) ? VM_EXEC : 0);
+}
+
+static enum run_result sys_mmap(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	const struct op *op = t->op;
+	struct fault_work w;
+	fault_work_reset(&w);
+	uint32_t flags = prot_to_vm_flags(op->prot) | ((op->flags & MAPF_SHARED) ? VM_SHARED : 0) |
+	                 ((op->flags & MAPF_HUGE) ? VM_HUGEPAGE : 0);
+	int rc;
+	if (op->flags & MAPF_FILE) {
+		int file = vm_file_find(&s->vm, op->name);
+		rc = file < 0 ? -1
+		              : vm_mmap_file(&s->vm, t->mm, op->addr, op->len, flags,
+		                             (uint32_t)file, op->offset, &w);
+	} else {
+		rc = vm_mmap_anon(&s->vm, t->mm, op->addr, op->len, flags, &w);
+	}
+	return syscall_done(s, cpu, t, rc, &w);
+}
+
+/* msync(MS_SYNC): the process waits for its writes. */
+static enum run_result sys_msync(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	struct fault_work w;
+	fault_work_reset(&w);
+	if (vm_msync(&s->vm, t->mm, t->op->addr, t->op->len, &w)) {
+		task_exit(s, cpu, t, EXIT_ERROR);
+		return RUN_DEAD;
+	}
+	t->has_op = false;
+	if (!s->timing_on) {
+		cpu->clock_ps += s->untimed_access_ps;
+		return RUN_AGAIN;
+	}
+	struct timing_cost cost;
+	timing_work(&s->timing, cpu->id, cpu->clock_ps, &w, false, &cost);
+	cpu->clock_ps += s->syscall_ps + cost.cpu_ps;
+	if (cost.block_until_ps > cpu->clock_ps) {
+		t->state = TASK_BLOCKED;
+		eventq_schedule(&s->eq, &t->wake_ev, cost.block_until_ps);
+		return RUN_BLOCKED;
+	}
+	return RUN_AGAIN;
+}
+
+static enum run_result sys_madvise(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	const struct op *op = t->op;
+	if (op->arg == ADV_HUGEPAGE || op->arg == ADV_NOHUGEPAGE) {
+		struct fault_work w;
+		fault_work_reset(&w);
+		int rc = vm_madvise_huge(&s->vm, t->mm, op->addr, op->len, op->arg == ADV_HUGEPAGE);
+		return syscall_done(s, cpu, t, rc, &w);
+	}
+	cpu->clock_ps += s->timing_on ? 0 : s->untimed_access_ps;
+	t->has_op = false;
+	return RUN_AGAIN;
+}
+
+static enum run_result sys_fork(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	struct fault_work w;
+	fault_work_reset(&w);
+	struct task *c = task_new(s, t->wl_index, (uint32_t)t->op->arg, t);
+	c->mm = vm_fork(&s->vm, t->mm, task_mm_id(s, c), &w);
+	t->live_children++;
+	s->c.forks++;
+	simtime_t cost = syscall_cost(s, cpu, &w);
+	if (s->timing_on)
+		cost += w.ptes_copied * s->fork_pte_ps;
+	cpu->clock_ps += cost;
+	eventq_schedule(&s->eq, &c->wake_ev, cpu->clock_ps);
+	t->has_op = false;
+	return RUN_AGAIN;
+}
+
+static enum run_result sys_wait(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	struct fault_work w;
+	fault_work_reset(&w);
+	const struct op *op = t->op;
+	cpu->clock_ps += syscall_cost(s, cpu, &w);
+	bool any_live = op->arg == 0 ? t->live_children > 0 : false;
+	if (op->arg) {
+		struct task *c = task_find_child(s, t, (uint32_t)op->arg);
+		any_live = c && c->state != TASK_DEAD;
+	}
+	t->has_op = false;
+	if (!any_live)
+		return RUN_AGAIN; /* ECHILD or already exited: wait returns at once */
+	t->waiting = true;
+	t->wait_pid = (uint32_t)op->arg;
+	t->state = TASK_BLOCKED;
+	return RUN_BLOCKED;
+}
+
+/* A request boundary: costs nothing, times the request. */
+static enum run_result sys_mark(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	const struct op *op = t->op;
+	if (op->flags & MARK_BEGIN) {
+		t->mark_open = true;
+		t->mark_id = op->arg;
+		t->mark_begin_ps = cpu->clock_ps;
+	} else if ((op->flags & MARK_END) && t->mark_open && t->mark_id == op->arg) {
+		t->mark_open = false;
+		hist_record(&s->lat_request, cpu->clock_ps - t->mark_begin_ps);
+		t->st.requests++;
+	}
+	t->has_op = false;
+	return RUN_AGAIN;
+}
+
+/*
+ * execve: a new address space with the layout of the image named by the operation (the VM
+ * layer's exec.c); the old one is released and the CPU switches to the new one. An unknown
+ * image, or one that does not fit, ends the process. When the data section's file part ends
+ * inside a page, exec's padzero clears the rest of that page: a write to user memory that the
+ * process's next step performs (and that faults: do_cow_fault).
+ */
+static enum run_result sys_execve(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	struct fault_work w;
+	fault_work_reset(&w);
+	int image = vm_image_find(&s->vm, t->op->name);
+	uint64_t padzero = 0;
+	struct mm_struct *mm = image < 0 ? NULL : vm_exec_mm(&s->vm, t->pid, image, &w, &padzero);
+	if (!mm) {
+		task_exit(s, cpu, t, EXIT_ERROR);
+		return RUN_DEAD;
+	}
+	timing_flush_asid(&s->timing, t->mm->asid);
+	vm_mm_destroy(&s->vm, t->mm, &w);
+	t->mm = mm;
+	vm_mm_set_cpu(mm, cpu->id);
+	if (s->timing_on)
+		timing_context_switch(&s->timing, cpu->id, cpu->last_asid, mm->asid);
+	cpu->last_asid = mm->asid;
+	cpu->clock_ps += syscall_cost(s, cpu, &w);
+	if (padzero) {
+		t->op->kind = OP_WRITE;
+		t->op->addr = padzero;
+		return RUN_AGAIN; /* (the operation goes on, as this write) */
+	}
+	t->has_op = false;
+	return RUN_AGAIN;
+}
+
+enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	struct op *op = t->op;
+	struct fault_work w;
+	fault_work_reset(&w);
+	switch (op->kind) {
+	case OP_MMAP:
+		return sys_mmap(s, cpu, t);
+	case OP_MUNMAP:
+		return syscall_done(s, cpu, t, vm_munmap(&s->vm, t->mm, op->addr, op->len, &w), &w);
+	case OP_MPROTECT:
+		return syscall_done(
+		    s, cpu, t,
+		    vm_mprotect(&s->vm, t->mm, op->addr, op->len, prot_to_vm_flags(op->prot), &w),
+		    &w);
+	case OP_MSYNC:
+		return sys_msync(s, cpu, t);
+	case OP_MADVISE:
+		return sys_madvise(s, cpu, t);
+	case OP_FILE:
+		vm_file_declare(&s->vm, op->name, op->len);
+		cpu->clock_ps += s->timing_on ? 0 : s->untimed_access_ps;
+		t->has_op = false;
+		return RUN_AGAIN;
+	case OP_FORK:
+		return sys_fork(s, cpu, t);
+	case OP_WAIT:
+		return sys_wait(s, cpu, t);
+	case OP_MARK:
+		return sys_mark(s, cpu, t);
+	case OP_EXECVE:
+		return sys_execve(s, cpu, t);
+	case OP_EXIT:
+		cpu->clock_ps += syscall_cost(s, cpu, &w);
+		task_exit(s, cpu, t, EXIT_NORMAL);
+		return RUN_DEAD;
+	default:
+		BUG_ON(1, "unknown operation kind %u", op->kind);
+	}
+	return RUN_AGAIN;
+}

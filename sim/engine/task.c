@@ -1,0 +1,142 @@
+/*
+ * task.c — the engine's processes (task.h): creation, the run queue, waking an idle CPU, exit
+ * with its wake-up of a waiting parent, and the --check walk over every live address space.
+ */
+#include "sim/engine/task.h"
+
+#include <stdlib.h>
+
+#include "sim/engine/engine.h"
+
+static void task_wake_event(struct event *ev, void *ctx);
+
+/* The id the VM layer knows the address space of t (just created, the last task) by: its pid
+ * for one workload; with several, each workload numbers its pids from 1, so the creation
+ * order makes them unique (the VM keys pages by it: equal ids mixed two processes' pages). */
+uint32_t task_mm_id(const struct sim *s, const struct task *t)
+{
+	BUG_ON(s->tasks[s->nr_tasks - 1] != t, "mm_id of a task other than the newest");
+	return s->nr_wls > 1 ? s->nr_tasks : t->pid;
+}
+
+struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct task *parent)
+{
+	struct task *t = xcalloc(1, sizeof(*t));
+	t->pid = pid;
+	t->wl_index = wl_index;
+	t->parent = parent;
+	t->sim = s;
+	t->state = TASK_NEW;
+	event_init(&t->wake_ev, task_wake_event, t, EVPRIO_WAKE);
+	if (s->wl_ops[wl_index]->next_batch)
+		t->batch = xmalloc(TASK_BATCH_OPS * sizeof(*t->batch));
+	if (s->nr_tasks == s->cap_tasks) {
+		s->cap_tasks = s->cap_tasks ? s->cap_tasks * 2 : 16;
+		s->tasks = xrealloc(s->tasks, sizeof(*s->tasks) * s->cap_tasks);
+	}
+	s->tasks[s->nr_tasks++] = t;
+	s->c.processes_created++;
+	return t;
+}
+
+void rq_push(struct sim *s, struct task *t)
+{
+	t->rq_next = NULL;
+	if (s->rq_tail)
+		s->rq_tail->rq_next = t;
+	else
+		s->rq_head = t;
+	s->rq_tail = t;
+}
+
+struct task *rq_pop(struct sim *s)
+{
+	struct task *t = s->rq_head;
+	if (t) {
+		s->rq_head = t->rq_next;
+		if (!s->rq_head)
+			s->rq_tail = NULL;
+	}
+	return t;
+}
+
+/* A runnable task exists: wake the first idle CPU at the current event time. */
+static void kick_idle_cpu(struct sim *s)
+{
+	for (uint32_t i = 0; i < s->nr_cpus; i++) {
+		struct cpu *c = &s->cpus[i];
+		if (c->idle && !event_scheduled(&c->run_ev)) {
+			c->idle = false;
+			eventq_schedule(&s->eq, &c->run_ev, s->eq.now_ps);
+			return;
+		}
+	}
+}
+
+static void task_wake_event(struct event *ev, void *ctx)
+{
+	UNUSED(ev);
+	struct task *t = ctx;
+	struct sim *s = t->sim;
+	if (t->state == TASK_NEW)
+		t->start_ps = s->eq.now_ps;
+	t->state = TASK_RUNNABLE;
+	rq_push(s, t);
+	kick_idle_cpu(s);
+}
+
+void sim_check(struct sim *s)
+{
+	struct mm_struct **mms = xmalloc(sizeof(*mms) * (s->nr_tasks ? s->nr_tasks : 1));
+	size_t n = 0;
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		if (s->tasks[i]->mm)
+			mms[n++] = s->tasks[i]->mm;
+	vm_check(&s->vm, mms, n);
+	free(mms);
+}
+
+void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit why)
+{
+	struct fault_work w;
+	fault_work_reset(&w);
+	if (t->mm) {
+		timing_flush_asid(&s->timing, t->mm->asid);
+		vm_mm_destroy(&s->vm, t->mm, &w);
+		t->mm = NULL;
+	}
+	t->state = TASK_DEAD;
+	t->exit_reason = why;
+	t->end_ps = cpu->clock_ps;
+	t->has_op = false;
+	s->c.exits++;
+	if (why == EXIT_SEGV)
+		s->c.segv++;
+	else if (why == EXIT_OOM)
+		s->c.oom++;
+	else if (why == EXIT_ERROR)
+		s->c.op_errors++;
+	for (uint32_t i = 0; i < s->nr_tasks; i++)
+		if (s->tasks[i]->parent == t)
+			s->tasks[i]->parent = NULL; /* orphans are reaped by nobody */
+	struct task *p = t->parent;
+	if (p) {
+		p->live_children--;
+		if (p->waiting && (p->wait_pid == 0 || p->wait_pid == t->pid)) {
+			p->waiting = false;
+			eventq_schedule(&s->eq, &p->wake_ev, cpu->clock_ps);
+		}
+	}
+	if (s->check_every)
+		sim_check(s);
+}
+
+struct task *task_find_child(struct sim *s, struct task *parent, uint32_t pid)
+{
+	for (uint32_t i = 0; i < s->nr_tasks; i++) {
+		struct task *c = s->tasks[i];
+		if (c->parent == parent && c->pid == pid && c->wl_index == parent->wl_index)
+			return c;
+	}
+	return NULL;
+}

@@ -1,0 +1,134 @@
+/*
+ * trace_convert.c — see trace_convert.h. `info` keeps two hash sets of touched pages (memory
+ * grows with the footprint, not with the trace's length); `convert` streams.
+ */
+#include "workloads/trace_convert.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "workloads/trace_source.h"
+
+/* An open-addressing set of (pid, page) keys; pid 0 for "any process". */
+struct page_set {
+	uint64_t *page; /* page + 1 (0: empty) */
+	uint32_t *pid;
+	uint64_t mask, count;
+};
+
+static void page_set_init(struct page_set *s)
+{
+	s->mask = 1023;
+	s->count = 0;
+	s->page = xcalloc(s->mask + 1, sizeof(*s->page));
+	s->pid = xcalloc(s->mask + 1, sizeof(*s->pid));
+}
+
+static void page_set_fini(struct page_set *s)
+{
+	free(s->page);
+	free(s->pid);
+}
+
+static void page_set_add(struct page_set *s, uint32_t pid, uint64_t page)
+{
+	if ((s->count + 1) * 2 > s->mask + 1) {
+		struct page_set big = {.mask = s->mask * 2 + 1};
+		big.page = xcalloc(big.mask + 1, sizeof(*big.page));
+		big.pid = xcalloc(big.mask + 1, sizeof(*big.pid));
+		for (uint64_t i = 0; i <= s->mask; i++)
+			if (s->page[i])
+				page_set_add(&big, s->pid[i], s->page[i] - 1);
+		page_set_fini(s);
+		*s = big;
+	}
+	uint64_t i = mix64(page ^ ((uint64_t)pid << 40) ^ ((uint64_t)pid >> 24)) & s->mask;
+	while (s->page[i]) {
+		if (s->page[i] == page + 1 && s->pid[i] == pid)
+			return;
+		i = (i + 1) & s->mask;
+	}
+	s->page[i] = page + 1;
+	s->pid[i] = pid;
+	s->count++;
+}
+
+int trace_info_compute(const char *path, const struct trace_format *fmt,
+                       const struct trace_read_opts *opts, struct trace_info *info, struct err *err)
+{
+	memset(info, 0, sizeof(*info));
+	info->page_size = opts->page_size;
+	struct trace_source src;
+	int rc = trace_source_open(&src, path, fmt, opts, err);
+	if (rc < 0)
+		return rc;
+	struct page_set all, per;
+	page_set_init(&all);
+	page_set_init(&per);
+	struct op op;
+	unsigned shift = (unsigned)__builtin_ctzll(opts->page_size);
+	while ((rc = trace_source_next(&src, &op, err)) > 0) {
+		info->nr_ops++;
+		info->ops_by_kind[op.kind]++;
+		if (op.kind <= OP_EXEC) {
+			info->nr_accesses++;
+			page_set_add(&all, 0, op.addr >> shift);
+			page_set_add(&per, op.pid, op.addr >> shift);
+		} else if (op.kind == OP_COMPUTE) {
+			info->compute_ns += op.arg;
+		}
+	}
+	info->nr_processes = src.nr_procs;
+	info->pages_touched = all.count;
+	info->process_pages_touched = per.count;
+	info->footprint_bytes = all.count * opts->page_size;
+	page_set_fini(&all);
+	page_set_fini(&per);
+	trace_source_close(&src);
+	return rc;
+}
+
+int trace_convert(const char *in, const struct trace_format *from, const char *out,
+                  const struct trace_format *to, const struct trace_read_opts *opts,
+                  struct err *err)
+{
+	if (!to)
+		to = trace_format_guess(out);
+	if (!to)
+		return err_set(err,
+		               "%s: cannot tell the output format from the name (use a .vmt, "
+		               ".vmb or .pages ending, or --to FORMAT)",
+		               out);
+	if (!to->wopen)
+		return err_set(err,
+		               "%s: the %s format can be read but not written (write vmt, vmb "
+		               "or pages)",
+		               out, to->name);
+	struct trace_source src;
+	int rc = trace_source_open(&src, in, from, opts, err);
+	if (rc < 0)
+		return rc;
+	void *w;
+	rc = to->wopen(&w, out, opts, err);
+	if (rc < 0) {
+		trace_source_close(&src);
+		return rc;
+	}
+	struct op op;
+	while ((rc = trace_source_next(&src, &op, err)) > 0) {
+		rc = to->write(w, &op, err);
+		if (rc < 0)
+			break;
+	}
+	struct err werr;
+	int wrc = to->wclose(w, &werr);
+	if (rc == 0 && wrc < 0) {
+		rc = wrc;
+		*err = werr;
+	}
+	trace_source_close(&src);
+	if (rc < 0)
+		remove(out);
+	return rc;
+}

@@ -1,0 +1,136 @@
+/*
+ * trace_lackey.h — what the files of the lackey importer share (trace_lackey.c: the reader, its
+ * log segments and processes, the access lines; trace_lackey_ops.c: each process's queue of
+ * operations and its set of known mappings; trace_lackey_syscall.c: the syscall lines). Not for
+ * other modules: the importer is trace_format_lackey (trace_format.h).
+ */
+#ifndef VMSIM_WORKLOADS_TRACE_LACKEY_H
+#define VMSIM_WORKLOADS_TRACE_LACKEY_H
+
+#include <stdint.h>
+
+#include "workloads/linereader.h"
+#include "workloads/trace_format.h"
+
+#define LACKEY_AREA_BYTES (1ull << 30)
+#define LACKEY_CHUNK 4096
+#define LACKEY_NAME_MAX 1000
+
+struct lk_range {
+	uint64_t start, end;
+};
+
+struct lk_fd {
+	int fd;
+	char *name;
+};
+
+struct lk_seg {
+	char *path;
+	uint32_t pid, parent_pid;
+	unsigned seq;   /* the %n of the file name */
+	int has_footer; /* "Exit code" seen: the last part of its process */
+	int used;
+};
+
+struct lk_proc {
+	uint32_t pid;
+	struct lk_seg **segs; /* this process's logs in order */
+	uint32_t nr_segs, seg_i;
+	struct linereader lr;
+	int lr_open;
+	struct lk_range *maps; /* sorted, disjoint */
+	uint32_t nr_maps, cap_maps, last_map;
+	struct lk_fd *fds;
+	uint32_t nr_fds, cap_fds;
+	uint32_t *children;
+	uint32_t nr_children, cap_children;
+	uint64_t brk_start, brk_cur; /* 0: unknown */
+	char *pending_open;          /* an async open/openat waiting for its fd */
+	char *pending_exec;          /* execve seen; the exec happens when this log ends */
+	int exited;                  /* exit emitted */
+	struct op *out;              /* ops made from the current line */
+	uint32_t out_head, out_len, out_cap;
+	char **out_names; /* names owned by queued ops (freed as they go) */
+	char *name_last;  /* the name of the op last returned (kept until the next read) */
+};
+
+struct lk_size {
+	char *name;
+	uint64_t size_bytes;
+};
+
+struct lackey_reader {
+	char *path;
+	uint64_t page_size;
+	struct lk_seg *segs;
+	uint32_t nr_segs;
+	struct lk_proc **active; /* processes with operations still to give */
+	uint32_t nr_active, cap_active, cur, chunk_left;
+	struct lk_proc *where_proc; /* of the op last returned */
+	uint64_t where_line;
+	char *where_path;
+	struct lk_size *sizes; /* file sizes, first declaration wins */
+	uint32_t nr_sizes, cap_sizes;
+	struct lk_proc **dead; /* finished processes, freed at close */
+	uint32_t nr_dead, cap_dead;
+};
+
+#define GROW(arr, nr, cap)                                                                         \
+	do {                                                                                       \
+		if ((nr) == (cap)) {                                                               \
+			(cap) = (cap) ? (cap)*2 : 8;                                               \
+			(arr) = xrealloc((arr), (cap) * sizeof(*(arr)));                           \
+		}                                                                                  \
+	} while (0)
+
+/* ---- trace_lackey_ops.c ---- */
+/* A new operation of kind for p, at the back of its queue (valid until the next push). */
+struct op *out_push(struct lk_proc *p, uint8_t kind);
+/* op (queued for p) names name (a copy, owned by the queue). */
+void out_set_name(struct lk_proc *p, struct op *op, const char *name);
+/* Add [start, end) to p's mappings (it must overlap none). */
+void map_insert(struct lk_proc *p, uint64_t start, uint64_t end);
+/* Remove [start, end) from the set, emitting a munmap per removed piece if emit. Returns
+ * whether anything overlapped. */
+int map_remove(struct lk_proc *p, uint64_t start, uint64_t end, int emit);
+/* Make sure [start, end) is mapped, synthesising anonymous rwx mappings for the gaps. */
+void map_ensure(struct lk_proc *p, uint64_t start, uint64_t end);
+
+/* p's fd names path (a copy), replacing what it named. */
+void fd_set_name(struct lk_proc *p, int fd, const char *name);
+/* The path p's fd names, NULL when none (not opened, or closed). */
+const char *fd_name(struct lk_proc *p, int fd);
+void fd_close(struct lk_proc *p, int fd);
+
+/* ---- trace_lackey_syscall.c ---- */
+/* One syscall line of p (valgrind --trace-syscalls=yes): the operations it makes, queued. */
+void parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char *line);
+
+/* A hex number without 0x at *pp (advanced past it): 0, or -1 when there is none or it
+ * overflows 64 bits. */
+static inline int hex_u64(const char **pp, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	const char *start = p;
+	for (;; p++) {
+		unsigned d;
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned)(*p - '0');
+		else if ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')
+			d = (unsigned)((*p | 0x20) - 'a' + 10);
+		else
+			break;
+		if (v >> 60)
+			return -1;
+		v = (v << 4) | d;
+	}
+	if (p == start)
+		return -1;
+	*pp = p;
+	*out = v;
+	return 0;
+}
+
+#endif

@@ -1,0 +1,170 @@
+/*
+ * trace_lackey_ops.c — the lackey importer's per-process state (trace_lackey.h): the queue of
+ * operations made from the current line, and the set of mappings the process is known to have
+ * (sorted, disjoint ranges) and files (fd -> path), with the synthesis of an anonymous mapping for
+ * an access outside every known one (the 1 GiB-aligned area around it, clipped to the gap).
+ */
+#include "workloads/trace_lackey.h"
+
+#include <string.h>
+
+/* ---- per-process output queue ---- */
+
+struct op *out_push(struct lk_proc *p, uint8_t kind)
+{
+	if (p->out_head + p->out_len == p->out_cap) {
+		if (p->out_head) {
+			memmove(p->out, p->out + p->out_head, p->out_len * sizeof(*p->out));
+			memmove(p->out_names, p->out_names + p->out_head,
+			        p->out_len * sizeof(*p->out_names));
+			p->out_head = 0;
+		} else {
+			p->out_cap = p->out_cap ? p->out_cap * 2 : 16;
+			p->out = xrealloc(p->out, p->out_cap * sizeof(*p->out));
+			p->out_names = xrealloc(p->out_names, p->out_cap * sizeof(*p->out_names));
+		}
+	}
+	uint32_t i = p->out_head + p->out_len++;
+	p->out[i] = (struct op){.kind = kind, .pid = p->pid};
+	p->out_names[i] = NULL;
+	return &p->out[i];
+}
+
+void out_set_name(struct lk_proc *p, struct op *op, const char *name)
+{
+	uint32_t i = (uint32_t)(op - p->out);
+	p->out_names[i] = xstrdup(name);
+	op->name = p->out_names[i];
+}
+
+/* ---- the mapping set ---- */
+
+static int64_t map_find(struct lk_proc *p, uint64_t addr)
+{
+	if (p->last_map < p->nr_maps && p->maps[p->last_map].start <= addr &&
+	    addr < p->maps[p->last_map].end)
+		return p->last_map;
+	uint32_t lo = 0, hi = p->nr_maps; /* first range with end > addr */
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+		if (p->maps[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < p->nr_maps && p->maps[lo].start <= addr) {
+		p->last_map = lo;
+		return lo;
+	}
+	return -1 - (int64_t)lo; /* where it would go */
+}
+
+void map_insert(struct lk_proc *p, uint64_t start, uint64_t end)
+{
+	int64_t i = map_find(p, start);
+	BUG_ON(i >= 0, "overlapping mapping");
+	uint32_t at = (uint32_t)(-1 - i);
+	GROW(p->maps, p->nr_maps, p->cap_maps);
+	memmove(p->maps + at + 1, p->maps + at, (p->nr_maps - at) * sizeof(*p->maps));
+	p->maps[at] = (struct lk_range){start, end};
+	p->nr_maps++;
+}
+
+int map_remove(struct lk_proc *p, uint64_t start, uint64_t end, int emit)
+{
+	int any = 0;
+	for (uint32_t i = 0; i < p->nr_maps;) {
+		struct lk_range r = p->maps[i];
+		if (r.end <= start || r.start >= end) {
+			i++;
+			continue;
+		}
+		any = 1;
+		uint64_t cs = MAX(r.start, start), ce = MIN(r.end, end);
+		if (emit) {
+			struct op *op = out_push(p, OP_MUNMAP);
+			op->addr = cs;
+			op->len = ce - cs;
+		}
+		if (r.start < cs && ce < r.end) { /* split */
+			p->maps[i].end = cs;
+			GROW(p->maps, p->nr_maps, p->cap_maps);
+			memmove(p->maps + i + 2, p->maps + i + 1,
+			        (p->nr_maps - i - 1) * sizeof(*p->maps));
+			p->maps[i + 1] = (struct lk_range){ce, r.end};
+			p->nr_maps++;
+			i += 2;
+		} else if (r.start < cs) {
+			p->maps[i++].end = cs;
+		} else if (ce < r.end) {
+			p->maps[i++].start = ce;
+		} else {
+			memmove(p->maps + i, p->maps + i + 1,
+			        (p->nr_maps - i - 1) * sizeof(*p->maps));
+			p->nr_maps--;
+		}
+	}
+	p->last_map = 0;
+	return any;
+}
+
+void map_ensure(struct lk_proc *p, uint64_t start, uint64_t end)
+{
+	uint64_t a = start;
+	while (a < end) {
+		int64_t i = map_find(p, a);
+		if (i >= 0) {
+			a = p->maps[i].end;
+			continue;
+		}
+		uint32_t at = (uint32_t)(-1 - i);
+		uint64_t gap_lo = at ? p->maps[at - 1].end : 0;
+		uint64_t gap_hi = at < p->nr_maps ? p->maps[at].start : TRACE_VA_LIMIT;
+		uint64_t want_hi = MIN(end, gap_hi);
+		uint64_t s = MAX(gap_lo, a & ~(LACKEY_AREA_BYTES - 1));
+		uint64_t e = want_hi > TRACE_VA_LIMIT - LACKEY_AREA_BYTES
+		                 ? TRACE_VA_LIMIT
+		                 : (want_hi + LACKEY_AREA_BYTES - 1) & ~(LACKEY_AREA_BYTES - 1);
+		e = MIN(e, gap_hi);
+		struct op *op = out_push(p, OP_MMAP);
+		op->addr = s;
+		op->len = e - s;
+		op->prot = PROT_R | PROT_W | PROT_X;
+		map_insert(p, s, e);
+		a = e;
+	}
+}
+
+/* ---- open files ---- */
+
+void fd_set_name(struct lk_proc *p, int fd, const char *name)
+{
+	for (uint32_t i = 0; i < p->nr_fds; i++) {
+		if (p->fds[i].fd == fd) {
+			free(p->fds[i].name);
+			p->fds[i].name = xstrdup(name);
+			return;
+		}
+	}
+	GROW(p->fds, p->nr_fds, p->cap_fds);
+	p->fds[p->nr_fds++] = (struct lk_fd){fd, xstrdup(name)};
+}
+
+const char *fd_name(struct lk_proc *p, int fd)
+{
+	for (uint32_t i = 0; i < p->nr_fds; i++)
+		if (p->fds[i].fd == fd)
+			return p->fds[i].name;
+	return NULL;
+}
+
+void fd_close(struct lk_proc *p, int fd)
+{
+	for (uint32_t i = 0; i < p->nr_fds; i++) {
+		if (p->fds[i].fd == fd) {
+			free(p->fds[i].name);
+			p->fds[i] = p->fds[--p->nr_fds];
+			return;
+		}
+	}
+}
