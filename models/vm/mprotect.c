@@ -9,8 +9,8 @@
  *    its slot: what do_wp_page would reuse) becomes writable at once, so the next write does
  *    not fault; the zero page, page-cache pages and pages still shared after fork stay
  *    write-protected (their next write is a COW fault). In a shared mapping a dirty PTE
- *    becomes writable (the file system already saw the write) and so does every PTE of an
- *    anonymous shared page (shmem has no write notification).
+ *    becomes writable (the file system already saw the write) and so does every PTE of a
+ *    shmem page (shmem has no write notification).
  * Not modelled: PROT_NONE's NUMA hinting and soft-dirty / userfaultfd write protection.
  */
 #include "models/vm/internal.h"
@@ -39,7 +39,7 @@ static bool can_change_pte_writable(const struct vm *vm, pte_t pte, bool shared)
 		return false;
 	const struct page *pg = &vm->pages[pte_pfn(pte)];
 	if (shared)
-		return (pte & PTE_DIRTY) || !(pg->flags & PG_FILE);
+		return (pte & PTE_DIRTY) || page_is_shmem(vm, pg);
 	if (!(pg->flags & PG_ANON) || (pg->flags & PG_FILE) || pg->mapcount != 1)
 		return false;
 	return !(pg->flags & PG_SWAPCACHE) || vm->swap[pg->swap_slot].map == 0;

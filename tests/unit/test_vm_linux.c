@@ -9,7 +9,10 @@
  *  - a private write fault on a file mapping (do_cow_fault) maps no neighbours, so a later read
  *    of each fault-around window still faults once;
  *  - madvise(MADV_DONTNEED) zaps the PTEs: anonymous pages are freed and read as zeros again,
- *    page-cache pages stay cached and fault back in (with fault-around).
+ *    page-cache pages stay cached and fault back in (with fault-around);
+ *  - shared anonymous memory is a shmem object: fork copies none of its PTEs, every mapper
+ *    sees every write, its pages swap out and back through the object's index, and it dies
+ *    with its last mapping.
  */
 #include "tests/unit/vm_fixture.h"
 
@@ -143,8 +146,78 @@ static void test_madv_dontneed(void)
 	vm_fini(&vm);
 }
 
+/* shared_anon_fork at 1/16 scale: 256 shared pages; the parent writes the first half,
+ * forks; the child reads that half, writes all, exits; the parent reads all, writes all.
+ * Linux (fault-around 16): 128; 8 / 128; 8 / 0, and the parent's pages are the child's. */
+static void test_shared_anon_fork(void)
+{
+	struct vm vm;
+	struct fault_work w;
+	vmt_init(&vm, 1024, 0, true, 16, 0);
+	struct mm_struct *mm = vm_mm_create(&vm, 1);
+	CHECK(vm_mmap_anon(&vm, mm, BASE, 256 * PAGE, RW | VM_SHARED, &w) == 0);
+	CHECK_EQ_U64(scan(&vm, mm, BASE, 128, ACCESS_WRITE), 128);
+	CHECK_EQ_U64(vm.fm.nr_cached, 128);
+	struct mm_struct *child = vm_fork(&vm, mm, 2, &w);
+	CHECK_EQ_U64(child->rss_pages, 0); /* no PTE of a shared mapping is copied */
+	CHECK_EQ_U64(scan(&vm, child, BASE, 128, ACCESS_READ), 8);
+	CHECK_EQ_U64(scan(&vm, child, BASE, 256, ACCESS_WRITE), 128);
+	pfn_t last = (pfn_t)pte_pfn(vmt_pte(child, BASE + 255 * PAGE));
+	vmt_check(&vm, mm, child);
+	vm_mm_destroy(&vm, child, &w);
+	CHECK_EQ_U64(vm.fm.nr_cached, 256); /* the parent still maps the object */
+	CHECK_EQ_U64(scan(&vm, mm, BASE, 256, ACCESS_READ), 8);
+	CHECK_EQ_U64(pte_pfn(vmt_pte(mm, BASE + 255 * PAGE)), last);
+	CHECK_EQ_U64(scan(&vm, mm, BASE, 256, ACCESS_WRITE), 0);
+	CHECK_EQ_U64(vm.st.faults_demand_zero, 256);
+	CHECK_EQ_U64(vm.st.faults_cow, 0);
+	/* DONTNEED zaps the PTEs; the object keeps its pages (shmem_dontneed: 256 / 16). */
+	CHECK(vm_madvise_dontneed(&vm, mm, BASE, 256 * PAGE, &w) == 0);
+	CHECK_EQ_U64(mm->rss_pages, 0);
+	CHECK_EQ_U64(scan(&vm, mm, BASE, 256, ACCESS_READ), 16);
+	vmt_check(&vm, mm, NULL);
+	/* munmap of its last mapping frees the object. */
+	CHECK(vm_munmap(&vm, mm, BASE, 256 * PAGE, &w) == 0);
+	CHECK_EQ_U64(vm.fm.nr_cached, 0);
+	CHECK_EQ_U64(vm_frames_used(&vm), 0);
+	vm_mm_destroy(&vm, mm, &w);
+	vm_fini(&vm);
+}
+
+/* Shared anonymous pages swap: 8 frames, 12 written pages (FIFO evicts the 4 oldest to swap,
+ * held by the object's index); a child reads them back (4 major faults). */
+static void test_shared_anon_swap(void)
+{
+	struct vm vm;
+	struct fault_work w;
+	vmt_init(&vm, 8, 16, true, 0, 0);
+	struct mm_struct *mm = vm_mm_create(&vm, 1);
+	CHECK(vm_mmap_anon(&vm, mm, BASE, 12 * PAGE, RW | VM_SHARED, &w) == 0);
+	CHECK_EQ_U64(scan(&vm, mm, BASE, 12, ACCESS_WRITE), 12);
+	CHECK_EQ_U64(vm.st.swap_out, 4);
+	CHECK_EQ_U64(vm.nr_swap_used, 4);
+	CHECK_EQ_U64(vmt_pte(mm, BASE), 0); /* none: the object's index holds the slot */
+	vmt_check(&vm, mm, NULL);
+	struct mm_struct *child = vm_fork(&vm, mm, 2, &w);
+	uint64_t majors = 0;
+	for (uint64_t i = 0; i < 4; i++) {
+		CHECK(vmt_access(&vm, child, BASE + i * PAGE, ACCESS_READ, &w) == ACCESS_FAULT);
+		majors += w.major && (w.kinds & FK_SWAP_IN);
+	}
+	CHECK_EQ_U64(majors, 4);
+	CHECK_EQ_U64(vm.st.faults_swap_in, 4);
+	vmt_check(&vm, mm, child);
+	vm_mm_destroy(&vm, child, &w);
+	vm_mm_destroy(&vm, mm, &w);
+	CHECK_EQ_U64(vm.nr_swap_used, 0);
+	CHECK_EQ_U64(vm_frames_used(&vm), 0);
+	vm_fini(&vm);
+}
+
 int main(void)
 {
+	test_shared_anon_fork();
+	test_shared_anon_swap();
 	test_mprotect_rw();
 	test_file_private_write_stride();
 	test_madv_dontneed();
