@@ -115,7 +115,13 @@ uint32_t future_cursor_seek(struct future_cursor *c, uint64_t idx);
 static inline uint64_t future_next_use(struct future_cursor *c, uint64_t idx, uint64_t offset_acc)
 {
 	uint64_t k = idx - c->start;
-	uint32_t v = likely(k < c->n) ? c->win[k] : future_cursor_seek(c, idx);
+	uint32_t v;
+	if (likely(k < c->n))
+		v = c->win[k];
+	else if (c->proc == UINT32_MAX) /* no future: two tests, no call */
+		return NEXT_USE_NEVER;
+	else
+		v = future_cursor_seek(c, idx);
 	return v == FUTURE_NEVER32 ? NEXT_USE_NEVER : v + offset_acc;
 }
 
