@@ -34,14 +34,7 @@ awk -F'[:,]' '/"setup_seconds"/ { s = $2 } /"wall_seconds"/ { w = $2 }
 # A workload that forks: the child runs Silberschatz's string while its parent waits, then the
 # parent runs Belady's. Each process's future is its own; with 3 frames OPT faults 9 + 7 times
 # (LRU 12 + 10), the textbook counts.
-{
-	echo "1 mmap 0x100000 0x100000 rw anon private"
-	echo "1 fork 2"
-	echo "1 wait 2"
-	for p in 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1; do printf '2 w 0x%x\n' $((0x100000 + p * 4096)); done
-	echo "2 exit"
-	for p in 1 2 3 4 1 2 5 1 2 3 4 5; do printf '1 w 0x%x\n' $((0x100000 + p * 4096)); done
-} > "$TMP/fork.vmt"
+cp tests/data/fork-textbook.vmt "$TMP/fork.vmt"
 cat > "$TMP/fork.json" <<JSON
 {"memory": {"frames": 3},
  "vm": {"policy": "opt", "fault_around_pages": 0, "readahead_pages": 0},
