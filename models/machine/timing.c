@@ -274,7 +274,7 @@ void timing_report(const struct timing *t, struct statsout *o, simtime_t end_ps)
 	const struct timing_hw *hw = t->hw;
 	report_tlbs(hw, o);
 	report_walkers(hw, o);
-	dram_report(hw->dram, o);
+	dram_report(hw->dram, end_ps, o);
 	disks_report(hw->disks, end_ps, o);
 	statsout_u64(o, "tlb", "dirty_assists", hw->dirty_assists);
 	statsout_u64(o, "tlb", "shootdown_cpus", hw->shootdowns);
