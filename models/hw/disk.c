@@ -141,6 +141,25 @@ static unsigned __int128 hdd_angle_ps(const struct disk *d, uint64_t x)
 	return (unsigned __int128)x * d->rev_ps / d->cfg.track_bytes;
 }
 
+/* The heap's root (the earliest free slot) becomes busy until t: sift it down. */
+static void slot_replace_root(simtime_t *h, unsigned n, simtime_t t)
+{
+	unsigned i = 0;
+	for (;;) {
+		unsigned l = 2 * i + 1, m = i;
+		simtime_t v = t;
+		if (l < n && h[l] < v)
+			m = l, v = h[l];
+		if (l + 1 < n && h[l + 1] < v)
+			m = l + 1;
+		if (m == i)
+			break;
+		h[i] = h[m];
+		i = m;
+	}
+	h[i] = t;
+}
+
 simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes, uint64_t size_bytes,
                       bool is_write)
 {
@@ -150,11 +169,8 @@ simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes, u
 	       "disk %s: request [%llu, +%llu) beyond capacity %llu", c->name,
 	       (unsigned long long)offset_bytes, (unsigned long long)size_bytes,
 	       (unsigned long long)c->capacity_bytes);
-	unsigned k = 0;
-	for (unsigned i = 1; i < c->queue_depth; i++)
-		if (d->slot_free_ps[i] < d->slot_free_ps[k])
-			k = i;
-	simtime_t start = MAX(now_ps, d->slot_free_ps[k]);
+	/* The slots are a min-heap of their free times: the root is the earliest free. */
+	simtime_t start = MAX(now_ps, d->slot_free_ps[0]);
 	simtime_t t = start + (is_write ? c->write_latency_ps : c->read_latency_ps);
 	if (c->rpm) {
 		simtime_t seek = hdd_seek_ps(d, offset_bytes);
@@ -184,7 +200,7 @@ simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes, u
 		if (c->flash.channels && is_write)
 			t = ssd_write(&d->ssd, t, size_bytes);
 	}
-	d->slot_free_ps[k] = t;
+	slot_replace_root(d->slot_free_ps, c->queue_depth, t);
 
 	d->requests++;
 	if (is_write) {
