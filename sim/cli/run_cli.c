@@ -114,6 +114,8 @@ static const char run_usage[] =
     "                       memory up to 1 GiB and half of --max-rss, then streamed\n"
     "                       through a temporary file in $TMPDIR), memory or file;\n"
     "                       the results are the same\n"
+    "  --trace-from FILE.vmb  read the config's trace workload from FILE.vmb, a `vmsim\n"
+    "                       trace convert` of it (sweeps decode a shared trace once)\n"
     "  -q, --quiet          no summary on stdout\n"
     "writes DIR/config.json, DIR/stats.json, DIR/timeseries.csv, DIR/latency_cdf.csv,\n"
     "DIR/run.json\n";
@@ -218,6 +220,7 @@ struct run_args {
 	bool has_seed, quiet, dry_run;
 	uint64_t seed, check_every, max_rss_mib;
 	enum future_store opt_future; /* --opt-future */
+	const char *trace_from;       /* --trace-from */
 };
 
 /* One option c with its optarg into a. Returns -1, or the exit status when the command ends
@@ -277,6 +280,9 @@ static int parse_run_option(int c, char **argv, struct run_args *a)
 		}
 		return usage_error("run: --opt-future expects auto, memory or file, got \"%s\"",
 		                   optarg);
+	case 'V':
+		a->trace_from = optarg;
+		return -1;
 	case 'q':
 		a->quiet = true;
 		return -1;
@@ -306,6 +312,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	    {"max-sim-time", required_argument, NULL, 'T'},
 	    {"max-rss", required_argument, NULL, 'R'},
 	    {"opt-future", required_argument, NULL, 'F'},
+	    {"trace-from", required_argument, NULL, 'V'},
 	    {0, 0, 0, 0},
 	};
 	memset(a, 0, sizeof(*a));
@@ -362,11 +369,15 @@ static int run_setup(struct run *r, const struct run_args *a, struct err *err)
 	signal(SIGTERM, on_signal);
 	if (a->max_rss_mib)
 		rss_budget_start(a->max_rss_mib);
-	struct future_host fh = {.store = a->opt_future, .stop_flag = &stop_requested};
-	fh.memory_max_bytes = FUTURE_MEMORY_MAX_BYTES;
+	struct sim_host host = {
+	    .future = {.store = a->opt_future, .stop_flag = &stop_requested},
+	    .trace_from = a->trace_from,
+	};
+	host.future.memory_max_bytes = FUTURE_MEMORY_MAX_BYTES;
 	if (a->max_rss_mib)
-		fh.memory_max_bytes = MIN(fh.memory_max_bytes, (a->max_rss_mib << 20) / 2);
-	if (sim_init_host(r->s, &r->cfg, &fh, err)) {
+		host.future.memory_max_bytes =
+		    MIN(host.future.memory_max_bytes, (a->max_rss_mib << 20) / 2);
+	if (sim_init_host(r->s, &r->cfg, &host, err)) {
 		fprintf(stderr, "vmsim: %s\n", err->msg);
 		if (stop_requested == STOP_RSS)
 			fprintf(stderr,
