@@ -462,6 +462,12 @@ static int resolve_all(json_t *root, const char *file, struct err *err)
 	return resolve_dynamic(root, file, err);
 }
 
+/* A run name is one folder under results/: a path or a step up would write elsewhere. */
+static bool config_name_ok(const char *name)
+{
+	return !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
 static int finish_load(struct config *c, json_t *root, const char *file,
                        const struct config_override *sets, size_t nr_sets, struct err *err)
 {
@@ -479,10 +485,18 @@ static int finish_load(struct config *c, json_t *root, const char *file,
 		json_decref(root);
 		return rc;
 	}
+	const char *name = json_string_value(json_object_get(root, "name"));
+	if (name && *name && !config_name_ok(name)) {
+		rc = err_set(err,
+		             "%s: name: expected a folder name (no '/', not \".\" or \"..\": "
+		             "results/NAME must stay in results/), got \"%s\"",
+		             file, name);
+		json_decref(root);
+		return rc;
+	}
 	c->root = root;
 	c->file = xstrdup(file);
 	c->base_dir = dir_of(file);
-	const char *name = json_string_value(json_object_get(root, "name"));
 	if (name && *name) {
 		c->name = xstrdup(name);
 	} else {
@@ -491,7 +505,7 @@ static int finish_load(struct config *c, json_t *root, const char *file,
 		char *dot = strrchr(b, '.');
 		if (dot && dot != b)
 			*dot = '\0';
-		c->name = xstrdup(b);
+		c->name = config_name_ok(b) ? xstrdup(b) : xstrdup("run"); /* "..json" */
 		free(copy);
 	}
 	return 0;
