@@ -2,7 +2,8 @@
 # in style 1, OPT (Belady) in style 8 as the lower bound; a SHARDS estimate with the shaded
 # range of its K samples' curves (--shards-band K: the same trace sampled with K hash salts).
 # Variables: scriptdir, outbase, datafile (rows "frames ratio" for kind 'one', "frames
-# lru_ratio opt_ratio" for 'both', "frames ratio ratio_min ratio_max" for 'band'), kind, logx
+# lru_ratio opt_ratio" for 'both', "frames ratio ratio_min ratio_max" for 'band', "frames
+# ratio lru_error" for 'mini': another policy's miniature simulations), kind, logx
 # (1: sizes up to 64 frames or more, log2 axis), plottitle.
 load scriptdir.'/style.gp'
 set datafile separator whitespace
@@ -22,8 +23,12 @@ do for [t in "png svg"] {
 		plot datafile using 1:3:4 with filledcurves lc 1 fs transparent solid 0.25 \
 			title 'SHARDS: range of the samples', \
 		     datafile using 1:2 with lines lt 1 title 'LRU (SHARDS estimate)'
+	} else { if (kind eq 'mini') {
+		plot datafile using 1:2:3 with yerrorbars lt 1 pt 7 \
+			title "miniature simulations; bars: LRU miniatures' error", \
+		     datafile using 1:2 with lines lt 1 notitle
 	} else {
 		plot datafile using 1:2 with lines lt 1 title 'faults / references'
-	} }
+	} } }
 	unset output
 }

@@ -6,11 +6,14 @@
  * Three shapes of CSV (docs/mrc.md): one policy (`frames,faults,fault_ratio`), LRU and OPT
  * (`frames,lru_faults,lru_fault_ratio,opt_faults,opt_fault_ratio`: two curves, OPT the lower
  * bound in style 8), and SHARDS with a band (`frames,faults,fault_ratio,faults_min,faults_max`
- * from --shards-band: the curve and the shaded range of the K samples' curves).
+ * from --shards-band: the curve and the shaded range of the K samples' curves), and another
+ * policy's miniature simulations at a few sizes (`frames,faults,fault_ratio,lru_error`: points,
+ * with LRU's miniature error at each size as error bars).
  *
  * The data file (plots/data/mrc-<stem>.dat), one row per size: `frames ratio` (one policy),
  * `frames lru_ratio opt_ratio` (both), `frames ratio ratio_min ratio_max` (band, the band's
- * ratios = ratio x faults_min / faults, and likewise for max: exact to the CSV's six decimals).
+ * ratios = ratio x faults_min / faults, and likewise for max: exact to the CSV's six decimals),
+ * `frames ratio lru_error` (miniatures).
  * Bad input (another header, a malformed row) is an error naming the file and line, exit 2.
  */
 #include <errno.h>
@@ -20,12 +23,13 @@
 
 #include "sim/cli/plot.h"
 
-enum mrc_csv_kind { MRC_CSV_ONE, MRC_CSV_BOTH, MRC_CSV_BAND };
+enum mrc_csv_kind { MRC_CSV_ONE, MRC_CSV_BOTH, MRC_CSV_BAND, MRC_CSV_MINI };
 
 static const char *const mrc_headers[] = {
     [MRC_CSV_ONE] = "frames,faults,fault_ratio",
     [MRC_CSV_BOTH] = "frames,lru_faults,lru_fault_ratio,opt_faults,opt_fault_ratio",
     [MRC_CSV_BAND] = "frames,faults,fault_ratio,faults_min,faults_max",
+    [MRC_CSV_MINI] = "frames,faults,fault_ratio,lru_error",
 };
 
 bool mrc_csv_header(const char *line)
@@ -59,6 +63,11 @@ static int mrc_row(FILE *f, enum mrc_csv_kind kind, const char *line, double *fr
 			return -1;
 		fprintf(f, "%llu %.6f %.6f %.6f\n", fr, r1, a ? r1 * (double)c / (double)a : 0,
 		        a ? r1 * (double)d / (double)a : 0);
+		break;
+	case MRC_CSV_MINI:
+		if (sscanf(line, "%llu,%llu,%lf,%lf%c", &fr, &a, &r1, &r2, &tail) != 4)
+			return -1;
+		fprintf(f, "%llu %.6f %.6f\n", fr, r1, r2);
 		break;
 	}
 	*frames = (double)fr;
@@ -129,7 +138,7 @@ int plot_mrc(struct plotter *pl, const char *csv)
 		fclose(f);
 	fclose(in);
 	if (rc == 0 && max_frames > 0) {
-		static const char *const kinds[] = {"one", "both", "band"};
+		static const char *const kinds[] = {"one", "both", "band", "mini"};
 		char *t = gp_text(slash ? slash + 1 : csv);
 		char *vars = xasprintf("datafile = '%s'\nkind = '%s'\nlogx = %d\n"
 		                       "plottitle = 'Miss-ratio curve: %s'\n",

@@ -5,6 +5,7 @@
 #  - the SHARDS band: --shards-band 4 writes, per size, the lowest and highest faults of the
 #    curves of salts 0..3, each equal to a separate run with --shards-salt S; its plot data is
 #    ratio x faults_min / faults and ratio x faults_max / faults;
+#  - another policy's miniatures: the points and LRU's error as the CSV has them;
 #  - a malformed row is an error naming the file and line (exit 2); band options need --shards.
 VMSIM=$1
 source "$(dirname "$0")/lib.sh"
@@ -54,6 +55,12 @@ for d, r in zip(dat, band):
     f, ratio, lo, hi = int(r[1]), float(r[2]), int(r[3]), int(r[4])
     assert d == [r[0], "%.6f" % ratio, "%.6f" % (ratio * lo / f), "%.6f" % (ratio * hi / f)], (d, r)
 PY
+
+# another policy by miniature simulations: points and LRU's error, as the CSV has them
+"$VMSIM" mrc "$T/t.pages" --policy clock --rate 1 --points 5 -o "$T/mini.csv" 2> /dev/null || fail "mrc --policy clock"
+"$VMSIM" plot "$T/mini.csv" > /dev/null 2> "$T/err" || fail "plot of a miniatures CSV: $(cat "$T/err")"
+check_eq "mrc-mini.dat" "$(cat "$T/plots/data/mrc-mini.dat")" "$(tail -n +2 "$T/mini.csv" | awk -F, '{ print $1, $3, $4 }')"
+grep -q "^kind = 'mini'$" "$T/plots/data/mrc-mini.vars.gp" && ok || fail "kind mini"
 
 printf 'frames,faults,fault_ratio\n1,5,0.5\n2,x,0.4\n' > "$T/bad.csv"
 "$VMSIM" plot "$T/bad.csv" 2> "$T/err"
