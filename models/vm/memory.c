@@ -238,6 +238,8 @@ static enum fault_step do_wp_page(struct vm_fault *vf)
 	}
 	bool exclusive = !(pg->flags & PG_FILE) && pg->mapcount == 1 &&
 	                 (!(pg->flags & PG_SWAPCACHE) || vm->swap[pg->swap_slot].map == 0);
+	if (pg->flags & (PG_HUGE | PG_TAIL)) /* a frame of a huge page whose PMD was split here */
+		exclusive = folio_maps_only(vm, huge_head((pfn_t)pte_pfn(vf->orig_pte)), vf->mm);
 	if (!exclusive)
 		return wp_page_copy(vf);
 	/* wp_page_reuse: the only user gets write access back. */

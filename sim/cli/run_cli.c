@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "sim/base/hist_csv.h"
+#include "sim/cli/provenance.h"
 #include "sim/engine/config.h"
 #include "sim/engine/sim.h"
 #include "workloads/workload.h"
@@ -114,6 +115,8 @@ static const char run_usage[] =
     "                       memory up to 1 GiB and half of --max-rss, then streamed\n"
     "                       through a temporary file in $TMPDIR), memory or file;\n"
     "                       the results are the same\n"
+    "  --trace-from FILE.vmb  read the config's trace workload from FILE.vmb, a `vmsim\n"
+    "                       trace convert` of it (sweeps decode a shared trace once)\n"
     "  -q, --quiet          no summary on stdout\n"
     "writes DIR/config.json, DIR/stats.json, DIR/timeseries.csv, DIR/latency_cdf.csv,\n"
     "DIR/run.json\n";
@@ -124,24 +127,6 @@ static int usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n(see vmsim --help)\n");
 	return 2;
-}
-
-static int mkdir_p(const char *path)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int rc = (mkdir(p, 0777) && errno != EEXIST) ? -1 : 0;
-	free(p);
-	return rc;
 }
 
 /* Open DIR/.NAME.tmp for writing; cli_commit renames it to DIR/NAME. */
@@ -161,8 +146,11 @@ static int commit_tmp(FILE *f, char *tmp, const char *dir, const char *name)
 	char *final = xasprintf("%s/%s", dir, name);
 	if (!rc && rename(tmp, final))
 		rc = -1;
-	if (rc)
+	if (rc) {
+		int e = errno; /* the write's reason, for the message */
 		unlink(tmp);
+		errno = e;
+	}
 	free(final);
 	free(tmp);
 	return rc;
@@ -175,6 +163,9 @@ struct run_outputs {
 	double wall_seconds;  /* setup and simulation */
 	double setup_seconds; /* of which the setup (OPT's future, ...) */
 	const char *status;   /* run.json status */
+	const char *command;  /* the command line (provenance) */
+	const char *host;
+	const char *started_utc;
 };
 
 static void write_config_json(FILE *f, const struct run_outputs *o)
@@ -182,17 +173,35 @@ static void write_config_json(FILE *f, const struct run_outputs *o)
 	config_write(o->cfg, f);
 }
 
+/* s as a JSON string literal (new). */
+static char *json_text(const char *s)
+{
+	json_t *j = json_string(s ? s : "");
+	char *t = json_dumps(j, JSON_ENCODE_ANY);
+	json_decref(j);
+	return t;
+}
+
 static void write_run_json(FILE *f, const struct run_outputs *o)
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	double wall = o->wall_seconds;
+	/* strings through jansson: a command line may hold any character */
+	char *cmd = json_text(o->command), *git = json_text(vmsim_git_commit);
+	char *host = json_text(o->host), *started = json_text(o->started_utc);
 	fprintf(f,
-	        "{\n \"accesses_per_second\": %.0f,\n \"max_rss_kib\": %ld,\n"
-	        " \"opt_future\": \"%s\",\n \"setup_seconds\": %.6f,\n"
+	        "{\n \"accesses_per_second\": %.0f,\n \"command\": %s,\n \"git_commit\": %s,\n"
+	        " \"host\": %s,\n \"max_rss_kib\": %ld,\n"
+	        " \"opt_future\": \"%s\",\n \"setup_seconds\": %.6f,\n \"started_utc\": %s,\n"
 	        " \"status\": \"%s\",\n \"version\": \"%s\",\n \"wall_seconds\": %.6f\n}\n",
-	        wall > 0 ? (double)o->s->c.accesses / wall : 0.0, ru.ru_maxrss,
-	        future_store_name(&o->s->future), o->setup_seconds, o->status, VMSIM_VERSION, wall);
+	        wall > 0 ? (double)o->s->c.accesses / wall : 0.0, cmd, git, host, ru.ru_maxrss,
+	        future_store_name(&o->s->future), o->setup_seconds, started, o->status,
+	        VMSIM_VERSION, wall);
+	free(cmd);
+	free(git);
+	free(host);
+	free(started);
 }
 
 static void write_latency_cdf(FILE *f, const struct run_outputs *o)
@@ -233,6 +242,8 @@ struct run_args {
 	bool has_seed, quiet, dry_run;
 	uint64_t seed, check_every, max_rss_mib;
 	enum future_store opt_future; /* --opt-future */
+	const char *trace_from;       /* --trace-from */
+	char *command, *host, *started_utc; /* provenance for run.json; owned */
 };
 
 /* One option c with its optarg into a. Returns -1, or the exit status when the command ends
@@ -242,6 +253,9 @@ static int parse_run_option(int c, char **argv, struct run_args *a)
 	uint64_t max_time_ps;
 	switch (c) {
 	case 'o':
+		if (!*optarg)
+			return usage_error("%s", "run: -o expects a directory name, got an empty "
+			                         "string");
 		a->outdir = optarg;
 		return -1;
 	case 's': {
@@ -289,6 +303,9 @@ static int parse_run_option(int c, char **argv, struct run_args *a)
 		}
 		return usage_error("run: --opt-future expects auto, memory or file, got \"%s\"",
 		                   optarg);
+	case 'V':
+		a->trace_from = optarg;
+		return -1;
 	case 'q':
 		a->quiet = true;
 		return -1;
@@ -318,6 +335,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	    {"max-sim-time", required_argument, NULL, 'T'},
 	    {"max-rss", required_argument, NULL, 'R'},
 	    {"opt-future", required_argument, NULL, 'F'},
+	    {"trace-from", required_argument, NULL, 'V'},
 	    {0, 0, 0, 0},
 	};
 	memset(a, 0, sizeof(*a));
@@ -374,11 +392,15 @@ static int run_setup(struct run *r, const struct run_args *a, struct err *err)
 	signal(SIGTERM, on_signal);
 	if (a->max_rss_mib)
 		rss_budget_start(a->max_rss_mib);
-	struct future_host fh = {.store = a->opt_future, .stop_flag = &stop_requested};
-	fh.memory_max_bytes = FUTURE_MEMORY_MAX_BYTES;
+	struct sim_host host = {
+	    .future = {.store = a->opt_future, .stop_flag = &stop_requested},
+	    .trace_from = a->trace_from,
+	};
+	host.future.memory_max_bytes = FUTURE_MEMORY_MAX_BYTES;
 	if (a->max_rss_mib)
-		fh.memory_max_bytes = MIN(fh.memory_max_bytes, (a->max_rss_mib << 20) / 2);
-	if (sim_init_host(r->s, &r->cfg, &fh, err)) {
+		host.future.memory_max_bytes =
+		    MIN(host.future.memory_max_bytes, (a->max_rss_mib << 20) / 2);
+	if (sim_init_host(r->s, &r->cfg, &host, err)) {
 		fprintf(stderr, "vmsim: %s\n", err->msg);
 		if (stop_requested == STOP_RSS)
 			fprintf(stderr,
@@ -412,6 +434,7 @@ static int run_write_results(struct run *r, const struct run_args *a)
 	struct sim *s = r->s;
 	bool over_rss = s->interrupted && stop_requested == STOP_RSS;
 	int wr = commit_tmp(r->ts, r->ts_tmp, r->dir, "timeseries.csv");
+	int first_errno = wr ? errno : 0;
 	r->ts = NULL;
 	r->ts_tmp = NULL; /* (commit_tmp closed and freed them) */
 	struct run_outputs out = {.cfg = &r->cfg,
@@ -421,13 +444,29 @@ static int run_write_results(struct run *r, const struct run_args *a)
 	                          .status = over_rss          ? "max-rss"
 	                                    : s->interrupted  ? "interrupted"
 	                                    : s->hit_max_time ? "max-time"
-	                                                      : "complete"};
-	wr |= write_result(r->dir, "config.json", write_config_json, &out);
-	wr |= write_result(r->dir, "run.json", write_run_json, &out);
-	wr |= write_result(r->dir, "latency_cdf.csv", write_latency_cdf, &out);
-	wr |= write_result(r->dir, "stats.json", write_stats_json, &out);
+	                                                      : "complete",
+	                          .command = a->command,
+	                          .host = a->host,
+	                          .started_utc = a->started_utc};
+	static const char *const names[] = {"config.json", "run.json", "latency_cdf.csv",
+	                                    "stats.json"};
+	void (*const writers[])(FILE *, const struct run_outputs *) = {
+	    write_config_json, write_run_json, write_latency_cdf, write_stats_json};
+	/* stats.json last, and only after every other file: its presence says the results are
+	 * whole */
+	for (size_t i = 0; i < ARRAY_SIZE(names) && (!wr || i + 1 < ARRAY_SIZE(names)); i++) {
+		if (write_result(r->dir, names[i], writers[i], &out) < 0 && !wr) {
+			wr = -1;
+			first_errno = errno;
+		}
+	}
 	if (wr) {
-		fprintf(stderr, "vmsim: %s: could not write the results\n", r->dir);
+		int e = first_errno;
+		char *stats = xasprintf("%s/stats.json", r->dir);
+		unlink(stats); /* an earlier run's must not pass for this one's */
+		free(stats);
+		fprintf(stderr, "vmsim: %s: could not write the results: %s\n", r->dir,
+		        strerror(e));
 		return 1;
 	}
 	if (!a->quiet) {
@@ -485,7 +524,12 @@ static int run_one(struct run *r, const struct run_args *a, struct err *err)
 int run_cli_main(int argc, char **argv)
 {
 	struct run_args a;
+	/* before parsing: it splits --set arguments in place */
+	char *command = provenance_command(argc, argv);
 	int rc = parse_run_args(argc, argv, &a);
+	a.command = command;
+	a.host = provenance_host();
+	a.started_utc = provenance_time_utc();
 	if (rc < 0) {
 		struct run r = {0};
 		struct err err = {{0}};
@@ -493,5 +537,8 @@ int run_cli_main(int argc, char **argv)
 		run_cleanup(&r);
 	}
 	free(a.sets);
+	free(a.command);
+	free(a.host);
+	free(a.started_utc);
 	return rc;
 }
