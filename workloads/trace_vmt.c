@@ -1,8 +1,8 @@
 /*
  * trace_vmt.c — the `vmt` text trace (../shared/DESIGN.md): one operation per line, '#'
  * comments, numbers in decimal or 0x hex. Extensions beyond DESIGN.md: `madvise ADDR LEN
- * hugepage|nohugepage|dontneed`, `msync ADDR LEN`, PROT may also be `none`, w, x or wx, and an
- * anonymous mmap may end with `huge` (MAPF_HUGE). NAME and IMAGE are single tokens without
+ * ADVICE` (docs/traces.md lists the advice), `msync ADDR LEN`, PROT may also be `none`, w, x or wx,
+ * and an anonymous mmap may end with `huge` (MAPF_HUGE). NAME and IMAGE are single tokens without
  * blanks; a file NAME has no ':'.
  *
  * The normal form (what the writer prints, so text -> vmb -> text is the identity on it):
@@ -195,22 +195,21 @@ static int vmt_tokenize(struct vmt_reader *r, const char *line, struct tok *t, s
 	}
 }
 
-/* "PID madvise ADDR LEN hugepage|nohugepage|dontneed" */
+#define VMT_ADVICE                                                                                 \
+	"hugepage|nohugepage|dontneed|normal|random|sequential|willneed|free|remove|dontfork|"     \
+	"dofork|wipeonfork|keeponfork|cold|pageout|populate_read|populate_write"
+
+/* "PID madvise ADDR LEN ADVICE" */
 static int parse_madvise(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
                          struct err *err)
 {
 	op->kind = OP_MADVISE;
-	if (want_tokens(r, nt, 5, 5, "PID madvise ADDR LEN hugepage|nohugepage|dontneed", err) ||
+	if (want_tokens(r, nt, 5, 5, "PID madvise ADDR LEN ADVICE", err) ||
 	    parse_range(r, &t[2], op, err))
 		return -VMSIM_EINVAL;
-	if (tok_is(&t[4], "hugepage"))
-		op->arg = ADV_HUGEPAGE;
-	else if (tok_is(&t[4], "nohugepage"))
-		op->arg = ADV_NOHUGEPAGE;
-	else if (tok_is(&t[4], "dontneed"))
-		op->arg = ADV_DONTNEED;
-	else
-		return vmt_bad(r, err, "expected hugepage, nohugepage or dontneed, got \"%.*s\"",
+	op->arg = trace_advice_find(t[4].s, t[4].len);
+	if (!op->arg)
+		return vmt_bad(r, err, "expected an advice (" VMT_ADVICE "), got \"%.*s\"",
 		               (int)MIN(t[4].len, 60), t[4].s);
 	return 0;
 }

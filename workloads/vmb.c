@@ -608,7 +608,7 @@ static int vmb_get_range_op(struct vmb_reader *r, const unsigned char **pp, unsi
 	}
 	if (opc == OP_MADVISE) {
 		GETB(b);
-		if (b < ADV_HUGEPAGE || b > ADV_DONTNEED)
+		if (b < 1 || b >= ADV_COUNT)
 			return vmb_bad(r, err, r->rec_off, "bad madvise advice byte");
 		op->arg = b;
 	}
