@@ -174,7 +174,7 @@ static void sys_mmap(struct lackey_reader *r, struct lk_proc *p, const char *lin
 	uint64_t a[6] = {0}, res = 0;
 	if (sys_args(line, a, 6, -1, NULL, 0) < 6 || !sys_result(line, &res))
 		return;
-	unsigned flags = (a[3] & 0x01) ? MAPF_SHARED : 0;
+	unsigned flags = ((a[3] & 0x01) ? MAPF_SHARED : 0) | ((a[3] & 0x8000) ? MAPF_POPULATE : 0);
 	const char *fname = NULL;
 	if (!(a[3] & 0x20) && (uint32_t)a[4] != UINT32_MAX)
 		fname = fd_name(p, (int)a[4]);

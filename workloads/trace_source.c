@@ -151,16 +151,18 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 		break;
 	case OP_MMAP:
 		if (op->flags & MAPF_FILE)
-			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s file:%s:0x%llx %s%s",
+			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s file:%s:0x%llx %s%s%s",
 			             pid, a, l, trace_prot_name(op->prot), op->name,
 			             (unsigned long long)op->offset,
 			             op->flags & MAPF_SHARED ? "shared" : "private",
-			             op->flags & MAPF_HUGE ? " huge" : "");
+			             op->flags & MAPF_HUGE ? " huge" : "",
+			             op->flags & MAPF_POPULATE ? " populate" : "");
 		else
-			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s anon %s%s", pid, a, l,
+			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s anon %s%s%s", pid, a, l,
 			             trace_prot_name(op->prot),
 			             op->flags & MAPF_SHARED ? "shared" : "private",
-			             op->flags & MAPF_HUGE ? " huge" : "");
+			             op->flags & MAPF_HUGE ? " huge" : "",
+			             op->flags & MAPF_POPULATE ? " populate" : "");
 		break;
 	case OP_MUNMAP:
 		n = snprintf(buf, len, "%llu munmap 0x%llx 0x%llx", pid, a, l);

@@ -45,9 +45,10 @@ enum op_kind {
 
 enum op_prot { PROT_R = 1, PROT_W = 2, PROT_X = 4 };
 enum op_map_flags {
-	MAPF_SHARED = 1 << 0, /* MAP_SHARED (else private) */
-	MAPF_FILE = 1 << 1,   /* file-backed: name + offset (else anonymous) */
-	MAPF_HUGE = 1 << 2,   /* ask for 2 MiB pages (anonymous only) */
+	MAPF_SHARED = 1 << 0,   /* MAP_SHARED (else private) */
+	MAPF_FILE = 1 << 1,     /* file-backed: name + offset (else anonymous) */
+	MAPF_HUGE = 1 << 2,     /* ask for 2 MiB pages (anonymous only) */
+	MAPF_POPULATE = 1 << 3, /* MAP_POPULATE: fault every page in at once */
 };
 /* madvise advice (the values of vmb's advice byte: new ones only at the end) */
 enum op_advice {

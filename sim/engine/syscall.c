@@ -40,6 +40,11 @@ static uint32_t prot_to_vm_flags(uint8_t prot)
 	       ((prot & PROT_X) ? VM_EXEC : 0);
 }
 
+static enum run_result populate_range(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
+                                      uint64_t len, enum access_kind kind);
+
+/* mmap at a fixed address; MAP_POPULATE then faults the range in (populate_vma_page_range:
+ * write faults in a private writable mapping, to break COW at once; read faults otherwise). */
 static enum run_result sys_mmap(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	const struct op *op = t->op;
@@ -56,7 +61,11 @@ static enum run_result sys_mmap(struct sim *s, struct cpu *cpu, struct task *t)
 	} else {
 		rc = vm_mmap_anon(&s->vm, t->mm, op->addr, op->len, flags, &w);
 	}
-	return syscall_done(s, cpu, t, rc, &w);
+	enum run_result r = syscall_done(s, cpu, t, rc, &w);
+	if (r != RUN_AGAIN || !(op->flags & MAPF_POPULATE))
+		return r;
+	bool write = (flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+	return populate_range(s, cpu, t, op->addr, op->len, write ? ACCESS_WRITE : ACCESS_READ);
 }
 
 /* A system call with disk I/O (its VM work returned rc, w): costed, and the reads it started
@@ -96,19 +105,17 @@ static enum run_result sys_msync(struct sim *s, struct cpu *cpu, struct task *t)
 }
 
 /*
- * MADV_POPULATE_READ / _WRITE: every page of the range faulted in as by an access of that kind
- * (GUP's faultin_page): each fault is counted as the process's (getrusage counts them too) and
- * costed; the process waits for the disk reads. A page that cannot be faulted in (no VMA, its
- * protection, out of memory) fails the call: the process ends.
+ * Fault in every page of [addr, addr + len) as an access of kind would (GUP's faultin_page:
+ * MADV_POPULATE_*, MAP_POPULATE): each fault is counted as the process's (getrusage counts
+ * them too) and costed; the process waits for the disk reads. A page that cannot be faulted in
+ * (no VMA, its protection, out of memory) fails the call: the process ends.
  */
-static enum run_result sys_populate(struct sim *s, struct cpu *cpu, struct task *t, bool write)
+static enum run_result populate_range(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
+                                      uint64_t len, enum access_kind kind)
 {
-	const struct op *op = t->op;
-	enum access_kind kind = write ? ACCESS_WRITE : ACCESS_READ;
 	uint64_t ps = s->vm.cfg.page_size;
 	simtime_t block_until_ps = 0;
-	cpu->clock_ps += s->timing_on ? s->syscall_ps : s->untimed_access_ps;
-	for (uint64_t va = op->addr & ~(ps - 1); va < op->addr + op->len; va += ps) {
+	for (uint64_t va = addr & ~(ps - 1); va < addr + len; va += ps) {
 		struct fault_work w;
 		fault_work_reset(&w);
 		enum access_status st =
@@ -135,6 +142,14 @@ static enum run_result sys_populate(struct sim *s, struct cpu *cpu, struct task 
 		return RUN_BLOCKED;
 	}
 	return RUN_AGAIN;
+}
+
+/* MADV_POPULATE_READ / MADV_POPULATE_WRITE. */
+static enum run_result sys_populate(struct sim *s, struct cpu *cpu, struct task *t, bool write)
+{
+	cpu->clock_ps += s->timing_on ? s->syscall_ps : s->untimed_access_ps;
+	return populate_range(s, cpu, t, t->op->addr, t->op->len,
+	                      write ? ACCESS_WRITE : ACCESS_READ);
 }
 
 /* MADV_WILLNEED: the reads it starts are not waited for; their pages are ready when the reads
