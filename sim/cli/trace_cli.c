@@ -14,10 +14,15 @@
 static const char trace_usage[] =
     "usage: vmsim trace convert IN OUT [--from FORMAT] [--to FORMAT] [OPTIONS]\n"
     "       vmsim trace info FILE [--from FORMAT] [OPTIONS]\n"
-    "formats: pages, vmt, vmb (read and write); lackey, oracle (read only); guessed from\n"
-    "  .pages .vmt .vmb .lackey .oracleGeneral[.zst] endings (a folder is a lackey recording)\n"
+    "formats: pages, vmt, vmb (read and write); lackey, oracle, champsim, lis, trc, txt, csv\n"
+    "  (read only); guessed from .pages .vmt .vmb .lackey .oracleGeneral[.zst]\n"
+    "  .champsimtrace[.xz|.gz] .lis .trc .txt .csv endings (a folder is a lackey recording)\n"
     "options: --page-size BYTES (default 4096; pages/oracle page numbers and info)\n"
     "         --oracle-access read|write (default read)\n"
+    "         --champsim-layout input_instr|cloudsuite (default input_instr)\n"
+    "         --no-instruction-fetches (champsim: no x access of each ip)\n"
+    "         --block-access read|write (lis, trc, txt, csv; default write)\n"
+    "         --csv-obj-id-col N, --csv-op-col N, --csv-delimiter C, --csv-header\n"
     "see docs/traces.md\n";
 
 static int usage_error(const char *fmt, const char *arg)
@@ -36,6 +41,64 @@ static const char *const kind_names[OP_KIND_COUNT] = {
     [OP_COMPUTE] = "compute", [OP_FILE] = "file",     [OP_MARK] = "mark",
 };
 
+/* The column number of a --csv-*-col option: >= 1 (or 0 when zero_ok). */
+static int csv_col(const char *opt, const char *v, int zero_ok, uint32_t *out)
+{
+	uint64_t n;
+	if (!v || parse_u64(v, &n) < 0 || n > 1000 || (n == 0 && !zero_ok))
+		return usage_error(zero_ok ? "%s needs a column number 0..1000"
+		                           : "%s needs a column number 1..1000",
+		                   opt);
+	*out = (uint32_t)n;
+	return 0;
+}
+
+/* The options of the import formats (champsim, lis, trc, txt, csv): 1 if argv[*i] is one
+ * (*i moved past its value; *rc = 2 on a bad value), 0 if not. */
+static int trace_cli_reader_option(int argc, char **argv, int *i, struct trace_read_opts *o,
+                                   int *rc)
+{
+	const char *a = argv[*i];
+	const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+	*rc = 0;
+	if (strcmp(a, "--no-instruction-fetches") == 0) {
+		o->champsim_no_ifetch = 1;
+		return 1;
+	}
+	if (strcmp(a, "--csv-header") == 0) {
+		o->csv_has_header = 1;
+		return 1;
+	}
+	if (strcmp(a, "--champsim-layout") == 0) {
+		if (!v || (strcmp(v, "input_instr") && strcmp(v, "cloudsuite")))
+			*rc = usage_error("--champsim-layout needs input_instr or cloudsuite, got "
+			                  "\"%s\"",
+			                  v ? v : "");
+		else
+			o->champsim_cloudsuite = strcmp(v, "cloudsuite") == 0;
+	} else if (strcmp(a, "--block-access") == 0) {
+		if (!v || (strcmp(v, "read") && strcmp(v, "write")))
+			*rc = usage_error("--block-access needs read or write, got \"%s\"",
+			                  v ? v : "");
+		else
+			o->block_as_reads = strcmp(v, "read") == 0;
+	} else if (strcmp(a, "--csv-delimiter") == 0) {
+		if (!v || strlen(v) != 1)
+			*rc = usage_error("--csv-delimiter needs one character, got \"%s\"",
+			                  v ? v : "");
+		else
+			o->csv_delimiter = v[0];
+	} else if (strcmp(a, "--csv-obj-id-col") == 0) {
+		*rc = csv_col(a, v, 0, &o->csv_obj_id_col);
+	} else if (strcmp(a, "--csv-op-col") == 0) {
+		*rc = csv_col(a, v, 1, &o->csv_op_col);
+	} else {
+		return 0;
+	}
+	(*i)++;
+	return 1;
+}
+
 int trace_cli_main(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -50,6 +113,7 @@ int trace_cli_main(int argc, char **argv)
 	int nr_files = 0;
 	const struct trace_format *from = NULL, *to = NULL;
 	struct trace_read_opts opts = {.page_size = 4096};
+	int rc_opt = 0;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) {
@@ -58,8 +122,8 @@ int trace_cli_main(int argc, char **argv)
 			const struct trace_format *f = trace_format_find(argv[++i]);
 			if (!f)
 				return usage_error(
-				    "unknown format \"%s\" (expected pages, vmt, vmb, "
-				    "lackey or oracle)",
+				    "unknown format \"%s\" (expected one of " TRACE_FORMAT_CHOICES
+				    ")",
 				    argv[i]);
 			if (a[2] == 'f')
 				from = f;
@@ -80,6 +144,9 @@ int trace_cli_main(int argc, char **argv)
 				    "--oracle-access needs read or write, got \"%s\"",
 				    i + 1 < argc ? argv[i + 1] : "");
 			opts.oracle_as_writes = strcmp(argv[++i], "write") == 0;
+		} else if (trace_cli_reader_option(argc, argv, &i, &opts, &rc_opt)) {
+			if (rc_opt)
+				return rc_opt;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return usage_error("unknown option \"%s\"", a);
 		} else if (nr_files < 2) {
