@@ -8,12 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/cli/trace_stats.h"
 #include "workloads/trace_convert.h"
 #include "workloads/trace_source.h"
 
 static const char trace_usage[] =
     "usage: vmsim trace convert IN OUT [--from FORMAT] [--to FORMAT] [OPTIONS]\n"
     "       vmsim trace info FILE [--from FORMAT] [OPTIONS]\n"
+    "       vmsim trace stats FILE [-o DIR] [--window N] [--no-plots] [--from FORMAT] "
+    "[OPTIONS]\n"
     "formats: pages, vmt, vmb (read and write); lackey, oracle, champsim, lis, trc, txt, csv\n"
     "  (read only); guessed from .pages .vmt .vmb .lackey .oracleGeneral[.zst]\n"
     "  .champsimtrace[.xz|.gz] .lis .trc .txt .csv endings (a folder is a lackey recording)\n"
@@ -53,10 +56,7 @@ static int csv_col(const char *opt, const char *v, int zero_ok, uint32_t *out)
 	return 0;
 }
 
-/* The options of the import formats (champsim, lis, trc, txt, csv): 1 if argv[*i] is one
- * (*i moved past its value; *rc = 2 on a bad value), 0 if not. */
-static int trace_cli_reader_option(int argc, char **argv, int *i, struct trace_read_opts *o,
-                                   int *rc)
+int trace_cli_reader_option(int argc, char **argv, int *i, struct trace_read_opts *o, int *rc)
 {
 	const char *a = argv[*i];
 	const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
@@ -106,9 +106,11 @@ int trace_cli_main(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	const char *cmd = argv[1];
+	if (strcmp(cmd, "stats") == 0)
+		return trace_stats_cli_main(argc - 1, argv + 1);
 	int is_convert = strcmp(cmd, "convert") == 0;
 	if (!is_convert && strcmp(cmd, "info") != 0)
-		return usage_error("unknown command \"%s\" (expected convert or info)", cmd);
+		return usage_error("unknown command \"%s\" (expected convert, info or stats)", cmd);
 	const char *files[2] = {NULL, NULL};
 	int nr_files = 0;
 	const struct trace_format *from = NULL, *to = NULL;
