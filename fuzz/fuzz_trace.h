@@ -77,7 +77,11 @@ static inline void fuzz_trace_run_opts(const struct trace_format *fmt,
 
 static inline void fuzz_trace_run(const struct trace_format *fmt, const uint8_t *data, size_t size)
 {
-	struct trace_read_opts opts = {.page_size = 4096, .oracle_as_writes = (int)(size & 1)};
+	/* vmb: the portable decoder for half the inputs (VMSIM_VMB_PORTABLE=1 forces it for
+	 * all), the pext one (where the host has it fast) for the others. */
+	struct trace_read_opts opts = {.page_size = 4096,
+	                               .oracle_as_writes = (int)(size & 1),
+	                               .vmb_portable = (int)((size >> 1) & 1)};
 	fuzz_trace_run_opts(fmt, &opts, data, size);
 }
 

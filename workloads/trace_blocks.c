@@ -318,5 +318,5 @@ static int blocks_read(void *reader, struct op *op, struct err *err)
 	}
 BLOCKS_FORMAT(trace_format_lis, "lis", ".lis", lis_open);
 BLOCKS_FORMAT(trace_format_trc, "trc", ".trc", trc_open);
-BLOCKS_FORMAT(trace_format_txt, "txt", ".txt", txt_open);
+BLOCKS_FORMAT(trace_format_txt, "txt", "", txt_open); /* ".txt" is too common to guess */
 BLOCKS_FORMAT(trace_format_csv, "csv", ".csv", csv_open);

@@ -38,6 +38,9 @@ struct trace_read_opts {
 	uint32_t csv_op_col;     /* csv: 1-based column of the operation (0: none) */
 	char csv_delimiter;      /* csv: the delimiter ('\0': ',') */
 	int csv_has_header;      /* csv: the first line is a header */
+	/* convert: stop at the next op, as a failure, once *stop is non-zero (a signal handler
+	 * sets it; NULL: never) */
+	const volatile int *stop;
 };
 
 struct trace_format {

@@ -4,6 +4,7 @@
  */
 #include "sim/cli/trace_cli.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@ static const char trace_usage[] =
     "[OPTIONS]\n"
     "formats: pages, vmt, vmb (read and write); lackey, oracle, champsim, lis, trc, txt, csv\n"
     "  (read only); guessed from .pages .vmt .vmb .lackey .oracleGeneral[.zst]\n"
-    "  .champsimtrace[.xz|.gz] .lis .trc .txt .csv endings (a folder is a lackey recording)\n"
+    "  .champsimtrace[.xz|.gz] .lis .trc .csv endings (a folder is a lackey recording)\n"
     "options: --page-size BYTES (default 4096; pages/oracle page numbers and info)\n"
     "         --oracle-access read|write (default read)\n"
     "         --champsim-layout input_instr|cloudsuite (default input_instr)\n"
@@ -99,6 +100,35 @@ int trace_cli_reader_option(int argc, char **argv, int *i, struct trace_read_opt
 	return 1;
 }
 
+/* Set by SIGINT, SIGTERM and SIGHUP during a convert: the convert stops at its next op, removes
+ * its temporary file and leaves OUT as it was. */
+static volatile int convert_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	convert_stop = 1;
+}
+
+static int trace_convert_cli(const char *in, const struct trace_format *from, const char *out,
+                             const struct trace_format *to, struct trace_read_opts *opts,
+                             struct err *err)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	opts->stop = &convert_stop;
+	int rc = trace_convert(in, from, out, to, opts, err);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	return rc;
+}
+
 int trace_cli_main(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -163,7 +193,7 @@ int trace_cli_main(int argc, char **argv)
 	struct err err = {{0}};
 	int rc;
 	if (is_convert) {
-		rc = trace_convert(files[0], from, files[1], to, &opts, &err);
+		rc = trace_convert_cli(files[0], from, files[1], to, &opts, &err);
 	} else {
 		struct trace_info info;
 		rc = trace_info_compute(files[0], from, &opts, &info, &err);

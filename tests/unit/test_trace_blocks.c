@@ -10,11 +10,18 @@
 
 #define MAP "1 mmap 0x0 0x800000000000 rw anon private\n"
 
+/* The format of a test file: txt is never guessed from a name (".txt" is too common). */
+static const char *fmt_of(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 4 && strcmp(name + n - 4, ".txt") == 0 ? "txt" : NULL;
+}
+
 static void check_text(const char *name, const char *text, const struct trace_read_opts *opts,
                        const char *want)
 {
 	struct err err = {{0}};
-	char *t = tt_as_vmt_opts(tt_text(name, text), NULL, opts, &err);
+	char *t = tt_as_vmt_opts(tt_text(name, text), fmt_of(name), opts, &err);
 	CHECK(t && strcmp(t, want) == 0);
 	if (!t || strcmp(t, want))
 		fprintf(stderr, "%s: got\n%s\nerr %s\n", name, t ? t : "(null)", err.msg);
@@ -26,7 +33,7 @@ static void check_err(const char *name, const char *text, const struct trace_rea
 {
 	const char *p = tt_text(name, text);
 	struct err err = {{0}};
-	char *t = tt_as_vmt_opts(p, NULL, opts, &err);
+	char *t = tt_as_vmt_opts(p, fmt_of(name), opts, &err);
 	CHECK(t == NULL);
 	free(t);
 	char want[512];
