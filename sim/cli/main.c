@@ -11,6 +11,9 @@
 
 #include "sim/cli/cli.h"
 
+/* The commit vmsim was built from (generated at build time by cmake/git_commit.cmake). */
+extern const char vmsim_git_commit[];
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -22,7 +25,7 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--version")) {
-		printf("vmsim %s\n", VMSIM_VERSION);
+		printf("vmsim %s (git %s)\n", VMSIM_VERSION, vmsim_git_commit);
 		return 0;
 	}
 	/* --help and -h are `help` (which prints the usage, unless asked for `help config`). */
