@@ -26,7 +26,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int fuzz_trace_fd = -1;
 
-static void fuzz_trace_run(const struct trace_format *fmt, const uint8_t *data, size_t size)
+/* Read path (holding the input) as fmt with opts to its end, its first error, or
+ * FUZZ_TRACE_MAX_OPS operations. */
+static inline void fuzz_trace_read(const struct trace_format *fmt, const char *path,
+                                   const struct trace_read_opts *opts)
+{
+	struct trace_source src;
+	struct err err = {{0}};
+	if (trace_source_open(&src, path, fmt, opts, &err))
+		return;
+	struct op op;
+	for (unsigned i = 0; i < FUZZ_TRACE_MAX_OPS; i++)
+		if (trace_source_next(&src, &op, &err) <= 0)
+			break;
+	trace_source_close(&src);
+}
+
+/* The input as a file whose name ends in suffix (readers that choose a decoder by the name:
+ * ".xz", ".gz"), read as fmt with opts. The file is in /tmp, named after this process. */
+static inline void fuzz_trace_run_named(const struct trace_format *fmt, const char *suffix,
+                                        const struct trace_read_opts *opts, const uint8_t *data,
+                                        size_t size)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/tmp/vmsim-fuzz-%d%s", (int)getpid(), suffix);
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, size, f) != size)
+		abort();
+	fclose(f);
+	fuzz_trace_read(fmt, path, opts);
+	unlink(path);
+}
+
+/* The input as a memfd read as fmt with opts. */
+static inline void fuzz_trace_run_opts(const struct trace_format *fmt,
+                                       const struct trace_read_opts *opts, const uint8_t *data,
+                                       size_t size)
 {
 	if (fuzz_trace_fd < 0) {
 		fuzz_trace_fd = memfd_create("vmsim-fuzz", 0);
@@ -37,20 +72,17 @@ static void fuzz_trace_run(const struct trace_format *fmt, const uint8_t *data, 
 		abort();
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fuzz_trace_fd);
+	fuzz_trace_read(fmt, path, opts);
+}
+
+static inline void fuzz_trace_run(const struct trace_format *fmt, const uint8_t *data, size_t size)
+{
 	/* vmb: the portable decoder for half the inputs (VMSIM_VMB_PORTABLE=1 forces it for
 	 * all), the pext one (where the host has it fast) for the others. */
 	struct trace_read_opts opts = {.page_size = 4096,
 	                               .oracle_as_writes = (int)(size & 1),
 	                               .vmb_portable = (int)((size >> 1) & 1)};
-	struct trace_source src;
-	struct err err = {{0}};
-	if (trace_source_open(&src, path, fmt, &opts, &err))
-		return;
-	struct op op;
-	for (unsigned i = 0; i < FUZZ_TRACE_MAX_OPS; i++)
-		if (trace_source_next(&src, &op, &err) <= 0)
-			break;
-	trace_source_close(&src);
+	fuzz_trace_run_opts(fmt, &opts, data, size);
 }
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * trace.c — the workload type "trace": replays a recorded trace of any format
- * (pages | vmt | vmb | lackey | oracle, see docs/traces.md) through one reader per format.
+ * (pages | vmt | vmb | lackey | oracle | champsim | lis | trc | txt | csv, see docs/traces.md)
+ * through one reader per format.
  *
  * A trace file holds the operations of all its processes in one stream, but the simulator's
  * scheduler asks for the next operation of one process at a time, in its own order. This
@@ -34,6 +35,30 @@ struct trace_workload {
 	struct err *held_err;            /* returned (with this message) by the next call */
 };
 
+static const struct param_spec trace_csv_params[] = {
+    {.key = "obj_id_col",
+     .type = PARAM_INT,
+     .def = "1",
+     .min = 1,
+     .max = 1000,
+     .doc = "1-based column of the object id (libCacheSim's obj-id-col)"},
+    {.key = "op_col",
+     .type = PARAM_INT,
+     .def = "0",
+     .min = 0,
+     .max = 1000,
+     .doc = "1-based column of the operation (get, set, ...), 0 for none (op-type-col)"},
+    {.key = "delimiter",
+     .type = PARAM_STRING,
+     .def = "\",\"",
+     .doc = "the one-character column delimiter"},
+    {.key = "has_header",
+     .type = PARAM_BOOL,
+     .def = "false",
+     .doc = "the first line is a header and is skipped"},
+    {0},
+};
+
 static const struct param_spec trace_params[] = {
     {.key = "path", .type = PARAM_STRING, .doc = "the trace file (relative to the config file)"},
     {.key = "format",
@@ -46,6 +71,24 @@ static const struct param_spec trace_params[] = {
      .choices = "read|write",
      .def = "\"read\"",
      .doc = "oracle format: each request is a read or a write of its object's page"},
+    {.key = "champsim_layout",
+     .type = PARAM_ENUM,
+     .choices = "input_instr|cloudsuite",
+     .def = "\"input_instr\"",
+     .doc = "champsim format: 64-byte input_instr or 96-byte cloudsuite_instr records"},
+    {.key = "instruction_fetches",
+     .type = PARAM_BOOL,
+     .def = "true",
+     .doc = "champsim format: an x access of each instruction's ip before its loads/stores"},
+    {.key = "block_access",
+     .type = PARAM_ENUM,
+     .choices = "read|write",
+     .def = "\"write\"",
+     .doc = "lis, trc, txt, csv formats: each request is a read or a write of its page"},
+    {.key = "csv",
+     .type = PARAM_OBJECT,
+     .sub = trace_csv_params,
+     .doc = "csv format: libCacheSim's column options"},
     {0},
 };
 
@@ -129,7 +172,20 @@ static int trace_open(struct workload **out, const json_t *params, const struct 
 	struct trace_read_opts opts = {
 	    .page_size = env->page_size,
 	    .oracle_as_writes = strcmp(params_get_string(params, "oracle_access"), "write") == 0,
+	    .champsim_cloudsuite =
+	        strcmp(params_get_string(params, "champsim_layout"), "cloudsuite") == 0,
+	    .champsim_no_ifetch = !params_get_bool(params, "instruction_fetches"),
+	    .block_as_reads = strcmp(params_get_string(params, "block_access"), "read") == 0,
 	};
+	const json_t *csv = json_object_get(params, "csv");
+	const char *delim = params_get_string(csv, "delimiter");
+	if (strlen(delim) != 1)
+		return err_set(err, "%s: %s.csv.delimiter: expected one character, got \"%s\"",
+		               env->config_file, env->config_path, delim);
+	opts.csv_delimiter = delim[0];
+	opts.csv_obj_id_col = (uint32_t)params_get_int(csv, "obj_id_col");
+	opts.csv_op_col = (uint32_t)params_get_int(csv, "op_col");
+	opts.csv_has_header = params_get_bool(csv, "has_header");
 	char *full = (path[0] == '/' || !env->base_dir || !*env->base_dir)
 	                 ? xstrdup(path)
 	                 : xasprintf("%s/%s", env->base_dir, path);
@@ -244,7 +300,8 @@ static int trace_next_batch(struct workload *w, uint32_t pid, struct op *ops, ui
 
 const struct workload_ops workload_trace = {
     .name = "trace",
-    .description = "replay a recorded trace (format: pages, vmt, vmb, lackey, oracle)",
+    .description = "replay a recorded trace (format: pages, vmt, vmb, lackey, oracle, champsim, "
+                   "lis, trc, txt, csv)",
     .params = trace_params,
     .open = trace_open,
     .initial_pid = trace_initial_pid,

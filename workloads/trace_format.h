@@ -1,6 +1,7 @@
 /*
  * trace_format.h — the readers and writers of recorded traces, one file per format
- * (trace_pages.c, trace_vmt.c, vmb.c, trace_lackey.c, trace_oracle.c), behind one small table.
+ * (trace_pages.c, trace_vmt.c, vmb.c, trace_lackey.c, trace_oracle.c, trace_champsim.c, ...),
+ * behind one small table.
  *
  * A reader turns a file into ONE stream of operations in file order, each carrying its pid
  * (OP_FILE declarations carry pid 0: they are global). It only checks syntax; the process
@@ -30,6 +31,13 @@ struct trace_read_opts {
 	int oracle_as_writes; /* oracleGeneral requests become writes (else reads) */
 	int vmb_portable;     /* vmb: decode without BMI2 even where it is fast (tests compare) */
 	int vmb_map_sync;     /* vmb: no mapahead helper thread for mapped files (tests compare) */
+	int champsim_cloudsuite; /* champsim: 96-byte cloudsuite_instr records (else input_instr) */
+	int champsim_no_ifetch;  /* champsim: no `x` access of each record's ip */
+	int block_as_reads;      /* lis, trc, txt, csv: requests are reads (else writes) */
+	uint32_t csv_obj_id_col; /* csv: 1-based column of the object id (0: 1) */
+	uint32_t csv_op_col;     /* csv: 1-based column of the operation (0: none) */
+	char csv_delimiter;      /* csv: the delimiter ('\0': ',') */
+	int csv_has_header;      /* csv: the first line is a header */
 	/* convert: stop at the next op, as a failure, once *stop is non-zero (a signal handler
 	 * sets it; NULL: never) */
 	const volatile int *stop;
@@ -67,15 +75,16 @@ struct trace_format {
 };
 
 extern const struct trace_format trace_format_pages, trace_format_vmt, trace_format_vmb,
-    trace_format_lackey, trace_format_oracle;
+    trace_format_lackey, trace_format_oracle, trace_format_champsim, trace_format_lis,
+    trace_format_trc, trace_format_txt, trace_format_csv;
 
 /* The format called name, or NULL. */
 const struct trace_format *trace_format_find(const char *name);
 /* Guess a format from a path's ending (".vmt", ".vmb", ".pages", ".lackey", ".oracleGeneral",
  * ".oracleGeneral.zst"), or NULL. A directory is taken as a lackey recording. */
 const struct trace_format *trace_format_guess(const char *path);
-/* "pages|vmt|vmb|lackey|oracle" */
-#define TRACE_FORMAT_CHOICES "pages|vmt|vmb|lackey|oracle"
+/* the names of every format, for params and messages */
+#define TRACE_FORMAT_CHOICES "pages|vmt|vmb|lackey|oracle|champsim|lis|trc|txt|csv"
 
 /* Shared text helpers. */
 /* Parse an unsigned number in decimal or 0x hex ending at a blank, NUL or '#'; advances *p.

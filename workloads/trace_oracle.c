@@ -147,11 +147,7 @@ static int oracle_read(void *reader, struct op *op, struct err *err)
 	struct oracle_reader *r = reader;
 	if (!r->mapped) {
 		r->mapped = 1;
-		*op = (struct op){.kind = OP_MMAP,
-		                  .pid = PAGES_PID,
-		                  .addr = 0,
-		                  .len = PAGES_REGION_BYTES,
-		                  .prot = PROT_R | PROT_W};
+		pages_region_mmap(op, PROT_R | PROT_W);
 		return 1;
 	}
 	if (r->len - r->pos < ORACLE_REC_BYTES) {

@@ -148,11 +148,7 @@ static int pages_read(void *reader, struct op *op, struct err *err)
 	struct pages_reader *r = reader;
 	if (unlikely(!r->mapped)) {
 		r->mapped = 1;
-		*op = (struct op){.kind = OP_MMAP,
-		                  .pid = PAGES_PID,
-		                  .addr = 0,
-		                  .len = PAGES_REGION_BYTES,
-		                  .prot = PROT_R | PROT_W};
+		pages_region_mmap(op, PROT_R | PROT_W);
 		return 1;
 	}
 	/* The hot case, straight from the buffer: a decimal number and a newline. */

@@ -9,8 +9,9 @@
 #include <sys/stat.h>
 
 static const struct trace_format *const trace_formats[] = {
-    &trace_format_pages,  &trace_format_vmt,    &trace_format_vmb,
-    &trace_format_lackey, &trace_format_oracle,
+    &trace_format_pages,  &trace_format_vmt,      &trace_format_vmb, &trace_format_lackey,
+    &trace_format_oracle, &trace_format_champsim, &trace_format_lis, &trace_format_trc,
+    &trace_format_txt,    &trace_format_csv,
 };
 
 const struct trace_format *trace_format_find(const char *name)

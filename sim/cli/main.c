@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sim/cli/cli.h"
+#include "sim/cli/provenance.h"
 
 int main(int argc, char **argv)
 {
@@ -22,7 +23,7 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--version")) {
-		printf("vmsim %s\n", VMSIM_VERSION);
+		printf("vmsim %s (git %s)\n", VMSIM_VERSION, vmsim_git_commit);
 		return 0;
 	}
 	/* --help and -h are `help` (which prints the usage, unless asked for `help config`). */

@@ -7,7 +7,7 @@
 #define VMSIM_SIM_CLI_PROVENANCE_H
 
 /* `git describe --always --dirty` of the source tree at build time, or "unknown"
- * (build/generated/git_commit.c, written by scripts/git-commit.cmake). */
+ * (build/generated/git_commit.c, written by cmake/git_commit.cmake). */
 extern const char vmsim_git_commit[];
 
 /* "vmsim " followed by argv[0..argc-1], each word quoted for a POSIX shell when it needs it

@@ -9,16 +9,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/cli/trace_stats.h"
 #include "workloads/trace_convert.h"
 #include "workloads/trace_source.h"
 
 static const char trace_usage[] =
     "usage: vmsim trace convert IN OUT [--from FORMAT] [--to FORMAT] [OPTIONS]\n"
     "       vmsim trace info FILE [--from FORMAT] [OPTIONS]\n"
-    "formats: pages, vmt, vmb (read and write); lackey, oracle (read only); guessed from\n"
-    "  .pages .vmt .vmb .lackey .oracleGeneral[.zst] endings (a folder is a lackey recording)\n"
+    "       vmsim trace stats FILE [-o DIR] [--window N] [--no-plots] [--from FORMAT] "
+    "[OPTIONS]\n"
+    "formats: pages, vmt, vmb (read and write); lackey, oracle, champsim, lis, trc, txt, csv\n"
+    "  (read only); guessed from .pages .vmt .vmb .lackey .oracleGeneral[.zst]\n"
+    "  .champsimtrace[.xz|.gz] .lis .trc .csv endings (a folder is a lackey recording)\n"
     "options: --page-size BYTES (default 4096; pages/oracle page numbers and info)\n"
     "         --oracle-access read|write (default read)\n"
+    "         --champsim-layout input_instr|cloudsuite (default input_instr)\n"
+    "         --no-instruction-fetches (champsim: no x access of each ip)\n"
+    "         --block-access read|write (lis, trc, txt, csv; default write)\n"
+    "         --csv-obj-id-col N, --csv-op-col N, --csv-delimiter C, --csv-header\n"
     "see docs/traces.md\n";
 
 static int usage_error(const char *fmt, const char *arg)
@@ -36,6 +44,61 @@ static const char *const kind_names[OP_KIND_COUNT] = {
     [OP_WAIT] = "wait",       [OP_EXECVE] = "exec",   [OP_EXIT] = "exit",
     [OP_COMPUTE] = "compute", [OP_FILE] = "file",     [OP_MARK] = "mark",
 };
+
+/* The column number of a --csv-*-col option: >= 1 (or 0 when zero_ok). */
+static int csv_col(const char *opt, const char *v, int zero_ok, uint32_t *out)
+{
+	uint64_t n;
+	if (!v || parse_u64(v, &n) < 0 || n > 1000 || (n == 0 && !zero_ok))
+		return usage_error(zero_ok ? "%s needs a column number 0..1000"
+		                           : "%s needs a column number 1..1000",
+		                   opt);
+	*out = (uint32_t)n;
+	return 0;
+}
+
+int trace_cli_reader_option(int argc, char **argv, int *i, struct trace_read_opts *o, int *rc)
+{
+	const char *a = argv[*i];
+	const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+	*rc = 0;
+	if (strcmp(a, "--no-instruction-fetches") == 0) {
+		o->champsim_no_ifetch = 1;
+		return 1;
+	}
+	if (strcmp(a, "--csv-header") == 0) {
+		o->csv_has_header = 1;
+		return 1;
+	}
+	if (strcmp(a, "--champsim-layout") == 0) {
+		if (!v || (strcmp(v, "input_instr") && strcmp(v, "cloudsuite")))
+			*rc = usage_error("--champsim-layout needs input_instr or cloudsuite, got "
+			                  "\"%s\"",
+			                  v ? v : "");
+		else
+			o->champsim_cloudsuite = strcmp(v, "cloudsuite") == 0;
+	} else if (strcmp(a, "--block-access") == 0) {
+		if (!v || (strcmp(v, "read") && strcmp(v, "write")))
+			*rc = usage_error("--block-access needs read or write, got \"%s\"",
+			                  v ? v : "");
+		else
+			o->block_as_reads = strcmp(v, "read") == 0;
+	} else if (strcmp(a, "--csv-delimiter") == 0) {
+		if (!v || strlen(v) != 1)
+			*rc = usage_error("--csv-delimiter needs one character, got \"%s\"",
+			                  v ? v : "");
+		else
+			o->csv_delimiter = v[0];
+	} else if (strcmp(a, "--csv-obj-id-col") == 0) {
+		*rc = csv_col(a, v, 0, &o->csv_obj_id_col);
+	} else if (strcmp(a, "--csv-op-col") == 0) {
+		*rc = csv_col(a, v, 1, &o->csv_op_col);
+	} else {
+		return 0;
+	}
+	(*i)++;
+	return 1;
+}
 
 /* Set by SIGINT, SIGTERM and SIGHUP during a convert: the convert stops at its next op, removes
  * its temporary file and leaves OUT as it was. */
@@ -73,13 +136,16 @@ int trace_cli_main(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	const char *cmd = argv[1];
+	if (strcmp(cmd, "stats") == 0)
+		return trace_stats_cli_main(argc - 1, argv + 1);
 	int is_convert = strcmp(cmd, "convert") == 0;
 	if (!is_convert && strcmp(cmd, "info") != 0)
-		return usage_error("unknown command \"%s\" (expected convert or info)", cmd);
+		return usage_error("unknown command \"%s\" (expected convert, info or stats)", cmd);
 	const char *files[2] = {NULL, NULL};
 	int nr_files = 0;
 	const struct trace_format *from = NULL, *to = NULL;
 	struct trace_read_opts opts = {.page_size = 4096};
+	int rc_opt = 0;
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) {
@@ -88,8 +154,8 @@ int trace_cli_main(int argc, char **argv)
 			const struct trace_format *f = trace_format_find(argv[++i]);
 			if (!f)
 				return usage_error(
-				    "unknown format \"%s\" (expected pages, vmt, vmb, "
-				    "lackey or oracle)",
+				    "unknown format \"%s\" (expected one of " TRACE_FORMAT_CHOICES
+				    ")",
 				    argv[i]);
 			if (a[2] == 'f')
 				from = f;
@@ -110,6 +176,9 @@ int trace_cli_main(int argc, char **argv)
 				    "--oracle-access needs read or write, got \"%s\"",
 				    i + 1 < argc ? argv[i + 1] : "");
 			opts.oracle_as_writes = strcmp(argv[++i], "write") == 0;
+		} else if (trace_cli_reader_option(argc, argv, &i, &opts, &rc_opt)) {
+			if (rc_opt)
+				return rc_opt;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			return usage_error("unknown option \"%s\"", a);
 		} else if (nr_files < 2) {

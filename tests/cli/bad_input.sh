@@ -57,7 +57,7 @@ bad_config wl_real '{"workload": {"type": "seq", "pages": 1.5}}' "wl_real.json: 
 bad_config page_size '{"memory": {"page_size": 8192}, '"$base"'}' \
 	"page_size.json: memory.page_size: expected an integer in [4096, 4096], got 8192"
 bad_config unknown_format '{"workload": {"type": "trace", "format": "vmx", "path": "x"}}' \
-	"unknown_format.json: workload.format: expected one of \"pages|vmt|vmb|lackey|oracle\", got the string \"vmx\""
+	"unknown_format.json: workload.format: expected one of \"pages|vmt|vmb|lackey|oracle|champsim|lis|trc|txt|csv\", got the string \"vmx\""
 bad_config trace_is_dir '{"workload": {"type": "trace", "format": "pages", "path": "'$PWD'/tests/data"}}' \
 	"trace_is_dir.json: workload.path: $PWD/tests/data: cannot open trace: Is a directory"
 bad_config trace_relative_missing '{"workload": {"type": "trace", "format": "vmt", "path": "nope.vmt"}}' \

@@ -172,7 +172,7 @@ static void test_bad_input(void)
 	free(err);
 	CHECK_EQ_U64(run(&err, "mrc", in, "--format", "vmx", NULL), 2);
 	CHECK_STR_CONTAINS(err,
-	                   "--format: expected one of pages|vmt|vmb|lackey|oracle, got \"vmx\"");
+	                   "--format: expected one of pages|vmt|vmb|lackey|oracle|champsim|lis|trc|txt|csv, got \"vmx\"");
 	free(err);
 	/* A pages trace read as vmt: the vmt reader's message names the file and line. */
 	CHECK_EQ_U64(run(&err, "mrc", in, "--format", "vmt", NULL), 2);

@@ -65,12 +65,13 @@ static inline char *tt_slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* Read a trace as normal-form vmt text, one line per op (new); NULL with err on error. */
-static inline char *tt_as_vmt(const char *path, const char *format, struct err *err)
+/* Read a trace with reader options opts as normal-form vmt text, one line per op (new); NULL
+ * with err on error. */
+static inline char *tt_as_vmt_opts(const char *path, const char *format,
+                                   const struct trace_read_opts *opts, struct err *err)
 {
-	struct trace_read_opts opts = {.page_size = 4096};
 	struct trace_source s;
-	if (trace_source_open(&s, path, format ? trace_format_find(format) : NULL, &opts, err) < 0)
+	if (trace_source_open(&s, path, format ? trace_format_find(format) : NULL, opts, err) < 0)
 		return NULL;
 	size_t cap = 1 << 16, n = 0;
 	char *out = malloc(cap);
@@ -90,6 +91,13 @@ static inline char *tt_as_vmt(const char *path, const char *format, struct err *
 		return NULL;
 	}
 	return out;
+}
+
+/* Read a trace (4 KiB pages, default options) as normal-form vmt text (new); NULL with err. */
+static inline char *tt_as_vmt(const char *path, const char *format, struct err *err)
+{
+	struct trace_read_opts opts = {.page_size = 4096};
+	return tt_as_vmt_opts(path, format, &opts, err);
 }
 
 /* The message of the first error met reading path as format ("" if none). */

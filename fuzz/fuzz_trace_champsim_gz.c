@@ -1,0 +1,13 @@
+/*
+ * fuzz_trace_champsim_gz.c — libFuzzer target of the ChampSim import's gz decoder
+ * (workloads/byte_stream.c, see fuzz_trace.h): the input is a ".gz" file, decompressed and read
+ * as input_instr or cloudsuite_instr records (chosen by the input's length).
+ */
+#include "fuzz/fuzz_trace.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct trace_read_opts opts = {.page_size = 4096, .champsim_cloudsuite = (int)(size & 1)};
+	fuzz_trace_run_named(&trace_format_champsim, ".champsimtrace.gz", &opts, data, size);
+	return 0;
+}
