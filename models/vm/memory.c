@@ -411,8 +411,10 @@ static enum access_status fault_finish(struct vm_fault *vf, enum fault_step r)
 		fault_leave_old(vf);
 	if (r == FAULT_OOM)
 		status = ACCESS_OOM;
-	else if (r == FAULT_SIGBUS)
+	else if (r == FAULT_SIGBUS) {
 		status = ACCESS_SEGV;
+		w->signal = VM_SIG_BUS_ADRERR;
+	}
 	if (vf->reserve != PFN_NONE)
 		free_frame(vm, vf->reserve);
 	vm->cur = NULL;
@@ -425,8 +427,10 @@ enum access_status handle_mm_fault(struct vm *vm, struct mm_struct *mm, uint64_t
 	pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_ACCESS);
 	fault_work_reset(w);
 	struct vm_area_struct *vma = find_vma(mm, vaddr);
-	if (!vma || !vma_allows(vma, kind))
+	if (!vma || !vma_allows(vma, kind)) {
+		w->signal = vma ? VM_SIG_SEGV_ACCERR : VM_SIG_SEGV_MAPERR;
 		return ACCESS_SEGV;
+	}
 	vm->cur = w;
 	struct vm_fault vf = {
 	    .vm = vm,

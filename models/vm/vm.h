@@ -53,7 +53,8 @@
 enum access_status {
 	ACCESS_HIT,   /* translated without a fault */
 	ACCESS_FAULT, /* a fault was handled; the access then completed */
-	ACCESS_SEGV,  /* outside any VMA or against its protection: the process is killed */
+	ACCESS_SEGV,  /* outside any VMA, against its protection, or beyond the end of a mapped
+	                 file: the process is killed (fault_work.signal says which) */
 	ACCESS_OOM,   /* no frame could be found: the process is killed */
 };
 
@@ -83,6 +84,15 @@ struct io_req {
 	uint64_t size_bytes;
 };
 
+/* The signal of an access that failed (ACCESS_SEGV), with its si_code as Linux sends it. */
+enum fault_signal {
+	VM_SIG_NONE = 0,
+	VM_SIG_SEGV_MAPERR, /* SIGSEGV, SEGV_MAPERR: no VMA at the address */
+	VM_SIG_SEGV_ACCERR, /* SIGSEGV, SEGV_ACCERR: the VMA's protection forbids the access */
+	VM_SIG_BUS_ADRERR,  /* SIGBUS, BUS_ADRERR: a file mapping's page beyond the end of the file
+	                     */
+};
+
 #define FAULT_MAX_READ_PFNS 64
 struct fault_work {
 	uint32_t kinds;         /* enum fault_kind_bits */
@@ -102,6 +112,7 @@ struct fault_work {
 	uint64_t ptes_copied;        /* fork: page-table entries copied */
 	uint32_t readahead_pages;    /* pages read into the page cache beyond the faulting one */
 	uint32_t fault_around_pages; /* neighbouring cached pages mapped by do_fault_around */
+	uint8_t signal;              /* enum fault_signal (with ACCESS_SEGV) */
 	/* The arrays come last: fault_work_reset leaves them alone (only their first nr_*
 	 * entries are ever read), so starting a fault does not clear ~600 bytes. */
 	uint32_t read_pfns[FAULT_MAX_READ_PFNS]; /* the first FAULT_MAX_READ_PFNS of them */

@@ -83,6 +83,17 @@ static json_t *task_json(const struct task *t)
 	statsout_u64(&o, NULL, "workload", t->wl_index);
 	statsout_u64(&o, NULL, "parent", t->parent ? t->parent->pid : 0);
 	statsout_str(&o, NULL, "status", exit_name(t));
+	if (t->state == TASK_DEAD && t->exit_reason == EXIT_SEGV) {
+		/* The signal and its si_code, as Linux would deliver them. */
+		static const char *const sig[][2] = {
+		    [VM_SIG_NONE] = {"SIGSEGV", "?"},
+		    [VM_SIG_SEGV_MAPERR] = {"SIGSEGV", "SEGV_MAPERR"},
+		    [VM_SIG_SEGV_ACCERR] = {"SIGSEGV", "SEGV_ACCERR"},
+		    [VM_SIG_BUS_ADRERR] = {"SIGBUS", "BUS_ADRERR"},
+		};
+		statsout_str(&o, NULL, "signal", sig[t->signal][0]);
+		statsout_str(&o, NULL, "si_code", sig[t->signal][1]);
+	}
 	statsout_u64(&o, "sim", "accesses", t->st.accesses);
 	statsout_u64(&o, "sim", "start_ps", t->start_ps);
 	statsout_u64(&o, "sim", "end_ps", t->end_ps);
@@ -118,6 +129,7 @@ void sim_write_stats(struct sim *s, FILE *out)
 	statsout_u64(&o, "sim", "forks", s->c.forks);
 	statsout_u64(&o, "sim", "exits", s->c.exits);
 	statsout_u64(&o, "sim", "segfaults", s->c.segv);
+	statsout_u64(&o, "sim", "sigbus", s->c.sigbus);
 	statsout_u64(&o, "sim", "oom_kills", s->c.oom);
 	statsout_u64(&o, "sim", "unsupported_operations", s->c.op_errors);
 	statsout_u64(&o, "sim", "context_switches", s->c.context_switches);

@@ -80,6 +80,7 @@ static __attribute__((noinline)) enum run_result access_fault(struct sim *s, str
 	enum access_status st =
 	    vm_access_fault(&s->vm, t->mm, t->op->addr, kind, next_use, cpu->clock_ps, &w);
 	if (st == ACCESS_SEGV || st == ACCESS_OOM) {
+		t->signal = w.signal;
 		task_exit(s, cpu, t, st == ACCESS_SEGV ? EXIT_SEGV : EXIT_OOM);
 		return RUN_DEAD;
 	}

@@ -33,6 +33,7 @@
 struct sim_counters {
 	uint64_t accesses, ops, faults, faults_minor, faults_major;
 	uint64_t segv, oom, op_errors, forks, exits, context_switches;
+	uint64_t sigbus; /* of segv: SIGBUS (beyond the end of a mapped file) */
 	uint64_t processes_created;
 };
 

@@ -113,6 +113,8 @@ void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit wh
 	s->c.exits++;
 	if (why == EXIT_SEGV)
 		s->c.segv++;
+	if (why == EXIT_SEGV && t->signal == VM_SIG_BUS_ADRERR)
+		s->c.sigbus++;
 	else if (why == EXIT_OOM)
 		s->c.oom++;
 	else if (why == EXIT_ERROR)

@@ -52,9 +52,10 @@ struct task {
 	struct mm_struct *mm;
 	enum task_state state;
 	enum task_exit exit_reason;
-	struct op *op;                 /* the operation in progress: in batch, or in op_buf */
-	struct op op_buf;              /* where next() puts it for workloads without batches */
-	struct op *batch;              /* ops read ahead by next_batch (TASK_BATCH_OPS), or NULL */
+	uint8_t signal;   /* with EXIT_SEGV: enum fault_signal, the signal that killed it */
+	struct op *op;    /* the operation in progress: in batch, or in op_buf */
+	struct op op_buf; /* where next() puts it for workloads without batches */
+	struct op *batch; /* ops read ahead by next_batch (TASK_BATCH_OPS), or NULL */
 	uint32_t batch_pos, batch_len; /* batch[batch_pos, batch_len) are still to run */
 	uint32_t prefetch_len;         /* ops below it may be prefetched (0: no prefetching) */
 	bool has_op;                   /* op was fetched and not yet completed */
