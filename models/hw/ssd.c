@@ -42,6 +42,7 @@ void ssd_fini(struct ssd *s)
 	free(s->link.end);
 	s->die_free = NULL;
 	s->chan = NULL;
+	free(s->ring);
 	s->ring = NULL;
 }
 
