@@ -65,12 +65,24 @@ static int rss_over_budget(void)
 	return resident > max_rss_pages;
 }
 
+/* Set while sim_init builds the run (OPT's future, the frame table): no operation runs then to
+ * notice stop_requested, and no results exist yet, so the budget ends vmsim at once. */
+static volatile sig_atomic_t in_setup;
+static char setup_msg[160];
+static size_t setup_msg_len;
+
 static void on_rss_timer(int sig)
 {
 	UNUSED(sig);
 	int saved = errno;
-	if (!stop_requested && rss_over_budget())
+	if (!stop_requested && rss_over_budget()) {
+		if (in_setup) {
+			ssize_t w = write(2, setup_msg, setup_msg_len);
+			UNUSED(w);
+			_exit(1);
+		}
 		stop_requested = STOP_RSS;
+	}
 	errno = saved;
 }
 
@@ -78,8 +90,11 @@ static void rss_budget_start(uint64_t max_rss_mib)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	max_rss_pages = (long)(max_rss_mib * (1024 * 1024) / (uint64_t)(page > 0 ? page : 4096));
-	if (rss_over_budget()) /* already over: stop before the first operation */
-		stop_requested = STOP_RSS;
+	int n = snprintf(setup_msg, sizeof(setup_msg),
+	                 "vmsim: stopped during setup: vmsim's resident memory passed --max-rss "
+	                 "%" PRIu64 " MiB (no results written)\n",
+	                 max_rss_mib);
+	setup_msg_len = n > 0 ? MIN((size_t)n, sizeof(setup_msg) - 1) : 0;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_rss_timer;
@@ -169,9 +184,11 @@ static void write_run_json(FILE *f, const struct run_outputs *o)
 	double wall = o->wall_seconds;
 	fprintf(f,
 	        "{\n \"accesses_per_second\": %.0f,\n \"max_rss_kib\": %ld,\n"
-	        " \"status\": \"%s\",\n \"version\": \"%s\",\n \"wall_seconds\": %.6f\n}\n",
+	        " \"status\": \"%s\",\n \"timeseries_doublings\": %u,\n"
+	        " \"timeseries_interval_ps\": %" PRIu64 ",\n \"version\": \"%s\",\n"
+	        " \"wall_seconds\": %.6f\n}\n",
 	        wall > 0 ? (double)o->s->c.accesses / wall : 0.0, ru.ru_maxrss, o->status,
-	        VMSIM_VERSION, wall);
+	        o->s->sample_doublings, (uint64_t)o->s->interval_ps, VMSIM_VERSION, wall);
 }
 
 static void write_latency_cdf(FILE *f, const struct run_outputs *o)
@@ -293,7 +310,9 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	memset(a, 0, sizeof(*a));
 	a->sets = xcalloc((size_t)argc, sizeof(*a->sets));
 	int c, rc;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a half-read cluster of short options of an earlier
+	 * call ("-son"), whose argv may be gone (fuzz_cli found the use after free) */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1)
 		if ((rc = parse_run_option(c, argv, a)) >= 0)
@@ -339,7 +358,14 @@ static int run_setup(struct run *r, const struct run_args *a, struct err *err)
 {
 	r->dir = a->outdir ? xstrdup(a->outdir) : xasprintf("results/%s", r->cfg.name);
 	r->s = xcalloc(1, sizeof(*r->s));
-	if (sim_init(r->s, &r->cfg, err)) {
+	if (a->max_rss_mib) { /* the budget holds during setup too (in_setup) */
+		in_setup = 1;
+		rss_budget_start(a->max_rss_mib);
+		on_rss_timer(SIGALRM); /* already over: stop before building anything */
+	}
+	int rc = sim_init(r->s, &r->cfg, err);
+	in_setup = 0;
+	if (rc) {
 		fprintf(stderr, "vmsim: %s\n", err->msg);
 		return 2;
 	}
@@ -353,8 +379,6 @@ static int run_setup(struct run *r, const struct run_args *a, struct err *err)
 	r->s->stop_flag = &stop_requested;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (a->max_rss_mib)
-		rss_budget_start(a->max_rss_mib);
 	r->ts = open_tmp(r->dir, "timeseries.csv", &r->ts_tmp);
 	if (!r->ts) {
 		fprintf(stderr, "vmsim: %s: cannot write: %s\n", r->ts_tmp, strerror(errno));
@@ -403,6 +427,11 @@ static int run_write_results(struct run *r, const struct run_args *a)
 		        strerror(e));
 		return 1;
 	}
+	if (s->sample_doublings)
+		fprintf(stderr,
+		        "vmsim: %s/timeseries.csv: more than 100000 rows: the interval doubled %u "
+		        "times, to %" PRIu64 " ps (run.json timeseries_interval_ps)\n",
+		        r->dir, s->sample_doublings, (uint64_t)s->interval_ps);
 	if (!a->quiet) {
 		sim_print_summary(s, stdout);
 		printf("  results          %s/\n", r->dir);
