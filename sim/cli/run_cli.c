@@ -65,24 +65,12 @@ static int rss_over_budget(void)
 	return resident > max_rss_pages;
 }
 
-/* Set while sim_init builds the run (OPT's future, the frame table): no operation runs then to
- * notice stop_requested, and no results exist yet, so the budget ends vmsim at once. */
-static volatile sig_atomic_t in_setup;
-static char setup_msg[160];
-static size_t setup_msg_len;
-
 static void on_rss_timer(int sig)
 {
 	UNUSED(sig);
 	int saved = errno;
-	if (!stop_requested && rss_over_budget()) {
-		if (in_setup) {
-			ssize_t w = write(2, setup_msg, setup_msg_len);
-			UNUSED(w);
-			_exit(1);
-		}
+	if (!stop_requested && rss_over_budget())
 		stop_requested = STOP_RSS;
-	}
 	errno = saved;
 }
 
@@ -90,11 +78,8 @@ static void rss_budget_start(uint64_t max_rss_mib)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	max_rss_pages = (long)(max_rss_mib * (1024 * 1024) / (uint64_t)(page > 0 ? page : 4096));
-	int n = snprintf(setup_msg, sizeof(setup_msg),
-	                 "vmsim: stopped during setup: vmsim's resident memory passed --max-rss "
-	                 "%" PRIu64 " MiB (no results written)\n",
-	                 max_rss_mib);
-	setup_msg_len = n > 0 ? MIN((size_t)n, sizeof(setup_msg) - 1) : 0;
+	if (rss_over_budget()) /* already over: stop before the first operation */
+		stop_requested = STOP_RSS;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_rss_timer;
@@ -125,6 +110,12 @@ static const char run_usage[] =
     "  --max-rss MIB        stop when vmsim's resident memory passes MIB MiB (checked\n"
     "                       every 100 ms); run.json status \"max-rss\", sim.complete 0,\n"
     "                       exit 1\n"
+    "  --opt-future WHERE   where OPT's future (4 bytes per access) is kept: auto (in\n"
+    "                       memory up to 1 GiB and half of --max-rss, then streamed\n"
+    "                       through a temporary file in $TMPDIR), memory or file;\n"
+    "                       the results are the same\n"
+    "  --trace-from FILE.vmb  read the config's trace workload from FILE.vmb, a `vmsim\n"
+    "                       trace convert` of it (sweeps decode a shared trace once)\n"
     "  -q, --quiet          no summary on stdout\n"
     "writes DIR/config.json, DIR/stats.json, DIR/timeseries.csv, DIR/latency_cdf.csv,\n"
     "DIR/run.json\n";
@@ -168,8 +159,9 @@ static int commit_tmp(FILE *f, char *tmp, const char *dir, const char *name)
 struct run_outputs {
 	struct config *cfg;
 	struct sim *s;
-	double wall_seconds;
-	const char *status; /* run.json status */
+	double wall_seconds;  /* setup and simulation */
+	double setup_seconds; /* of which the setup (OPT's future, ...) */
+	const char *status;   /* run.json status */
 };
 
 static void write_config_json(FILE *f, const struct run_outputs *o)
@@ -184,10 +176,12 @@ static void write_run_json(FILE *f, const struct run_outputs *o)
 	double wall = o->wall_seconds;
 	fprintf(f,
 	        "{\n \"accesses_per_second\": %.0f,\n \"max_rss_kib\": %ld,\n"
+	        " \"opt_future\": \"%s\",\n \"setup_seconds\": %.6f,\n"
 	        " \"status\": \"%s\",\n \"timeseries_doublings\": %u,\n"
 	        " \"timeseries_interval_ps\": %" PRIu64 ",\n \"version\": \"%s\",\n"
 	        " \"wall_seconds\": %.6f\n}\n",
-	        wall > 0 ? (double)o->s->c.accesses / wall : 0.0, ru.ru_maxrss, o->status,
+	        wall > 0 ? (double)o->s->c.accesses / wall : 0.0, ru.ru_maxrss,
+	        future_store_name(&o->s->future), o->setup_seconds, o->status,
 	        o->s->sample_doublings, (uint64_t)o->s->interval_ps, VMSIM_VERSION, wall);
 }
 
@@ -228,6 +222,8 @@ struct run_args {
 	size_t nr_sets;
 	bool has_seed, quiet, dry_run;
 	uint64_t seed, check_every, max_rss_mib;
+	enum future_store opt_future; /* --opt-future */
+	const char *trace_from;       /* --trace-from */
 };
 
 /* One option c with its optarg into a. Returns -1, or the exit status when the command ends
@@ -277,6 +273,19 @@ static int parse_run_option(int c, char **argv, struct run_args *a)
 			                   "\"%s\"",
 			                   optarg);
 		return -1;
+	case 'F':
+		if (!strcmp(optarg, "auto") || !strcmp(optarg, "memory") ||
+		    !strcmp(optarg, "file")) {
+			a->opt_future = optarg[0] == 'a'   ? FUTURE_AUTO
+			                : optarg[0] == 'm' ? FUTURE_MEMORY
+			                                   : FUTURE_FILE;
+			return -1;
+		}
+		return usage_error("run: --opt-future expects auto, memory or file, got \"%s\"",
+		                   optarg);
+	case 'V':
+		a->trace_from = optarg;
+		return -1;
 	case 'q':
 		a->quiet = true;
 		return -1;
@@ -305,6 +314,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	    {"help", no_argument, NULL, 'h'},
 	    {"max-sim-time", required_argument, NULL, 'T'},
 	    {"max-rss", required_argument, NULL, 'R'},
+	    {"opt-future", required_argument, NULL, 'F'},
+	    {"trace-from", required_argument, NULL, 'V'},
 	    {0, 0, 0, 0},
 	};
 	memset(a, 0, sizeof(*a));
@@ -333,7 +344,7 @@ struct run {
 	bool dir_existed;
 	FILE *ts; /* timeseries.csv under its temporary name ts_tmp */
 	char *ts_tmp;
-	double wall_seconds;
+	double wall_seconds, setup_seconds;
 };
 
 static void run_cleanup(struct run *r)
@@ -352,22 +363,33 @@ static void run_cleanup(struct run *r)
 		config_fini(&r->cfg);
 }
 
-/* The simulation set up, its output directory and timeseries.csv's temporary file open, the
- * signals and the --max-rss budget armed. Returns -1 to run, or the exit status (2). */
+/* The signals and the --max-rss budget armed (so they stop a long setup too), the simulation
+ * set up, its output directory and timeseries.csv's temporary file open. Returns -1 to run,
+ * or the exit status (2 bad input; 1 stopped during the setup). */
 static int run_setup(struct run *r, const struct run_args *a, struct err *err)
 {
 	r->dir = a->outdir ? xstrdup(a->outdir) : xasprintf("results/%s", r->cfg.name);
 	r->s = xcalloc(1, sizeof(*r->s));
-	if (a->max_rss_mib) { /* the budget holds during setup too (in_setup) */
-		in_setup = 1;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (a->max_rss_mib)
 		rss_budget_start(a->max_rss_mib);
-		on_rss_timer(SIGALRM); /* already over: stop before building anything */
-	}
-	int rc = sim_init(r->s, &r->cfg, err);
-	in_setup = 0;
-	if (rc) {
+	struct sim_host host = {
+	    .future = {.store = a->opt_future, .stop_flag = &stop_requested},
+	    .trace_from = a->trace_from,
+	};
+	host.future.memory_max_bytes = FUTURE_MEMORY_MAX_BYTES;
+	if (a->max_rss_mib)
+		host.future.memory_max_bytes =
+		    MIN(host.future.memory_max_bytes, (a->max_rss_mib << 20) / 2);
+	if (sim_init_host(r->s, &r->cfg, &host, err)) {
 		fprintf(stderr, "vmsim: %s\n", err->msg);
-		return 2;
+		if (stop_requested == STOP_RSS)
+			fprintf(stderr,
+			        "vmsim: stopped during the setup: vmsim's resident memory "
+			        "passed --max-rss %" PRIu64 " MiB; no results written\n",
+			        a->max_rss_mib);
+		return stop_requested ? 1 : 2;
 	}
 	r->dir_existed = access(r->dir, F_OK) == 0;
 	if (mkdir_p(r->dir) || access(r->dir, W_OK)) {
@@ -377,8 +399,6 @@ static int run_setup(struct run *r, const struct run_args *a, struct err *err)
 	}
 	r->s->check_every = a->check_every;
 	r->s->stop_flag = &stop_requested;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	r->ts = open_tmp(r->dir, "timeseries.csv", &r->ts_tmp);
 	if (!r->ts) {
 		fprintf(stderr, "vmsim: %s: cannot write: %s\n", r->ts_tmp, strerror(errno));
@@ -402,6 +422,7 @@ static int run_write_results(struct run *r, const struct run_args *a)
 	struct run_outputs out = {.cfg = &r->cfg,
 	                          .s = s,
 	                          .wall_seconds = r->wall_seconds,
+	                          .setup_seconds = r->setup_seconds,
 	                          .status = over_rss          ? "max-rss"
 	                                    : s->interrupted  ? "interrupted"
 	                                    : s->hit_max_time ? "max-time"
@@ -461,10 +482,14 @@ static int run_one(struct run *r, const struct run_args *a, struct err *err)
 		config_write(&r->cfg, stdout);
 		return 0;
 	}
-	int rc = run_setup(r, a, err);
-	if (rc >= 0)
-		return rc;
 	double t0 = host_monotonic_s();
+	int rc = run_setup(r, a, err);
+	if (rc >= 0) {
+		if (a->max_rss_mib)
+			rss_budget_stop();
+		return rc;
+	}
+	r->setup_seconds = host_monotonic_s() - t0;
 	int run_rc = sim_run(r->s);
 	r->wall_seconds = host_monotonic_s() - t0;
 	if (a->max_rss_mib)

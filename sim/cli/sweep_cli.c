@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "sim/cli/sweep.h"
+#include "sim/cli/sweep_shared.h"
 #include "sim/engine/config.h"
 
 extern char **environ;
@@ -183,16 +184,17 @@ static void print_shell_word(FILE *f, const char *s)
 /* Everything the points share: the result directory, the config, the executable. */
 struct sweep_run {
 	struct sweep *s;
-	char *dir;       /* absolute result directory */
-	char *base_path; /* absolute base config path */
-	char *exe;       /* the program that runs a point */
-	int lock_fd;     /* DIR/.lock, flock'ed for the sweep's life (-1: none) */
+	char *dir;         /* absolute result directory */
+	char *base_path;   /* absolute base config path */
+	char *exe;         /* the program that runs a point */
+	char **trace_from; /* per point: its trace decoded once (sweep_shared.h), or NULL */
+	int lock_fd;       /* DIR/.lock, flock'ed for the sweep's life (-1: none) */
 };
 
 static char **point_argv(const struct sweep_run *r, size_t i)
 {
 	const struct sweep *s = r->s;
-	size_t n = 0, cap = 8 + 2 * s->nr_keys;
+	size_t n = 0, cap = 10 + 2 * s->nr_keys;
 	char **argv = xcalloc(cap, sizeof(*argv));
 	argv[n++] = xstrdup(r->exe);
 	argv[n++] = xstrdup("run");
@@ -204,6 +206,10 @@ static char **point_argv(const struct sweep_run *r, size_t i)
 	argv[n++] = xstrdup("-o");
 	argv[n++] = xasprintf("%s/points/%s", r->dir, s->points[i].id);
 	argv[n++] = xstrdup("--quiet");
+	if (r->trace_from && r->trace_from[i]) {
+		argv[n++] = xstrdup("--trace-from");
+		argv[n++] = xstrdup(r->trace_from[i]);
+	}
 	argv[n] = NULL;
 	return argv;
 }
@@ -550,6 +556,17 @@ static long run_points(const struct sweep_run *r, const size_t *todo, size_t nr_
 	return (long)pr.failed;
 }
 
+/* run_points, with each shared trace decoded once first (sweep_shared.h). */
+static long run_points_shared(struct sweep_run *r, const size_t *todo, size_t nr_todo,
+                              size_t nr_skipped, long jobs)
+{
+	r->trace_from = sweep_shared_prepare(r->s, r->base_path, r->dir, todo, nr_todo);
+	long failed = run_points(r, todo, nr_todo, nr_skipped, jobs);
+	sweep_shared_free(r->s, r->trace_from);
+	r->trace_from = NULL;
+	return failed;
+}
+
 static int collect(const char *dir)
 {
 	char *file = xasprintf("%s/sweep.json", dir);
@@ -723,7 +740,7 @@ int sweep_cli_main(int argc, char **argv)
 			argv_free(pargv);
 		}
 	} else {
-		long failed = run_points(&r, todo, nr_todo, nr_skipped, o.jobs);
+		long failed = run_points_shared(&r, todo, nr_todo, nr_skipped, o.jobs);
 		if (failed < 0) {
 			exit_code = 130;
 		} else if (o.shard_n > 1) {

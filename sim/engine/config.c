@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "models/hw/cache.h"
 #include "models/hw/disk.h"
 #include "models/hw/dram.h"
 #include "models/hw/tlb.h"
@@ -122,6 +123,7 @@ const struct param_spec config_top_params[] = {
 	{.key = "tlb", .type = PARAM_OBJECT, .sub = tlb_params, .doc = "TLB hierarchy (docs/models.md)"},
 	{.key = "walker", .type = PARAM_OBJECT, .sub = walker_params, .doc = "page walker (docs/models.md)"},
 	{.key = "dram", .type = PARAM_OBJECT, .sub = dram_params, .doc = "DRAM (docs/models.md)"},
+	{.key = "caches", .type = PARAM_OBJECT, .sub = cache_params, .doc = "CPU caches (docs/models.md)"},
 	{.key = "disk", .type = PARAM_OBJECT, .sub = disk_params, .doc = "disks (docs/models.md)"},
 	{.key = "stats", .type = PARAM_OBJECT, .sub = stats_params, .doc = "statistics"},
 	{.key = "images", .type = PARAM_DYNAMIC, .def = "{\"default\": {}}",
