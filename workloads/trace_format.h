@@ -24,6 +24,8 @@
 /* Virtual addresses are 57-bit (x86-64 with 5-level tables): every address and range end of
  * a trace must be <= this. */
 #define TRACE_VA_LIMIT (1ull << 57)
+/* The longest compute op of a trace, in nanoseconds (1000 s). */
+#define TRACE_COMPUTE_MAX_NS 1000000000000ull
 
 /* Options of readers that need them (borrowed). */
 struct trace_read_opts {

@@ -81,7 +81,9 @@ static int seg_cmp(const void *a, const void *b)
 		return x->pid < y->pid ? -1 : 1;
 	if (x->has_footer != y->has_footer)
 		return x->has_footer - y->has_footer;
-	return x->seq > y->seq ? -1 : x->seq < y->seq; /* higher %n first (see the top) */
+	if (x->seq != y->seq)
+		return x->seq > y->seq ? -1 : 1; /* higher %n first (see the top) */
+	return strcmp(x->path, y->path); /* a.100 and b.100: by name, whatever readdir's order */
 }
 
 static struct lk_proc *proc_new(struct lackey_reader *r, uint32_t pid)
@@ -150,6 +152,47 @@ static void add_seg(struct lackey_reader *r, const char *path, unsigned seq)
 
 static void lackey_close(void *reader);
 
+/* The segment of pid (the first, segs sorted), or NULL. */
+static const struct lk_seg *seg_of(const struct lackey_reader *r, uint32_t pid)
+{
+	for (uint32_t i = 0; i < r->nr_segs; i++)
+		if (r->segs[i].pid == pid)
+			return &r->segs[i];
+	return NULL;
+}
+
+/* Every log's process descends from root through recorded parents: a log whose parent was
+ * not recorded, or a cycle of parents, would never be read (it was dropped silently). */
+static int lackey_check_tree(const struct lackey_reader *r, uint32_t root, struct err *err)
+{
+	const struct lk_seg *rs = seg_of(r, root);
+	if (seg_of(r, rs->parent_pid)) /* no process without a recorded parent */
+		return err_set(err,
+		               "%s: pid %u's parents form a cycle (pid %u names pid %u as its "
+		               "parent): no initial process",
+		               rs->path, root, root, rs->parent_pid);
+	for (uint32_t i = 0; i < r->nr_segs; i++) {
+		const struct lk_seg *s = &r->segs[i];
+		for (uint32_t steps = 0; s->pid != root; steps++) {
+			const struct lk_seg *parent = seg_of(r, s->parent_pid);
+			if (!parent)
+				return err_set(err,
+				               "%s: pid %u's parent, pid %u, has no log here (the "
+				               "initial process is pid %u): its log would never be "
+				               "read",
+				               r->segs[i].path, s->pid, s->parent_pid, root);
+			if (steps > r->nr_segs)
+				return err_set(err,
+				               "%s: pid %u's parents form a cycle (pid %u names pid "
+				               "%u as its parent)",
+				               r->segs[i].path, r->segs[i].pid, s->pid,
+				               s->parent_pid);
+			s = parent;
+		}
+	}
+	return 0;
+}
+
 static int lackey_open(void **out, const char *path, const struct trace_read_opts *opts,
                        struct err *err)
 {
@@ -180,6 +223,14 @@ static int lackey_open(void **out, const char *path, const struct trace_read_opt
 			    sscanf(dot1 + 1, "%lu%c", &pid, &tail) != 1)
 				continue;
 			char *full = xasprintf("%s/%s", path, e->d_name);
+			struct stat est;
+			if (stat(full, &est) == 0 && !S_ISREG(est.st_mode)) {
+				/* a FIFO would block the scan forever */
+				rc = err_set(err, "%s: not a regular file", full);
+				free(full);
+				closedir(d);
+				goto fail;
+			}
 			add_seg(r, full, (unsigned)seq);
 			free(full);
 		}
@@ -191,6 +242,9 @@ static int lackey_open(void **out, const char *path, const struct trace_read_opt
 			             path);
 			goto fail;
 		}
+	} else if (!S_ISREG(st.st_mode)) {
+		rc = err_set(err, "%s: not a regular file (a lackey log or a folder of them)", path);
+		goto fail;
 	} else {
 		add_seg(r, path, 0);
 	}
@@ -213,6 +267,9 @@ static int lackey_open(void **out, const char *path, const struct trace_read_opt
 	}
 	if (!root)
 		root = r->segs[0].pid;
+	rc = lackey_check_tree(r, root, err);
+	if (rc < 0)
+		goto fail;
 	struct lk_proc *p = proc_new(r, root);
 	active_add(r, p, 0);
 	rc = proc_next_seg(p, err);
@@ -331,8 +388,9 @@ static int proc_fill(struct lackey_reader *r, struct lk_proc *p, struct err *err
 		char *line = p->lr_open ? linereader_next(&p->lr, &too_long) : NULL;
 		if (!line) {
 			if (p->lr_open && too_long)
-				return err_set(err, "%s:%llu: line too long", p->lr.path,
-				               (unsigned long long)p->lr.line_no);
+				return err_set(err, "%s:%llu: %s", p->lr.path,
+				               (unsigned long long)p->lr.line_no,
+				               linereader_what(too_long));
 			if (p->pending_exec) {
 				struct op *op = out_push(p, OP_EXECVE);
 				out_set_name(p, op, p->pending_exec);
@@ -369,7 +427,12 @@ static int lackey_read(void *reader, struct op *op, struct err *err)
 	struct lackey_reader *r = reader;
 	for (;;) {
 		if (r->nr_active == 0)
-			return 0;
+			return r->nr_accesses ? 0
+			                      : err_set(err,
+			                                "%s: no lackey records (not the log of "
+			                                "valgrind --tool=lackey "
+			                                "--trace-mem=yes?)",
+			                                r->path);
 		if (r->cur >= r->nr_active)
 			r->cur = 0;
 		struct lk_proc *p = r->active[r->cur];
@@ -416,6 +479,8 @@ static int lackey_read(void *reader, struct op *op, struct err *err)
 			}
 			active_add(r, c, r->cur + 1);
 		}
+		if (op->kind <= OP_EXEC)
+			r->nr_accesses++;
 		if (op->kind != OP_FILE && r->chunk_left > 0)
 			r->chunk_left--;
 		if (r->chunk_left == 0 && p->out_len == 0) {

@@ -74,6 +74,7 @@ struct lackey_reader {
 	uint32_t nr_sizes, cap_sizes;
 	struct lk_proc **dead; /* finished processes, freed at close */
 	uint32_t nr_dead, cap_dead;
+	uint64_t nr_accesses; /* accesses returned: none at the end is an error */
 };
 
 #define GROW(arr, nr, cap)                                                                         \

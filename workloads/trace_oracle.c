@@ -42,6 +42,8 @@ struct oracle_reader {
 	ZSTD_DStream *zs;
 	unsigned char *zbuf;
 	ZSTD_inBuffer zin;
+	size_t zhint;          /* ZSTD_decompressStream's last answer: 0 when a frame is whole */
+	uint64_t zin_off;      /* compressed bytes read */
 #endif
 };
 
@@ -115,6 +117,17 @@ static int oracle_raw(struct oracle_reader *r, unsigned char *dst, size_t room, 
 			if (r->zin.pos == r->zin.size) {
 				r->zin.size = fread(r->zbuf, 1, ZSTD_DStreamInSize(), r->f);
 				r->zin.pos = 0;
+				r->zin_off += r->zin.size;
+				if (r->zin.size == 0 && ferror(r->f))
+					return err_setc(err, VMSIM_EIO, "%s: read error: %s", r->path,
+					                strerror(errno));
+				if (r->zin.size == 0 && r->zhint)
+					return err_set(err,
+					               "%s: zstd: truncated frame (the compressed file "
+					               "ends at byte offset %llu, inside a frame; "
+					               "decompressed byte offset %llu)",
+					               r->path, (unsigned long long)r->zin_off,
+					               (unsigned long long)(r->buf_off + r->len));
 				if (r->zin.size == 0)
 					break;
 			}
@@ -123,6 +136,7 @@ static int oracle_raw(struct oracle_reader *r, unsigned char *dst, size_t room, 
 				return err_set(err, "%s: zstd: %s (decompressed byte offset %llu)",
 				               r->path, ZSTD_getErrorName(rc),
 				               (unsigned long long)(r->buf_off + r->len));
+			r->zhint = rc;
 		}
 		*got = zout.pos;
 		return 0;
@@ -166,6 +180,8 @@ static int oracle_read(void *reader, struct op *op, struct err *err)
 				r->eof = 1;
 			r->len += got;
 		}
+		if (r->len == 0 && r->buf_off == 0)
+			return err_set(err, "%s: empty trace (no requests)", r->path);
 		if (r->len == 0)
 			return 0;
 		if (r->len < ORACLE_REC_BYTES) {

@@ -176,8 +176,9 @@ static int pages_read(void *reader, struct op *op, struct err *err)
 		char *line = linereader_next(&r->lr, &too_long);
 		if (unlikely(!line)) {
 			if (too_long)
-				return err_set(err, "%s:%llu: line too long", r->lr.path,
-				               (unsigned long long)r->lr.line_no);
+				return err_set(err, "%s:%llu: %s", r->lr.path,
+				               (unsigned long long)r->lr.line_no,
+				               linereader_what(too_long));
 			if (!r->accessed)
 				return err_set(err, "%s: empty trace (no page numbers)",
 				               r->lr.path);

@@ -291,6 +291,27 @@ static int bad(struct trace_source *s, struct err *err, const char *fmt, ...)
 	return err_set(err, "%s: %s", where, what);
 }
 
+/* A wait names a child of the waiting process (or any child: arg 0). */
+static int check_wait(struct trace_source *s, const struct op *op, struct err *err)
+{
+	if (!op->arg)
+		return 0;
+	struct trace_proc *c = op->arg <= UINT32_MAX ? trace_source_proc(s, (uint32_t)op->arg) : NULL;
+	if (!c || c->parent != op->pid)
+		return bad(s, err, "pid %u waits for pid %llu, which is not its child", op->pid,
+		           (unsigned long long)op->arg);
+	return 0;
+}
+
+/* Simulated time is a 64-bit count of picoseconds: one compute op may not overflow it. */
+static int check_compute(struct trace_source *s, const struct op *op, struct err *err)
+{
+	if (op->arg <= TRACE_COMPUTE_MAX_NS)
+		return 0;
+	return bad(s, err, "compute of %llu ns is beyond the limit of %llu ns (1000 s) per operation",
+	           (unsigned long long)op->arg, (unsigned long long)TRACE_COMPUTE_MAX_NS);
+}
+
 static int check_range(struct trace_source *s, const struct op *op, struct err *err)
 {
 	if (op->len == 0)
@@ -357,6 +378,10 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 		if (check_range(s, op, err))
 			return -VMSIM_EINVAL;
 		break;
+	case OP_COMPUTE:
+		if (check_compute(s, op, err))
+			return -VMSIM_EINVAL;
+		break;
 	case OP_FORK: {
 		if (op->arg == 0 || op->arg > UINT32_MAX)
 			return bad(s, err, "fork: child pid %llu is not in 1..%u",
@@ -371,14 +396,8 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 		break;
 	}
 	case OP_WAIT:
-		if (op->arg) {
-			struct trace_proc *c =
-			    op->arg <= UINT32_MAX ? trace_source_proc(s, (uint32_t)op->arg) : NULL;
-			if (!c || c->parent != op->pid)
-				return bad(s, err,
-				           "pid %u waits for pid %llu, which is not its child",
-				           op->pid, (unsigned long long)op->arg);
-		}
+		if (check_wait(s, op, err))
+			return -VMSIM_EINVAL;
 		break;
 	case OP_EXECVE: {
 		struct trace_name *n = name_find(s, op->name, 0);

@@ -354,7 +354,7 @@ static int vmt_read(void *reader, struct op *op, struct err *err)
 		char *line = linereader_next(&r->lr, &too_long);
 		if (!line) {
 			if (too_long)
-				return vmt_bad(r, err, "line too long");
+				return vmt_bad(r, err, "%s", linereader_what(too_long));
 			return 0;
 		}
 		int rc = vmt_parse(r, line, op, err);

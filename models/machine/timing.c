@@ -60,6 +60,16 @@ int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t
 	                                 err)) ||
 	    (rc = disk_config_from_json(&kc, json_object_get(root, "disk"), file, "disk", err)))
 		return rc;
+	/* Every swap slot must be a place on the swap device (a request beyond its capacity is a
+	 * BUG in the disk model). */
+	uint64_t swap_pages = (uint64_t)params_get_int(json_object_get(root, "memory"), "swap_pages");
+	const struct disk_device_config *sd = &kc.dev[kc.swap];
+	if (swap_pages && swap_pages > sd->capacity_bytes / page_size)
+		return err_set(err,
+		               "%s: disk.devices[%u].capacity_bytes: the swap device \"%s\" must hold "
+		               "memory.swap_pages (%llu pages of %llu bytes), got %llu bytes",
+		               file, kc.swap, sd->name, (unsigned long long)swap_pages,
+		               (unsigned long long)page_size, (unsigned long long)sd->capacity_bytes);
 	struct timing_hw *hw = xcalloc(1, sizeof(*hw));
 	t->hw = hw;
 	hw->nr_cpus = nr_cpus;

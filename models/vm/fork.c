@@ -32,13 +32,12 @@ struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid)
 		       vm->cfg.policy->name);
 	}
 	/* Append to the list of live address spaces (oldest first). */
-	struct mm_struct **link = &vm->mm_list, *prev = NULL;
-	while (*link) {
-		prev = *link;
-		link = &(*link)->mm_next;
-	}
-	*link = mm;
-	mm->mm_prev = prev;
+	mm->mm_prev = vm->mm_tail;
+	if (vm->mm_tail)
+		vm->mm_tail->mm_next = mm;
+	else
+		vm->mm_list = mm;
+	vm->mm_tail = mm;
 	return mm;
 }
 
@@ -55,6 +54,8 @@ void vm_mm_destroy(struct vm *vm, struct mm_struct *mm, struct fault_work *w)
 		vm->mm_list = mm->mm_next;
 	if (mm->mm_next)
 		mm->mm_next->mm_prev = mm->mm_prev;
+	else
+		vm->mm_tail = mm->mm_prev;
 	if (vm->cfg.local_scope) {
 		reclaim_mm_exit(vm, mm);
 		reclaim_scope_fini(vm, &mm->scope);

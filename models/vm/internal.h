@@ -121,8 +121,9 @@ static inline void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, u
 			vm->rmap_pool[r].next = vm->rmap_free;
 			vm->rmap_free = r;
 			vm->pages[pfn].mapcount--;
-			mm->rss_pages -=
-			    (vm->pages[pfn].flags & PG_HUGE) && !it->subpage ? HPAGE_NR : 1;
+			uint64_t n = (vm->pages[pfn].flags & PG_HUGE) && !it->subpage ? HPAGE_NR : 1;
+			mm->rss_pages -= n;
+			vm->rss_pages_total -= n;
 			return;
 		}
 		link = &it->next;
@@ -234,7 +235,10 @@ void delete_from_swap_cache(struct vm *vm, pfn_t pfn);
 /* The scope that holds the pages of mm. */
 static inline struct reclaim_scope *reclaim_scope_of(struct vm *vm, struct mm_struct *mm)
 {
-	return vm->cfg.local_scope ? &mm->scope : &vm->scope;
+	/* No mm (a page-table page with memory.page_tables_in_frames): the machine's scope, whose
+	 * victim, under local scope, comes from the process furthest over its allocation
+	 * (victim_scope_local). */
+	return vm->cfg.local_scope && mm ? &mm->scope : &vm->scope;
 }
 /* Hand pfn (a resident page of mm, or of mm's scope) to the replacement policy. */
 static inline void lru_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint64_t next_use)

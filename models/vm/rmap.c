@@ -33,15 +33,19 @@ void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 	    (struct rmap_item){.mm = mm, .vaddr = vaddr, .next = vm->pages[pfn].rmap};
 	vm->pages[pfn].rmap = r;
 	vm->pages[pfn].mapcount++;
-	mm->rss_pages += (vm->pages[pfn].flags & PG_HUGE) ? HPAGE_NR : 1;
+	uint64_t n = (vm->pages[pfn].flags & PG_HUGE) ? HPAGE_NR : 1;
+	mm->rss_pages += n;
+	vm->rss_pages_total += n;
 }
 
 void rmap_add_subpage(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 {
 	rmap_add(vm, pfn, mm, vaddr);
 	vm->rmap_pool[vm->pages[pfn].rmap].subpage = 1;
-	if (vm->pages[pfn].flags & PG_HUGE)
+	if (vm->pages[pfn].flags & PG_HUGE) {
 		mm->rss_pages -= HPAGE_NR - 1;
+		vm->rss_pages_total -= HPAGE_NR - 1;
+	}
 }
 
 bool folio_referenced(struct vm *vm, pfn_t pfn)

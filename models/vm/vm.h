@@ -190,6 +190,7 @@ struct vm_stats {
 
 struct vm {
 	struct vm_config cfg;
+	uint64_t rss_pages_total; /* the sum of every mm's rss_pages (for sampling in O(1)) */
 	struct page *pages; /* nr_frames descriptors */
 	uint32_t free_head; /* first free frame, PFN_NONE: none */
 	uint64_t nr_free;
@@ -202,6 +203,7 @@ struct vm {
 	uint64_t swap_high;         /* 1 + the highest slot ever allocated */
 	struct reclaim_scope scope; /* global scope; with local scope, the orphans' scope */
 	struct mm_struct *mm_list;  /* live address spaces, oldest first */
+	struct mm_struct *mm_tail;  /* the newest of them (append in O(1)) */
 	uint64_t vtime;             /* references so far (policy virtual time) */
 	/* watermark reclaim (vmscan.c) */
 	bool kswapd_wanted;       /* free frames fell below the low watermark: wake kswapd */

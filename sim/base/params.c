@@ -64,8 +64,15 @@ char *params_describe_value(const json_t *v)
 		return xasprintf("the string \"%s\"", json_string_value(v));
 	case JSON_INTEGER:
 		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-	case JSON_REAL:
-		return xasprintf("%g", json_real_value(v));
+	case JSON_REAL: { /* "4.0" is not the integer 4: say so */
+		char *r = xasprintf("the real number %.15g", json_real_value(v));
+		if (!strpbrk(r + 16, ".eEn")) {
+			char *r2 = xasprintf("%s.0", r);
+			free(r);
+			r = r2;
+		}
+		return r;
+	}
 	case JSON_TRUE:
 		return xstrdup("true");
 	case JSON_FALSE:

@@ -32,8 +32,8 @@ static const char usage_text[] =
     "\n"
     "  vmsim <command> --help, vmsim --help, vmsim --version\n"
     "\n"
-    "exit status: 0 success, 1 the simulation failed or was interrupted,\n"
-    "             2 bad usage or bad input\n";
+    "exit status: 0 success, 1 the simulation failed, was interrupted or could not\n"
+    "             write its results (an interrupted sweep: 130), 2 bad usage or bad input\n";
 
 int help_cli_main(int argc, char **argv)
 {

@@ -38,12 +38,13 @@ void mrc_curve_fini(struct mrc_curve *c)
 }
 
 static void curve_alloc(struct mrc_curve *out, uint64_t nr_refs, uint64_t nr_distinct,
-                        uint64_t max_frames)
+                        uint64_t max_frames, uint64_t stored)
 {
 	out->nr_refs = nr_refs;
 	out->nr_distinct = nr_distinct;
 	out->max_frames = max_frames;
-	out->faults = xcalloc((size_t)max_frames + 1, sizeof(uint64_t));
+	out->stored = MIN(stored, max_frames);
+	out->faults = xcalloc((size_t)out->stored + 1, sizeof(uint64_t));
 	out->faults[0] = nr_refs;
 }
 
@@ -51,7 +52,7 @@ static void curve_alloc(struct mrc_curve *out, uint64_t nr_refs, uint64_t nr_dis
 static void curve_from_hist(struct mrc_curve *out, const uint64_t *hist, size_t hist_len)
 {
 	uint64_t hits = 0;
-	for (uint64_t m = 1; m <= out->max_frames; m++) {
+	for (uint64_t m = 1; m <= out->stored; m++) {
 		if (m < hist_len)
 			hits += hist[m];
 		out->faults[m] = out->nr_refs - hits;
@@ -387,8 +388,8 @@ struct mrc_lru *mrc_lru_create(const struct mrc_lru_opts *o)
 		l->has_exact = 1;
 		stack_init(&l->exact, 0);
 		/* distances beyond a given bound are only faults; otherwise grown on demand */
-		l->hist_grows = !l->max_frames;
-		l->hist_len = l->max_frames ? (size_t)l->max_frames + 1 : 1024;
+		l->hist_grows = 1; /* up to max_frames + 1 (hist_grow_capped) */
+		l->hist_len = l->max_frames ? (size_t)MIN(l->max_frames + 1, 1024) : 1024;
 	}
 	if (l->has_exact)
 		l->hist = xcalloc(l->hist_len, sizeof(uint64_t));
@@ -418,6 +419,19 @@ static void hist_grow(uint64_t **hist, size_t *len, size_t need)
 	*len = n;
 }
 
+/* Keep hist_len > the live pages, but never beyond max_frames + 1 (longer distances are
+ * misses at every size the curve covers). */
+static void hist_grow_capped(struct mrc_lru *l)
+{
+	if (l->max_frames && l->hist_len >= l->max_frames + 1)
+		return;
+	hist_grow(&l->hist, &l->hist_len, l->exact.live);
+	if (l->max_frames && l->hist_len > l->max_frames + 1) {
+		l->hist_len = (size_t)l->max_frames + 1;
+		l->hist = xrealloc(l->hist, l->hist_len * sizeof(uint64_t));
+	}
+}
+
 /* One reference, except the exact histogram's increment: returns the exact distance to count
  * (DIST_MISS for none), so that the batch loop can prefetch the histogram entry first. */
 static inline uint64_t lru_step(struct mrc_lru *l, uint64_t page)
@@ -428,7 +442,7 @@ static inline uint64_t lru_step(struct mrc_lru *l, uint64_t page)
 		d = stack_ref(&l->exact, page);
 		/* distances never exceed the pages in the stack: keep hist_len > live */
 		if (unlikely(l->hist_grows && l->exact.live >= l->hist_len))
-			hist_grow(&l->hist, &l->hist_len, l->exact.live);
+			hist_grow_capped(l);
 	}
 	if (!l->shards_threshold)
 		return d;
@@ -496,7 +510,9 @@ static void lru_curve_shards(const struct mrc_lru *l, struct mrc_curve *out)
 	const uint64_t t = l->shards_threshold;
 	const uint64_t distinct = shards_distinct(l);
 	const uint64_t max_frames = l->max_frames ? l->max_frames : distinct;
-	curve_alloc(out, l->nr_refs, distinct, max_frames);
+	/* beyond m with m t / 2^24 >= shist_len every sampled distance is counted: flat */
+	curve_alloc(out, l->nr_refs, distinct, max_frames,
+	            (uint64_t)l->head_frames + (((uint64_t)l->shist_len << 24) / t) + 1);
 	const uint64_t head = MIN((uint64_t)l->head_frames, max_frames);
 	if (head)
 		curve_from_hist(out, l->hist, MIN(l->hist_len, (size_t)head + 1));
@@ -509,7 +525,7 @@ static void lru_curve_shards(const struct mrc_lru *l, struct mrc_curve *out)
 	const double adjust = expected - (double)l->nr_sampled;
 	uint64_t hits = 0;
 	uint64_t d = 0; /* sampled distances 1 .. d are in hits */
-	for (uint64_t m = head + 1; m <= max_frames; m++) {
+	for (uint64_t m = head + 1; m <= out->stored; m++) {
 		/* m frames hit a sampled distance d_s when d_s / R <= m, i.e. d_s <= m R */
 		uint64_t thr = (m * t) >> 24;
 		while (d < thr && d + 1 < l->shist_len)
@@ -538,7 +554,8 @@ void mrc_lru_curve(const struct mrc_lru *l, struct mrc_curve *out)
 		lru_curve_shards(l, out);
 		return;
 	}
-	curve_alloc(out, l->nr_refs, l->exact.live, l->max_frames ? l->max_frames : l->exact.live);
+	curve_alloc(out, l->nr_refs, l->exact.live, l->max_frames ? l->max_frames : l->exact.live,
+	            l->exact.live);
 	curve_from_hist(out, l->hist, l->hist_len);
 }
 
@@ -601,7 +618,7 @@ void mrc_opt_curve(const struct mrc_trace *t, uint64_t max_frames, struct mrc_cu
 	const size_t n = t->nr_refs;
 	const uint32_t nr_ids = t->nr_distinct;
 	const uint64_t want = max_frames ? max_frames : nr_ids;
-	curve_alloc(out, n, nr_ids, want);
+	curve_alloc(out, n, nr_ids, want, nr_ids);
 	if (n == 0)
 		return;
 	/* Pass 1, backwards: next_use[i] = time of the next reference to ids[i]. */

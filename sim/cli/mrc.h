@@ -34,8 +34,18 @@ struct mrc_curve {
 	uint64_t nr_refs;     /* references in the trace */
 	uint64_t nr_distinct; /* distinct pages (an estimate under SHARDS) */
 	uint64_t max_frames;  /* the curve covers 1 .. max_frames */
-	uint64_t *faults;     /* max_frames + 1 entries, new (mrc_curve_fini frees them) */
+	/* faults[m] for m in 0 .. stored (new; mrc_curve_fini frees them); stored <= max_frames,
+	 * and the curve is flat beyond it (no reuse distance is longer: every reference is then
+	 * a hit or a cold miss), so --max-frames 2^32 - 1 needs no 32 GiB table. */
+	uint64_t stored;
+	uint64_t *faults;
 };
+
+/* Faults with m frames, 0 <= m <= c->max_frames. */
+static inline uint64_t mrc_curve_at(const struct mrc_curve *c, uint64_t m)
+{
+	return c->faults[m < c->stored ? m : c->stored];
+}
 
 void mrc_curve_fini(struct mrc_curve *c);
 

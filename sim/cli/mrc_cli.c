@@ -279,16 +279,18 @@ static int write_csv(FILE *f, const struct mrc_curve *c1, const struct mrc_curve
 		fputs("frames,faults,fault_ratio\n", f);
 		for (uint64_t m = 1; m <= c1->max_frames; m++)
 			fprintf(f, "%llu,%llu,%.6f\n", (unsigned long long)m,
-			        (unsigned long long)c1->faults[m],
-			        ratio(c1->faults[m], c1->nr_refs));
+			        (unsigned long long)mrc_curve_at(c1, m),
+			        ratio(mrc_curve_at(c1, m), c1->nr_refs));
 	} else {
 		BUG_ON(c1->max_frames != c2->max_frames, "lru and opt curves differ in length");
 		fputs("frames,lru_faults,lru_fault_ratio,opt_faults,opt_fault_ratio\n", f);
 		for (uint64_t m = 1; m <= c1->max_frames; m++)
 			fprintf(
 			    f, "%llu,%llu,%.6f,%llu,%.6f\n", (unsigned long long)m,
-			    (unsigned long long)c1->faults[m], ratio(c1->faults[m], c1->nr_refs),
-			    (unsigned long long)c2->faults[m], ratio(c2->faults[m], c2->nr_refs));
+			    (unsigned long long)mrc_curve_at(c1, m),
+			    ratio(mrc_curve_at(c1, m), c1->nr_refs),
+			    (unsigned long long)mrc_curve_at(c2, m),
+			    ratio(mrc_curve_at(c2, m), c2->nr_refs));
 	}
 	return ferror(f) ? -1 : 0;
 }
@@ -345,8 +347,8 @@ static int mrc_read_trace(struct linereader *lr, const struct mrc_args *a, struc
 		if (!line) {
 			if (!too_long)
 				break;
-			fprintf(stderr, "%s:%llu: line too long\n", a->trace,
-			        (unsigned long long)lr->line_no);
+			fprintf(stderr, "%s:%llu: %s\n", a->trace, (unsigned long long)lr->line_no,
+			        linereader_what(too_long));
 			return 2;
 		}
 		uint64_t page;

@@ -194,10 +194,12 @@ static void write_run_json(FILE *f, const struct run_outputs *o)
 	        "{\n \"accesses_per_second\": %.0f,\n \"command\": %s,\n \"git_commit\": %s,\n"
 	        " \"host\": %s,\n \"max_rss_kib\": %ld,\n"
 	        " \"opt_future\": \"%s\",\n \"setup_seconds\": %.6f,\n \"started_utc\": %s,\n"
-	        " \"status\": \"%s\",\n \"version\": \"%s\",\n \"wall_seconds\": %.6f\n}\n",
+	        " \"status\": \"%s\",\n \"timeseries_doublings\": %u,\n"
+	        " \"timeseries_interval_ps\": %" PRIu64 ",\n \"version\": \"%s\",\n"
+	        " \"wall_seconds\": %.6f\n}\n",
 	        wall > 0 ? (double)o->s->c.accesses / wall : 0.0, cmd, git, host, ru.ru_maxrss,
 	        future_store_name(&o->s->future), o->setup_seconds, started, o->status,
-	        VMSIM_VERSION, wall);
+	        o->s->sample_doublings, (uint64_t)o->s->interval_ps, VMSIM_VERSION, wall);
 	free(cmd);
 	free(git);
 	free(host);
@@ -341,7 +343,9 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	memset(a, 0, sizeof(*a));
 	a->sets = xcalloc((size_t)argc, sizeof(*a->sets));
 	int c, rc;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a half-read cluster of short options of an earlier
+	 * call ("-son"), whose argv may be gone (fuzz_cli found the use after free) */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1)
 		if ((rc = parse_run_option(c, argv, a)) >= 0)
@@ -469,6 +473,11 @@ static int run_write_results(struct run *r, const struct run_args *a)
 		        strerror(e));
 		return 1;
 	}
+	if (s->sample_doublings)
+		fprintf(stderr,
+		        "vmsim: %s/timeseries.csv: more than 100000 rows: the interval doubled %u "
+		        "times, to %" PRIu64 " ps (run.json timeseries_interval_ps)\n",
+		        r->dir, s->sample_doublings, (uint64_t)s->interval_ps);
 	if (!a->quiet) {
 		sim_print_summary(s, stdout);
 		printf("  results          %s/\n", r->dir);

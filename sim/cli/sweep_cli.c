@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -32,6 +33,7 @@
 
 #include "sim/cli/sweep.h"
 #include "sim/cli/sweep_shared.h"
+#include "sim/engine/config.h"
 
 extern char **environ;
 
@@ -103,7 +105,7 @@ static int parse_args(int argc, char **argv, struct sweep_opts *o)
 		bool has_next = i + 1 < argc;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
-			exit(0);
+			return 1; /* done: exit 0 */
 		} else if (!strcmp(a, "-o") && has_next) {
 			o->out_dir = argv[++i];
 			if (!*o->out_dir) {
@@ -186,6 +188,7 @@ struct sweep_run {
 	char *base_path;   /* absolute base config path */
 	char *exe;         /* the program that runs a point */
 	char **trace_from; /* per point: its trace decoded once (sweep_shared.h), or NULL */
+	int lock_fd;       /* DIR/.lock, flock'ed for the sweep's life (-1: none) */
 };
 
 static char **point_argv(const struct sweep_run *r, size_t i)
@@ -229,6 +232,19 @@ static int run_prepare(struct sweep_run *r, const char *out_dir, struct err *err
 	if (!realpath(out_dir, real))
 		return err_setc(err, VMSIM_EIO, "%s: %s", out_dir, strerror(errno));
 	r->dir = xstrdup(real);
+	/* One sweep per folder: a second one would share the points, the markers and the
+	 * summary. The lock goes with the process (a killed sweep leaves none behind). */
+	char *lock = xasprintf("%s/.lock", r->dir);
+	r->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	free(lock);
+	if (r->lock_fd < 0)
+		return err_setc(err, VMSIM_EIO, "%s/.lock: cannot create: %s", r->dir,
+		                strerror(errno));
+	if (flock(r->lock_fd, LOCK_EX | LOCK_NB) < 0)
+		return err_set(err,
+		               "%s: another sweep is running in this folder (it holds %s/.lock); "
+		               "wait for it, or give another -o",
+		               r->dir, r->dir);
 	char *points = xasprintf("%s/points", r->dir);
 	int rc = mkdir_p(points);
 	free(points);
@@ -286,6 +302,8 @@ static int run_prepare(struct sweep_run *r, const char *out_dir, struct err *err
 
 static void run_fini(struct sweep_run *r)
 {
+	if (r->lock_fd >= 0)
+		close(r->lock_fd);
 	free(r->dir);
 	free(r->base_path);
 	free(r->exe);
@@ -578,11 +596,94 @@ static int collect(const char *dir)
 	return bad ? 1 : 0;
 }
 
+/* The whole file at path (new string), or NULL. */
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, m);
+	fclose(m);
+	fclose(f);
+	return text;
+}
+
+/* The resolved config point i would run with now, as config.json holds it (new string), or
+ * NULL when the base no longer loads (the point's run will say why). */
+static char *point_config_text(const struct sweep_run *r, size_t i)
+{
+	const struct sweep *s = r->s;
+	struct config_override *sets = xcalloc(s->nr_keys + 1, sizeof(*sets));
+	char **args = xcalloc(s->nr_keys + 1, sizeof(*args));
+	for (size_t k = 0; k < s->nr_keys; k++) {
+		args[k] = sweep_point_set_arg(s, i, k);
+		char *eq = strchr(args[k], '=');
+		if (eq)
+			*eq = '\0';
+		sets[k] = (struct config_override){.key = args[k], .value = eq ? eq + 1 : ""};
+	}
+	struct config c;
+	struct err err;
+	char *text = NULL;
+	size_t len = 0;
+	if (config_load(&c, r->base_path, sets, s->nr_keys, false, 0, &err) == 0) {
+		FILE *f = open_memstream(&text, &len);
+		config_write(&c, f);
+		fclose(f);
+		config_fini(&c);
+	}
+	for (size_t k = 0; k < s->nr_keys; k++)
+		free(args[k]);
+	free(args);
+	free(sets);
+	return text;
+}
+
+/* --resume: are point i's results complete and made from the config it would run with now
+ * (the base config may have changed since; point ids name the swept values only)? A finished
+ * run without its `done` marker (the sweep was stopped first) gets it now. */
+static bool resume_point_complete(const struct sweep_run *r, size_t i, size_t *nr_changed)
+{
+	char *pdir = xasprintf("%s/points/%s", r->dir, r->s->points[i].id);
+	bool complete = sweep_point_complete(pdir);
+	if (complete) {
+		char *path = xasprintf("%s/config.json", pdir);
+		char *now = point_config_text(r, i);
+		char *then = read_text(path);
+		if (!now || !then || strcmp(now, then) != 0) {
+			complete = false;
+			(*nr_changed)++;
+		}
+		free(now);
+		free(then);
+		free(path);
+	}
+	char *done = xasprintf("%s/done", pdir);
+	struct stat st;
+	if (complete && stat(done, &st) != 0) {
+		char *text = xasprintf("{\"id\": \"%s\", \"status\": \"ok\"}\n", r->s->points[i].id);
+		struct err e;
+		if (sweep_write_atomic(done, text, &e))
+			complete = false; /* cannot mark it: run it again */
+		free(text);
+	}
+	free(done);
+	free(pdir);
+	return complete;
+}
+
 int sweep_cli_main(int argc, char **argv)
 {
 	struct sweep_opts o;
-	if (parse_args(argc, argv, &o) < 0)
-		return 2;
+	int prc = parse_args(argc, argv, &o);
+	if (prc != 0)
+		return prc < 0 ? 2 : 0;
 	if (o.collect_dir)
 		return collect(o.collect_dir);
 
@@ -593,7 +694,7 @@ int sweep_cli_main(int argc, char **argv)
 		return 2;
 	}
 	char *def_dir = xasprintf("results/%s", s->name);
-	struct sweep_run r = {.s = s};
+	struct sweep_run r = {.s = s, .lock_fd = -1};
 	int rc = run_prepare(&r, o.out_dir ? o.out_dir : def_dir, &err);
 	free(def_dir);
 	if (rc < 0) {
@@ -604,28 +705,12 @@ int sweep_cli_main(int argc, char **argv)
 	}
 
 	size_t *todo = xcalloc(s->nr_points ? s->nr_points : 1, sizeof(*todo));
-	size_t nr_todo = 0, nr_skipped = 0;
+	size_t nr_todo = 0, nr_skipped = 0, nr_changed = 0;
 	for (size_t i = 0; i < s->nr_points; i++) {
 		if ((long)(i % (size_t)o.shard_n) != o.shard_i)
 			continue;
 		if (o.resume) {
-			char *pdir = xasprintf("%s/points/%s", r.dir, s->points[i].id);
-			bool complete = sweep_point_complete(pdir);
-			char *done = xasprintf("%s/done", pdir);
-			struct stat st;
-			if (complete && stat(done, &st) != 0) {
-				/* Its run finished (complete stats.json) but the sweep was stopped
-				 * before it wrote the marker: write it now, so every finished point
-				 * carries one whatever moment the sweep was stopped at. */
-				char *text = xasprintf("{\"id\": \"%s\", \"status\": \"ok\"}\n",
-				                       s->points[i].id);
-				struct err e;
-				if (sweep_write_atomic(done, text, &e))
-					complete = false; /* cannot mark it: run it again */
-				free(text);
-			}
-			free(done);
-			free(pdir);
+			bool complete = resume_point_complete(&r, i, &nr_changed);
 			if (complete) {
 				nr_skipped++;
 				continue;
@@ -634,6 +719,11 @@ int sweep_cli_main(int argc, char **argv)
 		todo[nr_todo++] = i;
 	}
 
+	if (nr_changed)
+		fprintf(stderr,
+		        "sweep: %zu finished points were run with another config (the base changed "
+		        "since): they run again\n",
+		        nr_changed);
 	int exit_code = 0;
 	if (o.list) {
 		for (size_t t = 0; t < nr_todo; t++) {

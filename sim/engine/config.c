@@ -7,6 +7,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "models/hw/cache.h"
 #include "models/hw/disk.h"
@@ -14,6 +15,7 @@
 #include "models/hw/tlb.h"
 #include "models/hw/walker.h"
 #include "models/policy/policy.h"
+#include "sim/engine/config_set.h"
 #include "workloads/workload.h"
 
 /* clang-format off */
@@ -195,6 +197,12 @@ static char *join_path(const char *dir, const char *rel)
 
 static json_t *load_json_file(const char *path, int depth, struct err *err, int *rc)
 {
+	/* A FIFO would block the read forever, a folder reads as malformed JSON: refused first. */
+	struct stat sb;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		*rc = err_set(err, "%s: cannot read config: not a regular file", path);
+		return NULL;
+	}
 	json_error_t jerr;
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
@@ -213,7 +221,7 @@ static json_t *load_json_file(const char *path, int depth, struct err *err, int 
 	json_t *ext = json_object_get(root, "extends");
 	if (!ext)
 		return root;
-	if (!json_is_string(ext)) {
+	if (!json_is_string(ext) || !*json_string_value(ext)) {
 		char *got = params_describe_value(ext);
 		*rc = err_set(err, "%s: extends: expected a path to a base config, got %s", path,
 		              got);
@@ -239,80 +247,6 @@ static json_t *load_json_file(const char *path, int depth, struct err *err, int 
 	merge_into(base, root);
 	json_decref(root);
 	return base;
-}
-
-/* Set a dotted path ("a.b[1].c") in root to v (stolen), creating objects on the way. */
-static int set_path(json_t *root, const char *key, json_t *v, struct err *err)
-{
-	char *copy = xstrdup(key);
-	json_t *cur = root;
-	int rc = 0;
-	char *save = NULL;
-	char *tok = strtok_r(copy, ".", &save);
-	while (tok) {
-		char *next = strtok_r(NULL, ".", &save);
-		char *br = strchr(tok, '[');
-		if (br)
-			*br = '\0';
-		if (!*tok) {
-			rc = err_set(err, "--set %s: empty key component", key);
-			break;
-		}
-		json_t *child = json_object_get(cur, tok);
-		if (!br) {
-			if (!next) {
-				json_object_set(cur, tok, v);
-				break;
-			}
-			if (!json_is_object(child)) {
-				child = json_object();
-				json_object_set_new(cur, tok, child);
-			}
-			cur = child;
-		} else {
-			while (br) {
-				char *end;
-				unsigned long idx = strtoul(br + 1, &end, 10);
-				if (*end != ']' || !json_is_array(child) ||
-				    idx >= json_array_size(child)) {
-					rc = err_set(err, "--set %s: no list element %s[%lu]", key,
-					             tok, idx);
-					goto out;
-				}
-				br = strchr(end, '[');
-				if (!br && !next) {
-					json_array_set(child, idx, v);
-					goto out;
-				}
-				child = json_array_get(child, idx);
-			}
-			if (!json_is_object(child)) {
-				rc = err_set(err, "--set %s: %s is not an object", key, tok);
-				break;
-			}
-			cur = child;
-		}
-		tok = next;
-	}
-out:
-	free(copy);
-	json_decref(v);
-	return rc;
-}
-
-static int apply_overrides(json_t *root, const struct config_override *sets, size_t n,
-                           struct err *err)
-{
-	for (size_t i = 0; i < n; i++) {
-		json_error_t jerr;
-		json_t *v = json_loads(sets[i].value, JSON_DECODE_ANY, &jerr);
-		if (!v)
-			v = json_string(sets[i].value); /* a bare word is a string */
-		int rc = set_path(root, sets[i].key, v, err);
-		if (rc)
-			return rc;
-	}
-	return 0;
 }
 
 static const char *const *workload_names(size_t *n)
@@ -471,9 +405,10 @@ static bool config_name_ok(const char *name)
 static int finish_load(struct config *c, json_t *root, const char *file,
                        const struct config_override *sets, size_t nr_sets, struct err *err)
 {
+	json_t *raw = nr_sets ? json_deep_copy(root) : NULL; /* what the files wrote */
 	int rc = resolve_all(root, file, err);
 	if (!rc && nr_sets) {
-		rc = apply_overrides(root, sets, nr_sets, err);
+		rc = config_set_apply(root, raw, sets, nr_sets, err);
 		if (!rc) {
 			/* Checked again so that a bad override is named as such. */
 			char *label = xasprintf("%s (with --set)", file);
@@ -481,6 +416,7 @@ static int finish_load(struct config *c, json_t *root, const char *file,
 			free(label);
 		}
 	}
+	json_decref(raw);
 	if (rc) {
 		json_decref(root);
 		return rc;

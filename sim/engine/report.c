@@ -24,10 +24,7 @@ const struct fault_kind_hist fault_kind_hists[NR_FAULT_KIND_HISTS] = {
 
 static uint32_t live_tasks(const struct sim *s)
 {
-	uint32_t n = 0;
-	for (uint32_t i = 0; i < s->nr_tasks; i++)
-		n += s->tasks[i]->state != TASK_DEAD;
-	return n;
+	return s->nr_live_tasks;
 }
 
 void write_sample(struct sim *s, simtime_t t_ps)
@@ -35,10 +32,7 @@ void write_sample(struct sim *s, simtime_t t_ps)
 	s->last_sample_ps = t_ps;
 	if (!s->timeseries)
 		return;
-	uint64_t rss = 0;
-	for (uint32_t i = 0; i < s->nr_tasks; i++)
-		if (s->tasks[i]->mm)
-			rss += s->tasks[i]->mm->rss_pages;
+	uint64_t rss = s->vm.rss_pages_total;
 	const struct vm_stats *v = &s->vm.st;
 	fprintf(s->timeseries,
 	        "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
@@ -47,12 +41,31 @@ void write_sample(struct sim *s, simtime_t t_ps)
 	        v->faults_swap_in, vm_frames_used(&s->vm), rss, s->vm.nr_swap_used, live_tasks(s));
 }
 
+/*
+ * timeseries.csv stays bounded whatever the config: after SAMPLE_FULL_ROWS rows at
+ * stats.interval_ps, the interval doubles every SAMPLE_ROWS_PER_DOUBLING rows, so a run writes
+ * at most SAMPLE_FULL_ROWS + 64 * SAMPLE_ROWS_PER_DOUBLING rows (about 20 MB) even with an
+ * interval of 1 ps over 2^64 ps. The doublings are reported (sim.timeseries_doublings on
+ * stderr and in run.json); runs below the cap are untouched.
+ */
+#define SAMPLE_FULL_ROWS 100000
+#define SAMPLE_ROWS_PER_DOUBLING 2048
+
 void sample_event(struct event *ev, void *ctx)
 {
 	struct sim *s = ctx;
 	if (!live_tasks(s))
 		return; /* the run is over: sim_run writes the last row at its end time */
 	write_sample(s, s->eq.now_ps);
+	s->sample_rows++;
+	if (s->sample_rows >= SAMPLE_FULL_ROWS &&
+	    (s->sample_rows - SAMPLE_FULL_ROWS) % SAMPLE_ROWS_PER_DOUBLING == 0 &&
+	    s->interval_ps <= UINT64_MAX / 2) {
+		s->interval_ps *= 2;
+		s->sample_doublings++;
+	}
+	if (s->eq.now_ps > UINT64_MAX - s->interval_ps)
+		return; /* the next sample would be beyond the end of time */
 	eventq_schedule(&s->eq, ev, s->eq.now_ps + s->interval_ps);
 }
 

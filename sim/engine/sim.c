@@ -278,6 +278,7 @@ void sim_fini(struct sim *s)
 		free(t);
 	}
 	free(s->tasks);
+	free(s->task_hash);
 	for (uint32_t i = 0; i < s->nr_wls; i++)
 		if (s->wls[i])
 			s->wl_ops[i]->close(s->wls[i]);

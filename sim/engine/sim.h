@@ -52,6 +52,11 @@ struct sim {
 	struct cpu *cpus;
 	struct task **tasks; /* every process ever created, in creation order */
 	uint32_t nr_tasks, cap_tasks;
+	uint32_t nr_live_tasks; /* tasks not TASK_DEAD */
+	/* (wl_index, pid) -> the oldest task with them, open addressing (task_find_child in
+	 * O(1): a fork server waits for each of thousands of children) */
+	struct task **task_hash;
+	uint32_t task_hash_mask;
 	struct task *rq_head, *rq_tail;
 	struct workload **wls;
 	const struct workload_ops **wl_ops;
@@ -66,7 +71,9 @@ struct sim {
 	struct event kswapd_ev;    /* background reclaim (vm.reclaim = "watermark") */
 	struct event writeback_ev; /* the earliest completion of a kswapd write */
 	struct event sample_ev;
-	simtime_t interval_ps;
+	simtime_t interval_ps;    /* timeseries.csv interval (doubled past a cap: report.c) */
+	uint64_t sample_rows;     /* rows written by sample_event */
+	uint32_t sample_doublings; /* times the interval doubled to bound the rows */
 	simtime_t last_sample_ps; /* time of the last row of timeseries.csv */
 	FILE *timeseries;         /* borrowed; NULL: no time series */
 	uint64_t check_every;     /* --check: verify invariants every N operations (0: off) */

@@ -19,6 +19,33 @@ uint32_t task_mm_id(const struct sim *s, const struct task *t)
 	return s->nr_wls > 1 ? s->nr_tasks : t->pid;
 }
 
+static uint32_t task_hash_slot(const struct sim *s, uint32_t wl_index, uint32_t pid)
+{
+	return (uint32_t)mix64(((uint64_t)wl_index << 32) | pid) & s->task_hash_mask;
+}
+
+/* t into the hash unless an older task has its (wl_index, pid) (the oldest stays, as the
+ * creation-order search found it); grows at load 1/2. */
+static void task_hash_add(struct sim *s, struct task *t)
+{
+	if ((uint64_t)s->nr_tasks * 2 > s->task_hash_mask) {
+		struct task **old = s->task_hash;
+		uint32_t old_n = old ? s->task_hash_mask + 1 : 0;
+		s->task_hash_mask = s->task_hash_mask ? s->task_hash_mask * 2 + 1 : 63;
+		s->task_hash = xcalloc((size_t)s->task_hash_mask + 1, sizeof(*s->task_hash));
+		for (uint32_t i = 0; i < old_n; i++)
+			if (old[i])
+				task_hash_add(s, old[i]);
+		free(old);
+	}
+	uint32_t i = task_hash_slot(s, t->wl_index, t->pid);
+	while (s->task_hash[i] &&
+	       (s->task_hash[i]->wl_index != t->wl_index || s->task_hash[i]->pid != t->pid))
+		i = (i + 1) & s->task_hash_mask;
+	if (!s->task_hash[i])
+		s->task_hash[i] = t;
+}
+
 struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct task *parent)
 {
 	struct task *t = xcalloc(1, sizeof(*t));
@@ -36,6 +63,12 @@ struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct tas
 		s->tasks = xrealloc(s->tasks, sizeof(*s->tasks) * s->cap_tasks);
 	}
 	s->tasks[s->nr_tasks++] = t;
+	s->nr_live_tasks++;
+	task_hash_add(s, t);
+	if (parent) {
+		t->next_sibling = parent->first_child;
+		parent->first_child = t;
+	}
 	s->c.processes_created++;
 	return t;
 }
@@ -107,6 +140,7 @@ void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit wh
 		t->mm = NULL;
 	}
 	t->state = TASK_DEAD;
+	s->nr_live_tasks--;
 	t->exit_reason = why;
 	t->end_ps = cpu->clock_ps;
 	t->has_op = false;
@@ -119,9 +153,8 @@ void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit wh
 		s->c.oom++;
 	else if (why == EXIT_ERROR)
 		s->c.op_errors++;
-	for (uint32_t i = 0; i < s->nr_tasks; i++)
-		if (s->tasks[i]->parent == t)
-			s->tasks[i]->parent = NULL; /* orphans are reaped by nobody */
+	for (struct task *c = t->first_child; c; c = c->next_sibling)
+		c->parent = NULL; /* orphans are reaped by nobody */
 	struct task *p = t->parent;
 	if (p) {
 		p->live_children--;
@@ -136,10 +169,17 @@ void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit wh
 
 struct task *task_find_child(struct sim *s, struct task *parent, uint32_t pid)
 {
+	uint32_t h = task_hash_slot(s, parent->wl_index, pid);
+	struct task *c;
+	while ((c = s->task_hash[h]) && (c->wl_index != parent->wl_index || c->pid != pid))
+		h = (h + 1) & s->task_hash_mask;
+	if (!c || c->parent == parent)
+		return c; /* no task has that pid, or the oldest one is parent's child */
+	/* a pid used again (a generator's): the oldest child of parent with it, as before */
 	for (uint32_t i = 0; i < s->nr_tasks; i++) {
-		struct task *c = s->tasks[i];
-		if (c->parent == parent && c->pid == pid && c->wl_index == parent->wl_index)
-			return c;
+		struct task *o = s->tasks[i];
+		if (o->parent == parent && o->pid == pid && o->wl_index == parent->wl_index)
+			return o;
 	}
 	return NULL;
 }

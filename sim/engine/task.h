@@ -61,6 +61,7 @@ struct task {
 	bool has_op;                   /* op was fetched and not yet completed */
 	bool op_io_done;               /* op's blocking I/O has completed: finish it */
 	struct task *parent;
+	struct task *first_child, *next_sibling; /* children, newest first (exit unparents them) */
 	uint32_t live_children;
 	uint32_t wait_pid; /* blocked in wait for this child (0: any) */
 	bool waiting;

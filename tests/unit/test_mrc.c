@@ -211,7 +211,7 @@ static void check_monotone(const struct mrc_curve *c)
 {
 	int ok = 1;
 	for (uint64_t m = 1; m <= c->max_frames; m++)
-		if (c->faults[m] > c->faults[m - 1])
+		if (mrc_curve_at(c, m) > mrc_curve_at(c, m - 1))
 			ok = 0;
 	CHECK(ok);
 }
@@ -241,16 +241,16 @@ static void test_textbook(void)
 	CHECK_EQ_U64(lru.nr_distinct, 6);
 	CHECK_EQ_U64(lru.max_frames, 6);
 	CHECK_EQ_U64(opt.max_frames, 6);
-	CHECK_EQ_U64(lru.faults[3], 12);
-	CHECK_EQ_U64(lru.faults[4], 8);
-	CHECK_EQ_U64(opt.faults[3], 9);
-	CHECK_EQ_U64(opt.faults[4], 8);
+	CHECK_EQ_U64(mrc_curve_at(&lru, 3), 12);
+	CHECK_EQ_U64(mrc_curve_at(&lru, 4), 8);
+	CHECK_EQ_U64(mrc_curve_at(&opt, 3), 9);
+	CHECK_EQ_U64(mrc_curve_at(&opt, 4), 8);
 	/* 1 frame: every reference whose predecessor is another page faults (no repeats) */
-	CHECK_EQ_U64(lru.faults[1], 20);
-	CHECK_EQ_U64(opt.faults[1], 20);
+	CHECK_EQ_U64(mrc_curve_at(&lru, 1), 20);
+	CHECK_EQ_U64(mrc_curve_at(&opt, 1), 20);
 	/* all 6 pages fit: only the cold misses */
-	CHECK_EQ_U64(lru.faults[6], 6);
-	CHECK_EQ_U64(opt.faults[6], 6);
+	CHECK_EQ_U64(mrc_curve_at(&lru, 6), 6);
+	CHECK_EQ_U64(mrc_curve_at(&opt, 6), 6);
 	check_monotone(&lru);
 	check_monotone(&opt);
 	mrc_curve_fini(&lru);
@@ -258,12 +258,12 @@ static void test_textbook(void)
 
 	mrc_lru_curve_of(bel, ARRAY_SIZE(bel), 0, &lru);
 	mrc_opt_curve_of(bel, ARRAY_SIZE(bel), 0, &opt);
-	CHECK_EQ_U64(lru.faults[3], 10);
-	CHECK_EQ_U64(lru.faults[4], 8);
-	CHECK_EQ_U64(opt.faults[3], 7);
-	CHECK_EQ_U64(opt.faults[4], 6);
-	CHECK_EQ_U64(lru.faults[5], 5);
-	CHECK_EQ_U64(opt.faults[5], 5);
+	CHECK_EQ_U64(mrc_curve_at(&lru, 3), 10);
+	CHECK_EQ_U64(mrc_curve_at(&lru, 4), 8);
+	CHECK_EQ_U64(mrc_curve_at(&opt, 3), 7);
+	CHECK_EQ_U64(mrc_curve_at(&opt, 4), 6);
+	CHECK_EQ_U64(mrc_curve_at(&lru, 5), 5);
+	CHECK_EQ_U64(mrc_curve_at(&opt, 5), 5);
 	mrc_curve_fini(&lru);
 	mrc_curve_fini(&opt);
 
@@ -271,10 +271,10 @@ static void test_textbook(void)
 	mrc_lru_curve_of(sil, ARRAY_SIZE(sil), 3, &lru);
 	mrc_opt_curve_of(sil, ARRAY_SIZE(sil), 9, &opt);
 	CHECK_EQ_U64(lru.max_frames, 3);
-	CHECK_EQ_U64(lru.faults[3], 12);
+	CHECK_EQ_U64(mrc_curve_at(&lru, 3), 12);
 	CHECK_EQ_U64(opt.max_frames, 9);
-	CHECK_EQ_U64(opt.faults[3], 9);
-	CHECK_EQ_U64(opt.faults[9], 6);
+	CHECK_EQ_U64(mrc_curve_at(&opt, 3), 9);
+	CHECK_EQ_U64(mrc_curve_at(&opt, 9), 6);
 	mrc_curve_fini(&lru);
 	mrc_curve_fini(&opt);
 
@@ -283,7 +283,7 @@ static void test_textbook(void)
 	mrc_opt_curve_of(sil, 0, 0, &opt);
 	CHECK_EQ_U64(lru.max_frames, 0);
 	CHECK_EQ_U64(opt.max_frames, 0);
-	CHECK_EQ_U64(lru.faults[0], 0);
+	CHECK_EQ_U64(mrc_curve_at(&lru, 0), 0);
 	mrc_curve_fini(&lru);
 	mrc_curve_fini(&opt);
 }
@@ -344,28 +344,28 @@ static void test_random_vs_reference(unsigned long seed, int shape, size_t n, ui
 	for (uint32_t m = 1; m <= distinct; m++) {
 		uint64_t want_lru = ref_lru_faults(ids, n, distinct, m);
 		uint64_t want_opt = ref_opt_faults(ids, nu, n, distinct, m);
-		if (lru.faults[m] != want_lru) {
+		if (mrc_curve_at(&lru, m) != want_lru) {
 			if (!lru_bad)
 				fprintf(stderr,
 				        "seed %lu: lru at %u frames: %" PRIu64 " want %" PRIu64
 				        "\n",
-				        seed, m, lru.faults[m], want_lru);
+				        seed, m, mrc_curve_at(&lru, m), want_lru);
 			lru_bad++;
 		}
-		if (opt.faults[m] != want_opt) {
+		if (mrc_curve_at(&opt, m) != want_opt) {
 			if (!opt_bad)
 				fprintf(stderr,
 				        "seed %lu: opt at %u frames: %" PRIu64 " want %" PRIu64
 				        "\n",
-				        seed, m, opt.faults[m], want_opt);
+				        seed, m, mrc_curve_at(&opt, m), want_opt);
 			opt_bad++;
 		}
-		if (opt.faults[m] > lru.faults[m])
+		if (mrc_curve_at(&opt, m) > mrc_curve_at(&lru, m))
 			opt_above_lru++;
 		if (with_policies) {
 			extern const struct policy_ops policy_lru, policy_opt;
-			if (policy_faults(&policy_lru, ids, nu, n, distinct, m) != lru.faults[m] ||
-			    policy_faults(&policy_opt, ids, nu, n, distinct, m) != opt.faults[m])
+			if (policy_faults(&policy_lru, ids, nu, n, distinct, m) != mrc_curve_at(&lru, m) ||
+			    policy_faults(&policy_opt, ids, nu, n, distinct, m) != mrc_curve_at(&opt, m))
 				pol_bad++;
 		}
 	}
@@ -374,8 +374,8 @@ static void test_random_vs_reference(unsigned long seed, int shape, size_t n, ui
 	CHECK_EQ_U64(pol_bad, 0);
 	CHECK_EQ_U64(opt_above_lru, 0);
 	/* every page fits: cold misses only */
-	CHECK_EQ_U64(lru.faults[distinct], distinct);
-	CHECK_EQ_U64(opt.faults[distinct], distinct);
+	CHECK_EQ_U64(mrc_curve_at(&lru, distinct), distinct);
+	CHECK_EQ_U64(mrc_curve_at(&opt, distinct), distinct);
 	check_monotone(&lru);
 	check_monotone(&opt);
 
@@ -440,8 +440,8 @@ static void test_shards_zipf(void)
 	double worst = 0;
 	uint64_t worst_at = 0;
 	for (uint64_t m = 1; m <= ce.max_frames; m++) {
-		uint64_t fs = m <= cs.max_frames ? cs.faults[m] : cs.faults[cs.max_frames];
-		double err = fabs((double)ce.faults[m] - (double)fs) / (double)n;
+		uint64_t fs = m <= cs.max_frames ? mrc_curve_at(&cs, m) : mrc_curve_at(&cs, cs.max_frames);
+		double err = fabs((double)mrc_curve_at(&ce, m) - (double)fs) / (double)n;
 		if (err > worst) {
 			worst = err;
 			worst_at = m;
@@ -479,10 +479,10 @@ static void test_shards_adj_formula(void)
 	struct mrc_curve c;
 	mrc_lru_curve(l, &c);
 	CHECK_EQ_U64(c.max_frames, 300);
-	CHECK_EQ_U64(c.faults[1], 10000);
-	CHECK_EQ_U64(c.faults[255], 10000);
-	CHECK_EQ_U64(c.faults[256], 256);
-	CHECK_EQ_U64(c.faults[300], 256);
+	CHECK_EQ_U64(mrc_curve_at(&c, 1), 10000);
+	CHECK_EQ_U64(mrc_curve_at(&c, 255), 10000);
+	CHECK_EQ_U64(mrc_curve_at(&c, 256), 256);
+	CHECK_EQ_U64(mrc_curve_at(&c, 300), 256);
 	CHECK_EQ_U64(c.nr_distinct, 256); /* one sampled page stands for 1 / R */
 	mrc_curve_fini(&c);
 	mrc_lru_destroy(l);
@@ -493,8 +493,8 @@ static void test_shards_adj_formula(void)
 	for (int i = 0; i < 10000; i++)
 		mrc_lru_access(l, page);
 	mrc_lru_curve(l, &c);
-	CHECK_EQ_U64(c.faults[1], 1);
-	CHECK_EQ_U64(c.faults[300], 1);
+	CHECK_EQ_U64(mrc_curve_at(&c, 1), 1);
+	CHECK_EQ_U64(mrc_curve_at(&c, 300), 1);
 	CHECK_EQ_U64(c.nr_distinct, 1);
 	CHECK_EQ_U64(mrc_shards_head_frames(t), 16384);
 	mrc_curve_fini(&c);
