@@ -7,7 +7,9 @@
  * fork copies every VMA; for private memory it copies the present PTEs write-protected on
  * both sides (the next write is a COW fault), old in the child (copy_present_pte), and the swap
  * entries (one more holder of each slot). Page-cache pages of a file mapping are not copied:
- * the child faults them in from the page cache; shared file mappings are skipped entirely.
+ * the child faults them in from the page cache; shared file mappings, and shared anonymous
+ * ones (shmem objects, shmem.c), are skipped entirely. An address space's death may end the
+ * anonymous shmem objects it was the last to map.
  */
 #include "models/vm/internal.h"
 
@@ -59,6 +61,7 @@ void vm_mm_destroy(struct vm *vm, struct mm_struct *mm, struct fault_work *w)
 	pgtable_fini(&mm->pgd);
 	free(mm->vmas);
 	free(mm);
+	shmem_release_unmapped(vm);
 }
 
 struct fork_ctx {
@@ -100,7 +103,11 @@ static void fork_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	}
 	pte &= ~PTE_ACCESSED; /* copy_present_pte makes the child's PTE old */
 	pgtable_set(&c->child->pgd, vaddr, cp, pte);
-	rmap_add(c->vm, (pfn_t)pte_pfn(pte), c->child, vaddr);
+	pfn_t pfn = (pfn_t)pte_pfn(pte);
+	if (!pte_huge(pte) && (c->vm->pages[pfn].flags & (PG_HUGE | PG_TAIL)))
+		rmap_add_subpage(c->vm, pfn, c->child, vaddr);
+	else
+		rmap_add(c->vm, pfn, c->child, vaddr);
 }
 
 struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t child_pid,

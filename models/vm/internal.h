@@ -108,6 +108,8 @@ static inline void flush_tlb_page(struct vm *vm, struct mm_struct *mm, uint64_t 
 	}
 }
 void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr);
+/* rmap_add for a 4 KiB PTE that maps pfn, a frame of a 2 MiB page still whole. */
+void rmap_add_subpage(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr);
 static inline void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 {
 	uint32_t *link = &vm->pages[pfn].rmap;
@@ -119,7 +121,8 @@ static inline void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, u
 			vm->rmap_pool[r].next = vm->rmap_free;
 			vm->rmap_free = r;
 			vm->pages[pfn].mapcount--;
-			mm->rss_pages -= (vm->pages[pfn].flags & PG_HUGE) ? HPAGE_NR : 1;
+			mm->rss_pages -=
+			    (vm->pages[pfn].flags & PG_HUGE) && !it->subpage ? HPAGE_NR : 1;
 			return;
 		}
 		link = &it->next;
@@ -311,20 +314,60 @@ void filemap_readahead(struct vm *vm, struct mm_struct *mm, struct vm_area_struc
 void filemap_map_pages(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
                        uint64_t vaddr, uint64_t start, uint64_t end);
 
+/* A page-cache page for (file, index) in the free frame pfn, up to date (no read), on the
+ * policy's lists. */
+void page_cache_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint32_t file,
+                    uint64_t index, uint64_t next_use);
+
+/* ---- shmem.c ----------------------------------------------------------------------------- */
+/* Is pfn a page of a shmem object? */
+static inline bool page_is_shmem(const struct vm *vm, const struct page *pg)
+{
+	return (pg->flags & PG_FILE) && vm->fm.files[pg->mapping].shmem;
+}
+/* shmem_fault for an index of a shmem object that holds no page: a hole gets a zeroed page
+ * (faults.demand_zero), a swapped page is read back from its slot (major: *major set). The
+ * new page is in the object's page cache; PFN_NONE when no frame could be had. */
+pfn_t shmem_fault(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t index,
+                  uint64_t next_use, bool *major);
+/* Reclaim of the shmem page pfn (off the policy): unmapped, written to a new swap slot that
+ * its index then holds. Returns false (the page stays, back on the policy of sc) when swap is
+ * full; kswapd: the frame stays under writeback (*wb set) until its write completes. */
+bool shmem_writeout(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc, pfn_t pfn,
+                    bool kswapd);
+/* The anonymous shmem objects that no VMA of any address space maps any more die: their
+ * pages and swap slots are freed (after munmap, mmap over, exit). */
+void shmem_release_unmapped(struct vm *vm);
+
 /* ---- huge_memory.c ----------------------------------------------------------------------- */
 /* An eligible VMA and 2 MiB range: a huge page at vaddr. Returns true when it mapped one (w
  * filled); false: go on with 4 KiB pages (counted as a fallback when it wanted one). */
 bool do_huge_pmd_anonymous_page(struct vm *vm, struct mm_struct *mm,
                                 const struct vm_area_struct *vma, uint64_t vaddr, bool write,
                                 uint64_t next_use, struct fault_work *w);
-/* A write fault on a present, write-protected huge PMD: reuse it, or split it (then the 4 KiB
- * path COWs the one page). Returns true when the access is resolved. */
+/* A write fault on a present, write-protected huge PMD: reuse it when it is the page's only
+ * mapping, else split this PMD (then the 4 KiB path COWs the one page). Returns true when the
+ * access is resolved. */
 bool do_huge_pmd_wp_page(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, bool vma_write,
                          struct fault_work *w);
 /* split_huge_page: every mapping of the huge page at head becomes 512 PTEs and each frame an
  * ordinary page; with keep_head_out, the head frame is not given to the policy (reclaim holds
  * it as its victim). */
 void split_huge_page(struct vm *vm, pfn_t head, bool keep_head_out);
+/* __split_huge_pmd: mm's PMD at haddr becomes 512 PTEs that map the frames of the huge page,
+ * which stays whole (other address spaces keep their PMDs). */
+void __split_huge_pmd(struct vm *vm, struct mm_struct *mm, uint64_t haddr);
+/* The PMDs and PTEs that map the frames of the huge page at head. */
+uint32_t folio_mapcount(const struct vm *vm, pfn_t head);
+/* Is every mapping of the huge page at head (PMD or PTE) in mm? */
+bool folio_maps_only(const struct vm *vm, pfn_t head, const struct mm_struct *mm);
+/* A mapping of a frame of the huge page at head went: free the page when none is left. */
+void put_huge_page(struct vm *vm, pfn_t head);
+/* The head frame of the huge page that frame pfn (PG_HUGE or PG_TAIL) belongs to. */
+static inline pfn_t huge_head(pfn_t pfn)
+{
+	return pfn & ~(pfn_t)(HPAGE_NR - 1);
+}
 /* Split every huge page mapped by mm that straddles start or end. */
 void split_huge_pmd_edges(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end);
 

@@ -128,24 +128,6 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-static int mkdir_p(const char *path)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int rc = (mkdir(p, 0777) && errno != EEXIST) ? -1 : 0;
-	free(p);
-	return rc;
-}
-
 /* Open DIR/.NAME.tmp for writing; cli_commit renames it to DIR/NAME. */
 static FILE *open_tmp(const char *dir, const char *name, char **tmp_out)
 {
@@ -163,8 +145,11 @@ static int commit_tmp(FILE *f, char *tmp, const char *dir, const char *name)
 	char *final = xasprintf("%s/%s", dir, name);
 	if (!rc && rename(tmp, final))
 		rc = -1;
-	if (rc)
+	if (rc) {
+		int e = errno; /* the write's reason, for the message */
 		unlink(tmp);
+		errno = e;
+	}
 	free(final);
 	free(tmp);
 	return rc;
@@ -245,6 +230,9 @@ static int parse_run_option(int c, char **argv, struct run_args *a)
 	uint64_t max_time_ps;
 	switch (c) {
 	case 'o':
+		if (!*optarg)
+			return usage_error("%s", "run: -o expects a directory name, got an empty "
+			                         "string");
 		a->outdir = optarg;
 		return -1;
 	case 's': {
@@ -423,6 +411,7 @@ static int run_write_results(struct run *r, const struct run_args *a)
 	struct sim *s = r->s;
 	bool over_rss = s->interrupted && stop_requested == STOP_RSS;
 	int wr = commit_tmp(r->ts, r->ts_tmp, r->dir, "timeseries.csv");
+	int first_errno = wr ? errno : 0;
 	r->ts = NULL;
 	r->ts_tmp = NULL; /* (commit_tmp closed and freed them) */
 	struct run_outputs out = {.cfg = &r->cfg,
@@ -433,12 +422,25 @@ static int run_write_results(struct run *r, const struct run_args *a)
 	                                    : s->interrupted  ? "interrupted"
 	                                    : s->hit_max_time ? "max-time"
 	                                                      : "complete"};
-	wr |= write_result(r->dir, "config.json", write_config_json, &out);
-	wr |= write_result(r->dir, "run.json", write_run_json, &out);
-	wr |= write_result(r->dir, "latency_cdf.csv", write_latency_cdf, &out);
-	wr |= write_result(r->dir, "stats.json", write_stats_json, &out);
+	static const char *const names[] = {"config.json", "run.json", "latency_cdf.csv",
+	                                    "stats.json"};
+	void (*const writers[])(FILE *, const struct run_outputs *) = {
+	    write_config_json, write_run_json, write_latency_cdf, write_stats_json};
+	/* stats.json last, and only after every other file: its presence says the results are
+	 * whole */
+	for (size_t i = 0; i < ARRAY_SIZE(names) && (!wr || i + 1 < ARRAY_SIZE(names)); i++) {
+		if (write_result(r->dir, names[i], writers[i], &out) < 0 && !wr) {
+			wr = -1;
+			first_errno = errno;
+		}
+	}
 	if (wr) {
-		fprintf(stderr, "vmsim: %s: could not write the results\n", r->dir);
+		int e = first_errno;
+		char *stats = xasprintf("%s/stats.json", r->dir);
+		unlink(stats); /* an earlier run's must not pass for this one's */
+		free(stats);
+		fprintf(stderr, "vmsim: %s: could not write the results: %s\n", r->dir,
+		        strerror(e));
 		return 1;
 	}
 	if (!a->quiet) {

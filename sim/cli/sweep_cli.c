@@ -82,6 +82,18 @@ static int parse_long(const char *s, long lo, long *out)
 	return 0;
 }
 
+/* Points run in parallel: at most SWEEP_MAX_JOBS (a bound on the slot table and on the
+ * children; more would only queue for the same CPUs). */
+#define SWEEP_MAX_JOBS 4096
+static int parse_jobs(const char *s, long *jobs)
+{
+	if (parse_long(s, 1, jobs) == 0 && *jobs <= SWEEP_MAX_JOBS)
+		return 0;
+	fprintf(stderr, "vmsim sweep: -j: expected an integer in [1, %d], got \"%s\"\n",
+	        SWEEP_MAX_JOBS, s);
+	return -1;
+}
+
 static int parse_args(int argc, char **argv, struct sweep_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -96,22 +108,17 @@ static int parse_args(int argc, char **argv, struct sweep_opts *o)
 			exit(0);
 		} else if (!strcmp(a, "-o") && has_next) {
 			o->out_dir = argv[++i];
+			if (!*o->out_dir) {
+				fprintf(stderr, "vmsim sweep: -o: expected a directory name, got an "
+				                "empty string\n");
+				return -1;
+			}
 		} else if (!strcmp(a, "-j") && has_next) {
-			if (parse_long(argv[++i], 1, &o->jobs) < 0) {
-				fprintf(stderr,
-				        "vmsim sweep: -j: expected an integer >= 1, got "
-				        "\"%s\"\n",
-				        argv[i]);
+			if (parse_jobs(argv[++i], &o->jobs) < 0)
 				return -1;
-			}
 		} else if (!strncmp(a, "-j", 2) && a[2]) {
-			if (parse_long(a + 2, 1, &o->jobs) < 0) {
-				fprintf(stderr,
-				        "vmsim sweep: -j: expected an integer >= 1, got "
-				        "\"%s\"\n",
-				        a + 2);
+			if (parse_jobs(a + 2, &o->jobs) < 0)
 				return -1;
-			}
 		} else if (!strcmp(a, "--resume")) {
 			o->resume = true;
 		} else if (!strcmp(a, "--list")) {
@@ -152,24 +159,6 @@ static int parse_args(int argc, char **argv, struct sweep_opts *o)
 		return -1;
 	}
 	return 0;
-}
-
-static int mkdir_p(const char *path)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int rc = (mkdir(p, 0777) < 0 && errno != EEXIST) ? -1 : 0;
-	free(p);
-	return rc;
 }
 
 /* A shell word that reads back as s (single quotes when needed). */
@@ -416,9 +405,8 @@ static bool finish_point(const struct sweep_run *r, size_t i, int status, char *
 	char *pdir = xasprintf("%s/points/%s", r->dir, r->s->points[i].id);
 	bool ok = false;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		char *stats = xasprintf("%s/stats.json", pdir);
-		struct stat st;
-		if (stat(stats, &st) == 0) {
+		const char *missing = sweep_point_missing(pdir);
+		if (!missing) {
 			char *done = xasprintf("%s/done", pdir);
 			char *text =
 			    xasprintf("{\"id\": \"%s\", \"status\": \"ok\"}\n", r->s->points[i].id);
@@ -429,9 +417,8 @@ static bool finish_point(const struct sweep_run *r, size_t i, int status, char *
 			free(text);
 			free(done);
 		} else {
-			snprintf(msg, n, "the run exited 0 but wrote no stats.json");
+			snprintf(msg, n, "the run exited 0 but wrote no %s", missing);
 		}
-		free(stats);
 	} else {
 		char last[400];
 		sweep_point_status(pdir, last, sizeof(last));
