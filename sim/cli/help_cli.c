@@ -18,7 +18,7 @@ static const char usage_text[] =
     "                                   [--dry-run] [--max-sim-time PS] [--max-rss MIB]\n"
     "                     simulate one configuration; results go to DIR\n"
     "                     (default results/<config name>)\n"
-    "  sweep SWEEP.json [-o DIR] [-j N] [--resume] [--list] [--shard I/N]\n"
+    "  sweep SWEEP.json [-o DIR] [-j N] [--resume] [--list] [--shard I/N] [--no-shared]\n"
     "  sweep --collect DIR\n"
     "                     run a grid of configurations\n"
     "  plot DIR           draw the plots that fit the results in DIR (gnuplot)\n"

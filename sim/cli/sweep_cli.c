@@ -55,6 +55,7 @@ struct sweep_opts {
 	const char *collect_dir;
 	long jobs;
 	bool resume, list;
+	bool no_shared; /* --no-shared: every point reads its trace itself */
 	long shard_i, shard_n;
 };
 
@@ -67,7 +68,8 @@ static void usage(FILE *f)
 	      "  --resume     skip points whose results are complete\n"
 	      "  --list       print one self-contained `vmsim run` command per point\n"
 	      "  --shard I/N  only the points with index %% N == I (I from 0)\n"
-	      "  --collect DIR  build DIR/summary.csv from the finished points\n",
+	      "  --collect DIR  build DIR/summary.csv from the finished points\n"
+	      "  --no-shared  each point decodes its trace itself (default: once per sweep)\n",
 	      f);
 }
 
@@ -123,6 +125,8 @@ static int parse_args(int argc, char **argv, struct sweep_opts *o)
 			o->resume = true;
 		} else if (!strcmp(a, "--list")) {
 			o->list = true;
+		} else if (!strcmp(a, "--no-shared")) {
+			o->no_shared = true;
 		} else if (!strcmp(a, "--shard") && has_next) {
 			const char *s = argv[++i];
 			char buf[64];
@@ -556,13 +560,15 @@ static long run_points(const struct sweep_run *r, const size_t *todo, size_t nr_
 	return (long)pr.failed;
 }
 
-/* run_points, with each shared trace decoded once first (sweep_shared.h). */
+/* run_points (o->jobs at a time), with each shared trace decoded once first (sweep_shared.h)
+ * unless --no-shared. */
 static long run_points_shared(struct sweep_run *r, const size_t *todo, size_t nr_todo,
-                              size_t nr_skipped, long jobs)
+                              size_t nr_skipped, const struct sweep_opts *o)
 {
-	r->trace_from = sweep_shared_prepare(r->s, r->base_path, r->dir, todo, nr_todo);
-	long failed = run_points(r, todo, nr_todo, nr_skipped, jobs);
-	sweep_shared_free(r->s, r->trace_from);
+	if (!o->no_shared)
+		r->trace_from = sweep_shared_prepare(r->s, r->base_path, r->dir, todo, nr_todo);
+	long failed = run_points(r, todo, nr_todo, nr_skipped, o->jobs);
+	sweep_shared_free(r->s, r->trace_from); /* (NULL-safe) */
 	r->trace_from = NULL;
 	return failed;
 }
@@ -740,7 +746,7 @@ int sweep_cli_main(int argc, char **argv)
 			argv_free(pargv);
 		}
 	} else {
-		long failed = run_points_shared(&r, todo, nr_todo, nr_skipped, o.jobs);
+		long failed = run_points_shared(&r, todo, nr_todo, nr_skipped, &o);
 		if (failed < 0) {
 			exit_code = 130;
 		} else if (o.shard_n > 1) {

@@ -54,4 +54,8 @@ rm -r "$TMP/p/points/memory.frames=2,vm.policy=fifo"
 "$VMSIM" sweep "$TMP/p-sweep.json" -o "$TMP/p" -j 1 --resume 2> "$TMP/p2.err" || fail "resume exit $?"
 check_eq "resume: no new decoding" "$(grep -c "decoded once to" "$TMP/p2.err")" 0
 check_eq "resume: the point ran again" "$(cat "$TMP/p/points/memory.frames=2,vm.policy=fifo/done")" "{\"id\": \"memory.frames=2,vm.policy=fifo\", \"status\": \"ok\"}"
+# --no-shared: nothing decoded, the same summary.csv.
+"$VMSIM" sweep "$TMP/p-sweep.json" -o "$TMP/pn" -j 1 --no-shared 2> "$TMP/pn.err" || fail "--no-shared exit $?"
+check_eq "--no-shared: no decoding" "$([ -e "$TMP/pn/shared" ] && echo shared || echo none)" none
+check_eq "--no-shared: same summary.csv" "$(cmp -s "$TMP/p/summary.csv" "$TMP/pn/summary.csv" && echo same)" same
 done_tests
