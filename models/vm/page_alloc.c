@@ -27,23 +27,47 @@ static pfn_t take_free_frame(struct vm *vm)
 	return pfn;
 }
 
+/* A free frame for a page: the compressed pool's debt first (zsmalloc.c). */
+static inline pfn_t take_frame(struct vm *vm)
+{
+	if (unlikely(vm->zc) && zpool_in_debt(vm))
+		zpool_balance(vm);
+	return take_free_frame(vm);
+}
+
+pfn_t alloc_pool_frame(struct vm *vm)
+{
+	pfn_t pfn = take_free_frame(vm);
+	if (pfn != PFN_NONE)
+		vm->pages[pfn].flags = PG_ZPOOL;
+	return pfn;
+}
+
 pfn_t alloc_frame(struct vm *vm, struct fault_work *w, struct mm_struct *mm, uint64_t key)
 {
 	struct reclaim_scope *sc = reclaim_scope_of(vm, mm);
+	if (unlikely(mm && mm->memcg) && !mem_cgroup_try_charge(vm, w, mm->memcg, key))
+		return PFN_NONE;
 	if (vm->cfg.local_scope && sc->nr_frames >= sc->limit_frames && sc->nr_frames) {
 		/* Local replacement: at its allocation the process replaces one of its own pages,
 		 * whatever is free. */
 		if (reclaim_one(vm, w, sc, key, NULL))
 			vm->st.direct_evictions++;
 	}
-	pfn_t pfn = take_free_frame(vm);
-	if (pfn == PFN_NONE) {
-		/* Direct reclaim: the faulting process evicts and waits for the write. */
+	pfn_t pfn = take_frame(vm);
+	while (pfn == PFN_NONE) {
+		/* Direct reclaim: the faulting process evicts and waits for the write. (One victim
+		 * frees one frame, unless the compressed pool takes it.) */
 		if (!try_to_free_pages(vm, w, sc, key))
 			return PFN_NONE;
-		pfn = take_free_frame(vm);
+		w->memstall = true;
+		pfn = take_frame(vm);
 	}
 	wakeup_kswapd(vm);
+	if (mm)
+		vm->pages[pfn].zclass = mm->zclass;
+	if (unlikely(mm && mm->memcg))
+		mem_cgroup_commit_charge(vm, w, pfn, mm->memcg);
 	return pfn;
 }
 

@@ -27,6 +27,7 @@
 #include "sim/base/stats.h"
 #include "sim/engine/config.h"
 #include "sim/engine/future.h"
+#include "sim/engine/psi.h"
 #include "sim/engine/task.h"
 #include "workloads/workload.h"
 
@@ -47,6 +48,9 @@ struct sim {
 	simtime_t fork_pte_ps;   /* sim.fork_pte_ps: fork's cost per page-table entry copied */
 	struct vm_image *images; /* the config's program images (exec), parsed at setup */
 	uint32_t nr_images;
+	struct memcg_config *memcgs;  /* the config's cgroups, parsed at setup */
+	struct zcomp_class *zclasses; /* each workload's compressibility (class 1 + index) */
+	uint16_t *wl_memcg;           /* each workload's cgroup id (0: the root) */
 	uint32_t nr_cpus;
 	struct cpu *cpus;
 	struct task **tasks; /* every process ever created, in creation order */
@@ -56,6 +60,7 @@ struct sim {
 	const struct workload_ops **wl_ops;
 	uint32_t nr_wls;
 	struct future future; /* when the policy needs it (single process) */
+	struct psi psi;       /* memory pressure (psi.h), with stats.psi, cgroups, zswap or zram */
 	struct sim_counters c;
 	struct hist lat_access, lat_fault;
 #define NR_FAULT_KIND_HISTS 8
