@@ -108,6 +108,31 @@ static const struct param_spec zswap_params[] = {
 	{0},
 };
 
+/* The Senpai-like controller (sim/engine/senpai.c); the defaults are senpai.py's. */
+static const struct param_spec senpai_params[] = {
+	{.key = "enabled", .type = PARAM_BOOL, .def = "false",
+	 .doc = "run a Senpai-like controller on every cgroup: memory.high follows the group's PSI some (docs/vm.md)"},
+	{.key = "tick_ps", .type = PARAM_INT, .def = "1000000000000", .min = 1000, .max = 9.2e18,
+	 .doc = "how often it reads the group's pressure (senpai: 1 s)"},
+	{.key = "interval_ticks", .type = PARAM_INT, .def = "6", .min = 1, .max = 1e6,
+	 .doc = "ticks between two probes (senpai --interval 6)"},
+	{.key = "pressure_us", .type = PARAM_INT, .def = "10000", .min = 1, .max = 1e12,
+	 .doc = "target: stall time per interval, in microseconds (senpai --pressure 10000)"},
+	{.key = "max_probe_ppm", .type = PARAM_INT, .def = "10000", .min = 0, .max = 1000000,
+	 .doc = "largest cut of memory.high in one probe, parts per million (senpai --max-probe 0.01)"},
+	{.key = "max_backoff_ppm", .type = PARAM_INT, .def = "1000000", .min = 0, .max = 1e9,
+	 .doc = "largest raise of memory.high in one back-off, parts per million (senpai --max-backoff 1.0)"},
+	{.key = "coeff_probe", .type = PARAM_INT, .def = "10", .min = 1, .max = 1e6,
+	 .doc = "probe at max_probe when pressure is 1/coeff_probe of the target (senpai --coeff-probe)"},
+	{.key = "coeff_backoff", .type = PARAM_INT, .def = "20", .min = 1, .max = 1e6,
+	 .doc = "back off at max_backoff when pressure is coeff_backoff times the target (senpai --coeff-backoff)"},
+	{.key = "min_pages", .type = PARAM_INT, .def = "25600", .min = 0, .max = 4294967294.0,
+	 .doc = "lowest memory.high (senpai --min-size 100 MiB)"},
+	{.key = "max_pages", .type = PARAM_INT, .def = "26214400", .min = 1, .max = 4294967294.0,
+	 .doc = "highest memory.high (senpai --max-size 100 GiB)"},
+	{0},
+};
+
 /* One group of "cgroups" (cgroups.NAME), in pages; -1 is "max" (no limit). */
 const struct param_spec config_cgroup_params[] = {
 	{.key = "memory_max_pages", .type = PARAM_INT, .def = "-1", .min = -1, .max = 4294967294.0,
@@ -165,6 +190,7 @@ const struct param_spec config_top_params[] = {
 	{.key = "stats", .type = PARAM_OBJECT, .sub = stats_params, .doc = "statistics"},
 	{.key = "zram", .type = PARAM_OBJECT, .sub = zram_params, .doc = "zram swap device (docs/vm.md)"},
 	{.key = "zswap", .type = PARAM_OBJECT, .sub = zswap_params, .doc = "zswap compressed swap cache (docs/vm.md)"},
+	{.key = "senpai", .type = PARAM_OBJECT, .sub = senpai_params, .doc = "Senpai-like memory.high controller (docs/vm.md)"},
 	{.key = "cgroups", .type = PARAM_DYNAMIC, .def = "{}",
 	 .doc = "cgroup v2 memory controller: an object NAME -> limits (keys: cgroups.NAME.*, below); a workload joins one with its \"cgroup\""},
 	{.key = "images", .type = PARAM_DYNAMIC, .def = "{\"default\": {}}",

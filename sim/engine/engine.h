@@ -46,6 +46,22 @@ void writeback_event(struct event *ev, void *ctx);
 /* An allocation fell below the low watermark during the operation that began at start_ps. */
 void kswapd_wake(struct sim *s, simtime_t start_ps);
 
+/* ---- senpai.c ---------------------------------------------------------------------------- */
+/* One cgroup's controller state. */
+struct senpai_state {
+	bool started;
+	uint64_t last_total, integral; /* stall times (ps) */
+	uint32_t grace;                /* ticks until the next probe */
+	uint64_t limit;                /* the memory.high it set (pages) */
+	uint64_t adjustments;
+};
+/* With senpai.enabled and cgroups: its first tick scheduled. */
+void senpai_init(struct sim *s);
+void senpai_fini(struct sim *s);
+void senpai_event(struct event *ev, void *ctx);
+/* cgroup.NAME.senpai.{adjustments,high_pages} */
+void senpai_report(const struct sim *s, struct statsout *o);
+
 /* ---- report.c ---------------------------------------------------------------------------- */
 /* Fault kinds with a latency histogram of their own: latency.fault.<name>.* */
 struct fault_kind_hist {

@@ -196,6 +196,7 @@ void sim_write_stats(struct sim *s, FILE *out)
 	statsout_u64(&o, "faults", "major", s->c.faults_major);
 	vm_report(&s->vm, &o);
 	psi_report(s, &o);
+	senpai_report(s, &o);
 	statsout_hist(&o, "latency.access", &s->lat_access);
 	statsout_hist(&o, "latency.fault", &s->lat_fault);
 	for (unsigned i = 0; i < NR_FAULT_KIND_HISTS; i++) {

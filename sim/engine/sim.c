@@ -314,7 +314,10 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 	if (rc)
 		return rc;
 	cpus_init(s);
-	return open_workloads(s, err);
+	rc = open_workloads(s, err);
+	if (!rc)
+		senpai_init(s);
+	return rc;
 }
 
 void sim_fini(struct sim *s)
@@ -340,6 +343,7 @@ void sim_fini(struct sim *s)
 	free(s->cpus);
 	future_fini(&s->future);
 	psi_fini(&s->psi);
+	senpai_fini(s);
 	images_free(s);
 	free(s->memcgs);
 	free(s->zclasses);

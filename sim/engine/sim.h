@@ -61,6 +61,9 @@ struct sim {
 	uint32_t nr_wls;
 	struct future future; /* when the policy needs it (single process) */
 	struct psi psi;       /* memory pressure (psi.h), with stats.psi, cgroups, zswap or zram */
+	struct senpai_conf *senpai;         /* senpai.c's controller, NULL: off */
+	struct senpai_state *senpai_state;  /* per cgroup, [1..nr_memcgs] */
+	struct event senpai_ev;
 	struct sim_counters c;
 	struct hist lat_access, lat_fault;
 #define NR_FAULT_KIND_HISTS 8
