@@ -37,7 +37,11 @@ static void fuzz_trace_run(const struct trace_format *fmt, const uint8_t *data, 
 		abort();
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fuzz_trace_fd);
-	struct trace_read_opts opts = {.page_size = 4096, .oracle_as_writes = (int)(size & 1)};
+	/* vmb: the portable decoder for half the inputs (VMSIM_VMB_PORTABLE=1 forces it for
+	 * all), the pext one (where the host has it fast) for the others. */
+	struct trace_read_opts opts = {.page_size = 4096,
+	                               .oracle_as_writes = (int)(size & 1),
+	                               .vmb_portable = (int)((size >> 1) & 1)};
 	struct trace_source src;
 	struct err err = {{0}};
 	if (trace_source_open(&src, path, fmt, &opts, &err))

@@ -30,8 +30,12 @@ int trace_info_compute(const char *path, const struct trace_format *fmt,
                        struct err *err);
 
 /* Convert in (format from, NULL: guessed) to out (format to, NULL: guessed), validating every
- * operation. On failure out is removed; returns < 0 with err (-VMSIM_EINVAL bad input,
- * -VMSIM_EIO host I/O). */
+ * operation. out is written to a temporary name in its folder and renamed over out only on
+ * success, so a failure (bad input, a full disk, *opts->stop) leaves whatever was at out as it
+ * was and no partial trace. Refused before anything is read or written: out the same file as
+ * in (compared by inode, so a link or symlink is caught) and an out that exists but is not a
+ * regular file. Returns < 0 with err (-VMSIM_EINVAL bad input, -VMSIM_EIO host I/O or stopped:
+ * the message says "interrupted"). */
 int trace_convert(const char *in, const struct trace_format *from, const char *out,
                   const struct trace_format *to, const struct trace_read_opts *opts,
                   struct err *err);

@@ -30,6 +30,9 @@ struct trace_read_opts {
 	int oracle_as_writes; /* oracleGeneral requests become writes (else reads) */
 	int vmb_portable;     /* vmb: decode without BMI2 even where it is fast (tests compare) */
 	int vmb_map_sync;     /* vmb: no mapahead helper thread for mapped files (tests compare) */
+	/* convert: stop at the next op, as a failure, once *stop is non-zero (a signal handler
+	 * sets it; NULL: never) */
+	const volatile int *stop;
 };
 
 struct trace_format {

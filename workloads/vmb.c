@@ -103,6 +103,15 @@ static bool vmb_pext_fast(void)
 #endif
 }
 
+/* VMSIM_VMB_PORTABLE=1 forces the portable decoder on a host where pext is fast, so that the
+ * tests and fuzzers (and CI, once per run of the suite) exercise the path of every host without
+ * it: AMD Zen 1/2, ARM64, CPUs without BMI2. */
+static bool vmb_portable_forced(void)
+{
+	const char *v = getenv("VMSIM_VMB_PORTABLE");
+	return v && *v && strcmp(v, "0") != 0;
+}
+
 static void vmb_close(void *reader);
 
 static int vmb_open(void **out, const char *path, const struct trace_read_opts *opts,
@@ -128,7 +137,7 @@ static int vmb_open(void **out, const char *path, const struct trace_read_opts *
 		r->buf = r->own_buf = xmalloc(VMB_BUF_BYTES);
 	}
 	state_init(&r->st);
-	r->pext = !opts->vmb_portable && vmb_pext_fast();
+	r->pext = !opts->vmb_portable && !vmb_portable_forced() && vmb_pext_fast();
 	*out = r;
 	int rc = vmb_fill(r, VMB_HEADER_BYTES, err);
 	if (rc < 0)
@@ -453,7 +462,9 @@ vmb_fast_run(const unsigned char **pp, const unsigned char *last, struct vmb_reg
 {
 	struct vmb_run s = {.q = *pp, .op = ops, .rw = cur->last[0], .x = cur->last[1]};
 	const struct op *op_end = ops + fast_max;
-	while (s.q <= last) {
+	/* s.op < op_end: a window that filled the batch exactly must not start another (the
+	 * careful form stores an op before it tests op_end). */
+	while (s.q <= last && s.op < op_end) {
 		const unsigned char *base = s.q;
 		uint64_t m = vmb_stop_mask(base); /* no bit below q's tag */
 		/* The host's cache line VMB_PREFETCH_BYTES ahead, so that the memory transfer

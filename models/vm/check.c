@@ -238,8 +238,9 @@ static void check_swap(const struct vm *vm, const uint32_t *swaps)
 	       (unsigned long long)used, (unsigned long long)vm->nr_swap_used);
 }
 
-/* Every entry of a file's index names a page-cache frame of that (file, index). */
-static uint64_t check_file_cache(const struct vm *vm, uint32_t fi)
+/* Every entry of a file's index names a page-cache frame of that (file, index), or (shmem)
+ * a swap slot, counted in swaps[] as one holder. */
+static uint64_t check_file_cache(const struct vm *vm, uint32_t fi, uint32_t *swaps)
 {
 	const struct address_space *as = &vm->fm.files[fi];
 	uint64_t in_file = 0;
@@ -249,6 +250,14 @@ static uint64_t check_file_cache(const struct vm *vm, uint32_t fi)
 			if (f == PFN_NONE)
 				continue;
 			uint64_t index = ci * FILEMAP_CHUNK_PAGES + k;
+			if (f & FILEMAP_SWAP_TAG) {
+				uint32_t slot = f & ~FILEMAP_SWAP_TAG;
+				BUG_ON(!as->shmem || slot >= vm->swap_high || !vm->swap_used[slot],
+				       "index %llu of %s: swap entry to a free slot or not shmem",
+				       (unsigned long long)index, as->name);
+				swaps[slot]++;
+				continue;
+			}
 			BUG_ON(f >= vm->cfg.nr_frames || !(vm->pages[f].flags & PG_FILE) ||
 			           (vm->pages[f].flags & PG_FREE) || vm->pages[f].mapping != fi ||
 			           vm->pages[f].index != index,
@@ -262,11 +271,11 @@ static uint64_t check_file_cache(const struct vm *vm, uint32_t fi)
 	return in_file;
 }
 
-static void check_page_cache(const struct vm *vm)
+static void check_page_cache(const struct vm *vm, uint32_t *swaps)
 {
 	uint64_t cached = 0;
 	for (uint32_t fi = 0; fi < vm->fm.nr_files; fi++)
-		cached += check_file_cache(vm, fi);
+		cached += check_file_cache(vm, fi, swaps);
 	BUG_ON(cached != vm->fm.nr_cached, "page cache holds %llu pages, count says %llu",
 	       (unsigned long long)cached, (unsigned long long)vm->fm.nr_cached);
 }
@@ -288,8 +297,8 @@ void vm_check(struct vm *vm, struct mm_struct *const *mms, size_t nr_mms)
 	struct frame_counts counts = {0};
 	check_frames(vm, c.maps, &counts);
 	check_counts(vm, &counts, rss);
+	check_page_cache(vm, c.swaps);
 	check_swap(vm, c.swaps);
-	check_page_cache(vm);
 	free(c.maps);
 	free(c.swaps);
 }

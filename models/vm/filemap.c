@@ -18,6 +18,7 @@
  */
 #include "models/vm/filemap.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,20 @@ static void as_resize(struct filemap *fm, struct address_space *as, uint64_t siz
 	}
 }
 
+/* A new address_space (its id: nr_files), not placed on the file device. */
+static struct address_space *as_new(struct filemap *fm, const char *name, uint64_t size_bytes)
+{
+	if (fm->nr_files == fm->cap_files) {
+		fm->cap_files = fm->cap_files ? fm->cap_files * 2 : 8;
+		fm->files = xrealloc(fm->files, sizeof(*fm->files) * fm->cap_files);
+	}
+	struct address_space *as = &fm->files[fm->nr_files++];
+	memset(as, 0, sizeof(*as));
+	as->name = xstrdup(name);
+	as_resize(fm, as, size_bytes);
+	return as;
+}
+
 uint32_t filemap_declare(struct filemap *fm, const char *name, uint64_t size_bytes)
 {
 	int id = filemap_find(fm, name);
@@ -74,18 +89,31 @@ uint32_t filemap_declare(struct filemap *fm, const char *name, uint64_t size_byt
 			as_resize(fm, as, size_bytes);
 		return (uint32_t)id;
 	}
-	if (fm->nr_files == fm->cap_files) {
-		fm->cap_files = fm->cap_files ? fm->cap_files * 2 : 8;
-		fm->files = xrealloc(fm->files, sizeof(*fm->files) * fm->cap_files);
-	}
-	struct address_space *as = &fm->files[fm->nr_files];
-	memset(as, 0, sizeof(*as));
-	as->name = xstrdup(name);
-	as_resize(fm, as, size_bytes);
+	struct address_space *as = as_new(fm, name, size_bytes);
 	/* Files lie one after another on the file device, each starting on a 1 MiB boundary. */
 	as->dev_base_bytes = fm->dev_next_bytes;
 	fm->dev_next_bytes += (as->nr_pages * fm->page_size + (1u << 20) - 1) & ~((1ull << 20) - 1);
-	return fm->nr_files++;
+	return fm->nr_files - 1;
+}
+
+uint32_t filemap_create_anon_shmem(struct filemap *fm, uint64_t size_bytes)
+{
+	fm->nr_anon_shmem++;
+	for (uint32_t i = 0; i < fm->nr_files; i++) {
+		struct address_space *as = &fm->files[i];
+		if (as->released) {
+			as->released = false;
+			as_resize(fm, as, size_bytes);
+			return i;
+		}
+	}
+	/* Linux shows it as "/dev/zero (deleted)"; a space keeps it out of the trace's names. */
+	char name[48];
+	snprintf(name, sizeof(name), "shared anonymous %u", fm->nr_files);
+	struct address_space *as = as_new(fm, name, size_bytes);
+	as->shmem = true;
+	as->anon = true;
+	return fm->nr_files - 1;
 }
 
 void filemap_add(struct filemap *fm, uint32_t file, uint64_t index, pfn_t pfn)
@@ -105,6 +133,15 @@ void filemap_add(struct filemap *fm, uint32_t file, uint64_t index, pfn_t pfn)
 	*slot = pfn;
 	as->nrpages++;
 	fm->nr_cached++;
+}
+
+void filemap_set_swap(struct filemap *fm, uint32_t file, uint64_t index, uint32_t entry)
+{
+	struct address_space *as = &fm->files[file];
+	uint64_t c = index / FILEMAP_CHUNK_PAGES;
+	BUG_ON(c >= as->nr_chunks || !as->chunks[c], "page cache: %s index %llu has no chunk",
+	       as->name, (unsigned long long)index);
+	as->chunks[c][index % FILEMAP_CHUNK_PAGES] = entry;
 }
 
 void filemap_remove(struct filemap *fm, uint32_t file, uint64_t index)
@@ -137,9 +174,8 @@ uint64_t file_dev_offset(const struct vm *vm, uint32_t file, uint64_t index)
 	return vm->fm.files[file].dev_base_bytes + index * vm->cfg.page_size;
 }
 
-/* A new page-cache page for (file, index) in a free frame, queued for reading. */
-static void page_cache_insert(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint32_t file,
-                              uint64_t index, uint64_t next_use)
+void page_cache_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint32_t file,
+                    uint64_t index, uint64_t next_use)
 {
 	struct page *pg = &vm->pages[pfn];
 	pg->flags = PG_FILE;
@@ -150,6 +186,13 @@ static void page_cache_insert(struct vm *vm, struct mm_struct *mm, pfn_t pfn, ui
 	if (vm->fm.nr_cached > vm->st.pagecache_pages_max)
 		vm->st.pagecache_pages_max = vm->fm.nr_cached;
 	lru_add(vm, mm, pfn, next_use);
+}
+
+/* A new page-cache page for (file, index) in a free frame, queued for reading. */
+static void page_cache_insert(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint32_t file,
+                              uint64_t index, uint64_t next_use)
+{
+	page_cache_add(vm, mm, pfn, file, index, next_use);
 	vm_add_io(vm->cur, IO_DEV_FILE, false, file_dev_offset(vm, file, index), vm->cfg.page_size);
 	vm_note_read(vm->cur, pfn);
 }
@@ -213,6 +256,8 @@ pfn_t filemap_fault(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *
 		filemap_fault_cached(vm, vma, vaddr, pfn, write, next_use);
 		return pfn;
 	}
+	if (vm->fm.files[file].shmem)
+		return shmem_fault(vm, mm, file, index, next_use, major);
 	pfn = alloc_frame(vm, w, mm, filemap_key(file, index));
 	if (pfn == PFN_NONE)
 		return PFN_NONE;
@@ -247,6 +292,8 @@ void filemap_readahead(struct vm *vm, struct mm_struct *mm, struct vm_area_struc
                        uint64_t vaddr)
 {
 	uint32_t file = vma->vm_file - 1;
+	if (vm->fm.files[file].shmem)
+		return; /* a swap-in: no file readahead */
 	uint64_t index = vma_file_index(vma, vaddr);
 	uint64_t end = index + 1;
 	if (vma->vm_ra_next == index && vm->cfg.readahead_pages) {

@@ -7,7 +7,9 @@
  * fork copies every VMA; for private memory it copies the present PTEs write-protected on
  * both sides (the next write is a COW fault), old in the child (copy_present_pte), and the swap
  * entries (one more holder of each slot). Page-cache pages of a file mapping are not copied:
- * the child faults them in from the page cache; shared file mappings are skipped entirely.
+ * the child faults them in from the page cache; shared file mappings, and shared anonymous
+ * ones (shmem objects, shmem.c), are skipped entirely. An address space's death may end the
+ * anonymous shmem objects it was the last to map.
  */
 #include "models/vm/internal.h"
 
@@ -59,6 +61,7 @@ void vm_mm_destroy(struct vm *vm, struct mm_struct *mm, struct fault_work *w)
 	pgtable_fini(&mm->pgd);
 	free(mm->vmas);
 	free(mm);
+	shmem_release_unmapped(vm);
 }
 
 struct fork_ctx {

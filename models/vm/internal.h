@@ -390,6 +390,31 @@ void filemap_readahead(struct vm *vm, struct mm_struct *mm, struct vm_area_struc
 void filemap_map_pages(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
                        uint64_t vaddr, uint64_t start, uint64_t end);
 
+/* A page-cache page for (file, index) in the free frame pfn, up to date (no read), on the
+ * policy's lists. */
+void page_cache_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint32_t file,
+                    uint64_t index, uint64_t next_use);
+
+/* ---- shmem.c ----------------------------------------------------------------------------- */
+/* Is pfn a page of a shmem object? */
+static inline bool page_is_shmem(const struct vm *vm, const struct page *pg)
+{
+	return (pg->flags & PG_FILE) && vm->fm.files[pg->mapping].shmem;
+}
+/* shmem_fault for an index of a shmem object that holds no page: a hole gets a zeroed page
+ * (faults.demand_zero), a swapped page is read back from its slot (major: *major set). The
+ * new page is in the object's page cache; PFN_NONE when no frame could be had. */
+pfn_t shmem_fault(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t index,
+                  uint64_t next_use, bool *major);
+/* Reclaim of the shmem page pfn (off the policy): unmapped, written to a new swap slot that
+ * its index then holds. Returns false (the page stays, back on the policy of sc) when swap is
+ * full; kswapd: the frame stays under writeback (*wb set) until its write completes. */
+bool shmem_writeout(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc, pfn_t pfn,
+                    bool kswapd);
+/* The anonymous shmem objects that no VMA of any address space maps any more die: their
+ * pages and swap slots are freed (after munmap, mmap over, exit). */
+void shmem_release_unmapped(struct vm *vm);
+
 /* ---- huge_memory.c ----------------------------------------------------------------------- */
 /* An eligible VMA and 2 MiB range: a huge page at vaddr. Returns true when it mapped one (w
  * filled); false: go on with 4 KiB pages (counted as a fallback when it wanted one). */

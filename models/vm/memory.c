@@ -300,12 +300,13 @@ static enum fault_step do_read_fault(struct vm_fault *vf)
 	return __do_fault(vf, false);
 }
 
-/* A private write: Linux copies the page-cache page into a new anonymous page at once; here
- * the page-cache page is mapped read-only as for a read (with fault-around) and the next turn's
- * do_wp_page copies it (the same counts and work: faults.file, then faults.cow_copies). */
+/* A private write: Linux copies the page-cache page into a new anonymous page at once, with
+ * no fault-around; here the page-cache page alone is mapped read-only as for a read and the
+ * next turn's do_wp_page copies it (the same counts and work: faults.file, then
+ * faults.cow_copies; no neighbour is mapped). */
 static enum fault_step do_cow_fault(struct vm_fault *vf)
 {
-	return do_read_fault(vf);
+	return __do_fault(vf, false);
 }
 
 /* A shared write: the page-cache page mapped writable and dirty (no fault-around). */

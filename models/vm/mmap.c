@@ -2,7 +2,8 @@
  * mmap.c — mmap(2) and munmap(2) at fixed addresses (Linux's mm/mmap.c): the range is checked
  * (page aligned, inside the address space), whatever was mapped there is zapped (its pages
  * unmapped, TLB entries invalidated, 2 MiB pages split at the edges) and the VMAs are edited
- * (vma.c). Anonymous mappings are private or shared; file mappings name a declared file and a
+ * (vma.c). Anonymous mappings are private, or shared: the mapping of a new anonymous shmem
+ * object (shmem.c), which dies with its last VMA; file mappings name a declared file and a
  * page-aligned offset into it.
  */
 #include "models/vm/internal.h"
@@ -26,6 +27,7 @@ static void unmap_range(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint
 	zap_page_range(vm, mm, addr, addr + len, true);
 	vm->cur = NULL;
 	mm_remove_range(mm, addr, addr + len);
+	shmem_release_unmapped(vm);
 }
 
 int vm_mmap_anon(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
@@ -36,6 +38,16 @@ int vm_mmap_anon(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t le
 	if (vm_check_range(vm, addr, len))
 		return -1;
 	unmap_range(vm, mm, addr, len, w);
+	if (vm_flags & VM_SHARED) {
+		/* shmem_zero_setup: the mapping of a new anonymous shmem object. */
+		uint32_t file = filemap_create_anon_shmem(&vm->fm, len);
+		mm_insert_vma(mm, (struct vm_area_struct){.vm_start = addr,
+		                                          .vm_end = addr + len,
+		                                          .vm_flags = vm_flags,
+		                                          .vm_file = file + 1,
+		                                          .vm_ra_next = UINT64_MAX});
+		return 0;
+	}
 	mm_insert_vma(mm, (struct vm_area_struct){
 	                      .vm_start = addr, .vm_end = addr + len, .vm_flags = vm_flags});
 	return 0;

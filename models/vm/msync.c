@@ -22,8 +22,8 @@ static void msync_pte(void *ctx, uint64_t vaddr, pte_t *p)
 		return;
 	pfn_t pfn = (pfn_t)pte_pfn(*p);
 	struct page *pg = &vm->pages[pfn];
-	if (!(pg->flags & PG_FILE))
-		return;
+	if (!(pg->flags & PG_FILE) || page_is_shmem(vm, pg))
+		return; /* shmem has no backing file to write to */
 	bool dirty = page_mkclean(vm, pfn);
 	if (!dirty && !(pg->flags & PG_DIRTY))
 		return;

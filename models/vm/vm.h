@@ -318,6 +318,10 @@ int vm_image_find(const struct vm *vm, const char *name);
 struct mm_struct *vm_exec_mm(struct vm *vm, uint32_t pid, int image, struct fault_work *w,
                              uint64_t *padzero_out);
 
+/* madvise(MADV_DONTNEED) on [addr, addr + len) (every page mapped): its PTEs zapped, the
+ * anonymous pages freed, page-cache pages left cached. 0, or -1 on a bad range. */
+int vm_madvise_dontneed(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+                        struct fault_work *w);
 /* madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) on [addr, addr + len): sets VM_HUGEPAGE or
  * VM_NOHUGEPAGE (huge) on the VMA parts inside (splitting VMAs at the edges). Returns -1 when
  * the range is not page aligned or not entirely mapped (EINVAL/ENOMEM), else 0. */

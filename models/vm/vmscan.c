@@ -215,6 +215,15 @@ bool reclaim_one(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc,
 	if (pg->flags & PG_HUGE)
 		split_huge_page(vm, pfn,
 		                true); /* swap-out splits the page; the head is the victim */
+	if (page_is_shmem(vm, pg)) {
+		if (!shmem_writeout(vm, w, sc, pfn, wb_out != NULL))
+			return false;
+		if (wb_out)
+			*wb_out = pfn;
+		vm->st.evictions++;
+		w->evictions++;
+		return true;
+	}
 	if (pg->flags & PG_FILE) {
 		reclaim_file_page(vm, w, pfn);
 		vm->st.evictions++;

@@ -1,13 +1,19 @@
-# timeseries.gp — a run over simulated time, in stacked panels: memory in use, faults per
-# interval, swap traffic per interval (a panel without columns is left out).
+# timeseries.gp — a run over simulated time, in stacked panels sharing the time axis: memory
+# in use, faults per sampling interval, swap traffic per interval (a panel without columns is
+# left out). Legends sit right of the panels, outside the data.
 # Variables: scriptdir, datafile (tab-separated, header row, column 1 simulated time in ms),
-# res_cols, fault_cols, swap_cols (space-separated column numbers), outbase, plottitle.
+# res_cols, fault_cols, swap_cols (space-separated column numbers), interval (the sampling
+# interval, e.g. '1 ms'), outbase, plottitle.
 # Counters arrive as increases per interval (vmsim plot differences the cumulative columns of
 # timeseries.csv); a row at time t counts the interval that ends at t (drawn with fsteps).
 load scriptdir.'/style.gp'
 set datafile separator "\t"
-set key inside top right
+set key outside right top font ',16' width 2
 npanels = (words(res_cols) > 0) + (words(fault_cols) > 0) + (words(swap_cols) > 0)
+# the panels share one left and right margin, so their time axes line up
+set lmargin at screen 0.11
+set rmargin at screen 0.76
+set ylabel font ',18'
 do for [t in "png svg"] {
 	if (t eq "png") { @png_term } else { @svg_term }
 	set output outbase.'.'.t
@@ -18,23 +24,23 @@ do for [t in "png svg"] {
 	if (words(res_cols) > 0) {
 		p = p + 1
 		if (p == npanels) { set xlabel 'simulated time (ms)' }
-		set ylabel 'memory in use (pages)'
-		plot for [c in res_cols] datafile using 1:(column(c+0)) with lines lt (c+0) \
-			title columnhead(c+0)
+		set ylabel 'pages in use'
+		plot for [i=1:words(res_cols)] datafile using 1:(column(word(res_cols, i) + 0)) \
+			with lines lt i title columnhead(word(res_cols, i) + 0)
 	}
 	if (words(fault_cols) > 0) {
 		p = p + 1
 		if (p == npanels) { set xlabel 'simulated time (ms)' }
-		set ylabel 'faults / interval'
-		plot for [c in fault_cols] datafile using 1:(column(c+0)) with fsteps lt (c+0) \
-			title columnhead(c+0)
+		set ylabel 'faults per '.interval
+		plot for [i=1:words(fault_cols)] datafile using 1:(column(word(fault_cols, i) + 0)) \
+			with fsteps lt i title columnhead(word(fault_cols, i) + 0)
 	}
 	if (words(swap_cols) > 0) {
 		p = p + 1
 		if (p == npanels) { set xlabel 'simulated time (ms)' }
-		set ylabel 'swap (pages / interval)'
-		plot for [c in swap_cols] datafile using 1:(column(c+0)) with fsteps lt (c+0) \
-			title columnhead(c+0)
+		set ylabel 'swap pages per '.interval
+		plot for [i=1:words(swap_cols)] datafile using 1:(column(word(swap_cols, i) + 0)) \
+			with fsteps lt i title columnhead(word(swap_cols, i) + 0)
 	}
 	unset multiplot
 	unset output

@@ -24,7 +24,7 @@ static const char usage_text[] =
     "  plot DIR           draw the plots that fit the results in DIR (gnuplot)\n"
     "  trace convert IN OUT [--from FORMAT] [--to FORMAT]\n"
     "  trace info FILE    convert or describe traces\n"
-    "  mrc TRACE [...]    one-pass LRU/OPT miss-ratio curves\n"
+    "  mrc TRACE [...]    miss-ratio curves: exact LRU/OPT, any policy by miniatures\n"
     "  policies           list the page replacement policies\n"
     "  help config        print the documentation of every config key (docs/config.md)\n"
     "\n"

@@ -4,6 +4,7 @@
  * 0 success, 1 the simulation failed or was interrupted, 2 bad usage or bad input (config,
  * trace, command line), with a message on stderr naming the file and the JSON path or line.
  */
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmsim: missing command\n(see vmsim --help)\n");
 		return 2;
 	}
+	/* A file grown past `ulimit -f` fails its write with EFBIG (a message naming the file,
+	 * exit 1, temporary files removed) instead of killing vmsim. */
+	signal(SIGXFSZ, SIG_IGN);
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "--version")) {
 		printf("vmsim %s\n", VMSIM_VERSION);

@@ -27,165 +27,49 @@
 #include "sim/cli/plot.h"
 #include "sim/cli/sweep.h"
 
-/* ---- latency CDFs ---- */
-
-/* One CDF plot of metric over the runs listed in idx (n of them); suffix names the group. */
-static void plot_cdf(struct plotter *pl, const char *metric, struct config_run *runs,
-                     const size_t *idx, size_t n, const char *suffix, const char *group)
-{
-	char name[200], slug[160];
-	slug_into(slug, sizeof(slug), suffix);
-	snprintf(name, sizeof(name), "cdf-%s%s%s", metric, *slug ? "-" : "", slug);
-	char *path;
-	FILE *f = data_open(pl, name, &path);
-	if (!f) {
-		pl->nr_failed++;
-		return;
-	}
-	size_t blocks = 0, cap = 256, len = 0;
-	char *titles = xcalloc(1, cap);
-	for (size_t ii = 0; ii < n; ii++) {
-		size_t i = idx[ii];
-		char *cpath = xasprintf("%s/latency_cdf.csv", runs[i].dir);
-		FILE *c = fopen(cpath, "r");
-		free(cpath);
-		if (!c)
-			continue;
-		char line[512];
-		size_t rows = 0, mlen = strlen(metric);
-		while (fgets(line, sizeof(line), c)) {
-			if (strncmp(line, metric, mlen) || line[mlen] != ',')
-				continue;
-			unsigned long long v;
-			char frac[64];
-			if (sscanf(line + mlen + 1, "%llu,%63s", &v, frac) != 2)
-				continue;
-			if (!rows && blocks)
-				fputs("\n\n", f);
-			/* picoseconds -> nanoseconds for the axis */
-			fprintf(f, "%llu.%03llu %s\n", v / 1000, v % 1000, frac);
-			rows++;
-		}
-		fclose(c);
-		if (!rows)
-			continue;
-		blocks++;
-		char *t = gp_text(runs[i].label);
-		char *w = xasprintf("%s\"%s\"", len ? " " : "", t);
-		size_t wl = strlen(w);
-		if (len + wl + 1 > cap) {
-			cap = 2 * (len + wl + 1);
-			titles = xrealloc(titles, cap);
-		}
-		memcpy(titles + len, w, wl + 1);
-		len += wl;
-		free(w);
-		free(t);
-	}
-	fclose(f);
-	if (blocks) {
-		char *g = gp_text(group);
-		char *vars =
-		    xasprintf("datafile = '%s'\ntitles = '%s'\nplottitle = '%s%s%s'\n"
-		              "xlabel = '%s latency (ns, log scale)'\n",
-		              path, titles,
-		              !strcmp(metric, "access") ? "Memory access latency CDF"
-		                                        : "Page fault latency CDF",
-		              *g ? ": " : "", g, !strcmp(metric, "access") ? "access" : "fault");
-		free(g);
-		plot_run(pl, name, "cdf.gp", vars);
-		free(vars);
-	} else {
-		unlink(path);
-	}
-	free(titles);
-	free(path);
-}
-
-/* ---- time breakdown ---- */
-
-static const char *const breakdown_keys[] = {"time.tlb_ps",       "time.walk_ps",
-                                             "time.dram_ps",      "time.fault_ps",
-                                             "time.disk_wait_ps", "time.compute_ps"};
-static const char *const breakdown_names[] = {"TLB",    "page walks", "DRAM",
-                                              "faults", "disk wait",  "compute"};
-
-static uint64_t stat_u64(const json_t *stats, const char *key, bool *found)
-{
-	json_t *v = stats ? json_object_get(stats, key) : NULL;
-	if (json_is_integer(v) && json_integer_value(v) >= 0) {
-		if (found)
-			*found = true;
-		return (uint64_t)json_integer_value(v);
-	}
-	return 0;
-}
-
-static void plot_breakdown(struct plotter *pl, struct config_run *runs, size_t n,
-                           const char *xlabel)
-{
-	uint64_t max_total = 0;
-	size_t nr = 0;
-	for (size_t i = 0; i < n; i++) {
-		bool found = false;
-		uint64_t total = 0;
-		for (size_t k = 0; k < ARRAY_SIZE(breakdown_keys); k++)
-			total += stat_u64(runs[i].stats, breakdown_keys[k], &found);
-		nr += found;
-		max_total = MAX(max_total, total);
-	}
-	if (!nr)
-		return;
-	static const struct {
-		const char *name;
-		double ps;
-	} units[] = {{"s", 1e12}, {"ms", 1e9}, {"\u00b5s", 1e6}, {"ns", 1e3}, {"ps", 1}};
-	size_t u = 0;
-	while (u + 1 < ARRAY_SIZE(units) && (double)max_total < units[u].ps)
-		u++;
-	char *path;
-	FILE *f = data_open(pl, "breakdown", &path);
-	if (!f) {
-		pl->nr_failed++;
-		return;
-	}
-	fputs("configuration", f);
-	for (size_t k = 0; k < ARRAY_SIZE(breakdown_names); k++)
-		fprintf(f, "\t%s", breakdown_names[k]);
-	fputc('\n', f);
-	for (size_t i = 0; i < n; i++) {
-		bool found = false;
-		for (size_t k = 0; k < ARRAY_SIZE(breakdown_keys); k++)
-			stat_u64(runs[i].stats, breakdown_keys[k], &found);
-		if (!found)
-			continue;
-		char *t = gp_text(runs[i].short_label ? runs[i].short_label : runs[i].label);
-		for (char *p = t; *p; p++)
-			if (*p == '\t')
-				*p = ' ';
-		fputs(t, f);
-		free(t);
-		for (size_t k = 0; k < ARRAY_SIZE(breakdown_keys); k++)
-			fprintf(f, "\t%.6g",
-			        (double)stat_u64(runs[i].stats, breakdown_keys[k], NULL) /
-			            units[u].ps);
-		fputc('\n', f);
-	}
-	fclose(f);
-	char *xl = gp_text(xlabel);
-	char *vars = xasprintf("datafile = '%s'\nncols = %zu\nunit = '%s'\nplottitle = 'Where "
-	                       "simulated time went'\nxlabel = '%s'\n",
-	                       path, ARRAY_SIZE(breakdown_keys) + 1, units[u].name, xl);
-	free(xl);
-	plot_run(pl, "breakdown", "breakdown.gp", vars);
-	free(vars);
-	free(path);
-}
-
 /* ---- time series (one run) ---- */
 
-static void plot_timeseries(struct plotter *pl, const char *dir, const char *label)
+/* The sampling interval of a time series as an axis label takes it: "1 ms", "250 µs". New. */
+static char *interval_text(unsigned long long ps)
 {
+	static const struct {
+		const char *name;
+		unsigned long long ps;
+	} units[] = {{"s", PS_PER_S}, {"ms", PS_PER_MS}, {"\u00b5s", PS_PER_US}, {"ns", PS_PER_NS}};
+	for (size_t u = 0; u < ARRAY_SIZE(units); u++)
+		if (ps >= units[u].ps && ps % (units[u].ps / 1000 ? units[u].ps / 1000 : 1) == 0)
+			return xasprintf("%.4g %s", (double)ps / (double)units[u].ps,
+			                 units[u].name);
+	return ps ? xasprintf("%llu ps", ps) : xstrdup("interval");
+}
+
+/* The kind of each column of a timeseries.csv header (kind[j], j >= 1: 0 unused, 1 memory in
+ * use, 2 faults, 3 swap traffic) and the data file's column numbers of each kind (res, flt,
+ * swp: 256 bytes each). Returns the columns picked. */
+static size_t ts_pick_columns(char **cols, size_t ncols, int *kind, char *res, char *flt, char *swp)
+{
+	size_t nsel = 0;
+	for (size_t j = 1; j < ncols; j++) {
+		/* gauges of memory in use; cumulative counters of faults and of swap traffic */
+		kind[j] = (strstr(cols[j], "resident") || strstr(cols[j], "rss") ||
+		           strstr(cols[j], "_used"))
+		              ? 1
+		          : !strncmp(cols[j], "faults", 6) ? 2
+		          : strstr(cols[j], "swap")        ? 3
+		                                           : 0;
+		if (!kind[j])
+			continue;
+		nsel++;
+		char *lst = kind[j] == 1 ? res : kind[j] == 2 ? flt : swp;
+		size_t l = strlen(lst);
+		snprintf(lst + l, 256 - l, "%s%zu", l ? " " : "", nsel + 1);
+	}
+	return nsel;
+}
+
+static void plot_timeseries(struct plotter *pl, const struct config_run *run)
+{
+	const char *dir = run->dir, *label = run->label;
 	char *tpath = xasprintf("%s/timeseries.csv", dir);
 	FILE *in = fopen(tpath, "r");
 	free(tpath);
@@ -207,23 +91,8 @@ static void plot_timeseries(struct plotter *pl, const char *dir, const char *lab
 	     c = strtok_r(NULL, ",", &save))
 		cols[ncols++] = c;
 	int kind[256]; /* 0 unused, 1 resident, 2 faults, 3 swap */
-	size_t nsel = 0;
 	char res[256] = "", flt[256] = "", swp[256] = "";
-	for (size_t j = 1; j < ncols; j++) {
-		/* gauges of memory in use; cumulative counters of faults and of swap traffic */
-		kind[j] = (strstr(cols[j], "resident") || strstr(cols[j], "rss") ||
-		           strstr(cols[j], "_used"))
-		              ? 1
-		          : !strncmp(cols[j], "faults", 6) ? 2
-		          : strstr(cols[j], "swap")        ? 3
-		                                           : 0;
-		if (!kind[j])
-			continue;
-		nsel++;
-		char *lst = kind[j] == 1 ? res : kind[j] == 2 ? flt : swp;
-		size_t l = strlen(lst);
-		snprintf(lst + l, 256 - l, "%s%zu", l ? " " : "", nsel + 1);
-	}
+	size_t nsel = ts_pick_columns(cols, ncols, kind, res, flt, swp);
 	if (ncols < 2 || !nsel) {
 		fclose(in);
 		free(line);
@@ -243,7 +112,8 @@ static void plot_timeseries(struct plotter *pl, const char *dir, const char *lab
 			fprintf(f, "\t%s", cols[j]);
 	fputc('\n', f);
 	/* counters are cumulative in timeseries.csv: plot their increase per interval */
-	unsigned long long prev[256] = {0};
+	unsigned long long prev[256] = {0}, t_first = 0, interval_ps = 0;
+	size_t nrows = 0;
 	while (getline(&line, &cap, in) >= 0) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (!*line)
@@ -255,6 +125,10 @@ static void plot_timeseries(struct plotter *pl, const char *dir, const char *lab
 			unsigned long long v = strtoull(c, NULL, 10);
 			if (j == 0) {
 				fprintf(f, "%llu.%09llu", v / 1000000000ull, v % 1000000000ull);
+				if (nrows++ == 0)
+					t_first = v;
+				else if (nrows == 2)
+					interval_ps = v - t_first;
 			} else if (kind[j] == 1) {
 				fprintf(f, "\t%llu", v);
 			} else if (kind[j]) {
@@ -267,249 +141,20 @@ static void plot_timeseries(struct plotter *pl, const char *dir, const char *lab
 	fclose(f);
 	fclose(in);
 	free(line);
-	char *t = gp_text(label);
+	/* the configured interval: the first row may end early (a run shorter than one) */
+	json_t *cfg_iv = json_object_get(json_object_get(run->config, "stats"), "interval_ps");
+	if (json_is_integer(cfg_iv) && json_integer_value(cfg_iv) > 0)
+		interval_ps = (unsigned long long)json_integer_value(cfg_iv);
+	char *t = gp_text(label), *iv = interval_text(interval_ps);
 	char *vars = xasprintf("datafile = '%s'\nres_cols = '%s'\nfault_cols = '%s'\n"
-	                       "swap_cols = '%s'\nplottitle = 'Over simulated time: %s'\n",
-	                       path, res, flt, swp, t);
+	                       "swap_cols = '%s'\nplottitle = 'Over simulated time: %s'\n"
+	                       "interval = '%s'\n",
+	                       path, res, flt, swp, t, iv);
+	free(iv);
 	plot_run(pl, "timeseries", "timeseries.gp", vars);
 	free(vars);
 	free(t);
 	free(path);
-}
-
-/* ---- fault curves (sweeps) ---- */
-
-struct curve_pt {
-	double frames;
-	long long faults;
-};
-
-static int curve_cmp(const void *a, const void *b)
-{
-	const struct curve_pt *x = a, *y = b;
-	return (x->frames > y->frames) - (x->frames < y->frames);
-}
-
-/* The parameters of a point except skip1, skip2: "k=v,k=v" (readable false: a group key),
- * "k=v, k=v" with the last key component (readable true: a legend), or with values_only the
- * values joined by " / " (a bar label). New. */
-static char *values_label(const struct sweep *s, json_t **values, size_t skip1, size_t skip2,
-                          bool readable, bool values_only)
-{
-	size_t cap = 64, len = 0;
-	char *r = xcalloc(1, cap);
-	for (size_t k = 0; k < s->nr_keys; k++) {
-		if (k == skip1 || k == skip2)
-			continue;
-		char *v = sweep_value_text(values[k]);
-		const char *key = s->keys[k];
-		const char *dot = strrchr(key, '.');
-		char *part = values_only ? xasprintf("%s%s", len ? " / " : "", v)
-		                         : xasprintf("%s%s=%s", len ? (readable ? ", " : ",") : "",
-		                                     readable && dot ? dot + 1 : key, v);
-		size_t pl = strlen(part);
-		if (len + pl + 1 > cap) {
-			cap = 2 * (len + pl + 1);
-			r = xrealloc(r, cap);
-		}
-		memcpy(r + len, part, pl + 1);
-		len += pl;
-		free(part);
-		free(v);
-	}
-	return r;
-}
-
-static char *values_key(const struct sweep *s, json_t **values, size_t skip1, size_t skip2,
-                        bool readable)
-{
-	return values_label(s, values, skip1, skip2, readable, false);
-}
-
-static size_t key_index(const struct sweep *s, const char *key)
-{
-	for (size_t k = 0; k < s->nr_keys; k++)
-		if (!strcmp(s->keys[k], key))
-			return k;
-	return SIZE_MAX;
-}
-
-/* Where the faults plot of a group reads its points: the swept keys memory.frames (kf) and
- * vm.policy (kp, SIZE_MAX: not swept), and the group's points. */
-struct faults_group {
-	struct config_run *runs;
-	size_t kf, kp;
-	const size_t *members; /* the group's points, policies in order of first appearance */
-	size_t nm;
-};
-
-/* The points of the group with the policy of member a (every point when vm.policy is not
- * swept) into pts, sorted by frames, marked done. Returns how many. */
-static size_t faults_block_points(const struct faults_group *g, size_t a, bool *done,
-                                  struct curve_pt *pts)
-{
-	json_t *pol = g->kp == SIZE_MAX ? NULL : g->runs[g->members[a]].values[g->kp];
-	size_t np = 0;
-	for (size_t b = a; b < g->nm; b++) {
-		json_t *pb = g->kp == SIZE_MAX ? NULL : g->runs[g->members[b]].values[g->kp];
-		if (pol && !json_equal(pol, pb))
-			continue;
-		done[b] = true;
-		const struct config_run *r = &g->runs[g->members[b]];
-		bool found = false;
-		uint64_t faults = stat_u64(r->stats, "faults.total", &found);
-		json_t *fr = r->values[g->kf];
-		if (!found || !json_is_number(fr))
-			continue;
-		pts[np].frames = json_number_value(fr);
-		pts[np].faults = (long long)faults;
-		np++;
-	}
-	qsort(pts, np, sizeof(*pts), curve_cmp);
-	return np;
-}
-
-/* The faults plot of one group: one data block per policy into the data file at path, then
- * gnuplot (or the data file removed when no point had a fault count). */
-static void plot_faults_group(struct plotter *pl, const struct faults_group *g, FILE *f,
-                              const char *name, const char *path, const char *glabel)
-{
-	bool *done = xcalloc(g->nm, sizeof(*done));
-	struct curve_pt *pts = xcalloc(g->nm, sizeof(*pts));
-	char titles[2048] = "";
-	size_t blocks = 0, optblock = 0;
-	double fmin = 0, fmax = 0;
-	for (size_t a = 0; a < g->nm; a++) {
-		if (done[a])
-			continue;
-		json_t *pol = g->kp == SIZE_MAX ? NULL : g->runs[g->members[a]].values[g->kp];
-		size_t np = faults_block_points(g, a, done, pts);
-		if (!np)
-			continue;
-		if (blocks)
-			fputs("\n\n", f);
-		for (size_t i = 0; i < np; i++)
-			fprintf(f, "%.17g %lld\n", pts[i].frames, pts[i].faults);
-		if (!blocks || pts[0].frames < fmin)
-			fmin = pts[0].frames;
-		if (!blocks || pts[np - 1].frames > fmax)
-			fmax = pts[np - 1].frames;
-		blocks++;
-		char *ptxt = !pol                  ? xstrdup("faults")
-		             : json_is_string(pol) ? xstrdup(json_string_value(pol))
-		                                   : sweep_value_text(pol);
-		char *t = gp_text(ptxt);
-		size_t tl = strlen(titles);
-		snprintf(titles + tl, sizeof(titles) - tl, "%s\"%s\"", tl ? " " : "", t);
-		if (!strcmp(ptxt, "opt"))
-			optblock = blocks;
-		free(t);
-		free(ptxt);
-	}
-	fclose(f);
-	free(done);
-	free(pts);
-	if (!blocks) {
-		unlink(path);
-		return;
-	}
-	char *gl = gp_text(glabel);
-	char *vars =
-	    xasprintf("datafile = '%s'\ntitles = '%s'\noptblock = %zu\n"
-	              "plottitle = 'Page faults vs memory size%s%s'\n"
-	              "ylabel = 'page faults'\nlogx = %d\n",
-	              path, titles, optblock, *gl ? ": " : "", gl, fmin > 0 && fmax >= 16 * fmin);
-	plot_run(pl, name, "faults.gp", vars);
-	free(vars);
-	free(gl);
-}
-
-/* Page faults against memory.frames, one plot per group of points that differ only in
- * memory.frames and vm.policy, one curve per policy. */
-static void plot_faults(struct plotter *pl, const struct sweep *s, struct config_run *runs)
-{
-	size_t kf = key_index(s, "memory.frames"), kp = key_index(s, "vm.policy");
-	if (kf == SIZE_MAX)
-		return;
-	size_t n = s->nr_points;
-	bool *used = xcalloc(n, sizeof(*used));
-	for (size_t g = 0; g < n; g++) {
-		if (used[g])
-			continue;
-		char *gkey = values_key(s, runs[g].values, kf, kp, false);
-		char *glabel = values_key(s, runs[g].values, kf, kp, true);
-		/* every point of this group, policies in order of first appearance */
-		size_t *members = xcalloc(n, sizeof(*members)), nm = 0;
-		for (size_t i = g; i < n; i++) {
-			char *k = values_key(s, runs[i].values, kf, kp, false);
-			if (!strcmp(k, gkey)) {
-				members[nm++] = i;
-				used[i] = true;
-			}
-			free(k);
-		}
-		char name[200], slug[160];
-		slug_into(slug, sizeof(slug), gkey);
-		snprintf(name, sizeof(name), "faults%s%s", *slug ? "-" : "", slug);
-		char *path;
-		FILE *f = data_open(pl, name, &path);
-		struct faults_group grp = {
-		    .runs = runs, .kf = kf, .kp = kp, .members = members, .nm = nm};
-		if (f)
-			plot_faults_group(pl, &grp, f, name, path, glabel);
-		else
-			pl->nr_failed++;
-		free(path);
-		free(members);
-		free(gkey);
-		free(glabel);
-	}
-	free(used);
-}
-
-/* Latency CDFs of a sweep: one plot per metric and combination of the parameters other than
- * vm.policy, one line per policy (or per point when vm.policy is not swept), so that no plot
- * drowns in lines. */
-static void plot_cdf_groups(struct plotter *pl, const struct sweep *s, struct config_run *runs)
-{
-	size_t kp = key_index(s, "vm.policy"), n = s->nr_points;
-	bool *used = xcalloc(n ? n : 1, sizeof(*used));
-	size_t *members = xcalloc(n ? n : 1, sizeof(*members));
-	for (size_t g = 0; g < n; g++) {
-		if (used[g])
-			continue;
-		size_t nm = 0;
-		char *gkey =
-		    kp == SIZE_MAX ? xstrdup("") : values_key(s, runs[g].values, kp, kp, false);
-		char *glabel =
-		    kp == SIZE_MAX ? xstrdup("") : values_key(s, runs[g].values, kp, kp, true);
-		for (size_t i = g; i < n; i++) {
-			char *k = kp == SIZE_MAX ? xstrdup("")
-			                         : values_key(s, runs[i].values, kp, kp, false);
-			if (!strcmp(k, gkey)) {
-				members[nm++] = i;
-				used[i] = true;
-			}
-			free(k);
-		}
-		/* legends: the policy alone when the title carries the rest */
-		char **saved = xcalloc(nm, sizeof(*saved));
-		for (size_t m = 0; m < nm && kp != SIZE_MAX; m++) {
-			saved[m] = runs[members[m]].label;
-			runs[members[m]].label = sweep_value_text(runs[members[m]].values[kp]);
-		}
-		plot_cdf(pl, "access", runs, members, nm, gkey, glabel);
-		plot_cdf(pl, "fault", runs, members, nm, gkey, glabel);
-		for (size_t m = 0; m < nm && kp != SIZE_MAX; m++) {
-			free(runs[members[m]].label);
-			runs[members[m]].label = saved[m];
-		}
-		free(saved);
-		free(gkey);
-		free(glabel);
-	}
-	free(members);
-	free(used);
 }
 
 /* ---- entry ---- */
@@ -527,8 +172,8 @@ static void runs_free(struct config_run *runs, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(runs[i].dir);
 		free(runs[i].label);
-		free(runs[i].short_label);
 		json_decref(runs[i].stats);
+		json_decref(runs[i].config);
 	}
 	free(runs);
 }
@@ -552,22 +197,16 @@ static int plot_sweep(struct plotter *pl, const char *dir, const char *sweep_fil
 	for (size_t i = 0; i < s->nr_points; i++) {
 		runs[i].dir = xasprintf("%s/points/%s", dir, s->points[i].id);
 		runs[i].values = s->points[i].values;
-		runs[i].label = values_key(s, s->points[i].values, SIZE_MAX, SIZE_MAX, true);
-		runs[i].short_label =
-		    values_label(s, s->points[i].values, SIZE_MAX, SIZE_MAX, true, true);
-		if (sweep_point_status(runs[i].dir, NULL, 0) == SWEEP_OK)
+		runs[i].label = values_label(s, s->points[i].values, KEY_SKIP_NONE, true, false);
+		if (sweep_point_status(runs[i].dir, NULL, 0) == SWEEP_OK) {
 			runs[i].stats = load_json(runs[i].dir, "stats.json");
+			runs[i].config = load_json(runs[i].dir, "config.json");
+		}
 	}
 	plot_faults(pl, s, runs);
-	plot_cdf_groups(pl, s, runs);
-	char *xl = xcalloc(1, 1);
-	for (size_t k = 0; k < s->nr_keys; k++) {
-		char *t = xasprintf("%s%s%s", xl, k ? " / " : "", s->keys[k]);
-		free(xl);
-		xl = t;
-	}
-	plot_breakdown(pl, runs, s->nr_points, xl);
-	free(xl);
+	plot_ccdf_sweep(pl, s, runs);
+	plot_breakdown(pl, s, runs, s->nr_points, sweep_key_index(s, "memory.frames"),
+	               sweep_key_index(s, "seed"));
 	runs_free(runs, s->nr_points);
 	sweep_destroy(s);
 	return 0;
@@ -583,14 +222,14 @@ static void plot_one_run(struct plotter *pl, const char *dir)
 	const char *slash = strrchr(base, '/');
 	run.label = xstrdup(slash && slash[1] ? slash + 1 : base);
 	run.stats = load_json(dir, "stats.json");
-	plot_timeseries(pl, dir, run.label);
-	size_t zero = 0;
-	plot_cdf(pl, "access", &run, &zero, 1, "", "");
-	plot_cdf(pl, "fault", &run, &zero, 1, "", "");
-	plot_breakdown(pl, &run, 1, "");
+	run.config = load_json(dir, "config.json");
+	plot_timeseries(pl, &run);
+	plot_ccdf_run(pl, &run);
+	plot_breakdown(pl, NULL, &run, 1, SIZE_MAX, SIZE_MAX);
 	free(run.dir);
 	free(run.label);
 	json_decref(run.stats);
+	json_decref(run.config);
 }
 
 /* gnuplot and its scripts found (pl filled). Returns 0, or 2 with a message. */
@@ -617,13 +256,19 @@ static int plotter_find_tools(struct plotter *pl)
  * status. */
 static int plot_dir(struct plotter *pl, const char *dir, bool is_sweep, const char *sweep_file)
 {
-	pl->outdir = xasprintf("%s/plots", dir);
-	pl->datadir = xasprintf("%s/plots/data", dir);
-	if (mkdir_one(pl->outdir) < 0 || mkdir_one(pl->datadir) < 0) {
-		fprintf(stderr, "vmsim plot: %s: cannot create: %s\n", pl->datadir,
-		        strerror(errno));
+	char *out = xasprintf("%s/plots", dir), *data = xasprintf("%s/plots/data", dir);
+	char real[PATH_MAX];
+	if (mkdir_one(out) < 0 || mkdir_one(data) < 0 || !realpath(out, real)) {
+		fprintf(stderr, "vmsim plot: %s: cannot create: %s\n", data, strerror(errno));
+		free(out);
+		free(data);
 		return 2;
 	}
+	free(out);
+	free(data);
+	/* absolute, so that the redraw command in each vars file works from any directory */
+	pl->outdir = xstrdup(real);
+	pl->datadir = xasprintf("%s/data", real);
 	if (is_sweep) {
 		if (plot_sweep(pl, dir, sweep_file))
 			return 2;

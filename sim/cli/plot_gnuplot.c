@@ -7,6 +7,7 @@
 #include "sim/cli/plot.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <spawn.h>
 #include <stdlib.h>
@@ -155,4 +156,106 @@ FILE *data_open(struct plotter *pl, const char *name, char **path)
 	if (!f)
 		fprintf(stderr, "vmsim plot: %s: %s\n", *path, strerror(errno));
 	return f;
+}
+
+void sbuf_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	BUG_ON(n < 0, "vsnprintf failed");
+	if (b->len + (size_t)n + 1 > b->cap) {
+		b->cap = 2 * (b->len + (size_t)n + 1);
+		b->s = xrealloc(b->s, b->cap);
+	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+char *sbuf_take(struct sbuf *b)
+{
+	char *s = b->s ? b->s : xstrdup("");
+	*b = (struct sbuf){0};
+	return s;
+}
+
+uint64_t stat_u64(const json_t *stats, const char *key, bool *found)
+{
+	json_t *v = stats ? json_object_get(stats, key) : NULL;
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		if (found)
+			*found = true;
+		return (uint64_t)json_integer_value(v);
+	}
+	return 0;
+}
+
+size_t sweep_key_index(const struct sweep *s, const char *key)
+{
+	for (size_t k = 0; k < s->nr_keys; k++)
+		if (!strcmp(s->keys[k], key))
+			return k;
+	return SIZE_MAX;
+}
+
+static bool skipped(struct key_skip skip, size_t k)
+{
+	return k == skip.k[0] || k == skip.k[1] || k == skip.k[2];
+}
+
+char *values_label(const struct sweep *s, json_t **values, struct key_skip skip, bool readable,
+                   bool values_only)
+{
+	struct sbuf b = {0};
+	for (size_t k = 0; k < s->nr_keys; k++) {
+		if (skipped(skip, k))
+			continue;
+		/* a label shows a string as it is ("2q"), not as a --set argument quotes it */
+		char *v = json_is_string(values[k]) ? xstrdup(json_string_value(values[k]))
+		                                    : sweep_value_text(values[k]);
+		const char *key = s->keys[k];
+		const char *dot = strrchr(key, '.');
+		if (values_only)
+			sbuf_printf(&b, "%s%s", b.len ? " / " : "", v);
+		else
+			sbuf_printf(&b, "%s%s=%s", b.len ? (readable ? ", " : ",") : "",
+			            readable && dot ? dot + 1 : key, v);
+		free(v);
+	}
+	return sbuf_take(&b);
+}
+
+/* One workload object as a title word: its type, with a trace's file name. */
+static void workload_word(struct sbuf *b, const json_t *w)
+{
+	const char *type = json_string_value(json_object_get(w, "type"));
+	const char *path = json_string_value(json_object_get(w, "path"));
+	if (!type)
+		return;
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	sbuf_printf(b, "%s%s%s%s", b->len ? " + " : "", type, path ? " " : "",
+	            path ? (slash ? slash + 1 : path) : "");
+}
+
+char *workload_text(const json_t *config)
+{
+	struct sbuf b = {0};
+	json_t *w = json_object_get(config, "workload");
+	json_t *ws = json_object_get(config, "workloads");
+	if (json_is_object(w))
+		workload_word(&b, w);
+	size_t i;
+	json_t *e;
+	json_array_foreach(ws, i, e)
+	{
+		if (i == 3) {
+			sbuf_printf(&b, " + ...");
+			break;
+		}
+		workload_word(&b, e);
+	}
+	return sbuf_take(&b);
 }

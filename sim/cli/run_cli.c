@@ -110,6 +110,10 @@ static const char run_usage[] =
     "  --max-rss MIB        stop when vmsim's resident memory passes MIB MiB (checked\n"
     "                       every 100 ms); run.json status \"max-rss\", sim.complete 0,\n"
     "                       exit 1\n"
+    "  --opt-future WHERE   where OPT's future (4 bytes per access) is kept: auto (in\n"
+    "                       memory up to 1 GiB and half of --max-rss, then streamed\n"
+    "                       through a temporary file in $TMPDIR), memory or file;\n"
+    "                       the results are the same\n"
     "  -q, --quiet          no summary on stdout\n"
     "writes DIR/config.json, DIR/stats.json, DIR/timeseries.csv, DIR/latency_cdf.csv,\n"
     "DIR/run.json\n";
@@ -168,8 +172,9 @@ static int commit_tmp(FILE *f, char *tmp, const char *dir, const char *name)
 struct run_outputs {
 	struct config *cfg;
 	struct sim *s;
-	double wall_seconds;
-	const char *status; /* run.json status */
+	double wall_seconds;  /* setup and simulation */
+	double setup_seconds; /* of which the setup (OPT's future, ...) */
+	const char *status;   /* run.json status */
 };
 
 static void write_config_json(FILE *f, const struct run_outputs *o)
@@ -184,9 +189,10 @@ static void write_run_json(FILE *f, const struct run_outputs *o)
 	double wall = o->wall_seconds;
 	fprintf(f,
 	        "{\n \"accesses_per_second\": %.0f,\n \"max_rss_kib\": %ld,\n"
+	        " \"opt_future\": \"%s\",\n \"setup_seconds\": %.6f,\n"
 	        " \"status\": \"%s\",\n \"version\": \"%s\",\n \"wall_seconds\": %.6f\n}\n",
-	        wall > 0 ? (double)o->s->c.accesses / wall : 0.0, ru.ru_maxrss, o->status,
-	        VMSIM_VERSION, wall);
+	        wall > 0 ? (double)o->s->c.accesses / wall : 0.0, ru.ru_maxrss,
+	        future_store_name(&o->s->future), o->setup_seconds, o->status, VMSIM_VERSION, wall);
 }
 
 static void write_latency_cdf(FILE *f, const struct run_outputs *o)
@@ -226,6 +232,7 @@ struct run_args {
 	size_t nr_sets;
 	bool has_seed, quiet, dry_run;
 	uint64_t seed, check_every, max_rss_mib;
+	enum future_store opt_future; /* --opt-future */
 };
 
 /* One option c with its optarg into a. Returns -1, or the exit status when the command ends
@@ -272,6 +279,16 @@ static int parse_run_option(int c, char **argv, struct run_args *a)
 			                   "\"%s\"",
 			                   optarg);
 		return -1;
+	case 'F':
+		if (!strcmp(optarg, "auto") || !strcmp(optarg, "memory") ||
+		    !strcmp(optarg, "file")) {
+			a->opt_future = optarg[0] == 'a'   ? FUTURE_AUTO
+			                : optarg[0] == 'm' ? FUTURE_MEMORY
+			                                   : FUTURE_FILE;
+			return -1;
+		}
+		return usage_error("run: --opt-future expects auto, memory or file, got \"%s\"",
+		                   optarg);
 	case 'q':
 		a->quiet = true;
 		return -1;
@@ -300,6 +317,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	    {"help", no_argument, NULL, 'h'},
 	    {"max-sim-time", required_argument, NULL, 'T'},
 	    {"max-rss", required_argument, NULL, 'R'},
+	    {"opt-future", required_argument, NULL, 'F'},
 	    {0, 0, 0, 0},
 	};
 	memset(a, 0, sizeof(*a));
@@ -326,7 +344,7 @@ struct run {
 	bool dir_existed;
 	FILE *ts; /* timeseries.csv under its temporary name ts_tmp */
 	char *ts_tmp;
-	double wall_seconds;
+	double wall_seconds, setup_seconds;
 };
 
 static void run_cleanup(struct run *r)
@@ -345,15 +363,29 @@ static void run_cleanup(struct run *r)
 		config_fini(&r->cfg);
 }
 
-/* The simulation set up, its output directory and timeseries.csv's temporary file open, the
- * signals and the --max-rss budget armed. Returns -1 to run, or the exit status (2). */
+/* The signals and the --max-rss budget armed (so they stop a long setup too), the simulation
+ * set up, its output directory and timeseries.csv's temporary file open. Returns -1 to run,
+ * or the exit status (2 bad input; 1 stopped during the setup). */
 static int run_setup(struct run *r, const struct run_args *a, struct err *err)
 {
 	r->dir = a->outdir ? xstrdup(a->outdir) : xasprintf("results/%s", r->cfg.name);
 	r->s = xcalloc(1, sizeof(*r->s));
-	if (sim_init(r->s, &r->cfg, err)) {
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (a->max_rss_mib)
+		rss_budget_start(a->max_rss_mib);
+	struct future_host fh = {.store = a->opt_future, .stop_flag = &stop_requested};
+	fh.memory_max_bytes = FUTURE_MEMORY_MAX_BYTES;
+	if (a->max_rss_mib)
+		fh.memory_max_bytes = MIN(fh.memory_max_bytes, (a->max_rss_mib << 20) / 2);
+	if (sim_init_host(r->s, &r->cfg, &fh, err)) {
 		fprintf(stderr, "vmsim: %s\n", err->msg);
-		return 2;
+		if (stop_requested == STOP_RSS)
+			fprintf(stderr,
+			        "vmsim: stopped during the setup: vmsim's resident memory "
+			        "passed --max-rss %" PRIu64 " MiB; no results written\n",
+			        a->max_rss_mib);
+		return stop_requested ? 1 : 2;
 	}
 	r->dir_existed = access(r->dir, F_OK) == 0;
 	if (mkdir_p(r->dir) || access(r->dir, W_OK)) {
@@ -363,10 +395,6 @@ static int run_setup(struct run *r, const struct run_args *a, struct err *err)
 	}
 	r->s->check_every = a->check_every;
 	r->s->stop_flag = &stop_requested;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	if (a->max_rss_mib)
-		rss_budget_start(a->max_rss_mib);
 	r->ts = open_tmp(r->dir, "timeseries.csv", &r->ts_tmp);
 	if (!r->ts) {
 		fprintf(stderr, "vmsim: %s: cannot write: %s\n", r->ts_tmp, strerror(errno));
@@ -389,6 +417,7 @@ static int run_write_results(struct run *r, const struct run_args *a)
 	struct run_outputs out = {.cfg = &r->cfg,
 	                          .s = s,
 	                          .wall_seconds = r->wall_seconds,
+	                          .setup_seconds = r->setup_seconds,
 	                          .status = over_rss          ? "max-rss"
 	                                    : s->interrupted  ? "interrupted"
 	                                    : s->hit_max_time ? "max-time"
@@ -430,10 +459,14 @@ static int run_one(struct run *r, const struct run_args *a, struct err *err)
 		config_write(&r->cfg, stdout);
 		return 0;
 	}
-	int rc = run_setup(r, a, err);
-	if (rc >= 0)
-		return rc;
 	double t0 = host_monotonic_s();
+	int rc = run_setup(r, a, err);
+	if (rc >= 0) {
+		if (a->max_rss_mib)
+			rss_budget_stop();
+		return rc;
+	}
+	r->setup_seconds = host_monotonic_s() - t0;
 	int run_rc = sim_run(r->s);
 	r->wall_seconds = host_monotonic_s() - t0;
 	if (a->max_rss_mib)

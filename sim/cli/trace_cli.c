@@ -4,6 +4,7 @@
  */
 #include "sim/cli/trace_cli.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,35 @@ static const char *const kind_names[OP_KIND_COUNT] = {
     [OP_WAIT] = "wait",       [OP_EXECVE] = "exec",   [OP_EXIT] = "exit",
     [OP_COMPUTE] = "compute", [OP_FILE] = "file",     [OP_MARK] = "mark",
 };
+
+/* Set by SIGINT, SIGTERM and SIGHUP during a convert: the convert stops at its next op, removes
+ * its temporary file and leaves OUT as it was. */
+static volatile int convert_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	convert_stop = 1;
+}
+
+static int trace_convert_cli(const char *in, const struct trace_format *from, const char *out,
+                             const struct trace_format *to, struct trace_read_opts *opts,
+                             struct err *err)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	opts->stop = &convert_stop;
+	int rc = trace_convert(in, from, out, to, opts, err);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	return rc;
+}
 
 int trace_cli_main(int argc, char **argv)
 {
@@ -94,7 +124,7 @@ int trace_cli_main(int argc, char **argv)
 	struct err err = {{0}};
 	int rc;
 	if (is_convert) {
-		rc = trace_convert(files[0], from, files[1], to, &opts, &err);
+		rc = trace_convert_cli(files[0], from, files[1], to, &opts, &err);
 	} else {
 		struct trace_info info;
 		rc = trace_info_compute(files[0], from, &opts, &info, &err);

@@ -141,7 +141,7 @@ do_access(struct sim *s, struct cpu *cpu, struct task *t)
 		return RUN_AGAIN;
 	}
 	enum access_kind kind = (enum access_kind)t->op->kind;
-	uint64_t next_use = future_next_use(&s->future, t->access_idx);
+	uint64_t next_use = future_next_use(&t->fc, t->access_idx, s->c.accesses - t->access_idx);
 	pte_t *p = vm_access_hit_pte(t->mm, t->op->addr, kind);
 	t->access_idx++;
 	t->st.accesses++;
@@ -268,6 +268,8 @@ static inline __attribute__((always_inline)) void run_hits_loop(struct sim *s, s
 	uint32_t pos = t->batch_pos, end = t->batch_len;
 	simtime_t clock = cpu->clock_ps;
 	uint64_t access_idx = t->access_idx; /* (the OPT future's index) */
+	const uint64_t future_offset =
+	    s->c.accesses - access_idx; /* (its place on the global clock) */
 	const uint32_t cpu_id = cpu->id;
 	while (clock < limit_ps && pos < end) {
 		struct op *op = &batch[pos];
@@ -282,7 +284,7 @@ static inline __attribute__((always_inline)) void run_hits_loop(struct sim *s, s
 		if (prefetch)
 			task_prefetch(s, t, pos);
 		pos++;
-		uint64_t next_use = future_next_use(&s->future, access_idx);
+		uint64_t next_use = future_next_use(&t->fc, access_idx, future_offset);
 		access_idx++;
 		simtime_t lat = access_hit(s, cpu_id, mm, p, vaddr, kind, next_use, clock, timed);
 		clock += lat;

@@ -223,16 +223,9 @@ static int open_workloads(struct sim *s, struct err *err)
 		int rc = ops->open(&s->wls[i], obj, &env, err);
 		if (!rc)
 			s->wl_ops[i] = ops; /* sim_fini closes it, even if the future fails below */
-		if (!rc && (s->vm.cfg.policy->flags & POLICY_NEEDS_FUTURE)) {
-			if (s->nr_wls > 1)
-				rc = err_set(err,
-				             "%s: vm.policy: opt reads the future of one process; "
-				             "this config has %u workloads",
-				             s->cfg->file, s->nr_wls);
-			else
-				rc = future_build(&s->future, ops, obj, &env, s->vm.cfg.page_size,
-				                  s->cfg->file, err);
-		}
+		if (!rc && (s->vm.cfg.policy->flags & POLICY_NEEDS_FUTURE))
+			rc = future_build(&s->future, i, ops, obj, &env, s->vm.cfg.page_size,
+			                  s->cfg->file, err);
 		free(path);
 		if (rc)
 			return rc;
@@ -276,7 +269,14 @@ static void cpus_init(struct sim *s)
 
 int sim_init(struct sim *s, struct config *cfg, struct err *err)
 {
+	return sim_init_host(s, cfg, NULL, err);
+}
+
+int sim_init_host(struct sim *s, struct config *cfg, const struct future_host *future_host,
+                  struct err *err)
+{
 	memset(s, 0, sizeof(*s));
+	future_init(&s->future, future_host);
 	s->cfg = cfg;
 	s->err = err;
 	const json_t *jvm = json_object_get(cfg->root, "vm");
@@ -332,6 +332,7 @@ void sim_fini(struct sim *s)
 			vm_mm_destroy(&s->vm, t->mm, &w);
 		}
 		free(t->batch);
+		future_cursor_fini(&t->fc);
 		free(t);
 	}
 	free(s->tasks);

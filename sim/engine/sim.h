@@ -59,7 +59,7 @@ struct sim {
 	struct workload **wls;
 	const struct workload_ops **wl_ops;
 	uint32_t nr_wls;
-	struct future future; /* when the policy needs it (single process) */
+	struct future future; /* when the policy needs it: one per process */
 	struct psi psi;       /* memory pressure (psi.h), with stats.psi, cgroups, zswap or zram */
 	struct senpai_conf *senpai;         /* senpai.c's controller, NULL: off */
 	struct senpai_state *senpai_state;  /* per cgroup, [1..nr_memcgs] */
@@ -86,6 +86,10 @@ struct sim {
 
 /* Set up everything the config describes. Bad input: < 0 with err filled. */
 int sim_init(struct sim *s, struct config *cfg, struct err *err);
+/* sim_init, keeping OPT's future as future_host says (borrowed; NULL: the defaults) and
+ * stopping the setup when its stop_flag is set. */
+int sim_init_host(struct sim *s, struct config *cfg, const struct future_host *future_host,
+                  struct err *err);
 void sim_fini(struct sim *s);
 /* Run to completion. Returns 0, or < 0 when a workload hit malformed input (err filled). */
 int sim_run(struct sim *s);

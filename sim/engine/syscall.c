@@ -93,9 +93,11 @@ static enum run_result sys_madvise(struct sim *s, struct cpu *cpu, struct task *
 		int rc = vm_madvise_huge(&s->vm, t->mm, op->addr, op->len, op->arg == ADV_HUGEPAGE);
 		return syscall_done(s, cpu, t, rc, &w);
 	}
-	cpu->clock_ps += s->timing_on ? 0 : s->untimed_access_ps;
-	t->has_op = false;
-	return RUN_AGAIN;
+	BUG_ON(op->arg != ADV_DONTNEED, "advice %llu", (unsigned long long)op->arg);
+	struct fault_work w;
+	fault_work_reset(&w);
+	return syscall_done(s, cpu, t, vm_madvise_dontneed(&s->vm, t->mm, op->addr, op->len, &w),
+	                    &w);
 }
 
 static enum run_result sys_fork(struct sim *s, struct cpu *cpu, struct task *t)

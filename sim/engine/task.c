@@ -27,6 +27,7 @@ struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct tas
 	t->parent = parent;
 	t->sim = s;
 	t->state = TASK_NEW;
+	future_cursor_init(&t->fc, &s->future, wl_index, pid);
 	event_init(&t->wake_ev, task_wake_event, t, EVPRIO_WAKE);
 	if (s->wl_ops[wl_index]->next_batch)
 		t->batch = xmalloc(TASK_BATCH_OPS * sizeof(*t->batch));

@@ -13,6 +13,7 @@
 
 #include "models/vm/vm.h"
 #include "sim/base/eventq.h"
+#include "sim/engine/future.h"
 #include "workloads/workload.h"
 
 struct sim;
@@ -65,7 +66,8 @@ struct task {
 	struct task *rq_next; /* run queue link */
 	struct event wake_ev; /* start / I/O completion */
 	struct sim *sim;
-	uint64_t access_idx; /* accesses made (the OPT future's index) */
+	uint64_t access_idx;     /* accesses made (the OPT future's index) */
+	struct future_cursor fc; /* where it reads its OPT future */
 	simtime_t start_ps, end_ps;
 	simtime_t op_start_ps;   /* when the blocked operation began (fault latency) */
 	uint32_t op_fault_kinds; /* the blocked fault's enum fault_kind_bits */

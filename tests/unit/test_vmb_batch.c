@@ -317,9 +317,42 @@ static void check_mapped(void)
 	free(want);
 }
 
+/* Issue 21 item 1: 300 reads of one page (2-byte records) read in batches of exactly 64 ops
+ * into an array of 64 followed by a guard op. A window that filled a batch exactly made the
+ * portable decoder's next (careful) window store one op past the batch. */
+static void check_batch_bound(void)
+{
+	const char *path = tt_path("one_page.vmb");
+	struct trace_read_opts opts = {.page_size = 4096, .vmb_portable = portable};
+	struct err err = {{0}};
+	void *w, *r;
+	CHECK(trace_format_vmb.wopen(&w, path, &opts, &err) == 0);
+	for (int i = 0; i < 300; i++)
+		put(w, (struct op){.kind = OP_READ, .pid = 1, .addr = 0x5000});
+	CHECK(trace_format_vmb.wclose(w, &err) == 0);
+	CHECK(trace_format_vmb.open(&r, path, &opts, &err) == 0);
+	struct op *ops = malloc(65 * sizeof(*ops));
+	memset(ops, 0xab, 65 * sizeof(*ops));
+	struct op guard = ops[64];
+	uint64_t total = 0, bad_addr = 0;
+	int rc;
+	while ((rc = trace_format_vmb.read_batch(r, ops, 64, &err)) > 0) {
+		for (int i = 0; i < rc; i++)
+			bad_addr += ops[i].addr != 0x5000 || ops[i].kind != OP_READ;
+		total += (uint64_t)rc;
+	}
+	CHECK_EQ_U64((uint64_t)(int64_t)rc, 0);
+	CHECK_EQ_U64(total, 300);
+	CHECK_EQ_U64(bad_addr, 0);
+	CHECK(memcmp(&ops[64], &guard, sizeof(guard)) == 0);
+	free(ops);
+	trace_format_vmb.close(r);
+}
+
 int main(void)
 {
 	for (portable = 1; portable >= 0; portable--) {
+		check_batch_bound();
 		check_mapped();
 		const char *mixed = tt_path("mixed.vmb");
 		uint32_t n = write_mixed(mixed);
