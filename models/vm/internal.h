@@ -49,13 +49,32 @@ static inline void vm_wait_ready(struct vm *vm, struct fault_work *w, pfn_t pfn)
  * record is full the size is added to its last request (timing approximation). */
 void vm_add_io(struct fault_work *w, enum io_device dev, bool is_write, uint64_t offset,
                uint64_t size);
+/* (page_io.c: swap_writepage and swap_read_folio with cgroups, zswap or zram) */
+bool swap_writepage_offload(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot);
+void swap_read_folio_offload(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot);
 /* swap_writepage: the dirty anonymous page pfn goes out to slot: stored by zswap or zram, or
  * written to the swap device. Returns whether a disk write is in flight for it. */
-bool swap_writepage(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot);
+static inline bool swap_writepage(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot)
+{
+	if (unlikely(vm->offload))
+		return swap_writepage_offload(vm, w, pfn, slot);
+	vm_add_io(w, IO_DEV_SWAP, true, (uint64_t)slot * vm->cfg.page_size, vm->cfg.page_size);
+	return true;
+}
 /* swap_read_folio: the new page pfn of slot (just mapped by do_swap_page, in the swap cache)
  * is read: from zswap or zram (no disk read; zram's exclusive pages then leave the swap cache
- * and their slot, as Linux's SWP_SYNCHRONOUS_IO swap-in does), or from the swap device. */
-void swap_read_folio(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot);
+ * and their slot, as Linux's SWP_SYNCHRONOUS_IO swap-in does), or from the swap device. A
+ * memory stall (PSI). */
+static inline void swap_read_folio(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot)
+{
+	w->memstall = true;
+	if (unlikely(vm->offload)) {
+		swap_read_folio_offload(vm, w, pfn, slot);
+		return;
+	}
+	vm_add_io(w, IO_DEV_SWAP, false, (uint64_t)slot * vm->cfg.page_size, vm->cfg.page_size);
+	vm_note_read(w, pfn);
+}
 /* The slot is freed: so is what zswap or zram holds for it. */
 void swap_slot_free_notify(struct vm *vm, uint32_t slot);
 

@@ -30,9 +30,9 @@ void vm_add_io(struct fault_work *w, enum io_device dev, bool is_write, uint64_t
 	                                    .size_bytes = size};
 }
 
-bool swap_writepage(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot)
+bool swap_writepage_offload(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot)
 {
-	if (unlikely(vm->zc)) {
+	if (vm->zc) {
 		if (vm->cfg.zram.enabled)
 			return zram_write(vm, w, pfn, slot);
 		if (zswap_store(vm, w, pfn, slot))
@@ -42,13 +42,12 @@ bool swap_writepage(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slo
 	return true;
 }
 
-void swap_read_folio(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot)
+void swap_read_folio_offload(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot)
 {
 	struct page *pg = &vm->pages[pfn];
-	w->memstall = true;
-	if (unlikely(pg->memcg))
+	if (pg->memcg)
 		vm->memcgs[pg->memcg].refaults++;
-	if (unlikely(vm->zc)) {
+	if (vm->zc) {
 		if (vm->cfg.zram.enabled) {
 			zram_read(vm, w, pfn, slot);
 			return;

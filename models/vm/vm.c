@@ -49,6 +49,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 	vm_images_declare_files(vm);
 	mem_cgroup_init(vm);
 	zcomp_init(vm);
+	vm->offload = vm->nr_memcgs || vm->zc;
 	return 0;
 }
 

@@ -224,6 +224,7 @@ struct vm {
 	struct zcomp_state *zc; /* zswap or zram (zcomp.h), NULL: neither */
 	bool page_scopes;       /* local scope or cgroups: a page's policy instance is its
 	                           scope's, not always vm->scope's */
+	bool offload;           /* cgroups or zswap/zram: alloc_frame's longer path */
 };
 
 /* Set up from cfg (copied; what it points to is borrowed for the VM's lifetime), the files of

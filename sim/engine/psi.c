@@ -57,9 +57,9 @@ static void add_change(struct psi *p, uint16_t dom, simtime_t t, int ds, int dl)
 	    .d_live = (int8_t)dl};
 }
 
-void psi_memstall(struct psi *p, uint16_t memcg, simtime_t start_ps, simtime_t end_ps)
+void psi_memstall_record(struct psi *p, uint16_t memcg, simtime_t start_ps, simtime_t end_ps)
 {
-	if (!p->on || end_ps <= start_ps)
+	if (end_ps <= start_ps)
 		return;
 	for (int i = 0; i < (memcg ? 2 : 1); i++) {
 		uint16_t dom = i ? memcg : 0;
@@ -68,10 +68,8 @@ void psi_memstall(struct psi *p, uint16_t memcg, simtime_t start_ps, simtime_t e
 	}
 }
 
-void psi_task_live(struct psi *p, uint16_t memcg, simtime_t t_ps, int delta)
+void psi_task_live_record(struct psi *p, uint16_t memcg, simtime_t t_ps, int delta)
 {
-	if (!p->on)
-		return;
 	add_change(p, 0, t_ps, 0, delta);
 	if (memcg)
 		add_change(p, memcg, t_ps, 0, delta);

@@ -42,10 +42,21 @@ struct psi {
 
 void psi_init(struct psi *p, bool on, uint32_t nr_groups);
 void psi_fini(struct psi *p);
+void psi_memstall_record(struct psi *p, uint16_t memcg, simtime_t start_ps, simtime_t end_ps);
+void psi_task_live_record(struct psi *p, uint16_t memcg, simtime_t t_ps, int delta);
 /* A task of group memcg (0: the root) stalled on memory during [start, end). */
-void psi_memstall(struct psi *p, uint16_t memcg, simtime_t start_ps, simtime_t end_ps);
+static inline void psi_memstall(struct psi *p, uint16_t memcg, simtime_t start_ps,
+                                simtime_t end_ps)
+{
+	if (p->on)
+		psi_memstall_record(p, memcg, start_ps, end_ps);
+}
 /* A task of group memcg starts (+1) or exits (-1) at t_ps. */
-void psi_task_live(struct psi *p, uint16_t memcg, simtime_t t_ps, int delta);
+static inline void psi_task_live(struct psi *p, uint16_t memcg, simtime_t t_ps, int delta)
+{
+	if (p->on)
+		psi_task_live_record(p, memcg, t_ps, delta);
+}
 /* Apply every change up to t_ps (the averages at each 2 s boundary on the way). */
 void psi_advance(struct psi *p, simtime_t t_ps);
 /* Domain dom's some (full) average over window w (0: 10 s, 1: 60 s, 2: 300 s) as "X.YY". */
