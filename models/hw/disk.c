@@ -10,34 +10,59 @@
 #define TIB (1ull << 40)
 
 /*
- * Presets. nvme: a PCIe 3.0 x4 consumer SSD (4 KiB random read ~80 us at QD1, writes absorbed
- * by its DRAM/SLC cache ~20 us). sata-ssd: a SATA III SSD (~550 MB/s). hdd: a 7200 rpm 3.5"
- * drive, 1 MiB tracks (~126 MB/s sequential), 1 ms settle, 16 ms full stroke (~9 ms average
- * random seek with the square-root profile); command overhead 0 so that back-to-back
- * sequential requests stream. fixed: 100 us per request, for queueing validation.
+ * Presets, calibrated on published figures (docs/models.md, "Disks"):
+ *  - nvme: Intel DC P4500 (4 TB, TLC, 12 channels, PCIe 3.0 x4): QD1 4 KiB random read 85 us
+ *    (datasheet: 85 us typical), 4 KiB random read up to 645k IOPS, steady-state 4 KiB random
+ *    write ~48k IOPS (datasheet, up to). Controller 5 us + tR 75 us + 4 KiB over an 800 MB/s
+ *    channel (5.12 us) + the host link at 3200 MB/s (1.28 us) = 86.4 us; 12 x 4 dies;
+ *    effective program time 4 ms per 16 KiB page (48 dies x 16 KiB / 4 ms = 196.6 MB/s =
+ *    48k x 4 KiB/s); a 64 MiB write cache (an assumption: not published).
+ *  - sata-ssd: Samsung 850 EVO (500 GB): QD1 4 KiB random read ~100 us, QD32 ~70k IOPS
+ *    (measured, see docs/models.md): controller 10 us + tR 75 us + 4 KiB over a 400 MB/s
+ *    channel (10.24 us) + SATA 550 MB/s (7.45 us) = 102.7 us; 3 x 2 dies (effective, for the
+ *    QD32 throughput); program 1.5 ms; 256 MiB write cache (its TurboWrite buffer is larger).
+ *  - hdd: a 7200 rpm 3.5" drive, 1 MiB tracks (~126 MB/s sequential), 1 ms settle, 15 ms full
+ *    stroke: average random seek 1 + 14 x 8/15 = 8.47 ms (Seagate Barracuda 7200.14
+ *    ST1000DM003 datasheet: < 8.5 ms read); command overhead 0 so that back-to-back sequential
+ *    requests stream.
+ *  - fixed: 100 us per request, for queueing validation.
  */
 static const struct disk_device_config presets[] = {
     {.type = "nvme",
-     .queue_depth = 32,
-     .read_latency_ps = 80 * PS_PER_US,
-     .write_latency_ps = 20 * PS_PER_US,
-     .read_mb_per_s = 3000,
+     .queue_depth = 128,
+     .read_latency_ps = 5 * PS_PER_US,
+     .write_latency_ps = 15 * PS_PER_US,
+     .read_mb_per_s = 3200,
      .write_mb_per_s = 2000,
-     .capacity_bytes = TIB},
+     .capacity_bytes = 4 * TIB,
+     .flash = {.channels = 12,
+               .dies_per_channel = 4,
+               .page_bytes = 16384,
+               .die_read_ps = 75 * PS_PER_US,
+               .die_program_ps = 4 * PS_PER_MS,
+               .channel_mb_per_s = 800,
+               .write_cache_bytes = 64ull << 20}},
     {.type = "sata-ssd",
      .queue_depth = 32,
-     .read_latency_ps = 120 * PS_PER_US,
-     .write_latency_ps = 60 * PS_PER_US,
+     .read_latency_ps = 10 * PS_PER_US,
+     .write_latency_ps = 30 * PS_PER_US,
      .read_mb_per_s = 550,
      .write_mb_per_s = 520,
-     .capacity_bytes = TIB},
+     .capacity_bytes = TIB / 2,
+     .flash = {.channels = 3,
+               .dies_per_channel = 2,
+               .page_bytes = 16384,
+               .die_read_ps = 75 * PS_PER_US,
+               .die_program_ps = 1500 * PS_PER_US,
+               .channel_mb_per_s = 400,
+               .write_cache_bytes = 256ull << 20}},
     {.type = "hdd",
      .queue_depth = 1,
      .capacity_bytes = TIB,
      .rpm = 7200,
      .track_bytes = 1u << 20,
      .seek_settle_ps = 1 * PS_PER_MS,
-     .seek_full_ps = 16 * PS_PER_MS},
+     .seek_full_ps = 15 * PS_PER_MS},
     {.type = "fixed",
      .queue_depth = 1,
      .read_latency_ps = 100 * PS_PER_US,
@@ -72,6 +97,8 @@ void disk_init(struct disk *d, const struct disk_device_config *cfg)
 		d->nr_tracks = cfg->capacity_bytes / cfg->track_bytes;
 	}
 	hist_init(&d->latency);
+	if (cfg->flash.channels)
+		ssd_init(&d->ssd, &cfg->flash);
 }
 
 void disk_fini(struct disk *d)
@@ -79,6 +106,8 @@ void disk_fini(struct disk *d)
 	free(d->slot_free_ps);
 	d->slot_free_ps = NULL;
 	hist_fini(&d->latency);
+	if (d->cfg.flash.channels)
+		ssd_fini(&d->ssd);
 }
 
 static uint64_t isqrt(uint64_t v)
@@ -140,13 +169,20 @@ simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes, u
 		d->rotation_ps += rot;
 	} else {
 		uint64_t mbps = is_write ? c->write_mb_per_s : c->read_mb_per_s;
-		if (mbps) {
+		if (c->flash.channels && !is_write)
+			t = ssd_read(&d->ssd, now_ps, t, offset_bytes, size_bytes);
+		if (mbps && c->flash.channels) {
+			t = ssd_link(&d->ssd, now_ps, t,
+			             (simtime_t)((unsigned __int128)size_bytes * 1000000u / mbps));
+		} else if (mbps) {
 			/* size * 10^12 ps/s / (mbps * 10^6 B/s) */
 			simtime_t xfer =
 			    (simtime_t)((unsigned __int128)size_bytes * 1000000u / mbps);
 			t = MAX(t, d->xfer_free_ps) + xfer;
 			d->xfer_free_ps = t;
 		}
+		if (c->flash.channels && is_write)
+			t = ssd_write(&d->ssd, t, size_bytes);
 	}
 	d->slot_free_ps[k] = t;
 
@@ -261,15 +297,37 @@ static const struct param_spec disk_device_params[] = {
      .min = 0,
      .max = 1e15,
      .doc = "rpm > 0: full-stroke seek time"},
+    {.key = "channels",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1024,
+     .doc = "flash channels (0: no flash model, latency + bandwidth only)"},
+    {.key = "dies_per_channel", .type = PARAM_INT, .min = 0, .max = 1024, .doc = "flash dies on each channel"},
+    {.key = "page_bytes", .type = PARAM_INT, .min = 0, .max = 1 << 24, .doc = "flash page: the unit of a die's read and program"},
+    {.key = "die_read_ps", .type = PARAM_INT, .min = 0, .max = 1e15, .doc = "tR: a die reads one page"},
+    {.key = "die_program_ps",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1e15,
+     .doc = "a die programs one page (effective: garbage collection included)"},
+    {.key = "channel_mb_per_s", .type = PARAM_INT, .min = 0, .max = 1e9, .doc = "a flash channel's bus, 10^6 bytes/s"},
+    {.key = "write_cache_bytes",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 1152921504606846976.0,
+     .doc = "DRAM write cache: writes are acknowledged while it has room"},
     {0},
 };
 
 #define DISK_DEFAULT_DEVICES                                                                       \
-	"[{\"name\": \"nvme0\", \"type\": \"nvme\", \"queue_depth\": 32, "                         \
-	"\"read_latency_ps\": 80000000, \"write_latency_ps\": 20000000, "                          \
-	"\"read_mb_per_s\": 3000, \"write_mb_per_s\": 2000, "                                      \
-	"\"capacity_bytes\": 1099511627776, \"rpm\": 0, \"track_bytes\": 0, "                      \
-	"\"seek_settle_ps\": 0, \"seek_full_ps\": 0}]"
+	"[{\"name\": \"nvme0\", \"type\": \"nvme\", \"queue_depth\": 128, "                        \
+	"\"read_latency_ps\": 5000000, \"write_latency_ps\": 15000000, "                           \
+	"\"read_mb_per_s\": 3200, \"write_mb_per_s\": 2000, "                                      \
+	"\"capacity_bytes\": 4398046511104, \"rpm\": 0, \"track_bytes\": 0, "                      \
+	"\"seek_settle_ps\": 0, \"seek_full_ps\": 0, \"channels\": 12, "                          \
+	"\"dies_per_channel\": 4, \"page_bytes\": 16384, \"die_read_ps\": 75000000, "             \
+	"\"die_program_ps\": 4000000000, \"channel_mb_per_s\": 800, "                               \
+	"\"write_cache_bytes\": 67108864}]"
 
 const struct param_spec disk_params[] = {
     {.key = "devices",
@@ -329,6 +387,13 @@ int disk_params_expand(json_t *disk, const char *file, const char *path, struct 
 		set_default_u64(dev, "track_bytes", p.track_bytes);
 		set_default_u64(dev, "seek_settle_ps", p.seek_settle_ps);
 		set_default_u64(dev, "seek_full_ps", p.seek_full_ps);
+		set_default_u64(dev, "channels", p.flash.channels);
+		set_default_u64(dev, "dies_per_channel", p.flash.dies_per_channel);
+		set_default_u64(dev, "page_bytes", p.flash.page_bytes);
+		set_default_u64(dev, "die_read_ps", p.flash.die_read_ps);
+		set_default_u64(dev, "die_program_ps", p.flash.die_program_ps);
+		set_default_u64(dev, "channel_mb_per_s", p.flash.channel_mb_per_s);
+		set_default_u64(dev, "write_cache_bytes", p.flash.write_cache_bytes);
 	}
 	const json_t *first = json_array_get(devs, 0);
 	const json_t *name = json_is_object(first) ? json_object_get(first, "name") : NULL;
@@ -372,6 +437,34 @@ static int find_name(const struct disk_config *c, const json_t *obj, const char 
 	               name, known);
 }
 
+static int flash_from_json(struct ssd_config *f, const json_t *dv, size_t i, uint32_t rpm,
+                           const char *file, const char *path, struct err *err)
+{
+	f->channels = (uint32_t)params_get_int(dv, "channels");
+	f->dies_per_channel = (uint32_t)params_get_int(dv, "dies_per_channel");
+	f->page_bytes = (uint64_t)params_get_int(dv, "page_bytes");
+	f->die_read_ps = (simtime_t)params_get_int(dv, "die_read_ps");
+	f->die_program_ps = (simtime_t)params_get_int(dv, "die_program_ps");
+	f->channel_mb_per_s = (uint64_t)params_get_int(dv, "channel_mb_per_s");
+	f->write_cache_bytes = (uint64_t)params_get_int(dv, "write_cache_bytes");
+	if (!f->channels)
+		return 0;
+	const char *key = NULL, *why = NULL;
+	if (rpm)
+		key = "channels", why = "a rotating disk (rpm > 0) has no flash: expected 0";
+	else if (!f->dies_per_channel)
+		key = "dies_per_channel", why = "expected at least 1 with channels > 0";
+	else if (!f->page_bytes)
+		key = "page_bytes", why = "expected at least 1 with channels > 0";
+	else if (!f->channel_mb_per_s)
+		key = "channel_mb_per_s", why = "expected at least 1 with channels > 0";
+	else if (f->write_cache_bytes < (4u << 20) || f->write_cache_bytes < 2 * f->page_bytes)
+		key = "write_cache_bytes", why = "expected at least 4 MiB and two flash pages";
+	if (key)
+		return err_set(err, "%s: %s.devices[%zu].%s: %s", file, path, i, key, why);
+	return 0;
+}
+
 int disk_config_from_json(struct disk_config *c, const json_t *obj, const char *file,
                           const char *path, struct err *err)
 {
@@ -410,6 +503,9 @@ int disk_config_from_json(struct disk_config *c, const json_t *obj, const char *
 		d->track_bytes = (uint64_t)params_get_int(dv, "track_bytes");
 		d->seek_settle_ps = (simtime_t)params_get_int(dv, "seek_settle_ps");
 		d->seek_full_ps = (simtime_t)params_get_int(dv, "seek_full_ps");
+		int rc = flash_from_json(&d->flash, dv, i, d->rpm, file, path, err);
+		if (rc)
+			return rc;
 		if (!d->rpm)
 			continue;
 		const char *why = NULL, *key = NULL;

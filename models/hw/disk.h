@@ -6,9 +6,13 @@
  * Every device is one model; its `type` picks a preset of parameters (nvme, sata-ssd, hdd,
  * fixed) that any key may override. A request submitted at `now` waits for the earliest free
  * slot (FIFO: requests start in submission order), then:
- *  - solid state (rpm == 0): a per-request latency (read_latency_ps or write_latency_ps),
- *    overlapped across slots, then a data transfer of size / bandwidth over the device's one
- *    shared data path (so throughput saturates at the bandwidth however deep the queue);
+ *  - solid state with flash (rpm == 0, channels > 0; the nvme and sata-ssd presets): the
+ *    controller's latency (read_latency_ps or write_latency_ps), then a read goes to its flash
+ *    dies and channels (models/hw/ssd.h) and crosses the host link (read_mb_per_s, shared),
+ *    and a write crosses the host link (write_mb_per_s) into the write cache, which absorbs
+ *    it until full and drains to the dies at their program rate;
+ *  - solid state without flash (channels == 0): a per-request latency, overlapped across
+ *    slots, then a data transfer of size / bandwidth over the device's one shared data path;
  *    bandwidth 0 means no transfer time (the `fixed` device: a constant service time);
  *  - rotating (rpm > 0, queue_depth 1): command overhead (the latency keys), then a seek, a
  *    rotational wait and the media transfer. Seek: 0 within the head's current track, else
@@ -18,9 +22,9 @@
  *    target to come round. The media transfer is the angle the request spans, so a request
  *    that starts where the previous one ended, issued when it completes, waits for nothing:
  *    sequential runs stream at track_bytes per revolution and random ones pay seek + rotation.
- * Ignores: NCQ/elevator reordering, caches on the device, zoned recording (one track size),
- * separate heads/surfaces, garbage collection and write amplification of SSDs, the host's
- * block layer. Units: ps, bytes; bandwidth in MB/s (10^6 bytes per second).
+ * Ignores: NCQ/elevator reordering (requests start in submission order: an HDD's IOPS do
+ * not rise with queue depth), an HDD's cache, zoned recording (one track size), separate
+ * heads/surfaces, the host's block layer; for SSDs what ssd.h says. Units: ps, bytes; bandwidth in MB/s (10^6 bytes per second).
  * Integer arithmetic throughout (128-bit intermediates for the rotation).
  */
 #ifndef VMSIM_MODELS_HW_DISK_H
@@ -30,6 +34,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "models/hw/ssd.h"
 #include "sim/base/params.h"
 #include "sim/base/stats.h"
 #include "sim/base/util.h"
@@ -51,6 +56,7 @@ struct disk_device_config {
 	uint64_t track_bytes;     /* rpm > 0: bytes per track (one revolution) */
 	simtime_t seek_settle_ps; /* rpm > 0: seek to a neighbouring track */
 	simtime_t seek_full_ps;   /* rpm > 0: full-stroke seek */
+	struct ssd_config flash;  /* channels > 0: flash dies and a write cache (models/hw/ssd.h) */
 };
 
 struct disk_config {
@@ -74,6 +80,7 @@ struct disk {
 	unsigned __int128 wait_sum_ps;     /* sum of (service start - submission) */
 	simtime_t seek_ps, rotation_ps;    /* totals (rotating) */
 	struct hist latency;               /* completion - submission */
+	struct ssd ssd;                    /* cfg.flash.channels > 0 */
 };
 
 struct disks {

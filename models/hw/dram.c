@@ -1,8 +1,11 @@
 /*
- * dram.c — bank/row-buffer DRAM timing (see dram.h for the model and its simplifications).
+ * dram.c — the DRAM model's configuration (the DDR4-3200 defaults, every parameter
+ * documented), address mapping, creation and report; the controller is in dram_ctrl.c (see
+ * dram.h for the model and its simplifications).
  */
 #include "models/hw/dram.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,11 +58,25 @@ struct dram *dram_create(const struct dram_config *cfg)
 		d->mask[f] = size - 1;
 		pos += log2_exact(size);
 	}
-	size_t nr_banks = (size_t)cfg->channels * cfg->ranks * cfg->banks;
-	d->bank = xcalloc(nr_banks, sizeof(*d->bank));
-	for (size_t i = 0; i < nr_banks; i++)
-		d->bank[i].open_row = DRAM_ROW_NONE;
-	d->bus_free_ps = xcalloc(cfg->channels, sizeof(*d->bus_free_ps));
+	d->chan = xcalloc(cfg->channels, sizeof(*d->chan));
+	for (uint32_t i = 0; i < cfg->channels; i++) {
+		struct dram_chan *ch = &d->chan[i];
+		ch->bank = xcalloc((size_t)cfg->ranks * cfg->banks, sizeof(*ch->bank));
+		for (size_t b = 0; b < (size_t)cfg->ranks * cfg->banks; b++)
+			ch->bank[b].open_row = DRAM_ROW_NONE;
+		ch->group = xcalloc((size_t)cfg->ranks * cfg->bank_groups, sizeof(*ch->group));
+		ch->rank = xcalloc(cfg->ranks, sizeof(*ch->rank));
+		/* Staggered: rank r's first REF at (r + 1) tREFI / ranks, as DRAMsim3. */
+		for (uint32_t r = 0; r < cfg->ranks; r++)
+			ch->rank[r].next_ref_ps = cfg->t_refi_ps
+			                              ? (r + 1) * (cfg->t_refi_ps / cfg->ranks)
+			                              : DRAM_TIME_NONE;
+		ch->ref_due = cfg->t_refi_ps ? cfg->t_refi_ps / cfg->ranks : DRAM_TIME_NONE;
+		ch->q[0].cap = cfg->read_queue;
+		ch->q[1].cap = cfg->write_queue;
+		for (int c = 0; c < 2; c++)
+			ch->q[c].slot = xcalloc(ch->q[c].cap, sizeof(struct dram_req));
+	}
 	return d;
 }
 
@@ -67,8 +84,17 @@ void dram_destroy(struct dram *d)
 {
 	if (!d)
 		return;
-	free(d->bank);
-	free(d->bus_free_ps);
+	for (uint32_t i = 0; d->chan && i < d->cfg.channels; i++) {
+		struct dram_chan *ch = &d->chan[i];
+		free(ch->bank);
+		free(ch->group);
+		free(ch->rank);
+		for (int c = 0; c < 2; c++) {
+			free(ch->q[c].slot);
+			free(ch->q[c].wait);
+		}
+	}
+	free(d->chan);
 	free(d);
 }
 
@@ -82,168 +108,67 @@ void dram_decode(const struct dram *d, uint64_t paddr, struct dram_coord *out)
 	out->channel = (uint32_t)field(d, paddr, DRAM_F_CHANNEL);
 	out->rank = (uint32_t)field(d, paddr, DRAM_F_RANK);
 	out->bank = (uint32_t)field(d, paddr, DRAM_F_BANK);
+	out->group = d->cfg.bank_groups ? out->bank % d->cfg.bank_groups : 0;
 	out->row = (uint32_t)field(d, paddr, DRAM_F_ROW);
 	out->column = (uint32_t)field(d, paddr, DRAM_F_COLUMN);
 }
 
-simtime_t dram_access(struct dram *d, simtime_t now_ps, uint64_t paddr, bool is_write)
-{
-	const struct dram_config *c = &d->cfg;
-	if (is_write)
-		d->writes++;
-	else
-		d->reads++;
-	if (c->model == DRAM_MODEL_FIXED) {
-		d->latency_total_ps += c->fixed_latency_ps;
-		return now_ps + c->fixed_latency_ps;
-	}
-	uint64_t ch = field(d, paddr, DRAM_F_CHANNEL);
-	uint32_t row = (uint32_t)field(d, paddr, DRAM_F_ROW);
-	size_t bi = ((size_t)ch * c->ranks + field(d, paddr, DRAM_F_RANK)) * c->banks +
-	            field(d, paddr, DRAM_F_BANK);
-	struct dram_bank *b = &d->bank[bi];
-	simtime_t start = MAX(now_ps, b->ready_ps), col;
-	if (b->open_row == row) {
-		d->row_hits++;
-		col = start;
-	} else if (b->open_row == DRAM_ROW_NONE) {
-		d->row_misses++;
-		b->act_ps = start;
-		col = start + c->t_rcd_ps;
-	} else {
-		d->row_conflicts++;
-		simtime_t pre = MAX(start, b->act_ps + c->t_ras_ps);
-		b->act_ps = pre + c->t_rp_ps;
-		col = b->act_ps + c->t_rcd_ps;
-	}
-	simtime_t data = MAX(col + c->t_cl_ps, d->bus_free_ps[ch]);
-	simtime_t done = data + c->t_burst_ps;
-	d->bus_free_ps[ch] = done;
-	if (c->page_policy == DRAM_PAGE_OPEN) {
-		b->open_row = row;
-		b->ready_ps = col + c->t_burst_ps;
-	} else {
-		/* Auto-precharge after the column command, not before ACT + tRAS. */
-		simtime_t pre = MAX(col + c->t_burst_ps, b->act_ps + c->t_ras_ps);
-		b->ready_ps = pre + c->t_rp_ps;
-	}
-	d->latency_total_ps += done - now_ps;
-	return done;
-}
-
-simtime_t dram_copy_page(struct dram *d, simtime_t now_ps, uint64_t src_paddr, uint64_t dst_paddr,
-                         uint64_t size_bytes)
-{
-	BUG_ON(size_bytes % DRAM_LINE_BYTES, "copy of %llu bytes", (unsigned long long)size_bytes);
-	/* Reads first (a streaming copy reads ahead); each write when its line has arrived. A
-	 * fixed-size ring of read completions keeps this allocation-free for any size. */
-	enum { RING = 64 };
-	simtime_t arrived[RING], done = now_ps;
-	uint64_t n = size_bytes / DRAM_LINE_BYTES;
-	for (uint64_t base = 0; base < n; base += RING) {
-		uint64_t k = MIN((uint64_t)RING, n - base);
-		for (uint64_t i = 0; i < k; i++)
-			arrived[i] =
-			    dram_access(d, now_ps, src_paddr + (base + i) * DRAM_LINE_BYTES, false);
-		for (uint64_t i = 0; i < k; i++) {
-			simtime_t w = dram_access(d, arrived[i],
-			                          dst_paddr + (base + i) * DRAM_LINE_BYTES, true);
-			done = MAX(done, w);
-		}
-	}
-	return done;
-}
-
-simtime_t dram_zero_page(struct dram *d, simtime_t now_ps, uint64_t paddr, uint64_t size_bytes)
-{
-	BUG_ON(size_bytes % DRAM_LINE_BYTES, "zero of %llu bytes", (unsigned long long)size_bytes);
-	simtime_t done = now_ps;
-	for (uint64_t off = 0; off < size_bytes; off += DRAM_LINE_BYTES) {
-		simtime_t w = dram_access(d, now_ps, paddr + off, true);
-		done = MAX(done, w);
-	}
-	return done;
-}
-
 /* ---- configuration ---- */
+
+/* A time parameter in ps (the defaults are DDR4-3200 AA, 22-22-22, 8 Gb x8, JEDEC JESD79-4;
+ * the same cycle counts as DRAMsim3's DDR4_8Gb_x8_3200.ini at tCK 0.625 ns). */
+#define T_PS(k, d, m, text)                                                                        \
+	{.key = k, .type = PARAM_INT, .min = m, .max = 1e12, .def = d, .doc = text}
+#define COUNT(k, d, m, x, text)                                                                    \
+	{.key = k, .type = PARAM_INT, .min = m, .max = x, .def = d, .doc = text}
 
 const struct param_spec dram_params[] = {
     {.key = "model",
      .type = PARAM_ENUM,
      .choices = "ddr|fixed",
      .def = "\"ddr\"",
-     .doc = "ddr: banks and row buffers; fixed: one latency for every access"},
-    {.key = "fixed_latency_ps",
-     .type = PARAM_INT,
-     .min = 0,
-     .max = 1e12,
-     .def = "80000",
-     .doc = "model fixed: latency of every access"},
-    {.key = "channels",
-     .type = PARAM_INT,
-     .min = 1,
-     .max = 1024,
-     .def = "2",
-     .doc = "memory channels (a power of two), each with its own data bus"},
-    {.key = "ranks",
-     .type = PARAM_INT,
-     .min = 1,
-     .max = 64,
-     .def = "1",
-     .doc = "ranks per channel (a power of two)"},
-    {.key = "banks",
-     .type = PARAM_INT,
-     .min = 1,
-     .max = 1024,
-     .def = "16",
-     .doc = "banks per rank (a power of two; DDR4: 4 bank groups x 4)"},
-    {.key = "rows",
-     .type = PARAM_INT,
-     .min = 1,
-     .max = 1 << 30,
-     .def = "65536",
-     .doc = "rows per bank (a power of two)"},
-    {.key = "row_bytes",
-     .type = PARAM_INT,
-     .min = 64,
-     .max = 1 << 20,
-     .def = "8192",
-     .doc = "row buffer size per bank as seen by the channel (8 x8 chips x 1 KiB)"},
+     .doc = "ddr: banks, row buffers and a controller; fixed: one latency for every access"},
+    T_PS("fixed_latency_ps", "80000", 0, "model fixed: latency of every access"),
+    COUNT("channels", "2", 1, 1024, "memory channels (a power of two), each with its own buses"),
+    COUNT("ranks", "1", 1, 64, "ranks per channel (a power of two)"),
+    COUNT("banks", "16", 1, 1024, "banks per rank, all bank groups (a power of two)"),
+    COUNT("bank_groups", "4", 1, 64,
+          "bank groups per rank (a power of two dividing banks; the bank field's low bits)"),
+    COUNT("rows", "65536", 1, 1 << 30, "rows per bank (a power of two)"),
+    COUNT("row_bytes", "8192", 64, 1 << 20,
+          "row buffer size per bank as seen by the channel (8 x8 chips x 1 KiB)"),
     {.key = "page_policy",
      .type = PARAM_ENUM,
      .choices = "open|closed",
      .def = "\"open\"",
      .doc = "open: rows stay open after an access; closed: auto-precharge"},
-    {.key = "t_cl_ps",
-     .type = PARAM_INT,
-     .min = 1,
-     .max = 1e9,
-     .def = "13750",
-     .doc = "CAS latency: column command to first data"},
-    {.key = "t_rcd_ps",
-     .type = PARAM_INT,
-     .min = 1,
-     .max = 1e9,
-     .def = "13750",
-     .doc = "ACT to column command"},
-    {.key = "t_rp_ps",
-     .type = PARAM_INT,
-     .min = 1,
-     .max = 1e9,
-     .def = "13750",
-     .doc = "PRE to ACT"},
-    {.key = "t_ras_ps",
-     .type = PARAM_INT,
-     .min = 1,
-     .max = 1e9,
-     .def = "32000",
-     .doc = "ACT to PRE (minimum row open time)"},
-    {.key = "t_burst_ps",
-     .type = PARAM_INT,
-     .min = 1,
-     .max = 1e9,
-     .def = "2500",
-     .doc = "data transfer of one 64-byte line (BL8 on 64 bits at 3200 MT/s)"},
+    T_PS("t_ck_ps", "625", 1, "clock period (3200 MT/s); one command per tCK"),
+    T_PS("t_cl_ps", "13750", 1, "CL: read command to first data (22 tCK)"),
+    T_PS("t_cwl_ps", "10000", 0, "CWL: write command to first data (16 tCK)"),
+    T_PS("t_rcd_ps", "13750", 1, "tRCD: ACT to column command (22 tCK)"),
+    T_PS("t_rp_ps", "13750", 1, "tRP: PRE to ACT (22 tCK)"),
+    T_PS("t_ras_ps", "32500", 1, "tRAS: ACT to PRE, minimum row open time (52 tCK)"),
+    T_PS("t_burst_ps", "2500", 1, "data transfer of one 64-byte line (BL8 on 64 bits, 4 tCK)"),
+    T_PS("t_ccd_s_ps", "2500", 0, "tCCD_S: column to column, other bank group (4 tCK)"),
+    T_PS("t_ccd_l_ps", "5000", 0, "tCCD_L: column to column, same bank group (8 tCK)"),
+    T_PS("t_rrd_s_ps", "2500", 0, "tRRD_S: ACT to ACT, other bank group (4 tCK)"),
+    T_PS("t_rrd_l_ps", "5000", 0, "tRRD_L: ACT to ACT, same bank group (8 tCK)"),
+    T_PS("t_wtr_s_ps", "2500", 0,
+         "tWTR_S: end of write data to a read, other bank group (4 tCK)"),
+    T_PS("t_wtr_l_ps", "7500", 0, "tWTR_L: end of write data to a read, same bank group (12 tCK)"),
+    T_PS("t_faw_ps", "21250", 0, "tFAW: window holding at most four ACTs per rank (34 tCK)"),
+    T_PS("t_rtp_ps", "7500", 0, "tRTP: read to PRE (12 tCK)"),
+    T_PS("t_wr_ps", "15000", 0, "tWR: end of write data to PRE, write recovery (24 tCK)"),
+    T_PS("t_rtrs_ps", "625", 0, "tRTRS: data bus turnaround between ranks (1 tCK)"),
+    T_PS("t_refi_ps", "7800000", 0, "tREFI: all-bank refresh interval per rank (0: no refresh)"),
+    T_PS("t_rfc_ps", "350000", 0, "tRFC: REF to ACT, 8 Gb die (560 tCK)"),
+    COUNT("read_queue", "32", 1, 4096, "controller read queue entries per channel"),
+    COUNT("write_queue", "32", 1, 4096, "controller write queue entries per channel"),
+    COUNT("write_high_watermark", "32", 1, 1 << 20,
+          "queued writes that start a drain while reads wait"),
+    COUNT("write_low_watermark", "0", 0, 1 << 20, "a drain stops at this many writes"),
+    COUNT("row_hit_cap", "4", 1, 1 << 20,
+          "row hits served since the ACT after which a queued conflict may close the row"),
     {.key = "mapping",
      .type = PARAM_STRING,
      .def = "\"row:rank:bank:channel:column:offset\"",
@@ -315,15 +240,31 @@ int dram_config_from_json(struct dram_config *c, const json_t *obj, const char *
 	c->page_policy = strcmp(params_get_string(obj, "page_policy"), "closed") == 0
 	                     ? DRAM_PAGE_CLOSED
 	                     : DRAM_PAGE_OPEN;
-	c->t_cl_ps = (simtime_t)params_get_int(obj, "t_cl_ps");
-	c->t_rcd_ps = (simtime_t)params_get_int(obj, "t_rcd_ps");
-	c->t_rp_ps = (simtime_t)params_get_int(obj, "t_rp_ps");
-	c->t_ras_ps = (simtime_t)params_get_int(obj, "t_ras_ps");
-	c->t_burst_ps = (simtime_t)params_get_int(obj, "t_burst_ps");
+	c->bank_groups = (uint32_t)params_get_int(obj, "bank_groups");
+	static const struct {
+		const char *key;
+		size_t off;
+	} times[] = {
+#define F(x) {#x, offsetof(struct dram_config, x)}
+	    F(t_ck_ps),    F(t_cl_ps),    F(t_cwl_ps),   F(t_rcd_ps),   F(t_rp_ps),
+	    F(t_ras_ps),   F(t_burst_ps), F(t_ccd_s_ps), F(t_ccd_l_ps), F(t_rrd_s_ps),
+	    F(t_rrd_l_ps), F(t_wtr_s_ps), F(t_wtr_l_ps), F(t_faw_ps),   F(t_rtp_ps),
+	    F(t_wr_ps),    F(t_rtrs_ps),  F(t_refi_ps),  F(t_rfc_ps),
+#undef F
+	};
+	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++)
+		*(simtime_t *)((char *)c + times[i].off) =
+		    (simtime_t)params_get_int(obj, times[i].key);
+	c->read_queue = (uint32_t)params_get_int(obj, "read_queue");
+	c->write_queue = (uint32_t)params_get_int(obj, "write_queue");
+	c->write_high = (uint32_t)params_get_int(obj, "write_high_watermark");
+	c->write_low = (uint32_t)params_get_int(obj, "write_low_watermark");
+	c->row_hit_cap = (uint32_t)params_get_int(obj, "row_hit_cap");
 	int rc;
 	if ((rc = check_pow2(c->channels, "channels", file, path, err)) ||
 	    (rc = check_pow2(c->ranks, "ranks", file, path, err)) ||
 	    (rc = check_pow2(c->banks, "banks", file, path, err)) ||
+	    (rc = check_pow2(c->bank_groups, "bank_groups", file, path, err)) ||
 	    (rc = check_pow2(c->rows, "rows", file, path, err)) ||
 	    (rc = check_pow2(c->row_bytes, "row_bytes", file, path, err)))
 		return rc;
@@ -331,17 +272,42 @@ int dram_config_from_json(struct dram_config *c, const json_t *obj, const char *
 		return err_set(err, "%s: %s.t_ras_ps: expected at least t_rcd_ps (%llu), got %llu",
 		               file, path, (unsigned long long)c->t_rcd_ps,
 		               (unsigned long long)c->t_ras_ps);
+	if (c->bank_groups > c->banks)
+		return err_set(err, "%s: %s.bank_groups: expected at most banks (%u), got %u", file,
+		               path, c->banks, c->bank_groups);
+	if (c->t_refi_ps && c->t_rfc_ps >= c->t_refi_ps)
+		return err_set(err, "%s: %s.t_rfc_ps: expected less than t_refi_ps (%llu), got %llu",
+		               file, path, (unsigned long long)c->t_refi_ps,
+		               (unsigned long long)c->t_rfc_ps);
+	if (c->t_cl_ps + c->t_burst_ps + c->t_rtrs_ps < c->t_cwl_ps)
+		return err_set(err, "%s: %s.t_cwl_ps: expected at most t_cl_ps + t_burst_ps (%llu)",
+		               file, path, (unsigned long long)(c->t_cl_ps + c->t_burst_ps));
+	if (c->write_low >= c->write_high)
+		return err_set(err,
+		               "%s: %s.write_low_watermark: expected less than write_high_watermark "
+		               "(%u), got %u",
+		               file, path, c->write_high, c->write_low);
 	return parse_mapping(c, params_get_string(obj, "mapping"), file, path, err);
 }
 
-void dram_report(const struct dram *d, struct statsout *o)
+void dram_report(const struct dram *d, simtime_t end_ps, struct statsout *o)
 {
 	uint64_t n = d->reads + d->writes;
+	/* The REFs due by end_ps that no command has triggered yet (the ranks were idle). */
+	uint64_t refreshes = d->refreshes;
+	for (uint32_t i = 0; d->chan && i < d->cfg.channels; i++)
+		for (uint32_t r = 0; r < d->cfg.ranks; r++) {
+			simtime_t next = d->chan[i].rank[r].next_ref_ps;
+			if (d->cfg.t_refi_ps && next <= end_ps)
+				refreshes += 1 + (end_ps - next) / d->cfg.t_refi_ps;
+		}
 	statsout_u64(o, "dram", "reads", d->reads);
 	statsout_u64(o, "dram", "writes", d->writes);
 	statsout_u64(o, "dram", "row_hits", d->row_hits);
 	statsout_u64(o, "dram", "row_misses", d->row_misses);
 	statsout_u64(o, "dram", "row_conflicts", d->row_conflicts);
+	statsout_u64(o, "dram", "refreshes", refreshes);
+	statsout_u64(o, "dram", "refresh_ps", refreshes * d->cfg.t_rfc_ps);
 	statsout_u64(o, "dram", "latency_total_ps", d->latency_total_ps);
 	statsout_u64(o, "dram", "latency_mean_ps", n ? d->latency_total_ps / n : 0);
 }

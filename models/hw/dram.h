@@ -1,32 +1,42 @@
 /*
- * dram.h — main-memory timing: channels, ranks, banks and row buffers, DRAMsim3 style
- * ("earliest time the next command may issue" per bank and per data bus, no per-cycle ticks).
+ * dram.h — main-memory timing as DRAMsim3 models it: channels, ranks, bank groups, banks and
+ * row buffers, JEDEC command timing, refresh, and a per-channel FR-FCFS memory controller.
+ * Event driven, no per-cycle ticks: each command issues at the earliest time every constraint
+ * allows, the controller choosing among its queued requests at each command.
  *
- * Models (dram.model = "ddr"): a physical address is split into channel, rank, bank, row and
- * column by a configurable bit mapping (dram.mapping, most significant field first; each of
- * row, rank, bank, channel, column, offset exactly once; field widths are log2 of rows, ranks,
- * banks, channels, row_bytes / 64 and 64). Addresses beyond the capacity wrap (the high bits
- * are dropped). Each bank remembers its open row, when it was activated and when it can take
- * the next column command; each channel remembers when its data bus is free.
- *  - open-page policy: the row stays open after an access.
- *      row hit:              column command at max(now, bank ready)
- *      row miss (bank idle): ACT at max(now, bank ready), column command tRCD later
- *      row conflict:         PRE at max(now, bank ready, ACT + tRAS), ACT tRP later,
- *                            column command tRCD after the ACT
- *  - closed-page policy: every access activates (a row miss), and the bank precharges itself
- *    after the column command (not before ACT + tRAS), ready tRP later.
- *  Data leaves tCL after the column command, once the channel's bus is free, and takes tBURST
- *  for one 64-byte line; the bank may take its next column command tBURST after the previous
- *  one (tCCD = tBURST), so sequential hits pipeline. An access to an idle bank and bus costs
- *  exactly: hit tCL + tBURST, miss tRCD + tCL + tBURST, conflict tRP + tRCD + tCL + tBURST.
+ * Models (dram.model = "ddr"):
+ *  - Address mapping: a physical address is split into channel, rank, bank, row and column by a
+ *    configurable bit mapping (dram.mapping, most significant field first; field widths are
+ *    log2 of rows, ranks, banks, channels, row_bytes / 64 and 64). The bank field's low
+ *    log2(bank_groups) bits are the bank group (DRAMsim3's "ba bg" order). Addresses beyond the
+ *    capacity wrap.
+ *  - Commands: ACT, PRE, RD, WR (RDA/WRA under the closed-page policy) and REF, with
+ *    tRCD, tRP, tRAS, tRC = tRAS + tRP, CL, CWL, tCCD_S/L (column to column, other / same bank
+ *    group), tRRD_S/L (ACT to ACT), tFAW (at most four ACTs per rank in any tFAW), tWTR_S/L
+ *    (end of write data to a read), read-to-write turnaround, tRTP (read to PRE), tWR (end of
+ *    write data to PRE), tRTRS (rank switch on the data bus), one command per tCK on the
+ *    command bus and one burst at a time on each channel's data bus. A read's data is done
+ *    CL + tBURST after its RD, a write's CWL + tBURST after its WR.
+ *  - Refresh: all-bank REF per rank every tREFI, staggered across ranks (tREFI / ranks apart,
+ *    the first at tREFI / ranks), each after precharging the rank's open banks, keeping the
+ *    rank's banks closed for tRFC. Counted in dram.refreshes and dram.refresh_ps.
+ *  - Controller, per channel: a read queue and a write queue (read_queue, write_queue entries
+ *    visible to the scheduler; later requests wait in arrival order behind them). FR-FCFS:
+ *    the command that can issue earliest goes first; among those ready at the same time, row
+ *    hits (column commands) before others, then the oldest request. A row is not closed while
+ *    a queued request hits it, unless the bank has served row_hit_cap hits since its ACT.
+ *    Writes are drained when the write queue reaches write_high_watermark, or when no read is
+ *    queued, until it falls to write_low_watermark (while reads wait) or empties. Data returns
+ *    out of order.
+ *  - Page policy: open (rows stay open) or closed (auto-precharge after every column command).
  * dram.model = "fixed": every access costs fixed_latency_ps, no state, no row statistics.
  *
- * Ignores: bank groups (tCCD_L/tCCD_S), tRRD, tFAW, refresh, write recovery (tWR) and
- * read-write turnaround (a write is timed like a read), command-bus contention, request
- * reordering by a memory controller (FR-FCFS): requests are served in the order they are
- * made. Callers from several CPUs may pass times out of order; a request never starts before
- * the resources it needs are free, so a late caller queues behind earlier-issued work.
- * Units: times in ps, addresses and sizes in bytes. Hot path: dram_access does not allocate.
+ * Ignores: per-bank refresh (DDR5 REFsb: the DDR5 preset refreshes all banks), power-down and
+ * self-refresh, tPPD, command-queue structure (DRAMsim3 moves one transaction per cycle into
+ * per-bank command queues of 8), write merging and read forwarding from the write queue, ECC.
+ * Callers from several CPUs may pass times out of order; a request never issues a command before
+ * the controller's last one, so a late caller queues behind earlier-issued work.
+ * Units: times in ps, addresses and sizes in bytes. dram_access allocates nothing.
  */
 #ifndef VMSIM_MODELS_HW_DRAM_H
 #define VMSIM_MODELS_HW_DRAM_H
@@ -41,6 +51,7 @@
 
 #define DRAM_LINE_BYTES 64u
 #define DRAM_ROW_NONE UINT32_MAX
+#define DRAM_TIME_NONE UINT64_MAX
 
 enum dram_model {
 	DRAM_MODEL_DDR,
@@ -68,28 +79,80 @@ struct dram_config {
 	simtime_t fixed_latency_ps; /* model "fixed": cost of every access */
 	uint32_t channels;          /* each a power of two */
 	uint32_t ranks;             /* per channel */
-	uint32_t banks;             /* per rank */
+	uint32_t banks;             /* per rank, all bank groups */
+	uint32_t bank_groups;       /* per rank, dividing banks */
 	uint32_t rows;              /* per bank */
 	uint32_t row_bytes;         /* row buffer size seen by a channel (>= 64) */
 	enum dram_page_policy page_policy;
-	simtime_t t_cl_ps, t_rcd_ps, t_rp_ps, t_ras_ps, t_burst_ps;
+	simtime_t t_ck_ps;
+	simtime_t t_cl_ps, t_cwl_ps, t_rcd_ps, t_rp_ps, t_ras_ps, t_burst_ps;
+	simtime_t t_ccd_s_ps, t_ccd_l_ps, t_rrd_s_ps, t_rrd_l_ps, t_wtr_s_ps, t_wtr_l_ps;
+	simtime_t t_faw_ps, t_rtp_ps, t_wr_ps, t_rtrs_ps;
+	simtime_t t_refi_ps, t_rfc_ps; /* t_refi_ps 0: no refresh */
+	uint32_t read_queue, write_queue, write_high, write_low, row_hit_cap;
 	enum dram_field mapping[DRAM_NR_FIELDS]; /* most significant field first */
 };
 
 struct dram_bank {
 	uint32_t open_row;  /* DRAM_ROW_NONE: precharged */
+	uint32_t hits;      /* column commands since the ACT */
 	simtime_t act_ps;   /* time of the last ACT */
-	simtime_t ready_ps; /* earliest next column command (open row) or ACT (precharged) */
+	simtime_t act_ok;   /* earliest ACT (precharged) */
+	simtime_t col_ok;   /* earliest column command (open) */
+	simtime_t pre_ok;   /* earliest PRE (open) */
+};
+
+/* Column and ACT constraints shared by the banks of a bank group, or of a rank. */
+struct dram_group {
+	simtime_t rd_ok, wr_ok, act_ok;
+};
+
+struct dram_rank {
+	struct dram_group g;   /* the _S constraints */
+	simtime_t faw[4];      /* the last four ACTs, a ring */
+	uint64_t acts;         /* ACTs so far (the ring's next slot is acts % 4) */
+	simtime_t next_ref_ps; /* the next REF is due */
+};
+
+struct dram_req {
+	simtime_t arrive_ps;
+	uint64_t paddr, cookie;
+	uint64_t seq; /* age */
+	uint32_t bank, row, rank, group; /* bank: index within the channel */
+	bool is_write;
+	uint8_t first; /* 0 nothing issued yet, else 1 + the kind of its first command */
+};
+
+/* A queue of one class (reads or writes) of one channel: the visible entries, then a FIFO. */
+struct dram_queue {
+	struct dram_req *slot;
+	uint32_t nr, cap;
+	struct dram_req *wait; /* ring */
+	size_t wait_head, wait_nr, wait_cap;
+};
+
+struct dram_chan {
+	struct dram_bank *bank;   /* ranks * banks */
+	struct dram_group *group; /* ranks * bank_groups */
+	struct dram_rank *rank;
+	struct dram_queue q[2];   /* [0] reads, [1] writes */
+	simtime_t cmd_ok;         /* command bus */
+	simtime_t bus_free;       /* data bus free from */
+	uint32_t bus_rank;        /* rank of the last burst */
+	uint32_t rr;              /* bank of the last command (round robin) */
+	simtime_t ref_due;        /* the earliest next_ref_ps of its ranks */
+	bool draining;
 };
 
 struct dram {
 	struct dram_config cfg;
 	unsigned shift[DRAM_NR_FIELDS]; /* bit position of each field */
 	uint64_t mask[DRAM_NR_FIELDS];  /* field value mask (after the shift) */
-	struct dram_bank *bank;         /* channels * ranks * banks */
-	simtime_t *bus_free_ps;         /* per channel */
+	struct dram_chan *chan;
+	uint64_t seq;
 	uint64_t reads, writes;
 	uint64_t row_hits, row_misses, row_conflicts;
+	uint64_t refreshes;
 	simtime_t latency_total_ps; /* sum of (completion - request time) */
 };
 
@@ -99,24 +162,40 @@ void dram_destroy(struct dram *d);
 
 /* Where paddr lands (exposed for tests and for a VM layer that wants to colour frames). */
 struct dram_coord {
-	uint32_t channel, rank, bank, row, column;
+	uint32_t channel, rank, bank, group, row, column;
 };
 void dram_decode(const struct dram *d, uint64_t paddr, struct dram_coord *out);
 
-/* Read or write the 64-byte line holding paddr, requested at now_ps; returns the time the
- * data transfer completes. */
+/* Read or write the 64-byte line holding paddr, requested at now_ps, alone or behind what is
+ * queued; returns the time its data transfer completes. */
 simtime_t dram_access(struct dram *d, simtime_t now_ps, uint64_t paddr, bool is_write);
 
 /*
- * Copy size_bytes from src_paddr to dst_paddr (a COW copy): read every line of the source
- * (issued at now_ps, pipelined), and write each line of the destination as soon as its data
- * has arrived. Returns the completion time of the last write. size_bytes a multiple of 64.
+ * Copy size_bytes from src_paddr to dst_paddr (a COW copy): every line of the source read
+ * (requested at now_ps, the controller ordering them), each line of the destination written
+ * once its data has arrived. Returns the time the last write's data is written. size_bytes a
+ * multiple of 64.
  */
 simtime_t dram_copy_page(struct dram *d, simtime_t now_ps, uint64_t src_paddr, uint64_t dst_paddr,
                          uint64_t size_bytes);
-/* Write zeroes to size_bytes at paddr (all lines issued at now_ps); returns the last
- * completion. */
+/* Write zeroes to size_bytes at paddr (all lines requested at now_ps); returns when the last
+ * is written. */
 simtime_t dram_zero_page(struct dram *d, simtime_t now_ps, uint64_t paddr, uint64_t size_bytes);
+
+/* ---- the controller, for drivers that keep many requests outstanding (model "ddr") ---- */
+
+/* Queue a request arriving at at_ps; cookie comes back with its completion. */
+void dram_submit(struct dram *d, simtime_t at_ps, uint64_t paddr, bool is_write, uint64_t cookie);
+/* The time of the next command any channel would issue (DRAM_TIME_NONE: nothing queued). A
+ * driver first submits every request arriving before it, then steps. */
+simtime_t dram_next_ps(struct dram *d);
+struct dram_done {
+	uint64_t cookie;
+	simtime_t arrive_ps, done_ps;
+	bool is_write;
+};
+/* Issue that next command; true when it was a column command (out: its request, done). */
+bool dram_step(struct dram *d, struct dram_done *out);
 
 /* Keys under "dram"; the defaults are DDR4-3200 (configs/presets/ddr4-3200.json). */
 extern const struct param_spec dram_params[];
@@ -126,7 +205,8 @@ extern const struct param_spec dram_params[];
 int dram_config_from_json(struct dram_config *c, const json_t *obj, const char *file,
                           const char *path, struct err *err);
 
-/* dram.{reads,writes,row_hits,row_misses,row_conflicts,latency_total_ps,latency_mean_ps}. */
-void dram_report(const struct dram *d, struct statsout *o);
+/* dram.{reads,writes,row_hits,row_misses,row_conflicts,refreshes,refresh_ps,latency_total_ps,
+ * latency_mean_ps}; refreshes counted up to end_ps. */
+void dram_report(const struct dram *d, simtime_t end_ps, struct statsout *o);
 
 #endif

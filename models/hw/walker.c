@@ -72,7 +72,8 @@ simtime_t walker_walk(struct walker *w, simtime_t now_ps, uint32_t asid, uint64_
 	}
 	simtime_t t = now_ps + w->probe_ps;
 	for (int i = first; i < nr_levels_present; i++) {
-		t = dram_access(dram, t, entry_paddr[i], false);
+		t = w->caches ? cache_access(w->caches, w->cpu, t, entry_paddr[i], false, CACHE_WALK)
+		              : dram_access(dram, t, entry_paddr[i], false);
 		/* A non-leaf entry just read: cache it. */
 		if (i <= nr_levels_present - 2) {
 			unsigned p = (unsigned)(levels - 2 - i);

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "models/hw/assoc.h"
+#include "models/hw/cache.h"
 #include "models/hw/dram.h"
 #include "sim/base/params.h"
 #include "sim/base/stats.h"
@@ -66,6 +67,8 @@ struct walker {
 	uint64_t pwc_hit[WALKER_NR_PWC];  /* ... by the deepest PWC that hit */
 	uint64_t pwc_miss[WALKER_NR_PWC]; /* probes of a PWC deeper than the hit that missed */
 	struct hist latency;              /* completion - start of each walk */
+	struct caches *caches;            /* entry reads through these (NULL: DRAM) */
+	uint32_t cpu;                     /* ... as this CPU */
 };
 
 struct walk_result {
@@ -83,13 +86,21 @@ void walker_destroy(struct walker *w);
  * the entry read at level i, top level (PML4, or PML5 with 5 levels) first; nr_levels_present
  * (1 .. levels) says how many entries the walk reads without PWCs: levels for a 4 KiB page,
  * levels - 1 for a 2 MiB page, fewer when it stops at a not-present entry. Reads the entries
- * not covered by the deepest usable PWC hit through dram_access (dram borrowed), fills the
+ * not covered by the deepest usable PWC hit through the caches (walker_set_caches) or
+ * dram_access (dram borrowed), fills the
  * PWCs with the non-leaf entries read, fills *out (may be NULL) and returns the completion
  * time.
  */
 simtime_t walker_walk(struct walker *w, simtime_t now_ps, uint32_t asid, uint64_t vaddr,
                       const uint64_t *entry_paddr, int nr_levels_present, struct dram *dram,
                       struct walk_result *out);
+
+/* Send the entry reads through caches (borrowed; NULL: straight to DRAM) as cpu. */
+static inline void walker_set_caches(struct walker *w, struct caches *caches, uint32_t cpu)
+{
+	w->caches = caches;
+	w->cpu = cpu;
+}
 
 /* Drop the PWC entries of one address space (INVLPG and INVPCID drop all PWC entries of the
  * current PCID, per the Intel SDM); of everything. */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/hw/cache.h"
 #include "models/hw/disk.h"
 #include "models/hw/dram.h"
 #include "models/hw/tlb.h"
@@ -30,6 +31,7 @@ struct timing_hw {
 	struct tlb **tlb;       /* per CPU */
 	struct walker **walker; /* per CPU */
 	struct dram *dram;
+	struct caches *caches; /* NULL: no caches */
 	struct disks *disks;
 	uint64_t zero_pfn;      /* the shared zero page's frame (above memory.frames) */
 	uint64_t dirty_assists; /* walks to set a dirty bit */
@@ -47,12 +49,15 @@ int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t
 	struct tlb_config tc;
 	struct walker_config wc;
 	struct dram_config dc;
+	struct cache_config cc;
 	struct disk_config kc;
 	int rc;
 	if ((rc = tlb_config_from_json(&tc, json_object_get(root, "tlb"), file, "tlb", err)) ||
 	    (rc = walker_config_from_json(&wc, json_object_get(root, "walker"), file, "walker",
 	                                  err)) ||
 	    (rc = dram_config_from_json(&dc, json_object_get(root, "dram"), file, "dram", err)) ||
+	    (rc = cache_config_from_json(&cc, json_object_get(root, "caches"), file, "caches",
+	                                 err)) ||
 	    (rc = disk_config_from_json(&kc, json_object_get(root, "disk"), file, "disk", err)))
 		return rc;
 	struct timing_hw *hw = xcalloc(1, sizeof(*hw));
@@ -65,6 +70,10 @@ int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t
 		hw->walker[i] = walker_create(&wc);
 	}
 	hw->dram = dram_create(&dc);
+	hw->caches = caches_create(&cc, nr_cpus, hw->dram);
+	for (uint32_t i = 0; hw->caches && cc.walks && i < nr_cpus; i++)
+		walker_set_caches(hw->walker[i], hw->caches, i);
+	t->data_caches = hw->caches && cc.data;
 	hw->disks = disks_create(&kc);
 	hw->zero_pfn = nr_frames;
 	t->tlb = hw->tlb;
@@ -83,6 +92,7 @@ void timing_fini(struct timing *t)
 	}
 	free(hw->tlb);
 	free(hw->walker);
+	caches_destroy(hw->caches);
 	dram_destroy(hw->dram);
 	disks_destroy(hw->disks);
 	free(hw);
@@ -133,7 +143,19 @@ simtime_t timing_access_walks(struct timing *t, uint32_t cpu, simtime_t at, stru
 		at = walk(t, cpu, at, mm->asid, vaddr, paddr, n);
 	}
 	fill(t, cpu, mm->asid, vaddr, leaf, is_instr);
+	if (pte_present(leaf))
+		t->walk_paddr = (((leaf & PTE_ZERO) ? t->hw->zero_pfn : pte_pfn(leaf)) << 12) +
+		                (vaddr & (pte_huge(leaf) ? (1ull << 21) - 1 : 4095));
 	return at;
+}
+
+simtime_t timing_data_ref(struct timing *t, uint32_t cpu, simtime_t at, uint64_t paddr,
+                          enum access_kind kind)
+{
+	simtime_t done = cache_access(t->hw->caches, cpu, at, paddr, kind == ACCESS_WRITE,
+	                              CACHE_DATA);
+	t->tb.access_ps += done - at;
+	return done;
 }
 
 static void invalidate(struct timing *t, const struct fault_work *w)
@@ -170,11 +192,13 @@ void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fau
 	}
 	simtime_t dram_start = at;
 	uint64_t ps = t->page_size;
+	uint64_t dst = (uint64_t)w->pfn * ps, src = (uint64_t)w->copy_src_pfn * ps;
 	for (uint32_t i = 0; i < w->zero_fills; i++)
-		at = dram_zero_page(hw->dram, at, (uint64_t)w->pfn * ps, ps);
+		at = hw->caches ? cache_zero_page(hw->caches, cpu, at, dst, ps)
+		                : dram_zero_page(hw->dram, at, dst, ps);
 	for (uint32_t i = 0; i < w->copies; i++)
-		at = dram_copy_page(hw->dram, at, (uint64_t)w->copy_src_pfn * ps,
-		                    (uint64_t)w->pfn * ps, ps);
+		at = hw->caches ? cache_copy_page(hw->caches, cpu, at, src, dst, ps)
+		                : dram_copy_page(hw->dram, at, src, dst, ps);
 	t->tb.dram_ps += at - dram_start;
 	/* Compression and decompression (zswap, zram) are kernel work of the fault. */
 	at += w->zcomp_ps;
@@ -278,7 +302,8 @@ void timing_report(const struct timing *t, struct statsout *o, simtime_t end_ps)
 	const struct timing_hw *hw = t->hw;
 	report_tlbs(hw, o);
 	report_walkers(hw, o);
-	dram_report(hw->dram, o);
+	dram_report(hw->dram, end_ps, o);
+	caches_report(hw->caches, o);
 	disks_report(hw->disks, end_ps, o);
 	statsout_u64(o, "tlb", "dirty_assists", hw->dirty_assists);
 	statsout_u64(o, "tlb", "shootdown_cpus", hw->shootdowns);

@@ -28,7 +28,7 @@ struct timing_hw; /* the hardware models (opaque here) */
 struct time_breakdown {
 	simtime_t tlb_ps;       /* TLB lookups */
 	simtime_t walk_ps;      /* page walks (PWC lookups and DRAM reads of entries) */
-	simtime_t access_ps;    /* the data reference itself (caches are not modelled) */
+	simtime_t access_ps;    /* the data reference itself (sim.access_ps, or the caches) */
 	simtime_t fault_ps;     /* kernel fault-handling software */
 	simtime_t dram_ps;      /* zeroing and copying frames */
 	simtime_t shootdown_ps; /* TLB shootdown IPIs */
@@ -42,6 +42,8 @@ struct timing {
 	struct tlb **tlb; /* per CPU (owned by hw; here for timing_access, inline) */
 	struct time_breakdown tb;
 	simtime_t access_ps;      /* sim.access_ps */
+	bool data_caches;         /* caches.data: data references through the caches */
+	uint64_t walk_paddr;      /* the physical address the last walk translated to */
 	simtime_t fault_entry_ps; /* sim.fault_ps: software cost of one fault */
 	simtime_t shootdown_ps;   /* per remote CPU */
 	uint64_t page_size;
@@ -61,6 +63,9 @@ void timing_fini(struct timing *t);
  * done. Out of line, so that timing_access's TLB hit path stays short. */
 simtime_t timing_access_walks(struct timing *t, uint32_t cpu, simtime_t at, struct mm_struct *mm,
                               uint64_t vaddr, bool is_instr, bool faulted, int level);
+/* A data reference to paddr through the caches (caches.data), from at; returns its end. */
+simtime_t timing_data_ref(struct timing *t, uint32_t cpu, simtime_t at, uint64_t paddr,
+                          enum access_kind kind);
 /* Cost of translating and performing an access on cpu at now. faulted: the access faulted (its
  * walk found no valid entry and runs again after the fault). */
 static inline __attribute__((always_inline)) simtime_t
@@ -72,8 +77,13 @@ timing_access(struct timing *t, uint32_t cpu, simtime_t now, struct mm_struct *m
 	int level = tlb_lookup(t->tlb[cpu], mm->asid, vaddr, is_instr, &hit);
 	simtime_t at = now + hit.latency_ps;
 	t->tb.tlb_ps += hit.latency_ps;
-	if (unlikely(faulted || level < 0 || (kind == ACCESS_WRITE && !(hit.flags & TLB_F_DIRTY))))
+	bool walked = faulted || level < 0 || (kind == ACCESS_WRITE && !(hit.flags & TLB_F_DIRTY));
+	if (unlikely(walked))
 		at = timing_access_walks(t, cpu, at, mm, vaddr, is_instr, faulted, level);
+	if (unlikely(t->data_caches))
+		return timing_data_ref(t, cpu, at,
+		                       walked ? t->walk_paddr : tlb_hit_paddr(&hit, vaddr), kind) -
+		       now;
 	t->tb.access_ps += t->access_ps;
 	return at + t->access_ps - now;
 }

@@ -18,19 +18,39 @@
  * figure. The ghost-list trimming of Case IV only touches B1/B2, which REPLACE does not read,
  * so it is done at insert (same end state). A plain evict (background reclaim, no incoming key)
  * runs REPLACE for an unknown key; a ghost hit whose frame came from plain evict adapts p at
- * insert instead. The deltas use integer division (no floating point in policy decisions).
+ * insert instead. p_steps "integer" (default) adapts p by integer deltas (integer division);
+ * the paper writes the ratio |B2|/|B1| without saying (libCacheSim's ARC.c notes that "one thing
+ * not clear in the paper is whether delta and p is int or float"); "real" keeps p as libCacheSim
+ * does, a binary64 number: only +, -, / and comparisons, which IEEE 754 rounds correctly, with
+ * FLT_EVAL_METHOD 0 (checked at compile time), so the choices are the same on every machine
+ * and at every optimisation level (no contraction applies: there is no multiplication).
  * Needs every reference (POLICY_SEES_EVERY_ACCESS). O(1) per reference, no allocation: the
  * ghost pool of 2c keys is preallocated.
  */
+#include <float.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/policy/adaptive_lists.h"
 #include "models/policy/policy.h"
 
 enum { ARC_NONE = AL_NONE, ARC_T1 = AL_T1, ARC_T2 = AL_T2, ARC_B1 = AL_B1, ARC_B2 = AL_B2 };
 
+_Static_assert(FLT_EVAL_METHOD == 0, "arc's real p needs binary64 evaluation");
+
+static const struct param_spec arc_params[] = {
+    {.key = "p_steps",
+     .type = PARAM_ENUM,
+     .def = "\"integer\"",
+     .choices = "integer|real",
+     .doc = "p adapted by integer deltas, or real ones (libCacheSim)"},
+    {0},
+};
+
 struct arc {
-	struct adaptive_lists l; /* T1, T2, B1, B2, p */
+	struct adaptive_lists l; /* T1, T2, B1, B2, p (integer steps) */
+	bool real;               /* p_steps "real": p is p_real */
+	double p_real;
 	bool adapted;            /* evict_for already adapted p for adapted_key */
 	uint64_t adapted_key;
 	pfn_t adapted_node; /* its ghost node, PFN_NONE if a ghost may have been freed since */
@@ -40,6 +60,7 @@ static void *arc_create(const struct policy_env *env, const json_t *params)
 {
 	struct arc *a = xcalloc(1, sizeof(*a));
 	adaptive_lists_init(&a->l, env->nr_frames);
+	a->real = strcmp(params_get_string(params, "p_steps"), "real") == 0;
 	return a;
 }
 
@@ -70,7 +91,9 @@ static pfn_t arc_replace(struct arc *a, bool key_in_b2)
 	uint64_t t1 = a->l.t1.len;
 	if (a->l.t1.len + a->l.t2.len == 0)
 		return PFN_NONE;
-	if (t1 >= 1 && (t1 > a->l.p || (key_in_b2 && t1 == a->l.p) || a->l.t2.len == 0))
+	bool above = a->real ? (double)t1 > a->p_real : t1 > a->l.p;
+	bool at = a->real ? (double)t1 == a->p_real : t1 == a->l.p;
+	if (t1 >= 1 && (above || (key_in_b2 && at) || a->l.t2.len == 0))
 		return arc_demote(a, &a->l.t1, &a->l.b1, ARC_B1);
 	return arc_demote(a, &a->l.t2, &a->l.b2, ARC_B2);
 }
@@ -78,6 +101,14 @@ static pfn_t arc_replace(struct arc *a, bool key_in_b2)
 static void arc_adapt(struct arc *a, uint8_t where)
 {
 	uint64_t b1 = a->l.b1.len, b2 = a->l.b2.len;
+	if (a->real) {
+		double c = (double)a->l.c;
+		if (where == ARC_B1)
+			a->p_real = MIN(c, a->p_real + MAX((double)b2 / (double)b1, 1.0));
+		else
+			a->p_real = MAX(0.0, a->p_real - MAX((double)b1 / (double)b2, 1.0));
+		return;
+	}
 	if (where == ARC_B1) {
 		uint64_t d = b1 >= b2 ? 1 : b2 / b1;
 		a->l.p = MIN(a->l.c, a->l.p + d);
@@ -217,6 +248,7 @@ const struct policy_ops policy_arc = {
     .description = "ARC: adaptive balance of recency (T1) and frequency (T2) with ghosts",
     .source = "Megiddo & Modha, FAST 2003",
     .flags = POLICY_SEES_EVERY_ACCESS,
+    .params = arc_params,
     .create = arc_create,
     .destroy = arc_destroy,
     .insert = arc_insert,

@@ -14,8 +14,8 @@
  *   T2's tail. The directory trimming is done at insert (replace reads no ghost), and the
  *   adaptation too, as in the paper where it follows replace.
  * Reference bits are the PTE accessed bits only (env->test_and_clear_young, when the hands
- * scan). The paper enters a page with its bit clear, so insert clears the accessed bit that the
- * faulting reference set (the VM must call insert after it has mapped the page). Integer
+ * scan). The paper enters a page with its bit clear: .insert_old asks the VM not to count the
+ * faulting access as a reference (policy.h). Integer
  * division in the deltas. O(1) per reference, amortised O(1) per eviction; no allocation.
  */
 #include <stdlib.h>
@@ -96,7 +96,13 @@ static void car_insert(void *pol, pfn_t pfn, uint64_t key, uint64_t next_use)
 		pfnlist_push_tail(&a->l.links, &a->l.t2, pfn);
 		a->l.where[pfn] = CAR_T2;
 	}
-	a->env->test_and_clear_young(a->env->vm, pfn);
+}
+
+/* The paper's pages enter with the reference bit clear. */
+static bool car_insert_old(const void *pol)
+{
+	(void)pol;
+	return true;
 }
 
 static void car_remove(void *pol, pfn_t pfn)
@@ -115,4 +121,5 @@ const struct policy_ops policy_car = {
     .insert = car_insert,
     .remove = car_remove,
     .evict = car_evict,
+    .insert_old = car_insert_old,
 };

@@ -3,7 +3,9 @@
  * circle with a hand; at eviction the hand tests and clears each frame's accessed bit
  * (env->test_and_clear_young) and takes the first frame found unreferenced. A new page goes just
  * behind the hand (the place of the page it replaced in the textbook picture), so it is tested
- * last; its accessed bit is set by the faulting reference, which therefore counts as a use.
+ * last; its accessed bit is set by the faulting reference, which therefore counts as a use
+ * (insert_referenced = true, as x86 sets it); false enters the page with its bit clear, as
+ * libCacheSim's Clock inserts an object (the VM then leaves the PTE old: .insert_old).
  * Observes only the accessed bits, when it scans. O(1) per reference, amortised O(1) per
  * eviction (each step past a frame clears a bit that one reference set).
  */
@@ -12,8 +14,18 @@
 #include "models/policy/pfnlist.h"
 #include "models/policy/policy.h"
 
+static const struct param_spec clock_params[] = {
+    {.key = "insert_referenced",
+     .type = PARAM_BOOL,
+     .def = "true",
+     .doc = "the faulting access sets the new page's bit (x86); false: enters clear "
+            "(libCacheSim)"},
+    {0},
+};
+
 struct clock {
 	const struct policy_env *env;
+	bool insert_old; /* !insert_referenced */
 	struct pfnlist_links links;
 	struct pfnlist circle;
 	pfn_t hand; /* the next frame to test, PFN_NONE when the circle is empty */
@@ -23,6 +35,7 @@ static void *clock_create(const struct policy_env *env, const json_t *params)
 {
 	struct clock *c = xcalloc(1, sizeof(*c));
 	c->env = env;
+	c->insert_old = !params_get_bool(params, "insert_referenced");
 	pfnlist_links_init(&c->links, env->nr_frames);
 	pfnlist_init(&c->circle);
 	c->hand = PFN_NONE;
@@ -75,14 +88,22 @@ static unsigned clock_peek(void *pol, pfn_t *out, unsigned max)
 	return pfnlist_peek_circular(&c->links, &c->circle, c->hand, out, max);
 }
 
+static bool clock_insert_old(const void *pol)
+{
+	const struct clock *c = pol;
+	return c->insert_old;
+}
+
 const struct policy_ops policy_clock = {
     .name = "clock",
     .description = "CLOCK / second chance on the PTE accessed bit",
     .source = "Corbato, MIT Project MAC Report MAC-M-384, 1968",
+    .params = clock_params,
     .create = clock_create,
     .destroy = clock_destroy,
     .insert = clock_insert,
     .remove = clock_remove,
     .evict = clock_evict,
     .peek = clock_peek,
+    .insert_old = clock_insert_old,
 };

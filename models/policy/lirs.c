@@ -16,7 +16,13 @@
  *   LIR block is demoted to the end of Q, then prune); else it is HIR, at the end of Q. It goes
  *   to the top of S.
  * The paper does not bound S; non-resident entries here are bounded by nonres_pct of c (200%
- * default), the oldest forgotten first, so memory stays proportional to the frames.
+ * default), the oldest forgotten first, so memory stays proportional to the frames. The
+ * authors' lirs.c keeps every non-resident block (its bound, 2500 c, is never reached on its
+ * traces): nonres_pct up to 10000 (100 c) matches it on traces with fewer distinct pages.
+ * Two more conventions of lirs.c are parameters: hir_min_pages (its LOWEST_HG_NUM, 2; the
+ * paper gives no minimum, 1 here) and skip_repeats (lirs.c ignores a reference to the block
+ * referenced just before; the paper counts it: a resident HIR block still in S is then
+ * promoted to LIR, which the default does).
  * If Q is empty at eviction (only after pages were removed), the bottom LIR block is demoted
  * first. Needs every reference (POLICY_SEES_EVERY_ACCESS). O(1) amortised, no allocation.
  */
@@ -39,11 +45,23 @@ static const struct param_spec lirs_params[] = {
      .min = 0,
      .max = 10000,
      .doc = "bound on non-resident HIR entries kept in the stack, in % of the frames"},
+    {.key = "hir_min_pages",
+     .type = PARAM_INT,
+     .def = "1",
+     .min = 1,
+     .max = 1 << 20,
+     .doc = "minimum frames for resident HIR blocks (lirs.c: 2)"},
+    {.key = "skip_repeats",
+     .type = PARAM_BOOL,
+     .def = "false",
+     .doc = "ignore a reference to the block referenced just before (lirs.c)"},
     {0},
 };
 
 struct lirs {
 	uint64_t l_lirs;
+	bool skip_repeats;
+	pfn_t last; /* the frame referenced last (skip_repeats), PFN_NONE when it left */
 	uint64_t nr_lir;
 	struct pfnlist_links s_links; /* stack S over frames and ghost nodes */
 	struct pfnlist_links q_links; /* Q over frames; the non-resident age list over ghosts */
@@ -58,7 +76,10 @@ static void *lirs_create(const struct policy_env *env, const json_t *params)
 {
 	struct lirs *l = xcalloc(1, sizeof(*l));
 	uint64_t c = env->nr_frames;
-	uint64_t l_hirs = MAX(1, c * (uint64_t)params_get_int(params, "hir_pct") / 100);
+	uint64_t l_hirs = MAX((uint64_t)params_get_int(params, "hir_min_pages"),
+	                      c * (uint64_t)params_get_int(params, "hir_pct") / 100);
+	l->skip_repeats = params_get_bool(params, "skip_repeats");
+	l->last = PFN_NONE;
 	l->l_lirs = c > l_hirs ? c - l_hirs : 0;
 	uint64_t gcap = c * (uint64_t)params_get_int(params, "nonres_pct") / 100;
 	pfnlist_links_init(&l->s_links, c + gcap);
@@ -143,6 +164,7 @@ static void lirs_insert(void *pol, pfn_t pfn, uint64_t key, uint64_t next_use)
 {
 	struct lirs *l = pol;
 	l->key[pfn] = key;
+	l->last = pfn;
 	l->lir[pfn] = false;
 	l->in_s[pfn] = false;
 	pfn_t g = ghost_find(&l->ghost, key);
@@ -163,6 +185,9 @@ static void lirs_insert(void *pol, pfn_t pfn, uint64_t key, uint64_t next_use)
 static void lirs_access(void *pol, pfn_t pfn, bool is_write, uint64_t next_use)
 {
 	struct lirs *l = pol;
+	if (l->skip_repeats && l->last == pfn)
+		return;
+	l->last = pfn;
 	if (l->lir[pfn]) {
 		bool was_bottom = l->s.tail == pfn;
 		lirs_to_top(l, pfn);
@@ -182,6 +207,8 @@ static void lirs_access(void *pol, pfn_t pfn, bool is_write, uint64_t next_use)
 static void lirs_remove(void *pol, pfn_t pfn)
 {
 	struct lirs *l = pol;
+	if (l->last == pfn)
+		l->last = PFN_NONE;
 	if (l->lir[pfn]) {
 		l->lir[pfn] = false;
 		l->nr_lir--;
@@ -204,6 +231,8 @@ static pfn_t lirs_evict(void *pol)
 		lirs_demote_bottom(l);
 	}
 	pfn_t v = pfnlist_pop_tail(&l->q_links, &l->q);
+	if (l->last == v)
+		l->last = PFN_NONE;
 	if (l->in_s[v]) {
 		l->in_s[v] = false;
 		if (l->ghost.cap) {

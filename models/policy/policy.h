@@ -87,7 +87,20 @@ struct policy_ops {
 	 * probably the one with identity key; prefetch what .access, or .evict_for and .insert,
 	 * will touch for it. Must not change the policy's state. NULL: no hint. */
 	void (*prefetch)(const void *pol, pfn_t pfn, uint64_t key);
+	/* Optional: does a new page enter this instance unreferenced? The faulting access is
+	 * then the insert, not a reference: the VM leaves the page's PTE old once that access
+	 * completes (x86 would set the accessed bit when it retries the access), so a bit found
+	 * set later means a later reference. NULL or false: the faulting access sets the bit, as
+	 * on x86 (a kernel tells the two apart with a second-reference rule: Linux's
+	 * PG_referenced). docs/policies.md lists which policies want which. */
+	bool (*insert_old)(const void *pol);
 };
+
+/* Does pol (an instance of ops) want new pages to enter with their accessed bit clear? */
+static inline bool policy_insert_old(const struct policy_ops *ops, const void *pol)
+{
+	return ops->insert_old && ops->insert_old(pol);
+}
 
 /* Evict to make room for key: evict_for when the policy has it, else evict. */
 static inline pfn_t policy_evict_for(const struct policy_ops *ops, void *pol, uint64_t key)

@@ -54,7 +54,7 @@ static void check_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	uint64_t pfn = pte_pfn(pte);
 	BUG_ON(pfn >= vm->cfg.nr_frames, "PTE to frame %llu beyond memory",
 	       (unsigned long long)pfn);
-	BUG_ON(pte_huge(pte) != !!(vm->pages[pfn].flags & PG_HUGE),
+	BUG_ON(pte_huge(pte) && !(vm->pages[pfn].flags & PG_HUGE),
 	       "pid %u %llx: huge PMD and frame %llu disagree", c->mm->pid,
 	       (unsigned long long)vaddr, (unsigned long long)pfn);
 	BUG_ON(vm->pages[pfn].flags & PG_FREE, "pid %u %llx maps free frame %llu", c->mm->pid,
@@ -65,9 +65,12 @@ static void check_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	const struct page *pg = &vm->pages[pfn];
 	if (pg->flags & PG_FILE)
 		check_file_pte(c, vaddr, pte, pg);
+	/* A 4 KiB PTE of a frame of a whole huge page has a subpage item, a PMD a plain one. */
+	bool subpage = !pte_huge(pte) && (pg->flags & (PG_HUGE | PG_TAIL));
 	bool found = false;
 	for (uint32_t r = vm->pages[pfn].rmap; r && !found; r = vm->rmap_pool[r].next)
-		found = vm->rmap_pool[r].mm == c->mm && vm->rmap_pool[r].vaddr == vaddr;
+		found = vm->rmap_pool[r].mm == c->mm && vm->rmap_pool[r].vaddr == vaddr &&
+		        vm->rmap_pool[r].subpage == subpage;
 	BUG_ON(!found, "pid %u %llx: frame %llu has no rmap item for this PTE", c->mm->pid,
 	       (unsigned long long)vaddr, (unsigned long long)pfn);
 }
@@ -117,8 +120,8 @@ static void check_resident_frame(const struct vm *vm, uint64_t f, struct frame_c
 		BUG_ON(swap_cache(vm, pg->swap_slot) != f, "frame %llu: swap cache disagrees",
 		       (unsigned long long)f);
 	else
-		BUG_ON(pg->mapcount == 0, "frame %llu in use with no mapper and no swap cache",
-		       (unsigned long long)f);
+		BUG_ON((pg->flags & PG_HUGE) ? folio_mapcount(vm, (pfn_t)f) == 0 : pg->mapcount == 0,
+		       "frame %llu in use with no mapper and no swap cache", (unsigned long long)f);
 }
 
 static void check_frames(const struct vm *vm, const uint32_t *maps, struct frame_counts *n)
@@ -127,7 +130,10 @@ static void check_frames(const struct vm *vm, const uint32_t *maps, struct frame
 		const struct page *pg = &vm->pages[f];
 		BUG_ON(pg->mapcount != maps[f], "frame %llu: mapcount %u but %u PTEs map it",
 		       (unsigned long long)f, pg->mapcount, maps[f]);
-		n->mapped += (uint64_t)pg->mapcount * ((pg->flags & PG_HUGE) ? HPAGE_NR : 1);
+		n->mapped += pg->mapcount;
+		if (pg->flags & PG_HUGE) /* a PMD counts 512 pages */
+			for (uint32_t r = pg->rmap; r; r = vm->rmap_pool[r].next)
+				n->mapped += vm->rmap_pool[r].subpage ? 0 : HPAGE_NR - 1;
 		if (pg->flags & PG_FREE)
 			continue;
 		if (pg->flags & PG_PGTABLE) {
@@ -145,9 +151,10 @@ static void check_frames(const struct vm *vm, const uint32_t *maps, struct frame
 			continue;
 		}
 		if (pg->flags & (PG_WRITEBACK | PG_TAIL)) {
-			/* Under kswapd's write (unmapped), or a tail of the huge page before it. */
-			BUG_ON(pg->mapcount || pg->rmap, "frame %llu: writeback/tail frame mapped",
-			       (unsigned long long)f);
+			/* Under kswapd's write (unmapped), or a tail of the huge page before it
+			 * (mapped only by the PTEs of split PMDs). */
+			BUG_ON((pg->flags & PG_WRITEBACK) && (pg->mapcount || pg->rmap),
+			       "frame %llu: writeback frame mapped", (unsigned long long)f);
 			BUG_ON((pg->flags & PG_TAIL) &&
 			           !(vm->pages[f & ~(uint64_t)(HPAGE_NR - 1)].flags & PG_HUGE),
 			       "frame %llu: tail of no huge page", (unsigned long long)f);

@@ -103,7 +103,11 @@ static void fork_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	}
 	pte &= ~PTE_ACCESSED; /* copy_present_pte makes the child's PTE old */
 	pgtable_set(&c->child->pgd, vaddr, cp, pte);
-	rmap_add(c->vm, (pfn_t)pte_pfn(pte), c->child, vaddr);
+	pfn_t pfn = (pfn_t)pte_pfn(pte);
+	if (!pte_huge(pte) && (c->vm->pages[pfn].flags & (PG_HUGE | PG_TAIL)))
+		rmap_add_subpage(c->vm, pfn, c->child, vaddr);
+	else
+		rmap_add(c->vm, pfn, c->child, vaddr);
 }
 
 struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t child_pid,

@@ -16,15 +16,24 @@
  * the huge page as one entry under its head pfn, rmap has one item per PMD mapping, and a
  * mapping counts 512 pages in rss.
  *
- * Splitting (split_huge_page): every PMD mapping becomes a table of 512 PTEs with the PMD's
- * bits and each frame an ordinary page held by the same scope's policy (subpages in address
- * order). vmsim splits the page, in every address space that maps it, when:
+ * Splitting a PMD (__split_huge_pmd): a write to a huge page still mapped elsewhere (shared
+ * after fork) replaces the writer's PMD, in its address space only, by a table of 512 PTEs
+ * with the PMD's bits that map the page's frames (rmap items marked subpage); the page stays
+ * whole and the other PMDs stay. The 4 KiB write fault then copies its frame (do_wp_page:
+ * a frame of a whole huge page is reused only when every mapping of the page is in the
+ * writer's address space). A write to a huge PMD that is the page's only mapping regains
+ * write access (a COW reuse, no split).
+ *
+ * Splitting the page (split_huge_page): every PMD mapping becomes a table of 512 PTEs with
+ * the PMD's bits, the PTEs of split PMDs become ordinary, and each frame an ordinary page held
+ * by the same scope's policy (subpages in address order). vmsim splits the page, in every
+ * address space that maps it, when:
  *  - reclaim chooses it (as Linux does on swap-out): the head subpage is the victim and the
  *    511 others stay resident as 4 KiB pages for the policy to choose later;
- *  - a write hits it while it is shared after fork (Linux splits the PMD and COWs 4 KiB);
- *    a write to an unshared write-protected one just regains write access;
- *  - munmap, mmap over, or mprotect covers only part of it.
- * fork copies the PMD leaf write-protected on both sides, like a PTE.
+ *  - munmap, mmap over, or mprotect covers only part of it (Linux splits the PMD and defers
+ *    the page's split).
+ * fork copies the PMD leaf write-protected on both sides, like a PTE. The page is freed when
+ * no PMD and no PTE maps any of its frames.
  */
 #include "models/vm/internal.h"
 
@@ -87,7 +96,7 @@ bool do_huge_pmd_wp_page(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, bo
 	pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
 	BUG_ON(!p || !pte_huge(*p), "no huge PMD at %llx", (unsigned long long)vaddr);
 	pfn_t head = (pfn_t)pte_pfn(*p);
-	if (vm->pages[head].mapcount == 1 && vma_write) {
+	if (folio_mapcount(vm, head) == 1 && vma_write) {
 		/* Reuse: the only mapper gets write access back (do_huge_pmd_wp_page). */
 		*p |= PTE_WRITE | PTE_ACCESSED | PTE_DIRTY;
 		w->kinds |= FK_COW;
@@ -95,8 +104,54 @@ bool do_huge_pmd_wp_page(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, bo
 		w->pfn = head + (pfn_t)((vaddr >> PTE_SHIFT) & (HPAGE_NR - 1));
 		return true;
 	}
-	split_huge_page(vm, head, false);
+	__split_huge_pmd(vm, mm, vaddr & ~(HPAGE_SIZE - 1));
 	return false;
+}
+
+uint32_t folio_mapcount(const struct vm *vm, pfn_t head)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < HPAGE_NR; i++)
+		n += vm->pages[head + i].mapcount;
+	return n;
+}
+
+bool folio_maps_only(const struct vm *vm, pfn_t head, const struct mm_struct *mm)
+{
+	for (uint32_t i = 0; i < HPAGE_NR; i++)
+		for (uint32_t r = vm->pages[head + i].rmap; r; r = vm->rmap_pool[r].next)
+			if (vm->rmap_pool[r].mm != mm)
+				return false;
+	return true;
+}
+
+void __split_huge_pmd(struct vm *vm, struct mm_struct *mm, uint64_t haddr)
+{
+	pte_t *p = pgtable_lookup(&mm->pgd, haddr);
+	BUG_ON(!p || !pte_huge(*p), "no huge PMD at %llx", (unsigned long long)haddr);
+	pte_t pmd = *p;
+	pfn_t head = (pfn_t)pte_pfn(pmd);
+	if (pmd & PTE_DIRTY)
+		vm->pages[head].flags |= PG_DIRTY;
+	flush_tlb_page(vm, mm, haddr);
+	rmap_remove(vm, head, mm, haddr);
+	pgtable_set(&mm->pgd, haddr, p, 0);
+	pte_t flags = pmd & (PTE_WRITE | PTE_ACCESSED | PTE_DIRTY);
+	for (uint32_t i = 0; i < HPAGE_NR; i++) {
+		uint64_t va = haddr + ((uint64_t)i << PTE_SHIFT);
+		pte_t *q = pgtable_alloc_pte(&mm->pgd, va);
+		pgtable_set(&mm->pgd, va, q, pte_mk(head + i, flags));
+		rmap_add_subpage(vm, head + i, mm, va);
+	}
+	vm->st.thp_split_pmds++;
+}
+
+void put_huge_page(struct vm *vm, pfn_t head)
+{
+	if (folio_mapcount(vm, head))
+		return;
+	lru_del(vm, head);
+	free_huge_frames(vm, head);
 }
 
 struct huge_map {
@@ -115,8 +170,13 @@ void split_huge_page(struct vm *vm, pfn_t head, bool keep_head_out)
 	uint32_t n = 0, cap = 4;
 	struct huge_map *maps = xmalloc(sizeof(*maps) * cap);
 	bool dirty = hp->flags & PG_DIRTY;
-	while (hp->rmap) {
-		struct rmap_item it = vm->rmap_pool[hp->rmap];
+	uint32_t *link = &hp->rmap;
+	while (*link) {
+		struct rmap_item it = vm->rmap_pool[*link];
+		if (it.subpage) {
+			link = &vm->rmap_pool[*link].next; /* a PTE of a split PMD: it stays */
+			continue;
+		}
 		pte_t *p = pgtable_lookup(&it.mm->pgd, it.vaddr);
 		BUG_ON(!p || !pte_huge(*p) || pte_pfn(*p) != head, "rmap points at a stale PMD");
 		if (n == cap) {
@@ -129,15 +189,16 @@ void split_huge_page(struct vm *vm, pfn_t head, bool keep_head_out)
 		rmap_remove(vm, head, it.mm, it.vaddr);
 		pgtable_set(&it.mm->pgd, it.vaddr, p, 0);
 	}
-	/* 512 ordinary pages, with the keys they would have had as 4 KiB faults. */
+	/* 512 ordinary pages, with the keys they would have had as 4 KiB faults; the PTEs of
+	 * split PMDs that map them become ordinary mappings. */
 	uint64_t key = hp->key;
 	for (uint32_t i = 0; i < HPAGE_NR; i++) {
 		struct page *pg = &vm->pages[head + i];
 		pg->flags = PG_ANON | (dirty ? PG_DIRTY : 0);
 		pg->key = key ^ i;
 		pg->swap_slot = SLOT_NONE;
-		pg->mapcount = 0;
-		pg->rmap = 0;
+		for (uint32_t r = pg->rmap; r; r = vm->rmap_pool[r].next)
+			vm->rmap_pool[r].subpage = 0;
 	}
 	/* Map them by PTEs in every address space that mapped the PMD (in rmap order). */
 	for (uint32_t m = n; m-- > 0;) {

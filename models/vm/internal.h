@@ -138,6 +138,8 @@ static inline void flush_tlb_page(struct vm *vm, struct mm_struct *mm, uint64_t 
 	}
 }
 void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr);
+/* rmap_add for a 4 KiB PTE that maps pfn, a frame of a 2 MiB page still whole. */
+void rmap_add_subpage(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr);
 static inline void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 {
 	uint32_t *link = &vm->pages[pfn].rmap;
@@ -149,7 +151,8 @@ static inline void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, u
 			vm->rmap_pool[r].next = vm->rmap_free;
 			vm->rmap_free = r;
 			vm->pages[pfn].mapcount--;
-			mm->rss_pages -= (vm->pages[pfn].flags & PG_HUGE) ? HPAGE_NR : 1;
+			mm->rss_pages -=
+			    (vm->pages[pfn].flags & PG_HUGE) && !it->subpage ? HPAGE_NR : 1;
 			return;
 		}
 		link = &it->next;
@@ -440,14 +443,29 @@ void shmem_release_unmapped(struct vm *vm);
 bool do_huge_pmd_anonymous_page(struct vm *vm, struct mm_struct *mm,
                                 const struct vm_area_struct *vma, uint64_t vaddr, bool write,
                                 uint64_t next_use, struct fault_work *w);
-/* A write fault on a present, write-protected huge PMD: reuse it, or split it (then the 4 KiB
- * path COWs the one page). Returns true when the access is resolved. */
+/* A write fault on a present, write-protected huge PMD: reuse it when it is the page's only
+ * mapping, else split this PMD (then the 4 KiB path COWs the one page). Returns true when the
+ * access is resolved. */
 bool do_huge_pmd_wp_page(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, bool vma_write,
                          struct fault_work *w);
 /* split_huge_page: every mapping of the huge page at head becomes 512 PTEs and each frame an
  * ordinary page; with keep_head_out, the head frame is not given to the policy (reclaim holds
  * it as its victim). */
 void split_huge_page(struct vm *vm, pfn_t head, bool keep_head_out);
+/* __split_huge_pmd: mm's PMD at haddr becomes 512 PTEs that map the frames of the huge page,
+ * which stays whole (other address spaces keep their PMDs). */
+void __split_huge_pmd(struct vm *vm, struct mm_struct *mm, uint64_t haddr);
+/* The PMDs and PTEs that map the frames of the huge page at head. */
+uint32_t folio_mapcount(const struct vm *vm, pfn_t head);
+/* Is every mapping of the huge page at head (PMD or PTE) in mm? */
+bool folio_maps_only(const struct vm *vm, pfn_t head, const struct mm_struct *mm);
+/* A mapping of a frame of the huge page at head went: free the page when none is left. */
+void put_huge_page(struct vm *vm, pfn_t head);
+/* The head frame of the huge page that frame pfn (PG_HUGE or PG_TAIL) belongs to. */
+static inline pfn_t huge_head(pfn_t pfn)
+{
+	return pfn & ~(pfn_t)(HPAGE_NR - 1);
+}
 /* Split every huge page mapped by mm that straddles start or end. */
 void split_huge_pmd_edges(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end);
 

@@ -39,6 +39,7 @@ struct vm_fault {
 	pte_t orig_pte;  /* its value when the turn began */
 	pfn_t reserve;   /* a frame allocated ahead of a decision, PFN_NONE: none */
 	bool lru_access; /* resolved on a page the policy already holds: tell it the reference */
+	bool new_page;   /* the faulting page is new to the policy (insert), not a reference */
 };
 
 enum fault_step {
@@ -94,6 +95,7 @@ fault_map_new_page(struct vm_fault *vf, uint32_t pg_flags, uint64_t key, uint32_
 	pfn_t pfn = vf->reserve;
 	vf->reserve = PFN_NONE;
 	struct page *pg = &vm->pages[pfn];
+	vf->new_page = true;
 	pg->flags = pg_flags;
 	pg->key = key;
 	if (swap_slot != SLOT_NONE) {
@@ -235,6 +237,8 @@ static enum fault_step do_wp_page(struct vm_fault *vf)
 	}
 	bool exclusive = !(pg->flags & PG_FILE) && pg->mapcount == 1 &&
 	                 (!(pg->flags & PG_SWAPCACHE) || vm->swap[pg->swap_slot].map == 0);
+	if (pg->flags & (PG_HUGE | PG_TAIL)) /* a frame of a huge page whose PMD was split here */
+		exclusive = folio_maps_only(vm, huge_head((pfn_t)pte_pfn(vf->orig_pte)), vf->mm);
 	if (!exclusive)
 		return wp_page_copy(vf);
 	/* wp_page_reuse: the only user gets write access back. */
@@ -256,6 +260,7 @@ static enum fault_step __do_fault(struct vm_fault *vf, bool write)
 	    filemap_fault(vf->vm, vf->mm, vf->vma, vf->address, write, vf->next_use, &major);
 	if (pfn == PFN_NONE)
 		return FAULT_OOM;
+	vf->new_page |= major;
 	/* Mapped before readahead allocates, so that reclaim sees it mapped. */
 	map_file_page(vf->vm, vf->mm, vf->vma, vf->address, pfn,
 	              PTE_ACCESSED | (write ? PTE_DIRTY : 0));
@@ -376,8 +381,22 @@ static bool vma_allows(const struct vm_area_struct *v, enum access_kind kind)
 	}
 }
 
-/* The end of a fault: the policy told of a reference to a page it holds, the unused reserve
- * freed. */
+/* The faulting page is new to its policy, and the policy wants new pages unreferenced
+ * (policy_ops.insert_old): the access that completes the fault is the insert, so the page's
+ * PTE (or huge PMD) is left old. */
+static void fault_leave_old(struct vm_fault *vf)
+{
+	struct vm *vm = vf->vm;
+	pte_t *p = pgtable_lookup(&vf->mm->pgd, vf->address);
+	if (!p || !pte_present(*p) || (*p & PTE_ZERO))
+		return;
+	const struct page *pg = &vm->pages[pte_pfn(*p)];
+	if ((pg->flags & PG_LRU) && policy_insert_old(vm->cfg.policy, pg->scope->policy))
+		*p &= ~PTE_ACCESSED;
+}
+
+/* The end of a fault: the policy told of a reference to a page it holds (or, for a new page,
+ * its accessed bit left as the policy wants it), the unused reserve freed. */
 static enum access_status fault_finish(struct vm_fault *vf, enum fault_step r)
 {
 	struct vm *vm = vf->vm;
@@ -387,6 +406,8 @@ static enum access_status fault_finish(struct vm_fault *vf, enum fault_step r)
 	if (r == FAULT_DONE && vf->lru_access && w->pfn != PFN_NONE &&
 	    (pol->flags & POLICY_SEES_EVERY_ACCESS))
 		pol->access(vm->pages[w->pfn].scope->policy, w->pfn, vf->write, vf->next_use);
+	if (r == FAULT_DONE && pol->insert_old && (vf->new_page || (w->kinds & FK_THP)))
+		fault_leave_old(vf);
 	if (r == FAULT_OOM)
 		status = ACCESS_OOM;
 	else if (r == FAULT_SIGBUS)

@@ -68,7 +68,10 @@ struct reclaim_scope {
 struct rmap_item {
 	struct mm_struct *mm;
 	uint64_t vaddr;
-	uint32_t next; /* next item of the same frame, 0: end */
+	uint32_t next;    /* next item of the same frame, 0: end */
+	uint32_t subpage; /* 1: a 4 KiB PTE of one frame of a 2 MiB page that is still whole
+	                     (its PMD split in this address space only); 0: a PTE, or the PMD of
+	                     a 2 MiB page under its head frame */
 };
 
 enum vma_flags {

@@ -32,14 +32,20 @@ static void wrprotect_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	}
 }
 
-/* can_change_pte_writable for a present PTE of a VMA that now allows writes. */
-static bool can_change_pte_writable(const struct vm *vm, pte_t pte, bool shared)
+/* can_change_pte_writable for a present PTE of mm in a VMA that now allows writes. */
+static bool can_change_pte_writable(const struct vm *vm, const struct mm_struct *mm, pte_t pte,
+                                    bool shared)
 {
 	if (pte & PTE_ZERO)
 		return false;
-	const struct page *pg = &vm->pages[pte_pfn(pte)];
+	pfn_t pfn = (pfn_t)pte_pfn(pte);
+	const struct page *pg = &vm->pages[pfn];
 	if (shared)
 		return (pte & PTE_DIRTY) || page_is_shmem(vm, pg);
+	if (pte_huge(pte))
+		return folio_mapcount(vm, pfn) == 1;
+	if (pg->flags & (PG_HUGE | PG_TAIL))
+		return folio_maps_only(vm, huge_head(pfn), mm);
 	if (!(pg->flags & PG_ANON) || (pg->flags & PG_FILE) || pg->mapcount != 1)
 		return false;
 	return !(pg->flags & PG_SWAPCACHE) || vm->swap[pg->swap_slot].map == 0;
@@ -48,7 +54,7 @@ static bool can_change_pte_writable(const struct vm *vm, pte_t pte, bool shared)
 static void mkwrite_pte(void *ctx, uint64_t vaddr, pte_t *p)
 {
 	struct change_prot_ctx *c = ctx;
-	if (pte_present(*p) && !(*p & PTE_WRITE) && can_change_pte_writable(c->vm, *p, c->shared)) {
+	if (pte_present(*p) && !(*p & PTE_WRITE) && can_change_pte_writable(c->vm, c->mm, *p, c->shared)) {
 		*p |= PTE_WRITE;
 		flush_tlb_page(c->vm, c->mm, vaddr);
 	}

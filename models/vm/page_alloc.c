@@ -137,6 +137,10 @@ void free_huge_frames(struct vm *vm, pfn_t head)
 void put_page(struct vm *vm, pfn_t pfn)
 {
 	struct page *pg = &vm->pages[pfn];
+	if (pg->flags & (PG_HUGE | PG_TAIL)) {
+		put_huge_page(vm, huge_head(pfn));
+		return;
+	}
 	if (pg->mapcount || (pg->flags & PG_FILE))
 		return; /* mapped elsewhere, or a page-cache page: it stays cached */
 	if ((pg->flags & PG_SWAPCACHE) && vm->swap[pg->swap_slot].map)
@@ -144,10 +148,7 @@ void put_page(struct vm *vm, pfn_t pfn)
 	if (pg->flags & PG_SWAPCACHE)
 		delete_from_swap_cache(vm, pfn);
 	lru_del(vm, pfn);
-	if (pg->flags & PG_HUGE)
-		free_huge_frames(vm, pfn);
-	else
-		free_frame(vm, pfn);
+	free_frame(vm, pfn);
 }
 
 /*

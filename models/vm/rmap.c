@@ -3,7 +3,9 @@
  * rmap_item per mapping in a pool with a free list (no allocation per fault once the pool has
  * grown), and the walks over them: try_to_unmap (reclaim), the accessed and dirty bits the
  * policies sample (folio_referenced), page_mkclean (msync). A 2 MiB page has one item per PMD
- * mapping, under its head frame.
+ * mapping, under its head frame, and one per 4 KiB PTE of one of its frames (subpage: its
+ * PMD was split in that address space only) under that frame. The walks of a 2 MiB page see
+ * its PMDs and the PTEs of its head frame (not those of its other frames: a departure).
  *
  * Every PTE an rmap walk changes that a TLB may cache is reported in the running operation's
  * fault_work (flush_tlb_page): the machine model invalidates the entries and costs the
@@ -32,6 +34,14 @@ void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 	vm->pages[pfn].rmap = r;
 	vm->pages[pfn].mapcount++;
 	mm->rss_pages += (vm->pages[pfn].flags & PG_HUGE) ? HPAGE_NR : 1;
+}
+
+void rmap_add_subpage(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
+{
+	rmap_add(vm, pfn, mm, vaddr);
+	vm->rmap_pool[vm->pages[pfn].rmap].subpage = 1;
+	if (vm->pages[pfn].flags & PG_HUGE)
+		mm->rss_pages -= HPAGE_NR - 1;
 }
 
 bool folio_referenced(struct vm *vm, pfn_t pfn)

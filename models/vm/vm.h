@@ -185,6 +185,7 @@ struct vm_stats {
 	uint64_t page_table_pages, page_table_pages_max, page_table_overflow;
 	uint64_t page_table_overflow_now; /* page-table pages above memory.frames now */
 	uint64_t faults_thp, thp_fallback, thp_splits, thp_pages_max;
+	uint64_t thp_split_pmds; /* PMDs split in one address space (__split_huge_pmd) */
 };
 
 struct vm {

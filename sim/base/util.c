@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static _Thread_local const simtime_t *bug_clock;
@@ -155,6 +156,28 @@ void bug_fail(const char *file, int line, const char *cond, const char *fmt, ...
 	}
 	fputc('\n', stderr);
 	abort();
+}
+
+int mkdir_p(const char *path)
+{
+	if (!*path) {
+		errno = ENOENT;
+		return -1;
+	}
+	char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int rc = (mkdir(p, 0777) < 0 && errno != EEXIST) ? -1 : 0;
+	free(p);
+	return rc;
 }
 
 int parse_u64(const char *s, uint64_t *out)

@@ -91,6 +91,9 @@ NORETURN void bug_fail(const char *file, int line, const char *cond, const char 
 			bug_fail(__FILE__, __LINE__, #cond, "" __VA_ARGS__);                       \
 	} while (0)
 
+/* mkdir -p: path and every missing parent; 0, or -1 with errno (an empty path: ENOENT). */
+int mkdir_p(const char *path);
+
 /* Parse an unsigned integer in decimal or 0x hex; the whole string must be consumed. */
 int parse_u64(const char *s, uint64_t *out);
 

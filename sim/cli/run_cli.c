@@ -114,6 +114,8 @@ static const char run_usage[] =
     "                       memory up to 1 GiB and half of --max-rss, then streamed\n"
     "                       through a temporary file in $TMPDIR), memory or file;\n"
     "                       the results are the same\n"
+    "  --trace-from FILE.vmb  read the config's trace workload from FILE.vmb, a `vmsim\n"
+    "                       trace convert` of it (sweeps decode a shared trace once)\n"
     "  -q, --quiet          no summary on stdout\n"
     "writes DIR/config.json, DIR/stats.json, DIR/timeseries.csv, DIR/latency_cdf.csv,\n"
     "DIR/run.json\n";
@@ -124,24 +126,6 @@ static int usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n(see vmsim --help)\n");
 	return 2;
-}
-
-static int mkdir_p(const char *path)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int rc = (mkdir(p, 0777) && errno != EEXIST) ? -1 : 0;
-	free(p);
-	return rc;
 }
 
 /* Open DIR/.NAME.tmp for writing; cli_commit renames it to DIR/NAME. */
@@ -161,8 +145,11 @@ static int commit_tmp(FILE *f, char *tmp, const char *dir, const char *name)
 	char *final = xasprintf("%s/%s", dir, name);
 	if (!rc && rename(tmp, final))
 		rc = -1;
-	if (rc)
+	if (rc) {
+		int e = errno; /* the write's reason, for the message */
 		unlink(tmp);
+		errno = e;
+	}
 	free(final);
 	free(tmp);
 	return rc;
@@ -233,6 +220,7 @@ struct run_args {
 	bool has_seed, quiet, dry_run;
 	uint64_t seed, check_every, max_rss_mib;
 	enum future_store opt_future; /* --opt-future */
+	const char *trace_from;       /* --trace-from */
 };
 
 /* One option c with its optarg into a. Returns -1, or the exit status when the command ends
@@ -242,6 +230,9 @@ static int parse_run_option(int c, char **argv, struct run_args *a)
 	uint64_t max_time_ps;
 	switch (c) {
 	case 'o':
+		if (!*optarg)
+			return usage_error("%s", "run: -o expects a directory name, got an empty "
+			                         "string");
 		a->outdir = optarg;
 		return -1;
 	case 's': {
@@ -289,6 +280,9 @@ static int parse_run_option(int c, char **argv, struct run_args *a)
 		}
 		return usage_error("run: --opt-future expects auto, memory or file, got \"%s\"",
 		                   optarg);
+	case 'V':
+		a->trace_from = optarg;
+		return -1;
 	case 'q':
 		a->quiet = true;
 		return -1;
@@ -318,6 +312,7 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 	    {"max-sim-time", required_argument, NULL, 'T'},
 	    {"max-rss", required_argument, NULL, 'R'},
 	    {"opt-future", required_argument, NULL, 'F'},
+	    {"trace-from", required_argument, NULL, 'V'},
 	    {0, 0, 0, 0},
 	};
 	memset(a, 0, sizeof(*a));
@@ -374,11 +369,15 @@ static int run_setup(struct run *r, const struct run_args *a, struct err *err)
 	signal(SIGTERM, on_signal);
 	if (a->max_rss_mib)
 		rss_budget_start(a->max_rss_mib);
-	struct future_host fh = {.store = a->opt_future, .stop_flag = &stop_requested};
-	fh.memory_max_bytes = FUTURE_MEMORY_MAX_BYTES;
+	struct sim_host host = {
+	    .future = {.store = a->opt_future, .stop_flag = &stop_requested},
+	    .trace_from = a->trace_from,
+	};
+	host.future.memory_max_bytes = FUTURE_MEMORY_MAX_BYTES;
 	if (a->max_rss_mib)
-		fh.memory_max_bytes = MIN(fh.memory_max_bytes, (a->max_rss_mib << 20) / 2);
-	if (sim_init_host(r->s, &r->cfg, &fh, err)) {
+		host.future.memory_max_bytes =
+		    MIN(host.future.memory_max_bytes, (a->max_rss_mib << 20) / 2);
+	if (sim_init_host(r->s, &r->cfg, &host, err)) {
 		fprintf(stderr, "vmsim: %s\n", err->msg);
 		if (stop_requested == STOP_RSS)
 			fprintf(stderr,
@@ -412,6 +411,7 @@ static int run_write_results(struct run *r, const struct run_args *a)
 	struct sim *s = r->s;
 	bool over_rss = s->interrupted && stop_requested == STOP_RSS;
 	int wr = commit_tmp(r->ts, r->ts_tmp, r->dir, "timeseries.csv");
+	int first_errno = wr ? errno : 0;
 	r->ts = NULL;
 	r->ts_tmp = NULL; /* (commit_tmp closed and freed them) */
 	struct run_outputs out = {.cfg = &r->cfg,
@@ -422,12 +422,25 @@ static int run_write_results(struct run *r, const struct run_args *a)
 	                                    : s->interrupted  ? "interrupted"
 	                                    : s->hit_max_time ? "max-time"
 	                                                      : "complete"};
-	wr |= write_result(r->dir, "config.json", write_config_json, &out);
-	wr |= write_result(r->dir, "run.json", write_run_json, &out);
-	wr |= write_result(r->dir, "latency_cdf.csv", write_latency_cdf, &out);
-	wr |= write_result(r->dir, "stats.json", write_stats_json, &out);
+	static const char *const names[] = {"config.json", "run.json", "latency_cdf.csv",
+	                                    "stats.json"};
+	void (*const writers[])(FILE *, const struct run_outputs *) = {
+	    write_config_json, write_run_json, write_latency_cdf, write_stats_json};
+	/* stats.json last, and only after every other file: its presence says the results are
+	 * whole */
+	for (size_t i = 0; i < ARRAY_SIZE(names) && (!wr || i + 1 < ARRAY_SIZE(names)); i++) {
+		if (write_result(r->dir, names[i], writers[i], &out) < 0 && !wr) {
+			wr = -1;
+			first_errno = errno;
+		}
+	}
 	if (wr) {
-		fprintf(stderr, "vmsim: %s: could not write the results\n", r->dir);
+		int e = first_errno;
+		char *stats = xasprintf("%s/stats.json", r->dir);
+		unlink(stats); /* an earlier run's must not pass for this one's */
+		free(stats);
+		fprintf(stderr, "vmsim: %s: could not write the results: %s\n", r->dir,
+		        strerror(e));
 		return 1;
 	}
 	if (!a->quiet) {

@@ -257,6 +257,10 @@ static char *name_of(const char *file)
 	char *r = xmalloc(n + 1);
 	memcpy(r, b, n);
 	r[n] = '\0';
+	if (!strcmp(r, ".") || !strcmp(r, "..")) { /* "..json": results/NAME must stay inside */
+		free(r);
+		r = xstrdup("sweep");
+	}
 	return r;
 }
 
@@ -511,8 +515,12 @@ static int parse_root(struct sweep *s, json_t *root, struct err *err)
 		return rc;
 	json_t *name = json_object_get(root, "name");
 	if (name && (!json_is_string(name) || !*json_string_value(name) ||
-	             strchr(json_string_value(name), '/')))
-		return err_set(err, "%s: name: expected a non-empty string without '/'", s->file);
+	             strchr(json_string_value(name), '/') || !strcmp(json_string_value(name), ".") ||
+	             !strcmp(json_string_value(name), "..")))
+		return err_set(err,
+		               "%s: name: expected a non-empty string without '/', not \".\" or "
+		               "\"..\" (results/NAME must stay in results/)",
+		               s->file);
 	s->name = name ? xstrdup(json_string_value(name)) : name_of(s->file);
 	if ((rc = parse_base(s, root, err)))
 		return rc;

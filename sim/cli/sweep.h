@@ -98,9 +98,12 @@ enum sweep_status {
  * (at most errlen-1 bytes, NUL-terminated; "" when unknown).
  */
 enum sweep_status sweep_point_status(const char *point_dir, char *errbuf, size_t errlen);
-/* A point's results are complete: the `done` marker exists, or stats.json (which `vmsim run`
- * writes last) exists without "sim.complete": 0 (a run stopped early). */
+/* A point's results are complete: the `done` marker exists, or every result file exists and
+ * stats.json (which `vmsim run` writes last) is without "sim.complete": 0 (a run stopped
+ * early). */
 bool sweep_point_complete(const char *point_dir);
+/* The first of a run's result files missing in point_dir (static), or NULL. */
+const char *sweep_point_missing(const char *point_dir);
 
 /* The headline statistics, in summary.csv's column order; NULL-terminated. */
 extern const char *const sweep_summary_stats[];

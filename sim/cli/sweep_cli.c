@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "sim/cli/sweep.h"
+#include "sim/cli/sweep_shared.h"
 
 extern char **environ;
 
@@ -79,6 +80,18 @@ static int parse_long(const char *s, long lo, long *out)
 	return 0;
 }
 
+/* Points run in parallel: at most SWEEP_MAX_JOBS (a bound on the slot table and on the
+ * children; more would only queue for the same CPUs). */
+#define SWEEP_MAX_JOBS 4096
+static int parse_jobs(const char *s, long *jobs)
+{
+	if (parse_long(s, 1, jobs) == 0 && *jobs <= SWEEP_MAX_JOBS)
+		return 0;
+	fprintf(stderr, "vmsim sweep: -j: expected an integer in [1, %d], got \"%s\"\n",
+	        SWEEP_MAX_JOBS, s);
+	return -1;
+}
+
 static int parse_args(int argc, char **argv, struct sweep_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -93,22 +106,17 @@ static int parse_args(int argc, char **argv, struct sweep_opts *o)
 			exit(0);
 		} else if (!strcmp(a, "-o") && has_next) {
 			o->out_dir = argv[++i];
+			if (!*o->out_dir) {
+				fprintf(stderr, "vmsim sweep: -o: expected a directory name, got an "
+				                "empty string\n");
+				return -1;
+			}
 		} else if (!strcmp(a, "-j") && has_next) {
-			if (parse_long(argv[++i], 1, &o->jobs) < 0) {
-				fprintf(stderr,
-				        "vmsim sweep: -j: expected an integer >= 1, got "
-				        "\"%s\"\n",
-				        argv[i]);
+			if (parse_jobs(argv[++i], &o->jobs) < 0)
 				return -1;
-			}
 		} else if (!strncmp(a, "-j", 2) && a[2]) {
-			if (parse_long(a + 2, 1, &o->jobs) < 0) {
-				fprintf(stderr,
-				        "vmsim sweep: -j: expected an integer >= 1, got "
-				        "\"%s\"\n",
-				        a + 2);
+			if (parse_jobs(a + 2, &o->jobs) < 0)
 				return -1;
-			}
 		} else if (!strcmp(a, "--resume")) {
 			o->resume = true;
 		} else if (!strcmp(a, "--list")) {
@@ -149,24 +157,6 @@ static int parse_args(int argc, char **argv, struct sweep_opts *o)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int rc = (mkdir(p, 0777) < 0 && errno != EEXIST) ? -1 : 0;
-	free(p);
-	return rc;
-}
-
 /* A shell word that reads back as s (single quotes when needed). */
 static void print_shell_word(FILE *f, const char *s)
 {
@@ -192,15 +182,16 @@ static void print_shell_word(FILE *f, const char *s)
 /* Everything the points share: the result directory, the config, the executable. */
 struct sweep_run {
 	struct sweep *s;
-	char *dir;       /* absolute result directory */
-	char *base_path; /* absolute base config path */
-	char *exe;       /* the program that runs a point */
+	char *dir;         /* absolute result directory */
+	char *base_path;   /* absolute base config path */
+	char *exe;         /* the program that runs a point */
+	char **trace_from; /* per point: its trace decoded once (sweep_shared.h), or NULL */
 };
 
 static char **point_argv(const struct sweep_run *r, size_t i)
 {
 	const struct sweep *s = r->s;
-	size_t n = 0, cap = 8 + 2 * s->nr_keys;
+	size_t n = 0, cap = 10 + 2 * s->nr_keys;
 	char **argv = xcalloc(cap, sizeof(*argv));
 	argv[n++] = xstrdup(r->exe);
 	argv[n++] = xstrdup("run");
@@ -212,6 +203,10 @@ static char **point_argv(const struct sweep_run *r, size_t i)
 	argv[n++] = xstrdup("-o");
 	argv[n++] = xasprintf("%s/points/%s", r->dir, s->points[i].id);
 	argv[n++] = xstrdup("--quiet");
+	if (r->trace_from && r->trace_from[i]) {
+		argv[n++] = xstrdup("--trace-from");
+		argv[n++] = xstrdup(r->trace_from[i]);
+	}
 	argv[n] = NULL;
 	return argv;
 }
@@ -406,9 +401,8 @@ static bool finish_point(const struct sweep_run *r, size_t i, int status, char *
 	char *pdir = xasprintf("%s/points/%s", r->dir, r->s->points[i].id);
 	bool ok = false;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		char *stats = xasprintf("%s/stats.json", pdir);
-		struct stat st;
-		if (stat(stats, &st) == 0) {
+		const char *missing = sweep_point_missing(pdir);
+		if (!missing) {
 			char *done = xasprintf("%s/done", pdir);
 			char *text =
 			    xasprintf("{\"id\": \"%s\", \"status\": \"ok\"}\n", r->s->points[i].id);
@@ -419,9 +413,8 @@ static bool finish_point(const struct sweep_run *r, size_t i, int status, char *
 			free(text);
 			free(done);
 		} else {
-			snprintf(msg, n, "the run exited 0 but wrote no stats.json");
+			snprintf(msg, n, "the run exited 0 but wrote no %s", missing);
 		}
-		free(stats);
 	} else {
 		char last[400];
 		sweep_point_status(pdir, last, sizeof(last));
@@ -545,6 +538,17 @@ static long run_points(const struct sweep_run *r, const size_t *todo, size_t nr_
 	return (long)pr.failed;
 }
 
+/* run_points, with each shared trace decoded once first (sweep_shared.h). */
+static long run_points_shared(struct sweep_run *r, const size_t *todo, size_t nr_todo,
+                              size_t nr_skipped, long jobs)
+{
+	r->trace_from = sweep_shared_prepare(r->s, r->base_path, r->dir, todo, nr_todo);
+	long failed = run_points(r, todo, nr_todo, nr_skipped, jobs);
+	sweep_shared_free(r->s, r->trace_from);
+	r->trace_from = NULL;
+	return failed;
+}
+
 static int collect(const char *dir)
 {
 	char *file = xasprintf("%s/sweep.json", dir);
@@ -646,7 +650,7 @@ int sweep_cli_main(int argc, char **argv)
 			argv_free(pargv);
 		}
 	} else {
-		long failed = run_points(&r, todo, nr_todo, nr_skipped, o.jobs);
+		long failed = run_points_shared(&r, todo, nr_todo, nr_skipped, o.jobs);
 		if (failed < 0) {
 			exit_code = 130;
 		} else if (o.shard_n > 1) {

@@ -65,11 +65,21 @@ static bool stats_partial(const char *point_dir)
 	return partial;
 }
 
+const char *sweep_point_missing(const char *point_dir)
+{
+	static const char *const files[] = {"config.json", "run.json", "latency_cdf.csv",
+	                                    "timeseries.csv", "stats.json"};
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+		if (!file_exists(point_dir, files[i]))
+			return files[i];
+	return NULL;
+}
+
 bool sweep_point_complete(const char *point_dir)
 {
 	if (file_exists(point_dir, "done"))
 		return true;
-	return file_exists(point_dir, "stats.json") && !stats_partial(point_dir);
+	return !sweep_point_missing(point_dir) && !stats_partial(point_dir);
 }
 
 enum sweep_status sweep_point_status(const char *point_dir, char *errbuf, size_t errlen)
@@ -79,8 +89,11 @@ enum sweep_status sweep_point_status(const char *point_dir, char *errbuf, size_t
 	if (sweep_point_complete(point_dir))
 		return SWEEP_OK;
 	if (file_exists(point_dir, "stats.json")) {
-		if (errlen)
+		if (errlen && stats_partial(point_dir))
 			snprintf(errbuf, errlen, "interrupted: stats.json holds partial results");
+		else if (errlen)
+			snprintf(errbuf, errlen, "incomplete results: no %s",
+			         sweep_point_missing(point_dir));
 		return SWEEP_FAILED;
 	}
 	char *p = xasprintf("%s/vmsim.log", point_dir);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/hw/cache.h"
 #include "models/hw/disk.h"
 #include "models/hw/dram.h"
 #include "models/hw/tlb.h"
@@ -186,6 +187,7 @@ const struct param_spec config_top_params[] = {
 	{.key = "tlb", .type = PARAM_OBJECT, .sub = tlb_params, .doc = "TLB hierarchy (docs/models.md)"},
 	{.key = "walker", .type = PARAM_OBJECT, .sub = walker_params, .doc = "page walker (docs/models.md)"},
 	{.key = "dram", .type = PARAM_OBJECT, .sub = dram_params, .doc = "DRAM (docs/models.md)"},
+	{.key = "caches", .type = PARAM_OBJECT, .sub = cache_params, .doc = "CPU caches (docs/models.md)"},
 	{.key = "disk", .type = PARAM_OBJECT, .sub = disk_params, .doc = "disks (docs/models.md)"},
 	{.key = "stats", .type = PARAM_OBJECT, .sub = stats_params, .doc = "statistics"},
 	{.key = "zram", .type = PARAM_OBJECT, .sub = zram_params, .doc = "zram swap device (docs/vm.md)"},
@@ -627,6 +629,12 @@ static int resolve_all(json_t *root, const char *file, struct err *err)
 	return resolve_dynamic(root, file, err);
 }
 
+/* A run name is one folder under results/: a path or a step up would write elsewhere. */
+static bool config_name_ok(const char *name)
+{
+	return !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
 static int finish_load(struct config *c, json_t *root, const char *file,
                        const struct config_override *sets, size_t nr_sets, struct err *err)
 {
@@ -644,10 +652,18 @@ static int finish_load(struct config *c, json_t *root, const char *file,
 		json_decref(root);
 		return rc;
 	}
+	const char *name = json_string_value(json_object_get(root, "name"));
+	if (name && *name && !config_name_ok(name)) {
+		rc = err_set(err,
+		             "%s: name: expected a folder name (no '/', not \".\" or \"..\": "
+		             "results/NAME must stay in results/), got \"%s\"",
+		             file, name);
+		json_decref(root);
+		return rc;
+	}
 	c->root = root;
 	c->file = xstrdup(file);
 	c->base_dir = dir_of(file);
-	const char *name = json_string_value(json_object_get(root, "name"));
 	if (name && *name) {
 		c->name = xstrdup(name);
 	} else {
@@ -656,7 +672,7 @@ static int finish_load(struct config *c, json_t *root, const char *file,
 		char *dot = strrchr(b, '.');
 		if (dot && dot != b)
 			*dot = '\0';
-		c->name = xstrdup(b);
+		c->name = config_name_ok(b) ? xstrdup(b) : xstrdup("run"); /* "..json" */
 		free(copy);
 	}
 	return 0;

@@ -200,6 +200,19 @@ static int check_host_memory(const struct config *cfg, const struct vm_config *v
 	return 0;
 }
 
+/* The config's one trace workload object, reading path as vmb instead (new), or NULL when
+ * the config has no such workload (then the host option changes nothing). */
+static json_t *trace_from_object(const json_t *root, const char *path)
+{
+	const json_t *one = json_object_get(root, "workload");
+	if (!one || strcmp(params_get_string(one, "type"), "trace"))
+		return NULL;
+	json_t *obj = json_deep_copy(one);
+	json_object_set_new(obj, "path", json_string(path));
+	json_object_set_new(obj, "format", json_string("vmb"));
+	return obj;
+}
+
 static int open_workloads(struct sim *s, struct err *err)
 {
 	json_t *root = s->cfg->root;
@@ -210,7 +223,7 @@ static int open_workloads(struct sim *s, struct err *err)
 	s->wl_ops = xcalloc(s->nr_wls, sizeof(*s->wl_ops));
 	uint64_t seed = (uint64_t)params_get_int(root, "seed");
 	for (uint32_t i = 0; i < s->nr_wls; i++) {
-		json_t *obj = one ? one : json_array_get(many, i);
+		json_t *obj = s->trace_from ? s->trace_from : one ? one : json_array_get(many, i);
 		char *path = one ? xstrdup("workload") : xasprintf("workloads[%u]", i);
 		const struct workload_ops *ops = workload_find(params_get_string(obj, "type"));
 		struct workload_env env = {
@@ -272,11 +285,12 @@ int sim_init(struct sim *s, struct config *cfg, struct err *err)
 	return sim_init_host(s, cfg, NULL, err);
 }
 
-int sim_init_host(struct sim *s, struct config *cfg, const struct future_host *future_host,
-                  struct err *err)
+int sim_init_host(struct sim *s, struct config *cfg, const struct sim_host *host, struct err *err)
 {
 	memset(s, 0, sizeof(*s));
-	future_init(&s->future, future_host);
+	future_init(&s->future, host ? &host->future : NULL);
+	if (host && host->trace_from)
+		s->trace_from = trace_from_object(cfg->root, host->trace_from);
 	s->cfg = cfg;
 	s->err = err;
 	const json_t *jvm = json_object_get(cfg->root, "vm");
@@ -345,6 +359,7 @@ void sim_fini(struct sim *s)
 	future_fini(&s->future);
 	psi_fini(&s->psi);
 	senpai_fini(s);
+	json_decref(s->trace_from); /* (NULL-safe) */
 	images_free(s);
 	free(s->memcgs);
 	free(s->zclasses);

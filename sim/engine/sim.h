@@ -64,6 +64,7 @@ struct sim {
 	struct senpai_conf *senpai;         /* senpai.c's controller, NULL: off */
 	struct senpai_state *senpai_state;  /* per cgroup, [1..nr_memcgs] */
 	struct event senpai_ev;
+	json_t *trace_from;   /* the workload object read instead (sim_host.trace_from), or NULL */
 	struct sim_counters c;
 	struct hist lat_access, lat_fault;
 #define NR_FAULT_KIND_HISTS 8
@@ -86,10 +87,17 @@ struct sim {
 
 /* Set up everything the config describes. Bad input: < 0 with err filled. */
 int sim_init(struct sim *s, struct config *cfg, struct err *err);
-/* sim_init, keeping OPT's future as future_host says (borrowed; NULL: the defaults) and
- * stopping the setup when its stop_flag is set. */
-int sim_init_host(struct sim *s, struct config *cfg, const struct future_host *future_host,
-                  struct err *err);
+/* How the host runs a simulation, never what it computes (borrowed). */
+struct sim_host {
+	struct future_host future; /* OPT's future; its stop_flag also stops the setup */
+	/* A vmb conversion of the config's one trace workload (`trace convert` with the same
+	 * page size and oracle_access), read instead of it: a sweep decodes a shared trace once.
+	 * NULL: read the trace itself. */
+	const char *trace_from;
+};
+
+/* sim_init as host says (NULL: the defaults). */
+int sim_init_host(struct sim *s, struct config *cfg, const struct sim_host *host, struct err *err);
 void sim_fini(struct sim *s);
 /* Run to completion. Returns 0, or < 0 when a workload hit malformed input (err filled). */
 int sim_run(struct sim *s);

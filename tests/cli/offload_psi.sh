@@ -35,7 +35,7 @@ for r in rows[1:]:
         avg[k] = [calc_load(avg[k][i], E[i], pct) for i in range(3)]
         got = [r["psi_%s_avg%s" % (k, w)] for w in ("10", "60", "300")]
         assert got == [fmt(a) for a in avg[k]], (r["time_ps"], k, got)
-assert periods == 4 and avg["some"][0] > 0
+assert periods >= 3 and avg["some"][0] > 0, periods
 P
 some=$(stats "$TMP/p" psi.memory.some_ps)
 check_eq "one task: full = some" "$(stats "$TMP/p" psi.memory.full_ps)" "$some"

@@ -7,7 +7,8 @@
  *    is set, and .access is called if the policy declares POLICY_SEES_EVERY_ACCESS;
  *  - a reference to a non-resident key is a fault: if no frame is free the policy evicts one
  *    (policy_evict_for with the faulting key); the page is mapped with its accessed bit set
- *    (and dirty on a write) — the faulting reference — and then .insert is called;
+ *    (and dirty on a write) — the faulting reference — and then .insert is called; a policy
+ *    whose .insert_old says so gets the page with its accessed bit clear, as from the VM;
  *  - test_and_clear_young clears the emulated accessed bit; the dirty bit is cleared when the
  *    page is evicted (written back); vtime is the number of references made so far, counting
  *    the current one;
@@ -175,6 +176,8 @@ static inline struct drv_result drv_run_params(const struct policy_ops *ops, jso
 			s.dirty[pfn] = refs[i].is_write;
 			resident++;
 			ops->insert(pol, pfn, key, next_use[i]);
+			if (policy_insert_old(ops, pol))
+				s.young[pfn] = false; /* the VM leaves such a page's PTE old */
 		}
 		if (resident > nr_frames)
 			r.violations++;

@@ -106,6 +106,122 @@ static void test_mm1(void)
 	disk_fini(&d);
 }
 
+/* M/G/1 (Pollaczek-Khinchine): service S = size / bandwidth with sizes 0.5 MB or 1.5 MB, each
+ * half the time, at 1000 MB/s: E[S] = 1 ms, E[S^2] = 1.25 ms^2; Poisson arrivals at rho = 0.5:
+ * W = E[S] + lambda E[S^2] / (2 (1 - rho)) = 1 + 0.5 x 1.25 / 1 = 1.625 ms. */
+static void test_mg1(void)
+{
+	struct disk_device_config c;
+	BUG_ON(disk_preset("fixed", "g", &c), "no fixed preset");
+	c.read_latency_ps = c.write_latency_ps = 0;
+	c.read_mb_per_s = c.write_mb_per_s = 1000;
+	struct disk d;
+	disk_init(&d, &c);
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 11);
+	simtime_t t = 0;
+	double sum = 0;
+	const uint64_t n = 1000000;
+	for (uint64_t i = 0; i < n; i++) {
+		t += (simtime_t)llround(gsl_ran_exponential(r, 2e9));
+		uint64_t size = gsl_rng_uniform(r) < 0.5 ? 500000 : 1500000;
+		sum += (double)(disk_submit(&d, t, 0, size, false) - t);
+	}
+	double w = sum / (double)n, want = 1.625e9;
+	printf("M/G/1: mean response %.0f ps, Pollaczek-Khinchine %.0f ps\n", w, want);
+	CHECK(fabs(w - want) < 0.02 * want);
+	gsl_rng_free(r);
+	disk_fini(&d);
+}
+
+/* P(Poisson(m) <= k). */
+static double poisson_cdf(double m, int k)
+{
+	if (k < 0)
+		return 0;
+	double term = exp(-m), sum = term;
+	for (int i = 1; i <= k; i++) {
+		term *= m / i;
+		sum += term;
+	}
+	return sum;
+}
+
+/*
+ * The exact mean wait of M/D/c (FIFO, service D): the number present N(t) satisfies
+ * N(t + D) = max(N(t) - c, 0) + A(t, t + D) for every t (those waiting at t are still there at
+ * t + D, those in service have left, every arrival in between is there), so its time-stationary
+ * law pi is that chain's, with A ~ Poisson(lambda D). A customer arriving at t starts by t + x
+ * (x = kD + u, 0 <= u < D) iff those ahead of it still present at t + x number at most c - 1.
+ * With s = t + u - D: the ones ahead still present at s + D are M = max(N(s) - c, 0) + the
+ * arrivals in (s, t); each further D takes c of them, so at s + (k + 1) D = t + x there are
+ * max(M - kc, 0). By PASTA, P(W <= kD + u) = sum_n pi_n P(Poisson(lambda (D - u)) <=
+ * (k + 1) c - 1 - max(n - c, 0)) (Crommelin 1932; Franx 2001). E[W] = the integral of
+ * P(W > x), slot by slot until it vanishes.
+ */
+static double mdc_mean_wait(int c, double lambda, double D, double *p_over)
+{
+	enum { NMAX = 400 };
+	static double pi[NMAX], nx[NMAX];
+	double a[NMAX];
+	for (int k = 0; k < NMAX; k++)
+		a[k] = exp(-lambda * D + k * log(lambda * D) - lgamma(k + 1.0));
+	for (int n = 0; n < NMAX; n++)
+		pi[n] = n == 0;
+	for (int it = 0; it < 20000; it++) {
+		for (int n = 0; n < NMAX; n++)
+			nx[n] = 0;
+		for (int n = 0; n < NMAX; n++) {
+			int w = n > c ? n - c : 0;
+			for (int k = 0; w + k < NMAX; k++)
+				nx[w + k] += pi[n] * a[k];
+		}
+		for (int n = 0; n < NMAX; n++)
+			pi[n] = nx[n];
+	}
+	*p_over = 0;
+	for (int n = 2 * c; n < NMAX; n++)
+		*p_over += pi[n];
+	const int steps = 1000;
+	double ew = 0;
+	for (int k = 0; k < 20; k++) {
+		double slot = 0;
+		for (int i = 0; i < steps; i++) {
+			double u = (i + 0.5) * D / steps, le = 0;
+			for (int n = 0; n < NMAX; n++)
+				le += pi[n] * poisson_cdf(lambda * (D - u),
+				                          (k + 1) * c - 1 - (n > c ? n - c : 0));
+			slot += (1 - le) * D / steps;
+		}
+		ew += slot;
+		if (slot < 1e-9 * D)
+			break;
+	}
+	return ew;
+}
+
+/* M/D/32: 32 slots of D = 100 us at rho = 0.9 (lambda = 0.288 per us): the mean wait against
+ * the exact formula above. */
+static void test_md32(void)
+{
+	struct disk_device_config c;
+	BUG_ON(disk_preset("fixed", "md32", &c), "no fixed preset");
+	c.queue_depth = 32;
+	struct disk d;
+	disk_init(&d, &c);
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_rng_set(r, 32);
+	const double D = 100e6, rho = 0.9, lambda = rho * 32 / D;
+	simtime_t end;
+	double w = mean_response(&d, r, 1 / lambda, 4096, 0, 2000000, &end) - D, over;
+	double want = mdc_mean_wait(32, lambda, D, &over);
+	printf("M/D/32: mean wait %.0f ps, exact %.0f ps (P(W > D) = P(N >= 64) = %.2g)\n", w,
+	       want, over);
+	CHECK(fabs(w - want) < 0.03 * want);
+	gsl_rng_free(r);
+	disk_fini(&d);
+}
+
 /* Queue depth 4: four requests at once are served in parallel, the fifth waits for a slot. */
 static void test_queue_depth(void)
 {
@@ -135,33 +251,38 @@ static void test_queue_depth(void)
 	disk_fini(&d);
 }
 
-/* NVMe: QD1 4 KiB read = 80 us + 4096 B / 3000 MB/s (1365333 ps); write = 20 us + 4096 B /
- * 2000 MB/s (2048000 ps). Four reads at once overlap their latency, share the data path. */
+/* NVMe (Intel DC P4500 preset, flash model): a QD1 4 KiB read = controller 5 us + tR 75 us +
+ * 4096 B over an 800 MB/s channel (5.12 us) + the host link at 3200 MB/s (1.28 us); a write =
+ * 15 us + 4096 B at 2000 MB/s (2.048 us) into an empty write cache. Four reads of one flash
+ * page at once wait for its die in turn (tR each); of four pages on four dies they overlap
+ * and share only the host link. */
 static void test_nvme(void)
 {
 	struct disk d;
 	preset(&d, "nvme");
-	CHECK_EQ_U64(disk_submit(&d, 0, 0, 4096, false), 80000000 + 1365333);
+	CHECK_EQ_U64(disk_submit(&d, 0, 0, 4096, false), 86400000);
 	simtime_t t = 1 * PS_PER_S;
-	CHECK_EQ_U64(disk_submit(&d, t, 8192, 4096, true) - t, 20000000 + 2048000);
+	CHECK_EQ_U64(disk_submit(&d, t, 8192, 4096, true) - t, 15000000 + 2048000);
 	t = 2 * PS_PER_S;
 	for (uint64_t i = 0; i < 4; i++)
-		CHECK_EQ_U64(disk_submit(&d, t, i * 4096, 4096, false) - t,
-		             80000000 + (i + 1) * 1365333);
+		CHECK_EQ_U64(disk_submit(&d, t, i * 4096, 4096, false) - t, 86400000 + i * 75000000);
+	t = 3 * PS_PER_S;
+	for (uint64_t i = 0; i < 4; i++)
+		CHECK_EQ_U64(disk_submit(&d, t, i * 16384, 4096, false) - t, 86400000 + i * 1280000);
 	disk_fini(&d);
 }
 
 /*
  * HDD preset: 7200 rpm (revolution 60e12 / 7200 = 8333333333 ps), 1 MiB tracks, 1 TiB
- * (2^20 tracks), settle 1 ms, full stroke 16 ms, no command overhead.
+ * (2^20 tracks), settle 1 ms, full stroke 15 ms, no command overhead.
  *  - 4 KiB at offset 0, time 0: head on track 0, platter angle 0 = the target's: no seek, no
  *    wait; transfer floor(4096 rev / 2^20) = 32552083 ps.
  *  - the next 4 KiB, issued at that completion: same track, the platter is exactly at byte
  *    4096: transfer floor(8192 rev / 2^20) - 32552083 = 32552083 ps, nothing else.
  *  - 4 KiB at 2^38 (track 2^18: a quarter of the disk away), issued at completion 65104166:
- *    seek = settle + (full - settle) sqrt(1/4) = 1e9 + 7.5e9 = 8.5e9 ps; the head arrives at
- *    8565104166, angle 8565104166 mod rev = 231770833; the target's angle is 0: rotational
- *    wait rev - 231770833 = 8101562500; transfer 32552083.
+ *    seek = settle + (full - settle) sqrt(1/4) = 1e9 + 7e9 = 8e9 ps; the head arrives at
+ *    8065104166, within the first revolution; the target's angle is 0: rotational wait
+ *    rev - 8065104166 = 268229167; transfer 32552083.
  *  - on a fresh disk, 4 KiB at 2^19 (half a track) at time 0: no seek, wait floor(rev / 2) =
  *    4166666666, transfer floor((2^19 + 4096) rev / 2^20) - 4166666666 = 32552083.
  */
@@ -176,9 +297,9 @@ static void test_hdd(void)
 	CHECK_EQ_U64(t2 - t, 32552083);
 	simtime_t t3 = disk_submit(&d, t2, 1ull << 38, 4096, false);
 	CHECK_EQ_U64(t2, 65104166);
-	CHECK_EQ_U64(t3 - t2, 8500000000ull + 8101562500ull + 32552083);
-	CHECK_EQ_U64(d.seek_ps, 8500000000ull);
-	CHECK_EQ_U64(d.rotation_ps, 8101562500ull);
+	CHECK_EQ_U64(t3 - t2, 8000000000ull + 268229167ull + 32552083);
+	CHECK_EQ_U64(d.seek_ps, 8000000000ull);
+	CHECK_EQ_U64(d.rotation_ps, 268229167ull);
 	disk_fini(&d);
 
 	preset(&d, "hdd");
@@ -248,6 +369,8 @@ static void test_config(void)
 
 int main(void)
 {
+	test_mg1();
+	test_md32();
 	test_md1();
 	test_mm1();
 	test_queue_depth();

@@ -249,9 +249,17 @@ static void test_summary(void)
 	char path[512];
 	snprintf(path, sizeof(path), "%s/points", dir);
 	mkdir(path, 0777);
-	/* point 0 finished, point 1 failed with a message, point 2 never ran */
+	/* point 0 finished (every result file, no `done`: run outside the sweep), point 1
+	 * failed with a message, point 2 never ran */
 	snprintf(path, sizeof(path), "%s/points/%s", dir, s->points[0].id);
 	CHECK(mkdir(path, 0777) == 0);
+	static const char *const others[] = {"config.json", "run.json", "latency_cdf.csv",
+	                                     "timeseries.csv"};
+	for (size_t i = 0; i < ARRAY_SIZE(others); i++) {
+		char other[600];
+		snprintf(other, sizeof(other), "%s/%s", path, others[i]);
+		write_file(other, "\n");
+	}
 	strcat(path, "/stats.json");
 	write_file(path, "{\"faults.major\": 7, \"faults.total\": 12, \"other\": 1, "
 	                 "\"processes\": []}\n");

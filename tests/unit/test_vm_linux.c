@@ -12,7 +12,10 @@
  *    page-cache pages stay cached and fault back in (with fault-around);
  *  - shared anonymous memory is a shmem object: fork copies none of its PTEs, every mapper
  *    sees every write, its pages swap out and back through the object's index, and it dies
- *    with its last mapping.
+ *    with its last mapping;
+ *  - a write to a huge page still shared after fork splits the writer's PMD only
+ *    (__split_huge_pmd) and copies 4 KiB; once the child is gone, the parent's first write to
+ *    each PMD reuses its huge page (one fault, no split, no copy).
  */
 #include "tests/unit/vm_fixture.h"
 
@@ -214,8 +217,93 @@ static void test_shared_anon_swap(void)
 	vm_fini(&vm);
 }
 
+#define HUGE (HPAGE_NR * PAGE)
+
+/* A VM with 2 MiB pages where madvised, and a process with 4 of them written. */
+static struct mm_struct *thp_setup(struct vm *vm, uint64_t nr_frames, uint64_t swap_pages)
+{
+	struct fault_work w;
+	vmt_init(vm, nr_frames, swap_pages, true, 0, 0);
+	vm->cfg.thp = THP_MADVISE;
+	struct mm_struct *mm = vm_mm_create(vm, 1);
+	CHECK(vm_mmap_anon(vm, mm, BASE, 4 * HUGE, RW | VM_HUGEPAGE, &w) == 0);
+	CHECK_EQ_U64(scan(vm, mm, BASE, 4 * HPAGE_NR, ACCESS_WRITE), 4);
+	CHECK_EQ_U64(vm->st.faults_thp, 4);
+	return mm;
+}
+
+/* thp_fork at 1/8 scale: 4 huge pages written, fork; the child reads all (0 faults), writes
+ * the first 2 (1024 faults, 1024 copies, its two PMDs split), exits; the parent writes the
+ * first page of each PMD (4 faults: reuse), then all (0). Linux: 32 / 0 / 1024 / 32 / 0 at
+ * full size. */
+static void test_thp_fork(void)
+{
+	struct vm vm;
+	struct fault_work w;
+	struct mm_struct *mm = thp_setup(&vm, 4096, 0);
+	struct mm_struct *child = vm_fork(&vm, mm, 2, &w);
+	CHECK_EQ_U64(scan(&vm, child, BASE, 4 * HPAGE_NR, ACCESS_READ), 0);
+	CHECK_EQ_U64(scan(&vm, child, BASE, 2 * HPAGE_NR, ACCESS_WRITE), 2 * HPAGE_NR);
+	CHECK_EQ_U64(vm.st.faults_cow_copies, 2 * HPAGE_NR);
+	CHECK_EQ_U64(vm.st.thp_split_pmds, 2);
+	CHECK_EQ_U64(vm.st.thp_splits, 0);
+	CHECK(pte_huge(vmt_pte(mm, BASE))); /* the parent's PMDs stay */
+	CHECK_EQ_U64(mm->rss_pages, 4 * HPAGE_NR);
+	CHECK_EQ_U64(child->rss_pages, 4 * HPAGE_NR);
+	vmt_check(&vm, mm, child);
+	vm_mm_destroy(&vm, child, &w);
+	uint64_t cow = vm.st.faults_cow;
+	uint64_t faults = 0;
+	for (uint64_t i = 0; i < 4; i++)
+		faults += scan(&vm, mm, BASE + i * HUGE, 1, ACCESS_WRITE);
+	CHECK_EQ_U64(faults, 4);
+	CHECK_EQ_U64(vm.st.faults_cow - cow, 4);
+	CHECK_EQ_U64(scan(&vm, mm, BASE, 4 * HPAGE_NR, ACCESS_WRITE), 0);
+	CHECK_EQ_U64(vm.st.faults_cow_copies, 2 * HPAGE_NR);
+	CHECK_EQ_U64(vm.thp_pages, 4);
+	vmt_check(&vm, mm, NULL);
+	vm_mm_destroy(&vm, mm, &w);
+	CHECK_EQ_U64(vm_frames_used(&vm), 0);
+	vm_fini(&vm);
+}
+
+/* A huge page mapped by the parent's PMD and the child's split PMD: the parent unmaps it (the
+ * page stays for the child's PTEs), the child's writes copy until only its own mappings are
+ * left, then reuse; reclaim of a huge page whose PMD one process split swaps it as 4 KiB
+ * pages; exit frees everything. */
+static void test_thp_split_pmd_lifetime(void)
+{
+	struct vm vm;
+	struct fault_work w;
+	struct mm_struct *mm = thp_setup(&vm, 2560, 4096);
+	struct mm_struct *child = vm_fork(&vm, mm, 2, &w);
+	CHECK_EQ_U64(scan(&vm, child, BASE, 1, ACCESS_WRITE), 1); /* splits the child's PMD 0 */
+	CHECK(vm_munmap(&vm, mm, BASE, HUGE, &w) == 0);
+	CHECK_EQ_U64(vm.thp_pages, 4);
+	CHECK_EQ_U64(child->rss_pages, 4 * HPAGE_NR);
+	vmt_check(&vm, mm, child);
+	uint64_t copies = vm.st.faults_cow_copies;
+	CHECK_EQ_U64(scan(&vm, child, BASE + PAGE, 2, ACCESS_WRITE), 2);
+	CHECK_EQ_U64(vm.st.faults_cow_copies - copies, 0); /* only the child maps it now */
+	/* Fill memory (511 frames free, 1024 pages written): 513 evictions; FIFO takes the four
+	 * huge pages first, each split whole (its head the victim), huge page 0 with the child's
+	 * PTEs of its split PMD among its mappings. */
+	CHECK(vm_mmap_anon(&vm, mm, BASE + 8 * HUGE, 2 * HUGE, RW, &w) == 0);
+	CHECK_EQ_U64(scan(&vm, mm, BASE + 8 * HUGE, 2 * HPAGE_NR, ACCESS_WRITE), 2 * HPAGE_NR);
+	CHECK_EQ_U64(vm.st.thp_splits, 4);
+	CHECK_EQ_U64(vm.st.evictions, 513);
+	vmt_check(&vm, mm, child);
+	vm_mm_destroy(&vm, child, &w);
+	vm_mm_destroy(&vm, mm, &w);
+	CHECK_EQ_U64(vm_frames_used(&vm), 0);
+	CHECK_EQ_U64(vm.nr_swap_used, 0);
+	vm_fini(&vm);
+}
+
 int main(void)
 {
+	test_thp_fork();
+	test_thp_split_pmd_lifetime();
 	test_shared_anon_fork();
 	test_shared_anon_swap();
 	test_mprotect_rw();

@@ -18,10 +18,12 @@
 #define PAGE 4096ull
 #define BASE 0x10000000ull /* where the tests map their anonymous regions */
 
-/* A VM of nr_frames frames and swap_pages swap slots, global scope, FIFO, on-demand reclaim,
- * the zero page as given, fault-around and readahead as given (0: off). */
-static inline void vmt_init(struct vm *vm, uint64_t nr_frames, uint64_t swap_pages, bool zero_page,
-                            uint32_t fault_around, uint32_t readahead)
+/* A VM of nr_frames frames and swap_pages swap slots, global scope, the policy ops with the
+ * resolved params (borrowed; NULL for a policy without any), on-demand reclaim, the zero page
+ * as given, fault-around and readahead as given (0: off). */
+static inline void vmt_init_policy(struct vm *vm, uint64_t nr_frames, uint64_t swap_pages,
+                                   bool zero_page, uint32_t fault_around, uint32_t readahead,
+                                   const struct policy_ops *ops, const json_t *params)
 {
 	struct vm_config c = {
 	    .nr_frames = nr_frames,
@@ -31,7 +33,8 @@ static inline void vmt_init(struct vm *vm, uint64_t nr_frames, uint64_t swap_pag
 	    .zero_page = zero_page,
 	    .fault_around_pages = fault_around,
 	    .readahead_pages = readahead,
-	    .policy = policy_find("fifo"),
+	    .policy = ops,
+	    .policy_params = params,
 	    .seed = 1,
 	    .local_frames = nr_frames,
 	    .thp = THP_NEVER,
@@ -42,6 +45,14 @@ static inline void vmt_init(struct vm *vm, uint64_t nr_frames, uint64_t swap_pag
 		exit(1);
 	}
 	vm_set_cpu(vm, 0);
+}
+
+/* vmt_init_policy with FIFO (its victim is the oldest page: every eviction is known). */
+static inline void vmt_init(struct vm *vm, uint64_t nr_frames, uint64_t swap_pages, bool zero_page,
+                            uint32_t fault_around, uint32_t readahead)
+{
+	vmt_init_policy(vm, nr_frames, swap_pages, zero_page, fault_around, readahead,
+	                policy_find("fifo"), NULL);
 }
 
 /* One access at time 0 (the fault's time matters only for reads in flight). */
