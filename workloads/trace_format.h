@@ -85,6 +85,10 @@ int trace_parse_u64(const char **p, uint64_t *out);
 const char *trace_prot_name(unsigned prot);
 /* Parse a prot token of letters r, w, x in that order, or "none"; -1 on garbage. */
 int trace_parse_prot(const char *tok, size_t len);
+/* The vmt word of madvise advice adv (1 <= adv < ADV_COUNT), and the advice of a word (0:
+ * none). */
+const char *trace_advice_name(unsigned adv);
+unsigned trace_advice_find(const char *tok, size_t len);
 /* Format op as one normal-form vmt line (no newline) into buf; returns its length. */
 size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len);
 

@@ -174,7 +174,7 @@ static void sys_mmap(struct lackey_reader *r, struct lk_proc *p, const char *lin
 	uint64_t a[6] = {0}, res = 0;
 	if (sys_args(line, a, 6, -1, NULL, 0) < 6 || !sys_result(line, &res))
 		return;
-	unsigned flags = (a[3] & 0x01) ? MAPF_SHARED : 0;
+	unsigned flags = ((a[3] & 0x01) ? MAPF_SHARED : 0) | ((a[3] & 0x8000) ? MAPF_POPULATE : 0);
 	const char *fname = NULL;
 	if (!(a[3] & 0x20) && (uint32_t)a[4] != UINT32_MAX)
 		fname = fd_name(p, (int)a[4]);
@@ -195,10 +195,16 @@ static void sys_range(struct lackey_reader *r, struct lk_proc *p, const char *li
 	} else if (nr == 10 && n == 3) {
 		emit_range(r, p, OP_MPROTECT, a[0], a[1], 0, (unsigned)a[2]);
 	} else if (nr == 28 && n == 3) {
-		uint64_t adv = a[2] == 14   ? ADV_HUGEPAGE
-		               : a[2] == 15 ? ADV_NOHUGEPAGE
-		               : a[2] == 4  ? ADV_DONTNEED
-		                            : 0;
+		/* Linux's MADV_* numbers (uapi mman-common.h); others (KSM, dump, hwpoison, ...)
+		 * change nothing vmsim models. */
+		static const uint8_t linux_advice[24] = {
+		    [0] = ADV_NORMAL,         [1] = ADV_RANDOM,         [2] = ADV_SEQUENTIAL,
+		    [3] = ADV_WILLNEED,       [4] = ADV_DONTNEED,       [8] = ADV_FREE,
+		    [9] = ADV_REMOVE,         [10] = ADV_DONTFORK,      [11] = ADV_DOFORK,
+		    [14] = ADV_HUGEPAGE,      [15] = ADV_NOHUGEPAGE,    [18] = ADV_WIPEONFORK,
+		    [19] = ADV_KEEPONFORK,    [20] = ADV_COLD,          [21] = ADV_PAGEOUT,
+		    [22] = ADV_POPULATE_READ, [23] = ADV_POPULATE_WRITE};
+		uint64_t adv = a[2] < 24 ? linux_advice[a[2]] : 0;
 		if (adv)
 			emit_range(r, p, OP_MADVISE, a[0], a[1], adv, 0);
 	} else if (nr == 26 && n == 3) {

@@ -105,8 +105,39 @@ int trace_parse_prot(const char *tok, size_t len)
 	return (i == len && prot) ? prot : -1;
 }
 
-static const char *const advice_names[] = {
-    [ADV_HUGEPAGE] = "hugepage", [ADV_NOHUGEPAGE] = "nohugepage", [ADV_DONTNEED] = "dontneed"};
+static const char *const advice_names[ADV_COUNT] = {
+    [ADV_HUGEPAGE] = "hugepage",
+    [ADV_NOHUGEPAGE] = "nohugepage",
+    [ADV_DONTNEED] = "dontneed",
+    [ADV_NORMAL] = "normal",
+    [ADV_RANDOM] = "random",
+    [ADV_SEQUENTIAL] = "sequential",
+    [ADV_WILLNEED] = "willneed",
+    [ADV_FREE] = "free",
+    [ADV_REMOVE] = "remove",
+    [ADV_DONTFORK] = "dontfork",
+    [ADV_DOFORK] = "dofork",
+    [ADV_WIPEONFORK] = "wipeonfork",
+    [ADV_KEEPONFORK] = "keeponfork",
+    [ADV_COLD] = "cold",
+    [ADV_PAGEOUT] = "pageout",
+    [ADV_POPULATE_READ] = "populate_read",
+    [ADV_POPULATE_WRITE] = "populate_write",
+};
+
+const char *trace_advice_name(unsigned adv)
+{
+	BUG_ON(adv < 1 || adv >= ADV_COUNT, "advice %u", adv);
+	return advice_names[adv];
+}
+
+unsigned trace_advice_find(const char *tok, size_t len)
+{
+	for (unsigned a = 1; a < ADV_COUNT; a++)
+		if (strlen(advice_names[a]) == len && memcmp(advice_names[a], tok, len) == 0)
+			return a;
+	return 0;
+}
 
 size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 {
@@ -120,16 +151,18 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 		break;
 	case OP_MMAP:
 		if (op->flags & MAPF_FILE)
-			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s file:%s:0x%llx %s%s",
+			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s file:%s:0x%llx %s%s%s",
 			             pid, a, l, trace_prot_name(op->prot), op->name,
 			             (unsigned long long)op->offset,
 			             op->flags & MAPF_SHARED ? "shared" : "private",
-			             op->flags & MAPF_HUGE ? " huge" : "");
+			             op->flags & MAPF_HUGE ? " huge" : "",
+			             op->flags & MAPF_POPULATE ? " populate" : "");
 		else
-			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s anon %s%s", pid, a, l,
+			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s anon %s%s%s", pid, a, l,
 			             trace_prot_name(op->prot),
 			             op->flags & MAPF_SHARED ? "shared" : "private",
-			             op->flags & MAPF_HUGE ? " huge" : "");
+			             op->flags & MAPF_HUGE ? " huge" : "",
+			             op->flags & MAPF_POPULATE ? " populate" : "");
 		break;
 	case OP_MUNMAP:
 		n = snprintf(buf, len, "%llu munmap 0x%llx 0x%llx", pid, a, l);
@@ -139,10 +172,8 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 		             trace_prot_name(op->prot));
 		break;
 	case OP_MADVISE:
-		BUG_ON(op->arg < ADV_HUGEPAGE || op->arg > ADV_DONTNEED, "advice %llu",
-		       (unsigned long long)op->arg);
 		n = snprintf(buf, len, "%llu madvise 0x%llx 0x%llx %s", pid, a, l,
-		             advice_names[op->arg]);
+		             trace_advice_name((unsigned)op->arg));
 		break;
 	case OP_MSYNC:
 		n = snprintf(buf, len, "%llu msync 0x%llx 0x%llx", pid, a, l);

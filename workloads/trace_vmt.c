@@ -1,9 +1,9 @@
 /*
  * trace_vmt.c — the `vmt` text trace (../shared/DESIGN.md): one operation per line, '#'
  * comments, numbers in decimal or 0x hex. Extensions beyond DESIGN.md: `madvise ADDR LEN
- * hugepage|nohugepage|dontneed`, `msync ADDR LEN`, PROT may also be `none`, w, x or wx, and an
- * anonymous mmap may end with `huge` (MAPF_HUGE). NAME and IMAGE are single tokens without
- * blanks; a file NAME has no ':'.
+ * ADVICE` (docs/traces.md lists the advice), `msync ADDR LEN`, PROT may also be `none`, w, x or wx,
+ * and an anonymous mmap may end with `huge` (MAPF_HUGE), any mmap with `populate`. NAME and IMAGE
+ * are single tokens without blanks; a file NAME has no ':'.
  *
  * The normal form (what the writer prints, so text -> vmb -> text is the identity on it):
  * no comments or blank lines, one space between tokens, lower case, addresses, lengths,
@@ -138,8 +138,8 @@ static int parse_mmap(struct vmt_reader *r, const struct tok *t, int nt, struct 
                       struct err *err)
 {
 	static const char usage[] =
-	    "PID mmap ADDR LEN PROT anon|file:NAME:OFFSET private|shared [huge]";
-	if (want_tokens(r, nt, 7, 8, usage, err) || parse_range(r, &t[2], op, err) ||
+	    "PID mmap ADDR LEN PROT anon|file:NAME:OFFSET private|shared [huge] [populate]";
+	if (want_tokens(r, nt, 7, 9, usage, err) || parse_range(r, &t[2], op, err) ||
 	    parse_prot(r, &t[4], op, err))
 		return -VMSIM_EINVAL;
 	op->flags = 0;
@@ -166,10 +166,13 @@ static int parse_mmap(struct vmt_reader *r, const struct tok *t, int nt, struct 
 	else if (!tok_is(&t[6], "private"))
 		return vmt_bad(r, err, "expected private or shared, got \"%.*s\"",
 		               (int)MIN(t[6].len, 60), t[6].s);
-	if (nt == 8) {
-		if (!tok_is(&t[7], "huge") || (op->flags & MAPF_FILE))
+	for (int i = 7; i < nt; i++) {
+		if (tok_is(&t[i], "huge") && i == 7 && !(op->flags & MAPF_FILE))
+			op->flags |= MAPF_HUGE;
+		else if (tok_is(&t[i], "populate") && !(op->flags & MAPF_POPULATE))
+			op->flags |= MAPF_POPULATE;
+		else
 			return vmt_bad(r, err, "expected \"%s\" (huge only for anon)", usage);
-		op->flags |= MAPF_HUGE;
 	}
 	return 0;
 }
@@ -195,22 +198,21 @@ static int vmt_tokenize(struct vmt_reader *r, const char *line, struct tok *t, s
 	}
 }
 
-/* "PID madvise ADDR LEN hugepage|nohugepage|dontneed" */
+#define VMT_ADVICE                                                                                 \
+	"hugepage|nohugepage|dontneed|normal|random|sequential|willneed|free|remove|dontfork|"     \
+	"dofork|wipeonfork|keeponfork|cold|pageout|populate_read|populate_write"
+
+/* "PID madvise ADDR LEN ADVICE" */
 static int parse_madvise(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
                          struct err *err)
 {
 	op->kind = OP_MADVISE;
-	if (want_tokens(r, nt, 5, 5, "PID madvise ADDR LEN hugepage|nohugepage|dontneed", err) ||
+	if (want_tokens(r, nt, 5, 5, "PID madvise ADDR LEN ADVICE", err) ||
 	    parse_range(r, &t[2], op, err))
 		return -VMSIM_EINVAL;
-	if (tok_is(&t[4], "hugepage"))
-		op->arg = ADV_HUGEPAGE;
-	else if (tok_is(&t[4], "nohugepage"))
-		op->arg = ADV_NOHUGEPAGE;
-	else if (tok_is(&t[4], "dontneed"))
-		op->arg = ADV_DONTNEED;
-	else
-		return vmt_bad(r, err, "expected hugepage, nohugepage or dontneed, got \"%.*s\"",
+	op->arg = trace_advice_find(t[4].s, t[4].len);
+	if (!op->arg)
+		return vmt_bad(r, err, "expected an advice (" VMT_ADVICE "), got \"%.*s\"",
 		               (int)MIN(t[4].len, 60), t[4].s);
 	return 0;
 }

@@ -593,7 +593,7 @@ static int vmb_get_range_op(struct vmb_reader *r, const unsigned char **pp, unsi
 	}
 	if (opc == OP_MMAP) {
 		GETB(b);
-		if (b > 7 || ((b & MAPF_HUGE) && (b & MAPF_FILE)))
+		if (b > 15 || ((b & MAPF_HUGE) && (b & MAPF_FILE)))
 			return vmb_bad(r, err, r->rec_off, "bad mmap flags byte");
 		op->flags = (uint8_t)b;
 		if (b & MAPF_FILE) {
@@ -608,7 +608,7 @@ static int vmb_get_range_op(struct vmb_reader *r, const unsigned char **pp, unsi
 	}
 	if (opc == OP_MADVISE) {
 		GETB(b);
-		if (b < ADV_HUGEPAGE || b > ADV_DONTNEED)
+		if (b < 1 || b >= ADV_COUNT)
 			return vmb_bad(r, err, r->rec_off, "bad madvise advice byte");
 		op->arg = b;
 	}

@@ -12,7 +12,8 @@
  *               the file's index (0-based, in order of declaration) and the offset
  *     munmap, msync      addr, len
  *     mprotect           addr, len, prot byte
- *     madvise            addr, len, advice byte (enum op_advice)
+ *     madvise            addr, len, advice byte (enum op_advice: 1..17; 4.. are new in
+ *                        issue 15, a reader before it rejects them)
  *     fork, wait         child pid (wait: 0 = any child)
  *     exec               image: varint length, bytes
  *     exit               nothing

@@ -26,30 +26,51 @@ enum op_kind {
 	OP_READ = ACCESS_READ,   /* access addr for reading */
 	OP_WRITE = ACCESS_WRITE, /* access addr for writing */
 	OP_EXEC = ACCESS_EXEC,   /* instruction fetch at addr (an iTLB access) */
-	OP_MMAP,     /* map [addr, addr+len) with prot, flags, file/offset */
-	OP_MUNMAP,   /* unmap [addr, addr+len) */
-	OP_MPROTECT, /* change protection of [addr, addr+len) to prot */
-	OP_MADVISE,  /* advice on [addr, addr+len): arg is enum op_advice */
-	OP_MSYNC,    /* write back dirty shared file pages of [addr, addr+len) */
-	OP_FORK,     /* fork; arg is the child's pid */
-	OP_WAIT,     /* wait for child arg to exit (0: any child) */
-	OP_EXECVE,   /* replace the address space with the image named by name */
-	OP_EXIT,     /* the process exits (also implied at the end of its stream) */
-	OP_COMPUTE,  /* work between accesses: arg nanoseconds */
-	OP_FILE,     /* declare file name of len bytes (mappings may then name it) */
-	OP_MARK,     /* a user-level event, no cost: flags is enum op_mark_flags, arg an id; the
-	              * simulator records the time from a process's MARK_BEGIN to its next
-	              * MARK_END with the same arg as one request's latency */
+	OP_MMAP,                 /* map [addr, addr+len) with prot, flags, file/offset */
+	OP_MUNMAP,               /* unmap [addr, addr+len) */
+	OP_MPROTECT,             /* change protection of [addr, addr+len) to prot */
+	OP_MADVISE,              /* advice on [addr, addr+len): arg is enum op_advice */
+	OP_MSYNC,                /* write back dirty shared file pages of [addr, addr+len) */
+	OP_FORK,                 /* fork; arg is the child's pid */
+	OP_WAIT,                 /* wait for child arg to exit (0: any child) */
+	OP_EXECVE,               /* replace the address space with the image named by name */
+	OP_EXIT,                 /* the process exits (also implied at the end of its stream) */
+	OP_COMPUTE,              /* work between accesses: arg nanoseconds */
+	OP_FILE,                 /* declare file name of len bytes (mappings may then name it) */
+	OP_MARK, /* a user-level event, no cost: flags is enum op_mark_flags, arg an id; the
+	          * simulator records the time from a process's MARK_BEGIN to its next
+	          * MARK_END with the same arg as one request's latency */
 	OP_KIND_COUNT
 };
 
 enum op_prot { PROT_R = 1, PROT_W = 2, PROT_X = 4 };
 enum op_map_flags {
-	MAPF_SHARED = 1 << 0, /* MAP_SHARED (else private) */
-	MAPF_FILE = 1 << 1,   /* file-backed: name + offset (else anonymous) */
-	MAPF_HUGE = 1 << 2,   /* ask for 2 MiB pages (anonymous only) */
+	MAPF_SHARED = 1 << 0,   /* MAP_SHARED (else private) */
+	MAPF_FILE = 1 << 1,     /* file-backed: name + offset (else anonymous) */
+	MAPF_HUGE = 1 << 2,     /* ask for 2 MiB pages (anonymous only) */
+	MAPF_POPULATE = 1 << 3, /* MAP_POPULATE: fault every page in at once */
 };
-enum op_advice { ADV_HUGEPAGE = 1, ADV_NOHUGEPAGE = 2, ADV_DONTNEED = 3 };
+/* madvise advice (the values of vmb's advice byte: new ones only at the end) */
+enum op_advice {
+	ADV_HUGEPAGE = 1,
+	ADV_NOHUGEPAGE = 2,
+	ADV_DONTNEED = 3,
+	ADV_NORMAL = 4,
+	ADV_RANDOM = 5,
+	ADV_SEQUENTIAL = 6,
+	ADV_WILLNEED = 7,
+	ADV_FREE = 8,
+	ADV_REMOVE = 9,
+	ADV_DONTFORK = 10,
+	ADV_DOFORK = 11,
+	ADV_WIPEONFORK = 12,
+	ADV_KEEPONFORK = 13,
+	ADV_COLD = 14,
+	ADV_PAGEOUT = 15,
+	ADV_POPULATE_READ = 16,
+	ADV_POPULATE_WRITE = 17,
+	ADV_COUNT /* one past the last */
+};
 enum op_mark_flags { MARK_BEGIN = 1, MARK_END = 2 };
 
 struct op {

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #define CACHE_DIRTY 1u
+/* Frames numbered above this are not tracked: dropping their lines always scans. */
+#define CACHE_TRACKED_FRAMES (1ull << 28)
 
 struct caches *caches_create(const struct cache_config *cfg, uint32_t nr_cpus, struct dram *dram)
 {
@@ -44,6 +46,7 @@ void caches_destroy(struct caches *c)
 		assoc_fini(&c->storage[s].a);
 	free(c->storage);
 	free(c->lv);
+	free(c->frame_bits);
 	free(c);
 }
 
@@ -53,6 +56,35 @@ static inline struct cache_level *level(const struct caches *c, uint32_t cpu, un
 }
 
 static void invalidate_above(struct caches *c, unsigned l, uint64_t line, simtime_t at);
+
+/* Note that a line of line's frame is (or may be) cached. */
+static void mark_frame(struct caches *c, uint64_t line)
+{
+	uint64_t f = line >> (12 - CACHE_LINE_SHIFT);
+	if (f >= CACHE_TRACKED_FRAMES)
+		return;
+	size_t w = (size_t)(f / 64);
+	if (w >= c->frame_words) {
+		size_t n = MAX(w + 1, 2 * c->frame_words);
+		c->frame_bits = xrealloc(c->frame_bits, n * sizeof(*c->frame_bits));
+		memset(c->frame_bits + c->frame_words, 0, (n - c->frame_words) * sizeof(uint64_t));
+		c->frame_words = n;
+	}
+	c->frame_bits[w] |= 1ull << (f % 64);
+}
+
+/* Whether a line of the frame holding paddr may be cached; clears the mark. */
+static bool take_frame(struct caches *c, uint64_t paddr)
+{
+	uint64_t f = paddr >> 12;
+	if (f >= CACHE_TRACKED_FRAMES)
+		return true;
+	size_t w = (size_t)(f / 64);
+	if (w >= c->frame_words || !(c->frame_bits[w] & (1ull << (f % 64))))
+		return false;
+	c->frame_bits[w] &= ~(1ull << (f % 64));
+	return true;
+}
 
 /* Put line into level l of cpu (absent there) as most recently used, dirty or not; its victim
  * goes down: dirty into level l + 1 (or to DRAM at `at` from the last level), and out of the
@@ -67,6 +99,7 @@ static void fill(struct caches *c, uint32_t cpu, unsigned l, uint64_t line, bool
 	uint64_t vkey = a->key[i];
 	bool vdirty = vkey && (a->e[i].flags & CACHE_DIRTY);
 	assoc_install(a, i, line << 1 | 1, 0)->flags = dirty ? CACHE_DIRTY : 0;
+	mark_frame(c, line);
 	if (!vkey)
 		return;
 	uint64_t vline = vkey >> 1;
@@ -164,9 +197,15 @@ static simtime_t write_line(struct caches *c, uint32_t cpu, simtime_t now, uint6
 	return done;
 }
 
-/* The frame's lines leave every level of every CPU (non-temporal stores). */
+/* The frame's lines leave every level of every CPU (non-temporal stores); frames none of whose
+ * lines was ever filled since their last drop are skipped. */
 static void drop_lines(struct caches *c, uint64_t paddr, uint64_t size)
 {
+	bool any = false;
+	for (uint64_t off = 0; off < size; off += 4096)
+		any |= take_frame(c, paddr + off);
+	if (!any)
+		return;
 	for (unsigned s = 0; s < c->nr_storage; s++)
 		for (uint64_t off = 0; off < size; off += DRAM_LINE_BYTES) {
 			uint64_t line = (paddr + off) >> CACHE_LINE_SHIFT;

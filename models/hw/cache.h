@@ -76,6 +76,8 @@ struct caches {
 	struct dram *dram;             /* borrowed */
 	uint64_t dram_reads[CACHE_NR_KINDS];
 	uint64_t dram_writebacks;
+	uint64_t *frame_bits; /* 4 KiB frames that may have a line cached (bypass skips the rest) */
+	size_t frame_words;
 };
 
 /* New, for nr_cpus CPUs over dram (borrowed); NULL when cfg has no levels. */

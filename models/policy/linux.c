@@ -12,6 +12,15 @@
  *    inactive_ratio = 1 below 1 GiB as in inactive_list_is_low()), one page is taken from the
  *    active tail: young -> rotated to the active head, else moved to the inactive head with
  *    PG_referenced clear.
+ *  - Workingset refault detection (mm/workingset.c, workingset = true): an evicted page leaves
+ *    a shadow entry, its key with the scope's nonresident age at eviction; the age counts
+ *    evictions and activations (workingset_age_nonresident). A fault on a page with a shadow
+ *    measures the refault distance (age now - age at eviction, the pages evicted or activated
+ *    since: how much more memory would have kept it); if it is at most the workingset size
+ *    (here the active list: one LRU type, as the file case without swap) the page enters the
+ *    active list at once (workingset_refault: folio_set_active) and the age advances.
+ *    Shadows are bounded by shadow_pct of the frames (the kernel's shadow shrinker bounds
+ *    them by memory), the oldest forgotten first.
  * Simplifications: one scope, no anon/file split, no swappiness, no batching of
  * SWAP_CLUSTER_MAX pages; young active pages are rotated back as in 2.6.27 (later kernels keep
  * only VM_EXEC file pages, which vmsim does not distinguish); dirty pages are reclaimed (the
@@ -20,6 +29,7 @@
  */
 #include <stdlib.h>
 
+#include "models/policy/ghost.h"
 #include "models/policy/pfnlist.h"
 #include "models/policy/policy.h"
 
@@ -30,6 +40,16 @@ static const struct param_spec linux_params[] = {
      .min = 1,
      .max = 1024,
      .doc = "keep active <= inactive_ratio x inactive (Linux: 1 below 1 GiB)"},
+    {.key = "workingset",
+     .type = PARAM_BOOL,
+     .def = "true",
+     .doc = "refault-distance activation of mm/workingset.c (shadow entries)"},
+    {.key = "shadow_pct",
+     .type = PARAM_INT,
+     .def = "100",
+     .min = 0,
+     .max = 10000,
+     .doc = "shadow entries kept, in % of the frames"},
     {0},
 };
 
@@ -42,6 +62,12 @@ struct linux_pol {
 	struct pfnlist active, inactive; /* heads: newest */
 	uint8_t *where;
 	bool *pg_referenced;
+	uint64_t *key;          /* per frame */
+	uint64_t nonresident_age; /* evictions + activations (workingset) */
+	struct ghost shadows;     /* evicted keys (workingset) */
+	struct pfnlist_links shadow_links;
+	struct pfnlist shadow_fifo; /* oldest at the tail */
+	uint64_t *shadow_age;     /* per shadow node: the age at eviction */
 };
 
 static void *linux_create(const struct policy_env *env, const json_t *params)
@@ -54,6 +80,14 @@ static void *linux_create(const struct policy_env *env, const json_t *params)
 	pfnlist_init(&l->inactive);
 	l->where = xcalloc(env->nr_frames + 1, 1);
 	l->pg_referenced = xcalloc(env->nr_frames + 1, sizeof(bool));
+	l->key = xcalloc(env->nr_frames + 1, sizeof(*l->key));
+	uint64_t cap = params_get_bool(params, "workingset")
+	                   ? env->nr_frames * (uint64_t)params_get_int(params, "shadow_pct") / 100
+	                   : 0;
+	ghost_init(&l->shadows, (pfn_t)env->nr_frames, cap);
+	pfnlist_links_init(&l->shadow_links, env->nr_frames + cap);
+	pfnlist_init(&l->shadow_fifo);
+	l->shadow_age = xcalloc(env->nr_frames + cap + 1, sizeof(*l->shadow_age));
 	return l;
 }
 
@@ -63,13 +97,50 @@ static void linux_destroy(void *pol)
 	pfnlist_links_fini(&l->links);
 	free(l->where);
 	free(l->pg_referenced);
+	free(l->key);
+	ghost_fini(&l->shadows);
+	pfnlist_links_fini(&l->shadow_links);
+	free(l->shadow_age);
 	free(l);
+}
+
+/* workingset_eviction: a shadow entry with the age at eviction; the age advances. */
+static void lx_shadow(struct linux_pol *l, pfn_t pfn)
+{
+	if (l->shadows.cap) {
+		if (ghost_full(&l->shadows))
+			ghost_free(&l->shadows, pfnlist_pop_tail(&l->shadow_links, &l->shadow_fifo));
+		pfn_t g = ghost_alloc(&l->shadows, l->key[pfn]);
+		l->shadow_age[g] = l->nonresident_age;
+		pfnlist_push_head(&l->shadow_links, &l->shadow_fifo, g);
+	}
+	l->nonresident_age++;
+}
+
+/* workingset_test_recent: key has a shadow whose refault distance fits in the workingset (the
+ * active list). The shadow is consumed either way. */
+static bool lx_refault_recent(struct linux_pol *l, uint64_t key)
+{
+	pfn_t g = l->shadows.cap ? ghost_find(&l->shadows, key) : PFN_NONE;
+	if (g == PFN_NONE)
+		return false;
+	uint64_t distance = l->nonresident_age - l->shadow_age[g];
+	pfnlist_del(&l->shadow_links, &l->shadow_fifo, g);
+	ghost_free(&l->shadows, g);
+	return distance <= l->active.len;
 }
 
 static void linux_insert(void *pol, pfn_t pfn, uint64_t key, uint64_t next_use)
 {
 	struct linux_pol *l = pol;
 	l->pg_referenced[pfn] = false;
+	l->key[pfn] = key;
+	if (lx_refault_recent(l, key)) { /* workingset_refault: folio_set_active */
+		l->nonresident_age++;
+		pfnlist_push_head(&l->links, &l->active, pfn);
+		l->where[pfn] = LX_ACTIVE;
+		return;
+	}
 	pfnlist_push_head(&l->links, &l->inactive, pfn);
 	l->where[pfn] = LX_INACTIVE;
 }
@@ -113,11 +184,13 @@ static pfn_t linux_evict(void *pol)
 		if (young && referenced) {
 			pfnlist_push_head(&l->links, &l->active, p);
 			l->where[p] = LX_ACTIVE;
+			l->nonresident_age++; /* workingset_activation */
 		} else if (young) {
 			l->pg_referenced[p] = true;
 			pfnlist_push_head(&l->links, &l->inactive, p);
 		} else {
 			l->where[p] = LX_NONE;
+			lx_shadow(l, p);
 			return p;
 		}
 	}

@@ -11,11 +11,13 @@ extern const struct policy_ops policy_fifo, policy_random, policy_lru, policy_lf
 extern const struct policy_ops policy_clock, policy_nru, policy_aging, policy_wsclock;
 extern const struct policy_ops policy_2q, policy_arc, policy_car, policy_lirs, policy_clockpro;
 extern const struct policy_ops policy_s3fifo, policy_sieve, policy_linux, policy_mglru;
+extern const struct policy_ops policy_lru_k, policy_wtinylfu, policy_lecar;
 
 const struct policy_ops *const policy_table[] = {
     &policy_fifo, &policy_random,   &policy_lru,     &policy_lfu,   &policy_opt,   &policy_clock,
     &policy_nru,  &policy_aging,    &policy_wsclock, &policy_2q,    &policy_arc,   &policy_car,
     &policy_lirs, &policy_clockpro, &policy_s3fifo,  &policy_sieve, &policy_linux, &policy_mglru,
+    &policy_lru_k, &policy_wtinylfu, &policy_lecar,
 };
 const size_t policy_table_len = ARRAY_SIZE(policy_table);
 

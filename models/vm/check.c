@@ -120,7 +120,8 @@ static void check_resident_frame(const struct vm *vm, uint64_t f, struct frame_c
 		BUG_ON(swap_cache(vm, pg->swap_slot) != f, "frame %llu: swap cache disagrees",
 		       (unsigned long long)f);
 	else
-		BUG_ON((pg->flags & PG_HUGE) ? folio_mapcount(vm, (pfn_t)f) == 0 : pg->mapcount == 0,
+		BUG_ON((pg->flags & PG_HUGE) ? folio_mapcount(vm, (pfn_t)f) == 0
+		                             : pg->mapcount == 0,
 		       "frame %llu in use with no mapper and no swap cache", (unsigned long long)f);
 }
 

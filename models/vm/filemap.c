@@ -174,8 +174,8 @@ uint64_t file_dev_offset(const struct vm *vm, uint32_t file, uint64_t index)
 	return vm->fm.files[file].dev_base_bytes + index * vm->cfg.page_size;
 }
 
-void page_cache_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint32_t file,
-                    uint64_t index, uint64_t next_use)
+void page_cache_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint32_t file, uint64_t index,
+                    uint64_t next_use)
 {
 	struct page *pg = &vm->pages[pfn];
 	pg->flags = PG_FILE;
@@ -288,6 +288,19 @@ static uint32_t page_cache_readahead(struct vm *vm, struct mm_struct *mm, uint32
 	return n;
 }
 
+void filemap_willneed(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
+                      uint64_t start, uint64_t end)
+{
+	uint32_t file = vma->vm_file - 1;
+	if (vm->fm.files[file].shmem)
+		return;
+	uint64_t from = vma_file_index(vma, start);
+	uint64_t to = MIN(vma_file_index(vma, end - 1) + 1, vm->fm.files[file].nr_pages);
+	to = MIN(to, from + vm->cfg.readahead_pages);
+	if (from < to)
+		page_cache_readahead(vm, mm, file, from, to);
+}
+
 void filemap_readahead(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
                        uint64_t vaddr)
 {
@@ -296,7 +309,12 @@ void filemap_readahead(struct vm *vm, struct mm_struct *mm, struct vm_area_struc
 		return; /* a swap-in: no file readahead */
 	uint64_t index = vma_file_index(vma, vaddr);
 	uint64_t end = index + 1;
-	if (vma->vm_ra_next == index && vm->cfg.readahead_pages) {
+	if (vma->vm_flags & VM_RAND_READ) {
+		vma->vm_ra_next = UINT64_MAX;
+		return; /* MADV_RANDOM: no readahead */
+	}
+	bool seq = vma->vm_ra_next == index || (vma->vm_flags & VM_SEQ_READ);
+	if (seq && vm->cfg.readahead_pages) {
 		end = MIN(index + 1 + vm->cfg.readahead_pages, vm->fm.files[file].nr_pages);
 		page_cache_readahead(vm, mm, file, index + 1, end);
 	}

@@ -8,8 +8,9 @@
  * both sides (the next write is a COW fault), old in the child (copy_present_pte), and the swap
  * entries (one more holder of each slot). Page-cache pages of a file mapping are not copied:
  * the child faults them in from the page cache; shared file mappings, and shared anonymous
- * ones (shmem objects, shmem.c), are skipped entirely. An address space's death may end the
- * anonymous shmem objects it was the last to map.
+ * ones (shmem objects, shmem.c), are skipped entirely. A VMA marked VM_DONTCOPY
+ * (MADV_DONTFORK) is not copied, one marked VM_WIPEONFORK is copied without its pages. An address
+ * space's death may end the anonymous shmem objects it was the last to map.
  */
 #include "models/vm/internal.h"
 
@@ -117,9 +118,11 @@ struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t chil
 	vm->cur = w;
 	for (uint32_t i = 0; i < parent->nr_vmas; i++) {
 		struct vm_area_struct *v = &parent->vmas[i];
+		if (v->vm_flags & VM_DONTCOPY)
+			continue; /* MADV_DONTFORK: not in the child */
 		mm_insert_vma(child, *v);
-		if (v->vm_file && (v->vm_flags & VM_SHARED))
-			continue; /* only page-cache pages: nothing to copy */
+		if ((v->vm_file && (v->vm_flags & VM_SHARED)) || (v->vm_flags & VM_WIPEONFORK))
+			continue; /* only page-cache pages, or wiped: nothing to copy */
 		struct fork_ctx c = {.vm = vm,
 		                     .parent = parent,
 		                     .child = child,

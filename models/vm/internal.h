@@ -332,6 +332,10 @@ static inline bool try_to_free_pages(struct vm *vm, struct fault_work *w, struct
 	vm->st.direct_evictions++;
 	return true;
 }
+/* Reclaim the page pfn now, whatever the policy would choose (MADV_PAGEOUT): taken off its
+ * policy and evicted as a victim is. Returns false when it is not on a policy or cannot go
+ * (no swap slot for an anonymous page: it stays, back on its policy). */
+bool reclaim_page(struct vm *vm, struct fault_work *w, pfn_t pfn);
 /* mm is going away: move the pages its scope still holds to their other users' scopes. */
 void reclaim_mm_exit(struct vm *vm, struct mm_struct *mm);
 
@@ -406,6 +410,10 @@ void filemap_fault_cached(struct vm *vm, struct vm_area_struct *vma, uint64_t va
 /* After a miss at vaddr: read the readahead window when the miss was sequential. */
 void filemap_readahead(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
                        uint64_t vaddr);
+/* MADV_WILLNEED on the file VMA vma's [start, end): its first vm.readahead_pages uncached
+ * pages read into the page cache, unmapped (a shmem object: nothing is read). */
+void filemap_willneed(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
+                      uint64_t start, uint64_t end);
 /* Fault-around: map the cached, up-to-date pages of [start, end) (one page table, inside the
  * VMA) where the PTE is none; vaddr is the faulting page (mapped young, even if its read is in
  * flight; the others old). */
@@ -414,8 +422,8 @@ void filemap_map_pages(struct vm *vm, struct mm_struct *mm, struct vm_area_struc
 
 /* A page-cache page for (file, index) in the free frame pfn, up to date (no read), on the
  * policy's lists. */
-void page_cache_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint32_t file,
-                    uint64_t index, uint64_t next_use);
+void page_cache_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint32_t file, uint64_t index,
+                    uint64_t next_use);
 
 /* ---- shmem.c ----------------------------------------------------------------------------- */
 /* Is pfn a page of a shmem object? */
@@ -433,6 +441,9 @@ pfn_t shmem_fault(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t i
  * full; kswapd: the frame stays under writeback (*wb set) until its write completes. */
 bool shmem_writeout(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc, pfn_t pfn,
                     bool kswapd);
+/* Free the pages and swap slots of indexes [from, to) of the shmem object file, unmapping the
+ * pages from every mapper (fallocate's hole punch, MADV_REMOVE). */
+void shmem_punch_hole(struct vm *vm, uint32_t file, uint64_t from, uint64_t to);
 /* The anonymous shmem objects that no VMA of any address space maps any more die: their
  * pages and swap slots are freed (after munmap, mmap over, exit). */
 void shmem_release_unmapped(struct vm *vm);

@@ -27,7 +27,8 @@ enum page_flags {
 	PG_HUGE = 1u << 6,    /* head of a 2 MiB page (512 frames, pfn 512-aligned) */
 	PG_TAIL = 1u << 7,    /* one of the 511 frames after a PG_HUGE head */
 	PG_PGTABLE = 1u << 9, /* holds a page-table page (memory.page_tables_in_frames) */
-	PG_ZPOOL = 1u << 10,  /* holds compressed pages (zsmalloc.c: the zswap or zram pool) */
+	PG_LAZYFREE = 1u << 10, /* MADV_FREE: reclaim drops it unless it was written since */
+	PG_ZPOOL = 1u << 11,    /* holds compressed pages (zsmalloc.c: the zswap or zram pool) */
 };
 
 struct reclaim_scope;
@@ -81,6 +82,10 @@ enum vma_flags {
 	VM_SHARED = 1u << 3,
 	VM_HUGEPAGE = 1u << 4,   /* MAP_HUGE / madvise(MADV_HUGEPAGE): 2 MiB pages wanted */
 	VM_NOHUGEPAGE = 1u << 5, /* madvise(MADV_NOHUGEPAGE): never 2 MiB pages */
+	VM_RAND_READ = 1u << 6,  /* MADV_RANDOM: no readahead */
+	VM_SEQ_READ = 1u << 7,   /* MADV_SEQUENTIAL: every miss reads ahead */
+	VM_DONTCOPY = 1u << 8,   /* MADV_DONTFORK: fork does not copy the VMA */
+	VM_WIPEONFORK = 1u << 9, /* MADV_WIPEONFORK: the child gets the VMA empty (zeros) */
 };
 
 struct vm_area_struct {

@@ -54,15 +54,15 @@ static bool can_change_pte_writable(const struct vm *vm, const struct mm_struct 
 static void mkwrite_pte(void *ctx, uint64_t vaddr, pte_t *p)
 {
 	struct change_prot_ctx *c = ctx;
-	if (pte_present(*p) && !(*p & PTE_WRITE) && can_change_pte_writable(c->vm, c->mm, *p, c->shared)) {
+	if (pte_present(*p) && !(*p & PTE_WRITE) &&
+	    can_change_pte_writable(c->vm, c->mm, *p, c->shared)) {
 		*p |= PTE_WRITE;
 		flush_tlb_page(c->vm, c->mm, vaddr);
 	}
 }
 
 /* Make the PTEs of [addr, end) writable where Linux would, VMA by VMA. */
-static void change_range_writable(struct vm *vm, struct mm_struct *mm, uint64_t addr,
-                                  uint64_t end)
+static void change_range_writable(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t end)
 {
 	while (addr < end) {
 		const struct vm_area_struct *v = find_vma(mm, addr);

@@ -89,27 +89,38 @@ static bool shmem_mapped(const struct vm *vm, uint32_t file)
 	return false;
 }
 
+/* The entry of (file, index) goes: its page unmapped from every mapper and freed, or its
+ * swap slot freed. */
+static void shmem_free_entry(struct vm *vm, uint32_t file, uint64_t index)
+{
+	uint32_t e = filemap_entry(&vm->fm, file, index);
+	if (e == PFN_NONE)
+		return;
+	if (e & FILEMAP_SWAP_TAG) {
+		filemap_set_swap(&vm->fm, file, index, PFN_NONE);
+		vm->swap[e & ~FILEMAP_SWAP_TAG].map = 0;
+		swap_free(vm, e & ~FILEMAP_SWAP_TAG);
+		return;
+	}
+	try_to_unmap(vm, e, 0);
+	filemap_remove(&vm->fm, file, index);
+	lru_del(vm, e);
+	free_frame(vm, e);
+}
+
+void shmem_punch_hole(struct vm *vm, uint32_t file, uint64_t from, uint64_t to)
+{
+	for (uint64_t index = from; index < to; index++)
+		shmem_free_entry(vm, file, index);
+}
+
 /* shmem_evict_inode: every page and swap slot of the object freed. */
 static void shmem_evict(struct vm *vm, uint32_t file)
 {
 	struct address_space *as = &vm->fm.files[file];
 	for (uint64_t c = 0; c < as->nr_chunks; c++) {
-		for (uint64_t k = 0; as->chunks[c] && k < FILEMAP_CHUNK_PAGES; k++) {
-			uint32_t e = as->chunks[c][k];
-			uint64_t index = c * FILEMAP_CHUNK_PAGES + k;
-			if (e == PFN_NONE)
-				continue;
-			if (e & FILEMAP_SWAP_TAG) {
-				filemap_set_swap(&vm->fm, file, index, PFN_NONE);
-				vm->swap[e & ~FILEMAP_SWAP_TAG].map = 0;
-				swap_free(vm, e & ~FILEMAP_SWAP_TAG);
-				continue;
-			}
-			BUG_ON(vm->pages[e].mapcount, "shmem page %u still mapped", e);
-			filemap_remove(&vm->fm, file, index);
-			lru_del(vm, e);
-			free_frame(vm, e);
-		}
+		for (uint64_t k = 0; as->chunks[c] && k < FILEMAP_CHUNK_PAGES; k++)
+			shmem_free_entry(vm, file, c * FILEMAP_CHUNK_PAGES + k);
 		free(as->chunks[c]);
 	}
 	free(as->chunks);

@@ -114,6 +114,7 @@ void vm_report(const struct vm *vm, struct statsout *o)
 	statsout_u64(o, "memory", "thp_pages_max", v->thp_pages_max);
 	statsout_u64(o, "memory", "thp_splits", v->thp_splits);
 	statsout_u64(o, "memory", "thp_split_pmds", v->thp_split_pmds);
+	statsout_u64(o, "reclaim", "lazyfree_drops", v->lazyfree_drops);
 	statsout_u64(o, "memory", "frames", vm->cfg.nr_frames);
 	statsout_u64(o, "memory", "frames_used_max", v->frames_used_max);
 	statsout_u64(o, "memory", "page_table_pages_max", v->page_table_pages_max);

@@ -186,6 +186,7 @@ struct vm_stats {
 	uint64_t page_table_overflow_now; /* page-table pages above memory.frames now */
 	uint64_t faults_thp, thp_fallback, thp_splits, thp_pages_max;
 	uint64_t thp_split_pmds; /* PMDs split in one address space (__split_huge_pmd) */
+	uint64_t lazyfree_drops; /* MADV_FREE pages reclaimed without a write */
 };
 
 struct vm {
@@ -324,10 +325,23 @@ struct mm_struct *vm_exec_mm(struct vm *vm, uint32_t pid, int image, struct faul
  * anonymous pages freed, page-cache pages left cached. 0, or -1 on a bad range. */
 int vm_madvise_dontneed(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
                         struct fault_work *w);
-/* madvise(MADV_HUGEPAGE / MADV_NOHUGEPAGE) on [addr, addr + len): sets VM_HUGEPAGE or
- * VM_NOHUGEPAGE (huge) on the VMA parts inside (splitting VMAs at the edges). Returns -1 when
- * the range is not page aligned or not entirely mapped (EINVAL/ENOMEM), else 0. */
-int vm_madvise_huge(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len, bool huge);
+/* The other advice of madvise.c on [addr, addr + len) (every page mapped; madvise.c says what
+ * each does): vm_madvise_flags sets the mask bits of the VMA parts' vm_flags to flags
+ * (VM_RAND_READ, VM_SEQ_READ, VM_DONTCOPY, VM_WIPEONFORK). Each returns 0, or -1 on a bad
+ * range or a mapping the advice does not apply to (EINVAL). HUGEPAGE / NOHUGEPAGE are flags
+ * too (VM_HUGEPAGE, VM_NOHUGEPAGE), read by huge_memory.c at the next fault. */
+int vm_madvise_flags(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+                     uint32_t mask, uint32_t flags);
+int vm_madvise_free(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+                    struct fault_work *w);
+int vm_madvise_cold(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+                    struct fault_work *w);
+int vm_madvise_pageout(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+                       struct fault_work *w);
+int vm_madvise_willneed(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+                        struct fault_work *w);
+int vm_madvise_remove(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
+                      struct fault_work *w);
 
 /*
  * kswapd's step (vm.reclaim = "watermark"): when free frames plus frames under writeback are

@@ -199,22 +199,40 @@ static enum anon_reclaim reclaim_anon_page(struct vm *vm, struct fault_work *w,
 	return ANON_FREED;
 }
 
-bool reclaim_one(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc,
-                 uint64_t incoming_key, pfn_t *wb_out)
+/* A lazily freed anonymous page (MADV_FREE) not written since: its PTEs go (the next access
+ * reads zeros) and the frame is free, without a swap write. */
+static bool reclaim_lazyfree_page(struct vm *vm, pfn_t pfn)
 {
-	if (wb_out)
-		*wb_out = PFN_NONE;
-	pfn_t pfn = pick_victim(vm, sc, incoming_key);
-	if (pfn == PFN_NONE)
-		return false;
 	struct page *pg = &vm->pages[pfn];
-	BUG_ON(!(pg->flags & PG_LRU) || (pg->flags & PG_FREE) || pg->scope != sc,
-	       "policy %s evicted frame %u that it does not hold", vm->cfg.policy->name, pfn);
+	bool dirty = pg->flags & PG_DIRTY;
+	for (uint32_t r = pg->rmap; r && !dirty; r = vm->rmap_pool[r].next) {
+		const pte_t *p = pgtable_lookup(&vm->rmap_pool[r].mm->pgd, vm->rmap_pool[r].vaddr);
+		dirty = p && (*p & PTE_DIRTY);
+	}
+	pg->flags &= ~PG_LAZYFREE;
+	if (dirty)
+		return false; /* written again: it swaps like any other */
+	try_to_unmap(vm, pfn, 0);
+	free_frame(vm, pfn);
+	vm->st.lazyfree_drops++;
+	return true;
+}
+
+/* shrink_folio_list for one victim pfn, off its policy (still counted in sc). */
+static bool shrink_folio(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc, pfn_t pfn,
+                         pfn_t *wb_out)
+{
+	struct page *pg = &vm->pages[pfn];
 	pg->flags &= ~PG_LRU;
 	sc->nr_frames -= (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
 	if (pg->flags & PG_HUGE)
 		split_huge_page(vm, pfn,
 		                true); /* swap-out splits the page; the head is the victim */
+	if ((pg->flags & PG_LAZYFREE) && reclaim_lazyfree_page(vm, pfn)) {
+		vm->st.evictions++;
+		w->evictions++;
+		return true;
+	}
 	if (page_is_shmem(vm, pg)) {
 		if (!shmem_writeout(vm, w, sc, pfn, wb_out != NULL))
 			return false;
@@ -240,6 +258,29 @@ bool reclaim_one(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc,
 	if (vm->cfg.policy->peek)
 		prefetch_victims(vm, sc);
 	return true;
+}
+
+bool reclaim_one(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc,
+                 uint64_t incoming_key, pfn_t *wb_out)
+{
+	if (wb_out)
+		*wb_out = PFN_NONE;
+	pfn_t pfn = pick_victim(vm, sc, incoming_key);
+	if (pfn == PFN_NONE)
+		return false;
+	struct page *pg = &vm->pages[pfn];
+	BUG_ON(!(pg->flags & PG_LRU) || (pg->flags & PG_FREE) || pg->scope != sc,
+	       "policy %s evicted frame %u that it does not hold", vm->cfg.policy->name, pfn);
+	return shrink_folio(vm, w, sc, pfn, wb_out);
+}
+
+bool reclaim_page(struct vm *vm, struct fault_work *w, pfn_t pfn)
+{
+	struct page *pg = &vm->pages[pfn];
+	if (!(pg->flags & PG_LRU))
+		return false;
+	vm->cfg.policy->remove(pg->scope->policy, pfn);
+	return shrink_folio(vm, w, pg->scope, pfn, NULL);
 }
 
 struct reclaim_scope *victim_scope_local(struct vm *vm, struct reclaim_scope *own)

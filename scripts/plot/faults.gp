@@ -41,14 +41,22 @@ if (yform eq 'log') {
 	set logscale y 10
 	set ylabel 'page faults (log scale)'
 	set yrange [ymin_log / 1.3:ymax * 1.3]
-	if (ymax / ymin_log < 1000) {
+	if (ymax / ymin_log < 8) {
+		# less than a factor of eight: 1-1.5-2-3-4-5-6-8 tics in each decade
+		set ytics ()
+		d0 = floor(log10(ymin_log / 1.3))
+		do for [d=d0:d0+1] {
+			do for [m in "1 1.5 2 3 4 5 6 8"] { set ytics add ((m + 0) * 10.0**d) }
+		}
+		if (ymin_log >= 10000) { set format y '%.0s%c' } else { set format y '%g' }
+	} else { if (ymax / ymin_log < 1000) {
 		# less than three decades: tics at factors of two, labelled 16k, 32k, ...
 		set ytics 10**floor(log10(ymin_log)), 2
 		if (ymin_log >= 10000) { set format y '%.0s%c' } else { set format y '%g' }
 	} else {
 		set format y '10^{%T}'
 		set termoption enhanced
-	}
+	} }
 } else { if (yform eq 'ref') {
 	set ylabel 'page faults / '.refname.' page faults'
 	set yrange [0:ymax_ref * 1.05]

@@ -11,14 +11,15 @@
 #include "sim/cli/help_cli.h"
 #include "sim/cli/mrc.h"
 #include "sim/cli/plot_cli.h"
+#include "sim/cli/report.h"
 #include "sim/cli/run_cli.h"
 #include "sim/cli/sweep_cli.h"
 #include "sim/cli/trace_cli.h"
 
 static const struct cli_command commands[] = {
-    {"run", run_cli_main},     {"sweep", sweep_cli_main}, {"plot", plot_cli_main},
-    {"trace", trace_cli_main}, {"mrc", mrc_cli_main},     {"policies", policies_cli_main},
-    {"help", help_cli_main},
+    {"run", run_cli_main},       {"sweep", sweep_cli_main}, {"plot", plot_cli_main},
+    {"trace", trace_cli_main},   {"mrc", mrc_cli_main},     {"policies", policies_cli_main},
+    {"report", report_cli_main}, {"help", help_cli_main},
 };
 
 const struct cli_command *cli_find(const char *name)

@@ -22,6 +22,8 @@ static const char usage_text[] =
     "  sweep --collect DIR\n"
     "                     run a grid of configurations\n"
     "  plot DIR           draw the plots that fit the results in DIR (gnuplot)\n"
+    "  plot MRC.csv       draw a miss-ratio curve written by vmsim mrc\n"
+    "  report DIR         DIR/report.html: one self-contained page of a run or a sweep\n"
     "  trace convert IN OUT [--from FORMAT] [--to FORMAT]\n"
     "  trace info FILE    convert or describe traces\n"
     "  mrc TRACE [...]    miss-ratio curves: exact LRU/OPT, any policy by miniatures\n"

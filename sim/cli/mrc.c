@@ -333,6 +333,7 @@ static inline uint64_t stack_ref(struct lru_stack *s, uint64_t page)
 struct mrc_lru {
 	uint64_t max_frames;       /* 0: unbounded */
 	uint32_t shards_threshold; /* 0: exact */
+	uint64_t shards_salt;      /* XORed into a page number before the sampling hash */
 	uint32_t head_frames;      /* SHARDS: sizes <= this are exact (0: the paper's SHARDS_adj) */
 	int has_exact;             /* the exact stack is in use */
 	struct lru_stack exact;    /* every reference; depth-limited to head_frames under SHARDS */
@@ -366,6 +367,7 @@ struct mrc_lru *mrc_lru_create(const struct mrc_lru_opts *o)
 	struct mrc_lru *l = xcalloc(1, sizeof(*l));
 	l->max_frames = o->max_frames;
 	l->shards_threshold = o->shards_threshold == MRC_SHARDS_MODULUS ? 0 : o->shards_threshold;
+	l->shards_salt = o->shards_salt * MRC_SHARDS_SALT_STEP;
 	if (l->shards_threshold) {
 		l->head_frames =
 		    o->shards_head_frames == MRC_SHARDS_HEAD_AUTO
@@ -430,7 +432,7 @@ static inline uint64_t lru_step(struct mrc_lru *l, uint64_t page)
 	}
 	if (!l->shards_threshold)
 		return d;
-	if ((mix64(page) & (MRC_SHARDS_MODULUS - 1)) >= l->shards_threshold)
+	if ((mix64(page ^ l->shards_salt) & (MRC_SHARDS_MODULUS - 1)) >= l->shards_threshold)
 		return d;
 	l->nr_sampled++;
 	uint64_t ds = stack_ref(&l->sampled, page);

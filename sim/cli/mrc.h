@@ -64,7 +64,14 @@ struct mrc_lru_opts {
 	 * opts does not give you: set it) is mrc_shards_head_frames(shards_threshold).
 	 */
 	uint64_t shards_head_frames;
+	/*
+	 * SHARDS only: which sample of pages. A page is sampled by the hash of its number XOR
+	 * salt * MRC_SHARDS_SALT_STEP; 0 is the sample SHARDS always used, other salts give
+	 * independent samples (the spread of their curves is SHARDS' sampling error).
+	 */
+	uint64_t shards_salt;
 };
+#define MRC_SHARDS_SALT_STEP 0x9E3779B97F4A7C15ull
 
 /* The default exact head for a SHARDS threshold: ceil(MRC_SHARDS_HEAD_PER_RATE / R). */
 uint32_t mrc_shards_head_frames(uint32_t shards_threshold);

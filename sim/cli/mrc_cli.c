@@ -40,6 +40,7 @@ enum mrc_policy { MRC_LRU = 1, MRC_OPT = 2, MRC_BOTH = 3, MRC_MINI = 4 };
 static const char mrc_usage[] =
     "usage: vmsim mrc TRACE [--format F] [--pid N] [--policy lru|opt|both|POLICY]\n"
     "                 [--max-frames N] [--shards RATE] [--shards-head N]\n"
+    "                 [--shards-salt S] [--shards-band K]\n"
     "                 [--rate R] [--points K] [--set KEY=VALUE]... [-o OUT.csv]\n"
     "Fault curves (faults for every memory size) of a trace's page references.\n"
     "  --format F         " TRACE_FORMAT_CHOICES " (default: guessed from the file name,\n"
@@ -57,6 +58,9 @@ static const char mrc_usage[] =
     "  --shards RATE      LRU only: SHARDS spatial sampling at rate RATE in (0, 1]\n"
     "  --shards-head N    with --shards: sizes <= N are exact (default 64 / RATE; 0: plain\n"
     "                     SHARDS with the paper's count adjustment)\n"
+    "  --shards-salt S    with --shards: which sample of pages (default 0)\n"
+    "  --shards-band K    with --shards: also K - 1 more samples (salts S+1 .. S+K-1, K in\n"
+    "                     2 .. 16); columns faults_min,faults_max: the band of the K curves\n"
     "  -o OUT.csv         write the CSV there (default: standard output)\n";
 
 struct mrc_args {
@@ -70,11 +74,15 @@ struct mrc_args {
 	uint64_t max_frames;
 	uint32_t shards_threshold;
 	uint64_t shards_head;
+	uint64_t shards_salt;
+	uint64_t shards_band;    /* curves in the SHARDS band, 0: no band */
 	uint32_t mini_threshold; /* --rate as a SHARDS threshold */
 	uint64_t points;
 	struct config_override *sets;
 	size_t nr_sets;
 };
+
+#define MRC_BAND_MAX 16
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -115,6 +123,33 @@ static enum mrc_policy parse_policy(const char *val)
 	if (!strcmp(val, "both"))
 		return MRC_BOTH;
 	return policy_find(val) ? MRC_MINI : 0;
+}
+
+/* One of the --shards* options into a. Returns 0, or 2 after the message. */
+static int parse_shards_opt(const char *opt, const char *val, struct mrc_args *a)
+{
+	if (!strcmp(opt, "--shards")) {
+		if (parse_rate(val, "--shards", &a->shards_threshold))
+			return 2;
+	} else if (!strcmp(opt, "--shards-head")) {
+		if (parse_u64(val, &a->shards_head) || a->shards_head > UINT32_MAX / 8)
+			return usage_error("--shards-head: expected an integer in 0 .. 2^29 - 1, "
+			                   "got \"%s\"",
+			                   val);
+	} else if (!strcmp(opt, "--shards-salt")) {
+		if (parse_u64(val, &a->shards_salt))
+			return usage_error("--shards-salt: expected an integer >= 0, got \"%s\"",
+			                   val);
+	} else if (!strcmp(opt, "--shards-band")) {
+		if (parse_u64(val, &a->shards_band) || a->shards_band < 2 ||
+		    a->shards_band > MRC_BAND_MAX)
+			return usage_error("--shards-band: expected an integer in 2 .. 16, got "
+			                   "\"%s\"",
+			                   val);
+	} else {
+		return usage_error("unknown option \"%s\"", opt);
+	}
+	return 0;
 }
 
 /* Returns 0, 2 on bad usage, or -1 after printing --help. a->sets is allocated (the caller
@@ -180,15 +215,10 @@ static int parse_args(int argc, char **argv, struct mrc_args *a)
 				    "--max-frames: expected an integer in 1 .. 2^32 - 1, "
 				    "got \"%s\"",
 				    val);
-		} else if (!strcmp(opt, "--shards")) {
-			if (parse_rate(val, "--shards", &a->shards_threshold))
-				return 2;
-		} else if (!strcmp(opt, "--shards-head")) {
-			if (parse_u64(val, &a->shards_head) || a->shards_head > UINT32_MAX / 8)
-				return usage_error(
-				    "--shards-head: expected an integer in 0 .. 2^29 - 1, "
-				    "got \"%s\"",
-				    val);
+		} else if (!strncmp(opt, "--shards", 8)) {
+			int r = parse_shards_opt(opt, val, a);
+			if (r)
+				return r;
 		} else if (!strcmp(opt, "-o")) {
 			a->out = val;
 		} else {
@@ -199,6 +229,8 @@ static int parse_args(int argc, char **argv, struct mrc_args *a)
 		return usage_error("%s", "missing the TRACE argument");
 	if (a->shards_threshold && a->policy != MRC_LRU)
 		return usage_error("%s", "--shards estimates the LRU curve only (--policy lru)");
+	if ((a->shards_band || a->shards_salt) && !a->shards_threshold)
+		return usage_error("%s", "--shards-salt and --shards-band need --shards RATE");
 	if ((a->mini_threshold || a->points || a->nr_sets) && a->policy != MRC_MINI)
 		return usage_error("%s", "--rate, --points and --set are for miniature simulations "
 		                         "(--policy other than lru, opt, both)");
@@ -218,6 +250,27 @@ static int parse_args(int argc, char **argv, struct mrc_args *a)
 static double ratio(uint64_t faults, uint64_t refs)
 {
 	return refs ? (double)faults / (double)refs : 0.0;
+}
+
+/* The SHARDS band: faults, ratio, and the lowest and highest of the band's curves. */
+static int write_csv_band(FILE *f, const struct mrc_curve *band, size_t nband)
+{
+	fputs("frames,faults,fault_ratio,faults_min,faults_max\n", f);
+	for (uint64_t m = 1; m <= band[0].max_frames; m++) {
+		uint64_t lo = band[0].faults[m], hi = lo;
+		for (size_t b = 1; b < nband; b++) {
+			/* each sample estimates its own number of distinct pages, the length of its
+			 * curve; beyond it a curve stays at its last value (cold misses only) */
+			uint64_t fb = band[b].faults[MIN(m, band[b].max_frames)];
+			lo = MIN(lo, fb);
+			hi = MAX(hi, fb);
+		}
+		fprintf(f, "%llu,%llu,%.6f,%llu,%llu\n", (unsigned long long)m,
+		        (unsigned long long)band[0].faults[m],
+		        ratio(band[0].faults[m], band[0].nr_refs), (unsigned long long)lo,
+		        (unsigned long long)hi);
+	}
+	return ferror(f) ? -1 : 0;
 }
 
 static int write_csv(FILE *f, const struct mrc_curve *c1, const struct mrc_curve *c2)
@@ -243,7 +296,9 @@ static int write_csv(FILE *f, const struct mrc_curve *c1, const struct mrc_curve
 /* What the references feed: the LRU counter (batched), for OPT the whole trace, for
  * miniatures the sample. */
 struct mrc_sinks {
-	struct mrc_lru *lru;   /* NULL: no LRU curve */
+	struct mrc_lru *lru;                    /* NULL: no LRU curve */
+	struct mrc_lru *band[MRC_BAND_MAX - 1]; /* --shards-band: the other samples */
+	size_t nband;
 	struct mrc_mini *mini; /* NULL: no miniatures */
 	struct mrc_trace trace;
 	int keep_trace;       /* an OPT curve is wanted */
@@ -251,16 +306,23 @@ struct mrc_sinks {
 	size_t nr_batch;
 };
 
+/* The batched references into every LRU counter. */
+static void mrc_sinks_flush(struct mrc_sinks *k)
+{
+	mrc_lru_access_batch(k->lru, k->batch, k->nr_batch);
+	for (size_t b = 0; b < k->nband; b++)
+		mrc_lru_access_batch(k->band[b], k->batch, k->nr_batch);
+	k->nr_batch = 0;
+}
+
 /* One reference of the trace (at its line_no) into the sinks. Returns 0, or 2 when the trace
  * is too long for OPT in memory. */
 static int mrc_feed(struct mrc_sinks *k, const struct mrc_args *a, uint64_t line_no, uint64_t page)
 {
 	if (k->lru) {
 		k->batch[k->nr_batch++] = page;
-		if (k->nr_batch == ARRAY_SIZE(k->batch)) {
-			mrc_lru_access_batch(k->lru, k->batch, k->nr_batch);
-			k->nr_batch = 0;
-		}
+		if (k->nr_batch == ARRAY_SIZE(k->batch))
+			mrc_sinks_flush(k);
 	}
 	if ((k->keep_trace && mrc_trace_append(&k->trace, page) < 0) ||
 	    (k->mini && mrc_mini_access(k->mini, page) < 0)) {
@@ -303,7 +365,7 @@ static int mrc_read_trace(struct linereader *lr, const struct mrc_args *a, struc
 			return 2;
 	}
 	if (k->lru && k->nr_batch)
-		mrc_lru_access_batch(k->lru, k->batch, k->nr_batch);
+		mrc_sinks_flush(k);
 	return 0;
 }
 
@@ -350,11 +412,12 @@ static int mrc_read_ops(const struct mrc_args *a, struct mrc_sinks *k)
 	}
 	fmt->close(r);
 	if (!rc && k->lru && k->nr_batch)
-		mrc_lru_access_batch(k->lru, k->batch, k->nr_batch);
+		mrc_sinks_flush(k);
 	return rc;
 }
 
-/* The curves as CSV to -o FILE or stdout. Returns the exit status. */
+/* The curves as CSV to -o FILE or stdout (lc: the LRU curve, followed by the band's other
+ * curves with --shards-band). Returns the exit status. */
 static int mrc_write(const struct mrc_args *a, const struct mrc_curve *lc,
                      const struct mrc_curve *oc)
 {
@@ -365,7 +428,7 @@ static int mrc_write(const struct mrc_args *a, const struct mrc_curve *lc,
 	}
 	const struct mrc_curve *c1 = a->policy == MRC_OPT ? oc : lc;
 	const struct mrc_curve *c2 = a->policy == MRC_BOTH ? oc : NULL;
-	int wr = write_csv(f, c1, c2);
+	int wr = a->shards_band ? write_csv_band(f, lc, a->shards_band) : write_csv(f, c1, c2);
 	if (f != stdout ? fclose(f) : fflush(f))
 		wr = -1;
 	if (wr < 0) {
@@ -466,8 +529,13 @@ int mrc_cli_main(int argc, char **argv)
 	if (a.policy & (MRC_LRU | MRC_MINI)) {
 		struct mrc_lru_opts o = {.max_frames = a.max_frames,
 		                         .shards_threshold = a.shards_threshold,
-		                         .shards_head_frames = a.shards_head};
+		                         .shards_head_frames = a.shards_head,
+		                         .shards_salt = a.shards_salt};
 		k.lru = mrc_lru_create(&o);
+		for (k.nband = 0; k.nband + 1 < a.shards_band; k.nband++) {
+			o.shards_salt = a.shards_salt + k.nband + 1;
+			k.band[k.nband] = mrc_lru_create(&o);
+		}
 	}
 	if (a.policy == MRC_MINI) {
 		mrc_mini_init(&mini, a.mini_threshold);
@@ -488,20 +556,27 @@ int mrc_cli_main(int argc, char **argv)
 			linereader_close(&lr);
 		}
 	}
-	struct mrc_curve lc = {0}, oc = {0};
+	struct mrc_curve lc[MRC_BAND_MAX] = {{0}}, oc = {0};
 	if (rc == 0 && k.lru)
-		mrc_lru_curve(k.lru, &lc);
+		mrc_lru_curve(k.lru, &lc[0]);
+	for (size_t b = 0; b < k.nband; b++) {
+		if (rc == 0)
+			mrc_lru_curve(k.band[b], &lc[b + 1]);
+		mrc_lru_destroy(k.band[b]);
+	}
 	if (rc == 0 && k.keep_trace)
 		mrc_opt_curve(&k.trace, a.max_frames, &oc);
 	mrc_lru_destroy(k.lru);
 	if (k.keep_trace)
 		mrc_trace_fini(&k.trace);
 	if (rc == 0)
-		rc = a.policy == MRC_MINI ? mrc_mini_main(&a, &mini, &lc) : mrc_write(&a, &lc, &oc);
+		rc = a.policy == MRC_MINI ? mrc_mini_main(&a, &mini, &lc[0])
+		                          : mrc_write(&a, lc, &oc);
 	if (k.mini)
 		mrc_mini_fini(&mini);
-	if (lc.faults)
-		mrc_curve_fini(&lc);
+	for (size_t b = 0; b < MRC_BAND_MAX; b++)
+		if (lc[b].faults)
+			mrc_curve_fini(&lc[b]);
 	if (oc.faults)
 		mrc_curve_fini(&oc);
 	free(a.sets);

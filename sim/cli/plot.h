@@ -79,6 +79,11 @@ FILE *data_open(struct plotter *pl, const char *name, char **path);
 
 /* The fault curves of a sweep that varies memory.frames (plot_faults.c). */
 void plot_faults(struct plotter *pl, const struct sweep *s, struct config_run *runs);
+/* The first line of a `vmsim mrc` CSV (plot_mrc.c). */
+bool mrc_csv_header(const char *line);
+/* The miss-ratio curve of a `vmsim mrc` CSV into pl's directories. Returns the exit status
+ * (2: bad input, with a message naming the file and line). */
+int plot_mrc(struct plotter *pl, const char *csv);
 /* Latency CCDFs (plot_ccdf.c): of a sweep, one figure per metric and combination of the
  * parameters other than vm.policy and seed; of one run. */
 void plot_ccdf_sweep(struct plotter *pl, const struct sweep *s, struct config_run *runs);

@@ -152,7 +152,7 @@ static void breakdown_fini(struct breakdown *b)
 }
 
 /* Writes the data file; returns the vars for the gnuplot script (group tics and
- * separators, the unit, the canvas width). New. */
+ * separators, the unit, the panels). New. */
 static char *breakdown_write(const struct breakdown *b, FILE *f, const char *path)
 {
 	static const struct {

@@ -252,9 +252,12 @@ static int plotter_find_tools(struct plotter *pl)
 	return 0;
 }
 
-/* The plots of dir (a sweep when is_sweep, else a run) into dir/plots. Returns the exit
- * status. */
-static int plot_dir(struct plotter *pl, const char *dir, bool is_sweep, const char *sweep_file)
+/* What `vmsim plot` was given. */
+enum plot_input { PLOT_SWEEP, PLOT_RUN, PLOT_MRC };
+
+/* The plots of dir (a sweep, a run, or the directory of the mrc CSV file) into dir/plots.
+ * Returns the exit status. */
+static int plot_dir(struct plotter *pl, const char *dir, enum plot_input in, const char *file)
 {
 	char *out = xasprintf("%s/plots", dir), *data = xasprintf("%s/plots/data", dir);
 	char real[PATH_MAX];
@@ -269,8 +272,12 @@ static int plot_dir(struct plotter *pl, const char *dir, bool is_sweep, const ch
 	/* absolute, so that the redraw command in each vars file works from any directory */
 	pl->outdir = xstrdup(real);
 	pl->datadir = xasprintf("%s/data", real);
-	if (is_sweep) {
-		if (plot_sweep(pl, dir, sweep_file))
+	if (in == PLOT_MRC) {
+		int rc = plot_mrc(pl, file);
+		return rc ? rc : pl->nr_failed ? 1 : 0;
+	}
+	if (in == PLOT_SWEEP) {
+		if (plot_sweep(pl, dir, file))
 			return 2;
 	} else {
 		plot_one_run(pl, dir);
@@ -288,14 +295,30 @@ static int plot_dir(struct plotter *pl, const char *dir, bool is_sweep, const ch
 	return 0;
 }
 
+/* path is a file whose first line is the header of a `vmsim mrc` CSV. */
+static bool is_mrc_csv(const char *path)
+{
+	FILE *f = is_file(path) ? fopen(path, "r") : NULL;
+	if (!f)
+		return false;
+	char line[256] = "";
+	bool yes = fgets(line, sizeof(line), f) && (line[strcspn(line, "\r\n")] = '\0', true) &&
+	           mrc_csv_header(line);
+	fclose(f);
+	return yes;
+}
+
 int plot_cli_main(int argc, char **argv)
 {
 	if (argc != 2 || argv[1][0] == '-') {
 		bool help = argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
-		fputs("usage: vmsim plot DIR\n"
-		      "  DIR: a sweep directory (from vmsim sweep) or a run directory (from vmsim "
-		      "run);\n  writes PNG and SVG plots to DIR/plots/\n",
-		      help ? stdout : stderr);
+		fputs(
+		    "usage: vmsim plot DIR|MRC.csv\n"
+		    "  DIR: a sweep directory (from vmsim sweep) or a run directory (from vmsim "
+		    "run);\n  writes PNG and SVG plots to DIR/plots/ (docs/plots.md)\n"
+		    "  MRC.csv: the CSV of vmsim mrc; writes its miss-ratio curve to plots/ beside "
+		    "it\n",
+		    help ? stdout : stderr);
 		return help ? 0 : 2;
 	}
 	const char *dir = argv[1];
@@ -303,16 +326,26 @@ int plot_cli_main(int argc, char **argv)
 	char *stats_file = xasprintf("%s/stats.json", dir);
 	bool is_sweep = is_file(sweep_file) && is_dir(dir);
 	bool is_run = is_file(stats_file);
+	bool is_mrc = !is_sweep && !is_run && is_mrc_csv(dir);
 	free(stats_file);
 	int exit_code = 2;
 	struct plotter pl = {0};
-	if (!is_sweep && !is_run)
+	char *csv_dir = NULL;
+	if (is_mrc) {
+		const char *slash = strrchr(dir, '/');
+		csv_dir = slash ? xasprintf("%.*s", (int)(slash - dir + 1), dir) : xstrdup(".");
+	}
+	if (!is_sweep && !is_run && !is_mrc)
 		fprintf(stderr,
 		        "vmsim plot: %s: nothing to plot (expected a sweep directory with "
-		        "sweep.json and points/, or a run directory with stats.json)\n",
+		        "sweep.json and points/, a run directory with stats.json, or the CSV of "
+		        "vmsim mrc)\n",
 		        dir);
 	else if (!plotter_find_tools(&pl))
-		exit_code = plot_dir(&pl, dir, is_sweep, sweep_file);
+		exit_code = is_mrc
+		                ? plot_dir(&pl, csv_dir, PLOT_MRC, dir)
+		                : plot_dir(&pl, dir, is_sweep ? PLOT_SWEEP : PLOT_RUN, sweep_file);
+	free(csv_dir);
 	free(pl.gnuplot);
 	free(pl.scriptdir);
 	free(pl.outdir);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "sim/base/hist_csv.h"
+#include "sim/cli/provenance.h"
 #include "sim/engine/config.h"
 #include "sim/engine/sim.h"
 #include "workloads/workload.h"
@@ -162,6 +163,9 @@ struct run_outputs {
 	double wall_seconds;  /* setup and simulation */
 	double setup_seconds; /* of which the setup (OPT's future, ...) */
 	const char *status;   /* run.json status */
+	const char *command;  /* the command line (provenance) */
+	const char *host;
+	const char *started_utc;
 };
 
 static void write_config_json(FILE *f, const struct run_outputs *o)
@@ -169,17 +173,35 @@ static void write_config_json(FILE *f, const struct run_outputs *o)
 	config_write(o->cfg, f);
 }
 
+/* s as a JSON string literal (new). */
+static char *json_text(const char *s)
+{
+	json_t *j = json_string(s ? s : "");
+	char *t = json_dumps(j, JSON_ENCODE_ANY);
+	json_decref(j);
+	return t;
+}
+
 static void write_run_json(FILE *f, const struct run_outputs *o)
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	double wall = o->wall_seconds;
+	/* strings through jansson: a command line may hold any character */
+	char *cmd = json_text(o->command), *git = json_text(vmsim_git_commit);
+	char *host = json_text(o->host), *started = json_text(o->started_utc);
 	fprintf(f,
-	        "{\n \"accesses_per_second\": %.0f,\n \"max_rss_kib\": %ld,\n"
-	        " \"opt_future\": \"%s\",\n \"setup_seconds\": %.6f,\n"
+	        "{\n \"accesses_per_second\": %.0f,\n \"command\": %s,\n \"git_commit\": %s,\n"
+	        " \"host\": %s,\n \"max_rss_kib\": %ld,\n"
+	        " \"opt_future\": \"%s\",\n \"setup_seconds\": %.6f,\n \"started_utc\": %s,\n"
 	        " \"status\": \"%s\",\n \"version\": \"%s\",\n \"wall_seconds\": %.6f\n}\n",
-	        wall > 0 ? (double)o->s->c.accesses / wall : 0.0, ru.ru_maxrss,
-	        future_store_name(&o->s->future), o->setup_seconds, o->status, VMSIM_VERSION, wall);
+	        wall > 0 ? (double)o->s->c.accesses / wall : 0.0, cmd, git, host, ru.ru_maxrss,
+	        future_store_name(&o->s->future), o->setup_seconds, started, o->status,
+	        VMSIM_VERSION, wall);
+	free(cmd);
+	free(git);
+	free(host);
+	free(started);
 }
 
 static void write_latency_cdf(FILE *f, const struct run_outputs *o)
@@ -221,6 +243,7 @@ struct run_args {
 	uint64_t seed, check_every, max_rss_mib;
 	enum future_store opt_future; /* --opt-future */
 	const char *trace_from;       /* --trace-from */
+	char *command, *host, *started_utc; /* provenance for run.json; owned */
 };
 
 /* One option c with its optarg into a. Returns -1, or the exit status when the command ends
@@ -421,7 +444,10 @@ static int run_write_results(struct run *r, const struct run_args *a)
 	                          .status = over_rss          ? "max-rss"
 	                                    : s->interrupted  ? "interrupted"
 	                                    : s->hit_max_time ? "max-time"
-	                                                      : "complete"};
+	                                                      : "complete",
+	                          .command = a->command,
+	                          .host = a->host,
+	                          .started_utc = a->started_utc};
 	static const char *const names[] = {"config.json", "run.json", "latency_cdf.csv",
 	                                    "stats.json"};
 	void (*const writers[])(FILE *, const struct run_outputs *) = {
@@ -498,7 +524,12 @@ static int run_one(struct run *r, const struct run_args *a, struct err *err)
 int run_cli_main(int argc, char **argv)
 {
 	struct run_args a;
+	/* before parsing: it splits --set arguments in place */
+	char *command = provenance_command(argc, argv);
 	int rc = parse_run_args(argc, argv, &a);
+	a.command = command;
+	a.host = provenance_host();
+	a.started_utc = provenance_time_utc();
 	if (rc < 0) {
 		struct run r = {0};
 		struct err err = {{0}};
@@ -506,5 +537,8 @@ int run_cli_main(int argc, char **argv)
 		run_cleanup(&r);
 	}
 	free(a.sets);
+	free(a.command);
+	free(a.host);
+	free(a.started_utc);
 	return rc;
 }

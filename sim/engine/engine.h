@@ -35,6 +35,9 @@ void sim_check(struct sim *s);
 /* A CPU's run event: run its tasks until its clock passes the next event (then it schedules
  * itself again), or until no task is runnable (it goes idle). */
 void cpu_run_event(struct event *ev, void *ctx);
+/* A fault of t that completed with the work w: the machine's and t's fault counts (total,
+ * minor or major, and each kind). */
+void count_fault(struct sim *s, struct task *t, const struct fault_work *w);
 
 /* ---- syscall.c --------------------------------------------------------------------------- */
 /* t's current operation, neither an access nor compute: a system call or a mark. */

@@ -17,8 +17,17 @@
 
 /* ---- faults ------------------------------------------------------------------------------ */
 
-static void count_fault_kinds(struct task *t, const struct fault_work *w)
+void count_fault(struct sim *s, struct task *t, const struct fault_work *w)
 {
+	s->c.faults++;
+	t->st.faults++;
+	if (w->major) {
+		s->c.faults_major++;
+		t->st.major++;
+	} else {
+		s->c.faults_minor++;
+		t->st.minor++;
+	}
 	t->st.demand_zero += !!(w->kinds & FK_DEMAND_ZERO);
 	t->st.zero_page += !!(w->kinds & FK_ZERO_PAGE);
 	t->st.cow += !!(w->kinds & FK_COW);
@@ -74,16 +83,7 @@ static __attribute__((noinline)) enum run_result access_fault(struct sim *s, str
 		task_exit(s, cpu, t, st == ACCESS_SEGV ? EXIT_SEGV : EXIT_OOM);
 		return RUN_DEAD;
 	}
-	s->c.faults++;
-	t->st.faults++;
-	if (w.major) {
-		s->c.faults_major++;
-		t->st.major++;
-	} else {
-		s->c.faults_minor++;
-		t->st.minor++;
-	}
-	count_fault_kinds(t, &w);
+	count_fault(s, t, &w);
 	simtime_t start = cpu->clock_ps;
 	if (!s->timing_on) {
 		cpu->clock_ps += s->untimed_access_ps;

@@ -40,6 +40,11 @@ static uint32_t prot_to_vm_flags(uint8_t prot)
 	       ((prot & PROT_X) ? VM_EXEC : 0);
 }
 
+static enum run_result populate_range(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
+                                      uint64_t len, enum access_kind kind);
+
+/* mmap at a fixed address; MAP_POPULATE then faults the range in (populate_vma_page_range:
+ * write faults in a private writable mapping, to break COW at once; read faults otherwise). */
 static enum run_result sys_mmap(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	const struct op *op = t->op;
@@ -56,15 +61,20 @@ static enum run_result sys_mmap(struct sim *s, struct cpu *cpu, struct task *t)
 	} else {
 		rc = vm_mmap_anon(&s->vm, t->mm, op->addr, op->len, flags, &w);
 	}
-	return syscall_done(s, cpu, t, rc, &w);
+	enum run_result r = syscall_done(s, cpu, t, rc, &w);
+	if (r != RUN_AGAIN || !(op->flags & MAPF_POPULATE))
+		return r;
+	bool write = (flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+	return populate_range(s, cpu, t, op->addr, op->len, write ? ACCESS_WRITE : ACCESS_READ);
 }
 
-/* msync(MS_SYNC): the process waits for its writes. */
-static enum run_result sys_msync(struct sim *s, struct cpu *cpu, struct task *t)
+/* A system call with disk I/O (its VM work returned rc, w): costed, and the reads it started
+ * stamped ready at their completion; wait: the process waits for its requests (msync's
+ * MS_SYNC), else it goes on (WILLNEED). */
+static enum run_result syscall_io_done(struct sim *s, struct cpu *cpu, struct task *t, int rc,
+                                       const struct fault_work *w, bool wait)
 {
-	struct fault_work w;
-	fault_work_reset(&w);
-	if (vm_msync(&s->vm, t->mm, t->op->addr, t->op->len, &w)) {
+	if (rc) {
 		task_exit(s, cpu, t, EXIT_ERROR);
 		return RUN_DEAD;
 	}
@@ -74,9 +84,10 @@ static enum run_result sys_msync(struct sim *s, struct cpu *cpu, struct task *t)
 		return RUN_AGAIN;
 	}
 	struct timing_cost cost;
-	timing_work(&s->timing, cpu->id, cpu->clock_ps, &w, false, &cost);
+	timing_work(&s->timing, cpu->id, cpu->clock_ps, w, false, &cost);
 	cpu->clock_ps += s->syscall_ps + cost.cpu_ps;
-	if (cost.block_until_ps > cpu->clock_ps) {
+	vm_io_done(&s->vm, w, cost.block_until_ps);
+	if (wait && cost.block_until_ps > cpu->clock_ps) {
 		t->state = TASK_BLOCKED;
 		eventq_schedule(&s->eq, &t->wake_ev, cost.block_until_ps);
 		return RUN_BLOCKED;
@@ -84,20 +95,123 @@ static enum run_result sys_msync(struct sim *s, struct cpu *cpu, struct task *t)
 	return RUN_AGAIN;
 }
 
+/* msync(MS_SYNC): the process waits for its writes. */
+static enum run_result sys_msync(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	struct fault_work w;
+	fault_work_reset(&w);
+	int rc = vm_msync(&s->vm, t->mm, t->op->addr, t->op->len, &w);
+	return syscall_io_done(s, cpu, t, rc, &w, true);
+}
+
+/*
+ * Fault in every page of [addr, addr + len) as an access of kind would (GUP's faultin_page:
+ * MADV_POPULATE_*, MAP_POPULATE): each fault is counted as the process's (getrusage counts
+ * them too) and costed; the process waits for the disk reads. A page that cannot be faulted in
+ * (no VMA, its protection, out of memory) fails the call: the process ends.
+ */
+static enum run_result populate_range(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
+                                      uint64_t len, enum access_kind kind)
+{
+	uint64_t ps = s->vm.cfg.page_size;
+	simtime_t block_until_ps = 0;
+	for (uint64_t va = addr & ~(ps - 1); va < addr + len; va += ps) {
+		struct fault_work w;
+		fault_work_reset(&w);
+		enum access_status st =
+		    vm_access(&s->vm, t->mm, va, kind, NEXT_USE_NEVER, cpu->clock_ps, &w);
+		if (st == ACCESS_SEGV || st == ACCESS_OOM) {
+			task_exit(s, cpu, t, EXIT_ERROR);
+			return RUN_DEAD;
+		}
+		if (st == ACCESS_HIT)
+			continue;
+		count_fault(s, t, &w);
+		if (!s->timing_on)
+			continue;
+		struct timing_cost cost;
+		timing_work(&s->timing, cpu->id, cpu->clock_ps, &w, true, &cost);
+		cpu->clock_ps += cost.cpu_ps;
+		vm_io_done(&s->vm, &w, cost.block_until_ps);
+		block_until_ps = MAX(block_until_ps, MAX(cost.block_until_ps, w.wait_until_ps));
+	}
+	t->has_op = false;
+	if (block_until_ps > cpu->clock_ps) {
+		t->state = TASK_BLOCKED;
+		eventq_schedule(&s->eq, &t->wake_ev, block_until_ps);
+		return RUN_BLOCKED;
+	}
+	return RUN_AGAIN;
+}
+
+/* MADV_POPULATE_READ / MADV_POPULATE_WRITE. */
+static enum run_result sys_populate(struct sim *s, struct cpu *cpu, struct task *t, bool write)
+{
+	cpu->clock_ps += s->timing_on ? s->syscall_ps : s->untimed_access_ps;
+	return populate_range(s, cpu, t, t->op->addr, t->op->len,
+	                      write ? ACCESS_WRITE : ACCESS_READ);
+}
+
+/* MADV_WILLNEED: the reads it starts are not waited for; their pages are ready when the reads
+ * complete. */
+static enum run_result sys_willneed(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	struct fault_work w;
+	fault_work_reset(&w);
+	int rc = vm_madvise_willneed(&s->vm, t->mm, t->op->addr, t->op->len, &w);
+	return syscall_io_done(s, cpu, t, rc, &w, false);
+}
+
+/* The advice that sets VMA flags: the flags it sets within the mask it changes. */
+static const struct {
+	uint32_t mask, flags;
+} advice_vma_flags[ADV_COUNT] = {
+    [ADV_HUGEPAGE] = {VM_HUGEPAGE | VM_NOHUGEPAGE, VM_HUGEPAGE},
+    [ADV_NOHUGEPAGE] = {VM_HUGEPAGE | VM_NOHUGEPAGE, VM_NOHUGEPAGE},
+    [ADV_NORMAL] = {VM_RAND_READ | VM_SEQ_READ, 0},
+    [ADV_RANDOM] = {VM_RAND_READ | VM_SEQ_READ, VM_RAND_READ},
+    [ADV_SEQUENTIAL] = {VM_RAND_READ | VM_SEQ_READ, VM_SEQ_READ},
+    [ADV_DONTFORK] = {VM_DONTCOPY, VM_DONTCOPY},
+    [ADV_DOFORK] = {VM_DONTCOPY, 0},
+    [ADV_WIPEONFORK] = {VM_WIPEONFORK, VM_WIPEONFORK},
+    [ADV_KEEPONFORK] = {VM_WIPEONFORK, 0},
+};
+
 static enum run_result sys_madvise(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	const struct op *op = t->op;
-	if (op->arg == ADV_HUGEPAGE || op->arg == ADV_NOHUGEPAGE) {
-		struct fault_work w;
-		fault_work_reset(&w);
-		int rc = vm_madvise_huge(&s->vm, t->mm, op->addr, op->len, op->arg == ADV_HUGEPAGE);
-		return syscall_done(s, cpu, t, rc, &w);
-	}
-	BUG_ON(op->arg != ADV_DONTNEED, "advice %llu", (unsigned long long)op->arg);
+	struct vm *vm = &s->vm;
 	struct fault_work w;
 	fault_work_reset(&w);
-	return syscall_done(s, cpu, t, vm_madvise_dontneed(&s->vm, t->mm, op->addr, op->len, &w),
-	                    &w);
+	int rc;
+	switch (op->arg) {
+	case ADV_POPULATE_READ:
+	case ADV_POPULATE_WRITE:
+		return sys_populate(s, cpu, t, op->arg == ADV_POPULATE_WRITE);
+	case ADV_WILLNEED:
+		return sys_willneed(s, cpu, t);
+	case ADV_DONTNEED:
+		rc = vm_madvise_dontneed(vm, t->mm, op->addr, op->len, &w);
+		break;
+	case ADV_FREE:
+		rc = vm_madvise_free(vm, t->mm, op->addr, op->len, &w);
+		break;
+	case ADV_COLD:
+		rc = vm_madvise_cold(vm, t->mm, op->addr, op->len, &w);
+		break;
+	case ADV_PAGEOUT:
+		rc = vm_madvise_pageout(vm, t->mm, op->addr, op->len, &w);
+		break;
+	case ADV_REMOVE:
+		rc = vm_madvise_remove(vm, t->mm, op->addr, op->len, &w);
+		break;
+	default:
+		BUG_ON(op->arg >= ADV_COUNT || !advice_vma_flags[op->arg].mask, "advice %llu",
+		       (unsigned long long)op->arg);
+		rc = vm_madvise_flags(vm, t->mm, op->addr, op->len, advice_vma_flags[op->arg].mask,
+		                      advice_vma_flags[op->arg].flags);
+	}
+	return syscall_done(s, cpu, t, rc, &w);
 }
 
 static enum run_result sys_fork(struct sim *s, struct cpu *cpu, struct task *t)

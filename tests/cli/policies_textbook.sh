@@ -55,6 +55,9 @@ expect clock 5 5,3,2,7,6,5,0,5 7
 expect clock 5 5,3,2,7,6,5,0,5 6 --set vm.policy_params.insert_referenced=false
 expect linux 4 1,2,3,4,5,2,3,6,7,8,9,10,2,3 10
 expect mglru 4 1,2,3,4,5,2,6,2,3 7
+expect lru-k 3 1,2,1,2,3,4,5,1,2 5
+expect w-tinylfu 3 1,1,1,2,3,4,1,5,2 5
+expect lecar 2 1,2,1,3,1,4,1,5 5
 # random: no textbook count, but with as many frames as pages every policy faults once per page
 expect random 7 $S 6
 # every policy `vmsim policies` lists was run above, and every one of them has its parameters

@@ -88,7 +88,7 @@ no_tmp "item 9"
 # is failed, not ok; its run leaves no stats.json; --resume runs it again
 printf '%s\n' 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1 >"$TMP/ref.pages"
 cat >"$TMP/base.json" <<JSON
-{"memory": {"frames": 3}, "stats": {"interval_ps": 1000000},
+{"memory": {"frames": 3}, "stats": {"interval_ps": 250000},
  "workload": {"type": "trace", "path": "$TMP/ref.pages", "format": "pages"}}
 JSON
 echo '{"name": "fs", "base": "base.json", "grid": {"memory.frames": [3, 4]}}' >"$TMP/fs.json"

@@ -251,6 +251,38 @@ static void test_queue_depth(void)
 	disk_fini(&d);
 }
 
+/* A read that finds its die programming. Four 4 KiB writes at 0 fill one flash page: over the
+ * host link one after the other (2.048 us each, after 15 us), the fourth in the cache at
+ * 23.192 us; the page crosses channel 0 (16384 B at 800 MB/s: 20.48 us) and die 0 programs it
+ * until 43.672 us + 4 ms. A read of flash page 0 (die 0) at 1 ms, ready at 1005 us: with
+ * suspension it waits 20 us, reads 75 us, crosses the channel (5.12 us) and the link (1.28
+ * us): 106.4 us, and the program ends 95 us later; without, it waits for the program:
+ * 4043.672 + 75 + 5.12 + 1.28 - 1000 = 3125.072 us. */
+static void check_suspend(simtime_t suspend_ps, simtime_t want_ps, uint64_t want_suspends)
+{
+	struct disk d;
+	struct disk_device_config c;
+	BUG_ON(disk_preset("nvme", "nvme", &c), "no preset");
+	c.flash.program_suspend_ps = suspend_ps;
+	disk_init(&d, &c);
+	for (uint64_t i = 0; i < 4; i++)
+		disk_submit(&d, 0, (1ull << 30) + i * 4096, 4096, true);
+	CHECK_EQ_U64(d.ssd.programs, 1);
+	CHECK_EQ_U64(d.ssd.die_prog_end[0], 43672000 + 4 * PS_PER_MS);
+	CHECK_EQ_U64(disk_submit(&d, PS_PER_MS, 0, 4096, false) - PS_PER_MS, want_ps);
+	CHECK_EQ_U64(d.ssd.suspends, want_suspends);
+	CHECK_EQ_U64(d.ssd.die_prog_end[0],
+	             43672000 + 4 * PS_PER_MS + (want_suspends ? 95 * PS_PER_US : 0));
+	CHECK_EQ_U64(d.ssd.read_cache_hits, 0);
+	disk_fini(&d);
+}
+
+static void test_nvme_suspend(void)
+{
+	check_suspend(20 * PS_PER_US, 106400000, 1);
+	check_suspend(0, 3125072000, 0);
+}
+
 /* NVMe (Intel DC P4500 preset, flash model): a QD1 4 KiB read = controller 5 us + tR 75 us +
  * 4096 B over an 800 MB/s channel (5.12 us) + the host link at 3200 MB/s (1.28 us); a write =
  * 15 us + 4096 B at 2000 MB/s (2.048 us) into an empty write cache. Four reads of one flash
@@ -263,9 +295,12 @@ static void test_nvme(void)
 	CHECK_EQ_U64(disk_submit(&d, 0, 0, 4096, false), 86400000);
 	simtime_t t = 1 * PS_PER_S;
 	CHECK_EQ_U64(disk_submit(&d, t, 8192, 4096, true) - t, 15000000 + 2048000);
+	/* Blocks 0, 1, 3 from the die in turn; block 2, written at 1 s and still in the write
+	 * cache (its page not full, so not programmed), from the cache: 5 us + the link 1.28 us. */
 	t = 2 * PS_PER_S;
+	static const simtime_t want[4] = {86400000, 161400000, 6280000, 236400000};
 	for (uint64_t i = 0; i < 4; i++)
-		CHECK_EQ_U64(disk_submit(&d, t, i * 4096, 4096, false) - t, 86400000 + i * 75000000);
+		CHECK_EQ_U64(disk_submit(&d, t, i * 4096, 4096, false) - t, want[i]);
 	t = 3 * PS_PER_S;
 	for (uint64_t i = 0; i < 4; i++)
 		CHECK_EQ_U64(disk_submit(&d, t, i * 16384, 4096, false) - t, 86400000 + i * 1280000);
@@ -375,6 +410,7 @@ int main(void)
 	test_mm1();
 	test_queue_depth();
 	test_nvme();
+	test_nvme_suspend();
 	test_hdd();
 	test_config();
 	TEST_DONE();

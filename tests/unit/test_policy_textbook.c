@@ -198,5 +198,68 @@ int main(void)
 	 * youngest, 3 is evicted. 2 hits, 3 faults: 7 faults. */
 	CHECK_EQ_U64(faults("mglru", 4, "1,2,3,4,5,2,6,2,3"), 7);
 
+	/* LRU-2 (3 frames, crp 0): 1, 2 fault; 1 hits at t=3 (HIST = 3, 1), 2 at t=4 (4, 2); 3
+	 * faults (5, -). 4 at t=6: the backward 2-distances are t-1, t-2 and infinite (3 has one
+	 * reference) -> 3 goes; 5 likewise evicts 4; 1, 2 hit: 5 faults. LRU evicts 1, then 2,
+	 * which come back: 7. (The paper's point: one-time references do not displace pages
+	 * referenced twice.) */
+	CHECK_EQ_U64(faults("lru-k", 3, "1,2,1,2,3,4,5,1,2"), 5);
+	CHECK_EQ_U64(faults("lru", 3, "1,2,1,2,3,4,5,1,2"), 7);
+	/* The correlated reference period (K = 2, 2 frames): with crp 0, 1's second reference at
+	 * t=2 counts, so at t=4 9 evicts 2 (one reference) and 9's repeats keep it; 1 hits at
+	 * the end: 3 faults. With crp 1 the second reference is correlated (HIST(1,2) stays
+	 * unknown); at t=4 only 1 is eligible (t - LAST > 1), so it goes; 9's references are
+	 * each within 1 of the last, one correlated burst; at t=8 2 is the only eligible page:
+	 * 4 faults. */
+	{
+		const struct policy_ops *ops = policy_find("lru-k");
+		json_t *p = drv_default_params(ops);
+		CHECK_EQ_U64(faults_p(ops, p, 2, "1,1,2,9,9,9,9,1"), 3);
+		json_object_set_new(p, "crp_refs", json_integer(1));
+		CHECK_EQ_U64(faults_p(ops, p, 2, "1,1,2,9,9,9,9,1"), 4);
+		/* LRU-1 is LRU: the same faults on a Zipf trace at every size. */
+		json_object_set_new(p, "k", json_integer(1));
+		json_object_set_new(p, "crp_refs", json_integer(0));
+		struct drv_ref *z = drv_trace_zipf(20000, 2000, 30, 7);
+		for (uint64_t frames = 10; frames <= 1000; frames *= 10)
+			CHECK_EQ_U64(drv_run_params(ops, p, frames, z, 20000, 1, 0).faults,
+			             drv_run(policy_find("lru"), frames, z, 20000).faults);
+		free(z);
+		json_decref(p);
+	}
+
+	/* W-TinyLFU (3 frames: window 1, main 2 with protected 1): 1 faults and hits twice
+	 * (frequency 3). 2 and 3 fault while memory fills: each pushes the window's page to
+	 * probation (1, then 2). 4: the window's 3 (frequency 1) against probation's LRU 1
+	 * (3): not admitted, 3 leaves. 1 hits: to protected. 5: the window's 4 (1) against
+	 * probation's 2 (1): a tie is not enough, 4 leaves. 2 hits: protected (1 back to
+	 * probation): 5 faults. LRU loses 1 to the scan: 7. */
+	CHECK_EQ_U64(faults("w-tinylfu", 3, "1,1,1,2,3,4,1,5,2"), 5);
+	CHECK_EQ_U64(faults("lru", 3, "1,1,1,2,3,4,1,5,2"), 7);
+
+	/* linux's workingset refault detection (4 frames): 1..4 fill the inactive list; 5: the
+	 * scan rotates each once (PG_referenced) and evicts 1 (shadow at age 0; age 1). 2 and 3
+	 * hit; 6: they are activated (age 3) and 4 goes (shadow at age 3; age 4). 4 faults: 5 is
+	 * evicted (age 5); 4's refault distance 5 - 3 = 2 fits in the active list (2 pages):
+	 * it enters active (age 6). 1 faults (distance 7 > 2: inactive), evicting 6; 5 faults,
+	 * evicting 2 (demoted from active meanwhile); 4 hits in the active list: 9 faults.
+	 * Without workingset 4 re-enters inactive and is evicted before its reference: 10. */
+	{
+		const struct policy_ops *ops = policy_find("linux");
+		json_t *p = drv_default_params(ops);
+		CHECK_EQ_U64(faults_p(ops, p, 4, "1,2,3,4,5,2,3,6,4,1,5,4"), 9);
+		json_object_set_new(p, "workingset", json_false());
+		CHECK_EQ_U64(faults_p(ops, p, 4, "1,2,3,4,5,2,3,6,4,1,5,4"), 10);
+		json_decref(p);
+	}
+
+	/* LeCaR (2 frames): on 1,2,1,3,1,4,1,5 both experts always name the same victim: the
+	 * page that is not 1 (least recent, and count 1 against 1's 2, 3, 4), so the seeded coin
+	 * does not matter: 5 faults, as LRU. On a loop of 5 pages with 3 frames no page is ever
+	 * hit: every count is 1, LFU's ties go to the least recently counted, LRU's victim: 20
+	 * faults on four rounds, as LRU. */
+	CHECK_EQ_U64(faults("lecar", 2, "1,2,1,3,1,4,1,5"), 5);
+	CHECK_EQ_U64(faults("lecar", 3, "1,2,3,4,5,1,2,3,4,5,1,2,3,4,5,1,2,3,4,5"), 20);
+
 	TEST_DONE();
 }

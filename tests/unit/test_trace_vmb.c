@@ -96,6 +96,17 @@ int main(void)
 	free(a);
 	free(c);
 
+	/* ... and on the trace of the Linux system calls (every madvise advice, issue 15). */
+	const char *lx = "tests/data/traces/linux.vmt";
+	const char *lb = tt_path("linux.vmb"), *lt = tt_path("linux.vmt");
+	CHECK(trace_convert(lx, NULL, lb, NULL, &opts, &err) == 0);
+	CHECK(trace_convert(lb, NULL, lt, NULL, &opts, &err) == 0);
+	a = tt_slurp(lx, NULL);
+	c = tt_slurp(lt, NULL);
+	CHECK(a && c && strcmp(a, c) == 0);
+	free(a);
+	free(c);
+
 	/* Every cut of the binary is caught with a byte offset. */
 	size_t full_len = 0;
 	char *full = tt_slurp(sb, &full_len);

@@ -85,8 +85,8 @@ int main(void)
 	check_error("1 mmap 0x0 0x1000 rw anon\n", "1", "expected \"PID mmap ADDR LEN PROT");
 	check_error("1 mmap 0x0 0x1000 rw file:x private\n", "1", "expected file:NAME:OFFSET");
 	check_error("1 mmap 0x0 0x1000 rw anon public\n", "1", "expected private or shared");
-	check_error("1 madvise 0x0 0x1000 willneed\n", "1",
-	            "expected hugepage, nohugepage or dontneed");
+	check_error("1 madvise 0x0 0x1000 mergeable\n", "1",
+	            "expected an advice (hugepage|nohugepage|dontneed|normal");
 	check_error("1 r\n", "1", "expected \"PID r|w|x ADDR\"");
 	check_error("1 fork 0\n", "1", "a child pid must be in 1..");
 	check_error("0 w 0x0\n", "1", "a pid must be in 1..");

@@ -21,20 +21,6 @@
 
 #define RW (VM_READ | VM_WRITE)
 
-/* Access npages pages from base, stride 1; returns how many faulted. */
-static uint64_t scan(struct vm *vm, struct mm_struct *mm, uint64_t base, uint64_t npages,
-                     enum access_kind kind)
-{
-	struct fault_work w;
-	uint64_t faults = 0;
-	for (uint64_t i = 0; i < npages; i++) {
-		enum access_status st = vmt_access(vm, mm, base + i * PAGE, kind, &w);
-		CHECK(st == ACCESS_HIT || st == ACCESS_FAULT);
-		faults += st == ACCESS_FAULT;
-	}
-	return faults;
-}
-
 /* mprotect_rw: write 64 pages, PROT_READ, read, PROT_READ|PROT_WRITE, write: Linux 64 / 0 /
  * 0. A page read through the zero page and a page shared with a child still fault. */
 static void test_mprotect_rw(void)
@@ -44,19 +30,20 @@ static void test_mprotect_rw(void)
 	vmt_init(&vm, 256, 0, true, 0, 0);
 	struct mm_struct *mm = vm_mm_create(&vm, 1);
 	CHECK(vm_mmap_anon(&vm, mm, BASE, 66 * PAGE, RW, &w) == 0);
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 64, ACCESS_WRITE), 64);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 64, ACCESS_WRITE), 64);
 	CHECK(vm_mprotect(&vm, mm, BASE, 66 * PAGE, VM_READ, &w) == 0);
 	CHECK_EQ_U64(w.tlb_invalidations, 64);
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 64, ACCESS_READ), 0);
-	CHECK_EQ_U64(scan(&vm, mm, BASE + 64 * PAGE, 1, ACCESS_READ), 1); /* the zero page */
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 64, ACCESS_READ), 0);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE + 64 * PAGE, 1, ACCESS_READ), 1); /* the zero page */
 	fault_work_reset(&w);
 	CHECK(vm_mprotect(&vm, mm, BASE, 66 * PAGE, RW, &w) == 0);
 	CHECK_EQ_U64(w.tlb_invalidations, 64);
 	CHECK_EQ_U64(vmt_flags(vmt_pte(mm, BASE)),
 	             PTE_PRESENT | PTE_WRITE | PTE_ACCESSED | PTE_DIRTY);
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 64, ACCESS_WRITE), 0);
-	CHECK_EQ_U64(vmt_flags(vmt_pte(mm, BASE + 64 * PAGE)), PTE_PRESENT | PTE_ZERO | PTE_ACCESSED);
-	CHECK_EQ_U64(scan(&vm, mm, BASE + 64 * PAGE, 1, ACCESS_WRITE), 1);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 64, ACCESS_WRITE), 0);
+	CHECK_EQ_U64(vmt_flags(vmt_pte(mm, BASE + 64 * PAGE)),
+	             PTE_PRESENT | PTE_ZERO | PTE_ACCESSED);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE + 64 * PAGE, 1, ACCESS_WRITE), 1);
 
 	/* After fork the pages have two mappers: mprotect leaves them write-protected and a
 	 * write copies (the parent's first 8 pages), then the child's writes reuse. */
@@ -66,9 +53,9 @@ static void test_mprotect_rw(void)
 	CHECK(vm_mprotect(&vm, mm, BASE, 64 * PAGE, RW, &w) == 0);
 	CHECK_EQ_U64(w.tlb_invalidations, 0);
 	uint64_t copies = vm.st.faults_cow_copies;
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 8, ACCESS_WRITE), 8);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 8, ACCESS_WRITE), 8);
 	CHECK_EQ_U64(vm.st.faults_cow_copies - copies, 8);
-	CHECK_EQ_U64(scan(&vm, child, BASE, 8, ACCESS_WRITE), 8);
+	CHECK_EQ_U64(vmt_scan(&vm, child, BASE, 8, ACCESS_WRITE), 8);
 	CHECK_EQ_U64(vm.st.faults_cow_copies - copies, 8);
 	vmt_check(&vm, mm, child);
 	vm_mm_destroy(&vm, child, &w);
@@ -88,19 +75,19 @@ static void test_file_private_write_stride(void)
 	uint32_t file = vm_file_declare(&vm, "f", 128 * PAGE);
 	struct mm_struct *cacher = vm_mm_create(&vm, 1);
 	CHECK(vm_mmap_file(&vm, cacher, BASE, 128 * PAGE, VM_READ, file, 0, &w) == 0);
-	CHECK_EQ_U64(scan(&vm, cacher, BASE, 128, ACCESS_READ), 128); /* misses: no readahead */
+	CHECK_EQ_U64(vmt_scan(&vm, cacher, BASE, 128, ACCESS_READ), 128); /* misses: no readahead */
 	vm_mm_destroy(&vm, cacher, &w);
 
 	struct mm_struct *mm = vm_mm_create(&vm, 2);
 	CHECK(vm_mmap_file(&vm, mm, BASE, 128 * PAGE, RW, file, 0, &w) == 0);
 	uint64_t faults = 0;
 	for (uint64_t i = 0; i < 128; i += 16)
-		faults += scan(&vm, mm, BASE + i * PAGE, 1, ACCESS_WRITE);
+		faults += vmt_scan(&vm, mm, BASE + i * PAGE, 1, ACCESS_WRITE);
 	CHECK_EQ_U64(faults, 8);
 	CHECK_EQ_U64(vm.st.faults_cow_copies, 8);
 	CHECK_EQ_U64(mm->rss_pages, 8); /* the 8 copies; no page-cache page mapped */
 	CHECK_EQ_U64(vm.st.fault_around_pages, 0);
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 128, ACCESS_READ), 8);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 128, ACCESS_READ), 8);
 	/* Each window's fault (at its second page: the first is the copy) maps the 14 after it. */
 	CHECK_EQ_U64(vm.st.fault_around_pages, 8 * 14);
 	CHECK_EQ_U64(mm->rss_pages, 128);
@@ -119,19 +106,19 @@ static void test_madv_dontneed(void)
 	vmt_init(&vm, 256, 0, true, 16, 0);
 	struct mm_struct *mm = vm_mm_create(&vm, 1);
 	CHECK(vm_mmap_anon(&vm, mm, BASE, 64 * PAGE, RW, &w) == 0);
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 64, ACCESS_WRITE), 64);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 64, ACCESS_WRITE), 64);
 	fault_work_reset(&w);
 	CHECK(vm_madvise_dontneed(&vm, mm, BASE, 64 * PAGE, &w) == 0);
 	CHECK_EQ_U64(w.tlb_invalidations, 64);
 	CHECK_EQ_U64(mm->rss_pages, 0);
 	CHECK_EQ_U64(vm_frames_used(&vm), 0);
 	uint64_t zp = vm.st.faults_zero_page;
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 64, ACCESS_READ), 64);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 64, ACCESS_READ), 64);
 	CHECK_EQ_U64(vm.st.faults_zero_page - zp, 64);
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 64, ACCESS_WRITE), 64);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 64, ACCESS_WRITE), 64);
 	CHECK(vm_madvise_dontneed(&vm, mm, BASE, 64 * PAGE, &w) == 0);
 	uint64_t dz = vm.st.faults_demand_zero;
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 64, ACCESS_WRITE), 64);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 64, ACCESS_WRITE), 64);
 	CHECK_EQ_U64(vm.st.faults_demand_zero - dz, 64);
 	CHECK_EQ_U64(mm->rss_pages, 64);
 	/* A range not entirely mapped is refused. */
@@ -139,11 +126,11 @@ static void test_madv_dontneed(void)
 
 	uint32_t file = vm_file_declare(&vm, "f", 64 * PAGE);
 	CHECK(vm_mmap_file(&vm, mm, BASE + 128 * PAGE, 64 * PAGE, VM_READ, file, 0, &w) == 0);
-	CHECK_EQ_U64(scan(&vm, mm, BASE + 128 * PAGE, 64, ACCESS_READ), 64);
-	CHECK_EQ_U64(scan(&vm, mm, BASE + 128 * PAGE, 64, ACCESS_READ), 0);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE + 128 * PAGE, 64, ACCESS_READ), 64);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE + 128 * PAGE, 64, ACCESS_READ), 0);
 	CHECK(vm_madvise_dontneed(&vm, mm, BASE + 128 * PAGE, 64 * PAGE, &w) == 0);
 	CHECK_EQ_U64(vm.fm.nr_cached, 64);
-	CHECK_EQ_U64(scan(&vm, mm, BASE + 128 * PAGE, 64, ACCESS_READ), 4);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE + 128 * PAGE, 64, ACCESS_READ), 4);
 	vmt_check(&vm, mm, NULL);
 	vm_mm_destroy(&vm, mm, &w);
 	vm_fini(&vm);
@@ -159,25 +146,25 @@ static void test_shared_anon_fork(void)
 	vmt_init(&vm, 1024, 0, true, 16, 0);
 	struct mm_struct *mm = vm_mm_create(&vm, 1);
 	CHECK(vm_mmap_anon(&vm, mm, BASE, 256 * PAGE, RW | VM_SHARED, &w) == 0);
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 128, ACCESS_WRITE), 128);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 128, ACCESS_WRITE), 128);
 	CHECK_EQ_U64(vm.fm.nr_cached, 128);
 	struct mm_struct *child = vm_fork(&vm, mm, 2, &w);
 	CHECK_EQ_U64(child->rss_pages, 0); /* no PTE of a shared mapping is copied */
-	CHECK_EQ_U64(scan(&vm, child, BASE, 128, ACCESS_READ), 8);
-	CHECK_EQ_U64(scan(&vm, child, BASE, 256, ACCESS_WRITE), 128);
+	CHECK_EQ_U64(vmt_scan(&vm, child, BASE, 128, ACCESS_READ), 8);
+	CHECK_EQ_U64(vmt_scan(&vm, child, BASE, 256, ACCESS_WRITE), 128);
 	pfn_t last = (pfn_t)pte_pfn(vmt_pte(child, BASE + 255 * PAGE));
 	vmt_check(&vm, mm, child);
 	vm_mm_destroy(&vm, child, &w);
 	CHECK_EQ_U64(vm.fm.nr_cached, 256); /* the parent still maps the object */
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 256, ACCESS_READ), 8);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 256, ACCESS_READ), 8);
 	CHECK_EQ_U64(pte_pfn(vmt_pte(mm, BASE + 255 * PAGE)), last);
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 256, ACCESS_WRITE), 0);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 256, ACCESS_WRITE), 0);
 	CHECK_EQ_U64(vm.st.faults_demand_zero, 256);
 	CHECK_EQ_U64(vm.st.faults_cow, 0);
 	/* DONTNEED zaps the PTEs; the object keeps its pages (shmem_dontneed: 256 / 16). */
 	CHECK(vm_madvise_dontneed(&vm, mm, BASE, 256 * PAGE, &w) == 0);
 	CHECK_EQ_U64(mm->rss_pages, 0);
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 256, ACCESS_READ), 16);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 256, ACCESS_READ), 16);
 	vmt_check(&vm, mm, NULL);
 	/* munmap of its last mapping frees the object. */
 	CHECK(vm_munmap(&vm, mm, BASE, 256 * PAGE, &w) == 0);
@@ -196,7 +183,7 @@ static void test_shared_anon_swap(void)
 	vmt_init(&vm, 8, 16, true, 0, 0);
 	struct mm_struct *mm = vm_mm_create(&vm, 1);
 	CHECK(vm_mmap_anon(&vm, mm, BASE, 12 * PAGE, RW | VM_SHARED, &w) == 0);
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 12, ACCESS_WRITE), 12);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 12, ACCESS_WRITE), 12);
 	CHECK_EQ_U64(vm.st.swap_out, 4);
 	CHECK_EQ_U64(vm.nr_swap_used, 4);
 	CHECK_EQ_U64(vmt_pte(mm, BASE), 0); /* none: the object's index holds the slot */
@@ -227,7 +214,7 @@ static struct mm_struct *thp_setup(struct vm *vm, uint64_t nr_frames, uint64_t s
 	vm->cfg.thp = THP_MADVISE;
 	struct mm_struct *mm = vm_mm_create(vm, 1);
 	CHECK(vm_mmap_anon(vm, mm, BASE, 4 * HUGE, RW | VM_HUGEPAGE, &w) == 0);
-	CHECK_EQ_U64(scan(vm, mm, BASE, 4 * HPAGE_NR, ACCESS_WRITE), 4);
+	CHECK_EQ_U64(vmt_scan(vm, mm, BASE, 4 * HPAGE_NR, ACCESS_WRITE), 4);
 	CHECK_EQ_U64(vm->st.faults_thp, 4);
 	return mm;
 }
@@ -242,8 +229,8 @@ static void test_thp_fork(void)
 	struct fault_work w;
 	struct mm_struct *mm = thp_setup(&vm, 4096, 0);
 	struct mm_struct *child = vm_fork(&vm, mm, 2, &w);
-	CHECK_EQ_U64(scan(&vm, child, BASE, 4 * HPAGE_NR, ACCESS_READ), 0);
-	CHECK_EQ_U64(scan(&vm, child, BASE, 2 * HPAGE_NR, ACCESS_WRITE), 2 * HPAGE_NR);
+	CHECK_EQ_U64(vmt_scan(&vm, child, BASE, 4 * HPAGE_NR, ACCESS_READ), 0);
+	CHECK_EQ_U64(vmt_scan(&vm, child, BASE, 2 * HPAGE_NR, ACCESS_WRITE), 2 * HPAGE_NR);
 	CHECK_EQ_U64(vm.st.faults_cow_copies, 2 * HPAGE_NR);
 	CHECK_EQ_U64(vm.st.thp_split_pmds, 2);
 	CHECK_EQ_U64(vm.st.thp_splits, 0);
@@ -255,10 +242,10 @@ static void test_thp_fork(void)
 	uint64_t cow = vm.st.faults_cow;
 	uint64_t faults = 0;
 	for (uint64_t i = 0; i < 4; i++)
-		faults += scan(&vm, mm, BASE + i * HUGE, 1, ACCESS_WRITE);
+		faults += vmt_scan(&vm, mm, BASE + i * HUGE, 1, ACCESS_WRITE);
 	CHECK_EQ_U64(faults, 4);
 	CHECK_EQ_U64(vm.st.faults_cow - cow, 4);
-	CHECK_EQ_U64(scan(&vm, mm, BASE, 4 * HPAGE_NR, ACCESS_WRITE), 0);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 4 * HPAGE_NR, ACCESS_WRITE), 0);
 	CHECK_EQ_U64(vm.st.faults_cow_copies, 2 * HPAGE_NR);
 	CHECK_EQ_U64(vm.thp_pages, 4);
 	vmt_check(&vm, mm, NULL);
@@ -277,19 +264,19 @@ static void test_thp_split_pmd_lifetime(void)
 	struct fault_work w;
 	struct mm_struct *mm = thp_setup(&vm, 2560, 4096);
 	struct mm_struct *child = vm_fork(&vm, mm, 2, &w);
-	CHECK_EQ_U64(scan(&vm, child, BASE, 1, ACCESS_WRITE), 1); /* splits the child's PMD 0 */
+	CHECK_EQ_U64(vmt_scan(&vm, child, BASE, 1, ACCESS_WRITE), 1); /* splits the child's PMD 0 */
 	CHECK(vm_munmap(&vm, mm, BASE, HUGE, &w) == 0);
 	CHECK_EQ_U64(vm.thp_pages, 4);
 	CHECK_EQ_U64(child->rss_pages, 4 * HPAGE_NR);
 	vmt_check(&vm, mm, child);
 	uint64_t copies = vm.st.faults_cow_copies;
-	CHECK_EQ_U64(scan(&vm, child, BASE + PAGE, 2, ACCESS_WRITE), 2);
+	CHECK_EQ_U64(vmt_scan(&vm, child, BASE + PAGE, 2, ACCESS_WRITE), 2);
 	CHECK_EQ_U64(vm.st.faults_cow_copies - copies, 0); /* only the child maps it now */
 	/* Fill memory (511 frames free, 1024 pages written): 513 evictions; FIFO takes the four
 	 * huge pages first, each split whole (its head the victim), huge page 0 with the child's
 	 * PTEs of its split PMD among its mappings. */
 	CHECK(vm_mmap_anon(&vm, mm, BASE + 8 * HUGE, 2 * HUGE, RW, &w) == 0);
-	CHECK_EQ_U64(scan(&vm, mm, BASE + 8 * HUGE, 2 * HPAGE_NR, ACCESS_WRITE), 2 * HPAGE_NR);
+	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE + 8 * HUGE, 2 * HPAGE_NR, ACCESS_WRITE), 2 * HPAGE_NR);
 	CHECK_EQ_U64(vm.st.thp_splits, 4);
 	CHECK_EQ_U64(vm.st.evictions, 513);
 	vmt_check(&vm, mm, child);

@@ -62,6 +62,20 @@ static inline enum access_status vmt_access(struct vm *vm, struct mm_struct *mm,
 	return vm_access(vm, mm, vaddr, kind, NEXT_USE_NEVER, 0, w);
 }
 
+/* Access npages pages from base (each a hit or a fault); returns how many faulted. */
+static inline uint64_t vmt_scan(struct vm *vm, struct mm_struct *mm, uint64_t base, uint64_t npages,
+                                enum access_kind kind)
+{
+	struct fault_work w;
+	uint64_t faults = 0;
+	for (uint64_t i = 0; i < npages; i++) {
+		enum access_status st = vmt_access(vm, mm, base + i * PAGE, kind, &w);
+		CHECK(st == ACCESS_HIT || st == ACCESS_FAULT);
+		faults += st == ACCESS_FAULT;
+	}
+	return faults;
+}
+
 /* The PTE of vaddr in mm, 0 when there is none. */
 static inline pte_t vmt_pte(struct mm_struct *mm, uint64_t vaddr)
 {
