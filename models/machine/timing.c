@@ -210,8 +210,12 @@ void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fau
 		at = hw->caches ? cache_copy_page(hw->caches, cpu, at, src, dst, ps)
 		                : dram_copy_page(hw->dram, at, src, dst, ps);
 	t->tb.dram_ps += at - dram_start;
+	/* Compression and decompression (zswap, zram) are kernel work of the fault. */
+	at += w->zcomp_ps;
+	t->tb.fault_ps += w->zcomp_ps;
 	out->cpu_ps = at - now;
-	out->block_until_ps = 0;
+	/* memory.high's throttle: the task sleeps after the fault (and any disk wait). */
+	out->block_until_ps = w->throttle_ps ? at + w->throttle_ps : 0;
 	if (!w->nr_io)
 		return;
 	/* The writes that free a frame come first; the read that fills it follows them. */
@@ -227,7 +231,7 @@ void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fau
 			                    writes);
 		}
 	}
-	out->block_until_ps = io_at;
+	out->block_until_ps = io_at + w->throttle_ps;
 	t->tb.disk_wait_ps += io_at - at;
 }
 

@@ -92,6 +92,7 @@ struct frame_counts {
 	uint64_t writeback;   /* frames under writeback */
 	uint64_t on_policies; /* frames of the pages the scopes hold */
 	uint64_t page_tables; /* frames holding page-table pages */
+	uint64_t zpool;       /* frames of the compressed pool */
 };
 
 /* A frame in use that a policy holds: in a scope, whole if huge, found by its cache. */
@@ -100,8 +101,9 @@ static void check_resident_frame(const struct vm *vm, uint64_t f, struct frame_c
 	const struct page *pg = &vm->pages[f];
 	BUG_ON(!(pg->flags & PG_LRU), "frame %llu in use but not on the policy's lists",
 	       (unsigned long long)f);
-	BUG_ON(!pg->scope || (vm->cfg.local_scope ? 0 : pg->scope != &vm->scope),
-	       "frame %llu: no replacement scope", (unsigned long long)f);
+	const struct reclaim_scope *want = pg->memcg ? &vm->memcgs[pg->memcg].scope : &vm->scope;
+	BUG_ON(!pg->scope || (vm->cfg.local_scope ? 0 : pg->scope != want),
+	       "frame %llu: no replacement scope, or not its cgroup's", (unsigned long long)f);
 	if (pg->flags & PG_HUGE)
 		for (uint64_t i = 1; i < HPAGE_NR; i++)
 			BUG_ON(f + i >= vm->cfg.nr_frames || !(vm->pages[f + i].flags & PG_TAIL),
@@ -142,6 +144,13 @@ static void check_frames(const struct vm *vm, const uint32_t *maps, struct frame
 			n->page_tables++;
 			continue;
 		}
+		if (pg->flags & PG_ZPOOL) {
+			BUG_ON(pg->mapcount || pg->rmap || (pg->flags & PG_LRU) || pg->memcg,
+			       "frame %llu: pool frame mapped, evictable or charged",
+			       (unsigned long long)f);
+			n->zpool++;
+			continue;
+		}
 		if (pg->flags & (PG_WRITEBACK | PG_TAIL)) {
 			/* Under kswapd's write (unmapped), or a tail of the huge page before it
 			 * (mapped only by the PTEs of split PMDs). */
@@ -158,6 +167,49 @@ static void check_frames(const struct vm *vm, const uint32_t *maps, struct frame
 	}
 }
 
+/*
+ * Compressed swap and cgroups: the pool holds exactly ceil(bytes / page size) frames (so the
+ * pool's frames plus every other frame in use never exceed memory.frames), its bytes are the
+ * sum of its slots' entries; each cgroup's charge is the frames charged to it and never above
+ * memory.max, its swap charge the slots charged to it.
+ */
+static void check_offload(const struct vm *vm, const struct frame_counts *n)
+{
+	if (vm->zc) {
+		const struct zpool *p = &vm->zc->pool;
+		uint64_t ps = vm->cfg.page_size, bytes = 0;
+		for (uint64_t s = 0; s < vm->swap_high; s++)
+			if (vm->zc->kind[s] == ZC_POOL || vm->zc->kind[s] == ZC_HUGE)
+				bytes += vm->zc->bytes[s];
+		BUG_ON(bytes != p->bytes, "pool holds %llu bytes, its entries %llu",
+		       (unsigned long long)p->bytes, (unsigned long long)bytes);
+		BUG_ON(n->zpool != p->nr_frames || p->nr_frames != (p->bytes + ps - 1) / ps,
+		       "pool: %llu PG_ZPOOL frames, %llu held, %llu bytes",
+		       (unsigned long long)n->zpool, (unsigned long long)p->nr_frames,
+		       (unsigned long long)p->bytes);
+	}
+	uint64_t resident = n->on_policies + n->page_tables + n->writeback;
+	BUG_ON(resident + n->zpool > vm->cfg.nr_frames,
+	       "resident frames %llu + pool frames %llu exceed memory.frames %llu",
+	       (unsigned long long)resident, (unsigned long long)n->zpool,
+	       (unsigned long long)vm->cfg.nr_frames);
+	for (uint32_t i = 1; i <= vm->nr_memcgs; i++) {
+		const struct mem_cgroup *cg = &vm->memcgs[i];
+		uint64_t charged = 0, swapped = 0;
+		for (uint64_t f = 0; f < vm->cfg.nr_frames; f++)
+			charged += vm->pages[f].memcg == i && !(vm->pages[f].flags & PG_FREE);
+		for (uint64_t s = 0; s < vm->swap_high; s++)
+			swapped += vm->swap_memcg[s] == i;
+		BUG_ON(charged != cg->nr_pages || swapped != cg->swap_pages ||
+		           cg->nr_pages > cg->cfg.max_pages,
+		       "cgroup %s: %llu pages charged (count %llu, max %llu), %llu slots (count "
+		       "%llu)",
+		       cg->cfg.name, (unsigned long long)charged, (unsigned long long)cg->nr_pages,
+		       (unsigned long long)cg->cfg.max_pages, (unsigned long long)swapped,
+		       (unsigned long long)cg->swap_pages);
+	}
+}
+
 static void check_counts(const struct vm *vm, const struct frame_counts *n, uint64_t rss)
 {
 	BUG_ON(n->mapped != rss, "mapped PTEs %llu != sum of rss %llu",
@@ -171,6 +223,9 @@ static void check_counts(const struct vm *vm, const struct frame_counts *n, uint
 	uint64_t held = vm->scope.nr_frames;
 	for (struct mm_struct *m = vm->mm_list; m && vm->cfg.local_scope; m = m->mm_next)
 		held += m->scope.nr_frames;
+	for (uint32_t i = 1; i <= vm->nr_memcgs; i++)
+		held += vm->memcgs[i].scope.nr_frames;
+	check_offload(vm, n);
 	BUG_ON(held != n->on_policies, "scopes hold %llu frames, pages on policies %llu",
 	       (unsigned long long)held, (unsigned long long)n->on_policies);
 }

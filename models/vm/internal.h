@@ -49,6 +49,34 @@ static inline void vm_wait_ready(struct vm *vm, struct fault_work *w, pfn_t pfn)
  * record is full the size is added to its last request (timing approximation). */
 void vm_add_io(struct fault_work *w, enum io_device dev, bool is_write, uint64_t offset,
                uint64_t size);
+/* (page_io.c: swap_writepage and swap_read_folio with cgroups, zswap or zram) */
+bool swap_writepage_offload(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot);
+void swap_read_folio_offload(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot);
+/* swap_writepage: the dirty anonymous page pfn goes out to slot: stored by zswap or zram, or
+ * written to the swap device. Returns whether a disk write is in flight for it. */
+static inline bool swap_writepage(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot)
+{
+	if (unlikely(vm->offload))
+		return swap_writepage_offload(vm, w, pfn, slot);
+	vm_add_io(w, IO_DEV_SWAP, true, (uint64_t)slot * vm->cfg.page_size, vm->cfg.page_size);
+	return true;
+}
+/* swap_read_folio: the new page pfn of slot (just mapped by do_swap_page, in the swap cache)
+ * is read: from zswap or zram (no disk read; zram's exclusive pages then leave the swap cache
+ * and their slot, as Linux's SWP_SYNCHRONOUS_IO swap-in does), or from the swap device. A
+ * memory stall (PSI). */
+static inline void swap_read_folio(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot)
+{
+	w->memstall = true;
+	if (unlikely(vm->offload)) {
+		swap_read_folio_offload(vm, w, pfn, slot);
+		return;
+	}
+	vm_add_io(w, IO_DEV_SWAP, false, (uint64_t)slot * vm->cfg.page_size, vm->cfg.page_size);
+	vm_note_read(w, pfn);
+}
+/* The slot is freed: so is what zswap or zram holds for it. */
+void swap_slot_free_notify(struct vm *vm, uint32_t slot);
 
 /* ---- exec.c ----------------------------------------------------------------------------- */
 /* Declare the files of every image ("<image>.text", "<image>.data"), in the images' order. */
@@ -65,6 +93,8 @@ static inline void free_frame(struct vm *vm, pfn_t pfn)
 	struct page *pg = &vm->pages[pfn];
 	BUG_ON(pg->flags & PG_FREE, "double free of frame %u", pfn);
 	BUG_ON(pg->mapcount || pg->rmap, "freeing mapped frame %u", pfn);
+	if (unlikely(pg->memcg))
+		vm->memcgs[pg->memcg].nr_pages--; /* uncharge */
 	pg->flags = PG_FREE;
 	pg->next_free = vm->free_head;
 	vm->free_head = pfn;
@@ -207,13 +237,20 @@ void swap_free(struct vm *vm, uint32_t slot);
 /* A swap PTE of slot went away; the last one frees the slot, and its cached copy when no PTE
  * maps that. */
 void free_swap_and_cache(struct vm *vm, uint32_t slot);
-/* pfn joins the swap cache with a new slot holding its key; false when swap is full. */
+/* memory.swap.max: may group memcg take one more swap slot? (memcontrol.c) */
+bool mem_cgroup_try_charge_swap(struct vm *vm, uint16_t memcg, uint32_t slot);
+/* pfn joins the swap cache with a new slot holding its key; false when swap is full (or its
+ * cgroup at memory.swap.max). */
 static inline bool add_to_swap(struct vm *vm, pfn_t pfn)
 {
+	struct page *pg = &vm->pages[pfn];
+	if (unlikely(pg->memcg) && !mem_cgroup_try_charge_swap(vm, pg->memcg, SLOT_NONE))
+		return false;
 	uint32_t slot = swap_alloc(vm);
 	if (slot == SLOT_NONE)
 		return false;
-	struct page *pg = &vm->pages[pfn];
+	if (unlikely(pg->memcg))
+		mem_cgroup_try_charge_swap(vm, pg->memcg, slot);
 	pg->flags |= PG_SWAPCACHE;
 	pg->swap_slot = slot;
 	swap_set_cache(vm, slot, pfn);
@@ -244,7 +281,8 @@ static inline struct reclaim_scope *reclaim_scope_of(struct vm *vm, struct mm_st
 static inline void lru_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint64_t next_use)
 {
 	struct page *pg = &vm->pages[pfn];
-	struct reclaim_scope *sc = reclaim_scope_of(vm, mm);
+	struct reclaim_scope *sc =
+	    unlikely(pg->memcg) ? &vm->memcgs[pg->memcg].scope : reclaim_scope_of(vm, mm);
 	pg->flags |= PG_LRU;
 	pg->scope = sc;
 	sc->nr_frames += (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
@@ -277,10 +315,15 @@ bool reclaim_one(struct vm *vm, struct fault_work *w, struct reclaim_scope *sc,
                  uint64_t incoming_key, pfn_t *wb_out);
 /* Where the next victim comes from under local scope; own may be NULL (kswapd). */
 struct reclaim_scope *victim_scope_local(struct vm *vm, struct reclaim_scope *own);
-/* Where the next victim comes from: the machine's scope, or under local scope the order of
- * vmscan.c's header. */
+/* Global reclaim with cgroups: the scope (a group's or the root's) to take the next victim
+ * from, as memory.low and memory.min allow (memcontrol.c). */
+struct reclaim_scope *mem_cgroup_victim_scope(struct vm *vm);
+/* Where the next victim comes from: the machine's scope (with cgroups: the group
+ * mem_cgroup_victim_scope names), or under local scope the order of vmscan.c's header. */
 static inline struct reclaim_scope *victim_scope(struct vm *vm, struct reclaim_scope *own)
 {
+	if (unlikely(vm->nr_memcgs))
+		return mem_cgroup_victim_scope(vm);
 	return vm->cfg.local_scope ? victim_scope_local(vm, own) : &vm->scope;
 }
 /* Direct reclaim for an allocation of the scope own (NULL: none) that found no free frame: one
@@ -299,6 +342,61 @@ static inline bool try_to_free_pages(struct vm *vm, struct fault_work *w, struct
 bool reclaim_page(struct vm *vm, struct fault_work *w, pfn_t pfn);
 /* mm is going away: move the pages its scope still holds to their other users' scopes. */
 void reclaim_mm_exit(struct vm *vm, struct mm_struct *mm);
+
+/* ---- memcontrol.c ----------------------------------------------------------------------- */
+/* Charge one page to group memcg before its frame is taken: at memory.max, reclaim from the
+ * group (memory.events max), and when nothing more can go, out of memory in the group (oom,
+ * oom_kill): false. */
+bool mem_cgroup_try_charge(struct vm *vm, struct fault_work *w, uint16_t memcg, uint64_t key);
+/* The frame pfn is charged to memcg (memory.current, peak); over memory.high, reclaim and
+ * the throttle of the allocating task (w->throttle_ps). */
+void mem_cgroup_commit_charge(struct vm *vm, struct fault_work *w, pfn_t pfn, uint16_t memcg);
+/* The swap slot is freed: its group's swap charge goes. */
+void mem_cgroup_uncharge_swap(struct vm *vm, uint32_t slot);
+
+/* ---- page_alloc.c (for the pool) --------------------------------------------------------- */
+/* A free frame for the compressed pool (PG_ZPOOL), no reclaim; PFN_NONE when none is free. */
+pfn_t alloc_pool_frame(struct vm *vm);
+
+/* ---- memcontrol.c, zcomp.c: setup, teardown, report ------------------------------------ */
+void mem_cgroup_init(struct vm *vm);
+void mem_cgroup_fini(struct vm *vm);
+void mem_cgroup_report(const struct vm *vm, struct statsout *o);
+void zcomp_init(struct vm *vm);
+void zcomp_fini(struct vm *vm);
+void zcomp_report(const struct vm *vm, struct statsout *o);
+/* The cost of one compression (decompression), drawn and added to w's CPU time (w may be
+ * NULL for a decompression nobody waits for). */
+uint64_t zcomp_compress_cost(struct vm *vm, struct fault_work *w);
+uint64_t zcomp_decompress_cost(struct vm *vm, struct fault_work *w);
+/* What the page with key of class zclass compresses to (*bytes for the pool). */
+enum zcomp_kind zcomp_page(const struct vm *vm, uint64_t key, uint16_t zclass, uint32_t huge_bytes,
+                           uint32_t *bytes);
+
+/* ---- zswap.c, zram.c ---------------------------------------------------------------------- */
+/* Store the page pfn going out to slot; false: rejected, it goes to the swap device. */
+bool zswap_store(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot);
+/* The page pfn of slot from zswap; false: not there, read it from the device. */
+bool zswap_load(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot);
+void zswap_invalidate(struct vm *vm, uint32_t slot);
+/* The page pfn goes out to zram's slot; returns whether it went to the backing device (a
+ * write in flight). */
+bool zram_write(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot);
+/* The page pfn of slot from zram (it may leave the swap cache and free the slot). */
+void zram_read(struct vm *vm, struct fault_work *w, pfn_t pfn, uint32_t slot);
+void zram_slot_free(struct vm *vm, uint32_t slot);
+
+/* ---- zsmalloc.c -------------------------------------------------------------------------- */
+/* Hold exactly ceil(bytes / page size) frames: take free frames (no reclaim: a store that
+ * finds none is paid by the next allocation, before it takes a frame) or free the ones no
+ * longer needed. */
+void zpool_balance(struct vm *vm);
+/* Does the pool need frames it could not take yet? */
+static inline bool zpool_in_debt(const struct vm *vm)
+{
+	const struct zpool *p = &vm->zc->pool;
+	return p->nr_frames * vm->cfg.page_size < p->bytes;
+}
 
 /* ---- filemap.c --------------------------------------------------------------------------- */
 /* Where (file, index) lies on the file device. */

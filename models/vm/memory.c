@@ -178,8 +178,7 @@ static enum fault_step do_swap_page(struct vm_fault *vf)
 	}
 	pfn = fault_map_new_page(vf, PG_ANON | PG_SWAPCACHE, vm->swap[slot].key, slot, prot,
 	                         LRU_BEFORE_MAP);
-	vm_add_io(w, IO_DEV_SWAP, false, (uint64_t)slot * vm->cfg.page_size, vm->cfg.page_size);
-	vm_note_read(w, pfn);
+	swap_read_folio(vm, w, pfn, slot);
 	w->major = true;
 	w->kinds |= FK_SWAP_IN;
 	vm->st.faults_swap_in++;

@@ -28,6 +28,7 @@ enum page_flags {
 	PG_TAIL = 1u << 7,    /* one of the 511 frames after a PG_HUGE head */
 	PG_PGTABLE = 1u << 9, /* holds a page-table page (memory.page_tables_in_frames) */
 	PG_LAZYFREE = 1u << 10, /* MADV_FREE: reclaim drops it unless it was written since */
+	PG_ZPOOL = 1u << 11,    /* holds compressed pages (zsmalloc.c: the zswap or zram pool) */
 };
 
 struct reclaim_scope;
@@ -39,6 +40,8 @@ struct page {
 	uint32_t rmap;      /* first reverse-map item (index into vm->rmap_pool), 0: none */
 	uint32_t next_free; /* free-list link */
 	uint32_t swap_slot; /* with PG_SWAPCACHE */
+	uint16_t memcg;     /* the cgroup charged for it (memcontrol.c), 0: none */
+	uint16_t zclass;    /* its compressibility class (zcomp.c), 0: the preset */
 	uint64_t key;       /* stable identity for the policy (survives swap-out) */
 	uint64_t ready_ps;  /* simulated time its disk read completes (set by the simulator);
 	                       a fault that finds it earlier waits, fault-around skips it */
@@ -110,6 +113,8 @@ struct mm_struct {
 	uint64_t rss_pages;                  /* frames mapped (zero page not counted) */
 	uint64_t swap_ents;                  /* swap entries in the page table */
 	uint64_t cpu_mask;                   /* CPUs that may hold TLB entries of this mm */
+	uint16_t memcg;                      /* the cgroup its pages are charged to, 0: none */
+	uint16_t zclass;                     /* the compressibility class of its pages */
 	struct reclaim_scope scope;          /* local scope only: this process's policy instance */
 	struct mm_struct *mm_prev, *mm_next; /* vm->mm_list: every live address space */
 };

@@ -27,24 +27,66 @@ static pfn_t take_free_frame(struct vm *vm)
 	return pfn;
 }
 
-pfn_t alloc_frame(struct vm *vm, struct fault_work *w, struct mm_struct *mm, uint64_t key)
+/* A free frame for a page: the compressed pool's debt first (zsmalloc.c). */
+static inline pfn_t take_frame(struct vm *vm)
+{
+	if (unlikely(vm->zc) && zpool_in_debt(vm))
+		zpool_balance(vm);
+	return take_free_frame(vm);
+}
+
+pfn_t alloc_pool_frame(struct vm *vm)
+{
+	pfn_t pfn = take_free_frame(vm);
+	if (pfn != PFN_NONE)
+		vm->pages[pfn].flags = PG_ZPOOL;
+	return pfn;
+}
+
+/* alloc_frame's body; offload (a constant in each copy): cgroups or compressed swap are
+ * configured (the charge, the pool's debt, the page's compressibility class). */
+static inline __attribute__((always_inline)) pfn_t
+alloc_frame_body(struct vm *vm, struct fault_work *w, struct mm_struct *mm, uint64_t key,
+                 const bool offload)
 {
 	struct reclaim_scope *sc = reclaim_scope_of(vm, mm);
+	if (offload && mm && mm->memcg && !mem_cgroup_try_charge(vm, w, mm->memcg, key))
+		return PFN_NONE;
 	if (vm->cfg.local_scope && sc->nr_frames >= sc->limit_frames && sc->nr_frames) {
 		/* Local replacement: at its allocation the process replaces one of its own pages,
 		 * whatever is free. */
 		if (reclaim_one(vm, w, sc, key, NULL))
 			vm->st.direct_evictions++;
 	}
-	pfn_t pfn = take_free_frame(vm);
-	if (pfn == PFN_NONE) {
-		/* Direct reclaim: the faulting process evicts and waits for the write. */
+	pfn_t pfn = offload ? take_frame(vm) : take_free_frame(vm);
+	while (pfn == PFN_NONE) {
+		/* Direct reclaim: the faulting process evicts and waits for the write. (One victim
+		 * frees one frame, unless the compressed pool takes it.) */
 		if (!try_to_free_pages(vm, w, sc, key))
 			return PFN_NONE;
-		pfn = take_free_frame(vm);
+		w->memstall = true;
+		pfn = offload ? take_frame(vm) : take_free_frame(vm);
 	}
 	wakeup_kswapd(vm);
+	if (offload && mm) {
+		vm->pages[pfn].zclass = mm->zclass;
+		if (mm->memcg)
+			mem_cgroup_commit_charge(vm, w, pfn, mm->memcg);
+	}
 	return pfn;
+}
+
+static __attribute__((noinline)) pfn_t alloc_frame_offload(struct vm *vm, struct fault_work *w,
+                                                           struct mm_struct *mm, uint64_t key)
+{
+	return alloc_frame_body(vm, w, mm, key, true);
+}
+
+pfn_t alloc_frame(struct vm *vm, struct fault_work *w, struct mm_struct *mm, uint64_t key)
+{
+	if (unlikely(vm->offload))
+		return alloc_frame_offload(vm, w, mm, key);
+	return alloc_frame_body(vm, w, mm, key, false);
 }
 
 pfn_t alloc_huge_frames(struct vm *vm)

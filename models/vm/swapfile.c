@@ -13,6 +13,8 @@ void swap_free(struct vm *vm, uint32_t slot)
 	       "freeing busy swap slot %u", slot);
 	vm->swap_used[slot] = 0;
 	vm->nr_swap_used--;
+	if (unlikely(vm->swap_memcg || vm->zc))
+		swap_slot_free_notify(vm, slot);
 }
 
 void free_swap_and_cache(struct vm *vm, uint32_t slot)

@@ -47,11 +47,16 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 		               cfg->policy->name);
 	}
 	vm_images_declare_files(vm);
+	mem_cgroup_init(vm);
+	zcomp_init(vm);
+	vm->offload = vm->nr_memcgs || vm->zc;
 	return 0;
 }
 
 void vm_fini(struct vm *vm)
 {
+	zcomp_fini(vm);
+	mem_cgroup_fini(vm);
 	reclaim_scope_fini(vm, &vm->scope);
 	xfree_big(vm->pages, vm->cfg.nr_frames, sizeof(*vm->pages));
 	free(vm->wb);
@@ -115,4 +120,6 @@ void vm_report(const struct vm *vm, struct statsout *o)
 	statsout_u64(o, "memory", "page_table_pages_max", v->page_table_pages_max);
 	statsout_u64(o, "memory", "page_table_overflow", v->page_table_overflow);
 	statsout_u64(o, "swap", "slots_used", vm->nr_swap_used);
+	mem_cgroup_report(vm, o);
+	zcomp_report(vm, o);
 }

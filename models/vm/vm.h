@@ -43,8 +43,10 @@
 
 #include "models/policy/policy.h"
 #include "models/vm/filemap.h"
+#include "models/vm/memcontrol.h"
 #include "models/vm/mm_types.h"
 #include "models/vm/pgtable.h"
+#include "models/vm/zcomp.h"
 #include "sim/base/access.h"
 #include "sim/base/stats.h"
 #include "sim/base/util.h"
@@ -113,6 +115,10 @@ struct fault_work {
 	uint32_t readahead_pages;    /* pages read into the page cache beyond the faulting one */
 	uint32_t fault_around_pages; /* neighbouring cached pages mapped by do_fault_around */
 	uint8_t signal;              /* enum fault_signal (with ACCESS_SEGV) */
+	uint64_t zcomp_ps;    /* CPU time compressing and decompressing pages (zswap, zram) */
+	uint64_t throttle_ps; /* memory.high: the allocating task sleeps this long after the fault */
+	bool memstall;        /* reclaim, a swap-in or a throttle: the fault counts as a memory
+	                         stall (PSI) */
 	/* The arrays come last: fault_work_reset leaves them alone (only their first nr_*
 	 * entries are ever read), so starting a fault does not clear ~600 bytes. */
 	uint32_t read_pfns[FAULT_MAX_READ_PFNS]; /* the first FAULT_MAX_READ_PFNS of them */
@@ -164,6 +170,12 @@ struct vm_config {
 	int thp;                       /* enum thp_mode */
 	const struct vm_image *images; /* exec's program images (borrowed) */
 	uint32_t nr_images;
+	const struct memcg_config *memcgs; /* cgroups (borrowed); group ids are 1 + the index */
+	uint32_t nr_memcgs;
+	const struct zcomp_class *zclasses; /* compressibility per class (1 + workload index) */
+	uint32_t nr_zclasses;
+	struct zswap_config zswap;
+	struct zram_config zram;
 };
 
 /* vm.thp */
@@ -221,6 +233,13 @@ struct vm {
 	uint64_t now_ps;        /* the time of the running fault (vm_access_fault; compared with
 	                           pages' ready_ps) */
 	uint64_t fault_pinned_next_use;
+	struct mem_cgroup *memcgs; /* cgroups, [1..nr_memcgs] (memcontrol.c); NULL: none */
+	uint32_t nr_memcgs;
+	uint16_t *swap_memcg;   /* with cgroups: the group charged for each swap slot, 0: none */
+	struct zcomp_state *zc; /* zswap or zram (zcomp.h), NULL: neither */
+	bool page_scopes;       /* local scope or cgroups: a page's policy instance is its
+	                           scope's, not always vm->scope's */
+	bool offload;           /* cgroups or zswap/zram: alloc_frame's longer path */
 };
 
 /* Set up from cfg (copied; what it points to is borrowed for the VM's lifetime), the files of
@@ -258,6 +277,22 @@ static inline bool vm_kswapd_wanted(const struct vm *vm)
 /* The engine takes the wake-up; running: kswapd is already scheduled (the wake-up is absorbed),
  * else one more reclaim.kswapd_wakeups. */
 void vm_kswapd_wake(struct vm *vm, bool running);
+
+/* The cgroup called name (an id for vm_mm_set_group), or 0 when there is none. */
+uint16_t vm_memcg_find(const struct vm *vm, const char *name);
+/* mm's pages are charged to group memcg (0: the root) and compress as class zclass (0: the
+ * algorithm's preset). The engine sets it on every address space of a workload's processes. */
+static inline void vm_mm_set_group(struct mm_struct *mm, uint16_t memcg, uint16_t zclass)
+{
+	mm->memcg = memcg;
+	mm->zclass = zclass;
+}
+/* memory.reclaim: reclaim up to nr_pages from group memcg (w receives the work). Returns the
+ * pages reclaimed. */
+uint64_t vm_memory_reclaim(struct vm *vm, uint16_t memcg, uint64_t nr_pages,
+                           struct fault_work *w);
+/* Set group memcg's memory.high (a controller's write); MEMCG_NO_LIMIT: none. */
+void vm_memcg_set_high(struct vm *vm, uint16_t memcg, uint64_t high_pages);
 
 /* A new, empty address space for process pid. */
 struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid);
@@ -371,7 +406,7 @@ static inline pfn_t vm_access_hit(struct vm *vm, struct mm_struct *mm, pte_t *p,
 	 * miss) to find it. */
 	const struct policy_ops *pol = vm->cfg.policy;
 	if (pol->flags & POLICY_SEES_EVERY_ACCESS)
-		pol->access(vm->cfg.local_scope ? vm->pages[pfn].scope->policy : vm->scope.policy,
+		pol->access(vm->page_scopes ? vm->pages[pfn].scope->policy : vm->scope.policy,
 		            pfn, kind == ACCESS_WRITE, next_use);
 	return frame;
 }
@@ -429,10 +464,10 @@ static inline void vm_prefetch_page(const struct vm *vm, struct mm_struct *mm, u
 		/* A hit reads the struct page only to find the local scope's policy; a write
 		 * to a read-only PTE faults (COW) and reads it too. Otherwise the line would
 		 * be fetched for nothing. */
-		if (vm->cfg.local_scope || !(pte & PTE_WRITE))
+		if (vm->page_scopes || !(pte & PTE_WRITE))
 			__builtin_prefetch(&vm->pages[pfn], 1, 3);
 		/* and the policy's state of the page (global scope: one instance) */
-		if (vm->cfg.policy->prefetch && !vm->cfg.local_scope)
+		if (vm->cfg.policy->prefetch && !vm->page_scopes)
 			vm->cfg.policy->prefetch(vm->scope.policy, pfn, 0);
 	} else if (!pte) {
 		/* A first touch: the fault will count the new entry in its table's nr_used,
@@ -442,13 +477,13 @@ static inline void vm_prefetch_page(const struct vm *vm, struct mm_struct *mm, u
 			__builtin_prefetch(&t->nr_used, 1, 3);
 		/* ...and fault in a new page, which the policy may still remember (ARC's
 		 * ghosts) */
-		if (vm->cfg.policy->prefetch && !vm->cfg.local_scope)
+		if (vm->cfg.policy->prefetch && !vm->page_scopes)
 			vm->cfg.policy->prefetch(vm->scope.policy, PFN_NONE, page_key(mm, vaddr));
 	} else if (pte_is_swap(pte)) {
 		__builtin_prefetch(&vm->swap[pte_swap_slot(pte)], 1, 3);
 		/* the page's key is in the slot (not loaded yet); a private page keeps the key
 		 * it was created with, page_key(mm, vaddr), unless it came from a fork parent */
-		if (vm->cfg.policy->prefetch && !vm->cfg.local_scope)
+		if (vm->cfg.policy->prefetch && !vm->page_scopes)
 			vm->cfg.policy->prefetch(vm->scope.policy, PFN_NONE, page_key(mm, vaddr));
 	}
 }

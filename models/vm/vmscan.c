@@ -183,10 +183,8 @@ static enum anon_reclaim reclaim_anon_page(struct vm *vm, struct fault_work *w,
 		delete_from_swap_cache(vm, pfn);
 	} else {
 		if (dirty) {
-			vm_add_io(w, IO_DEV_SWAP, true, (uint64_t)slot * vm->cfg.page_size,
-			          vm->cfg.page_size);
+			wrote = swap_writepage(vm, w, pfn, slot);
 			vm->st.swap_out++;
-			wrote = true;
 		} else {
 			vm->st.swap_out_clean_drops++;
 		}
@@ -334,6 +332,8 @@ bool vm_kswapd_evict_one(struct vm *vm, struct fault_work *w, pfn_t *wb_pfn)
 	fault_work_reset(w);
 	vm->cur = w;
 	bool ok = reclaim_one(vm, w, victim_scope(vm, NULL), KEY_NONE, wb_pfn);
+	if (unlikely(vm->zc))
+		zpool_balance(vm);
 	vm->cur = NULL;
 	if (ok)
 		vm->st.kswapd_evictions++;

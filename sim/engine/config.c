@@ -82,6 +82,72 @@ static const struct param_spec vm_params[] = {
 static const struct param_spec stats_params[] = {
 	{.key = "interval_ps", .type = PARAM_INT, .def = "1000000000", .min = 1, .max = 9.2e18,
 	 .doc = "timeseries.csv sampling interval of simulated time"},
+	{.key = "psi", .type = PARAM_BOOL, .def = "false",
+	 .doc = "report pressure stall information (psi.memory.*, its columns in timeseries.csv); on whenever cgroups, zswap or zram are configured"},
+	{0},
+};
+
+static const struct param_spec zram_params[] = {
+	{.key = "enabled", .type = PARAM_BOOL, .def = "false",
+	 .doc = "swap to zram: a swap device of memory.swap_pages slots that keeps compressed pages in a pool of memory.frames"},
+	{.key = "algorithm", .type = PARAM_ENUM, .def = "\"lz4\"", .choices = "lz4|zstd",
+	 .doc = "compression algorithm: its ratio and costs (docs/vm.md cites them)"},
+	{.key = "huge_class_bytes", .type = PARAM_INT, .def = "3072", .min = 1, .max = 4096,
+	 .doc = "pages that compress to this many bytes or more are incompressible (zram's max_zpage_size, PAGE_SIZE / 4 * 3)"},
+	{.key = "backing_device", .type = PARAM_BOOL, .def = "false",
+	 .doc = "write incompressible pages to the swap disk instead of storing them whole"},
+	{0},
+};
+
+static const struct param_spec zswap_params[] = {
+	{.key = "enabled", .type = PARAM_BOOL, .def = "false",
+	 .doc = "a compressed cache in front of the swap device"},
+	{.key = "algorithm", .type = PARAM_ENUM, .def = "\"lz4\"", .choices = "lz4|zstd",
+	 .doc = "compression algorithm (Linux's default compressor is lzo; lz4 and zstd are what this models)"},
+	{.key = "max_pool_percent", .type = PARAM_INT, .def = "20", .min = 0, .max = 100,
+	 .doc = "the pool's maximum, in % of memory.frames (Linux's default: 20)"},
+	{.key = "accept_threshold_percent", .type = PARAM_INT, .def = "90", .min = 0, .max = 100,
+	 .doc = "a full pool accepts stores again below this % of its maximum (Linux's default: 90)"},
+	{0},
+};
+
+/* The Senpai-like controller (sim/engine/senpai.c); the defaults are senpai.py's. */
+static const struct param_spec senpai_params[] = {
+	{.key = "enabled", .type = PARAM_BOOL, .def = "false",
+	 .doc = "run a Senpai-like controller on every cgroup: memory.high follows the group's PSI some (docs/vm.md)"},
+	{.key = "tick_ps", .type = PARAM_INT, .def = "1000000000000", .min = 1000, .max = 9.2e18,
+	 .doc = "how often it reads the group's pressure (senpai: 1 s)"},
+	{.key = "interval_ticks", .type = PARAM_INT, .def = "6", .min = 1, .max = 1e6,
+	 .doc = "ticks between two probes (senpai --interval 6)"},
+	{.key = "pressure_us", .type = PARAM_INT, .def = "10000", .min = 1, .max = 1e12,
+	 .doc = "target: stall time per interval, in microseconds (senpai --pressure 10000)"},
+	{.key = "max_probe_ppm", .type = PARAM_INT, .def = "10000", .min = 0, .max = 1000000,
+	 .doc = "largest cut of memory.high in one probe, parts per million (senpai --max-probe 0.01)"},
+	{.key = "max_backoff_ppm", .type = PARAM_INT, .def = "1000000", .min = 0, .max = 1e9,
+	 .doc = "largest raise of memory.high in one back-off, parts per million (senpai --max-backoff 1.0)"},
+	{.key = "coeff_probe", .type = PARAM_INT, .def = "10", .min = 1, .max = 1e6,
+	 .doc = "probe at max_probe when pressure is 1/coeff_probe of the target (senpai --coeff-probe)"},
+	{.key = "coeff_backoff", .type = PARAM_INT, .def = "20", .min = 1, .max = 1e6,
+	 .doc = "back off at max_backoff when pressure is coeff_backoff times the target (senpai --coeff-backoff)"},
+	{.key = "min_pages", .type = PARAM_INT, .def = "25600", .min = 0, .max = 4294967294.0,
+	 .doc = "lowest memory.high (senpai --min-size 100 MiB)"},
+	{.key = "max_pages", .type = PARAM_INT, .def = "26214400", .min = 1, .max = 4294967294.0,
+	 .doc = "highest memory.high (senpai --max-size 100 GiB)"},
+	{0},
+};
+
+/* One group of "cgroups" (cgroups.NAME), in pages; -1 is "max" (no limit). */
+const struct param_spec config_cgroup_params[] = {
+	{.key = "memory_max_pages", .type = PARAM_INT, .def = "-1", .min = -1, .max = 4294967294.0,
+	 .doc = "memory.max: reclaim in the group at this many pages, then an OOM kill in it (-1: max)"},
+	{.key = "memory_high_pages", .type = PARAM_INT, .def = "-1", .min = -1, .max = 4294967294.0,
+	 .doc = "memory.high: above it, reclaim back to it and throttle the allocating task (-1: max)"},
+	{.key = "memory_low_pages", .type = PARAM_INT, .def = "0", .min = 0, .max = 4294967294.0,
+	 .doc = "memory.low: protected from global reclaim while other groups have pages"},
+	{.key = "memory_min_pages", .type = PARAM_INT, .def = "0", .min = 0, .max = 4294967294.0,
+	 .doc = "memory.min: never reclaimed by global reclaim"},
+	{.key = "swap_max_pages", .type = PARAM_INT, .def = "-1", .min = -1, .max = 4294967294.0,
+	 .doc = "memory.swap.max: swap slots the group may hold (-1: max)"},
 	{0},
 };
 
@@ -126,6 +192,11 @@ const struct param_spec config_top_params[] = {
 	{.key = "caches", .type = PARAM_OBJECT, .sub = cache_params, .doc = "CPU caches (docs/models.md)"},
 	{.key = "disk", .type = PARAM_OBJECT, .sub = disk_params, .doc = "disks (docs/models.md)"},
 	{.key = "stats", .type = PARAM_OBJECT, .sub = stats_params, .doc = "statistics"},
+	{.key = "zram", .type = PARAM_OBJECT, .sub = zram_params, .doc = "zram swap device (docs/vm.md)"},
+	{.key = "zswap", .type = PARAM_OBJECT, .sub = zswap_params, .doc = "zswap compressed swap cache (docs/vm.md)"},
+	{.key = "senpai", .type = PARAM_OBJECT, .sub = senpai_params, .doc = "Senpai-like memory.high controller (docs/vm.md)"},
+	{.key = "cgroups", .type = PARAM_DYNAMIC, .def = "{}",
+	 .doc = "cgroup v2 memory controller: an object NAME -> limits (keys: cgroups.NAME.*, below); a workload joins one with its \"cgroup\""},
 	{.key = "images", .type = PARAM_DYNAMIC, .def = "{\"default\": {}}",
 	 .doc = "program images for exec: an object NAME -> image (keys: images.NAME.*, below); \"default\" always exists"},
 	{.key = "workload", .type = PARAM_DYNAMIC, .doc = "one workload object (or use workloads)"},
@@ -144,6 +215,28 @@ static const struct param_spec workload_common_params[] = {
      .min = 0,
      .max = 9.2e18,
      .doc = "simulated time at which its first process starts"},
+    {.key = "cgroup",
+     .type = PARAM_STRING,
+     .def = "\"\"",
+     .doc = "the cgroup (a name of cgroups) its processes belong to; empty: the root"},
+    {.key = "compression_ratio",
+     .type = PARAM_REAL,
+     .def = "0",
+     .min = 0,
+     .max = 64,
+     .doc = "zswap/zram: how its pages compress (uncompressed / compressed, >= 1); 0: the algorithm's preset ratio"},
+    {.key = "same_filled_percent",
+     .type = PARAM_INT,
+     .def = "0",
+     .min = 0,
+     .max = 100,
+     .doc = "zswap/zram: % of its pages filled with one repeated word (stored without pool space)"},
+    {.key = "incompressible_percent",
+     .type = PARAM_INT,
+     .def = "0",
+     .min = 0,
+     .max = 100,
+     .doc = "zswap/zram: % of its pages that do not compress"},
     {0},
 };
 
@@ -327,6 +420,78 @@ static int resolve_images(json_t *root, const char *file, struct err *err)
 	return 0;
 }
 
+static int resolve_cgroups(json_t *root, const char *file, struct err *err)
+{
+	json_t *cgs = json_object_get(root, "cgroups");
+	if (!json_is_object(cgs))
+		return err_set(err, "%s: cgroups: expected an object of groups (NAME -> limits)",
+		               file);
+	const char *name;
+	json_t *cg;
+	json_object_foreach(cgs, name, cg)
+	{
+		char *path = xasprintf("cgroups.%s", name);
+		int rc = json_is_object(cg) ? params_resolve(config_cgroup_params, cg, file, path, err)
+		                            : err_set(err, "%s: %s: expected an object", file, path);
+		if (!rc && (!*name || strlen(name) > 64 || strpbrk(name, ". ,\"/")))
+			rc = err_set(err,
+			             "%s: %s: a group name is 1 to 64 characters, without '.', ',', "
+			             "'/', '\"' or spaces",
+			             file, path);
+		free(path);
+		if (rc)
+			return rc;
+	}
+	if (json_object_size(cgs) && !strcmp(json_string_value(json_object_get(
+	                                         json_object_get(root, "vm"), "scope")),
+	                                     "local"))
+		return err_set(err, "%s: cgroups: not with vm.scope \"local\" (each group has its "
+		               "own LRU; local scope gives each process one)", file);
+	return 0;
+}
+
+/* A workload's cgroup and compressibility (workload_common_params), checked against the
+ * config's groups. */
+static int resolve_workload_offload(json_t *root, json_t *w, const char *file, const char *path,
+                                    struct err *err)
+{
+	const char *cg = params_get_string(w, "cgroup");
+	if (*cg && !json_object_get(json_object_get(root, "cgroups"), cg))
+		return err_set(err, "%s: %s.cgroup: no group \"%s\" in cgroups", file, path, cg);
+	double r = params_get_real(w, "compression_ratio");
+	if (r != 0 && r < 1)
+		return err_set(err,
+		               "%s: %s.compression_ratio: expected 0 (the algorithm's) or a ratio "
+		               ">= 1, got %g",
+		               file, path, r);
+	if (params_get_int(w, "same_filled_percent") + params_get_int(w, "incompressible_percent") >
+	    100)
+		return err_set(err,
+		               "%s: %s: same_filled_percent + incompressible_percent exceed 100",
+		               file, path);
+	return 0;
+}
+
+static int resolve_offload(json_t *root, const char *file, struct err *err)
+{
+	int rc = resolve_cgroups(root, file, err);
+	if (rc)
+		return rc;
+	if (params_get_bool(json_object_get(root, "zram"), "enabled") &&
+	    params_get_bool(json_object_get(root, "zswap"), "enabled"))
+		return err_set(err, "%s: zswap.enabled: not with zram.enabled (zram is the swap "
+		               "device; zswap caches a disk swap device)", file);
+	json_t *one = json_object_get(root, "workload"), *many = json_object_get(root, "workloads");
+	if (one)
+		return resolve_workload_offload(root, one, file, "workload", err);
+	for (size_t i = 0; !rc && i < json_array_size(many); i++) {
+		char *p = xasprintf("workloads[%zu]", i);
+		rc = resolve_workload_offload(root, json_array_get(many, i), file, p, err);
+		free(p);
+	}
+	return rc;
+}
+
 static int resolve_dynamic(json_t *root, const char *file, struct err *err)
 {
 	int irc = resolve_images(root, file, err);
@@ -361,6 +526,8 @@ static int resolve_dynamic(json_t *root, const char *file, struct err *err)
 				return rc;
 		}
 	}
+	if (!rc)
+		rc = resolve_offload(root, file, err);
 	if (rc)
 		return rc;
 
@@ -513,6 +680,7 @@ void config_write_docs(FILE *out)
 	             "## Core\n\n");
 	params_write_markdown(out, config_top_params, "");
 	params_write_markdown(out, config_image_params, "images.NAME");
+	params_write_markdown(out, config_cgroup_params, "cgroups.NAME");
 	fprintf(out, "\n## Workload objects (`workload`, `workloads[]`)\n\nEvery workload "
 	             "object takes:\n\n");
 	params_write_markdown(out, workload_common_params, "workload");

@@ -45,6 +45,7 @@ int config_write(const struct config *c, FILE *out);
 extern const struct param_spec config_top_params[];
 /* The keys of one program image, images.NAME (exec). */
 extern const struct param_spec config_image_params[];
+extern const struct param_spec config_cgroup_params[];
 /* Print docs/config.md: every key of the core, every policy's and workload type's keys. */
 void config_write_docs(FILE *out);
 /* Look up a dotted path in the resolved config (NULL if absent). */

@@ -13,6 +13,11 @@ enum run_result { RUN_AGAIN, RUN_BLOCKED, RUN_DEAD, RUN_FAILED };
 /* ---- task.c ------------------------------------------------------------------------------ */
 /* A new task of workload wl_index with pid (not started: the caller schedules its wake_ev). */
 struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct task *parent);
+/* t's new address space joins its workload's cgroup and compressibility class. */
+static inline void task_mm_attach(struct sim *s, struct task *t)
+{
+	vm_mm_set_group(t->mm, s->wl_memcg[t->wl_index], (uint16_t)(t->wl_index + 1));
+}
 /* The id the VM layer knows the address space of t (just created, the newest task) by. */
 uint32_t task_mm_id(const struct sim *s, const struct task *t);
 /* t leaves (exit, segfault, out-of-memory, a rejected operation) at cpu's clock: its address
@@ -44,6 +49,22 @@ void writeback_event(struct event *ev, void *ctx);
 /* An allocation fell below the low watermark during the operation that began at start_ps. */
 void kswapd_wake(struct sim *s, simtime_t start_ps);
 
+/* ---- senpai.c ---------------------------------------------------------------------------- */
+/* One cgroup's controller state. */
+struct senpai_state {
+	bool started;
+	uint64_t last_total, integral; /* stall times (ps) */
+	uint32_t grace;                /* ticks until the next probe */
+	uint64_t limit;                /* the memory.high it set (pages) */
+	uint64_t adjustments;
+};
+/* With senpai.enabled and cgroups: its first tick scheduled. */
+void senpai_init(struct sim *s);
+void senpai_fini(struct sim *s);
+void senpai_event(struct event *ev, void *ctx);
+/* cgroup.NAME.senpai.{adjustments,high_pages} */
+void senpai_report(const struct sim *s, struct statsout *o);
+
 /* ---- report.c ---------------------------------------------------------------------------- */
 /* Fault kinds with a latency histogram of their own: latency.fault.<name>.* */
 struct fault_kind_hist {
@@ -54,5 +75,8 @@ extern const struct fault_kind_hist fault_kind_hists[NR_FAULT_KIND_HISTS];
 void sample_event(struct event *ev, void *ctx);
 /* A row of timeseries.csv at t_ps. */
 void write_sample(struct sim *s, simtime_t t_ps);
+/* The columns timeseries.csv has when PSI is on (after processes_live), and their values. */
+void write_offload_header(struct sim *s);
+void write_offload_row(struct sim *s, simtime_t t_ps);
 
 #endif

@@ -36,9 +36,78 @@ void write_sample(struct sim *s, simtime_t t_ps)
 	const struct vm_stats *v = &s->vm.st;
 	fprintf(s->timeseries,
 	        "%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-	        ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u\n",
+	        ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u",
 	        t_ps, s->c.accesses, s->c.faults, s->c.faults_major, v->evictions, v->swap_out,
 	        v->faults_swap_in, vm_frames_used(&s->vm), rss, s->vm.nr_swap_used, live_tasks(s));
+	write_offload_row(s, t_ps);
+	fputc('\n', s->timeseries);
+}
+
+/* ---- PSI, cgroups and the compressed pool in the time series and stats.json ------------ */
+
+static const char *const psi_avg_names[3] = {"avg10", "avg60", "avg300"};
+
+void write_offload_header(struct sim *s)
+{
+	if (!s->psi.on)
+		return;
+	FILE *f = s->timeseries;
+	fprintf(f, ",psi_some_ps,psi_full_ps");
+	for (int full = 0; full < 2; full++)
+		for (int w = 0; w < 3; w++)
+			fprintf(f, ",psi_%s_%s", full ? "full" : "some", psi_avg_names[w]);
+	fprintf(f, ",pool_frames");
+	for (uint32_t i = 1; i <= s->vm.nr_memcgs; i++) {
+		const char *n = s->vm.memcgs[i].cfg.name;
+		fprintf(f, ",cg_%s_pages,cg_%s_high_pages,cg_%s_psi_some_ps,cg_%s_psi_some_avg10", n,
+		        n, n, n);
+	}
+}
+
+void write_offload_row(struct sim *s, simtime_t t_ps)
+{
+	if (!s->psi.on)
+		return;
+	FILE *f = s->timeseries;
+	psi_advance(&s->psi, t_ps);
+	const struct psi_domain *g = &s->psi.d[0];
+	char a[24];
+	fprintf(f, ",%" PRIu64 ",%" PRIu64, g->some_ps, g->full_ps);
+	for (int full = 0; full < 2; full++)
+		for (int w = 0; w < 3; w++) {
+			psi_avg_str(&s->psi, 0, full, w, a);
+			fprintf(f, ",%s", a);
+		}
+	fprintf(f, ",%" PRIu64, s->vm.zc ? s->vm.zc->pool.nr_frames : 0);
+	for (uint32_t i = 1; i <= s->vm.nr_memcgs; i++) {
+		const struct mem_cgroup *cg = &s->vm.memcgs[i];
+		psi_avg_str(&s->psi, i, 0, 0, a);
+		fprintf(f, ",%" PRIu64 ",%" PRId64 ",%" PRIu64 ",%s", cg->nr_pages,
+		        cg->cfg.high_pages == MEMCG_NO_LIMIT ? (int64_t)-1 : (int64_t)cg->cfg.high_pages,
+		        s->psi.d[i].some_ps, a);
+	}
+}
+
+/* psi.memory.{some,full}_ps and their averages at the end, per group too. */
+static void psi_report(struct sim *s, struct statsout *o)
+{
+	if (!s->psi.on)
+		return;
+	for (uint32_t i = 0; i <= s->vm.nr_memcgs; i++) {
+		char *p = i ? xasprintf("cgroup.%s.psi.memory", s->vm.memcgs[i].cfg.name)
+		            : xstrdup("psi.memory");
+		statsout_u64(o, p, "some_ps", s->psi.d[i].some_ps);
+		statsout_u64(o, p, "full_ps", s->psi.d[i].full_ps);
+		for (int full = 0; full < 2; full++)
+			for (int w = 0; w < 3; w++) {
+				char *k = xasprintf("%s.%s", full ? "full" : "some", psi_avg_names[w]);
+				char a[24];
+				psi_avg_str(&s->psi, i, full, w, a);
+				statsout_str(o, p, k, a);
+				free(k);
+			}
+		free(p);
+	}
 }
 
 /*
@@ -151,6 +220,8 @@ void sim_write_stats(struct sim *s, FILE *out)
 	statsout_u64(&o, "faults", "minor", s->c.faults_minor);
 	statsout_u64(&o, "faults", "major", s->c.faults_major);
 	vm_report(&s->vm, &o);
+	psi_report(s, &o);
+	senpai_report(s, &o);
 	statsout_hist(&o, "latency.access", &s->lat_access);
 	statsout_hist(&o, "latency.fault", &s->lat_fault);
 	for (unsigned i = 0; i < NR_FAULT_KIND_HISTS; i++) {

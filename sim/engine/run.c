@@ -93,6 +93,9 @@ static __attribute__((noinline)) enum run_result access_fault(struct sim *s, str
 		return RUN_AGAIN;
 	}
 	simtime_t block_until_ps = cost_fault(s, cpu, t, kind, &w);
+	if (unlikely(w.memstall))
+		psi_memstall(&s->psi, s->wl_memcg[t->wl_index], start,
+		             MAX(block_until_ps, cpu->clock_ps));
 	if (block_until_ps > cpu->clock_ps) {
 		t->op_start_ps = start;
 		t->op_fault_kinds = w.kinds;

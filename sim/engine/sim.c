@@ -64,6 +64,69 @@ static void images_free(struct sim *s)
 	free(s->images);
 }
 
+/* -1 ("max") as no limit. */
+static uint64_t limit_pages(const json_t *cg, const char *key)
+{
+	int64_t v = params_get_int(cg, key);
+	return v < 0 ? MEMCG_NO_LIMIT : (uint64_t)v;
+}
+
+/* cgroups, zswap, zram and each workload's cgroup and compressibility, into vc (the names
+ * borrowed from the config). */
+static void offload_config_from_json(struct sim *s, struct vm_config *vc)
+{
+	const json_t *root = s->cfg->root, *cgs = json_object_get(root, "cgroups");
+	vc->nr_memcgs = (uint32_t)json_object_size(cgs);
+	s->memcgs = xcalloc(vc->nr_memcgs + 1, sizeof(*s->memcgs));
+	uint32_t i = 0;
+	const char *name;
+	const json_t *cg;
+	json_object_foreach((json_t *)cgs, name, cg)
+	{
+		s->memcgs[i++] = (struct memcg_config){
+		    .name = name,
+		    .max_pages = limit_pages(cg, "memory_max_pages"),
+		    .high_pages = limit_pages(cg, "memory_high_pages"),
+		    .low_pages = limit_pages(cg, "memory_low_pages"),
+		    .min_pages = limit_pages(cg, "memory_min_pages"),
+		    .swap_max_pages = limit_pages(cg, "swap_max_pages"),
+		};
+	}
+	vc->memcgs = s->memcgs;
+	const json_t *zr = json_object_get(root, "zram"), *zs = json_object_get(root, "zswap");
+	vc->zram = (struct zram_config){
+	    .enabled = params_get_bool(zr, "enabled"),
+	    .alg = zcomp_find(params_get_string(zr, "algorithm")),
+	    .huge_class_bytes = (uint32_t)params_get_int(zr, "huge_class_bytes"),
+	    .backing_device = params_get_bool(zr, "backing_device"),
+	};
+	vc->zswap = (struct zswap_config){
+	    .enabled = params_get_bool(zs, "enabled"),
+	    .alg = zcomp_find(params_get_string(zs, "algorithm")),
+	    .max_pool_percent = (uint32_t)params_get_int(zs, "max_pool_percent"),
+	    .accept_threshold_percent = (uint32_t)params_get_int(zs, "accept_threshold_percent"),
+	};
+	const json_t *one = json_object_get(root, "workload"), *many = json_object_get(root, "workloads");
+	uint32_t n = one ? 1 : (uint32_t)json_array_size(many);
+	s->zclasses = xcalloc(n, sizeof(*s->zclasses));
+	s->wl_memcg = xcalloc(n, sizeof(*s->wl_memcg));
+	for (uint32_t w = 0; w < n; w++) {
+		const json_t *obj = one ? one : json_array_get(many, w);
+		/* the ratio to 3 decimals: no float past setup */
+		s->zclasses[w] = (struct zcomp_class){
+		    .ratio_milli = (uint32_t)(params_get_real(obj, "compression_ratio") * 1000 + 0.5),
+		    .same_filled_percent = (uint32_t)params_get_int(obj, "same_filled_percent"),
+		    .incompressible_percent = (uint32_t)params_get_int(obj, "incompressible_percent"),
+		};
+		const char *g = params_get_string(obj, "cgroup");
+		for (uint32_t k = 0; *g && k < vc->nr_memcgs; k++)
+			if (!strcmp(s->memcgs[k].name, g))
+				s->wl_memcg[w] = (uint16_t)(k + 1);
+	}
+	vc->zclasses = s->zclasses;
+	vc->nr_zclasses = n;
+}
+
 /* The VM layer's config (vm.*, memory.*, walker.levels, the seed's policy stream, the images):
  * < 0 with err filled when the policy and the scope disagree. */
 static int vm_config_from_json(struct sim *s, struct vm_config *vc, struct err *err)
@@ -109,6 +172,7 @@ static int vm_config_from_json(struct sim *s, struct vm_config *vc, struct err *
 	                                    : THP_NEVER;
 	vc->images = s->images;
 	vc->nr_images = s->nr_images;
+	offload_config_from_json(s, vc);
 	return 0;
 }
 
@@ -180,6 +244,7 @@ static int open_workloads(struct sim *s, struct err *err)
 			return rc;
 		struct task *t = task_new(s, i, ops->initial_pid(s->wls[i]), NULL);
 		t->mm = vm_mm_create(&s->vm, task_mm_id(s, t));
+		task_mm_attach(s, t);
 		eventq_schedule(&s->eq, &t->wake_ev, (simtime_t)params_get_int(obj, "start_ps"));
 	}
 	return 0;
@@ -254,12 +319,19 @@ int sim_init_host(struct sim *s, struct config *cfg, const struct sim_host *host
 	rc = vm_init(&s->vm, &vc, err);
 	if (rc)
 		return rc;
+	psi_init(&s->psi,
+	         params_get_bool(json_object_get(cfg->root, "stats"), "psi") || vc.nr_memcgs ||
+	             vc.zram.enabled || vc.zswap.enabled,
+	         vc.nr_memcgs);
 	rc = timing_init(&s->timing, cfg->root, cfg->file, s->nr_cpus, vc.nr_frames, vc.page_size,
 	                 err);
 	if (rc)
 		return rc;
 	cpus_init(s);
-	return open_workloads(s, err);
+	rc = open_workloads(s, err);
+	if (!rc)
+		senpai_init(s);
+	return rc;
 }
 
 void sim_fini(struct sim *s)
@@ -286,8 +358,13 @@ void sim_fini(struct sim *s)
 	free(s->wl_ops);
 	free(s->cpus);
 	future_fini(&s->future);
+	psi_fini(&s->psi);
+	senpai_fini(s);
 	json_decref(s->trace_from); /* (NULL-safe) */
 	images_free(s);
+	free(s->memcgs);
+	free(s->zclasses);
+	free(s->wl_memcg);
 	if (s->timing.hw)
 		timing_fini(&s->timing);
 	if (s->vm.pages)
@@ -305,7 +382,11 @@ int sim_run(struct sim *s)
 	if (s->timeseries)
 		fprintf(s->timeseries,
 		        "time_ps,accesses,faults,faults_major,evictions,swap_out,"
-		        "swap_in,frames_used,rss_pages,swap_used_pages,processes_live\n");
+		        "swap_in,frames_used,rss_pages,swap_used_pages,processes_live");
+	if (s->timeseries) {
+		write_offload_header(s);
+		fputc('\n', s->timeseries);
+	}
 	eventq_schedule(&s->eq, &s->sample_ev, 0);
 	while (eventq_run_one(&s->eq, SIMTIME_MAX)) {
 		if (s->failed || s->interrupted || s->hit_max_time)
@@ -327,6 +408,7 @@ int sim_run(struct sim *s)
 	s->end_ps = end;
 	if (end > s->last_sample_ps || end == 0)
 		write_sample(s, end);
+	psi_advance(&s->psi, end);
 	if (s->check_every)
 		sim_check(s);
 	return s->failed;

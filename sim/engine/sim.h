@@ -27,6 +27,7 @@
 #include "sim/base/stats.h"
 #include "sim/engine/config.h"
 #include "sim/engine/future.h"
+#include "sim/engine/psi.h"
 #include "sim/engine/task.h"
 #include "workloads/workload.h"
 
@@ -48,6 +49,9 @@ struct sim {
 	simtime_t fork_pte_ps;   /* sim.fork_pte_ps: fork's cost per page-table entry copied */
 	struct vm_image *images; /* the config's program images (exec), parsed at setup */
 	uint32_t nr_images;
+	struct memcg_config *memcgs;  /* the config's cgroups, parsed at setup */
+	struct zcomp_class *zclasses; /* each workload's compressibility (class 1 + index) */
+	uint16_t *wl_memcg;           /* each workload's cgroup id (0: the root) */
 	uint32_t nr_cpus;
 	struct cpu *cpus;
 	struct task **tasks; /* every process ever created, in creation order */
@@ -62,6 +66,10 @@ struct sim {
 	const struct workload_ops **wl_ops;
 	uint32_t nr_wls;
 	struct future future; /* when the policy needs it: one per process */
+	struct psi psi;       /* memory pressure (psi.h), with stats.psi, cgroups, zswap or zram */
+	struct senpai_conf *senpai;         /* senpai.c's controller, NULL: off */
+	struct senpai_state *senpai_state;  /* per cgroup, [1..nr_memcgs] */
+	struct event senpai_ev;
 	json_t *trace_from;   /* the workload object read instead (sim_host.trace_from), or NULL */
 	struct sim_counters c;
 	struct hist lat_access, lat_fault;

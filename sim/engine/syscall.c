@@ -220,6 +220,7 @@ static enum run_result sys_fork(struct sim *s, struct cpu *cpu, struct task *t)
 	fault_work_reset(&w);
 	struct task *c = task_new(s, t->wl_index, (uint32_t)t->op->arg, t);
 	c->mm = vm_fork(&s->vm, t->mm, task_mm_id(s, c), &w);
+	task_mm_attach(s, c);
 	t->live_children++;
 	s->c.forks++;
 	simtime_t cost = syscall_cost(s, cpu, &w);
@@ -289,6 +290,7 @@ static enum run_result sys_execve(struct sim *s, struct cpu *cpu, struct task *t
 	timing_flush_asid(&s->timing, t->mm->asid);
 	vm_mm_destroy(&s->vm, t->mm, &w);
 	t->mm = mm;
+	task_mm_attach(s, t);
 	vm_mm_set_cpu(mm, cpu->id);
 	if (s->timing_on)
 		timing_context_switch(&s->timing, cpu->id, cpu->last_asid, mm->asid);

@@ -112,8 +112,10 @@ static void task_wake_event(struct event *ev, void *ctx)
 	UNUSED(ev);
 	struct task *t = ctx;
 	struct sim *s = t->sim;
-	if (t->state == TASK_NEW)
+	if (t->state == TASK_NEW) {
 		t->start_ps = s->eq.now_ps;
+		psi_task_live(&s->psi, s->wl_memcg[t->wl_index], t->start_ps, 1);
+	}
 	t->state = TASK_RUNNABLE;
 	rq_push(s, t);
 	kick_idle_cpu(s);
@@ -144,6 +146,7 @@ void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit wh
 	t->exit_reason = why;
 	t->end_ps = cpu->clock_ps;
 	t->has_op = false;
+	psi_task_live(&s->psi, s->wl_memcg[t->wl_index], t->end_ps, -1);
 	s->c.exits++;
 	if (why == EXIT_SEGV)
 		s->c.segv++;
