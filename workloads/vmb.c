@@ -18,6 +18,7 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -681,6 +682,12 @@ static int vmb_get_op(struct vmb_reader *r, const unsigned char **pp, unsigned o
 		r->ended = 1;
 		return 1;
 	default:
+		if (opc >= VMB_EXT_BASE) {
+			char msg[96];
+			snprintf(msg, sizeof(msg),
+			         "unknown extended record opcode %u (a newer writer?)", opc);
+			return vmb_bad(r, err, r->rec_off, msg);
+		}
 		return vmb_bad(r, err, r->rec_off, "unknown record opcode");
 	}
 	*pp = p;
@@ -705,8 +712,9 @@ static __attribute__((noinline)) int vmb_read_general(struct vmb_reader *r, stru
 		return vmb_bad(r, err, r->rec_off,
 		               "truncated trace: the file ends without an end record");
 	unsigned tag = *p++;
-	unsigned opc = tag & 0x0f;
-	if (unlikely(tag & 0xe0))
+	/* VMB_TAG_EXT: opcodes 16..31 (never an access: the fast paths leave it here) */
+	unsigned opc = (tag & 0x0f) | (tag & VMB_TAG_EXT ? VMB_EXT_BASE : 0);
+	if (unlikely(tag & 0xc0))
 		return vmb_bad(r, err, r->rec_off, "bad record tag (reserved bits set)");
 	if (tag & VMB_TAG_PID) {
 		uint64_t pid;

@@ -5,7 +5,8 @@
  *   header, 8 bytes: magic 0x89 'V' 'M' 'B', uint16 version (VMB_VERSION), uint16 flags (0)
  *   records, each: one tag byte = opcode (low 4 bits) | VMB_TAG_PID (0x10: a varint pid
  *   follows, the process of this and the next records; otherwise the previous record's
- *   process) — bits 5..7 are zero — then the operands as LEB128 varints:
+ *   process) | VMB_TAG_EXT (0x20: opcode 16 + the low 4 bits, see below) — bits 6..7 are
+ *   zero — then the operands as LEB128 varints:
  *     r, w, x   zigzag(addr - previous address of that process): one register for data
  *               (r, w), one for instruction fetches (x), both starting at 0
  *     mmap      addr, len, prot byte, flags byte (enum op_map_flags), and for file mappings
@@ -32,6 +33,12 @@
 #define VMB_HEADER_BYTES 8
 #define VMB_TAG_PID 0x10
 #define VMB_OP_END 15
+/* The extended-opcode escape: a tag with this bit set carries opcode VMB_EXT_BASE + its low 4
+ * bits (16..31), with the same VMB_TAG_PID bit and varint operands after it. Readers before it
+ * rejected the bit as reserved, so every older file reads identically; bits 6 and 7 stay
+ * reserved (a further escape). */
+#define VMB_TAG_EXT 0x20
+#define VMB_EXT_BASE 16
 extern const unsigned char vmb_magic[4];
 
 /* Append v as a LEB128 varint at p (at most 10 bytes); returns the new end. */

@@ -173,10 +173,14 @@ int main(void)
 	tt_write(bad, rec_far, sizeof(rec_far));
 	CHECK_STR_CONTAINS(tt_error(bad, "vmb"), "byte offset 8: address 0x200000000000000 is "
 	                                         "beyond the 57-bit virtual address space");
-	static const unsigned char rec_reserved[] = {0x89, 'V', 'M',  'B',  1,    0,
-	                                             0,    0,   0x31, 0x01, 0x00, 0x0f};
+	static unsigned char rec_reserved[] = {0x89, 'V', 'M',  'B',  1,    0,
+	                                       0,    0,   0x51, 0x01, 0x00, 0x0f};
 	tt_write(bad, rec_reserved, sizeof(rec_reserved));
 	CHECK_STR_CONTAINS(tt_error(bad, "vmb"), "byte offset 8: bad record tag");
+	rec_reserved[8] = 0x31; /* bit 5: the extended-opcode escape, opcode 16 + 1 */
+	tt_write(bad, rec_reserved, sizeof(rec_reserved));
+	CHECK_STR_CONTAINS(tt_error(bad, "vmb"),
+	                   "byte offset 8: unknown extended record opcode 17 (a newer writer?)");
 
 	tt_cleanup();
 	TEST_DONE();

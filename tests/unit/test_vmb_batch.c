@@ -237,6 +237,27 @@ static void *open_mapped(const char *path)
 	return w;
 }
 
+/* A vmb file at c: the mmap of open_mapped (13 bytes at offset 8), 40 reads (the first 4 bytes,
+ * then 2 each: the last at 101), then tail (n bytes) where the end record was, at 103, and 100
+ * zero bytes that are never read (the fast path wants 72 bytes ahead). */
+static void write_reads_then(const char *c, const unsigned char *tail, size_t n)
+{
+	struct err err = {{0}};
+	void *w = open_mapped(c);
+	for (int i = 0; i < 40; i++)
+		put(w, (struct op){.kind = OP_READ, .pid = 1, .addr = 0x10000});
+	CHECK(trace_format_vmb.wclose(w, &err) == 0);
+	size_t clen = 0;
+	char *cb = tt_slurp(c, &clen);
+	CHECK_EQ_U64(clen, 8 + 13 + 4 + 39 * 2 + 1);
+	char *bad = calloc(clen + 100, 1);
+	memcpy(bad, cb, clen - 1);
+	memcpy(bad + clen - 1, tail, n);
+	tt_write(c, bad, clen + 100);
+	free(bad);
+	free(cb);
+}
+
 /* The first error through trace_source (the simulator's reader) into msg; the ops before it. */
 static uint32_t source_error(const char *path, char *msg, size_t len)
 {
@@ -440,19 +461,8 @@ int main(void)
 	 * that the reads are decoded by the fast path, which wants 72 bytes ahead). */
 	{
 		const char *c = tt_path("before_bad.vmb");
-		void *w = open_mapped(c);
-		for (int i = 0; i < 40; i++)
-			put(w, (struct op){.kind = OP_READ, .pid = 1, .addr = 0x10000});
-		CHECK(trace_format_vmb.wclose(w, &err) == 0);
-		size_t clen = 0;
-		char *cb = tt_slurp(c, &clen);
-		CHECK_EQ_U64(clen, 8 + 13 + 4 + 39 * 2 + 1);
-		char *bad = calloc(clen + 100, 1);
-		memcpy(bad, cb, clen);
-		bad[clen - 1] = 0x6c; /* the end record becomes a tag with reserved bits */
-		tt_write(c, bad, clen + 100);
-		free(bad);
-		free(cb);
+		/* the end record becomes a tag with reserved bits */
+		write_reads_then(c, (const unsigned char[]){0x6c}, 1);
 		check_file(c, 41, 1);
 		void *r;
 		struct trace_read_opts ropts = {.page_size = 4096};
@@ -467,6 +477,28 @@ int main(void)
 		CHECK(trace_format_vmb.read_batch(r, ops, 64, &err) < 0);
 		snprintf(want, sizeof(want),
 		         "%s: byte offset 103: bad record tag (reserved bits set)", c);
+		CHECK_EQ_STR(err.msg, want);
+		trace_format_vmb.close(r);
+	}
+
+	/* The extended-opcode escape (VMB_TAG_EXT): read by the general path whichever decoder
+	 * runs the accesses before it; opcode 16 is unknown to this reader, 0x40 stays reserved. */
+	for (int k = 0; k < 4; k++) { /* k & 2: the portable decoder */
+		const char *c = tt_path("before_ext.vmb");
+		/* extended opcode 16 of pid 0x55, or a tag with reserved bit 6 */
+		write_reads_then(c, k & 1 ? (const unsigned char[]){0x40, 0x55}
+		                          : (const unsigned char[]){VMB_TAG_EXT | VMB_TAG_PID, 0x55},
+		                 2);
+		void *r;
+		struct trace_read_opts ropts = {.page_size = 4096, .vmb_portable = k >> 1};
+		CHECK(trace_format_vmb.open(&r, c, &ropts, &err) == 0);
+		struct op ops[64];
+		CHECK(trace_format_vmb.read_batch(r, ops, 64, &err) == 1);  /* mmap */
+		CHECK(trace_format_vmb.read_batch(r, ops, 64, &err) == 40); /* the reads */
+		CHECK(trace_format_vmb.read_batch(r, ops, 64, &err) < 0);
+		snprintf(want, sizeof(want), "%s: byte offset 103: %s", c,
+		         k & 1 ? "bad record tag (reserved bits set)"
+		           : "unknown extended record opcode 16 (a newer writer?)");
 		CHECK_EQ_STR(err.msg, want);
 		trace_format_vmb.close(r);
 	}
