@@ -27,6 +27,7 @@ static void test_mprotect_rw(void)
 {
 	struct vm vm;
 	struct fault_work w;
+	fault_work_reset(&w);
 	vmt_init(&vm, 256, 0, true, 0, 0);
 	struct mm_struct *mm = vm_mm_create(&vm, 1);
 	CHECK(vm_mmap_anon(&vm, mm, BASE, 66 * PAGE, RW, &w) == 0);
@@ -71,6 +72,7 @@ static void test_file_private_write_stride(void)
 {
 	struct vm vm;
 	struct fault_work w;
+	fault_work_reset(&w);
 	vmt_init(&vm, 512, 0, true, 16, 0);
 	uint32_t file = vm_file_declare(&vm, "f", 128 * PAGE);
 	struct mm_struct *cacher = vm_mm_create(&vm, 1);
@@ -103,6 +105,7 @@ static void test_madv_dontneed(void)
 {
 	struct vm vm;
 	struct fault_work w;
+	fault_work_reset(&w);
 	vmt_init(&vm, 256, 0, true, 16, 0);
 	struct mm_struct *mm = vm_mm_create(&vm, 1);
 	CHECK(vm_mmap_anon(&vm, mm, BASE, 64 * PAGE, RW, &w) == 0);
@@ -143,6 +146,7 @@ static void test_shared_anon_fork(void)
 {
 	struct vm vm;
 	struct fault_work w;
+	fault_work_reset(&w);
 	vmt_init(&vm, 1024, 0, true, 16, 0);
 	struct mm_struct *mm = vm_mm_create(&vm, 1);
 	CHECK(vm_mmap_anon(&vm, mm, BASE, 256 * PAGE, RW | VM_SHARED, &w) == 0);
@@ -180,6 +184,7 @@ static void test_shared_anon_swap(void)
 {
 	struct vm vm;
 	struct fault_work w;
+	fault_work_reset(&w);
 	vmt_init(&vm, 8, 16, true, 0, 0);
 	struct mm_struct *mm = vm_mm_create(&vm, 1);
 	CHECK(vm_mmap_anon(&vm, mm, BASE, 12 * PAGE, RW | VM_SHARED, &w) == 0);
@@ -210,6 +215,7 @@ static void test_shared_anon_swap(void)
 static struct mm_struct *thp_setup(struct vm *vm, uint64_t nr_frames, uint64_t swap_pages)
 {
 	struct fault_work w;
+	fault_work_reset(&w);
 	vmt_init(vm, nr_frames, swap_pages, true, 0, 0);
 	vm->cfg.thp = THP_MADVISE;
 	struct mm_struct *mm = vm_mm_create(vm, 1);
@@ -227,6 +233,7 @@ static void test_thp_fork(void)
 {
 	struct vm vm;
 	struct fault_work w;
+	fault_work_reset(&w);
 	struct mm_struct *mm = thp_setup(&vm, 4096, 0);
 	struct mm_struct *child = vm_fork(&vm, mm, 2, &w);
 	CHECK_EQ_U64(vmt_scan(&vm, child, BASE, 4 * HPAGE_NR, ACCESS_READ), 0);
@@ -262,6 +269,7 @@ static void test_thp_split_pmd_lifetime(void)
 {
 	struct vm vm;
 	struct fault_work w;
+	fault_work_reset(&w);
 	struct mm_struct *mm = thp_setup(&vm, 2560, 4096);
 	struct mm_struct *child = vm_fork(&vm, mm, 2, &w);
 	CHECK_EQ_U64(vmt_scan(&vm, child, BASE, 1, ACCESS_WRITE), 1); /* splits the child's PMD 0 */

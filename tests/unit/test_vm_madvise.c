@@ -18,6 +18,7 @@ static void test_free_pageout(void)
 {
 	struct vm vm;
 	struct fault_work w;
+	fault_work_reset(&w);
 	vmt_init(&vm, 256, 64, true, 0, 0);
 	struct mm_struct *mm = vm_mm_create(&vm, 1);
 	CHECK(vm_mmap_anon(&vm, mm, BASE, 64 * PAGE, RW, &w) == 0);
@@ -54,6 +55,7 @@ static void test_pageout_cold_willneed_anon(void)
 {
 	struct vm vm;
 	struct fault_work w;
+	fault_work_reset(&w);
 	vmt_init(&vm, 64, 0, true, 0, 0);
 	struct mm_struct *mm = vm_mm_create(&vm, 1);
 	CHECK(vm_mmap_anon(&vm, mm, BASE, 8 * PAGE, RW, &w) == 0);
@@ -100,6 +102,7 @@ static void test_file_advice(void)
 {
 	struct vm vm;
 	struct fault_work w;
+	fault_work_reset(&w);
 	vmt_init(&vm, 1024, 0, true, 16, 32);
 	uint32_t file = vm_file_declare(&vm, "f", 256 * PAGE);
 	struct mm_struct *mm = vm_mm_create(&vm, 1);
@@ -132,6 +135,7 @@ static void test_remove_shmem(void)
 {
 	struct vm vm;
 	struct fault_work w;
+	fault_work_reset(&w);
 	vmt_init(&vm, 256, 0, true, 16, 0);
 	struct mm_struct *mm = vm_mm_create(&vm, 1);
 	CHECK(vm_mmap_anon(&vm, mm, BASE, 64 * PAGE, RW | VM_SHARED, &w) == 0);
@@ -158,6 +162,7 @@ static void test_fork_advice(void)
 {
 	struct vm vm;
 	struct fault_work w;
+	fault_work_reset(&w);
 	vmt_init(&vm, 256, 0, true, 0, 0);
 	struct mm_struct *mm = vm_mm_create(&vm, 1);
 	CHECK(vm_mmap_anon(&vm, mm, BASE, 64 * PAGE, RW, &w) == 0);
