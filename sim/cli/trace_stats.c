@@ -8,10 +8,12 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim/cli/mrc.h"
 #include "workloads/trace_source.h"
@@ -226,20 +228,32 @@ void trace_stats_fini(struct trace_stats *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/* Each output is written to PATH.tmp and renamed over PATH only when every output was written
+ * whole: a failed or interrupted `trace stats` leaves earlier results as they were. */
 static FILE *open_out(const char *dir, const char *name, char **path, struct err *err)
 {
 	*path = xasprintf("%s/%s", dir, name);
-	FILE *f = fopen(*path, "w");
+	char *tmp = xasprintf("%s.tmp", *path);
+	FILE *f = fopen(tmp, "w");
 	if (!f)
-		err_setc(err, VMSIM_EIO, "%s: cannot write: %s", *path, strerror(errno));
+		err_setc(err, VMSIM_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+	free(tmp);
 	return f;
 }
 
-static int close_out(FILE *f, char *path, struct err *err)
+/* Close PATH.tmp; rename it over PATH when commit and it was written whole, else remove it. */
+static int close_out(FILE *f, char *path, bool commit, struct err *err)
 {
+	char *tmp = xasprintf("%s.tmp", path);
 	int bad = ferror(f);
 	bad |= fclose(f) != 0;
-	int rc = bad ? err_setc(err, VMSIM_EIO, "%s: write failed", path) : 0;
+	int rc = bad ? err_setc(err, VMSIM_EIO, "%s: write failed", tmp) : 0;
+	if (bad || !commit)
+		unlink(tmp);
+	else if (rename(tmp, path) < 0)
+		rc = err_setc(err, VMSIM_EIO, "%s: cannot rename to %s: %s", tmp, path,
+		              strerror(errno));
+	free(tmp);
 	free(path);
 	return rc;
 }
@@ -323,7 +337,7 @@ int trace_stats_write(const struct trace_stats *st, const char *trace, const cha
 	if (rc == 0)
 		write_csvs(f, st);
 	for (int i = 0; i < 4; i++) {
-		if (f[i] && close_out(f[i], paths[i], rc ? NULL : err) < 0)
+		if (f[i] && close_out(f[i], paths[i], rc == 0, rc ? NULL : err) < 0)
 			rc = -VMSIM_EIO;
 		else if (!f[i])
 			free(paths[i]);
@@ -331,9 +345,15 @@ int trace_stats_write(const struct trace_stats *st, const char *trace, const cha
 	if (rc < 0)
 		return rc;
 	json_t *j = summary_json(st, trace);
-	char *path = xasprintf("%s/summary.json", dir);
-	if (json_dump_file(j, path, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_REAL_PRECISION(6)) < 0)
-		rc = err_setc(err, VMSIM_EIO, "%s: cannot write", path);
+	char *path = xasprintf("%s/summary.json", dir), *tmp = xasprintf("%s.tmp", path);
+	if (json_dump_file(j, tmp, JSON_INDENT(1) | JSON_SORT_KEYS | JSON_REAL_PRECISION(6)) < 0) {
+		unlink(tmp);
+		rc = err_setc(err, VMSIM_EIO, "%s: cannot write", tmp);
+	} else if (rename(tmp, path) < 0) {
+		unlink(tmp);
+		rc = err_setc(err, VMSIM_EIO, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
+	}
+	free(tmp);
 	free(path);
 	json_decref(j);
 	return rc;

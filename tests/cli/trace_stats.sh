@@ -18,6 +18,15 @@ check_eq "summary reuse.cold" "$(python3 -c 'import json,sys; print(json.load(op
 for p in reuse popularity wss mix; do
 	if [ "$(head -c 4 "$TMP/st/plots/$p.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]; then ok; else fail "$p.png is not a PNG"; fi
 done
+check_eq "no temporary file left" "$(ls "$TMP/st" | grep -c '\.tmp$')" 0
+# an output that cannot be written (wss.csv.tmp is a directory): exit 1 naming it, and the
+# results of the earlier run stay whole (nothing renamed, no temporary file left)
+mkdir "$TMP/st/wss.csv.tmp"
+"$VMSIM" trace stats tests/data/silberschatz.pages -o "$TMP/st" 2>"$TMP/err" >/dev/null
+check_eq "unwritable output exit" $? 1
+if grep -qF "$TMP/st/wss.csv.tmp: cannot write" "$TMP/err"; then ok; else fail "message: $(cat "$TMP/err")"; fi
+check_eq "earlier popularity.csv kept" "$(tr '\n' ' ' <"$TMP/st/popularity.csv")" "rank,accesses 1,3 2,3 3,2 4,2 5,2 "
+check_eq "no other temporary file" "$(ls "$TMP/st" | grep -c '\.tmp$')" 1
 printf '1\n2\nx\n' >"$TMP/bad.pages"
 "$VMSIM" trace stats "$TMP/bad.pages" 2>"$TMP/err" >/dev/null
 check_eq "bad trace exit" $? 2
