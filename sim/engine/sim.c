@@ -406,6 +406,10 @@ int sim_run(struct sim *s)
 	if (s->max_time_ps && end > s->max_time_ps)
 		end = s->max_time_ps;
 	s->end_ps = end;
+	char what[96];
+	snprintf(what, sizeof(what), "the run ends at %llu ps,", (unsigned long long)end);
+	if (sim_clock_overflow(s, end, what))
+		return s->failed;
 	if (end > s->last_sample_ps || end == 0)
 		write_sample(s, end);
 	psi_advance(&s->psi, end);
