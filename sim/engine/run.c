@@ -162,10 +162,11 @@ bool sim_clock_overflow(struct sim *s, simtime_t at_ps, const char *what)
 	if (likely(at_ps <= SIM_CLOCK_LIMIT_PS))
 		return false;
 	if (!s->failed)
-		s->failed = err_set(s->err,
-		                    "%s past the simulated clock's limit of %llu ps (2^63 - 1 ps, "
-		                    "106 days): shorten the workload's compute, start_ps or latencies",
-		                    what, (unsigned long long)SIM_CLOCK_LIMIT_PS);
+		s->failed =
+		    err_set(s->err,
+		            "%s past the simulated clock's limit of %llu ps (2^63 - 1 ps, "
+		            "106 days): shorten the workload's compute, start_ps or latencies",
+		            what, (unsigned long long)SIM_CLOCK_LIMIT_PS);
 	return true;
 }
 
@@ -178,15 +179,18 @@ static __attribute__((noinline)) bool compute_overflows(struct sim *s, struct cp
 {
 	uint64_t ns = t->op->arg;
 	simtime_t total_ps = s->timing.tb.compute_ps;
-	uint64_t room_ns = (SIM_CLOCK_LIMIT_PS - MIN(cpu->clock_ps, SIM_CLOCK_LIMIT_PS)) / PS_PER_NS;
-	uint64_t total_room_ns = (SIM_CLOCK_LIMIT_PS - MIN(total_ps, SIM_CLOCK_LIMIT_PS)) / PS_PER_NS;
+	uint64_t room_ns =
+	    (SIM_CLOCK_LIMIT_PS - MIN(cpu->clock_ps, SIM_CLOCK_LIMIT_PS)) / PS_PER_NS;
+	uint64_t total_room_ns =
+	    (SIM_CLOCK_LIMIT_PS - MIN(total_ps, SIM_CLOCK_LIMIT_PS)) / PS_PER_NS;
 	if (ns <= room_ns && ns <= total_room_ns)
 		return false;
 	char what[200];
 	if (ns > room_ns)
-		snprintf(what, sizeof(what),
-		         "pid %u: compute of %llu ns at simulated time %llu ps would take the clock",
-		         t->pid, (unsigned long long)ns, (unsigned long long)cpu->clock_ps);
+		snprintf(
+		    what, sizeof(what),
+		    "pid %u: compute of %llu ns at simulated time %llu ps would take the clock",
+		    t->pid, (unsigned long long)ns, (unsigned long long)cpu->clock_ps);
 	else
 		snprintf(what, sizeof(what),
 		         "pid %u: compute of %llu ns would take time.compute_ps (all processes' "
