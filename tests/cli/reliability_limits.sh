@@ -72,4 +72,59 @@ JSON
 run_refused "item 4: disk waits" "$TMP/dsk.json" "$TMP/o-dsk" \
 	"cpu 0's clock reached 9225000000464998750 ps (running pid 1), past the simulated clock's limit of 9223372036854775807 ps"
 
+# 24. An overlong vmb varint had the message of a truncated record. The first 20 bytes of a
+# converted pages trace (header, mmap) then an access record (tag 0x01, byte offset 20) whose
+# varint (from byte 21) has 11 bytes, or 10 whose last is above 1, or ends with the file.
+printf '5\n6\n' >"$TMP/two.pages"
+"$VMSIM" trace convert "$TMP/two.pages" "$TMP/two.vmb" || fail "item 24: convert"
+head -c 20 "$TMP/two.vmb" >"$TMP/head.vmb"
+{ cat "$TMP/head.vmb"; printf '\001\377\377\377\377\377\377\377\377\377\377\001\017'; } >"$TMP/long.vmb"
+{ cat "$TMP/head.vmb"; printf '\001\377\377\377\377\377\377\377\377\377\177\017'; } >"$TMP/big.vmb"
+{ cat "$TMP/head.vmb"; printf '\001\377\377\377\377\377'; } >"$TMP/trunc.vmb"
+{ cat "$TMP/head.vmb"; printf '\001\200\200\200\200\200\200\200\200\200\000\017'; } >"$TMP/ten.vmb"
+for portable in 0 1; do
+	for c in "long:overlong varint at byte offset 21 (more than 10 bytes; a 64-bit value takes at most 10)" \
+		"big:varint at byte offset 21 is beyond 64 bits (its 10th byte is above 1)" \
+		"trunc:truncated record (the file ends at byte offset 26)"; do
+		f=${c%%:*}
+		msg=$(VMSIM_VMB_PORTABLE=$portable "$VMSIM" trace info "$TMP/$f.vmb" 2>&1)
+		check_eq "item 24: $f (portable=$portable): exit" $? 2
+		expect_msg "item 24: $f (portable=$portable)" "$msg" "$TMP/$f.vmb: byte offset 20: ${c#*:}"
+	done
+	# ten bytes (value 0, not the shortest form) are a valid varint: one access at page 0
+	out=$(VMSIM_VMB_PORTABLE=$portable "$VMSIM" trace info "$TMP/ten.vmb")
+	check_eq "item 24: ten bytes (portable=$portable): exit" $? 0
+	expect_msg "item 24: ten bytes (portable=$portable)" "$out" "accesses: 1"
+done
+
+# vmsim plot writes its data and vars files to NAME.tmp and renames them: none is left behind,
+# and a write that fails (ulimit -f 0: vmsim ignores SIGXFSZ) keeps the files of the last plot
+# whole (it truncated them in place before), exit 1, no .tmp.
+cat >"$TMP/plot.json" <<'JSON'
+{"memory": {"frames": 8}, "workload": {"type": "loop", "pages": 10, "accesses": 2000}}
+JSON
+"$VMSIM" run "$TMP/plot.json" -q -o "$TMP/pr" && "$VMSIM" plot "$TMP/pr" >/dev/null 2>&1
+check_eq "plot: exit" $? 0
+check_eq "plot: files" "$(cd "$TMP/pr/plots/data" && ls -A | tr '\n' ' ')" \
+	"breakdown-pct.vars.gp breakdown.dat breakdown.vars.gp ccdf-access.dat ccdf-access.vars.gp ccdf-fault.dat ccdf-fault.vars.gp timeseries.dat timeseries.vars.gp "
+cp -r "$TMP/pr/plots/data" "$TMP/data.before"
+msg=$(ulimit -f 0; "$VMSIM" plot "$TMP/pr" 2>&1 >/dev/null)
+check_eq "plot, ulimit -f 0: exit" $? 1
+expect_msg "plot, ulimit -f 0" "$msg" "vmsim plot: $TMP/pr/plots/data/timeseries.dat.tmp: write failed: File too large"
+diff -r "$TMP/data.before" "$TMP/pr/plots/data" >/dev/null && ok || fail "plot, ulimit -f 0: the last plot's files changed"
+
+# 14. A NUL byte in a sweep file: json_loads stopped there, so junk after "\0" was ignored and
+# the sweep ran (exit 0). Now an error at its line and column, no sweep folder.
+sweep='{"name": "s", "base": {"workload": {"type": "seq", "pages": 4}}, "grid": {"memory.frames": [2, 3]}}'
+printf '%s\n\000junk' "$sweep" >"$TMP/nul-end.json"
+printf '%s\n' "$sweep" | sed 's/\[2, 3\]/[2,\x00 3]/' >"$TMP/nul-in.json"
+for c in "nul-end:2:1: a NUL byte (byte offset 100; not a JSON text?)" \
+	"nul-in:1:95: a NUL byte (byte offset 94; not a JSON text?)"; do
+	f=${c%%:*}
+	msg=$("$VMSIM" sweep "$TMP/$f.json" -o "$TMP/o-$f" -j 1 2>&1)
+	check_eq "item 14: sweep $f: exit" $? 2
+	expect_msg "item 14: sweep $f" "$msg" "$TMP/$f.json:${c#*:}"
+	[ -e "$TMP/o-$f" ] && fail "item 14: sweep $f: left $TMP/o-$f" || ok
+done
+
 done_tests
