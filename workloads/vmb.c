@@ -188,37 +188,23 @@ static void vmb_close(void *reader)
 	free(r);
 }
 
-static int vmb_truncated(struct vmb_reader *r, struct err *err)
+/* A record cut by the file's end (rc VMB_VARINT_TRUNCATED) or a refused varint at at. */
+static __attribute__((noinline)) int vmb_bad_varint(struct vmb_reader *r, int rc,
+                                                    const unsigned char *at, struct err *err)
 {
-	char what[160];
-	snprintf(what, sizeof(what), "truncated record (the file ends at byte offset %llu)",
-	         (unsigned long long)(r->buf_off + r->len));
-	return vmb_bad(r, err, r->rec_off, what);
-}
-
-/* A varint vmb_get_varint refused (rc < 0) at byte offset off: its own message. */
-static __attribute__((noinline)) int vmb_bad_varint(struct vmb_reader *r, int rc, uint64_t off,
-                                                    struct err *err)
-{
-	if (rc == VMB_VARINT_TRUNCATED)
-		return vmb_truncated(r, err);
 	char what[200];
-	snprintf(what, sizeof(what),
-	         rc == VMB_VARINT_TOO_LONG
-	             ? "overlong varint at byte offset %llu (more than 10 bytes; a 64-bit value "
-	               "takes at most 10)"
-	             : "varint at byte offset %llu is beyond 64 bits (its 10th byte is above 1)",
-	         (unsigned long long)off);
+	uint64_t off = rc == VMB_VARINT_TRUNCATED ? r->len : (uint64_t)(at - r->buf);
+	snprintf(what, sizeof(what), vmb_varint_problem(rc),
+	         (unsigned long long)(r->buf_off + off));
 	return vmb_bad(r, err, r->rec_off, what);
 }
-
+#define vmb_truncated(r, err) vmb_bad_varint(r, VMB_VARINT_TRUNCATED, NULL, err)
 #define GETV(v)                                                                                    \
 	do {                                                                                       \
 		const unsigned char *getv_at = p;                                                  \
 		int getv_rc = vmb_get_varint(&p, end, &(v));                                       \
 		if (unlikely(getv_rc < 0))                                                         \
-			return vmb_bad_varint(r, getv_rc,                                          \
-			                      r->buf_off + (uint64_t)(getv_at - r->buf), err);     \
+			return vmb_bad_varint(r, getv_rc, getv_at, err);                           \
 	} while (0)
 #define GETB(v)                                                                                    \
 	do {                                                                                       \

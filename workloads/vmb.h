@@ -72,6 +72,18 @@ static inline int64_t vmb_unzigzag(uint64_t v)
 #define VMB_VARINT_TOO_LONG (-2)  /* its 10th byte has the continuation bit: 11 bytes or more */
 #define VMB_VARINT_TOO_BIG (-3)   /* its 10th byte holds more than bit 63 (> 2^64 - 1) */
 
+/* The reader's message for a VMB_VARINT_* code: a format taking a byte offset (the varint's;
+ * for VMB_VARINT_TRUNCATED, the file's end). */
+static inline const char *vmb_varint_problem(int rc)
+{
+	if (rc == VMB_VARINT_TRUNCATED)
+		return "truncated record (the file ends at byte offset %llu)";
+	return rc == VMB_VARINT_TOO_LONG ? "overlong varint at byte offset %llu (more than 10 "
+	                                   "bytes; a 64-bit value takes at most 10)"
+	                                 : "varint at byte offset %llu is beyond 64 bits (its 10th "
+	                                   "byte is above 1)";
+}
+
 /* Read a varint from [*p, end): 0 with *p advanced, else a VMB_VARINT_* code (< 0). */
 static inline int vmb_get_varint(const unsigned char **pp, const unsigned char *end, uint64_t *out)
 {
