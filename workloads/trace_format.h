@@ -26,6 +26,10 @@
 #define TRACE_VA_LIMIT (1ull << 57)
 /* The longest compute op of a trace, in nanoseconds (1000 s). */
 #define TRACE_COMPUTE_MAX_NS 1000000000000ull
+/* The most compute a whole trace may ask for, in nanoseconds (10^15: 11.6 days). The simulated
+ * clock and time.compute_ps count picoseconds up to INT64_MAX (9.2 * 10^18, 106 days): a trace
+ * within this limit leaves room for the rest of the run's time (faults, disk waits). */
+#define TRACE_COMPUTE_TOTAL_MAX_NS 1000000000000000ull
 
 /* Options of readers that need them (borrowed). */
 struct trace_read_opts {

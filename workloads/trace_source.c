@@ -300,20 +300,33 @@ static int check_wait(struct trace_source *s, const struct op *op, struct err *e
 {
 	if (!op->arg)
 		return 0;
-	struct trace_proc *c = op->arg <= UINT32_MAX ? trace_source_proc(s, (uint32_t)op->arg) : NULL;
+	struct trace_proc *c =
+	    op->arg <= UINT32_MAX ? trace_source_proc(s, (uint32_t)op->arg) : NULL;
 	if (!c || c->parent != op->pid)
 		return bad(s, err, "pid %u waits for pid %llu, which is not its child", op->pid,
 		           (unsigned long long)op->arg);
 	return 0;
 }
 
-/* Simulated time is a 64-bit count of picoseconds: one compute op may not overflow it. */
+/* Simulated time is a 64-bit count of picoseconds: neither one compute op nor all of them
+ * together may overflow it (the total is refused at the line that passes its limit). */
 static int check_compute(struct trace_source *s, const struct op *op, struct err *err)
 {
-	if (op->arg <= TRACE_COMPUTE_MAX_NS)
-		return 0;
-	return bad(s, err, "compute of %llu ns is beyond the limit of %llu ns (1000 s) per operation",
-	           (unsigned long long)op->arg, (unsigned long long)TRACE_COMPUTE_MAX_NS);
+	if (op->arg > TRACE_COMPUTE_MAX_NS)
+		return bad(
+		    s, err,
+		    "compute of %llu ns is beyond the limit of %llu ns (1000 s) per operation",
+		    (unsigned long long)op->arg, (unsigned long long)TRACE_COMPUTE_MAX_NS);
+	if (op->arg > TRACE_COMPUTE_TOTAL_MAX_NS - s->compute_ns)
+		return bad(
+		    s, err,
+		    "compute of %llu ns brings the trace's compute to %llu ns, beyond the limit "
+		    "of %llu ns (11.6 days) per trace (the simulated clock counts picoseconds "
+		    "up to 2^63 - 1)",
+		    (unsigned long long)op->arg, (unsigned long long)(s->compute_ns + op->arg),
+		    (unsigned long long)TRACE_COMPUTE_TOTAL_MAX_NS);
+	s->compute_ns += op->arg;
+	return 0;
 }
 
 static int check_range(struct trace_source *s, const struct op *op, struct err *err)

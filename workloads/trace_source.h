@@ -55,6 +55,7 @@ struct trace_source {
 	uint32_t nr_names, cap_names;
 	struct op *batch;     /* TRACE_SOURCE_BATCH ops read ahead and checked */
 	uint32_t head, count; /* [head, count) of batch are not returned yet */
+	uint64_t compute_ns;  /* compute ops checked so far (<= TRACE_COMPUTE_TOTAL_MAX_NS) */
 	int held_rc;          /* < 0: the error met after the ops of batch, returned next */
 	struct err *held_err; /* its message */
 };

@@ -188,18 +188,23 @@ static void vmb_close(void *reader)
 	free(r);
 }
 
-static int vmb_truncated(struct vmb_reader *r, struct err *err)
+/* A record cut by the file's end (rc VMB_VARINT_TRUNCATED) or a refused varint at at. */
+static __attribute__((noinline)) int vmb_bad_varint(struct vmb_reader *r, int rc,
+                                                    const unsigned char *at, struct err *err)
 {
-	char what[160];
-	snprintf(what, sizeof(what), "truncated record (the file ends at byte offset %llu)",
-	         (unsigned long long)(r->buf_off + r->len));
+	char what[200];
+	uint64_t off = rc == VMB_VARINT_TRUNCATED ? r->len : (uint64_t)(at - r->buf);
+	snprintf(what, sizeof(what), vmb_varint_problem(rc),
+	         (unsigned long long)(r->buf_off + off));
 	return vmb_bad(r, err, r->rec_off, what);
 }
-
+#define vmb_truncated(r, err) vmb_bad_varint(r, VMB_VARINT_TRUNCATED, NULL, err)
 #define GETV(v)                                                                                    \
 	do {                                                                                       \
-		if (unlikely(vmb_get_varint(&p, end, &(v)) < 0))                                   \
-			return vmb_truncated(r, err);                                              \
+		const unsigned char *getv_at = p;                                                  \
+		int getv_rc = vmb_get_varint(&p, end, &(v));                                       \
+		if (unlikely(getv_rc < 0))                                                         \
+			return vmb_bad_varint(r, getv_rc, getv_at, err);                           \
 	} while (0)
 #define GETB(v)                                                                                    \
 	do {                                                                                       \

@@ -67,8 +67,24 @@ static inline int64_t vmb_unzigzag(uint64_t v)
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
 
-/* Read a varint from [*p, end): 0 with *p advanced, -1 if it runs past end or is longer than
- * 10 bytes. */
+/* Why vmb_get_varint refused a varint (each a distinct message of the reader). */
+#define VMB_VARINT_TRUNCATED (-1) /* it runs past end */
+#define VMB_VARINT_TOO_LONG (-2)  /* its 10th byte has the continuation bit: 11 bytes or more */
+#define VMB_VARINT_TOO_BIG (-3)   /* its 10th byte holds more than bit 63 (> 2^64 - 1) */
+
+/* The reader's message for a VMB_VARINT_* code: a format taking a byte offset (the varint's;
+ * for VMB_VARINT_TRUNCATED, the file's end). */
+static inline const char *vmb_varint_problem(int rc)
+{
+	if (rc == VMB_VARINT_TRUNCATED)
+		return "truncated record (the file ends at byte offset %llu)";
+	return rc == VMB_VARINT_TOO_LONG ? "overlong varint at byte offset %llu (more than 10 "
+	                                   "bytes; a 64-bit value takes at most 10)"
+	                                 : "varint at byte offset %llu is beyond 64 bits (its 10th "
+	                                   "byte is above 1)";
+}
+
+/* Read a varint from [*p, end): 0 with *p advanced, else a VMB_VARINT_* code (< 0). */
 static inline int vmb_get_varint(const unsigned char **pp, const unsigned char *end, uint64_t *out)
 {
 	const unsigned char *p = *pp;
@@ -80,8 +96,12 @@ static inline int vmb_get_varint(const unsigned char **pp, const unsigned char *
 	uint64_t v = 0;
 	for (unsigned shift = 0; shift < 70; shift += 7) {
 		if (p == end)
-			return -1;
+			return VMB_VARINT_TRUNCATED;
 		unsigned char b = *p++;
+		if (shift == 63 && (b & 0x80))
+			return VMB_VARINT_TOO_LONG;
+		if (shift == 63 && b > 1)
+			return VMB_VARINT_TOO_BIG;
 		v |= (uint64_t)(b & 0x7f) << shift;
 		if (!(b & 0x80)) {
 			*out = v;
@@ -89,7 +109,7 @@ static inline int vmb_get_varint(const unsigned char **pp, const unsigned char *
 			return 0;
 		}
 	}
-	return -1;
+	return VMB_VARINT_TOO_LONG; /* (not reached: the 10th byte returns) */
 }
 
 #endif

@@ -198,6 +198,14 @@ static int check_value(const struct param_spec *s, json_t *v, const char *file, 
 int params_resolve(const struct param_spec *specs, json_t *obj, const char *file, const char *path,
                    struct err *err)
 {
+	/* An object's place holding something else (`"policy_params": "x"`): its defaults could
+	 * not be stored in it (they were freed and then read). */
+	if (obj && !json_is_object(obj)) {
+		char *got = params_describe_value(obj);
+		int rc = err_set(err, "%s: %s: expected an object, got %s", file, path, got);
+		free(got);
+		return rc;
+	}
 	/* Unknown keys first: a misspelled key must not be hidden by its default. */
 	const char *key;
 	json_t *v;

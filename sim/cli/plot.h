@@ -74,8 +74,14 @@ void slug_into(char *dst, size_t n, const char *s);
 /* Run gnuplot on DATADIR/<name>.vars.gp (vars, plus scriptdir/outbase) then the script; the
  * outputs are OUTDIR/<name>.{png,svg}. Counts the plot, or the failure with a message. */
 void plot_run(struct plotter *pl, const char *name, const char *script, const char *vars);
-/* Open DATADIR/<name>.dat for writing (*path new, even on failure); NULL with a message. */
+/* Open DATADIR/<name>.dat for writing (*path new, even on failure; the file written is
+ * *path.tmp until data_close); NULL with a message. */
 FILE *data_open(struct plotter *pl, const char *name, char **path);
+/* Close f, opened by data_open for path, and rename path.tmp to path: 0; else (a write error:
+ * a full disk) -1 with a message, path.tmp removed, the failure counted in pl, path as it was. */
+int data_close(struct plotter *pl, FILE *f, const char *path);
+/* Close f, opened by data_open for path, and remove path.tmp (nothing to plot). */
+void data_discard(FILE *f, const char *path);
 
 /* The fault curves of a sweep that varies memory.frames (plot_faults.c). */
 void plot_faults(struct plotter *pl, const struct sweep *s, struct config_run *runs);

@@ -232,9 +232,12 @@ void plot_breakdown(struct plotter *pl, const struct sweep *s, struct config_run
 	if (b.nbars) {
 		char *path;
 		FILE *f = data_open(pl, "breakdown", &path);
-		if (f) {
-			char *vars = breakdown_write(&b, f, path);
-			fclose(f);
+		char *vars = f ? breakdown_write(&b, f, path) : NULL;
+		if (!f) {
+			pl->nr_failed++;
+		} else if (data_close(pl, f, path) < 0) {
+			free(vars); /* (counted by data_close) */
+		} else {
 			char *gk = kgroup != SIZE_MAX ? gp_text(s->keys[kgroup]) : xstrdup("");
 			char *name = s ? gp_text(s->name) : xstrdup("");
 			for (int pct = 0; pct <= 1; pct++) {
@@ -250,8 +253,6 @@ void plot_breakdown(struct plotter *pl, const struct sweep *s, struct config_run
 			free(gk);
 			free(name);
 			free(vars);
-		} else {
-			pl->nr_failed++;
 		}
 		free(path);
 	}

@@ -112,8 +112,10 @@ static void plot_ccdf(struct plotter *pl, const char *metric, struct config_run 
 			ser_name[nser++] = labels[ii];
 		ser_of[blocks++] = s;
 	}
-	fclose(f);
-	if (blocks) {
+	if (!blocks) {
+		data_discard(f, path);
+		unlink(path); /* (a stale one: nothing to plot now) */
+	} else if (data_close(pl, f, path) == 0) {
 		bool acc = !strcmp(metric, "access");
 		char *g = gp_text(group);
 		struct sbuf v = {0};
@@ -129,8 +131,6 @@ static void plot_ccdf(struct plotter *pl, const char *metric, struct config_run 
 		plot_run(pl, name, "ccdf.gp", v.s);
 		free(v.s);
 		free(g);
-	} else {
-		unlink(path);
 	}
 	free(titles.s);
 	free(ser_of);

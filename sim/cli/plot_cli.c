@@ -138,9 +138,12 @@ static void plot_timeseries(struct plotter *pl, const struct config_run *run)
 		}
 		fputc('\n', f);
 	}
-	fclose(f);
 	fclose(in);
 	free(line);
+	if (data_close(pl, f, path) < 0) {
+		free(path);
+		return;
+	}
 	/* the configured interval: the first row may end early (a run shorter than one) */
 	json_t *cfg_iv = json_object_get(json_object_get(run->config, "stats"), "interval_ps");
 	if (json_is_integer(cfg_iv) && json_integer_value(cfg_iv) > 0)

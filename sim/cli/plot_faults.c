@@ -371,8 +371,8 @@ static void plot_faults_group(struct plotter *pl, struct fault_fig *g, const cha
 		FILE *f = data_open(pl, name, &path);
 		if (f) {
 			fig_write(g, f);
-			fclose(f);
-			fig_draw(pl, g, name, path, glabel);
+			if (data_close(pl, f, path) == 0)
+				fig_draw(pl, g, name, path, glabel);
 		} else {
 			pl->nr_failed++;
 		}

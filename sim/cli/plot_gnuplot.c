@@ -105,6 +105,34 @@ void slug_into(char *dst, size_t n, const char *s)
 	dst[j] = '\0';
 }
 
+/* Open path.tmp for writing: NULL with a message. */
+static FILE *open_tmp(const char *path)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		fprintf(stderr, "vmsim plot: %s: %s\n", tmp, strerror(errno));
+	free(tmp);
+	return f;
+}
+
+/* Close f (path.tmp) and rename it to path: 0; else -1 with a message, path.tmp removed. */
+static int close_rename(FILE *f, const char *path)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	int bad = ferror(f);
+	bad |= fclose(f) != 0;
+	int rc = 0;
+	if (bad || rename(tmp, path) < 0) {
+		fprintf(stderr, "vmsim plot: %s: write failed: %s\n", bad ? tmp : path,
+		        strerror(errno ? errno : EIO));
+		unlink(tmp);
+		rc = -1;
+	}
+	free(tmp);
+	return rc;
+}
+
 /*
  * Run gnuplot on DATADIR/<name>.vars.gp (vars, plus scriptdir/outbase) then the script; the
  * outputs are OUTDIR/<name>.{png,svg}.
@@ -112,9 +140,8 @@ void slug_into(char *dst, size_t n, const char *s)
 void plot_run(struct plotter *pl, const char *name, const char *script, const char *vars)
 {
 	char *vpath = xasprintf("%s/%s.vars.gp", pl->datadir, name);
-	FILE *f = fopen(vpath, "w");
+	FILE *f = open_tmp(vpath);
 	if (!f) {
-		fprintf(stderr, "vmsim plot: %s: %s\n", vpath, strerror(errno));
 		pl->nr_failed++;
 		free(vpath);
 		return;
@@ -123,7 +150,12 @@ void plot_run(struct plotter *pl, const char *name, const char *script, const ch
 	fprintf(f, "# written by vmsim plot; run: gnuplot %s %s/%s\n", vpath, pl->scriptdir,
 	        script);
 	fprintf(f, "scriptdir = '%s'\noutbase = '%s'\n%s", pl->scriptdir, outbase, vars);
-	fclose(f);
+	if (close_rename(f, vpath) < 0) {
+		pl->nr_failed++;
+		free(outbase);
+		free(vpath);
+		return;
+	}
 	char *spath = xasprintf("%s/%s", pl->scriptdir, script);
 	char *argv[] = {pl->gnuplot, vpath, spath, NULL};
 	pid_t pid;
@@ -152,10 +184,23 @@ void plot_run(struct plotter *pl, const char *name, const char *script, const ch
 FILE *data_open(struct plotter *pl, const char *name, char **path)
 {
 	*path = xasprintf("%s/%s.dat", pl->datadir, name);
-	FILE *f = fopen(*path, "w");
-	if (!f)
-		fprintf(stderr, "vmsim plot: %s: %s\n", *path, strerror(errno));
-	return f;
+	return open_tmp(*path);
+}
+
+void data_discard(FILE *f, const char *path)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	fclose(f);
+	unlink(tmp);
+	free(tmp);
+}
+
+int data_close(struct plotter *pl, FILE *f, const char *path)
+{
+	if (close_rename(f, path) == 0)
+		return 0;
+	pl->nr_failed++;
+	return -1;
 }
 
 void sbuf_printf(struct sbuf *b, const char *fmt, ...)

@@ -134,8 +134,8 @@ int plot_mrc(struct plotter *pl, const char *csv)
 	FILE *f = data_open(pl, name, &path);
 	double max_frames = 0;
 	int rc = f ? mrc_convert(in, csv, kind, f, &max_frames) : 1;
-	if (f)
-		fclose(f);
+	if (f && data_close(pl, f, path) < 0 && rc == 0)
+		rc = 1; /* (a write error: exit 1, as for a file it could not open) */
 	fclose(in);
 	if (rc == 0 && max_frames > 0) {
 		static const char *const kinds[] = {"one", "both", "band", "mini"};

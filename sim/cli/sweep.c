@@ -587,6 +587,19 @@ int sweep_load(const char *file, struct sweep **out, struct err *err)
 		free(text);
 		return err_setc(err, VMSIM_EIO, "%s: read error", file);
 	}
+	/* json_loads stops at a NUL byte: what follows one was ignored (a sweep with junk after
+	 * "\0" ran as if the file ended there). */
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		size_t line = 1, col = 1;
+		for (const char *c = text; c < nul; c++, col++)
+			if (*c == '\n')
+				line++, col = 0;
+		size_t off = (size_t)(nul - text);
+		free(text);
+		return err_set(err, "%s:%zu:%zu: a NUL byte (byte offset %zu; not a JSON text?)", file,
+		               line, col, off);
+	}
 	int rc = sweep_parse(text, file, out, err);
 	free(text);
 	return rc;

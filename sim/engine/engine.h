@@ -7,8 +7,18 @@
 
 #include "sim/engine/sim.h"
 
+/* The simulated clock's limit, in picoseconds: results hold signed 64-bit counters, so no
+ * clock (nor time.compute_ps) may pass 2^63 - 1 ps (106 days). A run that would is refused at
+ * that operation or event (run.c: sim_clock_overflow), not left to wrap around. */
+#define SIM_CLOCK_LIMIT_PS ((simtime_t)INT64_MAX)
+
 /* What running a task's operations came to. */
 enum run_result { RUN_AGAIN, RUN_BLOCKED, RUN_DEAD, RUN_FAILED };
+
+/* ---- run.c ------------------------------------------------------------------------------- */
+/* Whether at_ps passed SIM_CLOCK_LIMIT_PS; if so, the run fails (s->failed, s->err) with a
+ * message naming what: "an event", "pid 3's operation" etc. */
+bool sim_clock_overflow(struct sim *s, simtime_t at_ps, const char *what);
 
 /* ---- task.c ------------------------------------------------------------------------------ */
 /* A new task of workload wl_index with pid (not started: the caller schedules its wake_ev). */

@@ -157,6 +157,48 @@ do_access(struct sim *s, struct cpu *cpu, struct task *t)
 	return RUN_AGAIN;
 }
 
+bool sim_clock_overflow(struct sim *s, simtime_t at_ps, const char *what)
+{
+	if (likely(at_ps <= SIM_CLOCK_LIMIT_PS))
+		return false;
+	if (!s->failed)
+		s->failed =
+		    err_set(s->err,
+		            "%s past the simulated clock's limit of %llu ps (2^63 - 1 ps, "
+		            "106 days): shorten the workload's compute, start_ps or latencies",
+		            what, (unsigned long long)SIM_CLOCK_LIMIT_PS);
+	return true;
+}
+
+/* A compute op that would take cpu's clock or time.compute_ps past SIM_CLOCK_LIMIT_PS fails
+ * the run, naming the process, the op and the clock. (A trace's compute is bounded as it is
+ * read, TRACE_COMPUTE_TOTAL_MAX_NS; generators' compute_ns and duration_ns, or a late
+ * start_ps, are caught here.) */
+static __attribute__((noinline)) bool compute_overflows(struct sim *s, struct cpu *cpu,
+                                                        struct task *t)
+{
+	uint64_t ns = t->op->arg;
+	simtime_t total_ps = s->timing.tb.compute_ps;
+	uint64_t room_ns =
+	    (SIM_CLOCK_LIMIT_PS - MIN(cpu->clock_ps, SIM_CLOCK_LIMIT_PS)) / PS_PER_NS;
+	uint64_t total_room_ns =
+	    (SIM_CLOCK_LIMIT_PS - MIN(total_ps, SIM_CLOCK_LIMIT_PS)) / PS_PER_NS;
+	if (ns <= room_ns && ns <= total_room_ns)
+		return false;
+	char what[200];
+	if (ns > room_ns)
+		snprintf(
+		    what, sizeof(what),
+		    "pid %u: compute of %llu ns at simulated time %llu ps would take the clock",
+		    t->pid, (unsigned long long)ns, (unsigned long long)cpu->clock_ps);
+	else
+		snprintf(what, sizeof(what),
+		         "pid %u: compute of %llu ns would take time.compute_ps (all processes' "
+		         "compute, %llu ps so far)",
+		         t->pid, (unsigned long long)ns, (unsigned long long)total_ps);
+	return sim_clock_overflow(s, SIMTIME_MAX, what);
+}
+
 static inline __attribute__((always_inline)) enum run_result do_op(struct sim *s, struct cpu *cpu,
                                                                    struct task *t)
 {
@@ -165,6 +207,8 @@ static inline __attribute__((always_inline)) enum run_result do_op(struct sim *s
 	if (likely(op->kind <= OP_EXEC))
 		return do_access(s, cpu, t);
 	if (op->kind == OP_COMPUTE) {
+		if (unlikely(compute_overflows(s, cpu, t)))
+			return RUN_FAILED;
 		simtime_t ps = (simtime_t)op->arg * PS_PER_NS;
 		cpu->clock_ps += ps;
 		timing_note_compute(&s->timing, ps);
@@ -423,6 +467,18 @@ static void cpu_after_run(struct sim *s, struct cpu *cpu, enum run_result r)
 	}
 }
 
+/* A clock past SIM_CLOCK_LIMIT_PS after a run on cpu (disk waits, faults: compute is caught
+ * before it runs) fails the run. */
+static bool cpu_clock_overflows(struct sim *s, struct cpu *cpu)
+{
+	if (likely(cpu->clock_ps <= SIM_CLOCK_LIMIT_PS))
+		return false;
+	char what[160];
+	snprintf(what, sizeof(what), "cpu %u's clock reached %llu ps (running pid %u),", cpu->id,
+	         (unsigned long long)cpu->clock_ps, cpu->cur ? cpu->cur->pid : 0);
+	return sim_clock_overflow(s, cpu->clock_ps, what);
+}
+
 void cpu_run_event(struct event *ev, void *ctx)
 {
 	UNUSED(ev);
@@ -448,7 +504,7 @@ void cpu_run_event(struct event *ev, void *ctx)
 			limit = MIN(limit, s->max_time_ps);
 		vm_set_cpu(&s->vm, cpu->id);
 		enum run_result r = run_task(s, cpu, limit);
-		if (r == RUN_FAILED)
+		if (r == RUN_FAILED || cpu_clock_overflows(s, cpu))
 			return;
 		cpu_after_run(s, cpu, r);
 		if (cpu->clock_ps >= cpu_run_limit(s)) {

@@ -106,7 +106,8 @@ static void offload_config_from_json(struct sim *s, struct vm_config *vc)
 	    .max_pool_percent = (uint32_t)params_get_int(zs, "max_pool_percent"),
 	    .accept_threshold_percent = (uint32_t)params_get_int(zs, "accept_threshold_percent"),
 	};
-	const json_t *one = json_object_get(root, "workload"), *many = json_object_get(root, "workloads");
+	const json_t *one = json_object_get(root, "workload"),
+	             *many = json_object_get(root, "workloads");
 	uint32_t n = one ? 1 : (uint32_t)json_array_size(many);
 	s->zclasses = xcalloc(n, sizeof(*s->zclasses));
 	s->wl_memcg = xcalloc(n, sizeof(*s->wl_memcg));
@@ -114,9 +115,11 @@ static void offload_config_from_json(struct sim *s, struct vm_config *vc)
 		const json_t *obj = one ? one : json_array_get(many, w);
 		/* the ratio to 3 decimals: no float past setup */
 		s->zclasses[w] = (struct zcomp_class){
-		    .ratio_milli = (uint32_t)(params_get_real(obj, "compression_ratio") * 1000 + 0.5),
+		    .ratio_milli =
+		        (uint32_t)(params_get_real(obj, "compression_ratio") * 1000 + 0.5),
 		    .same_filled_percent = (uint32_t)params_get_int(obj, "same_filled_percent"),
-		    .incompressible_percent = (uint32_t)params_get_int(obj, "incompressible_percent"),
+		    .incompressible_percent =
+		        (uint32_t)params_get_int(obj, "incompressible_percent"),
 		};
 		const char *g = params_get_string(obj, "cgroup");
 		for (uint32_t k = 0; *g && k < vc->nr_memcgs; k++)
@@ -406,6 +409,10 @@ int sim_run(struct sim *s)
 	if (s->max_time_ps && end > s->max_time_ps)
 		end = s->max_time_ps;
 	s->end_ps = end;
+	char what[96];
+	snprintf(what, sizeof(what), "the run ends at %llu ps,", (unsigned long long)end);
+	if (sim_clock_overflow(s, end, what))
+		return s->failed;
 	if (end > s->last_sample_ps || end == 0)
 		write_sample(s, end);
 	psi_advance(&s->psi, end);

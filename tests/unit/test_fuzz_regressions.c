@@ -9,6 +9,7 @@
 
 #include "sim/cli/run_cli.h"
 #include "sim/cli/sweep.h"
+#include "sim/engine/config.h"
 #include "tests/unit/test.h"
 
 static char *slurp(const char *path)
@@ -63,12 +64,41 @@ static void check_getopt_reset(void)
 	free(a2[1]);
 }
 
+/* fuzz_set heap-use-after-free (fuzz/regressions/set-policy-params-string-uaf.txt):
+ * `vm.policy_params=ymse` made policy_params a string; params_resolve stored aging's default
+ * counter_bits into it (json_object_set_new failed and freed the default) and then read the
+ * freed default. A config file with `"policy_params": "ymse"` did the same. Now a type error. */
+static void check_policy_params_string(void)
+{
+	char *text = slurp("fuzz/regressions/set-policy-params-string-uaf.txt");
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	char *eq = strchr(text, '=');
+	CHECK(eq != NULL);
+	if (!eq) {
+		free(text);
+		return;
+	}
+	*eq = '\0';
+	struct config_override set = {.key = text, .value = eq + 1};
+	struct config c;
+	struct err err = {{0}};
+	const char *base = "{\"vm\": {\"policy\": \"aging\"}, "
+	                   "\"workload\": {\"type\": \"seq\", \"pages\": 4}}";
+	CHECK(config_load_string(&c, base, "base.json", &set, 1, &err) < 0);
+	CHECK_STR_CONTAINS(err.msg, "base.json (with --set): vm.policy_params: expected an object, "
+	                            "got the string \"ymse\"");
+	free(text);
+}
+
 int main(void)
 {
 	struct err err = {{0}};
 	struct sweep *s = NULL;
 
 	check_getopt_reset();
+	check_policy_params_string();
 
 	/* fuzz_sweep timeout: a grid of 6 keys whose 2^k points' ids were checked pairwise
 	 * (O(n^2) strcmp); now sorted. It parses (or fails) at once. */
