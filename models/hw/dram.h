@@ -38,7 +38,9 @@
  * Ignores: tREFSBRD (REFsb to an ACT of another bank) and the postponing or pulling in of
  * refreshes, LPDDR's per-bank refresh, power-down and
  * self-refresh, tPPD, command-queue structure (DRAMsim3 moves one transaction per cycle into
- * per-bank command queues of 8), write merging and read forwarding from the write queue, ECC.
+ * per-bank command queues of 8; read_queue 128 approximates what its scheduler sees), write
+ * merging and read forwarding from the write queue, ECC. Latency (dram_done.arrive_ps,
+ * dram.latency_*) counts from a request's submission, its wait behind a full queue included.
  * Callers from several CPUs may pass times out of order; a request never issues a command before
  * the controller's last one, so a late caller queues behind earlier-issued work.
  * Units: times in ps, addresses and sizes in bytes. dram_access allocates nothing.
@@ -129,7 +131,8 @@ struct dram_rank {
 };
 
 struct dram_req {
-	simtime_t arrive_ps;
+	simtime_t arrive_ps; /* earliest command: its arrival, or when it entered the queue */
+	simtime_t submit_ps; /* its arrival (latency is counted from here) */
 	uint64_t paddr, cookie;
 	uint64_t seq; /* age */
 	uint32_t bank, row, rank, group; /* bank: index within the channel */

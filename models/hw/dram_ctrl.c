@@ -290,7 +290,7 @@ static bool issue(struct dram *d, struct dram_chan *ch, struct dram_req *r, enum
 	}
 	out->done_ps = issue_col(d, ch, r, t);
 	out->cookie = r->cookie;
-	out->arrive_ps = r->arrive_ps;
+	out->arrive_ps = r->submit_ps;
 	out->is_write = r->is_write;
 	if (r->first == 1 + CMD_COL)
 		d->row_hits++;
@@ -298,7 +298,7 @@ static bool issue(struct dram *d, struct dram_chan *ch, struct dram_req *r, enum
 		d->row_misses++;
 	else
 		d->row_conflicts++;
-	d->latency_total_ps += out->done_ps - r->arrive_ps;
+	d->latency_total_ps += out->done_ps - r->submit_ps;
 	return true;
 }
 
@@ -361,6 +361,7 @@ static void make_req(struct dram *d, struct dram_req *r, simtime_t at_ps, uint64
 	uint32_t bank = (uint32_t)field(d, paddr, DRAM_F_BANK);
 	*r = (struct dram_req){
 	    .arrive_ps = at_ps,
+	    .submit_ps = at_ps,
 	    .paddr = paddr,
 	    .cookie = cookie,
 	    .seq = d->seq++,
