@@ -93,13 +93,13 @@ void disk_init(struct disk *d, const struct disk_device_config *cfg)
 {
 	BUG_ON(cfg->queue_depth < 1 || cfg->queue_depth > DISK_MAX_QUEUE_DEPTH, "queue depth %u",
 	       cfg->queue_depth);
-	BUG_ON(cfg->rpm && (cfg->queue_depth != 1 || !cfg->track_bytes ||
-	                    cfg->capacity_bytes < cfg->track_bytes),
+	BUG_ON(cfg->rpm && (!cfg->track_bytes || cfg->capacity_bytes < cfg->track_bytes),
 	       "bad rotating disk %s", cfg->name);
 	memset(d, 0, sizeof(*d));
 	d->cfg = *cfg;
 	d->slot_free_ps = xcalloc(cfg->queue_depth, sizeof(*d->slot_free_ps));
 	if (cfg->rpm) {
+		d->ncq.on = cfg->queue_depth > 1;
 		d->rev_ps = 60 * PS_PER_S / cfg->rpm;
 		d->nr_tracks = cfg->capacity_bytes / cfg->track_bytes;
 	}
@@ -112,6 +112,8 @@ void disk_fini(struct disk *d)
 {
 	free(d->slot_free_ps);
 	d->slot_free_ps = NULL;
+	free(d->ncq.pending);
+	d->ncq.pending = NULL;
 	hist_fini(&d->latency);
 	if (d->cfg.flash.channels)
 		ssd_fini(&d->ssd);
@@ -148,6 +150,17 @@ static unsigned __int128 hdd_angle_ps(const struct disk *d, uint64_t x)
 	return (unsigned __int128)x * d->rev_ps / d->cfg.track_bytes;
 }
 
+void disk_hdd_position(const struct disk *d, simtime_t at_ps, uint64_t offset_bytes,
+                       uint64_t size_bytes, struct disk_position *out)
+{
+	out->seek_ps = hdd_seek_ps(d, offset_bytes);
+	simtime_t t = at_ps + out->seek_ps;
+	unsigned __int128 a0 = hdd_angle_ps(d, offset_bytes);
+	simtime_t target = (simtime_t)(a0 % d->rev_ps);
+	out->rotation_ps = (target + d->rev_ps - t % d->rev_ps) % d->rev_ps;
+	out->transfer_ps = (simtime_t)(hdd_angle_ps(d, offset_bytes + size_bytes) - a0);
+}
+
 /* The heap's root (the earliest free slot) becomes busy until t: sift it down. */
 static void slot_replace_root(simtime_t *h, unsigned n, simtime_t t)
 {
@@ -176,20 +189,17 @@ simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes, u
 	       "disk %s: request [%llu, +%llu) beyond capacity %llu", c->name,
 	       (unsigned long long)offset_bytes, (unsigned long long)size_bytes,
 	       (unsigned long long)c->capacity_bytes);
+	BUG_ON(disk_is_ncq(d), "disk %s: an NCQ device takes disk_ncq_submit", c->name);
 	/* The slots are a min-heap of their free times: the root is the earliest free. */
 	simtime_t start = MAX(now_ps, d->slot_free_ps[0]);
 	simtime_t t = start + (is_write ? c->write_latency_ps : c->read_latency_ps);
 	if (c->rpm) {
-		simtime_t seek = hdd_seek_ps(d, offset_bytes);
-		t += seek;
-		unsigned __int128 a0 = hdd_angle_ps(d, offset_bytes);
-		simtime_t target = (simtime_t)(a0 % d->rev_ps);
-		simtime_t rot = (target + d->rev_ps - t % d->rev_ps) % d->rev_ps;
-		t += rot;
-		t += (simtime_t)(hdd_angle_ps(d, offset_bytes + size_bytes) - a0);
+		struct disk_position p;
+		disk_hdd_position(d, t, offset_bytes, size_bytes, &p);
+		t += p.seek_ps + p.rotation_ps + p.transfer_ps;
 		d->head_pos = offset_bytes + size_bytes;
-		d->seek_ps += seek;
-		d->rotation_ps += rot;
+		d->seek_ps += p.seek_ps;
+		d->rotation_ps += p.rotation_ps;
 	} else {
 		uint64_t mbps = is_write ? c->write_mb_per_s : c->read_mb_per_s;
 		if (c->flash.channels && !is_write)
@@ -540,8 +550,11 @@ int disk_config_from_json(struct disk_config *c, const json_t *obj, const char *
 			continue;
 		const char *why = NULL, *key = NULL;
 		if (d->queue_depth != 1)
-			key = "queue_depth", why = "a rotating disk (rpm > 0) serves one request "
-			                           "at a time: expected 1";
+			key = "queue_depth",
+			why =
+			    "a run costs a request when it is submitted, so a rotating disk (rpm > "
+			    "0) serves one request at a time there: expected 1 (NCQ, queue_depth > "
+			    "1, is modelled by the device, models/hw/disk_ncq.c, not yet by runs)";
 		else if (d->read_mb_per_s || d->write_mb_per_s)
 			key = d->read_mb_per_s ? "read_mb_per_s" : "write_mb_per_s",
 			why = "a rotating disk's media rate is track_bytes per revolution: "

@@ -14,18 +14,20 @@
  *  - solid state without flash (channels == 0): a per-request latency, overlapped across
  *    slots, then a data transfer of size / bandwidth over the device's one shared data path;
  *    bandwidth 0 means no transfer time (the `fixed` device: a constant service time);
- *  - rotating (rpm > 0, queue_depth 1): command overhead (the latency keys), then a seek, a
- *    rotational wait and the media transfer. Seek: 0 within the head's current track, else
- *    settle + (full - settle) * sqrt(tracks moved / tracks on the disk). Rotation is
+ *  - rotating (rpm > 0, queue_depth 1; deeper queues: NCQ, below): command overhead (the latency
+ * keys), then a seek, a rotational wait and the media transfer. Seek: 0 within the head's current
+ * track, else settle + (full - settle) * sqrt(tracks moved / tracks on the disk). Rotation is
  *    deterministic: the platter's angle at time t is t mod the revolution time, the angle of
  *    byte x is (x mod track_bytes) / track_bytes of a revolution, and the head waits for the
  *    target to come round. The media transfer is the angle the request spans, so a request
  *    that starts where the previous one ended, issued when it completes, waits for nothing:
  *    sequential runs stream at track_bytes per revolution and random ones pay seek + rotation.
- * Ignores: NCQ/elevator reordering (requests start in submission order: an HDD's IOPS do
- * not rise with queue depth), an HDD's cache, zoned recording (one track size), separate
- * heads/surfaces, the host's block layer; for SSDs what ssd.h says. Units: ps, bytes; bandwidth in MB/s (10^6 bytes per second).
- * Integer arithmetic throughout (128-bit intermediates for the rotation).
+ * A rotating disk with queue_depth > 1 reorders its queue (NCQ, disk_ncq.c) and is driven as
+ * events (disk_ncq_*); runs accept only queue depth 1 for it (their callers need a request's
+ * completion when they submit it). Ignores: an HDD's cache, zoned recording (one track size),
+ * separate heads/surfaces, the host's block layer; for SSDs what ssd.h says. Units: ps, bytes;
+ * bandwidth in MB/s (10^6 bytes per second). Integer arithmetic throughout (128-bit intermediates
+ * for the rotation).
  */
 #ifndef VMSIM_MODELS_HW_DISK_H
 #define VMSIM_MODELS_HW_DISK_H
@@ -66,6 +68,36 @@ struct disk_config {
 	unsigned file; /* index of the device holding files */
 };
 
+/* One request waiting in a rotating disk's queue (NCQ, disk_ncq.c). */
+struct disk_ncq_req {
+	uint64_t id;
+	uint64_t offset_bytes, size_bytes;
+	simtime_t submit_ps;
+	bool is_write;
+};
+
+/* A rotating disk's requests not yet dispatched, in submission order: the first queue_depth
+ * are in the drive's command queue, the rest wait in the host's FIFO. */
+struct disk_ncq {
+	bool on; /* rotating with queue_depth > 1 at disk_init */
+	struct disk_ncq_req *pending;
+	uint32_t nr, cap;
+	uint64_t next_id;       /* id of the next request submitted */
+	simtime_t head_free_ps; /* when the request in service ends */
+	uint64_t reorders;      /* dispatches that passed over an older eligible request */
+};
+
+/* A dispatched request: when it was submitted, started (positioning) and completes. */
+struct disk_done {
+	uint64_t id;
+	simtime_t submit_ps, start_ps, done_ps;
+};
+
+/* Where a rotating disk's request is, seen from the head at a time (disk_hdd_position). */
+struct disk_position {
+	simtime_t seek_ps, rotation_ps, transfer_ps;
+};
+
 struct disk {
 	struct disk_device_config cfg;
 	simtime_t *slot_free_ps; /* queue_depth entries: when each slot becomes free */
@@ -81,6 +113,7 @@ struct disk {
 	simtime_t seek_ps, rotation_ps;    /* totals (rotating) */
 	struct hist latency;               /* completion - submission */
 	struct ssd ssd;                    /* cfg.flash.channels > 0 */
+	struct disk_ncq ncq;               /* rotating with queue_depth > 1 (disk_ncq.c) */
 };
 
 struct disks {
@@ -105,6 +138,36 @@ void disk_fini(struct disk *d);
  */
 simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes, uint64_t size_bytes,
                       bool is_write);
+
+/* A rotating disk's head, on the track and at the end of the last request, positioning at
+ * at_ps for size_bytes at offset_bytes: its seek, then the wait for the target to come round,
+ * then the transfer (the angle the request spans). Pure: the head does not move. */
+void disk_hdd_position(const struct disk *d, simtime_t at_ps, uint64_t offset_bytes,
+                       uint64_t size_bytes, struct disk_position *out);
+
+/*
+ * NCQ (disk_ncq.c): a rotating disk with queue_depth > 1 holds up to queue_depth commands and
+ * chooses the next one when its head frees, shortest positioning time first (SPTF), so a
+ * request's completion is decided when it is dispatched, not when it is submitted. The event
+ * style: submit requests (disk_ncq_submit), and at disk_ncq_next_ps dispatch the next one
+ * (disk_ncq_dispatch) -- once every request submitted at or before that time has been
+ * submitted. disk_submit is the queue-depth-1 path (FIFO, completion at submission).
+ */
+static inline bool disk_is_ncq(const struct disk *d)
+{
+	return d->ncq.on;
+}
+/* Queue a request at now_ps (must fit the capacity; now_ps never decreasing); returns its id
+ * (0, 1, 2, ... in submission order). */
+uint64_t disk_ncq_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes,
+                         uint64_t size_bytes, bool is_write);
+/* When the next dispatch decision is due: the head frees or, idle, the oldest request
+ * arrives; SIMTIME_MAX with nothing queued. */
+simtime_t disk_ncq_next_ps(const struct disk *d);
+/* Dispatch at disk_ncq_next_ps: among the drive's queue_depth oldest requests submitted by
+ * then, the one with the least command overhead + seek + rotational wait (ties: the oldest);
+ * fills out, counts its statistics and returns true; false with nothing queued. */
+bool disk_ncq_dispatch(struct disk *d, struct disk_done *out);
 
 /* All devices of cfg (must be valid). New; free with disks_destroy. */
 struct disks *disks_create(const struct disk_config *cfg);

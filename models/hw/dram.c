@@ -67,11 +67,11 @@ struct dram *dram_create(const struct dram_config *cfg)
 		ch->group = xcalloc((size_t)cfg->ranks * cfg->bank_groups, sizeof(*ch->group));
 		ch->rank = xcalloc(cfg->ranks, sizeof(*ch->rank));
 		/* Staggered: rank r's first REF at (r + 1) tREFI / ranks, as DRAMsim3. */
+		simtime_t refi = dram_ref_interval_ps(cfg);
 		for (uint32_t r = 0; r < cfg->ranks; r++)
-			ch->rank[r].next_ref_ps = cfg->t_refi_ps
-			                              ? (r + 1) * (cfg->t_refi_ps / cfg->ranks)
-			                              : DRAM_TIME_NONE;
-		ch->ref_due = cfg->t_refi_ps ? cfg->t_refi_ps / cfg->ranks : DRAM_TIME_NONE;
+			ch->rank[r].next_ref_ps =
+			    refi ? (r + 1) * (refi / cfg->ranks) : DRAM_TIME_NONE;
+		ch->ref_due = refi ? refi / cfg->ranks : DRAM_TIME_NONE;
 		ch->q[0].cap = cfg->read_queue;
 		ch->q[1].cap = cfg->write_queue;
 		for (int c = 0; c < 2; c++)
@@ -162,6 +162,15 @@ const struct param_spec dram_params[] = {
     T_PS("t_rtrs_ps", "625", 0, "tRTRS: data bus turnaround between ranks (1 tCK)"),
     T_PS("t_refi_ps", "7800000", 0, "tREFI: all-bank refresh interval per rank (0: no refresh)"),
     T_PS("t_rfc_ps", "350000", 0, "tRFC: REF to ACT, 8 Gb die (560 tCK)"),
+    {.key = "refresh",
+     .type = PARAM_ENUM,
+     .choices = "all-bank|same-bank",
+     .def = "\"all-bank\"",
+     .doc = "all-bank: REF every t_refi_ps closes the rank for t_rfc_ps; same-bank (DDR5 "
+            "REFsb): every t_refi_sb_ps one bank set closes for t_rfc_sb_ps"},
+    T_PS("t_refi_sb_ps", "487500", 1,
+         "same-bank: REFsb interval per rank, tREFI2 / banks per group (DDR5: 1.95 us / 4)"),
+    T_PS("t_rfc_sb_ps", "130000", 1, "same-bank: tRFCsb, REFsb to ACT of that set (DDR5 16 Gb)"),
     COUNT("read_queue", "32", 1, 4096, "controller read queue entries per channel"),
     COUNT("write_queue", "32", 1, 4096, "controller write queue entries per channel"),
     COUNT("write_high_watermark", "32", 1, 1 << 20,
@@ -249,12 +258,16 @@ int dram_config_from_json(struct dram_config *c, const json_t *obj, const char *
 	    F(t_ck_ps),    F(t_cl_ps),    F(t_cwl_ps),   F(t_rcd_ps),   F(t_rp_ps),
 	    F(t_ras_ps),   F(t_burst_ps), F(t_ccd_s_ps), F(t_ccd_l_ps), F(t_rrd_s_ps),
 	    F(t_rrd_l_ps), F(t_wtr_s_ps), F(t_wtr_l_ps), F(t_faw_ps),   F(t_rtp_ps),
-	    F(t_wr_ps),    F(t_rtrs_ps),  F(t_refi_ps),  F(t_rfc_ps),
+	    F(t_wr_ps),    F(t_rtrs_ps),  F(t_refi_ps),  F(t_rfc_ps),   F(t_refi_sb_ps),
+	    F(t_rfc_sb_ps),
 #undef F
 	};
 	for (size_t i = 0; i < sizeof(times) / sizeof(times[0]); i++)
 		*(simtime_t *)((char *)c + times[i].off) =
 		    (simtime_t)params_get_int(obj, times[i].key);
+	c->refresh = strcmp(params_get_string(obj, "refresh"), "same-bank") == 0
+	                 ? DRAM_REFRESH_SAME_BANK
+	                 : DRAM_REFRESH_ALL_BANK;
 	c->read_queue = (uint32_t)params_get_int(obj, "read_queue");
 	c->write_queue = (uint32_t)params_get_int(obj, "write_queue");
 	c->write_high = (uint32_t)params_get_int(obj, "write_high_watermark");
@@ -279,6 +292,11 @@ int dram_config_from_json(struct dram_config *c, const json_t *obj, const char *
 		return err_set(err, "%s: %s.t_rfc_ps: expected less than t_refi_ps (%llu), got %llu",
 		               file, path, (unsigned long long)c->t_refi_ps,
 		               (unsigned long long)c->t_rfc_ps);
+	if (c->refresh == DRAM_REFRESH_SAME_BANK && c->t_rfc_sb_ps >= c->t_refi_sb_ps)
+		return err_set(err,
+		               "%s: %s.t_rfc_sb_ps: expected less than t_refi_sb_ps (%llu), got %llu",
+		               file, path, (unsigned long long)c->t_refi_sb_ps,
+		               (unsigned long long)c->t_rfc_sb_ps);
 	if (c->t_cl_ps + c->t_burst_ps + c->t_rtrs_ps < c->t_cwl_ps)
 		return err_set(err, "%s: %s.t_cwl_ps: expected at most t_cl_ps + t_burst_ps (%llu)",
 		               file, path, (unsigned long long)(c->t_cl_ps + c->t_burst_ps));
@@ -295,11 +313,12 @@ void dram_report(const struct dram *d, simtime_t end_ps, struct statsout *o)
 	uint64_t n = d->reads + d->writes;
 	/* The REFs due by end_ps that no command has triggered yet (the ranks were idle). */
 	uint64_t refreshes = d->refreshes;
+	simtime_t refi = dram_ref_interval_ps(&d->cfg);
 	for (uint32_t i = 0; d->chan && i < d->cfg.channels; i++)
 		for (uint32_t r = 0; r < d->cfg.ranks; r++) {
 			simtime_t next = d->chan[i].rank[r].next_ref_ps;
-			if (d->cfg.t_refi_ps && next <= end_ps)
-				refreshes += 1 + (end_ps - next) / d->cfg.t_refi_ps;
+			if (refi && next <= end_ps)
+				refreshes += 1 + (end_ps - next) / refi;
 		}
 	statsout_u64(o, "dram", "reads", d->reads);
 	statsout_u64(o, "dram", "writes", d->writes);
@@ -307,7 +326,7 @@ void dram_report(const struct dram *d, simtime_t end_ps, struct statsout *o)
 	statsout_u64(o, "dram", "row_misses", d->row_misses);
 	statsout_u64(o, "dram", "row_conflicts", d->row_conflicts);
 	statsout_u64(o, "dram", "refreshes", refreshes);
-	statsout_u64(o, "dram", "refresh_ps", refreshes * d->cfg.t_rfc_ps);
+	statsout_u64(o, "dram", "refresh_ps", refreshes * dram_ref_rfc_ps(&d->cfg));
 	statsout_u64(o, "dram", "latency_total_ps", d->latency_total_ps);
 	statsout_u64(o, "dram", "latency_mean_ps", n ? d->latency_total_ps / n : 0);
 }

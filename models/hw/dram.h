@@ -19,7 +19,11 @@
  *    CL + tBURST after its RD, a write's CWL + tBURST after its WR.
  *  - Refresh: all-bank REF per rank every tREFI, staggered across ranks (tREFI / ranks apart,
  *    the first at tREFI / ranks), each after precharging the rank's open banks, keeping the
- *    rank's banks closed for tRFC. Counted in dram.refreshes and dram.refresh_ps.
+ *    rank's banks closed for tRFC. Or (dram.refresh = "same-bank", DDR5) REFsb every tREFIsb
+ *    per rank, staggered alike, each refreshing one bank set -- the same bank index in every
+ *    bank group (bank / bank_groups), the sets in turn -- after precharging that set's open
+ *    banks, and keeping that set closed for tRFCsb while the other banks work. Counted in
+ *    dram.refreshes (REF or REFsb commands) and dram.refresh_ps (their tRFC or tRFCsb).
  *  - Controller, per channel: a read queue and a write queue (read_queue, write_queue entries
  *    visible to the scheduler; later requests wait in arrival order behind them). FR-FCFS:
  *    the command that can issue earliest goes first; among those ready at the same time, row
@@ -31,9 +35,12 @@
  *  - Page policy: open (rows stay open) or closed (auto-precharge after every column command).
  * dram.model = "fixed": every access costs fixed_latency_ps, no state, no row statistics.
  *
- * Ignores: per-bank refresh (DDR5 REFsb: the DDR5 preset refreshes all banks), power-down and
+ * Ignores: tREFSBRD (REFsb to an ACT of another bank) and the postponing or pulling in of
+ * refreshes, LPDDR's per-bank refresh, power-down and
  * self-refresh, tPPD, command-queue structure (DRAMsim3 moves one transaction per cycle into
- * per-bank command queues of 8), write merging and read forwarding from the write queue, ECC.
+ * per-bank command queues of 8; read_queue 128 approximates what its scheduler sees), write
+ * merging and read forwarding from the write queue, ECC. Latency (dram_done.arrive_ps,
+ * dram.latency_*) counts from a request's submission, its wait behind a full queue included.
  * Callers from several CPUs may pass times out of order; a request never issues a command before
  * the controller's last one, so a late caller queues behind earlier-issued work.
  * Units: times in ps, addresses and sizes in bytes. dram_access allocates nothing.
@@ -56,6 +63,12 @@
 enum dram_model {
 	DRAM_MODEL_DDR,
 	DRAM_MODEL_FIXED,
+};
+
+/* Refresh mode: all-bank REF per rank, or DDR5 same-bank REFsb (one bank set at a time). */
+enum dram_refresh {
+	DRAM_REFRESH_ALL_BANK,
+	DRAM_REFRESH_SAME_BANK,
 };
 
 enum dram_page_policy {
@@ -89,6 +102,8 @@ struct dram_config {
 	simtime_t t_ccd_s_ps, t_ccd_l_ps, t_rrd_s_ps, t_rrd_l_ps, t_wtr_s_ps, t_wtr_l_ps;
 	simtime_t t_faw_ps, t_rtp_ps, t_wr_ps, t_rtrs_ps;
 	simtime_t t_refi_ps, t_rfc_ps; /* t_refi_ps 0: no refresh */
+	enum dram_refresh refresh;
+	simtime_t t_refi_sb_ps, t_rfc_sb_ps; /* same-bank: REFsb interval per rank, duration */
 	uint32_t read_queue, write_queue, write_high, write_low, row_hit_cap;
 	enum dram_field mapping[DRAM_NR_FIELDS]; /* most significant field first */
 };
@@ -112,10 +127,12 @@ struct dram_rank {
 	simtime_t faw[4];      /* the last four ACTs, a ring */
 	uint64_t acts;         /* ACTs so far (the ring's next slot is acts % 4) */
 	simtime_t next_ref_ps; /* the next REF is due */
+	uint32_t ref_set;      /* same-bank: the bank set the next REFsb refreshes */
 };
 
 struct dram_req {
-	simtime_t arrive_ps;
+	simtime_t arrive_ps; /* earliest command: its arrival, or when it entered the queue */
+	simtime_t submit_ps; /* its arrival (latency is counted from here) */
 	uint64_t paddr, cookie;
 	uint64_t seq; /* age */
 	uint32_t bank, row, rank, group; /* bank: index within the channel */
@@ -155,6 +172,19 @@ struct dram {
 	uint64_t refreshes;
 	simtime_t latency_total_ps; /* sum of (completion - request time) */
 };
+
+/* The interval between a rank's refresh commands (0: no refresh) and how long each keeps its
+ * banks closed: tREFI and tRFC, or for same-bank refresh tREFIsb and tRFCsb. */
+static inline simtime_t dram_ref_interval_ps(const struct dram_config *c)
+{
+	if (!c->t_refi_ps)
+		return 0;
+	return c->refresh == DRAM_REFRESH_SAME_BANK ? c->t_refi_sb_ps : c->t_refi_ps;
+}
+static inline simtime_t dram_ref_rfc_ps(const struct dram_config *c)
+{
+	return c->refresh == DRAM_REFRESH_SAME_BANK ? c->t_rfc_sb_ps : c->t_rfc_ps;
+}
 
 /* New; free with dram_destroy. cfg must be valid (dram_config_from_json's checks). */
 struct dram *dram_create(const struct dram_config *cfg);

@@ -42,10 +42,19 @@ static simtime_t next_cmd(const struct dram *d, const struct dram_chan *ch,
 	return MAX(max3(t, b->act_ok, g->act_ok), MAX(rk->g.act_ok, faw));
 }
 
-static void close_rank(struct dram_chan *ch, const struct dram_config *c, uint32_t rank,
-                       simtime_t act_ok)
+/* The banks a refresh of rank closes: all of them, or (same-bank) bank set `set`, the banks
+ * whose index / bank_groups is set (that bank in every bank group). */
+static bool in_refresh(const struct dram_config *c, uint32_t bank, uint32_t set)
+{
+	return c->refresh != DRAM_REFRESH_SAME_BANK || bank / c->bank_groups == set;
+}
+
+static void close_banks(struct dram_chan *ch, const struct dram_config *c, uint32_t rank,
+                        uint32_t set, simtime_t act_ok)
 {
 	for (uint32_t i = 0; i < c->banks; i++) {
+		if (!in_refresh(c, i, set))
+			continue;
 		struct dram_bank *b = &ch->bank[rank * c->banks + i];
 		b->open_row = DRAM_ROW_NONE;
 		b->hits = 0;
@@ -53,35 +62,61 @@ static void close_rank(struct dram_chan *ch, const struct dram_config *c, uint32
 	}
 }
 
-/* Every REF of rank due at or before upto: the rank's open banks precharge (after their own
- * constraints), REF issues once all are closed, and ACTs wait tRFC after it. Refreshes that
- * ended before upto - tREFI are only counted (the rank was idle through them). */
+/* The refresh of rank's next bank set (same-bank; all banks otherwise) at ref: its banks closed
+ * until ref + tRFC (tRFCsb). */
+static void refresh_one(struct dram *d, struct dram_chan *ch, uint32_t rank, simtime_t ref)
+{
+	const struct dram_config *c = &d->cfg;
+	struct dram_rank *rk = &ch->rank[rank];
+	close_banks(ch, c, rank, rk->ref_set, ref + dram_ref_rfc_ps(c));
+	if (c->refresh == DRAM_REFRESH_SAME_BANK)
+		rk->ref_set = (rk->ref_set + 1) % (c->banks / c->bank_groups);
+	d->refreshes++;
+	rk->next_ref_ps += dram_ref_interval_ps(c);
+}
+
+/* Every refresh of rank due at or before upto: the open banks it covers precharge (after their
+ * own constraints), REF (REFsb) issues once they are closed, and their ACTs wait tRFC (tRFCsb)
+ * after it. Refreshes that ended an interval before upto are issued at their due times without
+ * a look at the banks (the rank was idle through them). */
 static void refresh(struct dram *d, struct dram_chan *ch, uint32_t rank, simtime_t upto)
 {
 	const struct dram_config *c = &d->cfg;
 	struct dram_rank *rk = &ch->rank[rank];
+	simtime_t refi = dram_ref_interval_ps(c);
 	while (rk->next_ref_ps <= upto) {
-		if (upto - rk->next_ref_ps >= c->t_refi_ps) {
-			uint64_t k = (upto - rk->next_ref_ps) / c->t_refi_ps;
-			simtime_t last = rk->next_ref_ps + (k - 1) * c->t_refi_ps;
-			close_rank(ch, c, rank, last + c->t_rfc_ps);
+		if (upto - rk->next_ref_ps >= refi) {
+			uint64_t k = (upto - rk->next_ref_ps) / refi;
+			if (c->refresh == DRAM_REFRESH_SAME_BANK) {
+				/* Only the last REFsb of each set can still hold a bank closed. */
+				uint32_t sets = c->banks / c->bank_groups;
+				uint64_t skip = k > sets ? k - sets : 0;
+				d->refreshes += skip;
+				rk->next_ref_ps += skip * refi;
+				rk->ref_set = (uint32_t)((rk->ref_set + skip) % sets);
+				for (uint64_t j = skip; j < k; j++)
+					refresh_one(d, ch, rank, rk->next_ref_ps);
+				continue;
+			}
+			simtime_t last = rk->next_ref_ps + (k - 1) * refi;
+			close_banks(ch, c, rank, 0, last + c->t_rfc_ps);
 			d->refreshes += k;
-			rk->next_ref_ps += k * c->t_refi_ps;
+			rk->next_ref_ps += k * refi;
 			continue;
 		}
 		simtime_t at = MAX(rk->next_ref_ps, ch->cmd_ok);
 		simtime_t ref = at;
 		for (uint32_t i = 0; i < c->banks; i++) {
 			const struct dram_bank *b = &ch->bank[rank * c->banks + i];
+			if (!in_refresh(c, i, rk->ref_set))
+				continue;
 			if (b->open_row != DRAM_ROW_NONE)
 				ref = MAX(ref, MAX(at, b->pre_ok) + c->t_rp_ps);
 			else
 				ref = MAX(ref, b->act_ok);
 		}
-		close_rank(ch, c, rank, ref + c->t_rfc_ps);
+		refresh_one(d, ch, rank, ref);
 		ch->cmd_ok = MAX(ch->cmd_ok, ref + c->t_ck_ps);
-		d->refreshes++;
-		rk->next_ref_ps += c->t_refi_ps;
 	}
 }
 
@@ -255,7 +290,7 @@ static bool issue(struct dram *d, struct dram_chan *ch, struct dram_req *r, enum
 	}
 	out->done_ps = issue_col(d, ch, r, t);
 	out->cookie = r->cookie;
-	out->arrive_ps = r->arrive_ps;
+	out->arrive_ps = r->submit_ps;
 	out->is_write = r->is_write;
 	if (r->first == 1 + CMD_COL)
 		d->row_hits++;
@@ -263,7 +298,7 @@ static bool issue(struct dram *d, struct dram_chan *ch, struct dram_req *r, enum
 		d->row_misses++;
 	else
 		d->row_conflicts++;
-	d->latency_total_ps += out->done_ps - r->arrive_ps;
+	d->latency_total_ps += out->done_ps - r->submit_ps;
 	return true;
 }
 
@@ -326,6 +361,7 @@ static void make_req(struct dram *d, struct dram_req *r, simtime_t at_ps, uint64
 	uint32_t bank = (uint32_t)field(d, paddr, DRAM_F_BANK);
 	*r = (struct dram_req){
 	    .arrive_ps = at_ps,
+	    .submit_ps = at_ps,
 	    .paddr = paddr,
 	    .cookie = cookie,
 	    .seq = d->seq++,
@@ -466,7 +502,7 @@ static simtime_t row_stream(struct dram *d, simtime_t now, uint64_t paddr, uint6
 	simtime_t lat = (is_write ? c->t_cwl_ps : c->t_cl_ps) + c->t_burst_ps;
 	simtime_t step = MAX(MAX(c->t_burst_ps, c->t_ccd_l_ps), c->t_ck_ps);
 	simtime_t next_ref = DRAM_TIME_NONE;
-	for (uint32_t k = 0; c->t_refi_ps && k < c->ranks; k++)
+	for (uint32_t k = 0; dram_ref_interval_ps(c) && k < c->ranks; k++)
 		next_ref = MIN(next_ref, ch->rank[k].next_ref_ps);
 	uint64_t i = 1;
 	if (c->page_policy == DRAM_PAGE_OPEN && n > 1) {

@@ -394,7 +394,7 @@ static void test_config(void)
 	CHECK(config_from_text("{\"devices\": [{\"name\": \"h\", \"type\": \"hdd\", "
 	                       "\"queue_depth\": 4}]}",
 	                       &c, &err) < 0);
-	CHECK_STR_CONTAINS(err.msg, "disk.devices[0].queue_depth: a rotating disk");
+	CHECK_STR_CONTAINS(err.msg, "disk.devices[0].queue_depth: a run costs a request when it is submitted, so a rotating disk");
 	CHECK(config_from_text("{\"devices\": [{\"name\": \"x\", \"type\": \"floppy\"}]}", &c,
 	                       &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "disk.devices[0].type: expected one of");
