@@ -205,6 +205,10 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 		             op->flags == MARK_BEGIN ? "begin" : "end",
 		             (unsigned long long)op->arg);
 		break;
+	case OP_MEMORY_RECLAIM:
+		n = snprintf(buf, len, "%llu memory.reclaim 0x%llx%s%s", pid, l, op->name ? " " : "",
+		             op->name ? op->name : "");
+		break;
 	default:
 		BUG_ON(1, "op kind %u", op->kind);
 	}
@@ -406,6 +410,12 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 		op->name = n->name;
 		break;
 	}
+	case OP_MEMORY_RECLAIM:
+		if (op->name) { /* (a cgroup name: kept as images' are, for the whole run) */
+			struct trace_name *n = name_find(s, op->name, 0);
+			op->name = (n ? n : name_add(s, op->name, 0, 0))->name;
+		}
+		break;
 	case OP_EXIT:
 		p->state = TRACE_PROC_EXITED;
 		s->nr_live--;

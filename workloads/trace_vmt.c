@@ -236,6 +236,18 @@ static int parse_mark(struct vmt_reader *r, const struct tok *t, int nt, struct 
 	return 0;
 }
 
+/* A write to memory.reclaim: "PID memory.reclaim BYTES [CGROUP]" (no CGROUP: the process's) */
+static int parse_memory_reclaim(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                                struct err *err)
+{
+	op->kind = OP_MEMORY_RECLAIM;
+	if (want_tokens(r, nt, 3, 4, "PID memory.reclaim BYTES [CGROUP]", err) ||
+	    tok_num(r, &t[2], "a length in bytes", &op->len, err) ||
+	    (nt == 4 && set_name(r, op, t[3].s, t[3].len, err)))
+		return -VMSIM_EINVAL;
+	return 0;
+}
+
 /* fork, wait, exec, exit, compute: "PID OPERATION [ARG]". Returns 1 when o is none of them. */
 static int parse_process_op(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
                             struct err *err)
@@ -311,12 +323,14 @@ static int parse_pid_op(struct vmt_reader *r, const struct tok *t, int nt, struc
 		return parse_madvise(r, t, nt, op, err);
 	if (tok_is(o, "mark"))
 		return parse_mark(r, t, nt, op, err);
+	if (tok_is(o, "memory.reclaim"))
+		return parse_memory_reclaim(r, t, nt, op, err);
 	int rc = parse_process_op(r, t, nt, op, err);
 	if (rc <= 0)
 		return rc;
 	return vmt_bad(r, err,
 	               "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
-	               "madvise, msync, fork, wait, exec, exit, compute or mark)",
+	               "madvise, msync, fork, wait, exec, exit, compute, mark or memory.reclaim)",
 	               (int)MIN(o->len, 60), o->s);
 }
 

@@ -642,6 +642,40 @@ static int vmb_get_named_op(struct vmb_reader *r, const unsigned char **pp, unsi
 	return 0;
 }
 
+/* An extended record (opcode opc >= VMB_EXT_BASE: kind opc - 1) in the generic layout of
+ * vmb.h; the kind must be one this reader knows. Its own checks are the trace readers' (see
+ * trace_source.c), as for vmt. */
+static int vmb_get_ext_op(struct vmb_reader *r, const unsigned char **pp, unsigned opc,
+                          struct op *op, struct err *err)
+{
+	const unsigned char *p = *pp, *end = r->buf + r->len;
+	unsigned kind = opc - 1, has_name;
+	if (!op_kind_name(kind)) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "unknown extended record opcode %u (a newer writer?)",
+		         opc);
+		return vmb_bad(r, err, r->rec_off, msg);
+	}
+	op->kind = (uint8_t)kind;
+	GETB(op->prot);
+	GETB(op->flags);
+	GETV(op->addr);
+	GETV(op->len);
+	GETV(op->arg);
+	GETV(op->offset);
+	GETB(has_name);
+	if (has_name > 1)
+		return vmb_bad(r, err, r->rec_off, "bad name-present byte in an extended record");
+	*pp = p;
+	if (has_name) {
+		int rc = vmb_get_name(r, pp, err);
+		if (rc < 0)
+			return rc;
+		op->name = r->name;
+	}
+	return 0;
+}
+
 /* The operands of a record other than an access (opc) at *pp into op (zeroed: kind and pid
  * set). Returns 0, 1 at the end record (nothing may follow it), or < 0. */
 static int vmb_get_op(struct vmb_reader *r, const unsigned char **pp, unsigned opc, struct op *op,
@@ -682,12 +716,8 @@ static int vmb_get_op(struct vmb_reader *r, const unsigned char **pp, unsigned o
 		r->ended = 1;
 		return 1;
 	default:
-		if (opc >= VMB_EXT_BASE) {
-			char msg[96];
-			snprintf(msg, sizeof(msg),
-			         "unknown extended record opcode %u (a newer writer?)", opc);
-			return vmb_bad(r, err, r->rec_off, msg);
-		}
+		if (opc >= VMB_EXT_BASE)
+			return vmb_get_ext_op(r, pp, opc, op, err);
 		return vmb_bad(r, err, r->rec_off, "unknown record opcode");
 	}
 	*pp = p;

@@ -21,6 +21,11 @@
  *     compute            nanoseconds
  *     file               name: varint length, bytes; then size in bytes (no pid)
  *     end (opcode 15)    the last record: a file cut at a record boundary is still caught
+ *     extended (tag bit 5; opcode 16..31 = enum op_kind + 1): every one in one generic layout,
+ *                        so a new operation kind needs no new codec: prot byte, flags byte,
+ *                        addr, len, arg, offset (varints), a name-present byte (0 or 1) and
+ *                        then the name (varint length 1..1023, bytes). A reader rejects an
+ *                        opcode whose kind it does not know (op_kind_name: NULL).
  * An access costs 2-4 bytes when a process's addresses move by less than 2^20 bytes.
  */
 #ifndef VMSIM_WORKLOADS_VMB_H

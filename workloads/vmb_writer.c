@@ -67,7 +67,8 @@ int vmb_write(void *writer, const struct op *op, struct err *err)
 	}
 	unsigned char *p = w->buf + w->len;
 	unsigned char *tag = p++;
-	*tag = op->kind;
+	*tag = op->kind < OP_KIND_FIRST_EXT ? op->kind
+	                                    : (unsigned char)(((op->kind + 1) & 0x0f) | VMB_TAG_EXT);
 	if (op->kind != OP_FILE && op->pid != w->st.pid) {
 		*tag |= VMB_TAG_PID;
 		p = vmb_put_varint(p, op->pid);
@@ -128,8 +129,17 @@ int vmb_write(void *writer, const struct op *op, struct err *err)
 		}
 		w->files[w->nr_files++] = xstrdup(op->name);
 		break;
-	default:
-		BUG_ON(1, "op kind %u", op->kind);
+	default: /* an extended record: its generic layout (vmb.h) */
+		BUG_ON(!op_kind_name(op->kind) || op->kind < OP_KIND_FIRST_EXT, "op kind %u", op->kind);
+		*p++ = op->prot;
+		*p++ = op->flags;
+		p = vmb_put_varint(p, op->addr);
+		p = vmb_put_varint(p, op->len);
+		p = vmb_put_varint(p, op->arg);
+		p = vmb_put_varint(p, op->offset);
+		*p++ = op->name != NULL;
+		if (op->name)
+			p = put_name(p, op->name);
 	}
 	w->len = (size_t)(p - w->buf);
 	return 0;

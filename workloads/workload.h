@@ -40,8 +40,32 @@ enum op_kind {
 	OP_MARK, /* a user-level event, no cost: flags is enum op_mark_flags, arg an id; the
 	          * simulator records the time from a process's MARK_BEGIN to its next
 	          * MARK_END with the same arg as one request's latency */
-	OP_KIND_COUNT
+
+	/* Kinds from 15 on are vmb's extended records (opcode = kind + 1, one generic layout:
+	 * workloads/vmb.h). Each value below is fixed once a trace may hold it; a slot not yet
+	 * defined is reserved for the work named beside it (op_kind_name returns NULL for it and
+	 * every reader rejects it). */
+
+	/* 15..19: reserved for mremap, brk, the mlock family, shm by name, vfork/spawn */
+
+	OP_MEMORY_RECLAIM = 20, /* write to memory.reclaim: reclaim len bytes from the cgroup
+	                           named by name (NULL: the process's own group) */
+
+	/* 21: reserved for thread creation */
+
+	/* 22..23: reserved for file I/O through the page cache (read/write, sync/truncate) */
+
+	/* 24: reserved for NUMA memory policy (set_mempolicy, mbind) */
+
+	/* 25..30: free */
+
+	OP_KIND_COUNT = 31 /* one past the largest kind vmb can encode (opcode 31) */
 };
+/* The first kind encoded as vmb's extended record. */
+#define OP_KIND_FIRST_EXT 15
+/* The name of kind in vmt and in `trace info` ("r", "mmap", "memory.reclaim"), or NULL when
+ * kind is not a defined operation. */
+const char *op_kind_name(unsigned kind);
 
 enum op_prot { PROT_R = 1, PROT_W = 2, PROT_X = 4 };
 enum op_map_flags {

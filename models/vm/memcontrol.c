@@ -223,11 +223,22 @@ struct reclaim_scope *mem_cgroup_victim_scope(struct vm *vm)
 
 /* ---- the interface: memory.reclaim, memory.high, the report -------------------------------- */
 
+/* One victim for the root's memory.reclaim: the whole machine's, as global reclaim takes them
+ * (memory.low and memory.min respected). */
+static bool reclaim_root(struct vm *vm, struct fault_work *w)
+{
+	if (!reclaim_one(vm, w, victim_scope(vm, NULL), KEY_NONE, NULL))
+		return false;
+	w->memstall = true;
+	return true;
+}
+
 uint64_t vm_memory_reclaim(struct vm *vm, uint16_t memcg, uint64_t nr_pages, struct fault_work *w)
 {
 	uint64_t done = 0;
 	vm->cur = w;
-	while (done < nr_pages && reclaim_from(vm, w, &vm->memcgs[memcg], KEY_NONE))
+	while (done < nr_pages && (memcg ? reclaim_from(vm, w, &vm->memcgs[memcg], KEY_NONE)
+	                                 : reclaim_root(vm, w)))
 		done++;
 	vm->cur = NULL;
 	return done;

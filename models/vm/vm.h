@@ -287,8 +287,8 @@ static inline void vm_mm_set_group(struct mm_struct *mm, uint16_t memcg, uint16_
 	mm->memcg = memcg;
 	mm->zclass = zclass;
 }
-/* memory.reclaim: reclaim up to nr_pages from group memcg (w receives the work). Returns the
- * pages reclaimed. */
+/* memory.reclaim: reclaim up to nr_pages from group memcg (0: the root, the whole machine as
+ * global reclaim would; w receives the work). Returns the pages reclaimed. */
 uint64_t vm_memory_reclaim(struct vm *vm, uint16_t memcg, uint64_t nr_pages,
                            struct fault_work *w);
 /* Set group memcg's memory.high (a controller's write); MEMCG_NO_LIMIT: none. */

@@ -37,13 +37,6 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-static const char *const kind_names[OP_KIND_COUNT] = {
-    [OP_READ] = "r",          [OP_WRITE] = "w",       [OP_EXEC] = "x",
-    [OP_MMAP] = "mmap",       [OP_MUNMAP] = "munmap", [OP_MPROTECT] = "mprotect",
-    [OP_MADVISE] = "madvise", [OP_MSYNC] = "msync",   [OP_FORK] = "fork",
-    [OP_WAIT] = "wait",       [OP_EXECVE] = "exec",   [OP_EXIT] = "exit",
-    [OP_COMPUTE] = "compute", [OP_FILE] = "file",     [OP_MARK] = "mark",
-};
 
 /* The column number of a --csv-*-col option: >= 1 (or 0 when zero_ok). */
 static int csv_col(const char *opt, const char *v, int zero_ok, uint32_t *out)
@@ -201,9 +194,10 @@ int trace_cli_main(int argc, char **argv)
 			printf("trace: %s\n", files[0]);
 			printf("processes: %u\n", info.nr_processes);
 			printf("operations: %llu\n", (unsigned long long)info.nr_ops);
-			for (int k = 0; k < OP_KIND_COUNT; k++)
-				printf("  %s: %llu\n", kind_names[k],
-				       (unsigned long long)info.ops_by_kind[k]);
+			for (unsigned k = 0; k < OP_KIND_COUNT; k++) /* (new kinds: when present) */
+				if (op_kind_name(k) && (k < OP_KIND_FIRST_EXT || info.ops_by_kind[k]))
+					printf("  %s: %llu\n", op_kind_name(k),
+					       (unsigned long long)info.ops_by_kind[k]);
 			printf("accesses: %llu\n", (unsigned long long)info.nr_accesses);
 			printf("pages_touched: %llu\n", (unsigned long long)info.pages_touched);
 			printf("process_pages_touched: %llu\n",

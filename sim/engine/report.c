@@ -219,6 +219,12 @@ void sim_write_stats(struct sim *s, FILE *out)
 	statsout_u64(&o, "faults", "total", s->c.faults);
 	statsout_u64(&o, "faults", "minor", s->c.faults_minor);
 	statsout_u64(&o, "faults", "major", s->c.faults_major);
+	if (s->c.reclaim_writes) {
+		statsout_u64(&o, "memory_reclaim", "writes", s->c.reclaim_writes);
+		statsout_u64(&o, "memory_reclaim", "requested_pages", s->c.reclaim_asked_pages);
+		statsout_u64(&o, "memory_reclaim", "reclaimed_pages", s->c.reclaim_done_pages);
+		statsout_u64(&o, "memory_reclaim", "eagain", s->c.reclaim_eagain);
+	}
 	vm_report(&s->vm, &o);
 	psi_report(s, &o);
 	senpai_report(s, &o);

@@ -36,6 +36,9 @@ struct sim_counters {
 	uint64_t segv, oom, op_errors, forks, exits, context_switches;
 	uint64_t sigbus; /* of segv: SIGBUS (beyond the end of a mapped file) */
 	uint64_t processes_created;
+	/* writes to memory.reclaim (OP_MEMORY_RECLAIM): pages asked and reclaimed; eagain: the
+	 * writes that got less than they asked (Linux returns -EAGAIN) */
+	uint64_t reclaim_writes, reclaim_asked_pages, reclaim_done_pages, reclaim_eagain;
 };
 
 struct sim {

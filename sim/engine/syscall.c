@@ -305,6 +305,35 @@ static enum run_result sys_execve(struct sim *s, struct cpu *cpu, struct task *t
 	return RUN_AGAIN;
 }
 
+/*
+ * A write of len bytes to memory.reclaim of the group named (none: the process's own; Linux's
+ * memory_reclaim): reclaim in the writer's context, at most len / page size pages (memparse,
+ * rounded down), the writer paying for the scan and the evictions; writes to swap go on in the
+ * background. Less than asked is Linux's -EAGAIN (counted). A group not in the config ends the
+ * process (an unknown file, as for mmap).
+ */
+static enum run_result sys_memory_reclaim(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	const struct op *op = t->op;
+	uint16_t memcg = t->mm->memcg;
+	if (op->name) {
+		memcg = vm_memcg_find(&s->vm, op->name);
+		if (!memcg) {
+			task_exit(s, cpu, t, EXIT_ERROR);
+			return RUN_DEAD;
+		}
+	}
+	uint64_t asked = op->len / s->vm.cfg.page_size;
+	struct fault_work w;
+	fault_work_reset(&w);
+	uint64_t done = vm_memory_reclaim(&s->vm, memcg, asked, &w);
+	s->c.reclaim_writes++;
+	s->c.reclaim_asked_pages += asked;
+	s->c.reclaim_done_pages += done;
+	s->c.reclaim_eagain += done < asked;
+	return syscall_io_done(s, cpu, t, 0, &w, false);
+}
+
 enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	struct op *op = t->op;
@@ -337,6 +366,8 @@ enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 		return sys_mark(s, cpu, t);
 	case OP_EXECVE:
 		return sys_execve(s, cpu, t);
+	case OP_MEMORY_RECLAIM:
+		return sys_memory_reclaim(s, cpu, t);
 	case OP_EXIT:
 		cpu->clock_ps += syscall_cost(s, cpu, &w);
 		task_exit(s, cpu, t, EXIT_NORMAL);

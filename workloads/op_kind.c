@@ -1,0 +1,40 @@
+/*
+ * op_kind.c — the names of the operation kinds (enum op_kind), as vmt spells them and as
+ * `vmsim trace info` lists them. A kind without a name is not (yet) an operation: the trace
+ * readers reject it. One entry per line, blank lines between the reserved slots, so that work
+ * on different kinds never edits the same lines.
+ */
+#include "workloads/workload.h"
+
+static const char *const names[OP_KIND_COUNT] = {
+    [OP_READ] = "r",
+    [OP_WRITE] = "w",
+    [OP_EXEC] = "x",
+    [OP_MMAP] = "mmap",
+    [OP_MUNMAP] = "munmap",
+    [OP_MPROTECT] = "mprotect",
+    [OP_MADVISE] = "madvise",
+    [OP_MSYNC] = "msync",
+    [OP_FORK] = "fork",
+    [OP_WAIT] = "wait",
+    [OP_EXECVE] = "exec",
+    [OP_EXIT] = "exit",
+    [OP_COMPUTE] = "compute",
+    [OP_FILE] = "file",
+    [OP_MARK] = "mark",
+
+    /* 15..19: mremap, brk, mlock family, shm by name, vfork/spawn */
+
+    [OP_MEMORY_RECLAIM] = "memory.reclaim",
+
+    /* 21: threads */
+
+    /* 22..23: file I/O */
+
+    /* 24: NUMA memory policy */
+};
+
+const char *op_kind_name(unsigned kind)
+{
+	return kind < OP_KIND_COUNT ? names[kind] : NULL;
+}
