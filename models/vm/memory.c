@@ -363,6 +363,8 @@ static bool handle_huge_fault(struct vm_fault *vf, const pte_t *p)
 	if (p && pte_huge(*p))
 		return do_huge_pmd_wp_page(vf->vm, vf->mm, vf->address,
 		                           vf->vma->vm_flags & VM_WRITE, vf->w);
+	if (vf->vm->cfg.thp == THP_NEVER)
+		return false; /* no first huge touch: skip the probe of the PMD (host speed only) */
 	if (!p || !pgtable_has_pte_table(&vf->mm->pgd, vf->address))
 		return do_huge_pmd_anonymous_page(vf->vm, vf->mm, vf->vma, vf->address, vf->write,
 		                                  vf->next_use, vf->w);
@@ -443,7 +445,11 @@ enum access_status handle_mm_fault(struct vm *vm, struct mm_struct *mm, uint64_t
 	};
 	enum fault_step r = handle_huge_fault(&vf, p) ? FAULT_DONE : FAULT_AGAIN;
 	while (r == FAULT_AGAIN) {
-		vf.pte = pgtable_alloc_pte(&mm->pgd, vf.address);
+		/* The leaf table the access's lookup cached when there is one (a table is never
+		 * replaced while cached: pgtable.h), else a walk that allocates the missing ones. */
+		vf.pte = pgtable_cached_pte(&mm->pgd, vf.address, PGTABLE_TC_ACCESS);
+		if (!vf.pte)
+			vf.pte = pgtable_alloc_pte(&mm->pgd, vf.address);
 		vf.orig_pte = *vf.pte;
 		r = handle_pte_fault(&vf);
 	}

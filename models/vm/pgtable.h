@@ -168,6 +168,13 @@ static inline pte_t *pgtable_lookup_cached(struct pgtable *pt, uint64_t vaddr, u
 	pt->tc_leaf[slot] = t;
 	return &t->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
 }
+/* The PTE of vaddr when cache entry slot holds its leaf table, else NULL (no walk). */
+static inline pte_t *pgtable_cached_pte(const struct pgtable *pt, uint64_t vaddr, unsigned slot)
+{
+	if (pt->tc_leaf[slot] && pt->tc_tag[slot] == vaddr >> (PTE_SHIFT + PT_BITS))
+		return &pt->tc_leaf[slot]->pte[(vaddr >> PTE_SHIFT) & (PT_ENTRIES - 1)];
+	return NULL;
+}
 /* The PMD entry covering vaddr (a huge leaf, a table pointer or empty), allocating the upper
  * tables on the way. Write it only through pgtable_set, and only while it is not a table. */
 pte_t *pgtable_alloc_pmd(struct pgtable *pt, uint64_t vaddr);
