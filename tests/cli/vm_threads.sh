@@ -1,10 +1,11 @@
 # vm_threads.sh — threads (docs/traces.md "Threads"): counts derived by hand. Process 1 maps
 # 4000 pages and starts threads 2, 3 and 4; each of the four threads writes its own 1000 pages
 # (4000 demand-zero faults, 1000 each) on its own CPU of 4 at once; thread 1 then computes 1 ms
-# and unmaps one of its present pages: the other 3 CPUs that ran the mm are shot down (3). A fork by a
-# thread copies the caller only (the child has one thread); the process ends, and its parent's
-# wait returns, when the last thread exits, even after the leader. Also vmb (the same results),
-# untimed CPU time per thread, and the trace checks (a reused id, a wait for a thread).
+# and unmaps one of its present pages: the other 3 CPUs that ran the mm are shot down (3). A
+# fork by a thread copies the caller only (the child has one thread); the process ends, and its
+# parent's wait returns, when the last thread exits, even after the leader. Also vmb (the same
+# results), untimed CPU time per thread, the trace checks (a reused id, a wait for a thread),
+# and the fork-server generator with worker threads.
 VMSIM=$1
 source "$(dirname "$0")/lib.sh"
 stats() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]+"/stats.json")); print(" ".join(str(eval(k, {"d": d})) for k in sys.argv[2:]))' "$@"; }
@@ -111,4 +112,29 @@ T
 sed "s|$TMP/t.vmt|$TMP/x.vmt|" "$TMP/c.json" > "$TMP/x.json"
 "$VMSIM" run "$TMP/x.json" -o "$TMP/r6" -q 2>/dev/null
 check_eq "exec with a live thread: unsupported" "$(stats "$TMP/r6" 'd["sim.unsupported_operations"]')" "1"
+
+# The fork-server generator with worker threads: heap 64 pages (64 faults by the parent), 3
+# workers of 4 threads (pids 2, 7, 12: each fork takes 5 ids), each thread 5 requests with 2
+# private pages (2 demand-zero faults each), no writes to the heap (no COW): 64 + 3 * 4 * 5 * 2
+# = 184 faults, 60 requests; each worker process reports 5 threads (its first + 4).
+cat > "$TMP/g.json" <<J
+{"seed": 1, "cpus": 4, "memory": {"frames": 4096}, "vm": {"policy": "lru"},
+ "workload": {"type": "fork-server", "heap_pages": 64, "workers": 2, "total_workers": 3,
+  "threads_per_worker": 4, "requests_per_worker": 5, "reads_per_request": 4,
+  "write_fraction": 0, "private_pages_per_request": 2, "request_compute_ns": 1000}}
+J
+"$VMSIM" run "$TMP/g.json" -o "$TMP/r7" -q --check
+check_eq "fork-server threads: faults requests processes threads_created pids threads" \
+	"$(stats "$TMP/r7" 'd["faults.total"]' 'd["latency.request.count"]' 'd["sim.processes"]' \
+		'd["sim.threads_created"]' '[p["pid"] for p in d["processes"]]' \
+		'[p.get("threads", 1) for p in d["processes"]]' \
+		'[[t["faults.total"] for t in p.get("tasks", [])] for p in d["processes"]]')" \
+	"184 60 4 12 [1, 2, 7, 12] [1, 5, 5, 5] [[], [0, 10, 10, 10, 10], [0, 10, 10, 10, 10], [0, 10, 10, 10, 10]]"
+check_eq "fork-server threads: munmaps shoot down sibling CPUs" \
+	"$(stats "$TMP/r7" 'd["tlb.shootdown_cpus"] > 0')" "True"
+# exec_after with threads is refused (exit 2, the key named).
+msg=$("$VMSIM" run "$TMP/g.json" -o "$TMP/r8" -q --set workload.exec_after=true 2>&1); rc=$?
+check_eq "fork-server threads + exec_after: exit" "$rc" "2"
+check_eq "fork-server threads + exec_after: message" \
+	"$(echo "$msg" | grep -c 'workload.threads_per_worker: exec_after cannot be used with threads')" "1"
 done_tests
