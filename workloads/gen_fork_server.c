@@ -25,6 +25,15 @@
  * requests a worker exits, or with exec_after execs the image "cgi" (OP_EXECVE), maps
  * exec_pages fresh anonymous pages at GEN_EXEC_BASE_ADDR, writes each once, and exits.
  *
+ * With threads_per_worker = T > 0 a worker is a threaded server process: its first thread
+ * creates T threads (OP_THREAD, ids pid + 1 .. pid + T: a forked worker takes T + 1 ids, so
+ * pids are 2, 2 + (T + 1), ...) and exits; each thread serves requests_per_worker requests as
+ * above (ids from its own thread id), its private buffer at GEN_PRIV_BASE_ADDR + its index *
+ * private_pages_per_request pages (the threads share the address space); the process ends
+ * with its last thread, which is when the parent's wait returns. exec_after is refused with
+ * threads (exec in a threaded process, Linux's de_thread, is not modelled). T = 0 (the
+ * default) is the single-threaded server, op for op as before threads existed.
+ *
  * Randomness: each worker draws from its own stream (seed, pid), so its pages do not depend
  * on how the scheduler interleaves workers. The heap's rank-to-page permutation is keyed by
  * the workload seed. Memory: one small record per live worker (a table indexed by pid).
@@ -107,6 +116,12 @@ static const struct param_spec fork_server_params[] = {
      .type = PARAM_BOOL,
      .def = "false",
      .doc = "a worker execs \"cgi\" after its requests instead of exiting at once"},
+    {.key = "threads_per_worker",
+     .type = PARAM_INT,
+     .def = "0",
+     .min = 0,
+     .max = 1024,
+     .doc = "threads each worker process creates to serve its requests (0: the process serves them)"},
     {.key = "exec_pages",
      .type = PARAM_INT,
      .def = "4",
@@ -119,6 +134,7 @@ static const struct param_spec fork_server_params[] = {
 enum parent_state { P_HEAP_MMAP, P_HEAP_TOUCH, P_MAIN, P_INTERVAL, P_DONE };
 
 enum worker_state {
+	W_SPAWN, /* next: thread i of the worker process (then its first thread exits) */
 	W_BEGIN, /* next: the request's begin mark */
 	W_READ,  /* next: heap read i */
 	W_WRITE, /* next: the write after heap read i */
@@ -140,6 +156,7 @@ struct fs_worker {
 	uint64_t i;       /* index within the current step */
 	uint64_t page;    /* the heap page last read (W_WRITE writes it) */
 	uint64_t counter; /* accesses so far (page offsets) */
+	uint64_t priv_addr; /* where its requests' private buffer goes */
 	gsl_rng *rng;     /* owned */
 };
 
@@ -147,12 +164,14 @@ struct fork_server {
 	/* parameters */
 	uint64_t page_size, heap_pages, workers, total_workers, fork_interval_ns;
 	uint64_t requests, reads, writes, private_pages, request_compute_ns, exec_pages;
+	uint64_t threads; /* threads_per_worker */
 	bool exec_after;
 	struct gen_sampler heap; /* shared, stateless for zipf/uniform */
 	uint64_t seed;
 	/* the parent */
 	enum parent_state pstate;
 	uint64_t heap_touched, forked, waited;
+	uint32_t next_pid; /* the id the next fork (or thread) takes */
 	/* live workers: slot (pid - first child) & (cap - 1); grown on a collision */
 	struct fs_worker **slots;
 	size_t cap;
@@ -225,10 +244,19 @@ static int fork_server_open(struct workload **out, const json_t *params,
 	s->request_compute_ns = (uint64_t)params_get_int(params, "request_compute_ns");
 	s->exec_after = params_get_bool(params, "exec_after");
 	s->exec_pages = (uint64_t)params_get_int(params, "exec_pages");
+	s->threads = (uint64_t)params_get_int(params, "threads_per_worker");
+	if (s->threads && s->exec_after) {
+		free(s);
+		return err_set(err,
+		               "%s: %s.threads_per_worker: exec_after cannot be used with threads "
+		               "(exec in a threaded process is not modelled)",
+		               env->config_file, env->config_path);
+	}
 	s->seed = env->seed;
 	uint64_t max_pages = gen_region_max_pages(env->page_size);
 	const char *too_big = s->heap_pages > max_pages      ? "heap_pages"
-	                      : s->private_pages > max_pages ? "private_pages_per_request"
+	                      : s->private_pages > max_pages / (s->threads ? s->threads : 1)
+	                          ? "private_pages_per_request"
 	                      : s->exec_pages > max_pages    ? "exec_pages"
 	                                                     : NULL;
 	if (too_big) {
@@ -253,6 +281,7 @@ static int fork_server_open(struct workload **out, const json_t *params,
 	s->cap = 16;
 	s->slots = xcalloc(s->cap, sizeof(*s->slots));
 	s->pstate = P_HEAP_MMAP;
+	s->next_pid = FS_FIRST_CHILD_PID;
 	*out = (struct workload *)s;
 	return 0;
 }
@@ -260,6 +289,18 @@ static int fork_server_open(struct workload **out, const json_t *params,
 static uint32_t fork_server_initial_pid(const struct workload *w)
 {
 	return GEN_INITIAL_PID;
+}
+
+/* A new worker task pid, the index-th thread of its process, in the table. */
+static struct fs_worker *worker_new(struct fork_server *s, uint32_t pid, uint64_t index)
+{
+	struct fs_worker *w = xcalloc(1, sizeof(*w));
+	w->pid = pid;
+	w->state = W_BEGIN;
+	w->rng = gen_rng_create(s->seed, w->pid);
+	w->priv_addr = GEN_PRIV_BASE_ADDR + index * s->private_pages * s->page_size;
+	workers_insert(s, w);
+	return w;
 }
 
 static void parent_next(struct fork_server *s, struct op *op)
@@ -285,11 +326,9 @@ static void parent_next(struct fork_server *s, struct op *op)
 		return;
 	case P_MAIN:
 		if (s->forked < s->total_workers && s->forked - s->waited < s->workers) {
-			struct fs_worker *w = xcalloc(1, sizeof(*w));
-			w->pid = (uint32_t)(FS_FIRST_CHILD_PID + s->forked);
-			w->state = W_BEGIN;
-			w->rng = gen_rng_create(s->seed, w->pid);
-			workers_insert(s, w);
+			struct fs_worker *w = worker_new(s, s->next_pid, 0);
+			w->state = s->threads ? W_SPAWN : W_BEGIN;
+			s->next_pid += (uint32_t)(1 + s->threads);
 			op->kind = OP_FORK;
 			op->arg = w->pid;
 			s->forked++;
@@ -323,6 +362,13 @@ static enum worker_state after_reads(const struct fork_server *s)
 static void worker_next(struct fork_server *s, struct fs_worker *w, struct op *op)
 {
 	switch (w->state) {
+	case W_SPAWN:
+		op->kind = OP_THREAD;
+		op->arg = w->pid + 1 + w->i;
+		worker_new(s, (uint32_t)op->arg, w->i);
+		if (++w->i == s->threads)
+			w->state = W_EXIT;
+		return;
 	case W_BEGIN:
 		op->kind = OP_MARK;
 		op->flags = MARK_BEGIN;
@@ -353,7 +399,7 @@ static void worker_next(struct fork_server *s, struct fs_worker *w, struct op *o
 		return;
 	case W_PRIV_MMAP:
 		op->kind = OP_MMAP;
-		op->addr = GEN_PRIV_BASE_ADDR;
+		op->addr = w->priv_addr;
 		op->len = s->private_pages * s->page_size;
 		op->prot = PROT_R | PROT_W;
 		w->i = 0;
@@ -361,14 +407,14 @@ static void worker_next(struct fork_server *s, struct fs_worker *w, struct op *o
 		return;
 	case W_PRIV_TOUCH:
 		op->kind = OP_WRITE;
-		op->addr = GEN_PRIV_BASE_ADDR + w->i * s->page_size +
+		op->addr = w->priv_addr + w->i * s->page_size +
 		           gen_page_offset(w->counter++, s->page_size);
 		if (++w->i == s->private_pages)
 			w->state = W_PRIV_MUNMAP;
 		return;
 	case W_PRIV_MUNMAP:
 		op->kind = OP_MUNMAP;
-		op->addr = GEN_PRIV_BASE_ADDR;
+		op->addr = w->priv_addr;
 		op->len = s->private_pages * s->page_size;
 		w->state = s->request_compute_ns ? W_COMPUTE : W_END;
 		return;
@@ -428,7 +474,7 @@ static int fork_server_next(struct workload *wl, uint32_t pid, struct op *op, st
 	if (!w) {
 		/* A worker that has exited has no more operations; a pid never forked is a
 		 * bug in the caller. */
-		BUG_ON(pid < FS_FIRST_CHILD_PID || pid - FS_FIRST_CHILD_PID >= s->forked,
+		BUG_ON(pid < FS_FIRST_CHILD_PID || pid >= s->next_pid,
 		       "fork-server: pid %u was never forked", pid);
 		return 0;
 	}

@@ -27,7 +27,7 @@ static const char *const names[OP_KIND_COUNT] = {
 
     [OP_MEMORY_RECLAIM] = "memory.reclaim",
 
-    /* 21: threads */
+    [OP_THREAD] = "thread",
 
     /* 22..23: file I/O */
 

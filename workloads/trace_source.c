@@ -182,6 +182,9 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 	case OP_FORK:
 		n = snprintf(buf, len, "%llu fork %llu", pid, (unsigned long long)op->arg);
 		break;
+	case OP_THREAD:
+		n = snprintf(buf, len, "%llu thread %llu", pid, (unsigned long long)op->arg);
+		break;
 	case OP_WAIT:
 		if (op->arg)
 			n = snprintf(buf, len, "%llu wait %llu", pid, (unsigned long long)op->arg);
@@ -308,6 +311,27 @@ static int check_wait(struct trace_source *s, const struct op *op, struct err *e
 	return 0;
 }
 
+/* fork's child or a new thread: an id in 1..UINT32_MAX never used before (pids and thread
+ * ids share one space, as in Linux), then known; a thread has no parent (it is not waited
+ * for). */
+static int check_new_task(struct trace_source *s, const struct op *op, struct err *err)
+{
+	bool fork = op->kind == OP_FORK;
+	if (op->arg == 0 || op->arg > UINT32_MAX)
+		return bad(s, err, "%s %llu is not in 1..%u",
+		           fork ? "fork: child pid" : "thread: thread id",
+		           (unsigned long long)op->arg, UINT32_MAX);
+	if (trace_source_proc(s, (uint32_t)op->arg))
+		return bad(s, err,
+		           fork ? "fork of pid %llu, which already exists (pids are never reused in "
+		                  "a trace)"
+		                : "thread %llu, whose id is already used (thread ids and pids share "
+		                  "one space and are never reused in a trace)",
+		           (unsigned long long)op->arg);
+	proc_add(s, (uint32_t)op->arg, fork ? op->pid : 0);
+	return 0;
+}
+
 /* Simulated time is a 64-bit count of picoseconds: neither one compute op nor all of them
  * together may overflow it (the total is refused at the line that passes its limit). */
 static int check_compute(struct trace_source *s, const struct op *op, struct err *err)
@@ -399,19 +423,11 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 		if (check_compute(s, op, err))
 			return -VMSIM_EINVAL;
 		break;
-	case OP_FORK: {
-		if (op->arg == 0 || op->arg > UINT32_MAX)
-			return bad(s, err, "fork: child pid %llu is not in 1..%u",
-			           (unsigned long long)op->arg, UINT32_MAX);
-		uint32_t pid = op->pid;
-		if (trace_source_proc(s, (uint32_t)op->arg))
-			return bad(s, err,
-			           "fork of pid %llu, which already exists (pids are "
-			           "never reused in a trace)",
-			           (unsigned long long)op->arg);
-		proc_add(s, (uint32_t)op->arg, pid); /* may move p */
+	case OP_FORK:
+	case OP_THREAD:
+		if (check_new_task(s, op, err))
+			return -VMSIM_EINVAL;
 		break;
-	}
 	case OP_WAIT:
 		if (check_wait(s, op, err))
 			return -VMSIM_EINVAL;

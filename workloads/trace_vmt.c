@@ -248,7 +248,7 @@ static int parse_memory_reclaim(struct vmt_reader *r, const struct tok *t, int n
 	return 0;
 }
 
-/* fork, wait, exec, exit, compute: "PID OPERATION [ARG]". Returns 1 when o is none of them. */
+/* fork, thread, wait, exec, exit, compute: "PID OPERATION [ARG]". Returns 1 when o is none of them. */
 static int parse_process_op(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
                             struct err *err)
 {
@@ -258,6 +258,12 @@ static int parse_process_op(struct vmt_reader *r, const struct tok *t, int nt, s
 		op->kind = OP_FORK;
 		if (want_tokens(r, nt, 3, 3, "PID fork CHILD_PID", err) ||
 		    tok_pid(r, &t[2], "a child pid", &child, err))
+			return -VMSIM_EINVAL;
+		op->arg = child;
+	} else if (tok_is(o, "thread")) {
+		op->kind = OP_THREAD;
+		if (want_tokens(r, nt, 3, 3, "PID thread TID", err) ||
+		    tok_pid(r, &t[2], "a thread id", &child, err))
 			return -VMSIM_EINVAL;
 		op->arg = child;
 	} else if (tok_is(o, "wait")) {
@@ -330,7 +336,8 @@ static int parse_pid_op(struct vmt_reader *r, const struct tok *t, int nt, struc
 		return rc;
 	return vmt_bad(r, err,
 	               "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
-	               "madvise, msync, fork, wait, exec, exit, compute, mark or memory.reclaim)",
+	               "madvise, msync, fork, thread, wait, exec, exit, compute, mark or "
+	               "memory.reclaim)",
 	               (int)MIN(o->len, 60), o->s);
 }
 

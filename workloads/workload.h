@@ -51,7 +51,9 @@ enum op_kind {
 	OP_MEMORY_RECLAIM = 20, /* write to memory.reclaim: reclaim len bytes from the cgroup
 	                           named by name (NULL: the process's own group) */
 
-	/* 21: reserved for thread creation */
+	OP_THREAD = 21, /* clone(CLONE_VM | CLONE_THREAD): arg is the new thread's id (a pid
+	                   never used before); the thread shares the caller's address space and
+	                   its operations carry that id in pid */
 
 	/* 22..23: reserved for file I/O through the page cache (read/write, sync/truncate) */
 
@@ -104,7 +106,7 @@ struct op {
 	uint32_t pid;     /* the process this operation belongs to */
 	uint64_t addr;    /* virtual address (accesses, mmap, munmap, mprotect, madvise, msync) */
 	uint64_t len;     /* bytes (mmap, munmap, mprotect, madvise, msync, file) */
-	uint64_t arg;     /* child pid (fork, wait), nanoseconds (compute), advice (madvise),
+	uint64_t arg;     /* child pid (fork, wait), thread id (thread), nanoseconds (compute), advice (madvise),
 	                     request id (mark) */
 	uint64_t offset;  /* file offset in bytes (file mmap) */
 	const char *name; /* file name (file mmap, file decl) or image (execve); borrowed until

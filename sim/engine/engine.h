@@ -23,6 +23,11 @@ bool sim_clock_overflow(struct sim *s, simtime_t at_ps, const char *what);
 /* ---- task.c ------------------------------------------------------------------------------ */
 /* A new task of workload wl_index with pid (not started: the caller schedules its wake_ev). */
 struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct task *parent);
+/* A new thread tid of creator's process (clone(CLONE_VM | CLONE_THREAD)): a task sharing its
+ * address space, in its thread group (not started: the caller schedules its wake_ev). */
+struct task *task_new_thread(struct sim *s, struct task *creator, uint32_t tid);
+/* Whether t is the task that stands for its group's address space in walks over tasks. */
+bool task_mm_owner(const struct task *t);
 /* t's new address space joins its workload's cgroup and compressibility class. */
 static inline void task_mm_attach(struct sim *s, struct task *t)
 {
@@ -30,8 +35,9 @@ static inline void task_mm_attach(struct sim *s, struct task *t)
 }
 /* The id the VM layer knows the address space of t (just created, the newest task) by. */
 uint32_t task_mm_id(const struct sim *s, const struct task *t);
-/* t leaves (exit, segfault, out-of-memory, a rejected operation) at cpu's clock: its address
- * space released, its parent woken from a wait for it. */
+/* t leaves (exit, segfault, out-of-memory, a rejected operation) at cpu's clock; when it was
+ * the last live task of its thread group, the address space is released and the process's
+ * parent woken from a wait for it. */
 void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit why);
 /* parent's child pid (of the same workload), or NULL. */
 struct task *task_find_child(struct sim *s, struct task *parent, uint32_t pid);

@@ -8,6 +8,7 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 const struct fault_kind_hist fault_kind_hists[NR_FAULT_KIND_HISTS] = {
     {FK_DEMAND_ZERO, "demand_zero"},
@@ -24,7 +25,7 @@ const struct fault_kind_hist fault_kind_hists[NR_FAULT_KIND_HISTS] = {
 
 static uint32_t live_tasks(const struct sim *s)
 {
-	return s->nr_live_tasks;
+	return s->nr_live_procs;
 }
 
 void write_sample(struct sim *s, simtime_t t_ps)
@@ -157,14 +158,46 @@ static const char *exit_name(const struct task *t)
 	return "?";
 }
 
-static json_t *task_json(const struct task *t)
+/* The counters of t's thread group summed into sum; returns the task whose status is the
+ * process's: a live one while any lives, else the last to leave (its leader when it has no
+ * other thread). */
+static const struct task *group_sum(const struct task *g, struct task_stats *sum,
+                                    simtime_t *end_ps)
 {
-	struct statsout o;
-	statsout_init(&o);
-	statsout_u64(&o, NULL, "pid", t->pid);
-	statsout_u64(&o, NULL, "workload", t->wl_index);
-	statsout_u64(&o, NULL, "parent", t->parent ? t->parent->pid : 0);
-	statsout_str(&o, NULL, "status", exit_name(t));
+	const struct task *status = g;
+	memset(sum, 0, sizeof(*sum));
+	*end_ps = 0;
+	for (const struct task *t = g; t; t = t->next_thread) {
+		const struct task_stats *a = &t->st;
+		sum->accesses += a->accesses;
+		sum->faults += a->faults;
+		sum->minor += a->minor;
+		sum->major += a->major;
+		sum->demand_zero += a->demand_zero;
+		sum->zero_page += a->zero_page;
+		sum->cow += a->cow;
+		sum->cow_copies += a->cow_copies;
+		sum->swap_in += a->swap_in;
+		sum->swapcache += a->swapcache;
+		sum->file += a->file;
+		sum->file_major += a->file_major;
+		sum->readahead_pages += a->readahead_pages;
+		sum->fault_around_pages += a->fault_around_pages;
+		sum->fault_time_ps += a->fault_time_ps;
+		sum->requests += a->requests;
+		sum->thp += a->thp;
+		sum->cpu_ps += a->cpu_ps;
+		*end_ps = MAX(*end_ps, t->end_ps);
+		if (status->state == TASK_DEAD &&
+		    (t->state != TASK_DEAD || t->end_ps >= status->end_ps))
+			status = t;
+	}
+	return status;
+}
+
+static void exit_json(struct statsout *o, const struct task *t)
+{
+	statsout_str(o, NULL, "status", exit_name(t));
 	if (t->state == TASK_DEAD && t->exit_reason == EXIT_SEGV) {
 		/* The signal and its si_code, as Linux would deliver them. */
 		static const char *const sig[][2] = {
@@ -173,28 +206,74 @@ static json_t *task_json(const struct task *t)
 		    [VM_SIG_SEGV_ACCERR] = {"SIGSEGV", "SEGV_ACCERR"},
 		    [VM_SIG_BUS_ADRERR] = {"SIGBUS", "BUS_ADRERR"},
 		};
-		statsout_str(&o, NULL, "signal", sig[t->signal][0]);
-		statsout_str(&o, NULL, "si_code", sig[t->signal][1]);
+		statsout_str(o, NULL, "signal", sig[t->signal][0]);
+		statsout_str(o, NULL, "si_code", sig[t->signal][1]);
 	}
-	statsout_u64(&o, "sim", "accesses", t->st.accesses);
-	statsout_u64(&o, "sim", "start_ps", t->start_ps);
-	statsout_u64(&o, "sim", "end_ps", t->end_ps);
-	statsout_u64(&o, "faults", "total", t->st.faults);
-	statsout_u64(&o, "faults", "minor", t->st.minor);
-	statsout_u64(&o, "faults", "major", t->st.major);
-	statsout_u64(&o, "faults", "demand_zero", t->st.demand_zero);
-	statsout_u64(&o, "faults", "zero_page", t->st.zero_page);
-	statsout_u64(&o, "faults", "cow", t->st.cow);
-	statsout_u64(&o, "faults", "cow_copies", t->st.cow_copies);
-	statsout_u64(&o, "faults", "file", t->st.file);
-	statsout_u64(&o, "faults", "file_major", t->st.file_major);
-	statsout_u64(&o, "faults", "thp", t->st.thp);
-	statsout_u64(&o, "faults", "swap_in", t->st.swap_in);
-	statsout_u64(&o, "readahead", "pages", t->st.readahead_pages);
-	statsout_u64(&o, "pagecache", "fault_around_pages", t->st.fault_around_pages);
-	statsout_u64(&o, "faults", "swapcache", t->st.swapcache);
-	statsout_u64(&o, "faults", "time_ps", t->st.fault_time_ps);
-	statsout_u64(&o, "sim", "requests", t->st.requests);
+}
+
+/* processes[].tasks: one entry per thread (the leader first) with the counters that differ
+ * between the threads of a process: its accesses, faults and CPU time. */
+static json_t *threads_json(const struct task *g)
+{
+	json_t *list = json_array();
+	for (const struct task *t = g; t; t = t->next_thread) {
+		struct statsout o;
+		statsout_init(&o);
+		statsout_u64(&o, NULL, "tid", t->pid);
+		exit_json(&o, t);
+		statsout_u64(&o, "sim", "accesses", t->st.accesses);
+		statsout_u64(&o, "sim", "cpu_ps", t->st.cpu_ps);
+		statsout_u64(&o, "sim", "start_ps", t->start_ps);
+		statsout_u64(&o, "sim", "end_ps", t->end_ps);
+		statsout_u64(&o, "faults", "total", t->st.faults);
+		statsout_u64(&o, "faults", "minor", t->st.minor);
+		statsout_u64(&o, "faults", "major", t->st.major);
+		statsout_u64(&o, "faults", "time_ps", t->st.fault_time_ps);
+		json_array_append_new(list, json_incref(o.obj));
+		statsout_fini(&o);
+	}
+	return list;
+}
+
+/* One process (its thread group, led by g): the sums over its threads; with more than one
+ * thread, also how many (threads), their CPU time and each thread's own counters (tasks). */
+static json_t *task_json(const struct task *g)
+{
+	struct task_stats st;
+	simtime_t end_ps;
+	const struct task *status = group_sum(g, &st, &end_ps);
+	struct statsout o;
+	statsout_init(&o);
+	statsout_u64(&o, NULL, "pid", g->pid);
+	statsout_u64(&o, NULL, "workload", g->wl_index);
+	/* (getppid: the process of the thread that forked it) */
+	statsout_u64(&o, NULL, "parent", g->parent ? g->parent->group_leader->pid : 0);
+	exit_json(&o, status);
+	statsout_u64(&o, "sim", "accesses", st.accesses);
+	statsout_u64(&o, "sim", "start_ps", g->start_ps);
+	statsout_u64(&o, "sim", "end_ps", end_ps);
+	statsout_u64(&o, "faults", "total", st.faults);
+	statsout_u64(&o, "faults", "minor", st.minor);
+	statsout_u64(&o, "faults", "major", st.major);
+	statsout_u64(&o, "faults", "demand_zero", st.demand_zero);
+	statsout_u64(&o, "faults", "zero_page", st.zero_page);
+	statsout_u64(&o, "faults", "cow", st.cow);
+	statsout_u64(&o, "faults", "cow_copies", st.cow_copies);
+	statsout_u64(&o, "faults", "file", st.file);
+	statsout_u64(&o, "faults", "file_major", st.file_major);
+	statsout_u64(&o, "faults", "thp", st.thp);
+	statsout_u64(&o, "faults", "swap_in", st.swap_in);
+	statsout_u64(&o, "readahead", "pages", st.readahead_pages);
+	statsout_u64(&o, "pagecache", "fault_around_pages", st.fault_around_pages);
+	statsout_u64(&o, "faults", "swapcache", st.swapcache);
+	statsout_u64(&o, "faults", "time_ps", st.fault_time_ps);
+	statsout_u64(&o, "sim", "requests", st.requests);
+	if (g->nr_threads > 1) {
+		/* (only then: single-threaded results stay as they were) */
+		statsout_u64(&o, NULL, "threads", g->nr_threads);
+		statsout_u64(&o, "sim", "cpu_ps", st.cpu_ps);
+		json_object_set_new(o.obj, "tasks", threads_json(g));
+	}
 	json_t *j = json_incref(o.obj);
 	statsout_fini(&o);
 	return j;
@@ -208,6 +287,8 @@ void sim_write_stats(struct sim *s, FILE *out)
 	statsout_u64(&o, "sim", "accesses", s->c.accesses);
 	statsout_u64(&o, "sim", "operations", s->c.ops);
 	statsout_u64(&o, "sim", "processes", s->c.processes_created);
+	if (s->c.threads_created)
+		statsout_u64(&o, "sim", "threads_created", s->c.threads_created);
 	statsout_u64(&o, "sim", "forks", s->c.forks);
 	statsout_u64(&o, "sim", "exits", s->c.exits);
 	statsout_u64(&o, "sim", "segfaults", s->c.segv);
@@ -241,7 +322,8 @@ void sim_write_stats(struct sim *s, FILE *out)
 		timing_report(&s->timing, &o, s->end_ps);
 	json_t *procs = json_array();
 	for (uint32_t i = 0; i < s->nr_tasks; i++)
-		json_array_append_new(procs, task_json(s->tasks[i]));
+		if (s->tasks[i]->group_leader == s->tasks[i])
+			json_array_append_new(procs, task_json(s->tasks[i]));
 	json_object_set_new(o.obj, "processes", procs);
 	json_dumpf(o.obj, out, JSON_INDENT(1) | JSON_SORT_KEYS);
 	fputc('\n', out);

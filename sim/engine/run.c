@@ -503,7 +503,10 @@ void cpu_run_event(struct event *ev, void *ctx)
 		if (s->max_time_ps)
 			limit = MIN(limit, s->max_time_ps);
 		vm_set_cpu(&s->vm, cpu->id);
+		struct task *t = cpu->cur;
+		simtime_t run_start_ps = cpu->clock_ps;
 		enum run_result r = run_task(s, cpu, limit);
+		t->st.cpu_ps += cpu->clock_ps - run_start_ps;
 		if (r == RUN_FAILED || cpu_clock_overflows(s, cpu))
 			return;
 		cpu_after_run(s, cpu, r);

@@ -341,13 +341,17 @@ void sim_fini(struct sim *s)
 {
 	/* First: pending events live inside the tasks and CPUs freed below. */
 	eventq_fini(&s->eq);
+	/* (each address space once, by the task that stands for it: threads share one) */
 	for (uint32_t i = 0; i < s->nr_tasks; i++) {
 		struct task *t = s->tasks[i];
-		if (t->mm) {
+		if (task_mm_owner(t)) {
 			struct fault_work w;
 			fault_work_reset(&w);
 			vm_mm_destroy(&s->vm, t->mm, &w);
 		}
+	}
+	for (uint32_t i = 0; i < s->nr_tasks; i++) {
+		struct task *t = s->tasks[i];
 		free(t->batch);
 		future_cursor_fini(&t->fc);
 		free(t);

@@ -36,6 +36,7 @@ struct sim_counters {
 	uint64_t segv, oom, op_errors, forks, exits, context_switches;
 	uint64_t sigbus; /* of segv: SIGBUS (beyond the end of a mapped file) */
 	uint64_t processes_created;
+	uint64_t threads_created; /* by thread operations (not counting processes' first tasks) */
 	/* writes to memory.reclaim (OP_MEMORY_RECLAIM): pages asked and reclaimed; eagain: the
 	 * writes that got less than they asked (Linux returns -EAGAIN) */
 	uint64_t reclaim_writes, reclaim_asked_pages, reclaim_done_pages, reclaim_eagain;
@@ -59,7 +60,7 @@ struct sim {
 	struct cpu *cpus;
 	struct task **tasks; /* every process ever created, in creation order */
 	uint32_t nr_tasks, cap_tasks;
-	uint32_t nr_live_tasks; /* tasks not TASK_DEAD */
+	uint32_t nr_live_procs; /* processes with a task not TASK_DEAD */
 	/* (wl_index, pid) -> the oldest task with them, open addressing (task_find_child in
 	 * O(1): a fork server waits for each of thousands of children) */
 	struct task **task_hash;

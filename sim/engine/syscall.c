@@ -1,6 +1,6 @@
 /*
  * syscall.c — the operations of a workload that are system calls (mmap, munmap, mprotect,
- * madvise, msync, fork, wait, exec, exit, file declarations) and marks, one function each,
+ * madvise, msync, fork, thread, wait, exec, exit, file declarations) and marks, one function each,
  * dispatched by do_syscall. Each asks the VM layer for the work (models/vm/vm.h) and costs it
  * with the machine model: sim.syscall_ps of kernel software plus the work's own cost (TLB
  * invalidations and shootdowns, page zeroing); fork adds sim.fork_pte_ps per page-table entry
@@ -232,6 +232,19 @@ static enum run_result sys_fork(struct sim *s, struct cpu *cpu, struct task *t)
 	return RUN_AGAIN;
 }
 
+/* clone(CLONE_VM | CLONE_THREAD): a new task in t's thread group, sharing its address space,
+ * runnable at once (on another CPU when one is idle). Costs a system call: nothing is copied. */
+static enum run_result sys_thread(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	struct fault_work w;
+	fault_work_reset(&w);
+	struct task *c = task_new_thread(s, t, (uint32_t)t->op->arg);
+	cpu->clock_ps += syscall_cost(s, cpu, &w);
+	eventq_schedule(&s->eq, &c->wake_ev, cpu->clock_ps);
+	t->has_op = false;
+	return RUN_AGAIN;
+}
+
 static enum run_result sys_wait(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	struct fault_work w;
@@ -281,6 +294,8 @@ static enum run_result sys_execve(struct sim *s, struct cpu *cpu, struct task *t
 	struct fault_work w;
 	fault_work_reset(&w);
 	int image = vm_image_find(&s->vm, t->op->name);
+	if (t->group_leader->live_threads > 1)
+		image = -1; /* (de_thread, killing the other threads, is not modelled) */
 	uint64_t padzero = 0;
 	struct mm_struct *mm = image < 0 ? NULL : vm_exec_mm(&s->vm, t->pid, image, &w, &padzero);
 	if (!mm) {
@@ -360,6 +375,8 @@ enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 		return RUN_AGAIN;
 	case OP_FORK:
 		return sys_fork(s, cpu, t);
+	case OP_THREAD:
+		return sys_thread(s, cpu, t);
 	case OP_WAIT:
 		return sys_wait(s, cpu, t);
 	case OP_MARK:

@@ -1,6 +1,6 @@
 /*
- * task.c — the engine's processes (task.h): creation, the run queue, waking an idle CPU, exit
- * with its wake-up of a waiting parent, and the --check walk over every live address space.
+ * task.c — the engine's processes and threads (task.h): creation, the run queue, waking an idle
+ * CPU, exit with its wake-up of a waiting parent once the last thread of a process has left, and the --check walk over every live address space.
  */
 #include "sim/engine/task.h"
 
@@ -63,7 +63,10 @@ struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct tas
 		s->tasks = xrealloc(s->tasks, sizeof(*s->tasks) * s->cap_tasks);
 	}
 	s->tasks[s->nr_tasks++] = t;
-	s->nr_live_tasks++;
+	s->nr_live_procs++;
+	t->group_leader = t;
+	t->last_thread = t;
+	t->nr_threads = t->live_threads = 1;
 	task_hash_add(s, t);
 	if (parent) {
 		t->next_sibling = parent->first_child;
@@ -71,6 +74,36 @@ struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct tas
 	}
 	s->c.processes_created++;
 	return t;
+}
+
+struct task *task_new_thread(struct sim *s, struct task *creator, uint32_t tid)
+{
+	struct task *g = creator->group_leader;
+	struct task *t = task_new(s, creator->wl_index, tid, NULL);
+	s->c.processes_created--; /* (a thread, not a process) */
+	s->nr_live_procs--;
+	s->c.threads_created++;
+	t->group_leader = g;
+	t->last_thread = NULL;
+	t->nr_threads = t->live_threads = 0;
+	t->mm = creator->mm;
+	g->last_thread->next_thread = t;
+	g->last_thread = t;
+	g->nr_threads++;
+	g->live_threads++;
+	return t;
+}
+
+/* Whether t is the one task of its group that stands for the group's address space (the
+ * first in creation order that still has it), so that walks over tasks see each mm once. */
+bool task_mm_owner(const struct task *t)
+{
+	if (!t->mm)
+		return false;
+	const struct task *o = t->group_leader;
+	while (!o->mm)
+		o = o->next_thread;
+	return o == t;
 }
 
 void rq_push(struct sim *s, struct task *t)
@@ -126,28 +159,44 @@ void sim_check(struct sim *s)
 	struct mm_struct **mms = xmalloc(sizeof(*mms) * (s->nr_tasks ? s->nr_tasks : 1));
 	size_t n = 0;
 	for (uint32_t i = 0; i < s->nr_tasks; i++)
-		if (s->tasks[i]->mm)
+		if (task_mm_owner(s->tasks[i]))
 			mms[n++] = s->tasks[i]->mm;
 	vm_check(&s->vm, mms, n);
 	free(mms);
 }
 
+/* The last task of t's group has left: the process has exited; a parent waiting for it
+ * wakes. */
+static void process_exit(struct sim *s, struct cpu *cpu, struct task *g)
+{
+	s->nr_live_procs--;
+	s->c.exits++;
+	struct task *p = g->parent;
+	if (p) {
+		p->live_children--;
+		if (p->waiting && (p->wait_pid == 0 || p->wait_pid == g->pid)) {
+			p->waiting = false;
+			eventq_schedule(&s->eq, &p->wake_ev, cpu->clock_ps);
+		}
+	}
+}
+
 void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit why)
 {
-	struct fault_work w;
-	fault_work_reset(&w);
-	if (t->mm) {
+	struct task *g = t->group_leader;
+	bool last = --g->live_threads == 0;
+	if (t->mm && last) {
+		struct fault_work w;
+		fault_work_reset(&w);
 		timing_flush_asid(&s->timing, t->mm->asid);
 		vm_mm_destroy(&s->vm, t->mm, &w);
-		t->mm = NULL;
 	}
+	t->mm = NULL;
 	t->state = TASK_DEAD;
-	s->nr_live_tasks--;
 	t->exit_reason = why;
 	t->end_ps = cpu->clock_ps;
 	t->has_op = false;
 	psi_task_live(&s->psi, s->wl_memcg[t->wl_index], t->end_ps, -1);
-	s->c.exits++;
 	if (why == EXIT_SEGV)
 		s->c.segv++;
 	if (why == EXIT_SEGV && t->signal == VM_SIG_BUS_ADRERR)
@@ -158,14 +207,8 @@ void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit wh
 		s->c.op_errors++;
 	for (struct task *c = t->first_child; c; c = c->next_sibling)
 		c->parent = NULL; /* orphans are reaped by nobody */
-	struct task *p = t->parent;
-	if (p) {
-		p->live_children--;
-		if (p->waiting && (p->wait_pid == 0 || p->wait_pid == t->pid)) {
-			p->waiting = false;
-			eventq_schedule(&s->eq, &p->wake_ev, cpu->clock_ps);
-		}
-	}
+	if (last)
+		process_exit(s, cpu, g);
 	if (s->check_every)
 		sim_check(s);
 }

@@ -1,9 +1,13 @@
 /*
- * task.h — the engine's processes and CPUs (task.c): a task runs one workload stream of
- * operations in its address space; a CPU runs one task at a time, on its own clock, from a FIFO
- * run queue (round robin with a quantum). A task is created by a workload's start or by fork
- * and leaves by exit, a simulated segfault, out-of-memory or a rejected operation, each counted
- * as a result.
+ * task.h — the engine's processes, threads and CPUs (task.c): a task runs one workload stream
+ * of operations in its address space; a CPU runs one task at a time, on its own clock, from a
+ * FIFO run queue (round robin with a quantum). A task is created by a workload's start, by fork
+ * (a process of its own) or by a thread operation (a thread: a task of its creator's thread
+ * group, sharing its address space, as clone(CLONE_VM | CLONE_THREAD)), and leaves by exit, a
+ * simulated segfault, out-of-memory or a rejected operation, each counted as a result. The
+ * process ends when the last task of its group has left. Not modelled: a fatal signal ends only
+ * the thread that took it (Linux kills the whole group), and exec in a process with other live
+ * threads (Linux's de_thread) is rejected.
  */
 #ifndef VMSIM_SIM_ENGINE_TASK_H
 #define VMSIM_SIM_ENGINE_TASK_H
@@ -44,6 +48,7 @@ struct task_stats {
 	simtime_t fault_time_ps;
 	uint64_t requests;
 	uint64_t thp;
+	simtime_t cpu_ps; /* time on a CPU running its operations (not counting switches) */
 };
 
 struct task {
@@ -60,7 +65,13 @@ struct task {
 	uint32_t prefetch_len;         /* ops below it may be prefetched (0: no prefetching) */
 	bool has_op;                   /* op was fetched and not yet completed */
 	bool op_io_done;               /* op's blocking I/O has completed: finish it */
-	struct task *parent;
+	struct task *parent; /* the task that forked it (NULL: initial, orphan or a thread) */
+	/* The thread group: its leader (itself for a process), and on the leader the group's
+	 * tasks in creation order (next_thread links them, leader first), the tasks it has had
+	 * and those still live; the address space goes when live_threads falls to 0. */
+	struct task *group_leader;
+	struct task *next_thread, *last_thread;
+	uint32_t nr_threads, live_threads;
 	struct task *first_child, *next_sibling; /* children, newest first (exit unparents them) */
 	uint32_t live_children;
 	uint32_t wait_pid; /* blocked in wait for this child (0: any) */

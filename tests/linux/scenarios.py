@@ -830,6 +830,7 @@ def threads_write(t):
     for k, tid in enumerate(range(2, 6)):
         t.phase(f"thread{k}_write", tid)
         t.touch(tid, "w", A + k * (N // 4) * PAGE, N // 4)
+    t.raw("# phase process_all_writes 1 from thread0_write")
     for tid in range(2, 6):
         t.raw(f"{tid} exit")
 
