@@ -23,7 +23,9 @@ static const char *const names[OP_KIND_COUNT] = {
     [OP_FILE] = "file",
     [OP_MARK] = "mark",
 
-    /* 15..19: mremap, brk, mlock family, shm by name, vfork/spawn */
+    [OP_MREMAP] = "mremap",
+
+    /* 16..19: brk, mlock family, shm by name, vfork/spawn */
 
     [OP_MEMORY_RECLAIM] = "memory.reclaim",
 

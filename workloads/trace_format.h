@@ -104,6 +104,13 @@ int trace_parse_prot(const char *tok, size_t len);
  * none). */
 const char *trace_advice_name(unsigned adv);
 unsigned trace_advice_find(const char *tok, size_t len);
+/* The vmt word of errno e (EINVAL, ...), NULL for one vmt does not name; the errno of a word
+ * (0: none). */
+const char *trace_errno_name(unsigned e);
+unsigned trace_errno_find(const char *tok, size_t len);
+/* Append " = RESULT" of op (enum op_result_flags) to buf, which holds n bytes; returns the new
+ * length. */
+size_t trace_format_result(const struct op *op, char *buf, size_t n, size_t len);
 /* Format op as one normal-form vmt line (no newline) into buf; returns its length. */
 size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len);
 

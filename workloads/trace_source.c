@@ -140,6 +140,54 @@ unsigned trace_advice_find(const char *tok, size_t len)
 	return 0;
 }
 
+/* The errno values a recorded result may name (Linux x86-64 numbers). */
+static const char *const errno_names[] = {
+    [1] = "EPERM",  [11] = "EAGAIN", [12] = "ENOMEM", [14] = "EFAULT",
+    [16] = "EBUSY", [17] = "EEXIST", [22] = "EINVAL",
+};
+
+const char *trace_errno_name(unsigned e)
+{
+	return e < sizeof(errno_names) / sizeof(errno_names[0]) ? errno_names[e] : NULL;
+}
+
+unsigned trace_errno_find(const char *tok, size_t len)
+{
+	for (unsigned e = 1; e < sizeof(errno_names) / sizeof(errno_names[0]); e++)
+		if (errno_names[e] && strlen(errno_names[e]) == len &&
+		    memcmp(errno_names[e], tok, len) == 0)
+			return e;
+	return 0;
+}
+
+size_t trace_format_result(const struct op *op, char *buf, size_t n, size_t len)
+{
+	int k = 0;
+	if (op->flags & OPRES_ADDR)
+		k = snprintf(buf + n, len - n, " = 0x%llx", (unsigned long long)op->offset);
+	else if (op->flags & OPRES_ERRNO)
+		k = snprintf(buf + n, len - n, " = %s", trace_errno_name(op->prot));
+	BUG_ON(k < 0 || n + (size_t)k >= len, "vmt line too long");
+	return n + (size_t)k;
+}
+
+/* "PID mremap ADDR OLD_LEN NEW_LEN [maymove] [fixed NEW_ADDR] [dontunmap] [= RESULT]" */
+static size_t format_mremap(const struct op *op, char *buf, size_t len)
+{
+	int n =
+	    snprintf(buf, len, "%llu mremap 0x%llx 0x%llx 0x%llx%s", (unsigned long long)op->pid,
+	             (unsigned long long)op->addr, (unsigned long long)op->len,
+	             (unsigned long long)op->arg, op->flags & MREMAPF_MAYMOVE ? " maymove" : "");
+	BUG_ON(n < 0 || (size_t)n >= len, "vmt line too long");
+	if (op->flags & MREMAPF_FIXED)
+		n += snprintf(buf + n, len - (size_t)n, " fixed 0x%llx",
+		              (unsigned long long)op->offset);
+	if (op->flags & MREMAPF_DONTUNMAP)
+		n += snprintf(buf + n, len - (size_t)n, " dontunmap");
+	BUG_ON(n < 0 || (size_t)n >= len, "vmt line too long");
+	return trace_format_result(op, buf, (size_t)n, len);
+}
+
 size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 {
 	unsigned long long pid = op->pid, a = op->addr, l = op->len;
@@ -208,9 +256,11 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 		             op->flags == MARK_BEGIN ? "begin" : "end",
 		             (unsigned long long)op->arg);
 		break;
+	case OP_MREMAP:
+		return format_mremap(op, buf, len);
 	case OP_MEMORY_RECLAIM:
-		n = snprintf(buf, len, "%llu memory.reclaim 0x%llx%s%s", pid, l, op->name ? " " : "",
-		             op->name ? op->name : "");
+		n = snprintf(buf, len, "%llu memory.reclaim 0x%llx%s%s", pid, l,
+		             op->name ? " " : "", op->name ? op->name : "");
 		break;
 	default:
 		BUG_ON(1, "op kind %u", op->kind);
@@ -364,6 +414,37 @@ static int check_range(struct trace_source *s, const struct op *op, struct err *
 	return 0;
 }
 
+/* A recorded result (enum op_result_flags): an address in offset or a named errno in prot. */
+static int check_result(struct trace_source *s, const struct op *op, struct err *err)
+{
+	if ((op->flags & OPRES_ADDR) && (op->flags & OPRES_ERRNO))
+		return bad(s, err, "a result is both an address and an errno");
+	if ((op->flags & OPRES_ERRNO) ? !trace_errno_name(op->prot) : op->prot != 0)
+		return bad(s, err, "bad errno %u in a result", op->prot);
+	if ((op->flags & OPRES_ADDR) && op->offset >= TRACE_VA_LIMIT)
+		return bad(s, err,
+		           "result address 0x%llx is beyond the 57-bit virtual address space",
+		           (unsigned long long)op->offset);
+	return 0;
+}
+
+/* mremap: flags, the old range (its length may be 0), the new length and address. */
+static int check_mremap(struct trace_source *s, const struct op *op, struct err *err)
+{
+	unsigned known =
+	    MREMAPF_MAYMOVE | MREMAPF_FIXED | MREMAPF_DONTUNMAP | OPRES_ADDR | OPRES_ERRNO;
+	if (op->flags & ~known)
+		return bad(s, err, "mremap: unknown flag bits 0x%x", op->flags & ~known);
+	if (op->name)
+		return bad(s, err, "mremap: a name is not an operand");
+	if (op->addr >= TRACE_VA_LIMIT || op->len > TRACE_VA_LIMIT - op->addr ||
+	    op->arg > TRACE_VA_LIMIT || op->offset >= TRACE_VA_LIMIT)
+		return bad(s, err, "mremap: range goes beyond the 57-bit virtual address space");
+	if (!(op->flags & (MREMAPF_FIXED | OPRES_ADDR)) && op->offset)
+		return bad(s, err, "mremap: an address without fixed or a result");
+	return check_result(s, op, err);
+}
+
 /* Every rule, for the operations the fast path of trace_source_next does not take (kept out
  * of line so that the fast path needs no stack frame). */
 static __attribute__((noinline)) int source_check(struct trace_source *s, struct op *op,
@@ -420,7 +501,8 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 			return -VMSIM_EINVAL;
 		break;
 	case OP_COMPUTE:
-		if (check_compute(s, op, err))
+	case OP_MREMAP:
+		if ((op->kind == OP_MREMAP ? check_mremap : check_compute)(s, op, err))
 			return -VMSIM_EINVAL;
 		break;
 	case OP_FORK:

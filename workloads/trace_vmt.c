@@ -17,7 +17,7 @@
 #include "workloads/linereader.h"
 #include "workloads/trace_format.h"
 
-#define VMT_MAX_TOKENS 9
+#define VMT_MAX_TOKENS 12
 
 struct vmt_reader {
 	struct linereader lr;
@@ -248,6 +248,59 @@ static int parse_memory_reclaim(struct vmt_reader *r, const struct tok *t, int n
 	return 0;
 }
 
+/* A recorded result "= RESULT" in t[0..1] (an address or an errno name) into op. */
+static int parse_result(struct vmt_reader *r, const struct tok *t, struct op *op, struct err *err)
+{
+	unsigned e = trace_errno_find(t[1].s, t[1].len);
+	if (e) {
+		op->flags |= OPRES_ERRNO;
+		op->prot = (uint8_t)e;
+		return 0;
+	}
+	op->flags |= OPRES_ADDR;
+	return tok_num(r, &t[1], "a result (an address or EINVAL, EFAULT, ENOMEM, EEXIST, ...)",
+	               &op->offset, err);
+}
+
+/* "PID mremap ADDR OLD_LEN NEW_LEN [maymove] [fixed NEW_ADDR] [dontunmap] [= RESULT]" */
+static int parse_mremap(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                        struct err *err)
+{
+	static const char usage[] =
+	    "PID mremap ADDR OLD_LEN NEW_LEN [maymove] [fixed NEW_ADDR] [dontunmap] [= RESULT]";
+	op->kind = OP_MREMAP;
+	if (want_tokens(r, nt, 5, 11, usage, err) ||
+	    tok_num(r, &t[2], "an address", &op->addr, err) ||
+	    tok_num(r, &t[3], "a length in bytes", &op->len, err) ||
+	    tok_num(r, &t[4], "a length in bytes", &op->arg, err))
+		return -VMSIM_EINVAL;
+	int i = 5;
+	if (i < nt && tok_is(&t[i], "maymove") && ++i)
+		op->flags |= MREMAPF_MAYMOVE;
+	if (i + 1 < nt && tok_is(&t[i], "fixed")) {
+		op->flags |= MREMAPF_FIXED;
+		if (tok_num(r, &t[i + 1], "an address", &op->offset, err))
+			return -VMSIM_EINVAL;
+		i += 2;
+	}
+	if (i < nt && tok_is(&t[i], "dontunmap") && ++i)
+		op->flags |= MREMAPF_DONTUNMAP;
+	uint64_t fixed = op->offset;
+	if (i + 2 == nt && tok_is(&t[i], "=")) {
+		if (parse_result(r, &t[i], op, err))
+			return -VMSIM_EINVAL;
+		if ((op->flags & MREMAPF_FIXED) && (op->flags & OPRES_ADDR) && op->offset != fixed)
+			return vmt_bad(r, err,
+			               "mremap with fixed NEW_ADDR returns NEW_ADDR or an errno");
+		if ((op->flags & MREMAPF_FIXED) && (op->flags & OPRES_ERRNO))
+			op->offset = fixed;
+		i += 2;
+	}
+	if (i != nt)
+		return vmt_bad(r, err, "expected \"%s\"", usage);
+	return 0;
+}
+
 /* fork, thread, wait, exec, exit, compute: "PID OPERATION [ARG]". Returns 1 when o is none of them. */
 static int parse_process_op(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
                             struct err *err)
@@ -331,13 +384,15 @@ static int parse_pid_op(struct vmt_reader *r, const struct tok *t, int nt, struc
 		return parse_mark(r, t, nt, op, err);
 	if (tok_is(o, "memory.reclaim"))
 		return parse_memory_reclaim(r, t, nt, op, err);
+	if (tok_is(o, "mremap"))
+		return parse_mremap(r, t, nt, op, err);
 	int rc = parse_process_op(r, t, nt, op, err);
 	if (rc <= 0)
 		return rc;
 	return vmt_bad(r, err,
 	               "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
-	               "madvise, msync, fork, thread, wait, exec, exit, compute, mark or "
-	               "memory.reclaim)",
+	               "madvise, msync, fork, thread, wait, exec, exit, compute, mark, "
+	               "memory.reclaim or mremap)",
 	               (int)MIN(o->len, 60), o->s);
 }
 

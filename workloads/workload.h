@@ -46,7 +46,11 @@ enum op_kind {
 	 * defined is reserved for the work named beside it (op_kind_name returns NULL for it and
 	 * every reader rejects it). */
 
-	/* 15..19: reserved for mremap, brk, the mlock family, shm by name, vfork/spawn */
+	OP_MREMAP = 15, /* mremap [addr, addr+len) to arg bytes: flags enum op_mremap_flags (and
+	                   enum op_result_flags), offset the new address (fixed) or the recorded
+	                   result address */
+
+	/* 16..19: reserved for brk, the mlock family, shm by name, vfork/spawn */
 
 	OP_MEMORY_RECLAIM = 20, /* write to memory.reclaim: reclaim len bytes from the cgroup
 	                           named by name (NULL: the process's own group) */
@@ -98,6 +102,11 @@ enum op_advice {
 	ADV_COUNT /* one past the last */
 };
 enum op_mark_flags { MARK_BEGIN = 1, MARK_END = 2 };
+/* mremap's flags byte (Linux's MREMAP_* values) */
+enum op_mremap_flags { MREMAPF_MAYMOVE = 1, MREMAPF_FIXED = 2, MREMAPF_DONTUNMAP = 4 };
+/* A system call's recorded result (`= RESULT` in vmt), in the flags byte of the kinds that take
+ * one: an address (in offset), or an errno (in prot). Neither: not recorded. */
+enum op_result_flags { OPRES_ADDR = 1 << 6, OPRES_ERRNO = 1 << 7 };
 
 struct op {
 	uint8_t kind;     /* enum op_kind */

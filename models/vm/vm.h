@@ -310,6 +310,23 @@ int vm_munmap(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
 int vm_mprotect(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len, uint32_t prot,
                 struct fault_work *w);
 
+/* mremap (mremap.c). flags: MREMAP_MAYMOVE, MREMAP_FIXED, MREMAP_DONTUNMAP (Linux's values);
+ * place_at: where a move goes when that range is free (the address the recorded kernel
+ * chose), 0: found top-down. Returns the new address or -errno (Linux's result), or
+ * VM_MREMAP_UNSUPPORTED for a call vmsim does not model. */
+enum { MREMAP_F_MAYMOVE = 1, MREMAP_F_FIXED = 2, MREMAP_F_DONTUNMAP = 4 };
+#define VM_MREMAP_UNSUPPORTED (-4096)
+struct mremap_args {
+	uint64_t addr, old_len, new_len, new_addr, place_at;
+	unsigned flags;
+};
+int64_t vm_mremap(struct vm *vm, struct mm_struct *mm, const struct mremap_args *a,
+                  struct fault_work *w);
+/* What vm_mremap would return, changing nothing (a call that failed when it was recorded). */
+int64_t vm_mremap_check(struct vm *vm, struct mm_struct *mm, const struct mremap_args *a);
+/* unmapped_area_topdown: the highest free range of len bytes below mmap_base, 0: none. */
+uint64_t vm_unmapped_area_topdown(struct mm_struct *mm, uint64_t len);
+
 /* Files (filemap.c). vm_file_declare: OP_FILE; returns the file id. vm_file_find: the id of a
  * declared file, or -1. */
 uint32_t vm_file_declare(struct vm *vm, const char *name, uint64_t size_bytes);

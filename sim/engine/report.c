@@ -306,6 +306,10 @@ void sim_write_stats(struct sim *s, FILE *out)
 		statsout_u64(&o, "memory_reclaim", "reclaimed_pages", s->c.reclaim_done_pages);
 		statsout_u64(&o, "memory_reclaim", "eagain", s->c.reclaim_eagain);
 	}
+	if (s->c.results_recorded) {
+		statsout_u64(&o, "trace", "recorded_results", s->c.results_recorded);
+		statsout_u64(&o, "trace", "result_mismatches", s->c.result_mismatches);
+	}
 	vm_report(&s->vm, &o);
 	psi_report(s, &o);
 	senpai_report(s, &o);

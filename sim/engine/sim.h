@@ -40,6 +40,7 @@ struct sim_counters {
 	/* writes to memory.reclaim (OP_MEMORY_RECLAIM): pages asked and reclaimed; eagain: the
 	 * writes that got less than they asked (Linux returns -EAGAIN) */
 	uint64_t reclaim_writes, reclaim_asked_pages, reclaim_done_pages, reclaim_eagain;
+	uint64_t results_recorded, result_mismatches; /* system calls with `= RESULT` */
 };
 
 struct sim {

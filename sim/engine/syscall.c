@@ -349,6 +349,46 @@ static enum run_result sys_memory_reclaim(struct sim *s, struct cpu *cpu, struct
 	return syscall_io_done(s, cpu, t, 0, &w, false);
 }
 
+/* A call that returned ret (an address or -errno) against the result op recorded (enum
+ * op_result_flags), if any: counted when they differ. */
+static void result_compare(struct sim *s, const struct op *op, int64_t ret)
+{
+	if (!(op->flags & (OPRES_ADDR | OPRES_ERRNO)))
+		return;
+	s->c.results_recorded++;
+	if (op->flags & OPRES_ADDR)
+		s->c.result_mismatches += ret != (int64_t)op->offset;
+	else
+		s->c.result_mismatches += ret != -(int64_t)op->prot;
+}
+
+/*
+ * mremap (models/vm/mremap.c). A move goes where the recorded kernel put it (`= ADDR`) when
+ * that range is free, so that the trace's later accesses stay valid; a call recorded as failed
+ * changes nothing. Either way vmsim's own result is compared with the recorded one. A failure
+ * Linux would give (-errno) is a result, not an error; a call vmsim does not model ends the
+ * process.
+ */
+static enum run_result sys_mremap(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	const struct op *op = t->op;
+	struct fault_work w;
+	fault_work_reset(&w);
+	struct mremap_args a = {.addr = op->addr,
+	                        .old_len = op->len,
+	                        .new_len = op->arg,
+	                        .new_addr = (op->flags & MREMAPF_FIXED) ? op->offset : 0,
+	                        .place_at = (op->flags & OPRES_ADDR) ? op->offset : 0,
+	                        .flags = op->flags &
+	                                 (MREMAPF_MAYMOVE | MREMAPF_FIXED | MREMAPF_DONTUNMAP)};
+	int64_t ret = op->flags & OPRES_ERRNO ? vm_mremap_check(&s->vm, t->mm, &a)
+	                                      : vm_mremap(&s->vm, t->mm, &a, &w);
+	if (ret == VM_MREMAP_UNSUPPORTED)
+		return syscall_done(s, cpu, t, -1, &w);
+	result_compare(s, op, ret);
+	return syscall_done(s, cpu, t, 0, &w);
+}
+
 enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	struct op *op = t->op;
@@ -385,6 +425,8 @@ enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 		return sys_execve(s, cpu, t);
 	case OP_MEMORY_RECLAIM:
 		return sys_memory_reclaim(s, cpu, t);
+	case OP_MREMAP:
+		return sys_mremap(s, cpu, t);
 	case OP_EXIT:
 		cpu->clock_ps += syscall_cost(s, cpu, &w);
 		task_exit(s, cpu, t, EXIT_NORMAL);

@@ -74,9 +74,9 @@ check_eq "no length: message" "$(echo "$msg" | grep -c 'bad1.vmt:2: .*PID memory
 printf '1 memory.reclaim 12x\n' > "$TMP/bad2.vmt"
 "$VMSIM" trace info "$TMP/bad2.vmt" >/dev/null 2>&1
 check_eq "bad length: exit" "$?" "2"
-# A reserved extended opcode (16 = kind 15, not defined yet) in a vmb file: exit 2, named.
-printf '\x89VMB\x01\x00\x00\x00\x30\x01\x00\x0f' > "$TMP/ext.vmb"
+# A reserved extended opcode (31 = kind 30, not defined yet) in a vmb file: exit 2, named.
+printf '\x89VMB\x01\x00\x00\x00\x3f\x01\x00\x0f' > "$TMP/ext.vmb"
 msg=$("$VMSIM" trace info "$TMP/ext.vmb" 2>&1); rc=$?
 check_eq "reserved extended opcode: exit" "$rc" "2"
-check_eq "reserved extended opcode: message" "$(echo "$msg" | grep -c 'unknown extended record opcode 16')" "1"
+check_eq "reserved extended opcode: message" "$(echo "$msg" | grep -c 'unknown extended record opcode 31')" "1"
 done_tests

@@ -482,12 +482,12 @@ int main(void)
 	}
 
 	/* The extended-opcode escape (VMB_TAG_EXT): read by the general path whichever decoder
-	 * runs the accesses before it; opcode 16 is unknown to this reader, 0x40 stays reserved. */
+	 * runs the accesses before it; opcode 31 is unknown to this reader, 0x40 stays reserved. */
 	for (int k = 0; k < 4; k++) { /* k & 2: the portable decoder */
 		const char *c = tt_path("before_ext.vmb");
-		/* extended opcode 16 of pid 0x55, or a tag with reserved bit 6 */
+		/* extended opcode 31 of pid 0x55, or a tag with reserved bit 6 */
 		write_reads_then(c, k & 1 ? (const unsigned char[]){0x40, 0x55}
-		                          : (const unsigned char[]){VMB_TAG_EXT | VMB_TAG_PID, 0x55},
+		                          : (const unsigned char[]){VMB_TAG_EXT | VMB_TAG_PID | 0x0f, 0x55},
 		                 2);
 		void *r;
 		struct trace_read_opts ropts = {.page_size = 4096, .vmb_portable = k >> 1};
@@ -498,7 +498,7 @@ int main(void)
 		CHECK(trace_format_vmb.read_batch(r, ops, 64, &err) < 0);
 		snprintf(want, sizeof(want), "%s: byte offset 103: %s", c,
 		         k & 1 ? "bad record tag (reserved bits set)"
-		           : "unknown extended record opcode 16 (a newer writer?)");
+		           : "unknown extended record opcode 31 (a newer writer?)");
 		CHECK_EQ_STR(err.msg, want);
 		trace_format_vmb.close(r);
 	}
