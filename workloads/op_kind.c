@@ -29,7 +29,8 @@ static const char *const names[OP_KIND_COUNT] = {
 
     /* 21: threads */
 
-    /* 22..23: file I/O */
+    [OP_FILE_RW] = "read/write",
+    [OP_FILE_SYNC] = "fsync/ftruncate/fallocate",
 
     /* 24: NUMA memory policy */
 };
