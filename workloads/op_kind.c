@@ -31,7 +31,8 @@ static const char *const names[OP_KIND_COUNT] = {
 
     [OP_THREAD] = "thread",
 
-    /* 22..23: file I/O */
+    [OP_FILE_RW] = "read/write",
+    [OP_FILE_SYNC] = "fsync/ftruncate/fallocate",
 
     /* 24: NUMA memory policy */
 };

@@ -188,6 +188,36 @@ static size_t format_mremap(const struct op *op, char *buf, size_t len)
 	return trace_format_result(op, buf, (size_t)n, len);
 }
 
+static int format_file_rw(const struct op *op, char *buf, size_t len)
+{
+	char b[32] = "";
+	if (op->flags & RWF_BUF)
+		snprintf(b, sizeof(b), " 0x%llx", (unsigned long long)op->addr);
+	return snprintf(buf, len, "%llu %s %s 0x%llx 0x%llx%s%s", (unsigned long long)op->pid,
+	                (op->flags & RWF_WRITE) ? "write" : "read", op->name,
+	                (unsigned long long)op->offset, (unsigned long long)op->len, b,
+	                (op->flags & RWF_DIRECT) ? " direct" : "");
+}
+
+static int format_file_sync(const struct op *op, char *buf, size_t len)
+{
+	unsigned long long pid = op->pid, off = op->offset, l = op->len;
+	switch (op->arg) {
+	case SYNC_FSYNC:
+	case SYNC_FDATASYNC:
+		return snprintf(buf, len, "%llu %s %s", pid,
+		                op->arg == SYNC_FSYNC ? "fsync" : "fdatasync", op->name);
+	case SYNC_RANGE:
+		return snprintf(buf, len, "%llu sync_file_range %s 0x%llx 0x%llx", pid, op->name,
+		                off, l);
+	case SYNC_FTRUNCATE:
+		return snprintf(buf, len, "%llu ftruncate %s 0x%llx", pid, op->name, off);
+	default:
+		return snprintf(buf, len, "%llu fallocate %s 0x%llx 0x%llx%s", pid, op->name, off,
+		                l, op->arg == SYNC_PUNCH_HOLE ? " punch_hole" : "");
+	}
+}
+
 size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 {
 	unsigned long long pid = op->pid, a = op->addr, l = op->len;
@@ -261,6 +291,12 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 	case OP_MEMORY_RECLAIM:
 		n = snprintf(buf, len, "%llu memory.reclaim 0x%llx%s%s", pid, l,
 		             op->name ? " " : "", op->name ? op->name : "");
+		break;
+	case OP_FILE_RW:
+		n = format_file_rw(op, buf, len);
+		break;
+	case OP_FILE_SYNC:
+		n = format_file_sync(op, buf, len);
 		break;
 	default:
 		BUG_ON(1, "op kind %u", op->kind);
@@ -445,6 +481,37 @@ static int check_mremap(struct trace_source *s, const struct op *op, struct err 
 	return check_result(s, op, err);
 }
 
+/* The largest file offset an operation may name (bytes). */
+#define TRACE_FILE_LIMIT (1ull << 48)
+
+/* read/write/fsync...: a declared file, a known sync kind and flags, a range that fits.
+ * Returns 1 (the op is good; its process is the live one), or < 0. */
+static int check_file_op(struct trace_source *s, struct op *op, struct err *err)
+{
+	struct trace_name *n = name_find(s, op->name, 1);
+	if (!n)
+		return bad(s, err,
+		           "%s of file %s, which was not declared "
+		           "(a \"file NAME SIZE\" line must come first)",
+		           op->kind == OP_FILE_RW ? "read/write" : "fsync/ftruncate/fallocate",
+		           op->name);
+	op->name = n->name;
+	if (op->kind == OP_FILE_RW && (op->flags & ~(RWF_WRITE | RWF_DIRECT | RWF_BUF)))
+		return bad(s, err, "read/write: unknown flags 0x%x", op->flags);
+	if (op->kind == OP_FILE_SYNC && (op->arg == 0 || op->arg >= SYNC_KIND_COUNT))
+		return bad(s, err, "file sync: unknown kind %llu", (unsigned long long)op->arg);
+	if (op->offset > TRACE_FILE_LIMIT || op->len > TRACE_FILE_LIMIT - op->offset)
+		return bad(s, err, "file range 0x%llx + 0x%llx goes beyond 2^48 bytes",
+		           (unsigned long long)op->offset, (unsigned long long)op->len);
+	if ((op->flags & RWF_BUF) && op->kind == OP_FILE_RW &&
+	    (op->addr >= TRACE_VA_LIMIT || op->len > TRACE_VA_LIMIT - op->addr))
+		return bad(s, err,
+		           "buffer 0x%llx + 0x%llx goes beyond the 57-bit virtual address space",
+		           (unsigned long long)op->addr, (unsigned long long)op->len);
+	s->live_pid = op->pid;
+	return 1;
+}
+
 /* Every rule, for the operations the fast path of trace_source_next does not take (kept out
  * of line so that the fast path needs no stack frame). */
 static __attribute__((noinline)) int source_check(struct trace_source *s, struct op *op,
@@ -521,6 +588,9 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 		op->name = n->name;
 		break;
 	}
+	case OP_FILE_RW:
+	case OP_FILE_SYNC:
+		return check_file_op(s, op, err);
 	case OP_MEMORY_RECLAIM:
 		if (op->name) { /* (a cgroup name: kept as images' are, for the whole run) */
 			struct trace_name *n = name_find(s, op->name, 0);
@@ -532,10 +602,8 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 		s->nr_live--;
 		s->live_pid = 0;
 		return 1;
-	default:
-		break;
 	}
-	s->live_pid = op->pid;
+	s->live_pid = op->pid; /* (the other kinds need no check) */
 	return 1;
 }
 

@@ -301,6 +301,74 @@ static int parse_mremap(struct vmt_reader *r, const struct tok *t, int nt, struc
 	return 0;
 }
 
+/* read(2)/write(2) of a declared file: "PID read|write NAME OFFSET LEN [BUF] [direct]" */
+static int parse_file_rw(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                         struct err *err)
+{
+	static const char usage[] = "PID read|write NAME OFFSET LEN [BUF] [direct]";
+	op->kind = OP_FILE_RW;
+	op->flags = tok_is(&t[1], "write") ? RWF_WRITE : 0;
+	if (want_tokens(r, nt, 5, 7, usage, err) || set_name(r, op, t[2].s, t[2].len, err) ||
+	    tok_num(r, &t[3], "a file offset", &op->offset, err) ||
+	    tok_num(r, &t[4], "a length in bytes", &op->len, err))
+		return -VMSIM_EINVAL;
+	op->addr = 0;
+	int i = 5;
+	if (i < nt && !tok_is(&t[i], "direct")) {
+		if (tok_num(r, &t[i], "a buffer address", &op->addr, err))
+			return -VMSIM_EINVAL;
+		op->flags |= RWF_BUF;
+		i++;
+	}
+	if (i < nt && tok_is(&t[i], "direct")) {
+		op->flags |= RWF_DIRECT;
+		i++;
+	}
+	if (i < nt)
+		return vmt_bad(r, err, "expected \"%s\"", usage);
+	return 0;
+}
+
+/* fsync, fdatasync, sync_file_range, ftruncate, fallocate of a declared file. Returns 1 when
+ * o is none of them. */
+static int parse_file_sync(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                           struct err *err)
+{
+	const struct tok *o = &t[1];
+	op->kind = OP_FILE_SYNC;
+	op->offset = op->len = 0;
+	if (tok_is(o, "fsync") || tok_is(o, "fdatasync")) {
+		op->arg = tok_is(o, "fsync") ? SYNC_FSYNC : SYNC_FDATASYNC;
+		if (want_tokens(r, nt, 3, 3, "PID fsync|fdatasync NAME", err))
+			return -VMSIM_EINVAL;
+	} else if (tok_is(o, "ftruncate")) {
+		op->arg = SYNC_FTRUNCATE;
+		if (want_tokens(r, nt, 4, 4, "PID ftruncate NAME SIZE", err) ||
+		    tok_num(r, &t[3], "a size in bytes", &op->offset, err))
+			return -VMSIM_EINVAL;
+	} else if (tok_is(o, "sync_file_range")) {
+		op->arg = SYNC_RANGE;
+		if (want_tokens(r, nt, 5, 5, "PID sync_file_range NAME OFFSET LEN", err) ||
+		    tok_num(r, &t[3], "a file offset", &op->offset, err) ||
+		    tok_num(r, &t[4], "a length in bytes", &op->len, err))
+			return -VMSIM_EINVAL;
+	} else if (tok_is(o, "fallocate")) {
+		op->arg = SYNC_FALLOCATE;
+		if (want_tokens(r, nt, 5, 6, "PID fallocate NAME OFFSET LEN [punch_hole]", err) ||
+		    tok_num(r, &t[3], "a file offset", &op->offset, err) ||
+		    tok_num(r, &t[4], "a length in bytes", &op->len, err))
+			return -VMSIM_EINVAL;
+		if (nt == 6 && !tok_is(&t[5], "punch_hole"))
+			return vmt_bad(r, err, "fallocate: expected punch_hole, got \"%.*s\"",
+			               (int)MIN(t[5].len, 60), t[5].s);
+		if (nt == 6)
+			op->arg = SYNC_PUNCH_HOLE;
+	} else {
+		return 1;
+	}
+	return set_name(r, op, t[2].s, t[2].len, err);
+}
+
 /* fork, thread, wait, exec, exit, compute: "PID OPERATION [ARG]". Returns 1 when o is none of them. */
 static int parse_process_op(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
                             struct err *err)
@@ -386,13 +454,19 @@ static int parse_pid_op(struct vmt_reader *r, const struct tok *t, int nt, struc
 		return parse_memory_reclaim(r, t, nt, op, err);
 	if (tok_is(o, "mremap"))
 		return parse_mremap(r, t, nt, op, err);
-	int rc = parse_process_op(r, t, nt, op, err);
+	if (tok_is(o, "read") || tok_is(o, "write"))
+		return parse_file_rw(r, t, nt, op, err);
+	int rc = parse_file_sync(r, t, nt, op, err);
+	if (rc <= 0)
+		return rc;
+	rc = parse_process_op(r, t, nt, op, err);
 	if (rc <= 0)
 		return rc;
 	return vmt_bad(r, err,
 	               "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
 	               "madvise, msync, fork, thread, wait, exec, exit, compute, mark, "
-	               "memory.reclaim or mremap)",
+	               "memory.reclaim, mremap, read, write, fsync, fdatasync, sync_file_range, "
+	               "ftruncate or fallocate)",
 	               (int)MIN(o->len, 60), o->s);
 }
 

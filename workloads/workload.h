@@ -59,7 +59,9 @@ enum op_kind {
 	                   never used before); the thread shares the caller's address space and
 	                   its operations carry that id in pid */
 
-	/* 22..23: reserved for file I/O through the page cache (read/write, sync/truncate) */
+	OP_FILE_RW = 22,   /* read(2)/write(2) of the declared file name: offset, len bytes;
+	                      flags: enum op_rw_flags; addr: the user buffer (with RWF_BUF) */
+	OP_FILE_SYNC = 23, /* arg: enum op_sync_kind on file name, with offset and len */
 
 	/* 24: reserved for NUMA memory policy (set_mempolicy, mbind) */
 
@@ -107,6 +109,22 @@ enum op_mremap_flags { MREMAPF_MAYMOVE = 1, MREMAPF_FIXED = 2, MREMAPF_DONTUNMAP
 /* A system call's recorded result (`= RESULT` in vmt), in the flags byte of the kinds that take
  * one: an address (in offset), or an errno (in prot). Neither: not recorded. */
 enum op_result_flags { OPRES_ADDR = 1 << 6, OPRES_ERRNO = 1 << 7 };
+/* OP_FILE_RW flags (vmb's flags byte: new ones only as new bits) */
+enum op_rw_flags {
+	RWF_WRITE = 1 << 0,  /* write (else read) */
+	RWF_DIRECT = 1 << 1, /* O_DIRECT: around the page cache */
+	RWF_BUF = 1 << 2,    /* addr is the user buffer the kernel copies to / from */
+};
+/* OP_FILE_SYNC arg (vmb's arg varint: new ones only at the end) */
+enum op_sync_kind {
+	SYNC_FSYNC = 1,      /* fsync NAME */
+	SYNC_FDATASYNC = 2,  /* fdatasync NAME */
+	SYNC_RANGE = 3,      /* sync_file_range NAME OFFSET LEN (SYNC_FILE_RANGE_WRITE) */
+	SYNC_FTRUNCATE = 4,  /* ftruncate NAME SIZE (offset = SIZE) */
+	SYNC_FALLOCATE = 5,  /* fallocate NAME OFFSET LEN (mode 0: the file grows to cover it) */
+	SYNC_PUNCH_HOLE = 6, /* fallocate NAME OFFSET LEN punch_hole (PUNCH_HOLE|KEEP_SIZE) */
+	SYNC_KIND_COUNT      /* one past the last */
+};
 
 struct op {
 	uint8_t kind;     /* enum op_kind */

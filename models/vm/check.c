@@ -281,9 +281,14 @@ static uint64_t check_file_cache(const struct vm *vm, uint32_t fi, uint32_t *swa
 
 static void check_page_cache(const struct vm *vm, uint32_t *swaps)
 {
-	uint64_t cached = 0;
+	uint64_t cached = 0, dirty = 0;
 	for (uint32_t fi = 0; fi < vm->fm.nr_files; fi++)
 		cached += check_file_cache(vm, fi, swaps);
+	for (uint64_t f = 0; f < vm->cfg.nr_frames; f++)
+		dirty += (vm->pages[f].flags & (PG_FREE | PG_DIRTY)) == PG_DIRTY &&
+		         page_counts_dirty(vm, &vm->pages[f]);
+	BUG_ON(dirty != vm->fm.nr_dirty, "%llu file pages are dirty, NR_FILE_DIRTY says %llu",
+	       (unsigned long long)dirty, (unsigned long long)vm->fm.nr_dirty);
 	BUG_ON(cached != vm->fm.nr_cached, "page cache holds %llu pages, count says %llu",
 	       (unsigned long long)cached, (unsigned long long)vm->fm.nr_cached);
 }

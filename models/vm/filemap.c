@@ -42,6 +42,7 @@ void filemap_fini(struct filemap *fm)
 		free(as->name);
 	}
 	free(fm->files);
+	free(fm->wb);
 	memset(fm, 0, sizeof(*fm));
 }
 
@@ -76,6 +77,8 @@ static struct address_space *as_new(struct filemap *fm, const char *name, uint64
 	struct address_space *as = &fm->files[fm->nr_files++];
 	memset(as, 0, sizeof(*as));
 	as->name = xstrdup(name);
+	as->ra.prev_index = UINT64_MAX;
+	as->ra.mark = UINT64_MAX;
 	as_resize(fm, as, size_bytes);
 	return as;
 }
@@ -94,6 +97,11 @@ uint32_t filemap_declare(struct filemap *fm, const char *name, uint64_t size_byt
 	as->dev_base_bytes = fm->dev_next_bytes;
 	fm->dev_next_bytes += (as->nr_pages * fm->page_size + (1u << 20) - 1) & ~((1ull << 20) - 1);
 	return fm->nr_files - 1;
+}
+
+void filemap_set_size(struct filemap *fm, uint32_t file, uint64_t size_bytes)
+{
+	as_resize(fm, &fm->files[file], size_bytes);
 }
 
 uint32_t filemap_create_anon_shmem(struct filemap *fm, uint64_t size_bytes)
@@ -270,8 +278,8 @@ pfn_t filemap_fault(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *
 
 /* page_cache_sync_readahead, simplified: read the uncached pages of [start, end) into the page
  * cache, unmapped. Stops early when memory runs out. Returns the pages read. */
-static uint32_t page_cache_readahead(struct vm *vm, struct mm_struct *mm, uint32_t file,
-                                     uint64_t start, uint64_t end)
+uint32_t page_cache_readahead(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t start,
+                              uint64_t end)
 {
 	uint32_t n = 0;
 	for (uint64_t index = start; index < end; index++) {
@@ -319,4 +327,155 @@ void filemap_readahead(struct vm *vm, struct mm_struct *mm, struct vm_area_struc
 		page_cache_readahead(vm, mm, file, index + 1, end);
 	}
 	vma->vm_ra_next = end;
+}
+
+/* ---- read(2) and write(2) ---------------------------------------------------------------- */
+
+/* The user copy of one page-cache page: a page copy through the memory model (a partial page
+ * costs a whole one; the user's buffer is the caller's, touched as the program's accesses). */
+static void copy_page_to_iter(struct fault_work *w, pfn_t pfn)
+{
+	w->copies++;
+	w->copy_src_pfn = pfn;
+	w->pfn = pfn;
+}
+
+/* The page-cache page of (file, index) for read(2): found (the mark of a readahead window
+ * reads the next one), or read with the window page_cache_sync_ra chooses for the req pages
+ * still wanted. PFN_NONE when no frame could be had. */
+static pfn_t filemap_get_page(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t index,
+                              uint64_t req)
+{
+	pfn_t pfn = filemap_lookup(&vm->fm, file, index);
+	if (pfn != PFN_NONE) {
+		page_cache_async_ra(vm, mm, file, index);
+		vm_wait_ready(vm, vm->cur, pfn);
+		return pfn;
+	}
+	if (vm->fm.files[file].shmem) {
+		bool major;
+		pfn = shmem_fault(vm, mm, file, index, NEXT_USE_NEVER, &major);
+		vm->cur->major |= major;
+		return pfn;
+	}
+	page_cache_sync_ra(vm, mm, file, index, req);
+	pfn = filemap_lookup(&vm->fm, file, index);
+	if (pfn != PFN_NONE)
+		vm->cur->major = true; /* its read is waited for */
+	return pfn;
+}
+
+/* filemap_read: the pages of [pos, end) up to the end of the file, each found or read in and
+ * copied to the user. */
+static int filemap_read(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t pos,
+                        uint64_t len)
+{
+	struct address_space *as = &vm->fm.files[file];
+	uint64_t ps = vm->cfg.page_size;
+	if (pos >= as->size_bytes || !len)
+		return 0; /* at or past the end: read returns 0 */
+	uint64_t first = pos / ps, last = (MIN(pos + len, as->size_bytes) - 1) / ps;
+	for (uint64_t index = first; index <= last; index++) {
+		pfn_t pfn = filemap_get_page(vm, mm, file, index, last + 1 - index);
+		if (pfn == PFN_NONE)
+			return -1;
+		copy_page_to_iter(vm->cur, pfn);
+		vm->st.rw_read_pages++;
+	}
+	as->ra.prev_index = last;
+	return 0;
+}
+
+/* write_begin's page for (file, index): cached, or a new page; a page the write covers only
+ * in part and that holds data of the file (below old_size) is read first. */
+static pfn_t write_begin(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t index,
+                         bool partial, uint64_t old_size)
+{
+	pfn_t pfn = filemap_lookup(&vm->fm, file, index);
+	if (pfn != PFN_NONE) {
+		vm_wait_ready(vm, vm->cur, pfn);
+		return pfn;
+	}
+	if (vm->fm.files[file].shmem) {
+		bool major;
+		pfn = shmem_fault(vm, mm, file, index, NEXT_USE_NEVER, &major);
+		vm->cur->major |= major;
+		return pfn;
+	}
+	pfn = alloc_frame(vm, vm->cur, mm, filemap_key(file, index));
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	page_cache_add(vm, mm, pfn, file, index, NEXT_USE_NEVER);
+	if (partial && index * vm->cfg.page_size < old_size) {
+		vm_add_io(vm->cur, IO_DEV_FILE, false, file_dev_offset(vm, file, index),
+		          vm->cfg.page_size);
+		vm_note_read(vm->cur, pfn);
+		vm->cur->major = true;
+	}
+	return pfn;
+}
+
+/* generic_perform_write: each page of [pos, pos + len) got (write_begin), copied from the user
+ * and dirtied; the file grows to pos + len; then balance_dirty_pages. */
+static int generic_perform_write(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t pos,
+                                 uint64_t len, uint64_t now_ps)
+{
+	uint64_t ps = vm->cfg.page_size;
+	uint64_t old_size = vm->fm.files[file].size_bytes;
+	if (!len)
+		return 0;
+	if (pos + len > old_size)
+		filemap_set_size(&vm->fm, file, pos + len);
+	for (uint64_t index = pos / ps; index <= (pos + len - 1) / ps; index++) {
+		bool partial = index * ps < pos || (index + 1) * ps > pos + len;
+		pfn_t pfn = write_begin(vm, mm, file, index, partial, old_size);
+		if (pfn == PFN_NONE)
+			return -1;
+		copy_page_to_iter(vm->cur, pfn);
+		folio_mark_dirty(vm, pfn);
+		vm->st.rw_write_pages++;
+	}
+	if (!vm->fm.files[file].shmem)
+		balance_dirty_pages(vm, vm->cur, now_ps);
+	return 0;
+}
+
+/* O_DIRECT: the cached pages of the range are written back (and, for a write, dropped:
+ * invalidate_inode_pages2_range), then the bytes go between the device and the user's buffer
+ * without the page cache. */
+static void direct_io(struct vm *vm, uint32_t file, uint64_t pos, uint64_t len, bool write)
+{
+	uint64_t ps = vm->cfg.page_size;
+	struct address_space *as = &vm->fm.files[file];
+	if (!write)
+		len = pos < as->size_bytes ? MIN(len, as->size_bytes - pos) : 0;
+	if (!len)
+		return;
+	uint64_t from = pos / ps, to = (pos + len - 1) / ps + 1;
+	filemap_write_range(vm, vm->cur, file, from, to);
+	if (write) {
+		truncate_inode_pages_range(vm, file, from, to);
+		if (pos + len > as->size_bytes)
+			filemap_set_size(&vm->fm, file, pos + len);
+	}
+	vm_add_io(vm->cur, IO_DEV_FILE, write, file_dev_offset(vm, file, 0) + pos, len);
+	vm->cur->major |= !write;
+	vm->st.direct_io_pages += to - from;
+}
+
+int vm_file_rw(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t pos, uint64_t len,
+               unsigned flags, uint64_t now_ps, struct fault_work *w)
+{
+	bool write = flags & VM_RW_WRITE;
+	vm->cur = w;
+	vm->now_ps = now_ps;
+	int rc = 0;
+	if ((flags & VM_RW_DIRECT) && !vm->fm.files[file].shmem)
+		direct_io(vm, file, pos, len, write);
+	else if (write)
+		rc = generic_perform_write(vm, mm, file, pos, len, now_ps);
+	else
+		rc = filemap_read(vm, mm, file, pos, len);
+	vm->cur = NULL;
+	return rc;
 }

@@ -32,6 +32,23 @@
 
 #define FILEMAP_CHUNK_PAGES 512
 
+/* Readahead state of read(2) on a file (Linux's struct file_ra_state, one per file here rather
+ * than per open file description): the last window read [start, start + size), of which the
+ * last async_size pages were read ahead; reaching the first of them (Linux's PG_readahead
+ * mark) reads the next window. prev_index: the last page the previous read(2) touched. */
+struct file_ra_state {
+	uint64_t start, size, async_size;
+	uint64_t prev_index; /* UINT64_MAX: no read yet */
+	uint64_t mark;       /* the page whose read starts the next window; UINT64_MAX: none */
+};
+
+/* Pages whose background writeback completes at done_ps (they count against the dirty limits
+ * until then, as Linux's NR_WRITEBACK does). */
+struct wb_batch {
+	uint64_t done_ps;
+	uint64_t nr_pages;
+};
+
 struct address_space {
 	char *name;              /* owned */
 	uint64_t size_bytes;     /* i_size */
@@ -43,6 +60,7 @@ struct address_space {
 	bool shmem;       /* a shmem object: no backing store, its pages swap */
 	bool anon;        /* shmem of a MAP_SHARED|MAP_ANONYMOUS mmap: it dies with its last VMA */
 	bool released;    /* an anonymous shmem object that died: its id is reused */
+	struct file_ra_state ra; /* read(2)'s readahead (readahead.c) */
 };
 
 /* An index entry that is a swap slot (shmem), not a frame. */
@@ -52,6 +70,12 @@ struct filemap {
 	struct address_space *files; /* by file id */
 	uint32_t nr_files, cap_files;
 	uint64_t nr_cached;      /* page-cache pages of every file */
+	uint64_t nr_dirty;       /* PG_DIRTY page-cache pages of files (not shmem): NR_FILE_DIRTY */
+	uint32_t wb_file;        /* background writeback's cursor: the file it goes on with */
+	uint64_t wb_index;       /* ... and the index in it */
+	uint64_t nr_writeback;   /* pages of wb[] */
+	struct wb_batch *wb;     /* background writeback in flight, oldest first */
+	uint32_t nr_wb, cap_wb;
 	uint64_t dev_next_bytes; /* next free byte on the file device (file placement) */
 	uint64_t page_size;
 	uint32_t nr_anon_shmem; /* live anonymous shmem objects */
@@ -64,6 +88,9 @@ int filemap_find(const struct filemap *fm, const char *name);
 /* Declare (or find) file name of size_bytes; a larger size extends a known file (a smaller
  * one leaves it as it is). Returns its id. */
 uint32_t filemap_declare(struct filemap *fm, const char *name, uint64_t size_bytes);
+/* i_size_write: file's size becomes size_bytes (grown by a write, or cut by ftruncate: the
+ * caller has removed the pages past the new end). */
+void filemap_set_size(struct filemap *fm, uint32_t file, uint64_t size_bytes);
 /* A new anonymous shmem object of size_bytes (shmem_zero_setup), reusing the id of a
  * released one. Returns its id. */
 uint32_t filemap_create_anon_shmem(struct filemap *fm, uint64_t size_bytes);

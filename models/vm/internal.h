@@ -424,6 +424,54 @@ void filemap_willneed(struct vm *vm, struct mm_struct *mm, struct vm_area_struct
 void filemap_map_pages(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
                        uint64_t vaddr, uint64_t start, uint64_t end);
 
+/* Read the uncached pages of [start, end) of file into the page cache, unmapped (stops when
+ * memory runs out). Returns the pages read. */
+uint32_t page_cache_readahead(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t start,
+                              uint64_t end);
+
+/* ---- readahead.c: read(2)'s on-demand readahead ------------------------------------------ */
+/* page_cache_sync_ra: read(2) of req pages from index found index uncached. */
+void page_cache_sync_ra(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t index,
+                        uint64_t req);
+/* page_cache_async_ra: read(2) found index cached: the next window when it is the mark. */
+void page_cache_async_ra(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t index);
+
+/* ---- page_writeback.c -------------------------------------------------------------------- */
+/* folio_mark_dirty / folio_clear_dirty_for_io: PG_DIRTY, and NR_FILE_DIRTY for file pages. */
+static inline bool page_counts_dirty(const struct vm *vm, const struct page *pg)
+{
+	return (pg->flags & PG_FILE) && !vm->fm.files[pg->mapping].shmem;
+}
+static inline void folio_mark_dirty(struct vm *vm, pfn_t pfn)
+{
+	struct page *pg = &vm->pages[pfn];
+	if (!(pg->flags & PG_DIRTY) && page_counts_dirty(vm, pg))
+		vm->fm.nr_dirty++;
+	pg->flags |= PG_DIRTY;
+}
+static inline void folio_clear_dirty(struct vm *vm, pfn_t pfn)
+{
+	struct page *pg = &vm->pages[pfn];
+	if ((pg->flags & PG_DIRTY) && page_counts_dirty(vm, pg))
+		vm->fm.nr_dirty--;
+	pg->flags &= ~PG_DIRTY;
+}
+/* Write the page-cache page pfn back when it is dirty (in its page or a PTE: page_mkclean).
+ * Returns whether it was written. */
+bool folio_write_one(struct vm *vm, struct fault_work *w, pfn_t pfn);
+/* wb_pages of background writeback complete at done_ps (vm_io_done). */
+void filemap_writeback_done(struct filemap *fm, uint64_t nr_pages, uint64_t done_ps);
+/* balance_dirty_pages after write(2) dirtied pages at now_ps. */
+void balance_dirty_pages(struct vm *vm, struct fault_work *w, uint64_t now_ps);
+/* Write back the dirty pages of [from, to) of file. Returns how many. */
+uint64_t filemap_write_range(struct vm *vm, struct fault_work *w, uint32_t file, uint64_t from,
+                             uint64_t to);
+
+/* ---- truncate.c -------------------------------------------------------------------------- */
+/* truncate_inode_pages_range: the page-cache pages of [from, to) of file are unmapped from
+ * every mapper and freed (dirty ones dropped unwritten). */
+void truncate_inode_pages_range(struct vm *vm, uint32_t file, uint64_t from, uint64_t to);
+
 /* A page-cache page for (file, index) in the free frame pfn, up to date (no read), on the
  * policy's lists. */
 void page_cache_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint32_t file, uint64_t index,

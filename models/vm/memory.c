@@ -475,7 +475,7 @@ static void zap_pte(void *ctx, uint64_t vaddr, pte_t *p)
 		if (!(pte & PTE_ZERO)) {
 			pfn_t pfn = (pfn_t)pte_pfn(pte);
 			if (pte & PTE_DIRTY)
-				z->vm->pages[pfn].flags |= PG_DIRTY;
+				folio_mark_dirty(z->vm, pfn);
 			rmap_remove(z->vm, pfn, z->mm, vaddr);
 			put_page(z->vm, pfn);
 		}

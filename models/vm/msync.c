@@ -27,7 +27,7 @@ static void msync_pte(void *ctx, uint64_t vaddr, pte_t *p)
 	bool dirty = page_mkclean(vm, pfn);
 	if (!dirty && !(pg->flags & PG_DIRTY))
 		return;
-	pg->flags &= ~PG_DIRTY;
+	folio_clear_dirty(vm, pfn);
 	vm_add_io(c->w, IO_DEV_FILE, true, file_dev_offset(vm, pg->mapping, pg->index),
 	          vm->cfg.page_size);
 	vm->st.msync_writeback++;

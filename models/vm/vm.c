@@ -74,6 +74,8 @@ void vm_io_done(struct vm *vm, const struct fault_work *w, uint64_t done_ps)
 {
 	for (uint32_t i = 0; i < MIN(w->nr_read_pfns, (uint32_t)FAULT_MAX_READ_PFNS); i++)
 		vm->pages[w->read_pfns[i]].ready_ps = done_ps;
+	if (w->wb_pages)
+		filemap_writeback_done(&vm->fm, w->wb_pages, done_ps);
 }
 
 void vm_kswapd_wake(struct vm *vm, bool running)
@@ -110,6 +112,14 @@ void vm_report(const struct vm *vm, struct statsout *o)
 	statsout_u64(o, "pagecache", "fault_around_pages", v->fault_around_pages);
 	statsout_u64(o, "pagecache", "msync_writeback", v->msync_writeback);
 	statsout_u64(o, "pagecache", "files", vm->fm.nr_files);
+	statsout_u64(o, "pagecache", "read_pages", v->rw_read_pages);
+	statsout_u64(o, "pagecache", "write_pages", v->rw_write_pages);
+	statsout_u64(o, "pagecache", "dirty_now", vm->fm.nr_dirty);
+	statsout_u64(o, "pagecache", "writeback_background", v->writeback_background);
+	statsout_u64(o, "pagecache", "writeback_sync", v->writeback_sync);
+	statsout_u64(o, "pagecache", "dirty_throttled", v->dirty_throttled);
+	statsout_u64(o, "pagecache", "truncated", v->truncated_pages);
+	statsout_u64(o, "pagecache", "direct_io_pages", v->direct_io_pages);
 	statsout_u64(o, "memory", "thp_pages", vm->thp_pages);
 	statsout_u64(o, "memory", "thp_pages_max", v->thp_pages_max);
 	statsout_u64(o, "memory", "thp_splits", v->thp_splits);

@@ -119,6 +119,9 @@ struct fault_work {
 	uint64_t throttle_ps; /* memory.high: the allocating task sleeps this long after the fault */
 	bool memstall;        /* reclaim, a swap-in or a throttle: the fault counts as a memory
 	                         stall (PSI) */
+	uint32_t wb_pages;    /* pages of background writeback this work started (vm_io_done
+	                         learns when they are written) */
+	bool dirty_throttled; /* write(2) over vm.dirty_ratio: the writer waits for its writes */
 	/* The arrays come last: fault_work_reset leaves them alone (only their first nr_*
 	 * entries are ever read), so starting a fault does not clear ~600 bytes. */
 	uint32_t read_pfns[FAULT_MAX_READ_PFNS]; /* the first FAULT_MAX_READ_PFNS of them */
@@ -160,6 +163,8 @@ struct vm_config {
 	bool zero_page;
 	uint32_t fault_around_pages; /* vm.fault_around_pages (0 or 1: off) */
 	uint32_t readahead_pages;    /* vm.readahead_pages (0: off) */
+	uint32_t dirty_background_ratio; /* vm.dirty_background_ratio: % of dirtyable memory */
+	uint32_t dirty_ratio;            /* vm.dirty_ratio: % of dirtyable memory */
 	const struct policy_ops *policy;
 	const json_t *policy_params; /* resolved vm.policy_params (borrowed) */
 	uint64_t seed;
@@ -198,6 +203,12 @@ struct vm_stats {
 	uint64_t faults_thp, thp_fallback, thp_splits, thp_pages_max;
 	uint64_t thp_split_pmds; /* PMDs split in one address space (__split_huge_pmd) */
 	uint64_t lazyfree_drops; /* MADV_FREE pages reclaimed without a write */
+	/* read(2) and write(2) (filemap.c, page_writeback.c, truncate.c) */
+	uint64_t rw_read_pages, rw_write_pages;        /* page-cache pages copied to / from users */
+	uint64_t writeback_background, writeback_sync; /* pages: the flusher's / fsync's */
+	uint64_t dirty_throttled; /* write(2) calls that waited in balance_dirty_pages */
+	uint64_t truncated_pages; /* page-cache pages removed by ftruncate and hole punching */
+	uint64_t direct_io_pages; /* pages read or written with O_DIRECT */
 };
 
 struct vm {
@@ -340,6 +351,29 @@ int vm_mmap_file(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t le
  * the range is not mapped). */
 int vm_msync(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
              struct fault_work *w);
+
+/* read(2) / write(2) (VM_RW_WRITE) of [pos, pos + len) of file through the page cache
+ * (filemap_read with readahead, generic_perform_write with balance_dirty_pages), or around it
+ * (VM_RW_DIRECT: O_DIRECT). now_ps: the time of the call (writeback completions). w: the work
+ * (disk requests, w->major: the caller waits for reads; w->dirty_throttled: for every
+ * request). Returns 0, or -1 when no frame could be had (the process ends, as an OOM). */
+enum vm_rw_flags { VM_RW_WRITE = 1, VM_RW_DIRECT = 2 };
+int vm_file_rw(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t pos, uint64_t len,
+               unsigned flags, uint64_t now_ps, struct fault_work *w);
+/* fsync and friends on file: write the dirty pages (of [offset, offset + len) for
+ * VM_SYNC_RANGE) back (the caller waits for them, except VM_SYNC_RANGE), cut or grow the file
+ * (VM_FTRUNCATE to offset; VM_FALLOCATE to offset + len unless it is smaller), or free the
+ * pages of a range (VM_PUNCH_HOLE). Returns 0. */
+enum vm_sync_op {
+	VM_FSYNC = 1,
+	VM_FDATASYNC,
+	VM_SYNC_RANGE,
+	VM_FTRUNCATE,
+	VM_FALLOCATE,
+	VM_PUNCH_HOLE
+};
+int vm_file_sync(struct vm *vm, uint32_t file, enum vm_sync_op op, uint64_t offset, uint64_t len,
+                 struct fault_work *w);
 
 /* exec (exec.c): the image called name, or -1. */
 int vm_image_find(const struct vm *vm, const char *name);

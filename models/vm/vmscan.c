@@ -146,6 +146,7 @@ static void reclaim_file_page(struct vm *vm, struct fault_work *w, pfn_t pfn)
 	} else {
 		vm->st.file_drops++;
 	}
+	folio_clear_dirty(vm, pfn);
 	filemap_remove(&vm->fm, pg->mapping, pg->index);
 	free_frame(vm, pfn);
 }

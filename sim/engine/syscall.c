@@ -106,12 +106,12 @@ static enum run_result sys_msync(struct sim *s, struct cpu *cpu, struct task *t)
 
 /*
  * Fault in every page of [addr, addr + len) as an access of kind would (GUP's faultin_page:
- * MADV_POPULATE_*, MAP_POPULATE): each fault is counted as the process's (getrusage counts
- * them too) and costed; the process waits for the disk reads. A page that cannot be faulted in
- * (no VMA, its protection, out of memory) fails the call: the process ends.
+ * MADV_POPULATE_*, MAP_POPULATE, a read(2)'s buffer): each fault is counted as the process's
+ * (getrusage counts them too) and costed. Returns 0 with *until_ps the time its disk reads
+ * complete, or -1 when a page cannot be faulted in (no VMA, its protection, out of memory).
  */
-static enum run_result populate_range(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
-                                      uint64_t len, enum access_kind kind)
+static int touch_range(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr, uint64_t len,
+                       enum access_kind kind, simtime_t *until_ps)
 {
 	uint64_t ps = s->vm.cfg.page_size;
 	simtime_t block_until_ps = 0;
@@ -120,10 +120,8 @@ static enum run_result populate_range(struct sim *s, struct cpu *cpu, struct tas
 		fault_work_reset(&w);
 		enum access_status st =
 		    vm_access(&s->vm, t->mm, va, kind, NEXT_USE_NEVER, cpu->clock_ps, &w);
-		if (st == ACCESS_SEGV || st == ACCESS_OOM) {
-			task_exit(s, cpu, t, EXIT_ERROR);
-			return RUN_DEAD;
-		}
+		if (st == ACCESS_SEGV || st == ACCESS_OOM)
+			return -1;
 		if (st == ACCESS_HIT)
 			continue;
 		count_fault(s, t, &w);
@@ -134,6 +132,20 @@ static enum run_result populate_range(struct sim *s, struct cpu *cpu, struct tas
 		cpu->clock_ps += cost.cpu_ps;
 		vm_io_done(&s->vm, &w, cost.block_until_ps);
 		block_until_ps = MAX(block_until_ps, MAX(cost.block_until_ps, w.wait_until_ps));
+	}
+	*until_ps = block_until_ps;
+	return 0;
+}
+
+/* touch_range for MADV_POPULATE_* and MAP_POPULATE: the process waits for the disk reads; a
+ * page that cannot be faulted in fails the call: the process ends. */
+static enum run_result populate_range(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
+                                      uint64_t len, enum access_kind kind)
+{
+	simtime_t block_until_ps = 0;
+	if (touch_range(s, cpu, t, addr, len, kind, &block_until_ps)) {
+		task_exit(s, cpu, t, EXIT_ERROR);
+		return RUN_DEAD;
 	}
 	t->has_op = false;
 	if (block_until_ps > cpu->clock_ps) {
@@ -389,6 +401,67 @@ static enum run_result sys_mremap(struct sim *s, struct cpu *cpu, struct task *t
 	return syscall_done(s, cpu, t, 0, &w);
 }
 
+/*
+ * read(2)/write(2) of a file (vm_file_rw) and the copy through the user's buffer: its pages are
+ * touched first as the program's own accesses would touch them (a write of the kernel's into
+ * a read's buffer, a read of a write's: their faults are the process's, as getrusage counts
+ * them), then the page-cache work is costed. The caller waits for the reads it needs (and,
+ * O_DIRECT, its writes), and for every write when balance_dirty_pages throttles it.
+ */
+static enum run_result sys_file_rw(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	const struct op *op = t->op;
+	int file = vm_file_find(&s->vm, op->name);
+	if (file < 0) {
+		task_exit(s, cpu, t, EXIT_ERROR);
+		return RUN_DEAD;
+	}
+	bool write = op->flags & RWF_WRITE;
+	simtime_t buf_until_ps = 0;
+	if ((op->flags & RWF_BUF) && op->len &&
+	    touch_range(s, cpu, t, op->addr, op->len, write ? ACCESS_READ : ACCESS_WRITE,
+	                &buf_until_ps)) {
+		task_exit(s, cpu, t, EXIT_ERROR);
+		return RUN_DEAD;
+	}
+	struct fault_work w;
+	fault_work_reset(&w);
+	unsigned flags = (write ? VM_RW_WRITE : 0) | ((op->flags & RWF_DIRECT) ? VM_RW_DIRECT : 0);
+	int rc = vm_file_rw(&s->vm, t->mm, (uint32_t)file, op->offset, op->len, flags,
+	                    cpu->clock_ps, &w);
+	bool wait = w.major || w.dirty_throttled || (write && (op->flags & RWF_DIRECT));
+	enum run_result r = syscall_io_done(s, cpu, t, rc, &w, wait);
+	if (!s->timing_on && !rc)
+		vm_io_done(&s->vm, &w, cpu->clock_ps); /* untimed: writes complete at once */
+	if (r == RUN_AGAIN && buf_until_ps > cpu->clock_ps) {
+		t->state = TASK_BLOCKED;
+		eventq_schedule(&s->eq, &t->wake_ev, buf_until_ps);
+		return RUN_BLOCKED;
+	}
+	return r;
+}
+
+/* fsync, fdatasync (waited for), sync_file_range (started only), ftruncate, fallocate. */
+static enum run_result sys_file_sync(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	static const enum vm_sync_op ops[SYNC_KIND_COUNT] = {
+	    [SYNC_FSYNC] = VM_FSYNC,         [SYNC_FDATASYNC] = VM_FDATASYNC,
+	    [SYNC_RANGE] = VM_SYNC_RANGE,    [SYNC_FTRUNCATE] = VM_FTRUNCATE,
+	    [SYNC_FALLOCATE] = VM_FALLOCATE, [SYNC_PUNCH_HOLE] = VM_PUNCH_HOLE,
+	};
+	const struct op *op = t->op;
+	int file = vm_file_find(&s->vm, op->name);
+	if (file < 0) {
+		task_exit(s, cpu, t, EXIT_ERROR);
+		return RUN_DEAD;
+	}
+	struct fault_work w;
+	fault_work_reset(&w);
+	int rc = vm_file_sync(&s->vm, (uint32_t)file, ops[op->arg], op->offset, op->len, &w);
+	bool wait = op->arg == SYNC_FSYNC || op->arg == SYNC_FDATASYNC;
+	return syscall_io_done(s, cpu, t, rc, &w, wait);
+}
+
 enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	struct op *op = t->op;
@@ -427,6 +500,10 @@ enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 		return sys_memory_reclaim(s, cpu, t);
 	case OP_MREMAP:
 		return sys_mremap(s, cpu, t);
+	case OP_FILE_RW:
+		return sys_file_rw(s, cpu, t);
+	case OP_FILE_SYNC:
+		return sys_file_sync(s, cpu, t);
 	case OP_EXIT:
 		cpu->clock_ps += syscall_cost(s, cpu, &w);
 		task_exit(s, cpu, t, EXIT_NORMAL);
