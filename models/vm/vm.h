@@ -160,6 +160,7 @@ struct vm_config {
 	bool zero_page;
 	uint32_t fault_around_pages; /* vm.fault_around_pages (0 or 1: off) */
 	uint32_t readahead_pages;    /* vm.readahead_pages (0: off) */
+	uint32_t file_folio_pages;   /* vm.file_folio_pages: page-cache folio size (0, 1: 4 KiB) */
 	const struct policy_ops *policy;
 	const json_t *policy_params; /* resolved vm.policy_params (borrowed) */
 	uint64_t seed;

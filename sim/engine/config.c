@@ -74,6 +74,8 @@ static const struct param_spec vm_params[] = {
 	 .doc = "file faults map up to this many cached neighbouring pages (0: off)"},
 	{.key = "readahead_pages", .type = PARAM_INT, .def = "32", .min = 0, .max = 4096,
 	 .doc = "sequential file misses read this many pages ahead (0: off)"},
+	{.key = "file_folio_pages", .type = PARAM_INT, .def = "1", .min = 1, .max = 512,
+	 .doc = "pages in a page-cache folio of a regular file, a power of two (1: 4 KiB folios, the classic kernel); stands in for how files were written or read in (docs/vm.md, \"Large file folios\")"},
 	{.key = "zero_page", .type = PARAM_BOOL, .def = "true",
 	 .doc = "a first read of anonymous memory maps the shared zero page"},
 	{0},
@@ -625,6 +627,10 @@ static int resolve_all(json_t *root, const char *file, struct err *err)
 	int rc = params_resolve(config_top_params, root, file, "", err);
 	if (rc)
 		return rc;
+	int64_t folio = params_get_int(json_object_get(root, "vm"), "file_folio_pages");
+	if (folio & (folio - 1))
+		return err_set(err, "%s: vm.file_folio_pages: expected a power of two, got %lld",
+		               file, (long long)folio);
 	return resolve_dynamic(root, file, err);
 }
 

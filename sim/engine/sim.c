@@ -171,6 +171,7 @@ static int vm_config_from_json(struct sim *s, struct vm_config *vc, struct err *
 	    .page_tables_in_frames = params_get_bool(jmem, "page_tables_in_frames"),
 	    .fault_around_pages = (uint32_t)params_get_int(jvm, "fault_around_pages"),
 	    .readahead_pages = (uint32_t)params_get_int(jvm, "readahead_pages"),
+	    .file_folio_pages = (uint32_t)params_get_int(jvm, "file_folio_pages"),
 	    .policy = policy_find(params_get_string(jvm, "policy")),
 	    .policy_params = json_object_get(jvm, "policy_params"),
 	    .seed = rng_derive_seed((uint64_t)params_get_int(root, "seed"), RNG_STREAM_POLICY),
