@@ -177,6 +177,9 @@ int vm_file_find(const struct vm *vm, const char *name)
 
 /* ---- faults ------------------------------------------------------------------------------ */
 
+static uint32_t read_uncached(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t start,
+                              uint64_t end);
+
 uint64_t file_dev_offset(const struct vm *vm, uint32_t file, uint64_t index)
 {
 	return vm->fm.files[file].dev_base_bytes + index * vm->cfg.page_size;
@@ -203,6 +206,41 @@ static void page_cache_insert(struct vm *vm, struct mm_struct *mm, pfn_t pfn, ui
 	page_cache_add(vm, mm, pfn, file, index, next_use);
 	vm_add_io(vm->cur, IO_DEV_FILE, false, file_dev_offset(vm, file, index), vm->cfg.page_size);
 	vm_note_read(vm->cur, pfn);
+}
+
+bool filemap_folio_range(const struct vm *vm, const struct vm_area_struct *vma, uint64_t vaddr,
+                         bool write, uint64_t *start, uint64_t *end)
+{
+	uint64_t nr = vm->cfg.file_folio_pages;
+	const struct address_space *as = &vm->fm.files[vma->vm_file - 1];
+	if (nr <= 1 || as->shmem)
+		return false;
+	uint64_t index = vma_file_index(vma, vaddr), first = index & ~(nr - 1);
+	/* the folio holding the file's last page: fault-around only on reads (see docs) */
+	if (first + nr > as->nr_pages || (!write && first + nr == as->nr_pages))
+		return false;
+	uint64_t from = vaddr - ((index - first) << PTE_SHIFT), to = from + (nr << PTE_SHIFT);
+	if (from < vma->vm_start || to > vma->vm_end ||
+	    from >> (PTE_SHIFT + PT_BITS) != (to - 1) >> (PTE_SHIFT + PT_BITS))
+		return false; /* not inside the VMA and one page table */
+	*start = from;
+	*end = to;
+	return true;
+}
+
+void filemap_map_folio(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
+                       uint64_t vaddr, uint64_t start, uint64_t end, uint32_t pte_bits)
+{
+	uint32_t file = vma->vm_file - 1;
+	for (uint64_t va = start; va < end; va += (1ull << PTE_SHIFT)) {
+		pfn_t pfn = filemap_lookup(&vm->fm, file, vma_file_index(vma, va));
+		pte_t *p = pgtable_lookup(&mm->pgd, va);
+		if (va == vaddr || pfn == PFN_NONE || (p && *p))
+			continue;
+		map_file_page(vm, mm, vma, va, pfn, pte_bits);
+		vm->cur->fault_around_pages++;
+		vm->st.fault_around_pages++;
+	}
 }
 
 void filemap_map_pages(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
@@ -270,6 +308,12 @@ pfn_t filemap_fault(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *
 	if (pfn == PFN_NONE)
 		return PFN_NONE;
 	page_cache_insert(vm, mm, pfn, file, index, next_use);
+	if (vm->cfg.file_folio_pages > 1) {
+		/* the whole folio is read (the faulting page is cached now: skipped) */
+		uint64_t first = index & ~((uint64_t)vm->cfg.file_folio_pages - 1);
+		read_uncached(vm, mm, file, first,
+		              MIN(first + vm->cfg.file_folio_pages, vm->fm.files[file].nr_pages));
+	}
 	w->kinds |= FK_FILE_READ;
 	w->major = true;
 	vm->st.faults_file_major++;
@@ -279,6 +323,17 @@ pfn_t filemap_fault(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *
 /* page_cache_sync_readahead, simplified: read the uncached pages of [start, end) into the page
  * cache, unmapped. Stops early when memory runs out. Returns the pages read. */
 uint32_t page_cache_readahead(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t start,
+                              uint64_t end)
+{
+	uint32_t n = read_uncached(vm, mm, file, start, end);
+	vm->cur->readahead_pages += n;
+	vm->st.readahead_pages += n;
+	return n;
+}
+
+/* Read the uncached pages of [start, end) into the page cache, unmapped; stops early when
+ * memory runs out. Returns the pages read. */
+static uint32_t read_uncached(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t start,
                               uint64_t end)
 {
 	uint32_t n = 0;
@@ -291,8 +346,6 @@ uint32_t page_cache_readahead(struct vm *vm, struct mm_struct *mm, uint32_t file
 		page_cache_insert(vm, mm, pfn, file, index, NEXT_USE_NEVER);
 		n++;
 	}
-	vm->cur->readahead_pages += n;
-	vm->st.readahead_pages += n;
 	return n;
 }
 
@@ -323,7 +376,10 @@ void filemap_readahead(struct vm *vm, struct mm_struct *mm, struct vm_area_struc
 	}
 	bool seq = vma->vm_ra_next == index || (vma->vm_flags & VM_SEQ_READ);
 	if (seq && vm->cfg.readahead_pages) {
-		end = MIN(index + 1 + vm->cfg.readahead_pages, vm->fm.files[file].nr_pages);
+		uint64_t fol = vm->cfg.file_folio_pages ? vm->cfg.file_folio_pages : 1;
+		end = index + 1 + vm->cfg.readahead_pages;
+		end = (end + fol - 1) & ~(fol - 1); /* whole folios, as page_cache_ra_order */
+		end = MIN(end, vm->fm.files[file].nr_pages);
 		page_cache_readahead(vm, mm, file, index + 1, end);
 	}
 	vma->vm_ra_next = end;

@@ -423,6 +423,15 @@ void filemap_willneed(struct vm *vm, struct mm_struct *mm, struct vm_area_struct
  * flight; the others old). */
 void filemap_map_pages(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
                        uint64_t vaddr, uint64_t start, uint64_t end);
+/* vm.file_folio_pages > 1: the virtual range [*start, *end) of the page-cache folio that holds
+ * (vma, vaddr), when the whole folio lies in the VMA and one page table and (for a read) does
+ * not hold the file's last page; false: map as 4 KiB pages. */
+bool filemap_folio_range(const struct vm *vm, const struct vm_area_struct *vma, uint64_t vaddr,
+                         bool write, uint64_t *start, uint64_t *end);
+/* Map the cached pages of the folio range [start, end) other than vaddr where the PTE is
+ * none, with pte_bits (a write fault maps the folio dirty: it is dirtied whole). */
+void filemap_map_folio(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
+                       uint64_t vaddr, uint64_t start, uint64_t end, uint32_t pte_bits);
 
 /* Read the uncached pages of [start, end) of file into the page cache, unmapped (stops when
  * memory runs out). Returns the pages read. */

@@ -264,6 +264,10 @@ static enum fault_step __do_fault(struct vm_fault *vf, bool write)
 	/* Mapped before readahead allocates, so that reclaim sees it mapped. */
 	map_file_page(vf->vm, vf->mm, vf->vma, vf->address, pfn,
 	              PTE_ACCESSED | (write ? PTE_DIRTY : 0));
+	uint64_t from, to; /* a large folio is mapped whole (finish_fault) */
+	if (filemap_folio_range(vf->vm, vf->vma, vf->address, write, &from, &to))
+		filemap_map_folio(vf->vm, vf->mm, vf->vma, vf->address, from, to,
+		                  write ? PTE_DIRTY : 0);
 	if (major)
 		filemap_readahead(vf->vm, vf->mm, vf->vma, vf->address);
 	return FAULT_AGAIN;
@@ -291,11 +295,17 @@ static void do_fault_around(struct vm_fault *vf)
 	                  base + (to << PTE_SHIFT));
 }
 
-/* A read: fault-around first (when on), then the page itself unless it was among those. */
+/* A read: fault-around first (when on; the whole large folio when vm.file_folio_pages makes
+ * one), then the page itself unless it was among those. */
 static enum fault_step do_read_fault(struct vm_fault *vf)
 {
-	if (vf->vm->cfg.fault_around_pages > 1) {
-		do_fault_around(vf);
+	uint64_t from, to;
+	bool folio = filemap_folio_range(vf->vm, vf->vma, vf->address, false, &from, &to);
+	if (folio || vf->vm->cfg.fault_around_pages > 1) {
+		if (folio) /* filemap_map_pages maps a large folio whole */
+			filemap_map_pages(vf->vm, vf->mm, vf->vma, vf->address, from, to);
+		else
+			do_fault_around(vf);
 		if (pte_present(*vf->pte)) {
 			filemap_fault_cached(vf->vm, vf->vma, vf->address, (pfn_t)pte_pfn(*vf->pte),
 			                     false, vf->next_use);

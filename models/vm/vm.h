@@ -165,6 +165,7 @@ struct vm_config {
 	uint32_t readahead_pages;    /* vm.readahead_pages (0: off) */
 	uint32_t dirty_background_ratio; /* vm.dirty_background_ratio: % of dirtyable memory */
 	uint32_t dirty_ratio;            /* vm.dirty_ratio: % of dirtyable memory */
+	uint32_t file_folio_pages;   /* vm.file_folio_pages: page-cache folio size (0, 1: 4 KiB) */
 	const struct policy_ops *policy;
 	const json_t *policy_params; /* resolved vm.policy_params (borrowed) */
 	uint64_t seed;

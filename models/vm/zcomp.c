@@ -70,6 +70,21 @@ uint64_t zcomp_cost_draw(struct zcomp_cost *c)
 	return c->value_ps[k];
 }
 
+/* The region of cls that holds the anonymous page with key (page_key: its address is the
+ * low 45 bits in pages; page-cache keys have the top bit set), NULL: none. */
+static const struct zcomp_region *zcomp_region_of(const struct zcomp_class *cls, uint64_t key)
+{
+	if (!cls->nr_regions || key >> 63)
+		return NULL;
+	uint64_t addr = (key & ((1ull << 45) - 1)) << PTE_SHIFT;
+	for (uint32_t i = 0; i < cls->nr_regions; i++) {
+		const struct zcomp_region *r = &cls->regions[i];
+		if (addr >= r->addr && addr - r->addr < r->bytes)
+			return r;
+	}
+	return NULL;
+}
+
 /* What the page with key (of class zclass) compresses to: its kind, and *bytes for a page in
  * the pool; huge_bytes: sizes from here up are incompressible. */
 enum zcomp_kind zcomp_page(const struct vm *vm, uint64_t key, uint16_t zclass, uint32_t huge_bytes,
@@ -77,14 +92,18 @@ enum zcomp_kind zcomp_page(const struct vm *vm, uint64_t key, uint16_t zclass, u
 {
 	const struct zcomp_state *zc = vm->zc;
 	struct zcomp_class def = {0};
-	const struct zcomp_class *c =
+	const struct zcomp_class *cls =
 	    zclass && zclass <= vm->cfg.nr_zclasses ? &vm->cfg.zclasses[zclass - 1] : &def;
+	const struct zcomp_region *r = zcomp_region_of(cls, key);
+	uint32_t same = r ? r->same_filled_percent : cls->same_filled_percent;
+	uint32_t incomp = r ? r->incompressible_percent : cls->incompressible_percent;
+	uint32_t ratio = r ? r->ratio_milli : cls->ratio_milli;
 	uint64_t h = mix64(key ^ zc->seed) % 100;
-	if (h < c->same_filled_percent)
+	if (h < same)
 		return ZC_SAME;
-	uint32_t ratio = c->ratio_milli ? c->ratio_milli : zc->alg->ratio_milli;
+	ratio = ratio ? ratio : zc->alg->ratio_milli;
 	uint64_t ps = vm->cfg.page_size;
-	uint64_t b = h < (uint64_t)c->same_filled_percent + c->incompressible_percent
+	uint64_t b = h < (uint64_t)same + incomp
 	                 ? ps
 	                 : (ps * 1000 + ratio - 1) / ratio;
 	*bytes = (uint32_t)b;

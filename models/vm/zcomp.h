@@ -39,11 +39,24 @@ struct zcomp_cost {
 void zcomp_cost_init(struct zcomp_cost *c, uint64_t mean_ps, uint64_t p99_ps);
 uint64_t zcomp_cost_draw(struct zcomp_cost *c);
 
-/* The compressibility of the pages of one workload (workload.compression_ratio, ...). */
+/* The compressibility of the anonymous pages in [addr, addr + bytes) of one workload's
+ * processes (workload.compression_regions[i]). */
+struct zcomp_region {
+	uint64_t addr, bytes;
+	uint32_t ratio_milli; /* 0: the algorithm's preset ratio */
+	uint32_t same_filled_percent;
+	uint32_t incompressible_percent;
+};
+
+/* The compressibility of the pages of one workload (workload.compression_ratio, ...): an
+ * anonymous page in one of regions (the first that holds it) compresses as that region says,
+ * every other page as the class says. */
 struct zcomp_class {
 	uint32_t ratio_milli;         /* 0: the algorithm's preset ratio */
 	uint32_t same_filled_percent; /* pages of one repeated word (stored without pool space) */
 	uint32_t incompressible_percent;
+	const struct zcomp_region *regions;
+	uint32_t nr_regions;
 };
 
 /* What a page compresses to. */

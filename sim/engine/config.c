@@ -78,6 +78,8 @@ static const struct param_spec vm_params[] = {
 	 .doc = "write(2): the flusher writes dirty page-cache pages back above this % of free + page-cache memory (Linux's vm.dirty_background_ratio)"},
 	{.key = "dirty_ratio", .type = PARAM_INT, .def = "20", .min = 0, .max = 100,
 	 .doc = "write(2): a writer above this % of free + page-cache memory dirty or under writeback waits for its writes (vm.dirty_ratio)"},
+	{.key = "file_folio_pages", .type = PARAM_INT, .def = "1", .min = 1, .max = 512,
+	 .doc = "pages in a page-cache folio of a regular file, a power of two (1: 4 KiB folios, the classic kernel); stands in for how files were written or read in (docs/vm.md, \"Large file folios\")"},
 	{.key = "zero_page", .type = PARAM_BOOL, .def = "true",
 	 .doc = "a first read of anonymous memory maps the shared zero page"},
 	{0},
@@ -241,6 +243,38 @@ static const struct param_spec workload_common_params[] = {
      .min = 0,
      .max = 100,
      .doc = "zswap/zram: % of its pages that do not compress"},
+    {.key = "compression_regions",
+     .type = PARAM_DYNAMIC,
+     .doc = "zswap/zram: a list of address ranges whose anonymous pages compress otherwise (keys: workload.compression_regions[].*, below); absent: none"},
+    {0},
+};
+
+/* One range of workload.compression_regions. */
+static const struct param_spec compression_region_params[] = {
+    {.key = "addr",
+     .type = PARAM_INT,
+     .min = 0,
+     .max = 140737488355328.0,
+     .doc = "its first byte (a generator's region starts at the address docs/workloads.md gives)"},
+    {.key = "bytes", .type = PARAM_INT, .min = 1, .max = 140737488355328.0, .doc = "its length"},
+    {.key = "compression_ratio",
+     .type = PARAM_REAL,
+     .def = "0",
+     .min = 0,
+     .max = 64,
+     .doc = "how its pages compress (uncompressed / compressed, >= 1); 0: the algorithm's preset ratio"},
+    {.key = "same_filled_percent",
+     .type = PARAM_INT,
+     .def = "0",
+     .min = 0,
+     .max = 100,
+     .doc = "% of its pages filled with one repeated word"},
+    {.key = "incompressible_percent",
+     .type = PARAM_INT,
+     .def = "0",
+     .min = 0,
+     .max = 100,
+     .doc = "% of its pages that do not compress"},
     {0},
 };
 
@@ -454,6 +488,49 @@ static int resolve_cgroups(json_t *root, const char *file, struct err *err)
 	return 0;
 }
 
+/* The compressibility keys of obj (a workload or one of its compression_regions), at path. */
+static int check_compressibility(const json_t *obj, const char *file, const char *path,
+                                 struct err *err)
+{
+	double r = params_get_real(obj, "compression_ratio");
+	if (r != 0 && r < 1)
+		return err_set(err,
+		               "%s: %s.compression_ratio: expected 0 (the algorithm's) or a ratio "
+		               ">= 1, got %g",
+		               file, path, r);
+	if (params_get_int(obj, "same_filled_percent") +
+	        params_get_int(obj, "incompressible_percent") >
+	    100)
+		return err_set(err,
+		               "%s: %s: same_filled_percent + incompressible_percent exceed 100",
+		               file, path);
+	return 0;
+}
+
+/* workload.compression_regions: a non-empty list of ranges (compression_region_params). */
+static int resolve_compression_regions(json_t *w, const char *file, const char *path,
+                                       struct err *err)
+{
+	json_t *list = json_object_get(w, "compression_regions");
+	if (!list)
+		return 0;
+	char *lp = xasprintf("%s.compression_regions", path);
+	int rc = 0;
+	if (!json_is_array(list) || !json_array_size(list))
+		rc = err_set(err, "%s: %s: expected a non-empty list of objects", file, lp);
+	for (size_t i = 0; !rc && i < json_array_size(list); i++) {
+		json_t *el = json_array_get(list, i);
+		char *p = xasprintf("%s[%zu]", lp, i);
+		rc = json_is_object(el) ? params_resolve(compression_region_params, el, file, p, err)
+		                        : err_set(err, "%s: %s: expected an object", file, p);
+		if (!rc)
+			rc = check_compressibility(el, file, p, err);
+		free(p);
+	}
+	free(lp);
+	return rc;
+}
+
 /* A workload's cgroup and compressibility (workload_common_params), checked against the
  * config's groups. */
 static int resolve_workload_offload(json_t *root, json_t *w, const char *file, const char *path,
@@ -462,18 +539,8 @@ static int resolve_workload_offload(json_t *root, json_t *w, const char *file, c
 	const char *cg = params_get_string(w, "cgroup");
 	if (*cg && !json_object_get(json_object_get(root, "cgroups"), cg))
 		return err_set(err, "%s: %s.cgroup: no group \"%s\" in cgroups", file, path, cg);
-	double r = params_get_real(w, "compression_ratio");
-	if (r != 0 && r < 1)
-		return err_set(err,
-		               "%s: %s.compression_ratio: expected 0 (the algorithm's) or a ratio "
-		               ">= 1, got %g",
-		               file, path, r);
-	if (params_get_int(w, "same_filled_percent") + params_get_int(w, "incompressible_percent") >
-	    100)
-		return err_set(err,
-		               "%s: %s: same_filled_percent + incompressible_percent exceed 100",
-		               file, path);
-	return 0;
+	int rc = check_compressibility(w, file, path, err);
+	return rc ? rc : resolve_compression_regions(w, file, path, err);
 }
 
 static int resolve_offload(json_t *root, const char *file, struct err *err)
@@ -564,6 +631,10 @@ static int resolve_all(json_t *root, const char *file, struct err *err)
 	int rc = params_resolve(config_top_params, root, file, "", err);
 	if (rc)
 		return rc;
+	int64_t folio = params_get_int(json_object_get(root, "vm"), "file_folio_pages");
+	if (folio & (folio - 1))
+		return err_set(err, "%s: vm.file_folio_pages: expected a power of two, got %lld",
+		               file, (long long)folio);
 	return resolve_dynamic(root, file, err);
 }
 
@@ -688,6 +759,7 @@ void config_write_docs(FILE *out)
 	fprintf(out, "\n## Workload objects (`workload`, `workloads[]`)\n\nEvery workload "
 	             "object takes:\n\n");
 	params_write_markdown(out, workload_common_params, "workload");
+	params_write_markdown(out, compression_region_params, "workload.compression_regions[]");
 	for (size_t i = 0; i < workload_table_len; i++) {
 		const struct workload_ops *w = workload_table[i];
 		fprintf(out, "\n### type `%s`\n\n%s\n\n", w->name, w->description);

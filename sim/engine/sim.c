@@ -71,6 +71,32 @@ static uint64_t limit_pages(const json_t *cg, const char *key)
 	return v < 0 ? MEMCG_NO_LIMIT : (uint64_t)v;
 }
 
+/* obj's compression_ratio to 3 decimals: no float past setup. */
+static uint32_t ratio_milli(const json_t *obj)
+{
+	return (uint32_t)(params_get_real(obj, "compression_ratio") * 1000 + 0.5);
+}
+
+/* A workload's compression_regions (absent: none) into c (an array it owns). */
+static void zcomp_regions_from_json(struct zcomp_class *c, const json_t *list)
+{
+	c->nr_regions = (uint32_t)json_array_size(list);
+	if (!c->nr_regions)
+		return;
+	struct zcomp_region *r = xcalloc(c->nr_regions, sizeof(*r));
+	for (uint32_t i = 0; i < c->nr_regions; i++) {
+		const json_t *el = json_array_get(list, i);
+		r[i] = (struct zcomp_region){
+		    .addr = (uint64_t)params_get_int(el, "addr"),
+		    .bytes = (uint64_t)params_get_int(el, "bytes"),
+		    .ratio_milli = ratio_milli(el),
+		    .same_filled_percent = (uint32_t)params_get_int(el, "same_filled_percent"),
+		    .incompressible_percent = (uint32_t)params_get_int(el, "incompressible_percent"),
+		};
+	}
+	c->regions = r;
+}
+
 /* cgroups, zswap, zram and each workload's cgroup and compressibility, into vc (the names
  * borrowed from the config). */
 static void offload_config_from_json(struct sim *s, struct vm_config *vc)
@@ -110,17 +136,17 @@ static void offload_config_from_json(struct sim *s, struct vm_config *vc)
 	             *many = json_object_get(root, "workloads");
 	uint32_t n = one ? 1 : (uint32_t)json_array_size(many);
 	s->zclasses = xcalloc(n, sizeof(*s->zclasses));
+	s->nr_zclasses = n;
 	s->wl_memcg = xcalloc(n, sizeof(*s->wl_memcg));
 	for (uint32_t w = 0; w < n; w++) {
 		const json_t *obj = one ? one : json_array_get(many, w);
-		/* the ratio to 3 decimals: no float past setup */
 		s->zclasses[w] = (struct zcomp_class){
-		    .ratio_milli =
-		        (uint32_t)(params_get_real(obj, "compression_ratio") * 1000 + 0.5),
+		    .ratio_milli = ratio_milli(obj),
 		    .same_filled_percent = (uint32_t)params_get_int(obj, "same_filled_percent"),
 		    .incompressible_percent =
 		        (uint32_t)params_get_int(obj, "incompressible_percent"),
 		};
+		zcomp_regions_from_json(&s->zclasses[w], json_object_get(obj, "compression_regions"));
 		const char *g = params_get_string(obj, "cgroup");
 		for (uint32_t k = 0; *g && k < vc->nr_memcgs; k++)
 			if (!strcmp(s->memcgs[k].name, g))
@@ -149,6 +175,7 @@ static int vm_config_from_json(struct sim *s, struct vm_config *vc, struct err *
 	    .readahead_pages = (uint32_t)params_get_int(jvm, "readahead_pages"),
 	    .dirty_background_ratio = (uint32_t)params_get_int(jvm, "dirty_background_ratio"),
 	    .dirty_ratio = (uint32_t)params_get_int(jvm, "dirty_ratio"),
+	    .file_folio_pages = (uint32_t)params_get_int(jvm, "file_folio_pages"),
 	    .policy = policy_find(params_get_string(jvm, "policy")),
 	    .policy_params = json_object_get(jvm, "policy_params"),
 	    .seed = rng_derive_seed((uint64_t)params_get_int(root, "seed"), RNG_STREAM_POLICY),
@@ -372,6 +399,8 @@ void sim_fini(struct sim *s)
 	json_decref(s->trace_from); /* (NULL-safe) */
 	images_free(s);
 	free(s->memcgs);
+	for (uint32_t i = 0; s->zclasses && i < s->nr_zclasses; i++)
+		free((void *)s->zclasses[i].regions);
 	free(s->zclasses);
 	free(s->wl_memcg);
 	if (s->timing.hw)

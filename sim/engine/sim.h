@@ -56,6 +56,7 @@ struct sim {
 	uint32_t nr_images;
 	struct memcg_config *memcgs;  /* the config's cgroups, parsed at setup */
 	struct zcomp_class *zclasses; /* each workload's compressibility (class 1 + index) */
+	uint32_t nr_zclasses;
 	uint16_t *wl_memcg;           /* each workload's cgroup id (0: the root) */
 	uint32_t nr_cpus;
 	struct cpu *cpus;
