@@ -87,6 +87,24 @@ void vm_images_declare_files(struct vm *vm);
 int vm_check_range(struct vm *vm, uint64_t addr, uint64_t len);
 
 /* ---- page_alloc.c ------------------------------------------------------------------------ */
+/* memory.nodes: the node holding pfn (the nodes' frames follow one another from frame 0). */
+static inline uint32_t vm_node_of(const struct vm *vm, pfn_t pfn)
+{
+	uint32_t i = 0;
+	while (pfn >= vm->node_end_pfn[i])
+		i++;
+	return i;
+}
+/* memory.nodes: count frame pfn taken (+1) or freed (-1) on its node. */
+static inline void node_account(struct vm *vm, pfn_t pfn, int delta)
+{
+	if (likely(!vm->cfg.nr_nodes))
+		return;
+	uint32_t n = vm_node_of(vm, pfn);
+	vm->node_used[n] += (uint64_t)(int64_t)delta;
+	if (vm->node_used[n] > vm->node_used_max[n])
+		vm->node_used_max[n] = vm->node_used[n];
+}
 /* Back to the free list (LIFO: the next allocation takes it). */
 static inline void free_frame(struct vm *vm, pfn_t pfn)
 {
@@ -96,6 +114,7 @@ static inline void free_frame(struct vm *vm, pfn_t pfn)
 	if (unlikely(pg->memcg))
 		vm->memcgs[pg->memcg].nr_pages--; /* uncharge */
 	pg->flags = PG_FREE;
+	node_account(vm, pfn, -1);
 	pg->next_free = vm->free_head;
 	vm->free_head = pfn;
 	vm->nr_free++;

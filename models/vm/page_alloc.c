@@ -19,6 +19,7 @@ static pfn_t take_free_frame(struct vm *vm)
 	struct page *pg = &vm->pages[pfn];
 	vm->free_head = pg->next_free;
 	vm->nr_free--;
+	node_account(vm, pfn, 1);
 	memset(pg, 0, sizeof(*pg));
 	pg->swap_slot = SLOT_NONE;
 	uint64_t used = vm_frames_used(vm);
@@ -112,6 +113,7 @@ pfn_t alloc_huge_frames(struct vm *vm)
 		vm->nr_free -= HPAGE_NR;
 		for (i = 0; i < HPAGE_NR; i++) {
 			struct page *pg = &vm->pages[base + i];
+			node_account(vm, (pfn_t)(base + i), 1);
 			memset(pg, 0, sizeof(*pg));
 			pg->swap_slot = SLOT_NONE;
 			pg->flags = i ? (PG_ANON | PG_TAIL) : (PG_ANON | PG_DIRTY | PG_HUGE);

@@ -151,6 +151,8 @@ struct vm_image {
 	uint32_t nr_libs;
 };
 
+#define VM_MAX_NODES 16 /* NUMA_MAX_NODES of models/hw/numa.h */
+
 struct vm_config {
 	uint64_t nr_frames;
 	uint64_t page_size;
@@ -176,6 +178,10 @@ struct vm_config {
 	uint32_t nr_zclasses;
 	struct zswap_config zswap;
 	struct zram_config zram;
+	/* memory.nodes (0: not given): the nodes' frames, in order from frame 0, and names */
+	uint32_t nr_nodes;
+	uint64_t node_frames[VM_MAX_NODES];
+	char node_name[VM_MAX_NODES][32];
 };
 
 /* vm.thp */
@@ -206,6 +212,9 @@ struct vm {
 	struct page *pages; /* nr_frames descriptors */
 	uint32_t free_head; /* first free frame, PFN_NONE: none */
 	uint64_t nr_free;
+	/* memory.nodes: each node's end (a frame number), frames in use now and at most */
+	uint64_t node_end_pfn[VM_MAX_NODES];
+	uint64_t node_used[VM_MAX_NODES], node_used_max[VM_MAX_NODES];
 	struct pt_arena pt_arena; /* host memory of every page table */
 	struct rmap_item *rmap_pool;
 	uint32_t rmap_cap, rmap_free; /* free list through .next; item 0 is never used */

@@ -12,6 +12,7 @@
 #include "models/hw/cache.h"
 #include "models/hw/disk.h"
 #include "models/hw/dram.h"
+#include "models/hw/numa.h"
 #include "models/hw/tlb.h"
 #include "models/hw/walker.h"
 #include "models/policy/policy.h"
@@ -50,6 +51,10 @@ static const struct param_spec memory_params[] = {
 	 .doc = "take page-table pages from memory.frames (else accounted apart)"},
 	{.key = "swap_pages", .type = PARAM_INT, .def = "1048576", .min = 0, .max = 4294967294.0,
 	 .doc = "swap slots on the swap device, in pages (0: no swap)"},
+	{.key = "nodes", .type = PARAM_DYNAMIC,
+	 .doc = "memory nodes (NUMA, CXL): a list of node objects (keys: memory.nodes[].*, below); absent: one node, the top-level dram"},
+	{.key = "distance", .type = PARAM_DYNAMIC,
+	 .doc = "memory.nodes: the distance matrix (ACPI SLIT: 10 to itself, 11..254); absent: from the nodes' latencies"},
 	{0},
 };
 
@@ -558,6 +563,8 @@ static int resolve_all(json_t *root, const char *file, struct err *err)
 			return rc;
 	}
 	int rc = params_resolve(config_top_params, root, file, "", err);
+	if (!rc)
+		rc = numa_params_resolve(root, file, err);
 	if (rc)
 		return rc;
 	return resolve_dynamic(root, file, err);
@@ -681,6 +688,7 @@ void config_write_docs(FILE *out)
 	params_write_markdown(out, config_top_params, "");
 	params_write_markdown(out, config_image_params, "images.NAME");
 	params_write_markdown(out, config_cgroup_params, "cgroups.NAME");
+	params_write_markdown(out, numa_node_params, "memory.nodes[]");
 	fprintf(out, "\n## Workload objects (`workload`, `workloads[]`)\n\nEvery workload "
 	             "object takes:\n\n");
 	params_write_markdown(out, workload_common_params, "workload");

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "models/hw/numa.h"
 #include "sim/base/rng.h"
 
 /* The config's program images (images.*), in the order of the JSON object, each library named
@@ -304,7 +305,16 @@ int sim_init_host(struct sim *s, struct config *cfg, const struct sim_host *host
 	engine_config_from_json(s);
 	images_from_json(s, json_object_get(cfg->root, "images"));
 	struct vm_config vc;
+	struct numa_config nc;
+	numa_config_from_json(&nc, cfg->root);
 	int rc = vm_config_from_json(s, &vc, err);
+	if (nc.configured) {
+		vc.nr_nodes = nc.nr_nodes;
+		for (uint32_t i = 0; i < nc.nr_nodes; i++) {
+			vc.node_frames[i] = nc.node[i].nr_frames;
+			snprintf(vc.node_name[i], sizeof(vc.node_name[i]), "%s", nc.node[i].name);
+		}
+	}
 	if (!rc)
 		rc = check_host_memory(cfg, &vc, err);
 	if (rc)
@@ -324,7 +334,7 @@ int sim_init_host(struct sim *s, struct config *cfg, const struct sim_host *host
 	             vc.zram.enabled || vc.zswap.enabled,
 	         vc.nr_memcgs);
 	rc = timing_init(&s->timing, cfg->root, cfg->file, s->nr_cpus, vc.nr_frames, vc.page_size,
-	                 err);
+	                 &nc, err);
 	if (rc)
 		return rc;
 	cpus_init(s);
