@@ -31,7 +31,7 @@ static const char *const names[OP_KIND_COUNT] = {
 
     /* 22..23: file I/O */
 
-    /* 24: NUMA memory policy */
+    [OP_MEMPOLICY] = "mempolicy",
 };
 
 const char *op_kind_name(unsigned kind)

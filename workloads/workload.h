@@ -55,7 +55,8 @@ enum op_kind {
 
 	/* 22..23: reserved for file I/O through the page cache (read/write, sync/truncate) */
 
-	/* 24: reserved for NUMA memory policy (set_mempolicy, mbind) */
+	OP_MEMPOLICY = 24, /* NUMA memory policy: prot the mode (Linux's MPOL_* numbers), arg
+	                      the node mask; len 0: set_mempolicy, else mbind of [addr, +len) */
 
 	/* 25..30: free */
 

@@ -95,15 +95,20 @@ static inline uint32_t vm_node_of(const struct vm *vm, pfn_t pfn)
 		i++;
 	return i;
 }
-/* memory.nodes: count frame pfn taken (+1) or freed (-1) on its node. */
-static inline void node_account(struct vm *vm, pfn_t pfn, int delta)
+/* ---- mempolicy.c: memory.nodes ---- */
+/* A free frame, off its node's free list, on the node the allocation's policy chooses (the
+ * VMA's, else the process's, else local) or the next it allows; PFN_NONE when none is free. */
+pfn_t mpol_take_frame(struct vm *vm);
+/* At vm_init: the nodes' ranges and free lists. */
+void mpol_init(struct vm *vm);
+/* The free list pfn goes back to: its node's with memory.nodes, else the one list. */
+static inline uint32_t *free_list_of(struct vm *vm, pfn_t pfn)
 {
 	if (likely(!vm->cfg.nr_nodes))
-		return;
+		return &vm->free_head;
 	uint32_t n = vm_node_of(vm, pfn);
-	vm->node_used[n] += (uint64_t)(int64_t)delta;
-	if (vm->node_used[n] > vm->node_used_max[n])
-		vm->node_used_max[n] = vm->node_used[n];
+	vm->node_nr_free[n]++;
+	return &vm->node_free_head[n];
 }
 /* Back to the free list (LIFO: the next allocation takes it). */
 static inline void free_frame(struct vm *vm, pfn_t pfn)
@@ -114,9 +119,9 @@ static inline void free_frame(struct vm *vm, pfn_t pfn)
 	if (unlikely(pg->memcg))
 		vm->memcgs[pg->memcg].nr_pages--; /* uncharge */
 	pg->flags = PG_FREE;
-	node_account(vm, pfn, -1);
-	pg->next_free = vm->free_head;
-	vm->free_head = pfn;
+	uint32_t *head = free_list_of(vm, pfn);
+	pg->next_free = *head;
+	*head = pfn;
 	vm->nr_free++;
 }
 /* A frame for a page of mm (NULL: a page-table page) with policy key key: from the free list,

@@ -26,8 +26,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 		vm->free_head = (pfn_t)i;
 	}
 	vm->nr_free = n;
-	for (uint64_t i = 0, end = 0; i < cfg->nr_nodes; i++)
-		vm->node_end_pfn[i] = end += cfg->node_frames[i];
+	mpol_init(vm);
 	vm->rmap_cap = 1024;
 	vm->rmap_pool = xcalloc(vm->rmap_cap, sizeof(*vm->rmap_pool));
 	for (uint32_t i = 1; i < vm->rmap_cap; i++)
@@ -90,7 +89,7 @@ static void report_nodes(const struct vm *vm, struct statsout *o)
 {
 	for (uint32_t i = 0; i < vm->cfg.nr_nodes; i++) {
 		char *prefix = xasprintf("node.%s", vm->cfg.node_name[i]);
-		statsout_u64(o, prefix, "frames_used", vm->node_used[i]);
+		statsout_u64(o, prefix, "frames_used", vm->cfg.node_frames[i] - vm->node_nr_free[i]);
 		statsout_u64(o, prefix, "frames_used_max", vm->node_used_max[i]);
 		free(prefix);
 	}

@@ -242,6 +242,15 @@ static const struct param_spec workload_common_params[] = {
      .min = 0,
      .max = 100,
      .doc = "zswap/zram: % of its pages that do not compress"},
+    {.key = "mempolicy",
+     .type = PARAM_ENUM,
+     .def = "\"default\"",
+     .choices = "default|preferred|bind|interleave|local",
+     .doc = "memory.nodes: its first process's set_mempolicy (docs/vm.md \"Memory policies\")"},
+    {.key = "mempolicy_nodes",
+     .type = PARAM_DYNAMIC,
+     .def = "[]",
+     .doc = "memory.nodes: the names of the nodes of its mempolicy"},
     {0},
 };
 

@@ -225,6 +225,10 @@ void sim_write_stats(struct sim *s, FILE *out)
 		statsout_u64(&o, "memory_reclaim", "reclaimed_pages", s->c.reclaim_done_pages);
 		statsout_u64(&o, "memory_reclaim", "eagain", s->c.reclaim_eagain);
 	}
+	if (s->c.mempolicy_calls) {
+		statsout_u64(&o, "mempolicy", "calls", s->c.mempolicy_calls);
+		statsout_u64(&o, "mempolicy", "einval", s->c.mempolicy_einval);
+	}
 	vm_report(&s->vm, &o);
 	psi_report(s, &o);
 	senpai_report(s, &o);

@@ -39,6 +39,8 @@ struct sim_counters {
 	/* writes to memory.reclaim (OP_MEMORY_RECLAIM): pages asked and reclaimed; eagain: the
 	 * writes that got less than they asked (Linux returns -EAGAIN) */
 	uint64_t reclaim_writes, reclaim_asked_pages, reclaim_done_pages, reclaim_eagain;
+	/* set_mempolicy and mbind (OP_MEMPOLICY) calls; einval: refused (Linux's -EINVAL) */
+	uint64_t mempolicy_calls, mempolicy_einval;
 };
 
 struct sim {
