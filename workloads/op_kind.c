@@ -34,7 +34,7 @@ static const char *const names[OP_KIND_COUNT] = {
     [OP_FILE_RW] = "read/write",
     [OP_FILE_SYNC] = "fsync/ftruncate/fallocate",
 
-    /* 24: NUMA memory policy */
+    [OP_MEMPOLICY] = "mempolicy",
 };
 
 const char *op_kind_name(unsigned kind)

@@ -103,6 +103,9 @@ int trace_parse_prot(const char *tok, size_t len);
 /* The vmt word of madvise advice adv (1 <= adv < ADV_COUNT), and the advice of a word (0:
  * none). */
 const char *trace_advice_name(unsigned adv);
+/* OP_MEMPOLICY's modes, Linux's MPOL_* numbers: default, preferred, bind, interleave, local. */
+#define MPOL_MODE_COUNT 5u
+const char *trace_mpol_mode_name(unsigned mode);
 unsigned trace_advice_find(const char *tok, size_t len);
 /* The vmt word of errno e (EINVAL, ...), NULL for one vmt does not name; the errno of a word
  * (0: none). */

@@ -132,6 +132,14 @@ const char *trace_advice_name(unsigned adv)
 	return advice_names[adv];
 }
 
+const char *trace_mpol_mode_name(unsigned mode)
+{
+	static const char *const names[MPOL_MODE_COUNT] = {"default", "preferred", "bind",
+	                                                   "interleave", "local"};
+	BUG_ON(mode >= MPOL_MODE_COUNT, "mempolicy mode %u", mode);
+	return names[mode];
+}
+
 unsigned trace_advice_find(const char *tok, size_t len)
 {
 	for (unsigned a = 1; a < ADV_COUNT; a++)
@@ -288,6 +296,12 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 		break;
 	case OP_MREMAP:
 		return format_mremap(op, buf, len);
+	case OP_MEMPOLICY:
+		n = snprintf(buf, len, "%llu mempolicy %s 0x%llx", pid, trace_mpol_mode_name(op->prot),
+		             (unsigned long long)op->arg);
+		if (op->len)
+			n += snprintf(buf + n, len - (size_t)n, " 0x%llx 0x%llx", a, l);
+		break;
 	case OP_MEMORY_RECLAIM:
 		n = snprintf(buf, len, "%llu memory.reclaim 0x%llx%s%s", pid, l,
 		             op->name ? " " : "", op->name ? op->name : "");
@@ -512,6 +526,19 @@ static int check_file_op(struct trace_source *s, struct op *op, struct err *err)
 	return 1;
 }
 
+/* The rules of the extended kinds that have no case of their own in source_check. */
+static int check_extended(struct trace_source *s, const struct op *op, struct err *err)
+{
+	if (op->kind != OP_MEMPOLICY)
+		return 0;
+	if (op->prot >= MPOL_MODE_COUNT)
+		return bad(s, err, "mempolicy: mode %u (expected 0..%u)", op->prot,
+		           MPOL_MODE_COUNT - 1);
+	if (op->len)
+		return check_range(s, op, err);
+	return op->addr ? bad(s, err, "mempolicy: an address without a length") : 0;
+}
+
 /* Every rule, for the operations the fast path of trace_source_next does not take (kept out
  * of line so that the fast path needs no stack frame). */
 static __attribute__((noinline)) int source_check(struct trace_source *s, struct op *op,
@@ -602,6 +629,10 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 		s->nr_live--;
 		s->live_pid = 0;
 		return 1;
+	default:
+		if (check_extended(s, op, err))
+			return -VMSIM_EINVAL;
+		break;
 	}
 	s->live_pid = op->pid; /* (the other kinds need no check) */
 	return 1;

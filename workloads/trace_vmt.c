@@ -369,6 +369,30 @@ static int parse_file_sync(struct vmt_reader *r, const struct tok *t, int nt, st
 	return set_name(r, op, t[2].s, t[2].len, err);
 }
 
+/* A NUMA memory policy: "PID mempolicy MODE NODEMASK [ADDR LEN]" (set_mempolicy; with a range,
+ * mbind). MODE as numactl names it, NODEMASK a number (bit i: memory.nodes[i]). */
+static int parse_mempolicy(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                           struct err *err)
+{
+	op->kind = OP_MEMPOLICY;
+	if (want_tokens(r, nt, 4, 6, "PID mempolicy MODE NODEMASK [ADDR LEN]", err) || nt == 5)
+		return nt == 5 ? vmt_bad(r, err, "mempolicy: expected ADDR and LEN, or neither")
+		               : -VMSIM_EINVAL;
+	unsigned mode = 0;
+	while (mode < MPOL_MODE_COUNT && !tok_is(&t[2], trace_mpol_mode_name(mode)))
+		mode++;
+	if (mode == MPOL_MODE_COUNT)
+		return vmt_bad(r, err,
+		               "mempolicy: expected default, preferred, bind, interleave or local, "
+		               "got \"%.*s\"",
+		               (int)MIN(t[2].len, 60), t[2].s);
+	op->prot = (uint8_t)mode;
+	if (tok_num(r, &t[3], "a node mask", &op->arg, err) ||
+	    (nt == 6 && parse_range(r, &t[4], op, err)))
+		return -VMSIM_EINVAL;
+	return 0;
+}
+
 /* fork, thread, wait, exec, exit, compute: "PID OPERATION [ARG]". Returns 1 when o is none of them. */
 static int parse_process_op(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
                             struct err *err)
@@ -456,6 +480,8 @@ static int parse_pid_op(struct vmt_reader *r, const struct tok *t, int nt, struc
 		return parse_mremap(r, t, nt, op, err);
 	if (tok_is(o, "read") || tok_is(o, "write"))
 		return parse_file_rw(r, t, nt, op, err);
+	if (tok_is(o, "mempolicy"))
+		return parse_mempolicy(r, t, nt, op, err);
 	int rc = parse_file_sync(r, t, nt, op, err);
 	if (rc <= 0)
 		return rc;
@@ -466,7 +492,7 @@ static int parse_pid_op(struct vmt_reader *r, const struct tok *t, int nt, struc
 	               "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
 	               "madvise, msync, fork, thread, wait, exec, exit, compute, mark, "
 	               "memory.reclaim, mremap, read, write, fsync, fdatasync, sync_file_range, "
-	               "ftruncate or fallocate)",
+	               "ftruncate, fallocate or mempolicy)",
 	               (int)MIN(o->len, 60), o->s);
 }
 

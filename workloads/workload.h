@@ -63,7 +63,8 @@ enum op_kind {
 	                      flags: enum op_rw_flags; addr: the user buffer (with RWF_BUF) */
 	OP_FILE_SYNC = 23, /* arg: enum op_sync_kind on file name, with offset and len */
 
-	/* 24: reserved for NUMA memory policy (set_mempolicy, mbind) */
+	OP_MEMPOLICY = 24, /* NUMA memory policy: prot the mode (Linux's MPOL_* numbers), arg
+	                      the node mask; len 0: set_mempolicy, else mbind of [addr, +len) */
 
 	/* 25..30: free */
 

@@ -11,14 +11,14 @@
 /* Frames numbered above this are not tracked: dropping their lines always scans. */
 #define CACHE_TRACKED_FRAMES (1ull << 28)
 
-struct caches *caches_create(const struct cache_config *cfg, uint32_t nr_cpus, struct dram *dram)
+struct caches *caches_create(const struct cache_config *cfg, uint32_t nr_cpus, struct numa *mem)
 {
 	if (!cfg->nr_levels || !(cfg->walks || cfg->data))
 		return NULL;
 	struct caches *c = xcalloc(1, sizeof(*c));
 	c->cfg = *cfg;
 	c->nr_cpus = nr_cpus;
-	c->dram = dram;
+	c->mem = mem;
 	for (unsigned l = 0; l < cfg->nr_levels; l++)
 		c->nr_storage += cfg->level[l].shared ? 1 : nr_cpus;
 	c->storage = xcalloc(c->nr_storage, sizeof(*c->storage));
@@ -110,7 +110,7 @@ static void fill(struct caches *c, uint32_t cpu, unsigned l, uint64_t line, bool
 	lv->writebacks++;
 	if (l + 1 == c->cfg.nr_levels) {
 		c->dram_writebacks++;
-		dram_access(c->dram, at, vline << CACHE_LINE_SHIFT, true);
+		numa_access(c->mem, at, vline << CACHE_LINE_SHIFT, true);
 		return;
 	}
 	struct assoc *below = &level(c, cpu, l + 1)->a;
@@ -132,7 +132,7 @@ static void invalidate_above(struct caches *c, unsigned l, uint64_t line, simtim
 			continue;
 		if (e->flags & CACHE_DIRTY) {
 			c->dram_writebacks++;
-			dram_access(c->dram, at, line << CACHE_LINE_SHIFT, true);
+			numa_access(c->mem, at, line << CACHE_LINE_SHIFT, true);
 		}
 		assoc_invalidate(a, line, line << 1 | 1, 0);
 	}
@@ -160,7 +160,7 @@ simtime_t cache_access(struct caches *c, uint32_t cpu, simtime_t now, uint64_t p
 		done = now + c->cfg.level[hit].latency_ps;
 	} else {
 		c->dram_reads[kind]++;
-		done = dram_access(c->dram, now + c->cfg.level[n - 1].latency_ps, paddr, false);
+		done = numa_access(c->mem, now + c->cfg.level[n - 1].latency_ps, paddr, false);
 	}
 	/* Copy the line into the levels that missed, deepest first; a write dirties the first. */
 	for (unsigned l = hit; l-- > 0;)
@@ -218,7 +218,7 @@ simtime_t cache_zero_page(struct caches *c, uint32_t cpu, simtime_t now, uint64_
 {
 	if (!c->cfg.page_ops) {
 		drop_lines(c, paddr, size_bytes);
-		return dram_zero_page(c->dram, now, paddr, size_bytes);
+		return numa_zero_page(c->mem, now, paddr, size_bytes);
 	}
 	simtime_t t = now;
 	for (uint64_t off = 0; off < size_bytes; off += DRAM_LINE_BYTES)
@@ -231,7 +231,7 @@ simtime_t cache_copy_page(struct caches *c, uint32_t cpu, simtime_t now, uint64_
 {
 	if (!c->cfg.page_ops) {
 		drop_lines(c, dst, size_bytes);
-		return dram_copy_page(c->dram, now, src, dst, size_bytes);
+		return numa_copy_page(c->mem, now, src, dst, size_bytes);
 	}
 	simtime_t t = now;
 	for (uint64_t off = 0; off < size_bytes; off += DRAM_LINE_BYTES) {

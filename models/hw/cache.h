@@ -26,7 +26,7 @@
 #include <stdint.h>
 
 #include "models/hw/assoc.h"
-#include "models/hw/dram.h"
+#include "models/hw/numa.h"
 #include "sim/base/params.h"
 #include "sim/base/stats.h"
 #include "sim/base/util.h"
@@ -73,15 +73,15 @@ struct caches {
 	struct cache_level *storage;   /* the distinct levels */
 	unsigned nr_storage;
 	unsigned first[CACHE_MAX_LEVELS + 1]; /* level l's arrays: storage[first[l] .. first[l + 1]) */
-	struct dram *dram;             /* borrowed */
+	struct numa *mem;              /* borrowed: the memory nodes */
 	uint64_t dram_reads[CACHE_NR_KINDS];
 	uint64_t dram_writebacks;
 	uint64_t *frame_bits; /* 4 KiB frames that may have a line cached (bypass skips the rest) */
 	size_t frame_words;
 };
 
-/* New, for nr_cpus CPUs over dram (borrowed); NULL when cfg has no levels. */
-struct caches *caches_create(const struct cache_config *cfg, uint32_t nr_cpus, struct dram *dram);
+/* New, for nr_cpus CPUs over the memory nodes mem (borrowed); NULL when cfg has no levels. */
+struct caches *caches_create(const struct cache_config *cfg, uint32_t nr_cpus, struct numa *mem);
 void caches_destroy(struct caches *c);
 
 /* A read or write of the line holding paddr by cpu at now; returns when its data is there. */

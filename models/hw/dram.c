@@ -310,6 +310,12 @@ int dram_config_from_json(struct dram_config *c, const json_t *obj, const char *
 
 void dram_report(const struct dram *d, simtime_t end_ps, struct statsout *o)
 {
+	dram_report_prefix(d, end_ps, o, "dram");
+}
+
+void dram_report_prefix(const struct dram *d, simtime_t end_ps, struct statsout *o,
+                        const char *prefix)
+{
 	uint64_t n = d->reads + d->writes;
 	/* The REFs due by end_ps that no command has triggered yet (the ranks were idle). */
 	uint64_t refreshes = d->refreshes;
@@ -320,13 +326,13 @@ void dram_report(const struct dram *d, simtime_t end_ps, struct statsout *o)
 			if (refi && next <= end_ps)
 				refreshes += 1 + (end_ps - next) / refi;
 		}
-	statsout_u64(o, "dram", "reads", d->reads);
-	statsout_u64(o, "dram", "writes", d->writes);
-	statsout_u64(o, "dram", "row_hits", d->row_hits);
-	statsout_u64(o, "dram", "row_misses", d->row_misses);
-	statsout_u64(o, "dram", "row_conflicts", d->row_conflicts);
-	statsout_u64(o, "dram", "refreshes", refreshes);
-	statsout_u64(o, "dram", "refresh_ps", refreshes * dram_ref_rfc_ps(&d->cfg));
-	statsout_u64(o, "dram", "latency_total_ps", d->latency_total_ps);
-	statsout_u64(o, "dram", "latency_mean_ps", n ? d->latency_total_ps / n : 0);
+	statsout_u64(o, prefix, "reads", d->reads);
+	statsout_u64(o, prefix, "writes", d->writes);
+	statsout_u64(o, prefix, "row_hits", d->row_hits);
+	statsout_u64(o, prefix, "row_misses", d->row_misses);
+	statsout_u64(o, prefix, "row_conflicts", d->row_conflicts);
+	statsout_u64(o, prefix, "refreshes", refreshes);
+	statsout_u64(o, prefix, "refresh_ps", refreshes * dram_ref_rfc_ps(&d->cfg));
+	statsout_u64(o, prefix, "latency_total_ps", d->latency_total_ps);
+	statsout_u64(o, prefix, "latency_mean_ps", n ? d->latency_total_ps / n : 0);
 }

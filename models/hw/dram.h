@@ -238,5 +238,8 @@ int dram_config_from_json(struct dram_config *c, const json_t *obj, const char *
 /* dram.{reads,writes,row_hits,row_misses,row_conflicts,refreshes,refresh_ps,latency_total_ps,
  * latency_mean_ps}; refreshes counted up to end_ps. */
 void dram_report(const struct dram *d, simtime_t end_ps, struct statsout *o);
+/* The same under prefix instead of "dram" (a memory node's node.NAME.dram). */
+void dram_report_prefix(const struct dram *d, simtime_t end_ps, struct statsout *o,
+                        const char *prefix);
 
 #endif

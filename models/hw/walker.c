@@ -43,13 +43,13 @@ void walker_destroy(struct walker *w)
 }
 
 simtime_t walker_walk(struct walker *w, simtime_t now_ps, uint32_t asid, uint64_t vaddr,
-                      const uint64_t *entry_paddr, int nr_levels_present, struct dram *dram,
+                      const uint64_t *entry_paddr, int nr_levels_present, struct numa *mem,
                       struct walk_result *out)
 {
 	int levels = (int)w->cfg.levels;
 	BUG_ON(nr_levels_present < 1 || nr_levels_present > levels, "walk of %d levels",
 	       nr_levels_present);
-	BUG_ON(!dram, "walk without a memory model");
+	BUG_ON(!mem, "walk without a memory model");
 	w->walks++;
 	/* Entry i (0 = root) sits at distance levels - 1 - i above the PT; its PWC is
 	 * distance - 1. Usable hits: non-leaf entries of this walk, i <= nr_levels_present - 2.
@@ -73,7 +73,7 @@ simtime_t walker_walk(struct walker *w, simtime_t now_ps, uint32_t asid, uint64_
 	simtime_t t = now_ps + w->probe_ps;
 	for (int i = first; i < nr_levels_present; i++) {
 		t = w->caches ? cache_access(w->caches, w->cpu, t, entry_paddr[i], false, CACHE_WALK)
-		              : dram_access(dram, t, entry_paddr[i], false);
+		              : numa_access(mem, t, entry_paddr[i], false);
 		/* A non-leaf entry just read: cache it. */
 		if (i <= nr_levels_present - 2) {
 			unsigned p = (unsigned)(levels - 2 - i);

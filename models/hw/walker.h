@@ -30,7 +30,7 @@
 
 #include "models/hw/assoc.h"
 #include "models/hw/cache.h"
-#include "models/hw/dram.h"
+#include "models/hw/numa.h"
 #include "sim/base/params.h"
 #include "sim/base/stats.h"
 #include "sim/base/util.h"
@@ -87,12 +87,12 @@ void walker_destroy(struct walker *w);
  * (1 .. levels) says how many entries the walk reads without PWCs: levels for a 4 KiB page,
  * levels - 1 for a 2 MiB page, fewer when it stops at a not-present entry. Reads the entries
  * not covered by the deepest usable PWC hit through the caches (walker_set_caches) or
- * dram_access (dram borrowed), fills the
+ * numa_access on the memory nodes (mem borrowed), fills the
  * PWCs with the non-leaf entries read, fills *out (may be NULL) and returns the completion
  * time.
  */
 simtime_t walker_walk(struct walker *w, simtime_t now_ps, uint32_t asid, uint64_t vaddr,
-                      const uint64_t *entry_paddr, int nr_levels_present, struct dram *dram,
+                      const uint64_t *entry_paddr, int nr_levels_present, struct numa *mem,
                       struct walk_result *out);
 
 /* Send the entry reads through caches (borrowed; NULL: straight to DRAM) as cpu. */

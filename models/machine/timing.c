@@ -23,6 +23,7 @@
 #include "models/hw/cache.h"
 #include "models/hw/disk.h"
 #include "models/hw/dram.h"
+#include "models/hw/numa.h"
 #include "models/hw/tlb.h"
 #include "models/hw/walker.h"
 
@@ -30,7 +31,8 @@ struct timing_hw {
 	uint32_t nr_cpus;
 	struct tlb **tlb;       /* per CPU */
 	struct walker **walker; /* per CPU */
-	struct dram *dram;
+	struct numa *numa;     /* the memory nodes (one without memory.nodes) */
+	struct numa_config numa_cfg;
 	struct caches *caches; /* NULL: no caches */
 	struct disks *disks;
 	uint64_t zero_pfn;      /* the shared zero page's frame (above memory.frames) */
@@ -39,7 +41,8 @@ struct timing_hw {
 };
 
 int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t nr_cpus,
-                uint64_t nr_frames, uint64_t page_size, struct err *err)
+                uint64_t nr_frames, uint64_t page_size, const struct numa_config *nc,
+                struct err *err)
 {
 	memset(t, 0, sizeof(*t));
 	const json_t *sim = json_object_get(root, "sim");
@@ -48,14 +51,12 @@ int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t
 	t->page_size = page_size;
 	struct tlb_config tc;
 	struct walker_config wc;
-	struct dram_config dc;
 	struct cache_config cc;
 	struct disk_config kc;
 	int rc;
 	if ((rc = tlb_config_from_json(&tc, json_object_get(root, "tlb"), file, "tlb", err)) ||
 	    (rc = walker_config_from_json(&wc, json_object_get(root, "walker"), file, "walker",
 	                                  err)) ||
-	    (rc = dram_config_from_json(&dc, json_object_get(root, "dram"), file, "dram", err)) ||
 	    (rc = cache_config_from_json(&cc, json_object_get(root, "caches"), file, "caches",
 	                                 err)) ||
 	    (rc = disk_config_from_json(&kc, json_object_get(root, "disk"), file, "disk", err)))
@@ -79,8 +80,10 @@ int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t
 		hw->tlb[i] = tlb_create(&tc);
 		hw->walker[i] = walker_create(&wc);
 	}
-	hw->dram = dram_create(&dc);
-	hw->caches = caches_create(&cc, nr_cpus, hw->dram);
+	hw->numa_cfg = *nc;
+	hw->numa = numa_create(nc, page_size);
+	t->numa = nc->configured ? hw->numa : NULL;
+	hw->caches = caches_create(&cc, nr_cpus, hw->numa);
 	for (uint32_t i = 0; hw->caches && cc.walks && i < nr_cpus; i++)
 		walker_set_caches(hw->walker[i], hw->caches, i);
 	t->data_caches = hw->caches && cc.data;
@@ -103,7 +106,7 @@ void timing_fini(struct timing *t)
 	free(hw->tlb);
 	free(hw->walker);
 	caches_destroy(hw->caches);
-	dram_destroy(hw->dram);
+	numa_destroy(hw->numa);
 	disks_destroy(hw->disks);
 	free(hw);
 	t->hw = NULL;
@@ -115,7 +118,7 @@ static simtime_t walk(struct timing *t, uint32_t cpu, simtime_t now, uint32_t as
                       const uint64_t *paddr, int n)
 {
 	simtime_t done =
-	    walker_walk(t->hw->walker[cpu], now, asid, vaddr, paddr, n, t->hw->dram, NULL);
+	    walker_walk(t->hw->walker[cpu], now, asid, vaddr, paddr, n, t->hw->numa, NULL);
 	t->tb.walk_ps += done - now;
 	return done;
 }
@@ -157,6 +160,17 @@ simtime_t timing_access_walks(struct timing *t, uint32_t cpu, simtime_t at, stru
 		t->walk_paddr = (((leaf & PTE_ZERO) ? t->hw->zero_pfn : pte_pfn(leaf)) << 12) +
 		                (vaddr & (pte_huge(leaf) ? (1ull << 21) - 1 : 4095));
 	return at;
+}
+
+simtime_t timing_node_access(struct timing *t, uint64_t paddr)
+{
+	struct numa_node *n = &t->numa->node[numa_node_of(t->numa, paddr)];
+	n->accesses++;
+	if (t->data_caches)
+		return 0; /* the caches' misses go to the node's DRAM, which adds the link */
+	t->tb.link_ps += n->link_latency_ps;
+	t->tb.access_ps += n->link_latency_ps;
+	return n->link_latency_ps;
 }
 
 simtime_t timing_data_ref(struct timing *t, uint32_t cpu, simtime_t at, uint64_t paddr,
@@ -205,10 +219,10 @@ void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fau
 	uint64_t dst = (uint64_t)w->pfn * ps, src = (uint64_t)w->copy_src_pfn * ps;
 	for (uint32_t i = 0; i < w->zero_fills; i++)
 		at = hw->caches ? cache_zero_page(hw->caches, cpu, at, dst, ps)
-		                : dram_zero_page(hw->dram, at, dst, ps);
+		                : numa_zero_page(hw->numa, at, dst, ps);
 	for (uint32_t i = 0; i < w->copies; i++)
 		at = hw->caches ? cache_copy_page(hw->caches, cpu, at, src, dst, ps)
-		                : dram_copy_page(hw->dram, at, src, dst, ps);
+		                : numa_copy_page(hw->numa, at, src, dst, ps);
 	t->tb.dram_ps += at - dram_start;
 	/* Compression and decompression (zswap, zram) are kernel work of the fault. */
 	at += w->zcomp_ps;
@@ -312,7 +326,11 @@ void timing_report(const struct timing *t, struct statsout *o, simtime_t end_ps)
 	const struct timing_hw *hw = t->hw;
 	report_tlbs(hw, o);
 	report_walkers(hw, o);
-	dram_report(hw->dram, end_ps, o);
+	/* dram.* is the first node's (the top-level dram's, without memory.nodes). */
+	dram_report(hw->numa->node[0].dram, end_ps, o);
+	numa_report(hw->numa, &hw->numa_cfg, end_ps, o);
+	if (t->numa)
+		statsout_u64(o, "time", "link_ps", t->tb.link_ps);
 	caches_report(hw->caches, o);
 	disks_report(hw->disks, end_ps, o);
 	statsout_u64(o, "tlb", "dirty_assists", hw->dirty_assists);

@@ -23,6 +23,8 @@
 #include "sim/base/util.h"
 
 struct timing_hw; /* the hardware models (opaque here) */
+struct numa;      /* models/hw/numa.h */
+struct numa_config;
 
 /* Where simulated time went, summed over processes (picoseconds). */
 struct time_breakdown {
@@ -35,6 +37,8 @@ struct time_breakdown {
 	simtime_t disk_wait_ps; /* blocked on disk reads (and on writes that free a frame) */
 	simtime_t compute_ps;   /* compute operations of the workloads */
 	simtime_t switch_ps;    /* context switches */
+	simtime_t link_ps;      /* memory.nodes: the links' latency in data references (in
+	                           access_ps too) */
 };
 
 struct timing {
@@ -47,6 +51,7 @@ struct timing {
 	simtime_t fault_entry_ps; /* sim.fault_ps: software cost of one fault */
 	simtime_t shootdown_ps;   /* per remote CPU */
 	uint64_t page_size;
+	struct numa *numa; /* memory.nodes given: count each access on its node; else NULL */
 };
 
 /* Result of costing a fault's work. */
@@ -56,7 +61,11 @@ struct timing_cost {
 };
 
 int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t nr_cpus,
-                uint64_t nr_frames, uint64_t page_size, struct err *err);
+                uint64_t nr_frames, uint64_t page_size, const struct numa_config *nc,
+                struct err *err);
+/* memory.nodes: count a data access to paddr on its node; returns the link latency to add
+ * (0 with caches.data, whose misses reach the node's DRAM). */
+simtime_t timing_node_access(struct timing *t, uint64_t paddr);
 void timing_fini(struct timing *t);
 /* The walks of an access that did not complete in the TLB (a miss, a fault, or a first write
  * through a clean entry, level = the TLB lookup's result), from at; returns when they are
@@ -80,6 +89,8 @@ timing_access(struct timing *t, uint32_t cpu, simtime_t now, struct mm_struct *m
 	bool walked = faulted || level < 0 || (kind == ACCESS_WRITE && !(hit.flags & TLB_F_DIRTY));
 	if (unlikely(walked))
 		at = timing_access_walks(t, cpu, at, mm, vaddr, is_instr, faulted, level);
+	if (unlikely(t->numa != NULL))
+		at += timing_node_access(t, walked ? t->walk_paddr : tlb_hit_paddr(&hit, vaddr));
 	if (unlikely(t->data_caches))
 		return timing_data_ref(t, cpu, at,
 		                       walked ? t->walk_paddr : tlb_hit_paddr(&hit, vaddr), kind) -

@@ -78,9 +78,21 @@ static void check_pte(void *ctx, uint64_t vaddr, pte_t *p)
 static void check_free_list(const struct vm *vm)
 {
 	uint64_t nr_free = 0;
-	for (uint32_t f = vm->free_head; f != PFN_NONE; f = vm->pages[f].next_free) {
-		BUG_ON(!(vm->pages[f].flags & PG_FREE), "frame %u on the free list but in use", f);
-		BUG_ON(++nr_free > vm->cfg.nr_frames, "free list has a cycle");
+	uint32_t nr_lists = vm->cfg.nr_nodes ? vm->cfg.nr_nodes : 1;
+	for (uint32_t l = 0; l < nr_lists; l++) {
+		uint64_t on_list = 0;
+		uint32_t head = vm->cfg.nr_nodes ? vm->node_free_head[l] : vm->free_head;
+		for (uint32_t f = head; f != PFN_NONE; f = vm->pages[f].next_free) {
+			BUG_ON(!(vm->pages[f].flags & PG_FREE), "frame %u on the free list but in use",
+			       f);
+			BUG_ON(vm->cfg.nr_nodes && vm_node_of(vm, f) != l,
+			       "frame %u on node %u's free list", f, l);
+			BUG_ON(++nr_free > vm->cfg.nr_frames, "free list has a cycle");
+			on_list++;
+		}
+		BUG_ON(vm->cfg.nr_nodes && on_list != vm->node_nr_free[l],
+		       "node %u's free list holds %llu frames, count says %llu", l,
+		       (unsigned long long)on_list, (unsigned long long)vm->node_nr_free[l]);
 	}
 	BUG_ON(nr_free != vm->nr_free, "free list holds %llu frames, count says %llu",
 	       (unsigned long long)nr_free, (unsigned long long)vm->nr_free);

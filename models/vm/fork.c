@@ -43,6 +43,8 @@ struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid)
 
 void vm_mm_destroy(struct vm *vm, struct mm_struct *mm, struct fault_work *w)
 {
+	if (vm->alloc_mm == mm)
+		vm->alloc_mm = NULL;
 	vm->cur = w;
 	/* The address space dies: its TLB entries are flushed by asid, not one by one. */
 	zap_page_range(vm, mm, 0, UINT64_MAX >> 7, false);
@@ -116,6 +118,7 @@ struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t chil
                           struct fault_work *w)
 {
 	struct mm_struct *child = vm_mm_create(vm, child_pid);
+	child->mempolicy = parent->mempolicy; /* the task's policy is inherited */
 	vm->cur = w;
 	for (uint32_t i = 0; i < parent->nr_vmas; i++) {
 		struct vm_area_struct *v = &parent->vmas[i];

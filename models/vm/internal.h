@@ -87,6 +87,29 @@ void vm_images_declare_files(struct vm *vm);
 int vm_check_range(struct vm *vm, uint64_t addr, uint64_t len);
 
 /* ---- page_alloc.c ------------------------------------------------------------------------ */
+/* memory.nodes: the node holding pfn (the nodes' frames follow one another from frame 0). */
+static inline uint32_t vm_node_of(const struct vm *vm, pfn_t pfn)
+{
+	uint32_t i = 0;
+	while (pfn >= vm->node_end_pfn[i])
+		i++;
+	return i;
+}
+/* ---- mempolicy.c: memory.nodes ---- */
+/* A free frame, off its node's free list, on the node the allocation's policy chooses (the
+ * VMA's, else the process's, else local) or the next it allows; PFN_NONE when none is free. */
+pfn_t mpol_take_frame(struct vm *vm);
+/* At vm_init: the nodes' ranges and free lists. */
+void mpol_init(struct vm *vm);
+/* The free list pfn goes back to: its node's with memory.nodes, else the one list. */
+static inline uint32_t *free_list_of(struct vm *vm, pfn_t pfn)
+{
+	if (likely(!vm->cfg.nr_nodes))
+		return &vm->free_head;
+	uint32_t n = vm_node_of(vm, pfn);
+	vm->node_nr_free[n]++;
+	return &vm->node_free_head[n];
+}
 /* Back to the free list (LIFO: the next allocation takes it). */
 static inline void free_frame(struct vm *vm, pfn_t pfn)
 {
@@ -96,8 +119,9 @@ static inline void free_frame(struct vm *vm, pfn_t pfn)
 	if (unlikely(pg->memcg))
 		vm->memcgs[pg->memcg].nr_pages--; /* uncharge */
 	pg->flags = PG_FREE;
-	pg->next_free = vm->free_head;
-	vm->free_head = pfn;
+	uint32_t *head = free_list_of(vm, pfn);
+	pg->next_free = *head;
+	*head = pfn;
 	vm->nr_free++;
 }
 /* A frame for a page of mm (NULL: a page-table page) with policy key key: from the free list,

@@ -64,7 +64,10 @@ static enum fault_step fault_reserve(struct vm_fault *vf, uint64_t key, pfn_t pi
 	if (vf->reserve == PFN_NONE) {
 		vm->fault_pinned = pinned;
 		vm->fault_pinned_next_use = vf->next_use;
+		vm->alloc_vma = vf->vma; /* mbind's policy (memory.nodes) */
+		vm->alloc_addr = vf->address;
 		vf->reserve = alloc_frame(vm, vf->w, vf->mm, key);
+		vm->alloc_vma = NULL;
 		vm->fault_pinned = PFN_NONE;
 		if (vf->reserve == PFN_NONE)
 			return FAULT_OOM;

@@ -88,8 +88,23 @@ enum vma_flags {
 	VM_WIPEONFORK = 1u << 9, /* MADV_WIPEONFORK: the child gets the VMA empty (zeros) */
 };
 
+/* A NUMA memory policy (set_mempolicy, mbind; mm/mempolicy.c): Linux's modes and numbers. */
+enum mpol_mode {
+	MPOL_DEFAULT = 0,    /* a VMA: the process's policy; a process: local */
+	MPOL_PREFERRED = 1,  /* the first node of nodes, then the others by distance */
+	MPOL_BIND = 2,       /* only nodes, the nearest first */
+	MPOL_INTERLEAVE = 3, /* pages round robin over nodes (then the others by distance) */
+	MPOL_LOCAL = 4,      /* the allocating CPU's node, then the others by distance */
+	MPOL_NR_MODES
+};
+struct mempolicy {
+	uint8_t mode;   /* enum mpol_mode */
+	uint16_t nodes; /* node mask (bit i: memory.nodes[i]) */
+};
+
 struct vm_area_struct {
 	uint64_t vm_start, vm_end; /* [start, end), page aligned */
+	struct mempolicy vm_policy; /* mbind; MPOL_DEFAULT: the process's */
 	uint32_t vm_flags;         /* enum vma_flags */
 	uint32_t vm_file;          /* file id + 1 of a file mapping; 0: anonymous */
 	uint64_t vm_pgoff;         /* file page mapped at vm_start (file mappings) */
@@ -115,6 +130,8 @@ struct mm_struct {
 	uint64_t cpu_mask;                   /* CPUs that may hold TLB entries of this mm */
 	uint16_t memcg;                      /* the cgroup its pages are charged to, 0: none */
 	uint16_t zclass;                     /* the compressibility class of its pages */
+	struct mempolicy mempolicy;          /* set_mempolicy (inherited by fork, kept by exec) */
+	uint32_t il_next;                    /* MPOL_INTERLEAVE: the process's next turn */
 	struct reclaim_scope scope;          /* local scope only: this process's policy instance */
 	struct mm_struct *mm_prev, *mm_next; /* vm->mm_list: every live address space */
 };

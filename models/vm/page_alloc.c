@@ -13,11 +13,18 @@
 /* The first free frame, its struct page cleared; PFN_NONE when none is free. */
 static pfn_t take_free_frame(struct vm *vm)
 {
-	pfn_t pfn = vm->free_head;
-	if (pfn == PFN_NONE)
-		return PFN_NONE;
+	pfn_t pfn;
+	if (unlikely(vm->cfg.nr_nodes)) {
+		pfn = mpol_take_frame(vm); /* off its node's list, as the policy says */
+		if (pfn == PFN_NONE)
+			return PFN_NONE;
+	} else {
+		pfn = vm->free_head;
+		if (pfn == PFN_NONE)
+			return PFN_NONE;
+		vm->free_head = vm->pages[pfn].next_free;
+	}
 	struct page *pg = &vm->pages[pfn];
-	vm->free_head = pg->next_free;
 	vm->nr_free--;
 	memset(pg, 0, sizeof(*pg));
 	pg->swap_slot = SLOT_NONE;
@@ -50,6 +57,8 @@ alloc_frame_body(struct vm *vm, struct fault_work *w, struct mm_struct *mm, uint
                  const bool offload)
 {
 	struct reclaim_scope *sc = reclaim_scope_of(vm, mm);
+	if (unlikely(vm->cfg.nr_nodes))
+		vm->alloc_mm = mm;
 	if (offload && mm && mm->memcg && !mem_cgroup_try_charge(vm, w, mm->memcg, key))
 		return PFN_NONE;
 	if (vm->cfg.local_scope && sc->nr_frames >= sc->limit_frames && sc->nr_frames) {
@@ -67,6 +76,7 @@ alloc_frame_body(struct vm *vm, struct fault_work *w, struct mm_struct *mm, uint
 		w->memstall = true;
 		pfn = offload ? take_frame(vm) : take_free_frame(vm);
 	}
+	vm->alloc_mm = NULL;
 	wakeup_kswapd(vm);
 	if (offload && mm) {
 		vm->pages[pfn].zclass = mm->zclass;
@@ -101,13 +111,19 @@ pfn_t alloc_huge_frames(struct vm *vm)
 				break;
 		if (i != UINT64_MAX)
 			continue;
-		/* Unlink the run from the free list, keeping the order of the others. */
-		uint32_t *link = &vm->free_head;
-		while (*link != PFN_NONE) {
-			if (*link >= base && *link < base + HPAGE_NR)
-				*link = vm->pages[*link].next_free;
-			else
-				link = &vm->pages[*link].next_free;
+		/* Unlink the run from the free lists, keeping the order of the others. */
+		uint32_t nr_lists = vm->cfg.nr_nodes ? vm->cfg.nr_nodes : 1;
+		for (uint32_t l = 0; l < nr_lists; l++) {
+			uint32_t *link = vm->cfg.nr_nodes ? &vm->node_free_head[l] : &vm->free_head;
+			while (*link != PFN_NONE) {
+				if (*link >= base && *link < base + HPAGE_NR) {
+					*link = vm->pages[*link].next_free;
+					if (vm->cfg.nr_nodes)
+						vm->node_nr_free[l]--;
+				} else {
+					link = &vm->pages[*link].next_free;
+				}
+			}
 		}
 		vm->nr_free -= HPAGE_NR;
 		for (i = 0; i < HPAGE_NR; i++) {

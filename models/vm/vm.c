@@ -26,6 +26,7 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 		vm->free_head = (pfn_t)i;
 	}
 	vm->nr_free = n;
+	mpol_init(vm);
 	vm->rmap_cap = 1024;
 	vm->rmap_pool = xcalloc(vm->rmap_cap, sizeof(*vm->rmap_pool));
 	for (uint32_t i = 1; i < vm->rmap_cap; i++)
@@ -85,8 +86,20 @@ void vm_kswapd_wake(struct vm *vm, bool running)
 		vm->st.kswapd_wakeups++;
 }
 
+/* memory.nodes: node.NAME.frames_used (at the end) and frames_used_max. */
+static void report_nodes(const struct vm *vm, struct statsout *o)
+{
+	for (uint32_t i = 0; i < vm->cfg.nr_nodes; i++) {
+		char *prefix = xasprintf("node.%s", vm->cfg.node_name[i]);
+		statsout_u64(o, prefix, "frames_used", vm->cfg.node_frames[i] - vm->node_nr_free[i]);
+		statsout_u64(o, prefix, "frames_used_max", vm->node_used_max[i]);
+		free(prefix);
+	}
+}
+
 void vm_report(const struct vm *vm, struct statsout *o)
 {
+	report_nodes(vm, o);
 	const struct vm_stats *v = &vm->st;
 	statsout_u64(o, "faults", "demand_zero", v->faults_demand_zero);
 	statsout_u64(o, "faults", "zero_page", v->faults_zero_page);

@@ -154,6 +154,8 @@ struct vm_image {
 	uint32_t nr_libs;
 };
 
+#define VM_MAX_NODES 16 /* NUMA_MAX_NODES of models/hw/numa.h */
+
 struct vm_config {
 	uint64_t nr_frames;
 	uint64_t page_size;
@@ -182,6 +184,12 @@ struct vm_config {
 	uint32_t nr_zclasses;
 	struct zswap_config zswap;
 	struct zram_config zram;
+	/* memory.nodes (0: not given): the nodes' frames, in order from frame 0, and names */
+	uint32_t nr_nodes;
+	uint64_t node_frames[VM_MAX_NODES];
+	char node_name[VM_MAX_NODES][32];
+	uint8_t cpu_node[256];                          /* the node of each CPU */
+	uint8_t node_order[VM_MAX_NODES][VM_MAX_NODES]; /* from each node, all by distance */
 };
 
 /* vm.thp */
@@ -218,6 +226,15 @@ struct vm {
 	struct page *pages; /* nr_frames descriptors */
 	uint32_t free_head; /* first free frame, PFN_NONE: none */
 	uint64_t nr_free;
+	/* memory.nodes: each node's end (a frame number), frames in use now and at most */
+	uint64_t node_end_pfn[VM_MAX_NODES];
+	uint32_t node_free_head[VM_MAX_NODES]; /* the free list of each node (free_head unused) */
+	uint64_t node_nr_free[VM_MAX_NODES];
+	struct mm_struct *alloc_mm;            /* the allocation's process (NULL: none) */
+	const struct vm_area_struct *alloc_vma; /* a fault's VMA and page (mbind's policy) */
+	uint64_t alloc_addr;
+	uint32_t cur_cpu;                      /* vm_set_cpu's (VM_NO_CPU: none) */
+	uint64_t node_used_max[VM_MAX_NODES];
 	struct pt_arena pt_arena; /* host memory of every page table */
 	struct rmap_item *rmap_pool;
 	uint32_t rmap_cap, rmap_free; /* free list through .next; item 0 is never used */
@@ -265,12 +282,21 @@ void vm_fini(struct vm *vm);
  * processes that took them.) */
 void vm_report(const struct vm *vm, struct statsout *o);
 
+/* memory.nodes: set_mempolicy(mode, nodes) for mm, or mbind over [addr, addr + len) (a mapped
+ * range: the VMAs split at its ends take the policy). mode is enum mpol_mode, nodes a mask of
+ * memory.nodes' indices (empty for default and local, else not). 0, or -1 as Linux's -EINVAL
+ * (also without memory.nodes), nothing changed. */
+int vm_set_mempolicy(struct vm *vm, struct mm_struct *mm, unsigned mode, uint64_t nodes);
+int vm_mbind(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len, unsigned mode,
+             uint64_t nodes);
+
 /* The engine runs the next operations on cpu (VM_NO_CPU: on none, as kswapd): a TLB entry of
  * an address space that another CPU may hold costs a shootdown of that CPU. */
 #define VM_NO_CPU UINT32_MAX
 static inline void vm_set_cpu(struct vm *vm, uint32_t cpu)
 {
 	vm->cur_cpu_mask = cpu == VM_NO_CPU ? 0 : 1ull << (cpu & 63);
+	vm->cur_cpu = cpu;
 }
 /* mm runs on cpu: its TLB entries may be there until the address space dies (mm_cpumask). */
 static inline void vm_mm_set_cpu(struct mm_struct *mm, uint32_t cpu)

@@ -12,6 +12,7 @@
 #include "models/hw/cache.h"
 #include "models/hw/disk.h"
 #include "models/hw/dram.h"
+#include "models/hw/numa.h"
 #include "models/hw/tlb.h"
 #include "models/hw/walker.h"
 #include "models/policy/policy.h"
@@ -50,6 +51,10 @@ static const struct param_spec memory_params[] = {
 	 .doc = "take page-table pages from memory.frames (else accounted apart)"},
 	{.key = "swap_pages", .type = PARAM_INT, .def = "1048576", .min = 0, .max = 4294967294.0,
 	 .doc = "swap slots on the swap device, in pages (0: no swap)"},
+	{.key = "nodes", .type = PARAM_DYNAMIC,
+	 .doc = "memory nodes (NUMA, CXL): a list of node objects (keys: memory.nodes[].*, below); absent: one node, the top-level dram"},
+	{.key = "distance", .type = PARAM_DYNAMIC,
+	 .doc = "memory.nodes: the distance matrix (ACPI SLIT: 10 to itself, 11..254); absent: from the nodes' latencies"},
 	{0},
 };
 
@@ -275,6 +280,15 @@ static const struct param_spec compression_region_params[] = {
      .min = 0,
      .max = 100,
      .doc = "% of its pages that do not compress"},
+    {.key = "mempolicy",
+     .type = PARAM_ENUM,
+     .def = "\"default\"",
+     .choices = "default|preferred|bind|interleave|local",
+     .doc = "memory.nodes: its first process's set_mempolicy (docs/vm.md \"Memory policies\")"},
+    {.key = "mempolicy_nodes",
+     .type = PARAM_DYNAMIC,
+     .def = "[]",
+     .doc = "memory.nodes: the names of the nodes of its mempolicy"},
     {0},
 };
 
@@ -629,6 +643,8 @@ static int resolve_all(json_t *root, const char *file, struct err *err)
 			return rc;
 	}
 	int rc = params_resolve(config_top_params, root, file, "", err);
+	if (!rc)
+		rc = numa_params_resolve(root, file, err);
 	if (rc)
 		return rc;
 	int64_t folio = params_get_int(json_object_get(root, "vm"), "file_folio_pages");
@@ -756,6 +772,7 @@ void config_write_docs(FILE *out)
 	params_write_markdown(out, config_top_params, "");
 	params_write_markdown(out, config_image_params, "images.NAME");
 	params_write_markdown(out, config_cgroup_params, "cgroups.NAME");
+	params_write_markdown(out, numa_node_params, "memory.nodes[]");
 	fprintf(out, "\n## Workload objects (`workload`, `workloads[]`)\n\nEvery workload "
 	             "object takes:\n\n");
 	params_write_markdown(out, workload_common_params, "workload");

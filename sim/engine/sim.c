@@ -11,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "models/hw/numa.h"
 #include "sim/base/rng.h"
+#include "workloads/trace_format.h"
 
 /* The config's program images (images.*), in the order of the JSON object, each library named
  * by an image resolved to its index. Names point into the config (borrowed). */
@@ -245,6 +247,65 @@ static json_t *trace_from_object(const json_t *root, const char *path)
 	return obj;
 }
 
+/* memory.nodes for the VM: frames, names, the CPUs' nodes, and from each node every node by
+ * distance (ties: the lower index first). */
+static void vm_nodes_from_numa(struct vm_config *vc, const struct numa_config *nc)
+{
+	vc->nr_nodes = nc->nr_nodes;
+	memcpy(vc->cpu_node, nc->cpu_node, sizeof(vc->cpu_node));
+	for (uint32_t i = 0; i < nc->nr_nodes; i++) {
+		vc->node_frames[i] = nc->node[i].nr_frames;
+		snprintf(vc->node_name[i], sizeof(vc->node_name[i]), "%s", nc->node[i].name);
+		uint8_t *order = vc->node_order[i];
+		for (uint32_t k = 0; k < nc->nr_nodes; k++) {
+			uint32_t j = k;
+			for (; j > 0 && nc->distance[i][order[j - 1]] > nc->distance[i][k]; j--)
+				order[j] = order[j - 1];
+			order[j] = (uint8_t)k;
+		}
+	}
+}
+
+/* A workload's mempolicy and mempolicy_nodes (names of memory.nodes): its first process's
+ * set_mempolicy. */
+static int workload_mempolicy(struct sim *s, const json_t *obj, const char *path,
+                              struct mm_struct *mm, struct err *err)
+{
+	const json_t *jm = json_object_get(obj, "mempolicy");
+	const json_t *names = json_object_get(obj, "mempolicy_nodes");
+	unsigned mode = 0;
+	while (jm && mode + 1 < MPOL_MODE_COUNT &&
+	       strcmp(trace_mpol_mode_name(mode), json_string_value(jm)))
+		mode++;
+	if (names && !json_is_array(names))
+		return err_set(err, "%s: %s.mempolicy_nodes: expected a list of node names",
+		               s->cfg->file, path);
+	uint64_t mask = 0;
+	size_t k;
+	const json_t *n;
+	json_array_foreach(names, k, n)
+	{
+		uint32_t i = 0;
+		while (i < s->vm.cfg.nr_nodes && json_is_string(n) &&
+		       strcmp(s->vm.cfg.node_name[i], json_string_value(n)))
+			i++;
+		if (i == s->vm.cfg.nr_nodes || !json_is_string(n))
+			return err_set(err, "%s: %s.mempolicy_nodes[%zu]: expected a name of memory.nodes",
+			               s->cfg->file, path, k);
+		mask |= 1ull << i;
+	}
+	if (mode == MPOL_DEFAULT && !mask)
+		return 0;
+	if (vm_set_mempolicy(&s->vm, mm, mode, mask))
+		return err_set(err,
+		               "%s: %s.mempolicy: \"%s\" %s (and memory.nodes)", s->cfg->file, path,
+		               trace_mpol_mode_name(mode),
+		               mode == MPOL_DEFAULT || mode == MPOL_LOCAL
+		                   ? "takes no mempolicy_nodes"
+		                   : "needs mempolicy_nodes");
+	return 0;
+}
+
 static int open_workloads(struct sim *s, struct err *err)
 {
 	json_t *root = s->cfg->root;
@@ -271,12 +332,17 @@ static int open_workloads(struct sim *s, struct err *err)
 		if (!rc && (s->vm.cfg.policy->flags & POLICY_NEEDS_FUTURE))
 			rc = future_build(&s->future, i, ops, obj, &env, s->vm.cfg.page_size,
 			                  s->cfg->file, err);
-		free(path);
-		if (rc)
+		if (rc) {
+			free(path);
 			return rc;
+		}
 		struct task *t = task_new(s, i, ops->initial_pid(s->wls[i]), NULL);
 		t->mm = vm_mm_create(&s->vm, task_mm_id(s, t));
 		task_mm_attach(s, t);
+		rc = workload_mempolicy(s, obj, path, t->mm, err);
+		free(path);
+		if (rc)
+			return rc;
 		eventq_schedule(&s->eq, &t->wake_ev, (simtime_t)params_get_int(obj, "start_ps"));
 	}
 	return 0;
@@ -336,7 +402,11 @@ int sim_init_host(struct sim *s, struct config *cfg, const struct sim_host *host
 	engine_config_from_json(s);
 	images_from_json(s, json_object_get(cfg->root, "images"));
 	struct vm_config vc;
+	struct numa_config nc;
+	numa_config_from_json(&nc, cfg->root);
 	int rc = vm_config_from_json(s, &vc, err);
+	if (nc.configured)
+		vm_nodes_from_numa(&vc, &nc);
 	if (!rc)
 		rc = check_host_memory(cfg, &vc, err);
 	if (rc)
@@ -356,7 +426,7 @@ int sim_init_host(struct sim *s, struct config *cfg, const struct sim_host *host
 	             vc.zram.enabled || vc.zswap.enabled,
 	         vc.nr_memcgs);
 	rc = timing_init(&s->timing, cfg->root, cfg->file, s->nr_cpus, vc.nr_frames, vc.page_size,
-	                 err);
+	                 &nc, err);
 	if (rc)
 		return rc;
 	cpus_init(s);

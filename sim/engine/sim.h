@@ -41,6 +41,8 @@ struct sim_counters {
 	 * writes that got less than they asked (Linux returns -EAGAIN) */
 	uint64_t reclaim_writes, reclaim_asked_pages, reclaim_done_pages, reclaim_eagain;
 	uint64_t results_recorded, result_mismatches; /* system calls with `= RESULT` */
+	/* set_mempolicy and mbind (OP_MEMPOLICY) calls; einval: refused (Linux's -EINVAL) */
+	uint64_t mempolicy_calls, mempolicy_einval;
 };
 
 struct sim {

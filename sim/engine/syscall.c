@@ -315,6 +315,7 @@ static enum run_result sys_execve(struct sim *s, struct cpu *cpu, struct task *t
 		return RUN_DEAD;
 	}
 	timing_flush_asid(&s->timing, t->mm->asid);
+	mm->mempolicy = t->mm->mempolicy; /* exec keeps the task's memory policy */
 	vm_mm_destroy(&s->vm, t->mm, &w);
 	t->mm = mm;
 	task_mm_attach(s, t);
@@ -462,6 +463,20 @@ static enum run_result sys_file_sync(struct sim *s, struct cpu *cpu, struct task
 	return syscall_io_done(s, cpu, t, rc, &w, wait);
 }
 
+/* set_mempolicy (len 0) or mbind: a policy Linux refuses (-EINVAL: an unknown mode, a node
+ * not in memory.nodes, an unmapped range) changes nothing and is counted. */
+static enum run_result sys_mempolicy(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	const struct op *op = t->op;
+	int rc = op->len ? vm_mbind(&s->vm, t->mm, op->addr, op->len, op->prot, op->arg)
+	                 : vm_set_mempolicy(&s->vm, t->mm, op->prot, op->arg);
+	s->c.mempolicy_calls++;
+	s->c.mempolicy_einval += rc != 0;
+	struct fault_work w;
+	fault_work_reset(&w);
+	return syscall_done(s, cpu, t, 0, &w);
+}
+
 enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	struct op *op = t->op;
@@ -504,6 +519,8 @@ enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 		return sys_file_rw(s, cpu, t);
 	case OP_FILE_SYNC:
 		return sys_file_sync(s, cpu, t);
+	case OP_MEMPOLICY:
+		return sys_mempolicy(s, cpu, t);
 	case OP_EXIT:
 		cpu->clock_ps += syscall_cost(s, cpu, &w);
 		task_exit(s, cpu, t, EXIT_NORMAL);

@@ -11,6 +11,15 @@
 #include "models/hw/cache.h"
 #include "tests/unit/test.h"
 
+/* One memory node over d (static storage: the last call's d serves every user). */
+static struct numa *mem_of(struct dram *d)
+{
+	static struct numa m;
+	static struct numa_node n;
+	numa_init_single(&m, &n, d);
+	return &m;
+}
+
 /* ---- the reference model ---- */
 
 #define REF_MAX_WAYS 16
@@ -171,7 +180,7 @@ static void against_reference(bool inclusive)
 	struct err err;
 	CHECK_EQ_U64(config_from_text(text, &cfg, &err), 0);
 	struct dram *d = dram_default();
-	struct caches *c = caches_create(&cfg, 1, d);
+	struct caches *c = caches_create(&cfg, 1, mem_of(d));
 	struct ref r = {.n = 3, .inclusive = inclusive};
 	for (unsigned l = 0; l < 3; l++) {
 		r.lv[l].ways = cfg.level[l].ways;
@@ -226,7 +235,7 @@ static void test_latencies(void)
 	struct err err;
 	CHECK_EQ_U64(config_from_text(text, &cfg, &err), 0);
 	struct dram *d = dram_default();
-	struct caches *c = caches_create(&cfg, 2, d);
+	struct caches *c = caches_create(&cfg, 2, mem_of(d));
 	CHECK_EQ_U64(cache_access(c, 0, 1000000, 0x1000, false, CACHE_WALK), 1000000 + 12000 + 30000);
 	CHECK_EQ_U64(cache_access(c, 0, 2000000, 0x1000, false, CACHE_WALK), 2000000 + 1000);
 	/* CPU 1 has its own L1 and L2; the LLC is shared. */
@@ -251,7 +260,7 @@ static void test_latencies(void)
 	/* Through: 64 full-line writes at the first level's latency each, no DRAM read. */
 	snprintf(text, sizeof(text), "{%s, \"page_ops\": \"through\"}", small_levels);
 	CHECK_EQ_U64(config_from_text(text, &cfg, &err), 0);
-	c = caches_create(&cfg, 1, d);
+	c = caches_create(&cfg, 1, mem_of(d));
 	CHECK_EQ_U64(cache_zero_page(c, 0, 0, 0x8000, 4096), 64 * 1000);
 	CHECK_EQ_U64(c->dram_reads[CACHE_PAGE], 0);
 	CHECK_EQ_U64(cache_probe(c, 0, 0x8000 + 4032), 0);

@@ -9,6 +9,15 @@
 #include "models/hw/walker.h"
 #include "tests/unit/test.h"
 
+/* One memory node over d (static storage: the last call's d serves every user). */
+static struct numa *mem_of(struct dram *d)
+{
+	static struct numa m;
+	static struct numa_node n;
+	numa_init_single(&m, &n, d);
+	return &m;
+}
+
 enum { PROBE = 500, FIXED = 100000 }; /* default PWC latency; fixed DRAM latency */
 
 static int config_from_text(const char *text, struct walker_config *c, struct err *err)
@@ -51,7 +60,7 @@ static const uint64_t entries[5] = {0x1000, 0x2000, 0x3000, 0x4000, 0x5000};
 static unsigned walk(struct walker *w, struct dram *d, uint32_t asid, uint64_t vaddr, int n,
                      struct walk_result *r)
 {
-	walker_walk(w, 1000000, asid, vaddr, entries, n, d, r);
+	walker_walk(w, 1000000, asid, vaddr, entries, n, mem_of(d), r);
 	return r->memory_refs;
 }
 
@@ -151,12 +160,12 @@ static void test_ddr_latency(void)
 	struct dram *d = dram_from_text("{}");
 	const uint64_t pte[4] = {0ull << 14, 1ull << 14, 2ull << 14, 3ull << 14};
 	struct walk_result r;
-	simtime_t done = walker_walk(w, 0, 1, 0x400000, pte, 4, d, &r);
+	simtime_t done = walker_walk(w, 0, 1, 0x400000, pte, 4, mem_of(d), &r);
 	CHECK_EQ_U64(done, PROBE + 4 * 30000);
 	CHECK_EQ_U64(d->row_misses, 4);
 	const uint64_t pte2[4] = {pte[0], pte[1], pte[2], pte[3] + 8};
 	simtime_t t = 1000000;
-	done = walker_walk(w, t, 1, 0x401000, pte2, 4, d, &r);
+	done = walker_walk(w, t, 1, 0x401000, pte2, 4, mem_of(d), &r);
 	CHECK_EQ_U64(done - t, PROBE + 16250);
 	CHECK_EQ_U64(d->row_hits, 1);
 	CHECK_EQ_U64(w->latency.count, 2);
