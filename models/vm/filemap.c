@@ -396,6 +396,16 @@ static void copy_page_to_iter(struct fault_work *w, pfn_t pfn)
 	w->pfn = pfn;
 }
 
+/* A shmem file's page for read(2)/write(2): found, swapped in or a new zeroed page
+ * (shmem_fault); a swap-in makes the call major. */
+static pfn_t shmem_get_page(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t index)
+{
+	bool major;
+	pfn_t pfn = shmem_fault(vm, mm, file, index, NEXT_USE_NEVER, &major);
+	vm->cur->major |= major;
+	return pfn;
+}
+
 /* The page-cache page of (file, index) for read(2): found (the mark of a readahead window
  * reads the next one), or read with the window page_cache_sync_ra chooses for the req pages
  * still wanted. PFN_NONE when no frame could be had. */
@@ -408,12 +418,8 @@ static pfn_t filemap_get_page(struct vm *vm, struct mm_struct *mm, uint32_t file
 		vm_wait_ready(vm, vm->cur, pfn);
 		return pfn;
 	}
-	if (vm->fm.files[file].shmem) {
-		bool major;
-		pfn = shmem_fault(vm, mm, file, index, NEXT_USE_NEVER, &major);
-		vm->cur->major |= major;
-		return pfn;
-	}
+	if (vm->fm.files[file].shmem)
+		return shmem_get_page(vm, mm, file, index);
 	page_cache_sync_ra(vm, mm, file, index, req);
 	pfn = filemap_lookup(&vm->fm, file, index);
 	if (pfn != PFN_NONE)
@@ -452,12 +458,8 @@ static pfn_t write_begin(struct vm *vm, struct mm_struct *mm, uint32_t file, uin
 		vm_wait_ready(vm, vm->cur, pfn);
 		return pfn;
 	}
-	if (vm->fm.files[file].shmem) {
-		bool major;
-		pfn = shmem_fault(vm, mm, file, index, NEXT_USE_NEVER, &major);
-		vm->cur->major |= major;
-		return pfn;
-	}
+	if (vm->fm.files[file].shmem)
+		return shmem_get_page(vm, mm, file, index);
 	pfn = alloc_frame(vm, vm->cur, mm, filemap_key(file, index));
 	if (pfn == PFN_NONE)
 		return PFN_NONE;
