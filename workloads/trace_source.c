@@ -502,6 +502,9 @@ static int check_mremap(struct trace_source *s, const struct op *op, struct err 
  * Returns 1 (the op is good; its process is the live one), or < 0. */
 static int check_file_op(struct trace_source *s, struct op *op, struct err *err)
 {
+	if (!op->name) /* (a vmb extended record may leave the name out) */
+		return bad(s, err, "%s without a file name",
+		           op->kind == OP_FILE_RW ? "read/write" : "fsync/ftruncate/fallocate");
 	struct trace_name *n = name_find(s, op->name, 1);
 	if (!n)
 		return bad(s, err,
@@ -577,6 +580,8 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 	case OP_MMAP:
 		if (check_range(s, op, err))
 			return -VMSIM_EINVAL;
+		if ((op->flags & MAPF_FILE) && !op->name)
+			return bad(s, err, "mmap of a file without a file name");
 		if (op->flags & MAPF_FILE) {
 			struct trace_name *n = name_find(s, op->name, 1);
 			if (!n)
