@@ -156,6 +156,9 @@ struct workload_ops {
 	const char *name;                /* the "type" value */
 	const char *description;         /* one line */
 	const struct param_spec *params; /* the keys of its object, besides "type" and "start_ps" */
+	/* Optional: before the object is checked, set the defaults that follow from other keys
+	 * (the trace's format from its path's ending). config_file: the file it comes from. */
+	void (*complete)(json_t *params, const char *config_file);
 
 	/* Open with the resolved object (borrowed). On bad input return < 0 with err filled
 	 * (naming the file and JSON path or trace line). */

@@ -428,6 +428,8 @@ static int resolve_workload(json_t *w, const char *file, const char *path, struc
 		               json_string_value(type), near ? " (did you mean \"" : "",
 		               near ? near : "", near ? "\"?)" : "");
 	}
+	if (ops->complete)
+		ops->complete(w, file);
 	/* Its own keys plus the common ones, checked as one table. */
 	size_t n_own = 0, n_common = ARRAY_SIZE(workload_common_params) - 1;
 	while (ops->params && ops->params[n_own].key)

@@ -21,6 +21,28 @@ for want in "processes: 3" "operations: 32" "  r: 4" "  w: 5" "  x: 2" "  mmap: 
 	check "info has '$want'" grep -qxF "$want" "$tmp/info"
 done
 
+# A trace workload without "format": the path's ending names it (vmt, vmb), and the run is the
+# one with "format" written (config.json and stats.json byte for byte); an ending that names
+# none keeps the default, pages. Before, a .vmt path without "format" was read as pages and
+# failed at line 1.
+"$vmsim" trace convert "$d/small.vmt" "$tmp/g.vmb" 2>/dev/null
+printf '1\n2 w\n1\n' >"$tmp/g.trace"
+for t in "$PWD/$d/small.vmt=vmt" "$tmp/g.vmb=vmb" "$tmp/g.trace=pages"; do
+	IFS== read -r path fmt <<<"$t"
+	printf '{"memory": {"frames": 8}, "workload": {"type": "trace", "path": "%s"}}\n' "$path" >"$tmp/g.json"
+	printf '{"memory": {"frames": 8}, "workload": {"type": "trace", "path": "%s", "format": "%s"}}\n' \
+		"$path" "$fmt" >"$tmp/g-w.json"
+	"$vmsim" run "$tmp/g.json" -q -o "$tmp/g-$fmt" 2>"$tmp/g.err"
+	check "format guessed for ${path##*/}: exit 0 ($(cat "$tmp/g.err"))" test $? -eq 0
+	"$vmsim" run "$tmp/g-w.json" -q -o "$tmp/g-w-$fmt" 2>/dev/null
+	check "format guessed for ${path##*/}: $fmt in config.json" \
+		grep -q "\"format\": \"$fmt\"" "$tmp/g-$fmt/config.json"
+	for f in config.json stats.json; do
+		check "format guessed for ${path##*/}: $f as with \"format\": \"$fmt\"" \
+			cmp -s "$tmp/g-$fmt/$f" "$tmp/g-w-$fmt/$f"
+	done
+done
+
 # text -> binary -> text identity on the normal form
 "$vmsim" trace convert "$d/small.vmt" "$tmp/s.vmb" && "$vmsim" trace convert "$tmp/s.vmb" "$tmp/s.vmt"
 check "convert exit 0" test $? -eq 0
