@@ -12,9 +12,11 @@
  * Reclaim of a page-cache page (written back when dirty, else dropped) is in vmscan.c, msync in
  * msync.c.
  *
- * Shared writable mappings are mapped writable at read faults (as shmem does: no write-notify
- * through page_mkwrite); the PTE dirty bit says the page was written, and reclaim, munmap, exit
- * and msync move it to the page (PG_DIRTY).
+ * Shared writable mappings of files with backing store want write-notify (vma_wants_writenotify):
+ * read faults and fault-around map their pages read-only, and the first write to each page,
+ * and the first after msync or writeback cleaned it (page_mkclean write-protects), faults
+ * (do_wp_page -> wp_page_shared). shmem mappings are mapped writable at once. The PTE dirty bit
+ * says the page was written; reclaim, munmap, exit and msync move it to the page (PG_DIRTY).
  */
 #include "models/vm/filemap.h"
 

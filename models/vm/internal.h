@@ -211,16 +211,29 @@ static inline bool try_to_unmap(struct vm *vm, pfn_t pfn, pte_t entry)
 bool folio_referenced(struct vm *vm, pfn_t pfn);
 /* Is the page in pfn dirty (PG_DIRTY, an anonymous page without a swap copy, a dirty PTE)? */
 bool folio_test_dirty(struct vm *vm, pfn_t pfn);
-/* Clean every PTE of pfn; returns whether one was dirty. */
+/* Clean and write-protect every PTE of the page-cache page pfn (of a file with backing store,
+ * whose shared writable mappings want write-notify); returns whether one was dirty. */
 bool page_mkclean(struct vm *vm, pfn_t pfn);
 
+/* vma_wants_writenotify: a shared writable mapping of a file with backing store (not shmem)
+ * tracks its dirtying (the filesystem's page_mkwrite, dirty accounting): its PTEs are mapped
+ * read-only unless a write fault maps them, so the first write to each page after it was
+ * mapped by a read, or cleaned by writeback (page_mkclean), faults (do_wp_page). */
+static inline bool vma_wants_writenotify(const struct vm *vm, const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE) && vma->vm_file &&
+	       !vm->fm.files[vma->vm_file - 1].shmem;
+}
+
 /* finish_fault for a page-cache page (memory.c and filemap.c): map pfn at vaddr (a none PTE) with
- * flags, writable in a shared writable mapping, on the reverse map. */
+ * flags, on the reverse map; writable in a shared writable mapping, unless it wants
+ * write-notify and flags has no PTE_DIRTY (not a write fault). */
 static inline void map_file_page(struct vm *vm, struct mm_struct *mm,
                                  const struct vm_area_struct *vma, uint64_t vaddr, pfn_t pfn,
                                  pte_t flags)
 {
-	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE))
+	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE) &&
+	    ((flags & PTE_DIRTY) || !vma_wants_writenotify(vm, vma)))
 		flags |= PTE_WRITE;
 	pte_t *p = pgtable_alloc_pte(&mm->pgd, vaddr);
 	BUG_ON(*p, "mapping a file page over a live PTE");

@@ -2,9 +2,10 @@
  * rmap.c — reverse mappings (Linux's mm/rmap.c): from a frame to every PTE that maps it, one
  * rmap_item per mapping in a pool with a free list (no allocation per fault once the pool has
  * grown), and the walks over them: try_to_unmap (reclaim), the accessed and dirty bits the
- * policies sample (folio_referenced), page_mkclean (msync). A 2 MiB page has one item per PMD
- * mapping, under its head frame, and one per 4 KiB PTE of one of its frames (subpage: its
- * PMD was split in that address space only) under that frame. The walks of a 2 MiB page see
+ * policies sample (folio_referenced), page_mkclean (msync and writeback; it write-protects
+ * too). A 2 MiB page has one item per PMD mapping, under its head frame, and one per 4 KiB PTE
+ * of one of its frames (subpage: its PMD was split in that address space only) under that
+ * frame. The walks of a 2 MiB page see
  * its PMDs and the PTEs of its head frame (not those of its other frames: a departure).
  *
  * Every PTE an rmap walk changes that a TLB may cache is reported in the running operation's
@@ -88,9 +89,11 @@ bool page_mkclean(struct vm *vm, pfn_t pfn)
 	for (uint32_t r = vm->pages[pfn].rmap; r; r = vm->rmap_pool[r].next) {
 		struct rmap_item *it = &vm->rmap_pool[r];
 		pte_t *q = pgtable_lookup(&it->mm->pgd, it->vaddr);
-		if (*q & PTE_DIRTY) {
-			*q &= ~PTE_DIRTY;
-			dirty = true;
+		/* page_mkclean_one: clean and write-protect, so that the next write faults
+		 * (wp_page_shared) and dirties the page again */
+		if (*q & (PTE_DIRTY | PTE_WRITE)) {
+			dirty |= (*q & PTE_DIRTY) != 0;
+			*q &= ~(PTE_DIRTY | PTE_WRITE);
 			flush_tlb_page(vm, it->mm, it->vaddr);
 		}
 	}

@@ -154,23 +154,26 @@ static void test_shared_write_msync_reclaim(void)
 	CHECK(vmt_access(&vm, mm, BASE, ACCESS_WRITE, &w) == ACCESS_FAULT);
 	CHECK_EQ_U64(w.kinds, FK_FILE_READ);
 	CHECK_EQ_U64(vmt_pte(mm, BASE), pte_mk(0, PTE_WRITE | PTE_ACCESSED | PTE_DIRTY));
-	/* msync: the dirty PTE cleaned (its translation invalidated), the page written back. */
+	/* msync: the dirty PTE cleaned and write-protected (page_mkclean; its translation
+	 * invalidated), the page written back. */
 	fault_work_reset(&w);
 	CHECK(vm_msync(&vm, mm, BASE, 16 * PAGE, &w) == 0);
 	CHECK_EQ_U64(w.nr_io, 1);
 	check_file_io(&w, 0, true, 0, PAGE);
 	CHECK_EQ_U64(w.tlb_invalidations, 1);
-	CHECK_EQ_U64(vmt_pte(mm, BASE), pte_mk(0, PTE_WRITE | PTE_ACCESSED));
+	CHECK_EQ_U64(vmt_pte(mm, BASE), pte_mk(0, PTE_ACCESSED));
 	CHECK_EQ_U64(vm.st.msync_writeback, 1);
 	/* A second msync finds nothing dirty. */
 	fault_work_reset(&w);
 	CHECK(vm_msync(&vm, mm, BASE, 16 * PAGE, &w) == 0);
 	CHECK_EQ_U64(w.nr_io, 0);
 
-	/* Page 0 written again (dirty PTE), page 1 read (clean): memory is full. The next
+	/* Page 0 written again (a write-protect fault, wp_page_shared: writable and dirty
+	 * again), page 1 read (clean): memory is full. The next
 	 * anonymous write evicts page 0 (FIFO): written back, its PTE none; the one after evicts
 	 * page 1: dropped, no write. */
-	vmt_access(&vm, mm, BASE, ACCESS_WRITE, &w);
+	CHECK(vmt_access(&vm, mm, BASE, ACCESS_WRITE, &w) == ACCESS_FAULT);
+	CHECK_EQ_U64(vmt_pte(mm, BASE), pte_mk(0, PTE_WRITE | PTE_ACCESSED | PTE_DIRTY));
 	CHECK(vmt_access(&vm, mm, BASE, ACCESS_WRITE, &w) == ACCESS_HIT);
 	vmt_access(&vm, mm, BASE + PAGE, ACCESS_READ, &w);
 	CHECK(vmt_access(&vm, mm, BASE + 64 * PAGE, ACCESS_WRITE, &w) == ACCESS_FAULT);
