@@ -652,12 +652,11 @@ static int resolve_all(json_t *root, const char *file, struct err *err)
 	if (rc)
 		return rc;
 	static const char *const folio_keys[] = {"file_folio_pages", "file_folio_max_pages"};
-	for (int i = 0; i < 2; i++) {
-		int64_t folio = params_get_int(json_object_get(root, "vm"), folio_keys[i]);
-		if (folio & (folio - 1))
+	const json_t *jv = json_object_get(root, "vm");
+	for (int i = 0; i < 2; i++)
+		if (params_get_int(jv, folio_keys[i]) & (params_get_int(jv, folio_keys[i]) - 1))
 			return err_set(err, "%s: vm.%s: expected a power of two, got %lld", file,
-			               folio_keys[i], (long long)folio);
-	}
+			               folio_keys[i], (long long)params_get_int(jv, folio_keys[i]));
 	return resolve_dynamic(root, file, err);
 }
 
