@@ -193,6 +193,10 @@ void page_cache_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint32_t fil
 	struct page *pg = &vm->pages[pfn];
 	pg->flags = PG_FILE;
 	pg->mapping = file;
+	/* read in: vm.file_folio_pages' folios (write(2) sets its own: write_begin_folio) */
+	pg->folio_order = vm->fm.files[file].shmem
+	                      ? 0
+	                      : (uint8_t)__builtin_ctz(MAX(vm->cfg.file_folio_pages, 1u));
 	pg->index = index;
 	pg->key = filemap_key(file, index);
 	filemap_add(&vm->fm, file, index, pfn);
@@ -213,11 +217,15 @@ static void page_cache_insert(struct vm *vm, struct mm_struct *mm, pfn_t pfn, ui
 bool filemap_folio_range(const struct vm *vm, const struct vm_area_struct *vma, uint64_t vaddr,
                          bool write, uint64_t *start, uint64_t *end)
 {
-	uint64_t nr = vm->cfg.file_folio_pages;
-	const struct address_space *as = &vm->fm.files[vma->vm_file - 1];
+	uint32_t file = vma->vm_file - 1;
+	const struct address_space *as = &vm->fm.files[file];
+	uint64_t index = vma_file_index(vma, vaddr);
+	pfn_t pfn = filemap_lookup(&vm->fm, file, index);
+	uint64_t nr = pfn != PFN_NONE ? 1ull << vm->pages[pfn].folio_order
+	                              : MAX(vm->cfg.file_folio_pages, 1u);
 	if (nr <= 1 || as->shmem)
 		return false;
-	uint64_t index = vma_file_index(vma, vaddr), first = index & ~(nr - 1);
+	uint64_t first = index & ~(nr - 1);
 	/* the folio holding the file's last page: fault-around only on reads (see docs) */
 	if (first + nr > as->nr_pages || (!write && first + nr == as->nr_pages))
 		return false;
@@ -225,6 +233,11 @@ bool filemap_folio_range(const struct vm *vm, const struct vm_area_struct *vma, 
 	if (from < vma->vm_start || to > vma->vm_end ||
 	    from >> (PTE_SHIFT + PT_BITS) != (to - 1) >> (PTE_SHIFT + PT_BITS))
 		return false; /* not inside the VMA and one page table */
+	for (uint64_t i = first; i < first + nr; i++) { /* pages of other folios: 4 KiB */
+		pfn_t q = filemap_lookup(&vm->fm, file, i);
+		if (q != PFN_NONE && (1ull << vm->pages[q].folio_order) != nr)
+			return false;
+	}
 	*start = from;
 	*end = to;
 	return true;
@@ -450,10 +463,53 @@ static int filemap_read(struct vm *vm, struct mm_struct *mm, uint32_t file, uint
 	return 0;
 }
 
-/* write_begin's page for (file, index): cached, or a new page; a page the write covers only
- * in part and that holds data of the file (below old_size) is read first. */
+/*
+ * The order of the new folio a write of bytes at (file, index) gets (__filemap_get_folio with
+ * FGP_WRITEBEGIN | fgf_set_order(bytes)): ilog2(bytes) in pages, at most
+ * vm.file_folio_max_pages, lowered to the alignment of index and until no page of the range
+ * is cached (filemap_add_folio's -EEXIST).
+ */
+static unsigned write_folio_order(const struct vm *vm, uint32_t file, uint64_t index,
+                                  uint64_t bytes)
+{
+	unsigned order = 0, max = (unsigned)__builtin_ctz(MAX(vm->cfg.file_folio_max_pages, 1u));
+	while (order < max && (vm->cfg.page_size << (order + 1)) <= bytes)
+		order++;
+	if (index & ((1ull << order) - 1))
+		order = (unsigned)__builtin_ctzll(index);
+	for (; order; order--) {
+		uint64_t i = index;
+		while (i < index + (1ull << order) && filemap_entry(&vm->fm, file, i) == PFN_NONE)
+			i++;
+		if (i == index + (1ull << order))
+			break;
+	}
+	return order;
+}
+
+/* A new folio of 1 << order pages from (file, index) for a write (frames one by one: vmsim's
+ * page-cache folios are not physically contiguous). Returns the frame of index's page. */
+static pfn_t write_begin_folio(struct vm *vm, struct mm_struct *mm, uint32_t file,
+                               uint64_t index, unsigned order)
+{
+	pfn_t first = PFN_NONE;
+	for (uint64_t i = index; i < index + (1ull << order); i++) {
+		pfn_t pfn = alloc_frame(vm, vm->cur, mm, filemap_key(file, i));
+		if (pfn == PFN_NONE)
+			return PFN_NONE;
+		page_cache_add(vm, mm, pfn, file, i, NEXT_USE_NEVER);
+		vm->pages[pfn].folio_order = (uint8_t)order;
+		if (i == index)
+			first = pfn;
+	}
+	return first;
+}
+
+/* write_begin's page for (file, index), bytes of the write left from it: cached, or the first
+ * of a new folio; a page the write covers only in part and that holds data of the file (below
+ * old_size) is read first. */
 static pfn_t write_begin(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t index,
-                         bool partial, uint64_t old_size)
+                         uint64_t bytes, bool partial, uint64_t old_size)
 {
 	pfn_t pfn = filemap_lookup(&vm->fm, file, index);
 	if (pfn != PFN_NONE) {
@@ -462,10 +518,9 @@ static pfn_t write_begin(struct vm *vm, struct mm_struct *mm, uint32_t file, uin
 	}
 	if (vm->fm.files[file].shmem)
 		return shmem_get_page(vm, mm, file, index);
-	pfn = alloc_frame(vm, vm->cur, mm, filemap_key(file, index));
+	pfn = write_begin_folio(vm, mm, file, index, write_folio_order(vm, file, index, bytes));
 	if (pfn == PFN_NONE)
 		return PFN_NONE;
-	page_cache_add(vm, mm, pfn, file, index, NEXT_USE_NEVER);
 	if (partial && index * vm->cfg.page_size < old_size) {
 		vm_add_io(vm->cur, IO_DEV_FILE, false, file_dev_offset(vm, file, index),
 		          vm->cfg.page_size);
@@ -488,7 +543,10 @@ static int generic_perform_write(struct vm *vm, struct mm_struct *mm, uint32_t f
 		filemap_set_size(&vm->fm, file, pos + len);
 	for (uint64_t index = pos / ps; index <= (pos + len - 1) / ps; index++) {
 		bool partial = index * ps < pos || (index + 1) * ps > pos + len;
-		pfn_t pfn = write_begin(vm, mm, file, index, partial, old_size);
+		/* generic_perform_write's chunk: at most the largest folio, to its boundary */
+		uint64_t at = MAX(pos, index * ps), chunk = ps * MAX(vm->cfg.file_folio_max_pages, 1u);
+		uint64_t bytes = MIN(pos + len - at, chunk - (at & (chunk - 1)));
+		pfn_t pfn = write_begin(vm, mm, file, index, bytes, partial, old_size);
 		if (pfn == PFN_NONE)
 			return -1;
 		copy_page_to_iter(vm->cur, pfn);

@@ -10,7 +10,15 @@
  * them writable (if the VMA is) with one PMD leaf: faults.thp. When no such run is free the
  * fault falls back to a 4 KiB page (faults.thp_fallback); vmsim neither reclaims nor compacts
  * to make a run (khugepaged and compaction are not modelled, so a range that fell back stays
- * in 4 KiB pages). The huge zero page is not modelled: a read fault allocates the huge page.
+ * in 4 KiB pages).
+ *
+ * The huge zero page (vm.thp_zero_page, Linux's transparent_hugepage/use_zero_page): a read
+ * fault that would allocate a huge page maps the huge zero page instead, read-only by one PMD
+ * (PTE_HUGE | PTE_ZERO, no frame, no rmap, not in rss: faults.zero_page and
+ * faults.huge_zero_page); a later write fault there allocates a huge page in its place
+ * (do_huge_zero_wp_pmd: faults.thp and faults.cow), or, none being free, splits the PMD into
+ * 512 zero-page PTEs and the 4 KiB path copies one. A PMD of it that munmap, mprotect or
+ * mremap covers in part is split the same way.
  *
  * The frame of the head (first) page carries PG_HUGE, the other 511 PG_TAIL; the policy holds
  * the huge page as one entry under its head pfn, rmap has one item per PMD mapping, and a
@@ -53,16 +61,13 @@ static bool vma_wants_huge(const struct vm *vm, const struct vm_area_struct *vma
 	}
 }
 
-bool do_huge_pmd_anonymous_page(struct vm *vm, struct mm_struct *mm,
-                                const struct vm_area_struct *vma, uint64_t vaddr, bool write,
-                                uint64_t next_use, struct fault_work *w)
+/* A huge page for the PMD at haddr (a none entry, or the huge zero page: replaced), mapped
+ * writable when the VMA is: faults.thp. false when no 2 MiB run is free (the scope's
+ * allowance included): faults.thp_fallback. */
+static bool map_new_huge_page(struct vm *vm, struct mm_struct *mm, pte_t *pmdp, uint64_t haddr,
+                              uint64_t vaddr, bool vma_write, bool write, uint64_t next_use,
+                              struct fault_work *w)
 {
-	uint64_t haddr = vaddr & ~(HPAGE_SIZE - 1);
-	if (!vma_wants_huge(vm, vma) || haddr < vma->vm_start || haddr + HPAGE_SIZE > vma->vm_end)
-		return false;
-	pte_t *pmdp = pgtable_alloc_pmd(&mm->pgd, haddr);
-	if (*pmdp)
-		return false; /* 4 KiB PTEs are there already */
 	struct reclaim_scope *sc = reclaim_scope_of(vm, mm);
 	pfn_t head = PFN_NONE;
 	if (sc->nr_frames + HPAGE_NR <= sc->limit_frames || !vm->cfg.local_scope)
@@ -72,9 +77,10 @@ bool do_huge_pmd_anonymous_page(struct vm *vm, struct mm_struct *mm,
 		vm->st.thp_fallback++;
 		return false;
 	}
-	bool vma_write = vma->vm_flags & VM_WRITE;
 	struct page *pg = &vm->pages[head];
 	pg->key = page_key(mm, haddr);
+	if (*pmdp) /* the huge zero page goes: its translation may be cached */
+		flush_tlb_page(vm, mm, haddr);
 	pgtable_set(&mm->pgd, haddr, pmdp,
 	            pte_mk(head, PTE_HUGE | (vma_write ? PTE_WRITE : 0) | PTE_ACCESSED |
 	                             (write ? PTE_DIRTY : 0)));
@@ -90,11 +96,46 @@ bool do_huge_pmd_anonymous_page(struct vm *vm, struct mm_struct *mm,
 	return true;
 }
 
+bool do_huge_pmd_anonymous_page(struct vm *vm, struct mm_struct *mm,
+                                const struct vm_area_struct *vma, uint64_t vaddr, bool write,
+                                uint64_t next_use, struct fault_work *w)
+{
+	uint64_t haddr = vaddr & ~(HPAGE_SIZE - 1);
+	if (!vma_wants_huge(vm, vma) || haddr < vma->vm_start || haddr + HPAGE_SIZE > vma->vm_end)
+		return false;
+	pte_t *pmdp = pgtable_alloc_pmd(&mm->pgd, haddr);
+	if (*pmdp)
+		return false; /* 4 KiB PTEs are there already */
+	if (!write && vm->cfg.thp_zero_page) {
+		/* The huge zero page, read-only: nothing allocated, nothing in rss. */
+		pgtable_set(&mm->pgd, haddr, pmdp, pte_mk(0, PTE_HUGE | PTE_ZERO | PTE_ACCESSED));
+		w->pfn = PFN_NONE;
+		w->kinds |= FK_ZERO_PAGE;
+		vm->st.faults_zero_page++;
+		vm->st.faults_huge_zero_page++;
+		return true;
+	}
+	return map_new_huge_page(vm, mm, pmdp, haddr, vaddr, vma->vm_flags & VM_WRITE, write,
+	                         next_use, w);
+}
+
 bool do_huge_pmd_wp_page(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, bool vma_write,
-                         struct fault_work *w)
+                         uint64_t next_use, struct fault_work *w)
 {
 	pte_t *p = pgtable_lookup(&mm->pgd, vaddr);
 	BUG_ON(!p || !pte_huge(*p), "no huge PMD at %llx", (unsigned long long)vaddr);
+	uint64_t haddr = vaddr & ~(HPAGE_SIZE - 1);
+	if (*p & PTE_ZERO) {
+		/* do_huge_zero_wp_pmd: a huge page replaces the huge zero page; none free:
+		 * the PMD is split into 512 zero-page PTEs and the 4 KiB fault copies one. */
+		if (map_new_huge_page(vm, mm, p, haddr, vaddr, vma_write, true, next_use, w)) {
+			w->kinds |= FK_COW;
+			vm->st.faults_cow++;
+			return true;
+		}
+		__split_huge_pmd(vm, mm, haddr);
+		return false;
+	}
 	pfn_t head = (pfn_t)pte_pfn(*p);
 	if (folio_mapcount(vm, head) == 1 && vma_write) {
 		/* Reuse: the only mapper gets write access back (do_huge_pmd_wp_page). */
@@ -104,7 +145,7 @@ bool do_huge_pmd_wp_page(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, bo
 		w->pfn = head + (pfn_t)((vaddr >> PTE_SHIFT) & (HPAGE_NR - 1));
 		return true;
 	}
-	__split_huge_pmd(vm, mm, vaddr & ~(HPAGE_SIZE - 1));
+	__split_huge_pmd(vm, mm, haddr);
 	return false;
 }
 
@@ -125,11 +166,30 @@ bool folio_maps_only(const struct vm *vm, pfn_t head, const struct mm_struct *mm
 	return true;
 }
 
+/* The huge zero page's PMD becomes 512 PTEs of the zero page (read-only, no rmap). */
+static void __split_huge_zero_page_pmd(struct vm *vm, struct mm_struct *mm, uint64_t haddr,
+                                       pte_t *pmdp)
+{
+	pte_t young = *pmdp & PTE_ACCESSED;
+	flush_tlb_page(vm, mm, haddr);
+	pgtable_set(&mm->pgd, haddr, pmdp, 0);
+	for (uint32_t i = 0; i < HPAGE_NR; i++) {
+		uint64_t va = haddr + ((uint64_t)i << PTE_SHIFT);
+		pte_t *q = pgtable_alloc_pte(&mm->pgd, va);
+		pgtable_set(&mm->pgd, va, q, pte_mk(0, PTE_ZERO | young));
+	}
+	vm->st.thp_split_pmds++;
+}
+
 void __split_huge_pmd(struct vm *vm, struct mm_struct *mm, uint64_t haddr)
 {
 	pte_t *p = pgtable_lookup(&mm->pgd, haddr);
 	BUG_ON(!p || !pte_huge(*p), "no huge PMD at %llx", (unsigned long long)haddr);
 	pte_t pmd = *p;
+	if (pmd & PTE_ZERO) {
+		__split_huge_zero_page_pmd(vm, mm, haddr, p);
+		return;
+	}
 	pfn_t head = (pfn_t)pte_pfn(pmd);
 	if (pmd & PTE_DIRTY)
 		vm->pages[head].flags |= PG_DIRTY;
@@ -231,7 +291,9 @@ void split_huge_pmd_edges(struct vm *vm, struct mm_struct *mm, uint64_t start, u
 		if (!(edge[e] & (HPAGE_SIZE - 1)) || edge[e] >= limit)
 			continue;
 		pte_t *p = pgtable_lookup(&mm->pgd, edge[e]);
-		if (p && pte_huge(*p))
+		if (p && pte_huge(*p) && (*p & PTE_ZERO))
+			__split_huge_pmd(vm, mm, edge[e] & ~(HPAGE_SIZE - 1));
+		else if (p && pte_huge(*p))
 			split_huge_page(vm, (pfn_t)pte_pfn(*p), false);
 	}
 }

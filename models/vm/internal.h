@@ -460,9 +460,10 @@ void filemap_willneed(struct vm *vm, struct mm_struct *mm, struct vm_area_struct
  * flight; the others old). */
 void filemap_map_pages(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma,
                        uint64_t vaddr, uint64_t start, uint64_t end);
-/* vm.file_folio_pages > 1: the virtual range [*start, *end) of the page-cache folio that holds
- * (vma, vaddr), when the whole folio lies in the VMA and one page table and (for a read) does
- * not hold the file's last page; false: map as 4 KiB pages. */
+/* A large page-cache folio holds (vma, vaddr) (its order: the cached page's folio_order, or
+ * vm.file_folio_pages' for a page not cached yet): its virtual range [*start, *end), when the
+ * whole folio lies in the VMA and one page table, its cached pages are all of that folio and
+ * (for a read) it does not hold the file's last page; false: map as 4 KiB pages. */
 bool filemap_folio_range(const struct vm *vm, const struct vm_area_struct *vma, uint64_t vaddr,
                          bool write, uint64_t *start, uint64_t *end);
 /* Map the cached pages of the folio range [start, end) other than vaddr where the PTE is
@@ -553,10 +554,10 @@ bool do_huge_pmd_anonymous_page(struct vm *vm, struct mm_struct *mm,
                                 const struct vm_area_struct *vma, uint64_t vaddr, bool write,
                                 uint64_t next_use, struct fault_work *w);
 /* A write fault on a present, write-protected huge PMD: reuse it when it is the page's only
- * mapping, else split this PMD (then the 4 KiB path COWs the one page). Returns true when the
- * access is resolved. */
+ * mapping, replace the huge zero page by a new huge page, else split this PMD (then the 4 KiB
+ * path COWs the one page). Returns true when the access is resolved. */
 bool do_huge_pmd_wp_page(struct vm *vm, struct mm_struct *mm, uint64_t vaddr, bool vma_write,
-                         struct fault_work *w);
+                         uint64_t next_use, struct fault_work *w);
 /* split_huge_page: every mapping of the huge page at head becomes 512 PTEs and each frame an
  * ordinary page; with keep_head_out, the head frame is not given to the policy (reclaim holds
  * it as its victim). */

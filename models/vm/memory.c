@@ -375,7 +375,7 @@ static bool handle_huge_fault(struct vm_fault *vf, const pte_t *p)
 {
 	if (p && pte_huge(*p))
 		return do_huge_pmd_wp_page(vf->vm, vf->mm, vf->address,
-		                           vf->vma->vm_flags & VM_WRITE, vf->w);
+		                           vf->vma->vm_flags & VM_WRITE, vf->next_use, vf->w);
 	if (vf->vm->cfg.thp == THP_NEVER)
 		return false; /* no first huge touch: skip the probe of the PMD (host speed only) */
 	if (!p || !pgtable_has_pte_table(&vf->mm->pgd, vf->address))

@@ -46,6 +46,8 @@ struct page {
 	uint64_t ready_ps;  /* simulated time its disk read completes (set by the simulator);
 	                       a fault that finds it earlier waits, fault-around skips it */
 	uint32_t mapping;   /* with PG_FILE: the file id (index into vm->fm.files) */
+	uint8_t folio_order; /* with PG_FILE: its page-cache folio holds 1 << folio_order pages,
+	                        aligned in the file (filemap.c) */
 	uint64_t index;     /* with PG_FILE: page offset in the file */
 	struct reclaim_scope *scope; /* the policy instance that holds it (with PG_LRU) */
 };

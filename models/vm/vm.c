@@ -111,6 +111,7 @@ void vm_report(const struct vm *vm, struct statsout *o)
 	statsout_u64(o, "faults", "swapcache", v->faults_swapcache);
 	statsout_u64(o, "faults", "thp", v->faults_thp);
 	statsout_u64(o, "faults", "thp_fallback", v->thp_fallback);
+	statsout_u64(o, "faults", "huge_zero_page", v->faults_huge_zero_page);
 	statsout_u64(o, "reclaim", "evictions", v->evictions);
 	statsout_u64(o, "reclaim", "swap_out", v->swap_out);
 	statsout_u64(o, "reclaim", "clean_drops", v->swap_out_clean_drops);

@@ -163,11 +163,13 @@ struct vm_config {
 	int pt_levels;
 	bool page_tables_in_frames; /* page-table pages take frames of nr_frames */
 	bool zero_page;
+	bool thp_zero_page; /* vm.thp_zero_page: THP read faults map the huge zero page */
 	uint32_t fault_around_pages; /* vm.fault_around_pages (0 or 1: off) */
 	uint32_t readahead_pages;    /* vm.readahead_pages (0: off) */
 	uint32_t dirty_background_ratio; /* vm.dirty_background_ratio: % of dirtyable memory */
 	uint32_t dirty_ratio;            /* vm.dirty_ratio: % of dirtyable memory */
 	uint32_t file_folio_pages;   /* vm.file_folio_pages: page-cache folio size (0, 1: 4 KiB) */
+	uint32_t file_folio_max_pages; /* vm.file_folio_max_pages: write(2)'s largest folio */
 	const struct policy_ops *policy;
 	const json_t *policy_params; /* resolved vm.policy_params (borrowed) */
 	uint64_t seed;
@@ -209,6 +211,7 @@ struct vm_stats {
 	uint64_t kswapd_wakeups, kswapd_evictions, direct_evictions;
 	uint64_t page_table_pages, page_table_pages_max, page_table_overflow;
 	uint64_t page_table_overflow_now; /* page-table pages above memory.frames now */
+	uint64_t faults_huge_zero_page; /* read faults that mapped the huge zero page */
 	uint64_t faults_thp, thp_fallback, thp_splits, thp_pages_max;
 	uint64_t thp_split_pmds; /* PMDs split in one address space (__split_huge_pmd) */
 	uint64_t lazyfree_drops; /* MADV_FREE pages reclaimed without a write */
@@ -277,7 +280,7 @@ struct vm {
 int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err);
 void vm_fini(struct vm *vm);
 /* Write the layer's counters: faults.{demand_zero,zero_page,cow,cow_copies,file,file_major,
- * swap_in,swapcache,thp,thp_fallback}, reclaim.*, readahead.pages, pagecache.*, memory.*,
+ * swap_in,swapcache,thp,thp_fallback,huge_zero_page}, reclaim.*, readahead.pages, pagecache.*, memory.*,
  * swap.slots_used. (faults.total, minor and major are the engine's: it counts them with the
  * processes that took them.) */
 void vm_report(const struct vm *vm, struct statsout *o);

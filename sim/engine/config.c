@@ -85,8 +85,12 @@ static const struct param_spec vm_params[] = {
 	 .doc = "write(2): a writer above this % of free + page-cache memory dirty or under writeback waits for its writes (vm.dirty_ratio)"},
 	{.key = "file_folio_pages", .type = PARAM_INT, .def = "1", .min = 1, .max = 512,
 	 .doc = "pages in a page-cache folio of a regular file, a power of two (1: 4 KiB folios, the classic kernel); stands in for how files were written or read in (docs/vm.md, \"Large file folios\")"},
+	{.key = "file_folio_max_pages", .type = PARAM_INT, .def = "1", .min = 1, .max = 512,
+	 .doc = "write(2) puts new page-cache pages of a regular file in folios sized by the write, up to this many pages, a power of two (mapping_max_folio_order: ext4 on Linux 6.16+ 512; 1: 4 KiB folios, the classic kernel)"},
 	{.key = "zero_page", .type = PARAM_BOOL, .def = "true",
 	 .doc = "a first read of anonymous memory maps the shared zero page"},
+	{.key = "thp_zero_page", .type = PARAM_BOOL, .def = "false",
+	 .doc = "a first read of a range vm.thp would give a 2 MiB page maps the huge zero page instead; a write then allocates the huge page (Linux's transparent_hugepage/use_zero_page, 1 there; the presets set it)"},
 	{0},
 };
 
@@ -652,10 +656,12 @@ static int resolve_all(json_t *root, const char *file, struct err *err)
 		rc = numa_params_resolve(root, file, err);
 	if (rc)
 		return rc;
-	int64_t folio = params_get_int(json_object_get(root, "vm"), "file_folio_pages");
-	if (folio & (folio - 1))
-		return err_set(err, "%s: vm.file_folio_pages: expected a power of two, got %lld",
-		               file, (long long)folio);
+	static const char *const folio_keys[] = {"file_folio_pages", "file_folio_max_pages"};
+	const json_t *jv = json_object_get(root, "vm");
+	for (int i = 0; i < 2; i++)
+		if (params_get_int(jv, folio_keys[i]) & (params_get_int(jv, folio_keys[i]) - 1))
+			return err_set(err, "%s: vm.%s: expected a power of two, got %lld", file,
+			               folio_keys[i], (long long)params_get_int(jv, folio_keys[i]));
 	return resolve_dynamic(root, file, err);
 }
 

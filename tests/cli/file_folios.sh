@@ -42,4 +42,42 @@ check_eq "shared write, 4 KiB folios: faults" "$(pfaults "$TMP/w2" 0 faults.tota
 out=$("$VMSIM" run "$TMP/w.json" -o "$TMP/bad" -q --set vm.file_folio_pages=96 2>&1)
 rc=$?
 if [ $rc -eq 2 ] && [[ $out == *w.json*"vm.file_folio_pages: expected a power of two, got 96"* ]]; then ok; else fail "bad folio size: rc $rc: $out"; fi
+# Folios sized by write(2) (vm.file_folio_max_pages, docs/vm.md): each write_begin takes
+# ilog2 of the bytes left (up to the largest folio, to its boundary), lowered to the page's
+# alignment and until no page of the range is cached; a MAP_SHARED write fault then maps a
+# whole folio, so the faults count the folios.
+PRESET="$(cd "$(dirname "$0")/../.." && pwd)/configs/presets/linux-6.18.json"
+wtrace() { # wtrace FILE SIZE "OFF LEN"...: declare, write each range, map shared, write all
+	python3 - "$@" <<'P'
+import sys
+f, size, writes = sys.argv[1], int(sys.argv[2], 0), sys.argv[3:]
+out = [f"file d {hex(size)}"]
+out += [f"1 write d {w.split()[0]} {w.split()[1]}" for w in writes]
+out.append(f"1 mmap 0x80000000 {hex(size)} rw file:d:0 shared")
+out += [f"1 w {hex(0x80000000 + (i << 12))}" for i in range(size >> 12)]
+open(f, "w").write("\n".join(out) + "\n")
+P
+}
+wrun() { # wrun NAME TRACE MAX_PAGES: the faults of the shared write phase (all of them)
+	printf '{"seed": 1, "extends": "%s", "sim": {"timing": false}, "workload": {"type": "trace", "path": "%s", "format": "vmt"}}\n' \
+		"$PRESET" "$2" > "$TMP/$1.json"
+	"$VMSIM" run "$TMP/$1.json" -o "$TMP/$1" -q --check --set vm.file_folio_max_pages="$3"
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]+"/stats.json"))["faults.total"])' "$TMP/$1"
+}
+# One write of 3 MiB + 4 KiB at 0: folios of 512, 256 and 1 pages (3 faults); with 1 MiB the
+# largest, 256 + 256 + 256 + 1 (4); 4 KiB folios: 769.
+wtrace "$TMP/a.vmt" 0x301000 "0x0 0x301000"
+check_eq "write 3 MiB + 4 KiB, max 2 MiB" "$(wrun a1 "$TMP/a.vmt" 512)" 3
+check_eq "write 3 MiB + 4 KiB, max 1 MiB" "$(wrun a2 "$TMP/a.vmt" 256)" 4
+check_eq "write 3 MiB + 4 KiB, 4 KiB folios" "$(wrun a3 "$TMP/a.vmt" 1)" 769
+# 4 KiB at 0, then 3 MiB at 4 KiB: page 0, then folios lowered to the alignment of 1, 2, 4,
+# .., 128 (8 folios up to page 255), 256..511, 512..767 and the last page: 12.
+wtrace "$TMP/b.vmt" 0x301000 "0x0 0x1000" "0x1000 0x300000"
+check_eq "unaligned write" "$(wrun b "$TMP/b.vmt" 512)" 12
+# Page 5 written first, then 1 MiB at 0: [0,4) [4] [5] [6,8) [8,16) .. [128,256): 9 folios.
+wtrace "$TMP/c.vmt" 0x100000 "0x5000 0x1000" "0x0 0x100000"
+check_eq "write around a cached page" "$(wrun c "$TMP/c.vmt" 512)" 9
+out=$("$VMSIM" run "$TMP/w.json" -o "$TMP/bad2" -q --set vm.file_folio_max_pages=3 2>&1)
+rc=$?
+if [ $rc -eq 2 ] && [[ $out == *w.json*"vm.file_folio_max_pages: expected a power of two, got 3"* ]]; then ok; else fail "bad max folio size: rc $rc: $out"; fi
 done_tests
