@@ -25,7 +25,9 @@ static const char *const names[OP_KIND_COUNT] = {
 
     [OP_MREMAP] = "mremap",
 
-    /* 16..19: brk, mlock family, shm by name, vfork/spawn */
+    [OP_BRK] = "brk",
+
+    /* 17..19: mlock family, shm by name, vfork/spawn */
 
     [OP_MEMORY_RECLAIM] = "memory.reclaim",
 

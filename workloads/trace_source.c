@@ -196,6 +196,31 @@ static size_t format_mremap(const struct op *op, char *buf, size_t len)
 	return trace_format_result(op, buf, (size_t)n, len);
 }
 
+/* "PID mmap ADDR LEN PROT anon|file:NAME:OFFSET private|shared [FLAG...] [= RESULT]" */
+static size_t format_mmap(const struct op *op, char *buf, size_t len)
+{
+	char mapping[1100] = "anon";
+	if (op->flags & MAPF_FILE)
+		snprintf(mapping, sizeof(mapping), "file:%s:0x%llx", op->name,
+		         (unsigned long long)op->offset);
+	int n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s %s %s%s%s%s%s%s%s",
+	                 (unsigned long long)op->pid, (unsigned long long)op->addr,
+	                 (unsigned long long)op->len, trace_prot_name(op->prot), mapping,
+	                 op->flags & MAPF_SHARED ? "shared" : "private",
+	                 op->flags & MAPF_HUGE ? " huge" : "",
+	                 op->flags & MAPF_POPULATE ? " populate" : "",
+	                 op->xflags & MAPX_HINT ? " hint" : "",
+	                 op->xflags & MAPX_NOREPLACE ? " noreplace" : "",
+	                 op->xflags & MAPX_NORESERVE ? " noreserve" : "",
+	                 op->xflags & MAPX_GROWSDOWN ? " growsdown" : "");
+	if (op->flags & OPRES_ERRNO)
+		n += snprintf(buf + n, len - (size_t)n, " = %s", trace_errno_name((unsigned)op->arg));
+	else if (op->flags & OPRES_ADDR)
+		n += snprintf(buf + n, len - (size_t)n, " = 0x%llx", (unsigned long long)op->arg);
+	BUG_ON(n < 0 || (size_t)n >= len, "vmt line too long");
+	return (size_t)n;
+}
+
 static int format_file_rw(const struct op *op, char *buf, size_t len)
 {
 	char b[32] = "";
@@ -237,20 +262,7 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 		n = snprintf(buf, len, "%llu %c 0x%llx", pid, "rwx"[op->kind - OP_READ], a);
 		break;
 	case OP_MMAP:
-		if (op->flags & MAPF_FILE)
-			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s file:%s:0x%llx %s%s%s",
-			             pid, a, l, trace_prot_name(op->prot), op->name,
-			             (unsigned long long)op->offset,
-			             op->flags & MAPF_SHARED ? "shared" : "private",
-			             op->flags & MAPF_HUGE ? " huge" : "",
-			             op->flags & MAPF_POPULATE ? " populate" : "");
-		else
-			n = snprintf(buf, len, "%llu mmap 0x%llx 0x%llx %s anon %s%s%s", pid, a, l,
-			             trace_prot_name(op->prot),
-			             op->flags & MAPF_SHARED ? "shared" : "private",
-			             op->flags & MAPF_HUGE ? " huge" : "",
-			             op->flags & MAPF_POPULATE ? " populate" : "");
-		break;
+		return format_mmap(op, buf, len);
 	case OP_MUNMAP:
 		n = snprintf(buf, len, "%llu munmap 0x%llx 0x%llx", pid, a, l);
 		break;
@@ -296,6 +308,10 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 		break;
 	case OP_MREMAP:
 		return format_mremap(op, buf, len);
+	case OP_BRK:
+		n = snprintf(buf, len, "%llu brk 0x%llx", pid, a);
+		BUG_ON(n < 0 || (size_t)n >= len, "vmt line too long");
+		return trace_format_result(op, buf, (size_t)n, len);
 	case OP_MEMPOLICY:
 		n = snprintf(buf, len, "%llu mempolicy %s 0x%llx", pid, trace_mpol_mode_name(op->prot),
 		             (unsigned long long)op->arg);
@@ -478,6 +494,25 @@ static int check_result(struct trace_source *s, const struct op *op, struct err 
 	return 0;
 }
 
+/* mmap's flags and its recorded result (in arg: an address or an errno number). */
+static int check_mmap_flags(struct trace_source *s, const struct op *op, struct err *err)
+{
+	if ((op->flags & 0x30) || (op->xflags & ~MAPX_KNOWN) ||
+	    ((op->xflags & MAPX_HINT) && (op->xflags & MAPX_NOREPLACE)))
+		return bad(s, err, "mmap: unknown or conflicting flags 0x%x 0x%x", op->flags,
+		           op->xflags);
+	if ((op->flags & OPRES_ADDR) && (op->flags & OPRES_ERRNO))
+		return bad(s, err, "a result is both an address and an errno");
+	if ((op->flags & OPRES_ERRNO) && (op->arg > 255 || !trace_errno_name((unsigned)op->arg)))
+		return bad(s, err, "bad errno %llu in a result", (unsigned long long)op->arg);
+	if ((op->flags & OPRES_ADDR) && op->arg >= TRACE_VA_LIMIT)
+		return bad(s, err, "result address 0x%llx is beyond the 57-bit virtual address space",
+		           (unsigned long long)op->arg);
+	if (!(op->flags & (OPRES_ADDR | OPRES_ERRNO)) && op->arg)
+		return bad(s, err, "mmap: a result value without a result");
+	return 0;
+}
+
 /* mremap: flags, the old range (its length may be 0), the new length and address. */
 static int check_mremap(struct trace_source *s, const struct op *op, struct err *err)
 {
@@ -532,6 +567,15 @@ static int check_file_op(struct trace_source *s, struct op *op, struct err *err)
 /* The rules of the extended kinds that have no case of their own in source_check. */
 static int check_extended(struct trace_source *s, const struct op *op, struct err *err)
 {
+	if (op->kind == OP_BRK) {
+		if ((op->flags & ~OPRES_ADDR) || op->name || op->prot || op->len || op->arg ||
+		    (!(op->flags & OPRES_ADDR) && op->offset))
+			return bad(s, err, "brk: only an address and a result address are operands");
+		if (op->addr >= TRACE_VA_LIMIT)
+			return bad(s, err, "brk: address 0x%llx is beyond the 57-bit virtual address space",
+			           (unsigned long long)op->addr);
+		return check_result(s, op, err);
+	}
 	if (op->kind != OP_MEMPOLICY)
 		return 0;
 	if (op->prot >= MPOL_MODE_COUNT)
@@ -582,6 +626,8 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 			return -VMSIM_EINVAL;
 		if ((op->flags & MAPF_FILE) && !op->name)
 			return bad(s, err, "mmap of a file without a file name");
+		if (check_mmap_flags(s, op, err))
+			return -VMSIM_EINVAL;
 		if (op->flags & MAPF_FILE) {
 			struct trace_name *n = name_find(s, op->name, 1);
 			if (!n)

@@ -2,7 +2,8 @@
  * trace_vmt.c — the `vmt` text trace (../shared/DESIGN.md): one operation per line, '#'
  * comments, numbers in decimal or 0x hex. Extensions beyond DESIGN.md: `madvise ADDR LEN
  * ADVICE` (docs/traces.md lists the advice), `msync ADDR LEN`, PROT may also be `none`, w, x or wx,
- * and an anonymous mmap may end with `huge` (MAPF_HUGE), any mmap with `populate`. NAME and IMAGE
+ * and an anonymous mmap may end with `huge` (MAPF_HUGE), any mmap with `populate`, `hint`,
+ * `noreplace`, `noreserve`, `growsdown` and a recorded result `= RESULT`. NAME and IMAGE
  * are single tokens without blanks; a file NAME has no ':'.
  *
  * The normal form (what the writer prints, so text -> vmb -> text is the identity on it):
@@ -17,7 +18,7 @@
 #include "workloads/linereader.h"
 #include "workloads/trace_format.h"
 
-#define VMT_MAX_TOKENS 12
+#define VMT_MAX_TOKENS 16
 
 struct vmt_reader {
 	struct linereader lr;
@@ -134,12 +135,48 @@ static int parse_prot(struct vmt_reader *r, const struct tok *t, struct op *op, 
 	return 0;
 }
 
+/* mmap's flags after private|shared: each at most once, huge only for anon, hint and
+ * noreplace not together. */
+static int parse_mmap_flag(struct op *op, const struct tok *t)
+{
+	static const struct {
+		const char *word;
+		uint8_t flag, xflag;
+	} flags[] = {{"huge", MAPF_HUGE, 0},          {"populate", MAPF_POPULATE, 0},
+	             {"hint", 0, MAPX_HINT},          {"noreplace", 0, MAPX_NOREPLACE},
+	             {"noreserve", 0, MAPX_NORESERVE}, {"growsdown", 0, MAPX_GROWSDOWN}};
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (!tok_is(t, flags[i].word) || (op->flags & flags[i].flag) ||
+		    (op->xflags & flags[i].xflag))
+			continue;
+		if ((flags[i].flag & MAPF_HUGE) && (op->flags & MAPF_FILE))
+			return -1;
+		op->flags |= flags[i].flag;
+		op->xflags |= flags[i].xflag;
+		return (op->xflags & MAPX_HINT) && (op->xflags & MAPX_NOREPLACE) ? -1 : 0;
+	}
+	return -1;
+}
+
+/* mmap's recorded result "= ADDR|ERRNO" in t[0..1]: into arg (an address, or an errno number). */
+static int parse_mmap_result(struct vmt_reader *r, const struct tok *t, struct op *op,
+                             struct err *err)
+{
+	unsigned e = trace_errno_find(t[1].s, t[1].len);
+	op->flags |= e ? OPRES_ERRNO : OPRES_ADDR;
+	op->arg = e;
+	return e ? 0
+	         : tok_num(r, &t[1], "a result (an address or EINVAL, ENOMEM, EEXIST, ...)",
+	                   &op->arg, err);
+}
+
 static int parse_mmap(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
                       struct err *err)
 {
 	static const char usage[] =
-	    "PID mmap ADDR LEN PROT anon|file:NAME:OFFSET private|shared [huge] [populate]";
-	if (want_tokens(r, nt, 7, 9, usage, err) || parse_range(r, &t[2], op, err) ||
+	    "PID mmap ADDR LEN PROT anon|file:NAME:OFFSET private|shared [huge] [populate] [hint] "
+	    "[noreplace] [noreserve] [growsdown] [= RESULT]";
+	if (want_tokens(r, nt, 7, 15, usage, err) || parse_range(r, &t[2], op, err) ||
 	    parse_prot(r, &t[4], op, err))
 		return -VMSIM_EINVAL;
 	op->flags = 0;
@@ -166,14 +203,15 @@ static int parse_mmap(struct vmt_reader *r, const struct tok *t, int nt, struct 
 	else if (!tok_is(&t[6], "private"))
 		return vmt_bad(r, err, "expected private or shared, got \"%.*s\"",
 		               (int)MIN(t[6].len, 60), t[6].s);
-	for (int i = 7; i < nt; i++) {
-		if (tok_is(&t[i], "huge") && i == 7 && !(op->flags & MAPF_FILE))
-			op->flags |= MAPF_HUGE;
-		else if (tok_is(&t[i], "populate") && !(op->flags & MAPF_POPULATE))
-			op->flags |= MAPF_POPULATE;
-		else
-			return vmt_bad(r, err, "expected \"%s\" (huge only for anon)", usage);
-	}
+	int i = 7;
+	for (; i < nt && !tok_is(&t[i], "="); i++)
+		if (parse_mmap_flag(op, &t[i]))
+			return vmt_bad(r, err,
+			               "expected \"%s\" (each flag once, huge only for anon, not "
+			               "both hint and noreplace)",
+			               usage);
+	if (i < nt && (i + 2 != nt || parse_mmap_result(r, &t[i], op, err)))
+		return i + 2 != nt ? vmt_bad(r, err, "expected \"%s\"", usage) : -VMSIM_EINVAL;
 	return 0;
 }
 
@@ -298,6 +336,23 @@ static int parse_mremap(struct vmt_reader *r, const struct tok *t, int nt, struc
 	}
 	if (i != nt)
 		return vmt_bad(r, err, "expected \"%s\"", usage);
+	return 0;
+}
+
+/* "PID brk ADDR [= RESULT]": RESULT is an address (brk returns the old break on failure) */
+static int parse_brk(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                     struct err *err)
+{
+	op->kind = OP_BRK;
+	if ((nt != 3 && nt != 5) || (nt == 5 && !tok_is(&t[3], "=")))
+		return vmt_bad(r, err, "expected \"PID brk ADDR [= RESULT]\"");
+	if (tok_num(r, &t[2], "an address", &op->addr, err))
+		return -VMSIM_EINVAL;
+	if (nt == 5) {
+		op->flags = OPRES_ADDR;
+		return tok_num(r, &t[4], "a result address (brk returns the break)", &op->offset,
+		               err);
+	}
 	return 0;
 }
 
@@ -482,6 +537,8 @@ static int parse_pid_op(struct vmt_reader *r, const struct tok *t, int nt, struc
 		return parse_file_rw(r, t, nt, op, err);
 	if (tok_is(o, "mempolicy"))
 		return parse_mempolicy(r, t, nt, op, err);
+	if (tok_is(o, "brk"))
+		return parse_brk(r, t, nt, op, err);
 	int rc = parse_file_sync(r, t, nt, op, err);
 	if (rc <= 0)
 		return rc;
@@ -492,7 +549,7 @@ static int parse_pid_op(struct vmt_reader *r, const struct tok *t, int nt, struc
 	               "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
 	               "madvise, msync, fork, thread, wait, exec, exit, compute, mark, "
 	               "memory.reclaim, mremap, read, write, fsync, fdatasync, sync_file_range, "
-	               "ftruncate, fallocate or mempolicy)",
+	               "ftruncate, fallocate, mempolicy or brk)",
 	               (int)MIN(o->len, 60), o->s);
 }
 

@@ -1,16 +1,15 @@
 /*
  * vmb.c — reader of the `vmb` binary trace (format in vmb.h; the writer is vmb_writer.c). Both
- * keep one 1 MiB buffer and a small per-process state (the two delta registers,
- * vmb_shared.h), so memory depends on the number of processes, never on the trace's length. The
- * reader maps a large regular file whole instead (mapahead.h: pages come from the page cache
- * without a copy, a helper thread maps them ahead of the reader and gives them back behind it, so
- * the resident size does not grow with the trace; a file truncated while it is read raises SIGBUS).
- * It decodes straight from its buffer or mapping; a buffer is refilled only when fewer than
- * VMB_SLACK bytes remain, so the hot loop is a tag byte, one varint and a pid-change test. Accesses
- * are decoded without a branch on the varint's length: by vmb_decode_access, one record at a time
- * (read()), or by vmb_fast_run, a window of records at a time (read_batch(), with the batch rule of
- * struct trace_format); every other record goes to the general path vmb_read_general (out of line).
- * The fuzzer fuzz_trace_vmb and test_vmb_batch check that the two give the same ops and positions.
+ * keep one 1 MiB buffer and a small per-process state (the two delta registers, vmb_shared.h):
+ * memory depends on the number of processes, never on the trace's length. A large regular file
+ * is mapped whole instead (mapahead.h: a helper thread maps pages ahead of the reader and gives
+ * them back behind it; a file truncated while it is read raises SIGBUS). The reader decodes
+ * straight from its buffer or mapping, refilled only when fewer than VMB_SLACK bytes remain, so
+ * the hot loop is a tag byte, one varint and a pid-change test. Accesses are decoded without a
+ * branch on the varint's length: by vmb_decode_access (read()) or vmb_fast_run, a window at a
+ * time (read_batch(), with struct trace_format's batch rule); every other record goes to the
+ * general path vmb_read_general (out of line). fuzz_trace_vmb and test_vmb_batch check that the
+ * two give the same ops and positions.
  */
 #include "workloads/vmb.h"
 
@@ -377,14 +376,12 @@ struct vmb_run {
 	uint64_t rw, x;         /* the address registers */
 };
 
-/*
- * The records of the window at base (stop mask m) from s->q on; true if the run must stop
+/* The records of the window at base (stop mask m) from s->q on; true if the run must stop
  * here: at a record of the general path (an op other than an access, a varint of 9 or 10
  * bytes), after an address beyond TRACE_VA_LIMIT, or at op_end. The quick form (careful
  * false) is for a window that vmb_fast_run has found to hold no varint longer than 8 bytes
  * and no more records than the ops left (the pext decoder cuts the window's mask to make it
- * so), and tests neither.
- */
+ * so), and tests neither. */
 static inline __attribute__((always_inline)) bool vmb_window(struct vmb_run *s,
                                                              const unsigned char *base, uint64_t m,
                                                              uint32_t pid, const struct op *op_end,
@@ -452,9 +449,7 @@ static __attribute__((noinline)) bool vmb_window_careful(struct vmb_run *s,
  * vmb_read_batch's tight loop: up to fast_max accesses of the current process from *pp (not
  * past last, the last window start), into ops; advances *pp past the last record decoded;
  * returns how many. Stops at a record of the general path, and after an address beyond
- * TRACE_VA_LIMIT.
- *
- * Record boundaries come from a window's stop mask (vmb_stop_mask), not from each decoded
+ * TRACE_VA_LIMIT. Record boundaries come from a window's stop mask (vmb_stop_mask), not from each decoded
  * varint: a fast record is a tag byte (a stop) and a varint that ends at the next stop, so
  * clearing the mask's two lowest bits steps to the next record. The chain from one record to
  * the next is that one-cycle bit clear, where finding the end in the varint just loaded took
@@ -582,8 +577,8 @@ static int vmb_read_batch(void *reader, struct op *ops, uint32_t max, struct err
 	return n ? (int)n : rc;
 }
 
-/* Every other record (kept out of line so that the hot path above saves no registers). */
-/* The operands of an mmap, munmap, mprotect, madvise or msync record (opc) at *pp into op. */
+/* Every other record (out of line: the hot path saves no registers). An mmap, munmap,
+ * mprotect, madvise or msync record's operands (opc) at *pp into op: */
 static int vmb_get_range_op(struct vmb_reader *r, const unsigned char **pp, unsigned opc,
                             struct op *op, struct err *err)
 {
@@ -593,16 +588,21 @@ static int vmb_get_range_op(struct vmb_reader *r, const unsigned char **pp, unsi
 	GETV(op->len);
 	if (opc == OP_MMAP || opc == OP_MPROTECT) {
 		GETB(b);
-		if (b > 7)
+		if ((b & (opc == OP_MMAP ? 0x7fu : 0xffu)) > 7)
 			return vmb_bad(r, err, r->rec_off, "bad protection byte");
-		op->prot = (uint8_t)b;
+		op->prot = (uint8_t)(b & 7);
+		op->xflags = (uint8_t)(b >> 7); /* 1: the xflags byte follows the flags byte */
 	}
 	if (opc == OP_MMAP) {
 		GETB(b);
-		if (b > 15 || ((b & MAPF_HUGE) && (b & MAPF_FILE)))
+		if ((b & 0x30) || ((b & MAPF_HUGE) && (b & MAPF_FILE)))
 			return vmb_bad(r, err, r->rec_off, "bad mmap flags byte");
 		op->flags = (uint8_t)b;
-		if (b & MAPF_FILE) {
+		if (op->xflags)
+			GETB(op->xflags);
+		if (op->flags & (OPRES_ADDR | OPRES_ERRNO))
+			GETV(op->arg);
+		if (op->flags & MAPF_FILE) {
 			uint64_t idx;
 			GETV(idx);
 			GETV(op->offset);
@@ -647,9 +647,8 @@ static int vmb_get_named_op(struct vmb_reader *r, const unsigned char **pp, unsi
 	return 0;
 }
 
-/* An extended record (opcode opc >= VMB_EXT_BASE: kind opc - 1) in the generic layout of
- * vmb.h; the kind must be one this reader knows. Its own checks are the trace readers' (see
- * trace_source.c), as for vmt. */
+/* An extended record (opcode opc >= VMB_EXT_BASE: kind opc - 1) in vmb.h's generic layout, of
+ * a kind this reader knows; its own checks are the trace readers' (trace_source.c). */
 static int vmb_get_ext_op(struct vmb_reader *r, const unsigned char **pp, unsigned opc,
                           struct op *op, struct err *err)
 {

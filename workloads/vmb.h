@@ -9,8 +9,11 @@
  *   zero — then the operands as LEB128 varints:
  *     r, w, x   zigzag(addr - previous address of that process): one register for data
  *               (r, w), one for instruction fetches (x), both starting at 0
- *     mmap      addr, len, prot byte, flags byte (enum op_map_flags), and for file mappings
- *               the file's index (0-based, in order of declaration) and the offset
+ *     mmap      addr, len, prot byte, flags byte (enum op_map_flags), an xflags byte (enum
+ *               op_map_xflags) when the prot byte has VMB_MMAP_XFLAGS (0x80), a varint
+ *               result when the flags have OPRES_ADDR or OPRES_ERRNO (readers before
+ *               issue 15 reject both bits: a newer writer), then for file mappings the
+ *               file's index (0-based, in order of declaration) and the offset
  *     munmap, msync      addr, len
  *     mprotect           addr, len, prot byte
  *     madvise            addr, len, advice byte (enum op_advice: 1..17; 4.. are new in
@@ -37,6 +40,7 @@
 #define VMB_VERSION 1
 #define VMB_HEADER_BYTES 8
 #define VMB_TAG_PID 0x10
+#define VMB_MMAP_XFLAGS 0x80 /* in an mmap record's prot byte: an xflags byte follows */
 #define VMB_OP_END 15
 /* The extended-opcode escape: a tag with this bit set carries opcode VMB_EXT_BASE + its low 4
  * bits (16..31), with the same VMB_TAG_PID bit and varint operands after it. Readers before it

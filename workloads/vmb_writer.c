@@ -91,9 +91,13 @@ int vmb_write(void *writer, const struct op *op, struct err *err)
 		p = vmb_put_varint(p, op->addr);
 		p = vmb_put_varint(p, op->len);
 		if (op->kind == OP_MMAP || op->kind == OP_MPROTECT)
-			*p++ = op->prot;
+			*p++ = op->prot | (op->kind == OP_MMAP && op->xflags ? VMB_MMAP_XFLAGS : 0);
 		if (op->kind == OP_MMAP) {
 			*p++ = op->flags;
+			if (op->xflags)
+				*p++ = op->xflags;
+			if (op->flags & (OPRES_ADDR | OPRES_ERRNO))
+				p = vmb_put_varint(p, op->arg);
 			if (op->flags & MAPF_FILE) {
 				uint32_t i = w->nr_files;
 				while (i > 0 && strcmp(w->files[i - 1], op->name) != 0)

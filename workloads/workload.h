@@ -50,7 +50,10 @@ enum op_kind {
 	                   enum op_result_flags), offset the new address (fixed) or the recorded
 	                   result address */
 
-	/* 16..19: reserved for brk, the mlock family, shm by name, vfork/spawn */
+	OP_BRK = 16, /* brk(addr): move the program break; flags OPRES_ADDR with offset the
+	                recorded result (the new break, or the old one when it failed) */
+
+	/* 17..19: reserved for the mlock family, shm by name, vfork/spawn */
 
 	OP_MEMORY_RECLAIM = 20, /* write to memory.reclaim: reclaim len bytes from the cgroup
 	                           named by name (NULL: the process's own group) */
@@ -82,6 +85,16 @@ enum op_map_flags {
 	MAPF_FILE = 1 << 1,     /* file-backed: name + offset (else anonymous) */
 	MAPF_HUGE = 1 << 2,     /* ask for 2 MiB pages (anonymous only) */
 	MAPF_POPULATE = 1 << 3, /* MAP_POPULATE: fault every page in at once */
+	/* 1 << 4, 1 << 5: free; 1 << 6, 1 << 7: the recorded result (enum op_result_flags, the
+	 * value in arg: an address, or an errno number) */
+};
+/* mmap's further flags (struct op's xflags; vmb: a byte after the flags byte) */
+enum op_map_xflags {
+	MAPX_HINT = 1 << 0,      /* no MAP_FIXED: addr is a hint (0: none), the kernel picks */
+	MAPX_NOREPLACE = 1 << 1, /* MAP_FIXED_NOREPLACE: EEXIST over an existing mapping */
+	MAPX_NORESERVE = 1 << 2, /* MAP_NORESERVE */
+	MAPX_GROWSDOWN = 1 << 3, /* MAP_GROWSDOWN: a stack that grows on faults below it */
+	MAPX_KNOWN = 0x0f        /* the bits defined so far */
 };
 /* madvise advice (the values of vmb's advice byte: new ones only at the end) */
 enum op_advice {
@@ -131,6 +144,7 @@ struct op {
 	uint8_t kind;     /* enum op_kind */
 	uint8_t prot;     /* enum op_prot bits (mmap, mprotect) */
 	uint8_t flags;    /* enum op_map_flags (mmap), enum op_mark_flags (mark) */
+	uint8_t xflags;   /* enum op_map_xflags (mmap) */
 	uint32_t pid;     /* the process this operation belongs to */
 	uint64_t addr;    /* virtual address (accesses, mmap, munmap, mprotect, madvise, msync) */
 	uint64_t len;     /* bytes (mmap, munmap, mprotect, madvise, msync, file) */

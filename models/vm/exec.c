@@ -3,7 +3,7 @@
  * fs/binfmt_elf.c, for the program images of the config, docs/config.md images.*): the text
  * (file "<image>.text", private r-x), the data (file "<image>.data", private rw: writes COW)
  * and the bss of the image and of each of its libraries, then the heap after the bss and the
- * stack below stack_top (anonymous). A library is another image or a declared file (mapped
+ * stack below stack_top (anonymous); the heap is brk's ([start_brk, brk), vm_brk). A library is another image or a declared file (mapped
  * whole, private r-x). The images come parsed (struct vm_image, at setup); their files are
  * declared when the VM is set up, in the images' order.
  *
@@ -103,9 +103,12 @@ struct mm_struct *vm_exec_mm(struct vm *vm, uint32_t pid, int image, struct faul
 	bool ok = end != 0;
 	if (ok && heap)
 		ok = !vm_mmap_anon(vm, mm, end, heap, VM_READ | VM_WRITE, w);
+	mm->start_brk = end; /* the heap is brk's: it may grow and shrink from there */
+	mm->brk = end + heap;
 	if (ok && stack)
-		ok = stack <= img->stack_top && !vm_mmap_anon(vm, mm, img->stack_top - stack, stack,
-		                                              VM_READ | VM_WRITE, w);
+		ok = stack <= img->stack_top &&
+		     !vm_mmap_anon(vm, mm, img->stack_top - stack, stack,
+		                   VM_READ | VM_WRITE | VM_GROWSDOWN, w); /* it grows on faults */
 	if (ok)
 		ok = map_libs(vm, mm, img, w);
 	if (!ok) {

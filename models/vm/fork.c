@@ -119,6 +119,8 @@ struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t chil
 {
 	struct mm_struct *child = vm_mm_create(vm, child_pid);
 	child->mempolicy = parent->mempolicy; /* the task's policy is inherited */
+	child->start_brk = parent->start_brk;
+	child->brk = parent->brk;
 	vm->cur = w;
 	for (uint32_t i = 0; i < parent->nr_vmas; i++) {
 		struct vm_area_struct *v = &parent->vmas[i];

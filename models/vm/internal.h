@@ -85,6 +85,11 @@ void vm_images_declare_files(struct vm *vm);
 /* ---- mmap.c ------------------------------------------------------------------------------ */
 /* Is [addr, addr + len) page aligned and inside the address space? 0 or -1. */
 int vm_check_range(struct vm *vm, uint64_t addr, uint64_t len);
+/* expand_stack from the fault path: an access at addr below no VMA but above a VM_GROWSDOWN
+ * one grows that VMA down to addr's page, unless that would leave less than stack_guard_gap
+ * above an accessible mapping below, or pass RLIMIT_STACK (8 MiB) or mmap_min_addr. Returns
+ * the grown VMA, or NULL (a segfault, SEGV_MAPERR). */
+struct vm_area_struct *expand_stack(struct vm *vm, struct mm_struct *mm, uint64_t addr);
 
 /* ---- page_alloc.c ------------------------------------------------------------------------ */
 /* memory.nodes: the node holding pfn (the nodes' frames follow one another from frame 0). */

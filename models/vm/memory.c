@@ -1,7 +1,8 @@
 /*
  * memory.c — page faults and the zapping of page ranges (Linux's mm/memory.c).
  *
- * handle_mm_fault finds the VMA (a segfault outside every VMA or against its protection),
+ * handle_mm_fault finds the VMA (a stack grows down to the access: mmap.c's expand_stack; a
+ * segfault outside every VMA or against its protection),
  * tries a 2 MiB page where the VMA wants one (huge_memory.c), then runs handle_pte_fault on
  * the 4 KiB PTE until the access is resolved. Each turn looks at the PTE and dispatches:
  *  - none, anonymous VMA: do_anonymous_page (the shared zero page for a read, else a zeroed
@@ -441,6 +442,8 @@ enum access_status handle_mm_fault(struct vm *vm, struct mm_struct *mm, uint64_t
 	pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_ACCESS);
 	fault_work_reset(w);
 	struct vm_area_struct *vma = find_vma(mm, vaddr);
+	if (!vma)
+		vma = expand_stack(vm, mm, vaddr);
 	if (!vma || !vma_allows(vma, kind)) {
 		w->signal = vma ? VM_SIG_SEGV_ACCERR : VM_SIG_SEGV_MAPERR;
 		return ACCESS_SEGV;

@@ -88,6 +88,7 @@ enum vma_flags {
 	VM_SEQ_READ = 1u << 7,   /* MADV_SEQUENTIAL: every miss reads ahead */
 	VM_DONTCOPY = 1u << 8,   /* MADV_DONTFORK: fork does not copy the VMA */
 	VM_WIPEONFORK = 1u << 9, /* MADV_WIPEONFORK: the child gets the VMA empty (zeros) */
+	VM_GROWSDOWN = 1u << 10, /* a stack: mmap keeps stack_guard_gap free below it */
 };
 
 /* A NUMA memory policy (set_mempolicy, mbind; mm/mempolicy.c): Linux's modes and numbers. */
@@ -134,6 +135,8 @@ struct mm_struct {
 	uint16_t zclass;                     /* the compressibility class of its pages */
 	struct mempolicy mempolicy;          /* set_mempolicy (inherited by fork, kept by exec) */
 	uint32_t il_next;                    /* MPOL_INTERLEAVE: the process's next turn */
+	uint64_t start_brk, brk; /* the heap: [start_brk, PAGE_ALIGN(brk)) (mmap.c's vm_brk);
+	                            start_brk 0: not set up (exec sets it, else the first brk) */
 	struct reclaim_scope scope;          /* local scope only: this process's policy instance */
 	struct mm_struct *mm_prev, *mm_next; /* vm->mm_list: every live address space */
 };

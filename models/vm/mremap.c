@@ -30,8 +30,14 @@ uint64_t vm_unmapped_area_topdown(struct mm_struct *mm, uint64_t len)
 {
 	for (int64_t i = (int64_t)mm->nr_vmas - 1; i >= -1; i--) {
 		uint64_t gap_start = i >= 0 ? mm->vmas[i].vm_end : MMAP_MIN_ADDR;
-		uint64_t gap_end =
-		    (uint64_t)(i + 1) < mm->nr_vmas ? mm->vmas[i + 1].vm_start : MMAP_BASE;
+		uint64_t gap_end = MMAP_BASE;
+		if ((uint64_t)(i + 1) < mm->nr_vmas) { /* vm_start_gap: a stack's guard gap */
+			const struct vm_area_struct *next = &mm->vmas[i + 1];
+			uint64_t guard = (next->vm_flags & VM_GROWSDOWN)
+			                     ? (uint64_t)VM_STACK_GUARD_GAP_PAGES << PTE_SHIFT
+			                     : 0;
+			gap_end = next->vm_start > guard ? next->vm_start - guard : 0;
+		}
 		gap_end = MIN(gap_end, MMAP_BASE);
 		if (gap_end > gap_start && gap_end - gap_start >= len)
 			return gap_end - len;

@@ -365,6 +365,33 @@ int64_t vm_mremap(struct vm *vm, struct mm_struct *mm, const struct mremap_args 
                   struct fault_work *w);
 /* What vm_mremap would return, changing nothing (a call that failed when it was recorded). */
 int64_t vm_mremap_check(struct vm *vm, struct mm_struct *mm, const struct mremap_args *a);
+/* brk(2) (mmap.c): move mm's program break to brk (Linux's semantics: the heap grows as
+ * anonymous memory while it keeps a page and stack_guard_gap below a stack from the next
+ * mapping, shrinks by unmapping, never below start_brk). The first brk of an address space
+ * that exec did not set up declares the heap's start at brk. Returns the new break, or the old
+ * one when the call fails. */
+uint64_t vm_brk(struct vm *vm, struct mm_struct *mm, uint64_t brk, struct fault_work *w);
+/* Linux's stack_guard_gap (256 pages): the free space kept below a VM_GROWSDOWN mapping. */
+#define VM_STACK_GUARD_GAP_PAGES 256
+/* mmap(2) as Linux's do_mmap (mmap.c), for the calls the fixed-address vm_mmap_anon and
+ * vm_mmap_file do not cover: MMAP_F_HINT (no MAP_FIXED: addr is a hint, the kernel picks the
+ * address top-down), MMAP_F_NOREPLACE (MAP_FIXED_NOREPLACE: -EEXIST over a mapping),
+ * MMAP_F_NORESERVE (accepted: no commit accounting is modelled), MMAP_F_GROWSDOWN (a stack:
+ * grows on faults below it). vm_flags: VM_READ.., VM_SHARED, VM_HUGEPAGE; file: a file id or
+ * -1 (anonymous). place_at: the address the recorded kernel returned, where the mapping is
+ * made whatever vmsim picks (0: vmsim's pick). Returns vmsim's result, the address or -errno
+ * (Linux's), or VM_MMAP_UNSUPPORTED when place_at is not a valid range; dry: the result only,
+ * nothing changed (a call recorded as failed). */
+enum { MMAP_F_HINT = 1, MMAP_F_NOREPLACE = 2, MMAP_F_NORESERVE = 4, MMAP_F_GROWSDOWN = 8 };
+#define VM_MMAP_UNSUPPORTED (-4096)
+struct mmap_args {
+	uint64_t addr, len, offset_bytes, place_at;
+	uint32_t vm_flags;
+	int32_t file;
+	unsigned flags; /* MMAP_F_* */
+};
+int64_t vm_do_mmap(struct vm *vm, struct mm_struct *mm, const struct mmap_args *a, bool dry,
+                   struct fault_work *w);
 /* unmapped_area_topdown: the highest free range of len bytes below mmap_base, 0: none. */
 uint64_t vm_unmapped_area_topdown(struct mm_struct *mm, uint64_t len);
 

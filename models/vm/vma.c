@@ -44,6 +44,12 @@ static uint32_t first_ending_after(const struct mm_struct *mm, uint64_t addr)
 	return lo;
 }
 
+struct vm_area_struct *find_vma_above(struct mm_struct *mm, uint64_t addr)
+{
+	uint32_t i = first_ending_after(mm, addr);
+	return i < mm->nr_vmas ? &mm->vmas[i] : NULL;
+}
+
 static void insert_at(struct mm_struct *mm, uint32_t i, struct vm_area_struct v)
 {
 	if (mm->nr_vmas == mm->cap_vmas) {

@@ -10,6 +10,9 @@
 
 /* The VMA containing addr, or NULL. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, uint64_t addr);
+/* The first VMA that ends above addr (Linux's find_vma: it contains addr or lies above it),
+ * or NULL. */
+struct vm_area_struct *find_vma_above(struct mm_struct *mm, uint64_t addr);
 /* Make addr a VMA boundary (split the VMA that spans it). */
 void mm_split_vma_at(struct mm_struct *mm, uint64_t addr);
 /* Remove every VMA part inside [start, end). */

@@ -1,6 +1,6 @@
 /*
  * syscall.c — the operations of a workload that are system calls (mmap, munmap, mprotect,
- * madvise, msync, fork, thread, wait, exec, exit, file declarations) and marks, one function each,
+ * madvise, msync, brk, fork, thread, wait, exec, exit, file declarations) and marks, one function each,
  * dispatched by do_syscall. Each asks the VM layer for the work (models/vm/vm.h) and costs it
  * with the machine model: sim.syscall_ps of kernel software plus the work's own cost (TLB
  * invalidations and shootdowns, page zeroing); fork adds sim.fork_pte_ps per page-table entry
@@ -43,8 +43,51 @@ static uint32_t prot_to_vm_flags(uint8_t prot)
 static enum run_result populate_range(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
                                       uint64_t len, enum access_kind kind);
 
-/* mmap at a fixed address; MAP_POPULATE then faults the range in (populate_vma_page_range:
- * write faults in a private writable mapping, to break COW at once; read faults otherwise). */
+/* A call that returned ret (an address or -errno) against the result op recorded (enum
+ * op_result_flags), if any: counted when they differ. val: where the op keeps it (mmap: arg;
+ * others: an address in offset, an errno in prot). */
+static void result_compare_val(struct sim *s, const struct op *op, int64_t ret, uint64_t val)
+{
+	if (!(op->flags & (OPRES_ADDR | OPRES_ERRNO)))
+		return;
+	s->c.results_recorded++;
+	s->c.result_mismatches += ret != ((op->flags & OPRES_ADDR) ? (int64_t)val : -(int64_t)val);
+}
+
+/* mmap with the flags of vm_do_mmap (hint, noreplace, noreserve, growsdown) or a recorded
+ * result: the mapping goes where the recorded kernel put it (`= ADDR`), a call recorded as
+ * failed changes nothing, and vmsim's own result is compared with the recorded one. A
+ * failure Linux would give is a result: the process goes on. Returns 1 with *at the address
+ * mapped, 0 when nothing was mapped, -1 for a call vmsim does not model (the process ends). */
+static int mmap_syscall(struct sim *s, struct task *t, uint32_t vm_flags, int file, uint64_t *at,
+                        struct fault_work *w)
+{
+	const struct op *op = t->op;
+	static const unsigned xflag_map[][2] = {{MAPX_HINT, MMAP_F_HINT},
+	                                        {MAPX_NOREPLACE, MMAP_F_NOREPLACE},
+	                                        {MAPX_NORESERVE, MMAP_F_NORESERVE},
+	                                        {MAPX_GROWSDOWN, MMAP_F_GROWSDOWN}};
+	struct mmap_args a = {.addr = op->addr,
+	                      .len = op->len,
+	                      .offset_bytes = op->offset,
+	                      .place_at = (op->flags & OPRES_ADDR) ? op->arg : 0,
+	                      .vm_flags = vm_flags,
+	                      .file = file};
+	for (size_t i = 0; i < sizeof(xflag_map) / sizeof(xflag_map[0]); i++)
+		a.flags |= (op->xflags & xflag_map[i][0]) ? xflag_map[i][1] : 0;
+	bool failed = op->flags & OPRES_ERRNO;
+	int64_t ret = vm_do_mmap(&s->vm, t->mm, &a, failed, w);
+	if (ret == VM_MMAP_UNSUPPORTED)
+		return -1;
+	result_compare_val(s, op, ret, op->arg);
+	if (failed || (ret < 0 && !a.place_at))
+		return 0;
+	*at = a.place_at ? a.place_at : (uint64_t)ret;
+	return 1;
+}
+
+/* mmap; MAP_POPULATE then faults the range in (populate_vma_page_range: write faults in a
+ * private writable mapping, to break COW at once; read faults otherwise). */
 static enum run_result sys_mmap(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	const struct op *op = t->op;
@@ -52,20 +95,27 @@ static enum run_result sys_mmap(struct sim *s, struct cpu *cpu, struct task *t)
 	fault_work_reset(&w);
 	uint32_t flags = prot_to_vm_flags(op->prot) | ((op->flags & MAPF_SHARED) ? VM_SHARED : 0) |
 	                 ((op->flags & MAPF_HUGE) ? VM_HUGEPAGE : 0);
+	int file = (op->flags & MAPF_FILE) ? vm_file_find(&s->vm, op->name) : -1;
 	int rc;
-	if (op->flags & MAPF_FILE) {
-		int file = vm_file_find(&s->vm, op->name);
-		rc = file < 0 ? -1
-		              : vm_mmap_file(&s->vm, t->mm, op->addr, op->len, flags,
-		                             (uint32_t)file, op->offset, &w);
+	uint64_t at = op->addr;
+	bool mapped = true;
+	if ((op->flags & MAPF_FILE) && file < 0) {
+		rc = -1;
+	} else if (op->xflags || (op->flags & (OPRES_ADDR | OPRES_ERRNO))) {
+		int r = mmap_syscall(s, t, flags, file, &at, &w);
+		rc = r < 0 ? -1 : 0;
+		mapped = r > 0;
+	} else if (op->flags & MAPF_FILE) {
+		rc = vm_mmap_file(&s->vm, t->mm, op->addr, op->len, flags, (uint32_t)file,
+		                  op->offset, &w);
 	} else {
 		rc = vm_mmap_anon(&s->vm, t->mm, op->addr, op->len, flags, &w);
 	}
 	enum run_result r = syscall_done(s, cpu, t, rc, &w);
-	if (r != RUN_AGAIN || !(op->flags & MAPF_POPULATE))
+	if (r != RUN_AGAIN || !(op->flags & MAPF_POPULATE) || !mapped)
 		return r;
 	bool write = (flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
-	return populate_range(s, cpu, t, op->addr, op->len, write ? ACCESS_WRITE : ACCESS_READ);
+	return populate_range(s, cpu, t, at, op->len, write ? ACCESS_WRITE : ACCESS_READ);
 }
 
 /* A system call with disk I/O (its VM work returned rc, w): costed, and the reads it started
@@ -362,17 +412,10 @@ static enum run_result sys_memory_reclaim(struct sim *s, struct cpu *cpu, struct
 	return syscall_io_done(s, cpu, t, 0, &w, false);
 }
 
-/* A call that returned ret (an address or -errno) against the result op recorded (enum
- * op_result_flags), if any: counted when they differ. */
+/* result_compare_val for the kinds that keep a result address in offset, an errno in prot. */
 static void result_compare(struct sim *s, const struct op *op, int64_t ret)
 {
-	if (!(op->flags & (OPRES_ADDR | OPRES_ERRNO)))
-		return;
-	s->c.results_recorded++;
-	if (op->flags & OPRES_ADDR)
-		s->c.result_mismatches += ret != (int64_t)op->offset;
-	else
-		s->c.result_mismatches += ret != -(int64_t)op->prot;
+	result_compare_val(s, op, ret, (op->flags & OPRES_ADDR) ? op->offset : op->prot);
 }
 
 /*
@@ -399,6 +442,23 @@ static enum run_result sys_mremap(struct sim *s, struct cpu *cpu, struct task *t
 	if (ret == VM_MREMAP_UNSUPPORTED)
 		return syscall_done(s, cpu, t, -1, &w);
 	result_compare(s, op, ret);
+	return syscall_done(s, cpu, t, 0, &w);
+}
+
+/*
+ * brk (models/vm/mmap.c's vm_brk): its result is compared with the recorded one. The first brk
+ * of an address space exec did not set up declares the heap's start: `brk 0 = ADDR` (brk(0)
+ * as recorded) declares it at ADDR.
+ */
+static enum run_result sys_brk(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	const struct op *op = t->op;
+	struct fault_work w;
+	fault_work_reset(&w);
+	uint64_t brk = op->addr;
+	if (!t->mm->start_brk && !brk && (op->flags & OPRES_ADDR))
+		brk = op->offset;
+	result_compare(s, op, (int64_t)vm_brk(&s->vm, t->mm, brk, &w));
 	return syscall_done(s, cpu, t, 0, &w);
 }
 
@@ -515,6 +575,8 @@ enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 		return sys_memory_reclaim(s, cpu, t);
 	case OP_MREMAP:
 		return sys_mremap(s, cpu, t);
+	case OP_BRK:
+		return sys_brk(s, cpu, t);
 	case OP_FILE_RW:
 		return sys_file_rw(s, cpu, t);
 	case OP_FILE_SYNC:
