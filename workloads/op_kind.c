@@ -25,7 +25,8 @@ static const char *const names[OP_KIND_COUNT] = {
 
     [OP_MREMAP] = "mremap",
 
-    /* 16..19: brk, mlock family, shm by name, vfork/spawn */
+    /* 16, 18, 19: brk, shm by name, vfork/spawn */
+    [OP_MLOCK] = "mlock/munlock/mlockall/munlockall",
 
     [OP_MEMORY_RECLAIM] = "memory.reclaim",
 

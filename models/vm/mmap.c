@@ -4,7 +4,8 @@
  * unmapped, TLB entries invalidated, 2 MiB pages split at the edges) and the VMAs are edited
  * (vma.c). Anonymous mappings are private, or shared: the mapping of a new anonymous shmem
  * object (shmem.c), which dies with its last VMA; file mappings name a declared file and a
- * page-aligned offset into it.
+ * page-aligned offset into it. A new mapping takes the address space's def_flags (mlockall's
+ * MCL_FUTURE: VM_LOCKED, whose pages the engine then populates unless VM_LOCKONFAULT).
  */
 #include "models/vm/internal.h"
 
@@ -38,6 +39,7 @@ int vm_mmap_anon(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t le
 	if (vm_check_range(vm, addr, len))
 		return -1;
 	unmap_range(vm, mm, addr, len, w);
+	vm_flags |= mm->def_flags; /* mlockall(MCL_FUTURE) */
 	if (vm_flags & VM_SHARED) {
 		/* shmem_zero_setup: the mapping of a new anonymous shmem object. */
 		uint32_t file = filemap_create_anon_shmem(&vm->fm, len);
@@ -63,7 +65,7 @@ int vm_mmap_file(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t le
 	unmap_range(vm, mm, addr, len, w);
 	mm_insert_vma(mm, (struct vm_area_struct){.vm_start = addr,
 	                                          .vm_end = addr + len,
-	                                          .vm_flags = vm_flags,
+	                                          .vm_flags = vm_flags | mm->def_flags,
 	                                          .vm_file = file + 1,
 	                                          .vm_pgoff = offset_bytes / ps,
 	                                          .vm_ra_next = UINT64_MAX});
