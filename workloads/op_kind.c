@@ -26,8 +26,9 @@ static const char *const names[OP_KIND_COUNT] = {
     [OP_MREMAP] = "mremap",
 
     [OP_BRK] = "brk",
+    [OP_MLOCK] = "mlock/munlock/mlockall/munlockall",
 
-    /* 17..19: mlock family, shm by name, vfork/spawn */
+    /* 18, 19: shm by name, vfork/spawn */
 
     [OP_MEMORY_RECLAIM] = "memory.reclaim",
 

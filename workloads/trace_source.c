@@ -251,6 +251,32 @@ static int format_file_sync(const struct op *op, char *buf, size_t len)
 	}
 }
 
+static int format_mlock(const struct op *op, char *buf, size_t len)
+{
+	unsigned long long pid = op->pid;
+	switch (op->arg) {
+	case MLOCK_CALL_MLOCK:
+	case MLOCK_CALL_MUNLOCK:
+		return snprintf(buf, len, "%llu %s 0x%llx 0x%llx%s", pid,
+		                op->arg == MLOCK_CALL_MLOCK ? "mlock" : "munlock",
+		                (unsigned long long)op->addr, (unsigned long long)op->len,
+		                (op->flags & MLOCKF_ONFAULT) ? " onfault" : "");
+	case MLOCK_CALL_MLOCKALL: {
+		static const char *const words[] = {"current", "future", "onfault"};
+		int n = snprintf(buf, len, "%llu mlockall ", pid);
+		const char *sep = "";
+		for (unsigned i = 0; i < 3; i++)
+			if (op->flags & (1u << i)) {
+				n += snprintf(buf + n, len - (size_t)n, "%s%s", sep, words[i]);
+				sep = ",";
+			}
+		return n;
+	}
+	default:
+		return snprintf(buf, len, "%llu munlockall", pid);
+	}
+}
+
 size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 {
 	unsigned long long pid = op->pid, a = op->addr, l = op->len;
@@ -327,6 +353,9 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 		break;
 	case OP_FILE_SYNC:
 		n = format_file_sync(op, buf, len);
+		break;
+	case OP_MLOCK:
+		n = format_mlock(op, buf, len);
 		break;
 	default:
 		BUG_ON(1, "op kind %u", op->kind);
@@ -565,6 +594,23 @@ static int check_file_op(struct trace_source *s, struct op *op, struct err *err)
 }
 
 /* The rules of the extended kinds that have no case of their own in source_check. */
+static int check_mlock(struct trace_source *s, const struct op *op, struct err *err)
+{
+	if (op->arg == 0 || op->arg >= MLOCK_CALL_COUNT)
+		return bad(s, err, "mlock: call %llu (expected 1..%u)", (unsigned long long)op->arg,
+		           MLOCK_CALL_COUNT - 1);
+	if (op->arg == MLOCK_CALL_MLOCKALL &&
+	    ((op->flags & ~(MCLF_CURRENT | MCLF_FUTURE | MCLF_ONFAULT)) ||
+	     !(op->flags & (MCLF_CURRENT | MCLF_FUTURE))))
+		return bad(s, err, "mlockall: flags 0x%x (Linux: EINVAL)", op->flags);
+	if (op->arg == MLOCK_CALL_MLOCK || op->arg == MLOCK_CALL_MUNLOCK) {
+		if (op->flags & ~(op->arg == MLOCK_CALL_MLOCK ? MLOCKF_ONFAULT : 0))
+			return bad(s, err, "mlock: flags 0x%x", op->flags);
+		return check_range(s, op, err);
+	}
+	return 0;
+}
+
 static int check_extended(struct trace_source *s, const struct op *op, struct err *err)
 {
 	if (op->kind == OP_BRK) {
@@ -576,6 +622,8 @@ static int check_extended(struct trace_source *s, const struct op *op, struct er
 			           (unsigned long long)op->addr);
 		return check_result(s, op, err);
 	}
+	if (op->kind == OP_MLOCK)
+		return check_mlock(s, op, err);
 	if (op->kind != OP_MEMPOLICY)
 		return 0;
 	if (op->prot >= MPOL_MODE_COUNT)

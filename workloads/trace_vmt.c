@@ -448,6 +448,55 @@ static int parse_mempolicy(struct vmt_reader *r, const struct tok *t, int nt, st
 	return 0;
 }
 
+/* The mlock family: "PID mlock ADDR LEN [onfault]", "PID munlock ADDR LEN",
+ * "PID mlockall current|future|onfault[,...]", "PID munlockall". Returns 1 when o is none. */
+static int parse_mlock(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                       struct err *err)
+{
+	const struct tok *o = &t[1];
+	op->kind = OP_MLOCK;
+	if (tok_is(o, "mlock") || tok_is(o, "munlock")) {
+		bool lock = tok_is(o, "mlock");
+		op->arg = lock ? MLOCK_CALL_MLOCK : MLOCK_CALL_MUNLOCK;
+		if (want_tokens(r, nt, 4, lock ? 5 : 4,
+		                lock ? "PID mlock ADDR LEN [onfault]" : "PID munlock ADDR LEN", err) ||
+		    parse_range(r, &t[2], op, err))
+			return -VMSIM_EINVAL;
+		if (nt == 5 && !tok_is(&t[4], "onfault"))
+			return vmt_bad(r, err, "mlock: expected onfault, got \"%.*s\"",
+			               (int)MIN(t[4].len, 60), t[4].s);
+		op->flags = nt == 5 ? MLOCKF_ONFAULT : 0;
+		return 0;
+	}
+	if (tok_is(o, "munlockall")) {
+		op->arg = MLOCK_CALL_MUNLOCKALL;
+		return want_tokens(r, nt, 2, 2, "PID munlockall", err);
+	}
+	if (!tok_is(o, "mlockall"))
+		return 1;
+	op->arg = MLOCK_CALL_MLOCKALL;
+	if (want_tokens(r, nt, 3, 3, "PID mlockall current|future|onfault[,...]", err))
+		return -VMSIM_EINVAL;
+	static const char *const words[] = {"current", "future", "onfault"};
+	for (const char *p = t[2].s, *end = t[2].s + t[2].len; p < end;) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		struct tok w = {p, (size_t)((comma ? comma : end) - p)};
+		unsigned i = 0;
+		while (i < 3 && !tok_is(&w, words[i]))
+			i++;
+		if (i == 3 || (op->flags & (1u << i)))
+			return vmt_bad(r, err,
+			               "mlockall: expected current, future and onfault joined by ','"
+			               ", each once, got \"%.*s\"",
+			               (int)MIN(t[2].len, 60), t[2].s);
+		op->flags |= (uint8_t)(1u << i);
+		p = comma ? comma + 1 : end;
+	}
+	if (!(op->flags & (MCLF_CURRENT | MCLF_FUTURE)))
+		return vmt_bad(r, err, "mlockall: onfault needs current or future (Linux: EINVAL)");
+	return 0;
+}
+
 /* fork, thread, wait, exec, exit, compute: "PID OPERATION [ARG]". Returns 1 when o is none of them. */
 static int parse_process_op(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
                             struct err *err)
@@ -542,6 +591,9 @@ static int parse_pid_op(struct vmt_reader *r, const struct tok *t, int nt, struc
 	int rc = parse_file_sync(r, t, nt, op, err);
 	if (rc <= 0)
 		return rc;
+	rc = parse_mlock(r, t, nt, op, err);
+	if (rc <= 0)
+		return rc;
 	rc = parse_process_op(r, t, nt, op, err);
 	if (rc <= 0)
 		return rc;
@@ -549,7 +601,7 @@ static int parse_pid_op(struct vmt_reader *r, const struct tok *t, int nt, struc
 	               "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
 	               "madvise, msync, fork, thread, wait, exec, exit, compute, mark, "
 	               "memory.reclaim, mremap, read, write, fsync, fdatasync, sync_file_range, "
-	               "ftruncate, fallocate, mempolicy or brk)",
+	               "ftruncate, fallocate, mempolicy, brk, mlock, munlock, mlockall or munlockall)",
 	               (int)MIN(o->len, 60), o->s);
 }
 

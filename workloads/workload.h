@@ -53,7 +53,10 @@ enum op_kind {
 	OP_BRK = 16, /* brk(addr): move the program break; flags OPRES_ADDR with offset the
 	                recorded result (the new break, or the old one when it failed) */
 
-	/* 17..19: reserved for the mlock family, shm by name, vfork/spawn */
+	OP_MLOCK = 17, /* the mlock family: arg enum op_mlock_call; mlock/munlock of [addr,
+	                  +len), flags MLOCKF_ONFAULT (mlock2); mlockall: flags enum op_mcl */
+
+	/* 18, 19: reserved for shm by name, vfork/spawn */
 
 	OP_MEMORY_RECLAIM = 20, /* write to memory.reclaim: reclaim len bytes from the cgroup
 	                           named by name (NULL: the process's own group) */
@@ -118,6 +121,12 @@ enum op_advice {
 	ADV_COUNT /* one past the last */
 };
 enum op_mark_flags { MARK_BEGIN = 1, MARK_END = 2 };
+/* OP_MLOCK's arg (vmb's arg varint: new ones only at the end), and its flags: mlock2's
+ * MLOCK_ONFAULT, mlockall's MCL_* (Linux's values) */
+enum op_mlock_call { MLOCK_CALL_MLOCK = 1, MLOCK_CALL_MUNLOCK, MLOCK_CALL_MLOCKALL,
+	             MLOCK_CALL_MUNLOCKALL, MLOCK_CALL_COUNT };
+enum op_mlock_flags { MLOCKF_ONFAULT = 1 };
+enum op_mcl { MCLF_CURRENT = 1, MCLF_FUTURE = 2, MCLF_ONFAULT = 4 };
 /* mremap's flags byte (Linux's MREMAP_* values) */
 enum op_mremap_flags { MREMAPF_MAYMOVE = 1, MREMAPF_FIXED = 2, MREMAPF_DONTUNMAP = 4 };
 /* A system call's recorded result (`= RESULT` in vmt), in the flags byte of the kinds that take

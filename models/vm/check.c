@@ -105,7 +105,30 @@ struct frame_counts {
 	uint64_t on_policies; /* frames of the pages the scopes hold */
 	uint64_t page_tables; /* frames holding page-table pages */
 	uint64_t zpool;       /* frames of the compressed pool */
+	uint64_t mlocked;     /* frames of mlocked pages (the unevictable list) */
 };
+
+/* Does a PTE in a VM_LOCKED VMA map the page pfn as a whole (mlock.c's rule)? */
+static bool check_locked_by_a_vma(const struct vm *vm, uint64_t pfn)
+{
+	for (uint32_t r = vm->pages[pfn].rmap; r; r = vm->rmap_pool[r].next) {
+		const struct rmap_item *it = &vm->rmap_pool[r];
+		const struct vm_area_struct *v = find_vma(it->mm, it->vaddr);
+		if (!it->subpage && v && (v->vm_flags & VM_LOCKED))
+			return true;
+	}
+	return false;
+}
+
+/* An mlocked page: off the policies, mapped in a VM_LOCKED VMA. */
+static void check_mlocked_frame(const struct vm *vm, uint64_t f, struct frame_counts *n)
+{
+	const struct page *pg = &vm->pages[f];
+	BUG_ON(pg->flags & PG_LRU, "frame %llu: mlocked and on a policy", (unsigned long long)f);
+	BUG_ON(!check_locked_by_a_vma(vm, f), "frame %llu: mlocked, but no VM_LOCKED VMA maps it",
+	       (unsigned long long)f);
+	n->mlocked += (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
+}
 
 /* A frame in use that a policy holds: in a scope, whole if huge, found by its cache. */
 static void check_resident_frame(const struct vm *vm, uint64_t f, struct frame_counts *n)
@@ -175,8 +198,16 @@ static void check_frames(const struct vm *vm, const uint32_t *maps, struct frame
 				n->writeback++;
 			continue;
 		}
+		if (pg->flags & PG_MLOCKED) {
+			check_mlocked_frame(vm, f, n);
+			continue;
+		}
+		BUG_ON(check_locked_by_a_vma(vm, f), "frame %llu: mapped in a VM_LOCKED VMA, not mlocked",
+		       (unsigned long long)f);
 		check_resident_frame(vm, f, n);
 	}
+	BUG_ON(n->mlocked != vm->nr_mlocked, "%llu frames mlocked, count says %llu",
+	       (unsigned long long)n->mlocked, (unsigned long long)vm->nr_mlocked);
 }
 
 /*
@@ -200,7 +231,7 @@ static void check_offload(const struct vm *vm, const struct frame_counts *n)
 		       (unsigned long long)n->zpool, (unsigned long long)p->nr_frames,
 		       (unsigned long long)p->bytes);
 	}
-	uint64_t resident = n->on_policies + n->page_tables + n->writeback;
+	uint64_t resident = n->on_policies + n->page_tables + n->writeback + n->mlocked;
 	BUG_ON(resident + n->zpool > vm->cfg.nr_frames,
 	       "resident frames %llu + pool frames %llu exceed memory.frames %llu",
 	       (unsigned long long)resident, (unsigned long long)n->zpool,

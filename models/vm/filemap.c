@@ -301,7 +301,7 @@ void filemap_fault_cached(struct vm *vm, struct vm_area_struct *vma, uint64_t va
 	vm->st.faults_file++;
 	vm_wait_ready(vm, vm->cur, pfn);
 	note_sequential(vma, vma_file_index(vma, vaddr));
-	if (pol->flags & POLICY_SEES_EVERY_ACCESS)
+	if ((pol->flags & POLICY_SEES_EVERY_ACCESS) && !(vm->pages[pfn].flags & PG_MLOCKED))
 		pol->access(vm->pages[pfn].scope->policy, pfn, write, next_use);
 }
 

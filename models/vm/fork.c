@@ -126,7 +126,9 @@ struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t chil
 		struct vm_area_struct *v = &parent->vmas[i];
 		if (v->vm_flags & VM_DONTCOPY)
 			continue; /* MADV_DONTFORK: not in the child */
-		mm_insert_vma(child, *v);
+		struct vm_area_struct cv = *v;
+		cv.vm_flags &= ~(uint32_t)(VM_LOCKED | VM_LOCKONFAULT); /* locks are not inherited */
+		mm_insert_vma(child, cv);
 		if ((v->vm_file && (v->vm_flags & VM_SHARED)) || (v->vm_flags & VM_WIPEONFORK))
 			continue; /* only page-cache pages, or wiped: nothing to copy */
 		struct fork_ctx c = {.vm = vm,

@@ -224,6 +224,8 @@ void split_huge_page(struct vm *vm, pfn_t head, bool keep_head_out)
 {
 	struct page *hp = &vm->pages[head];
 	BUG_ON(!(hp->flags & PG_HUGE), "splitting frame %u, not a huge page", head);
+	if (hp->flags & PG_MLOCKED)
+		munlock_for_split(vm, head); /* its frames are mlocked again as they are mapped */
 	struct reclaim_scope *sc = hp->scope;
 	lru_del(vm, head);
 	/* Take every PMD mapping down, remembering it (rss still counts 512 per mapping). */
@@ -273,6 +275,8 @@ void split_huge_page(struct vm *vm, pfn_t head, bool keep_head_out)
 	free(maps);
 	for (uint32_t i = keep_head_out ? 1 : 0; i < HPAGE_NR; i++) {
 		struct page *pg = &vm->pages[head + i];
+		if (pg->flags & PG_MLOCKED)
+			continue;
 		pg->flags |= PG_LRU;
 		pg->scope = sc;
 		sc->nr_frames++;

@@ -146,6 +146,19 @@ void put_page(struct vm *vm, pfn_t pfn);
 uint64_t pte_alloc_paddr(void *ctx);
 void pte_free_paddr(void *ctx, uint64_t paddr);
 
+/* ---- mlock.c ----------------------------------------------------------------------------- */
+/* mlock_vma_folio: the page pfn (a 4 KiB page or a huge page's head) is mlocked: off its
+ * policy, on the unevictable list. */
+void mlock_page(struct vm *vm, pfn_t pfn);
+/* A PTE of mm at vaddr now maps pfn: mlock the page when the VMA there is VM_LOCKED. */
+void mlock_new_mapping(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr);
+/* A mapping of the mlocked page pfn went: when no VM_LOCKED VMA maps it any more, it leaves
+ * the unevictable list for its policy (munlock_folio). */
+void munlock_vma_page(struct vm *vm, pfn_t pfn);
+/* split_huge_page of the mlocked huge page at head: it leaves the unevictable list for the
+ * policy of its first mapper (hp->scope names it). */
+void munlock_for_split(struct vm *vm, pfn_t head);
+
 /* ---- rmap.c ------------------------------------------------------------------------------ */
 /* The running operation's PTE of (mm, vaddr) changed: its TLB entries go, on other CPUs by a
  * shootdown (recorded in vm->cur; nothing when no operation is running). */
@@ -166,6 +179,7 @@ static inline void flush_tlb_page(struct vm *vm, struct mm_struct *mm, uint64_t 
 		w->inval_overflow = true;
 	}
 }
+/* rmap_add: one more PTE of mm maps pfn at vaddr; in a VM_LOCKED VMA the page is mlocked. */
 void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr);
 /* rmap_add for a 4 KiB PTE that maps pfn, a frame of a 2 MiB page still whole. */
 void rmap_add_subpage(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr);
@@ -183,6 +197,8 @@ static inline void rmap_remove(struct vm *vm, pfn_t pfn, struct mm_struct *mm, u
 			uint64_t n = (vm->pages[pfn].flags & PG_HUGE) && !it->subpage ? HPAGE_NR : 1;
 			mm->rss_pages -= n;
 			vm->rss_pages_total -= n;
+			if (unlikely(vm->pages[pfn].flags & PG_MLOCKED))
+				munlock_vma_page(vm, pfn);
 			return;
 		}
 		link = &it->next;
@@ -323,6 +339,8 @@ static inline struct reclaim_scope *reclaim_scope_of(struct vm *vm, struct mm_st
 static inline void lru_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint64_t next_use)
 {
 	struct page *pg = &vm->pages[pfn];
+	if (unlikely(pg->flags & PG_MLOCKED))
+		return; /* on the unevictable list (mlock.c) */
 	struct reclaim_scope *sc =
 	    unlikely(pg->memcg) ? &vm->memcgs[pg->memcg].scope : reclaim_scope_of(vm, mm);
 	pg->flags |= PG_LRU;

@@ -420,7 +420,7 @@ static enum access_status fault_finish(struct vm_fault *vf, enum fault_step r)
 	enum access_status status = ACCESS_FAULT;
 	const struct policy_ops *pol = vm->cfg.policy;
 	if (r == FAULT_DONE && vf->lru_access && w->pfn != PFN_NONE &&
-	    (pol->flags & POLICY_SEES_EVERY_ACCESS))
+	    (pol->flags & POLICY_SEES_EVERY_ACCESS) && !(vm->pages[w->pfn].flags & PG_MLOCKED))
 		pol->access(vm->pages[w->pfn].scope->policy, w->pfn, vf->write, vf->next_use);
 	if (r == FAULT_DONE && pol->insert_old && (vf->new_page || (w->kinds & FK_THP)))
 		fault_leave_old(vf);

@@ -29,6 +29,8 @@ enum page_flags {
 	PG_PGTABLE = 1u << 9, /* holds a page-table page (memory.page_tables_in_frames) */
 	PG_LAZYFREE = 1u << 10, /* MADV_FREE: reclaim drops it unless it was written since */
 	PG_ZPOOL = 1u << 11,    /* holds compressed pages (zsmalloc.c: the zswap or zram pool) */
+	PG_MLOCKED = 1u << 12,  /* mapped in a VM_LOCKED VMA: on the unevictable list (off the
+	                           policy, never reclaimed; mlock.c) */
 };
 
 struct reclaim_scope;
@@ -89,6 +91,8 @@ enum vma_flags {
 	VM_DONTCOPY = 1u << 8,   /* MADV_DONTFORK: fork does not copy the VMA */
 	VM_WIPEONFORK = 1u << 9, /* MADV_WIPEONFORK: the child gets the VMA empty (zeros) */
 	VM_GROWSDOWN = 1u << 10, /* a stack: mmap keeps stack_guard_gap free below it */
+	VM_LOCKED = 1u << 11,    /* mlock, mlockall: its pages are mlocked (unevictable) */
+	VM_LOCKONFAULT = 1u << 12, /* with VM_LOCKED: MLOCK_ONFAULT / MCL_ONFAULT (no populate) */
 };
 
 /* A NUMA memory policy (set_mempolicy, mbind; mm/mempolicy.c): Linux's modes and numbers. */
@@ -137,6 +141,10 @@ struct mm_struct {
 	uint32_t il_next;                    /* MPOL_INTERLEAVE: the process's next turn */
 	uint64_t start_brk, brk; /* the heap: [start_brk, PAGE_ALIGN(brk)) (mmap.c's vm_brk);
 	                            start_brk 0: not set up (exec sets it, else the first brk) */
+	uint32_t def_flags;                  /* VMA flags of every new mapping (mlockall's
+	                                        MCL_FUTURE: VM_LOCKED, VM_LOCKONFAULT) */
+	bool mlock_seen;                     /* a VMA of it was ever VM_LOCKED: rmap_add looks
+	                                        for the VMA of a new mapping (mlock.c) */
 	struct reclaim_scope scope;          /* local scope only: this process's policy instance */
 	struct mm_struct *mm_prev, *mm_next; /* vm->mm_list: every live address space */
 };

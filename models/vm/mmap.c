@@ -10,6 +10,8 @@
  * MAP_GROWSDOWN; brk (vm_brk) and the stack's growth on faults (expand_stack) are here too, as
  * in Linux. Not modelled: commit accounting (overcommit: MAP_NORESERVE has nothing to skip),
  * RLIMIT_DATA / RLIMIT_AS, the filesystem's THP alignment of file mappings, ASLR.
+ * A new mapping takes the address space's def_flags (mlockall's MCL_FUTURE: VM_LOCKED, whose
+ * pages the engine then populates unless VM_LOCKONFAULT).
  */
 #include "models/vm/internal.h"
 
@@ -45,6 +47,7 @@ int vm_mmap_anon(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t le
 	if (vm_check_range(vm, addr, len))
 		return -1;
 	unmap_range(vm, mm, addr, len, w);
+	vm_flags |= mm->def_flags; /* mlockall(MCL_FUTURE) */
 	if (vm_flags & VM_SHARED) {
 		/* shmem_zero_setup: the mapping of a new anonymous shmem object. */
 		uint32_t file = filemap_create_anon_shmem(&vm->fm, len);
@@ -70,7 +73,7 @@ int vm_mmap_file(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t le
 	unmap_range(vm, mm, addr, len, w);
 	mm_insert_vma(mm, (struct vm_area_struct){.vm_start = addr,
 	                                          .vm_end = addr + len,
-	                                          .vm_flags = vm_flags,
+	                                          .vm_flags = vm_flags | mm->def_flags,
 	                                          .vm_file = file + 1,
 	                                          .vm_pgoff = offset_bytes / ps,
 	                                          .vm_ra_next = UINT64_MAX});

@@ -18,7 +18,7 @@
  */
 #include "models/vm/internal.h"
 
-void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
+static void __rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 {
 	if (!vm->rmap_free) {
 		uint32_t old = vm->rmap_cap, cap = old * 2;
@@ -39,9 +39,18 @@ void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 	vm->rss_pages_total += n;
 }
 
+void rmap_add(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
+{
+	__rmap_add(vm, pfn, mm, vaddr);
+	if (unlikely(mm->mlock_seen) && !(vm->pages[pfn].flags & PG_TAIL))
+		mlock_new_mapping(vm, pfn, mm, vaddr);
+}
+
+/* (A PTE-mapped frame of a huge page is not mlocked: Linux mlocks only PMD-mapped large
+ * folios and whole small ones.) */
 void rmap_add_subpage(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t vaddr)
 {
-	rmap_add(vm, pfn, mm, vaddr);
+	__rmap_add(vm, pfn, mm, vaddr);
 	vm->rmap_pool[vm->pages[pfn].rmap].subpage = 1;
 	if (vm->pages[pfn].flags & PG_HUGE) {
 		mm->rss_pages -= HPAGE_NR - 1;

@@ -144,6 +144,13 @@ void vm_report(const struct vm *vm, struct statsout *o)
 	statsout_u64(o, "memory", "page_table_pages_max", v->page_table_pages_max);
 	statsout_u64(o, "memory", "page_table_overflow", v->page_table_overflow);
 	statsout_u64(o, "swap", "slots_used", vm->nr_swap_used);
+	/* /proc/meminfo's Mlocked and Unevictable (the same pages here), vmstat's counters */
+	statsout_u64(o, "memory", "mlocked_pages", vm->nr_mlocked);
+	statsout_u64(o, "memory", "mlocked_pages_max", v->mlocked_pages_max);
+	statsout_u64(o, "memory", "unevictable_pages", vm->nr_mlocked);
+	statsout_u64(o, "memory", "unevictable_pages_max", v->mlocked_pages_max);
+	statsout_u64(o, "unevictable", "pgs_mlocked", v->pgs_mlocked);
+	statsout_u64(o, "unevictable", "pgs_munlocked", v->pgs_munlocked);
 	mem_cgroup_report(vm, o);
 	zcomp_report(vm, o);
 }

@@ -221,6 +221,9 @@ struct vm_stats {
 	uint64_t dirty_throttled; /* write(2) calls that waited in balance_dirty_pages */
 	uint64_t truncated_pages; /* page-cache pages removed by ftruncate and hole punching */
 	uint64_t direct_io_pages; /* pages read or written with O_DIRECT */
+	/* mlock.c: pages put on / taken off the unevictable list (vmstat's
+	 * unevictable_pgs_mlocked, unevictable_pgs_munlocked), and the most mlocked at once */
+	uint64_t pgs_mlocked, pgs_munlocked, mlocked_pages_max;
 };
 
 struct vm {
@@ -272,6 +275,8 @@ struct vm {
 	bool page_scopes;       /* local scope or cgroups: a page's policy instance is its
 	                           scope's, not always vm->scope's */
 	bool offload;           /* cgroups or zswap/zram: alloc_frame's longer path */
+	uint64_t nr_mlocked;    /* frames of PG_MLOCKED pages (/proc/meminfo's Mlocked and
+	                           Unevictable: the unevictable list holds only them) */
 };
 
 /* Set up from cfg (copied; what it points to is borrowed for the VM's lifetime), the files of
@@ -442,6 +447,25 @@ int vm_image_find(const struct vm *vm, const char *name);
 struct mm_struct *vm_exec_mm(struct vm *vm, uint32_t pid, int image, struct fault_work *w,
                              uint64_t *padzero_out);
 
+/* mlock.c. vm_mlock: mlock (flags 0) or mlock2(MLOCK_ONFAULT: VM_LOCKONFAULT) of [addr, addr +
+ * len): the VMA parts become VM_LOCKED and the pages they map now are mlocked; vm_munlock
+ * undoes it (a page stays mlocked while another VM_LOCKED VMA maps it). vm_mlockall: MCL_*
+ * flags (enum vm_mcl) as Linux's apply_mlockall_flags; 0 is munlockall. Each returns 0, or -1
+ * (ENOMEM: part of the range is not mapped; EINVAL: bad mlockall flags), nothing changed. The
+ * caller then populates what mlock must fault in (vm_mlock_populate_next), its faults counted
+ * as the process's (Linux counts GUP's faults in ru_minflt). */
+enum vm_mcl { VM_MCL_CURRENT = 1, VM_MCL_FUTURE = 2, VM_MCL_ONFAULT = 4 };
+int vm_mlock(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len, uint32_t flags);
+int vm_munlock(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len);
+int vm_mlockall(struct vm *vm, struct mm_struct *mm, unsigned mcl);
+/* The next part of [*addr, end) that populate_vma_page_range faults in: a VM_LOCKED VMA part
+ * without VM_LOCKONFAULT that allows some access, as [*addr, *part_end) with the access kind
+ * (write in a private writable mapping: FOLL_WRITE); false when none is left. */
+bool vm_mlock_populate_next(struct mm_struct *mm, uint64_t *addr, uint64_t end, uint64_t *part_end,
+                            enum access_kind *kind);
+/* VmLck: pages of mm's VM_LOCKED VMAs. */
+uint64_t vm_mm_locked_pages(const struct mm_struct *mm);
+
 /* madvise(MADV_DONTNEED) on [addr, addr + len) (every page mapped): its PTEs zapped, the
  * anonymous pages freed, page-cache pages left cached. 0, or -1 on a bad range. */
 int vm_madvise_dontneed(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
@@ -513,7 +537,8 @@ static inline pfn_t vm_access_hit(struct vm *vm, struct mm_struct *mm, pte_t *p,
 	/* Global scope has one policy instance: no need to load the page's struct (a host cache
 	 * miss) to find it. */
 	const struct policy_ops *pol = vm->cfg.policy;
-	if (pol->flags & POLICY_SEES_EVERY_ACCESS)
+	if ((pol->flags & POLICY_SEES_EVERY_ACCESS) &&
+	    likely(!vm->nr_mlocked || !(vm->pages[pfn].flags & PG_MLOCKED)))
 		pol->access(vm->page_scopes ? vm->pages[pfn].scope->policy : vm->scope.policy,
 		            pfn, kind == ACCESS_WRITE, next_use);
 	return frame;

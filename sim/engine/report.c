@@ -310,6 +310,10 @@ void sim_write_stats(struct sim *s, FILE *out)
 		statsout_u64(&o, "trace", "recorded_results", s->c.results_recorded);
 		statsout_u64(&o, "trace", "result_mismatches", s->c.result_mismatches);
 	}
+	if (s->c.mlock_calls) {
+		statsout_u64(&o, "mlock", "calls", s->c.mlock_calls);
+		statsout_u64(&o, "mlock", "failed", s->c.mlock_failed);
+	}
 	if (s->c.mempolicy_calls) {
 		statsout_u64(&o, "mempolicy", "calls", s->c.mempolicy_calls);
 		statsout_u64(&o, "mempolicy", "einval", s->c.mempolicy_einval);

@@ -43,6 +43,8 @@ struct sim_counters {
 	uint64_t results_recorded, result_mismatches; /* system calls with `= RESULT` */
 	/* set_mempolicy and mbind (OP_MEMPOLICY) calls; einval: refused (Linux's -EINVAL) */
 	uint64_t mempolicy_calls, mempolicy_einval;
+	/* the mlock family's calls (OP_MLOCK); failed: Linux's -ENOMEM (a range not mapped) */
+	uint64_t mlock_calls, mlock_failed;
 };
 
 struct sim {

@@ -42,6 +42,8 @@ static uint32_t prot_to_vm_flags(uint8_t prot)
 
 static enum run_result populate_range(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
                                       uint64_t len, enum access_kind kind);
+static enum run_result mlock_populate(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
+                                      uint64_t len);
 
 /* A call that returned ret (an address or -errno) against the result op recorded (enum
  * op_result_flags), if any: counted when they differ. val: where the op keeps it (mmap: arg;
@@ -112,6 +114,8 @@ static enum run_result sys_mmap(struct sim *s, struct cpu *cpu, struct task *t)
 		rc = vm_mmap_anon(&s->vm, t->mm, op->addr, op->len, flags, &w);
 	}
 	enum run_result r = syscall_done(s, cpu, t, rc, &w);
+	if (r == RUN_AGAIN && (t->mm->def_flags & (VM_LOCKED | VM_LOCKONFAULT)) == VM_LOCKED)
+		return mlock_populate(s, cpu, t, op->addr, op->len); /* MCL_FUTURE: mm_populate */
 	if (r != RUN_AGAIN || !(op->flags & MAPF_POPULATE) || !mapped)
 		return r;
 	bool write = (flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
@@ -523,6 +527,73 @@ static enum run_result sys_file_sync(struct sim *s, struct cpu *cpu, struct task
 	return syscall_io_done(s, cpu, t, rc, &w, wait);
 }
 
+/*
+ * __mm_populate after mlock: the locked parts of [addr, addr + len) that are not VM_LOCKONFAULT
+ * fault in (write faults in private writable mappings); a page that cannot (SIGBUS past a
+ * file's end, out of memory) is skipped, as mlockall's populate ignores errors. The process
+ * waits for the disk reads.
+ */
+static enum run_result mlock_populate(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
+                                      uint64_t len)
+{
+	simtime_t block_until_ps = 0;
+	uint64_t at = addr & ~(s->vm.cfg.page_size - 1), end = addr + len, part_end;
+	enum access_kind kind;
+	while (vm_mlock_populate_next(t->mm, &at, end, &part_end, &kind)) {
+		uint64_t ps = s->vm.cfg.page_size;
+		for (; at < part_end; at += ps) {
+			simtime_t until = 0;
+			if (!touch_range(s, cpu, t, at, ps, kind, &until))
+				block_until_ps = MAX(block_until_ps, until);
+		}
+	}
+	t->has_op = false;
+	if (block_until_ps > cpu->clock_ps) {
+		t->state = TASK_BLOCKED;
+		eventq_schedule(&s->eq, &t->wake_ev, block_until_ps);
+		return RUN_BLOCKED;
+	}
+	return RUN_AGAIN;
+}
+
+/* mlock, mlock2(MLOCK_ONFAULT), munlock, mlockall, munlockall (models/vm/mlock.c), then the
+ * populate of what they locked. A range not mapped is Linux's -ENOMEM: counted, nothing
+ * changes. */
+static enum run_result sys_mlock(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	const struct op *op = t->op;
+	struct vm *vm = &s->vm;
+	int rc;
+	uint64_t addr = op->addr, len = op->len;
+	unsigned mcl = op->flags;
+	switch (op->arg) {
+	case MLOCK_CALL_MLOCK:
+		rc = vm_mlock(vm, t->mm, addr, len,
+		              (op->flags & MLOCKF_ONFAULT) ? VM_LOCKONFAULT : 0);
+		break;
+	case MLOCK_CALL_MUNLOCK:
+		rc = vm_munlock(vm, t->mm, addr, len);
+		break;
+	case MLOCK_CALL_MLOCKALL:
+		rc = vm_mlockall(vm, t->mm, mcl);
+		addr = 0;
+		len = (mcl & MCLF_CURRENT) ? UINT64_MAX : 0;
+		break;
+	default:
+		rc = vm_mlockall(vm, t->mm, 0);
+		len = 0;
+	}
+	s->c.mlock_calls++;
+	s->c.mlock_failed += rc != 0;
+	struct fault_work w;
+	fault_work_reset(&w);
+	enum run_result r = syscall_done(s, cpu, t, 0, &w);
+	bool populate = !rc && len && (op->arg == MLOCK_CALL_MLOCK || op->arg == MLOCK_CALL_MLOCKALL);
+	if (r != RUN_AGAIN || !populate)
+		return r;
+	return mlock_populate(s, cpu, t, addr, len);
+}
+
 /* set_mempolicy (len 0) or mbind: a policy Linux refuses (-EINVAL: an unknown mode, a node
  * not in memory.nodes, an unmapped range) changes nothing and is counted. */
 static enum run_result sys_mempolicy(struct sim *s, struct cpu *cpu, struct task *t)
@@ -583,6 +654,8 @@ enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 		return sys_file_sync(s, cpu, t);
 	case OP_MEMPOLICY:
 		return sys_mempolicy(s, cpu, t);
+	case OP_MLOCK:
+		return sys_mlock(s, cpu, t);
 	case OP_EXIT:
 		cpu->clock_ps += syscall_cost(s, cpu, &w);
 		task_exit(s, cpu, t, EXIT_NORMAL);
