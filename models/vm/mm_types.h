@@ -86,6 +86,8 @@ enum vma_flags {
 	VM_SEQ_READ = 1u << 7,   /* MADV_SEQUENTIAL: every miss reads ahead */
 	VM_DONTCOPY = 1u << 8,   /* MADV_DONTFORK: fork does not copy the VMA */
 	VM_WIPEONFORK = 1u << 9, /* MADV_WIPEONFORK: the child gets the VMA empty (zeros) */
+	VM_NO_MAP_PAGES = 1u << 16, /* a SysV shm attachment: shm_vm_ops has no map_pages, so
+	                               its read faults get no fault-around */
 };
 
 /* A NUMA memory policy (set_mempolicy, mbind; mm/mempolicy.c): Linux's modes and numbers. */
