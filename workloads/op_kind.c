@@ -38,6 +38,10 @@ static const char *const names[OP_KIND_COUNT] = {
     [OP_FILE_SYNC] = "fsync/ftruncate/fallocate",
 
     [OP_MEMPOLICY] = "mempolicy",
+
+    [OP_SHM] = "shm",
+
+    [OP_SIGACTION] = "sigaction",
 };
 
 const char *op_kind_name(unsigned kind)

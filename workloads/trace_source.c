@@ -338,6 +338,9 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 		n = snprintf(buf, len, "%llu brk 0x%llx", pid, a);
 		BUG_ON(n < 0 || (size_t)n >= len, "vmt line too long");
 		return trace_format_result(op, buf, (size_t)n, len);
+	case OP_SHM:
+	case OP_SIGACTION:
+		return trace_format_shm_sig(op, buf, len);
 	case OP_MEMPOLICY:
 		n = snprintf(buf, len, "%llu mempolicy %s 0x%llx", pid, trace_mpol_mode_name(op->prot),
 		             (unsigned long long)op->arg);
@@ -429,6 +432,16 @@ static struct trace_name *name_add(struct trace_source *s, const char *name, int
 	return n;
 }
 
+struct trace_name *trace_source_name(struct trace_source *s, const char *name, int is_file)
+{
+	return name_find(s, name, is_file);
+}
+
+struct trace_name *trace_source_name_add(struct trace_source *s, const char *name, int is_file)
+{
+	return name_add(s, name, is_file, 0);
+}
+
 #define WHERE_LEN 1200
 
 static int bad(struct trace_source *s, struct err *err, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -441,6 +454,11 @@ static int bad(struct trace_source *s, struct err *err, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	return err_set(err, "%s: %s", where, what);
+}
+
+int trace_source_bad(struct trace_source *s, struct err *err, const char *what)
+{
+	return bad(s, err, "%s", what);
 }
 
 /* A wait names a child of the waiting process (or any child: arg 0). */
@@ -611,8 +629,10 @@ static int check_mlock(struct trace_source *s, const struct op *op, struct err *
 	return 0;
 }
 
-static int check_extended(struct trace_source *s, const struct op *op, struct err *err)
+static int check_extended(struct trace_source *s, struct op *op, struct err *err)
 {
+	if (op->kind == OP_SHM || op->kind == OP_SIGACTION)
+		return trace_check_shm_sig(s, op, err);
 	if (op->kind == OP_BRK) {
 		if ((op->flags & ~OPRES_ADDR) || op->name || op->prot || op->len || op->arg ||
 		    (!(op->flags & OPRES_ADDR) && op->offset))
@@ -641,6 +661,8 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 {
 	if (op->kind == OP_FILE) {
 		struct trace_name *n = name_find(s, op->name, 1);
+		if (name_find(s, op->name, TRACE_NAME_SHMEM))
+			return bad(s, err, "file %s: the name of a shmem object", op->name);
 		if (n && n->size_bytes != op->len)
 			return bad(s, err, "file %s declared again with size %llu (was %llu)",
 			           op->name, (unsigned long long)op->len,

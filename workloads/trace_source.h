@@ -35,8 +35,9 @@ struct trace_proc {
 struct trace_name {
 	char *name;
 	uint64_t size_bytes; /* declared size (files), 0 for images */
-	int is_file;
+	int is_file; /* 0: an image or a cgroup, 1: a file, TRACE_NAME_SHMEM: a shmem object */
 };
+#define TRACE_NAME_SHMEM 2
 
 /* Ops read ahead per batch (the simulator's TASK_BATCH_OPS). */
 #define TRACE_SOURCE_BATCH 64
@@ -82,6 +83,16 @@ static inline void trace_source_skip(struct trace_source *s)
 /* Every process has exited by the ops returned so far (in file order; the ops read ahead
  * do not count). */
 bool trace_source_all_exited(const struct trace_source *s);
+
+/* For the checks kept in other files (trace_shm.c): the interned name of that kind, or NULL;
+ * a new one (size 0); the error "FILE:LINE: what" (returns < 0). */
+struct trace_name *trace_source_name(struct trace_source *s, const char *name, int is_file);
+struct trace_name *trace_source_name_add(struct trace_source *s, const char *name, int is_file);
+int trace_source_bad(struct trace_source *s, struct err *err, const char *what);
+/* trace_shm.c: OP_SHM's and OP_SIGACTION's rules (0, or < 0 with err; op->name interned) and
+ * their vmt lines (the length written). */
+int trace_check_shm_sig(struct trace_source *s, struct op *op, struct err *err);
+size_t trace_format_shm_sig(const struct op *op, char *buf, size_t len);
 
 /* The process record of pid, or NULL. */
 struct trace_proc *trace_source_proc(struct trace_source *s, uint32_t pid);

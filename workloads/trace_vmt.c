@@ -3,8 +3,10 @@
  * comments, numbers in decimal or 0x hex. Extensions beyond DESIGN.md: `madvise ADDR LEN
  * ADVICE` (docs/traces.md lists the advice), `msync ADDR LEN`, PROT may also be `none`, w, x or wx,
  * and an anonymous mmap may end with `huge` (MAPF_HUGE), any mmap with `populate`, `hint`,
- * `noreplace`, `noreserve`, `growsdown` and a recorded result `= RESULT`. NAME and IMAGE
- * are single tokens without blanks; a file NAME has no ':'.
+ * `noreplace`, `noreserve`, `growsdown` and a recorded result `= RESULT` (not those of shmem:
+ * and sysv:, which take only `populate`); an mmap of shmem:NAME:OFFSET or sysv:NAME:OFFSET,
+ * `shmem NAME SIZE` and `unlink NAME` are OP_SHM, `sigaction` OP_SIGACTION. NAME and IMAGE are
+ * single tokens without blanks; a file or shmem NAME has no ':'.
  *
  * The normal form (what the writer prints, so text -> vmb -> text is the identity on it):
  * no comments or blank lines, one space between tokens, lower case, addresses, lengths,
@@ -170,48 +172,117 @@ static int parse_mmap_result(struct vmt_reader *r, const struct tok *t, struct o
 	                   &op->arg, err);
 }
 
-static int parse_mmap(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
-                      struct err *err)
+/* The MAPPING of an mmap line: anon, or PREFIX:NAME:OFFSET with PREFIX file (MAPF_FILE),
+ * shmem (OP_SHM, SHM_MAP) or sysv (OP_SHM, SHM_ATTACH). */
+static int parse_mapping(struct vmt_reader *r, const struct tok *t, struct op *op, struct err *err)
 {
-	static const char usage[] =
-	    "PID mmap ADDR LEN PROT anon|file:NAME:OFFSET private|shared [huge] [populate] [hint] "
-	    "[noreplace] [noreserve] [growsdown] [= RESULT]";
-	if (want_tokens(r, nt, 7, 15, usage, err) || parse_range(r, &t[2], op, err) ||
-	    parse_prot(r, &t[4], op, err))
-		return -VMSIM_EINVAL;
-	op->flags = 0;
-	if (tok_is(&t[5], "anon")) {
-		op->offset = 0;
-	} else if (t[5].len > 5 && memcmp(t[5].s, "file:", 5) == 0) {
-		const char *name = t[5].s + 5;
-		const char *end = t[5].s + t[5].len;
+	static const struct {
+		const char *prefix;
+		uint8_t kind, flags;
+		uint64_t arg;
+	} kinds[] = {{"file:", OP_MMAP, MAPF_FILE, 0},
+	             {"shmem:", OP_SHM, 0, SHM_MAP},
+	             {"sysv:", OP_SHM, 0, SHM_ATTACH}};
+	op->offset = 0;
+	if (tok_is(t, "anon"))
+		return 0;
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		size_t n = strlen(kinds[k].prefix);
+		if (t->len <= n || memcmp(t->s, kinds[k].prefix, n) != 0)
+			continue;
+		const char *name = t->s + n;
+		const char *end = t->s + t->len;
 		const char *colon = memchr(name, ':', (size_t)(end - name));
 		if (!colon || colon == name)
-			return vmt_bad(r, err, "expected file:NAME:OFFSET, got \"%.*s\"",
-			               (int)MIN(t[5].len, 60), t[5].s);
+			return vmt_bad(r, err, "expected %sNAME:OFFSET, got \"%.*s\"",
+			               kinds[k].prefix, (int)MIN(t->len, 60), t->s);
 		struct tok off = {colon + 1, (size_t)(end - colon - 1)};
 		if (tok_num(r, &off, "a file offset", &op->offset, err) ||
 		    set_name(r, op, name, (size_t)(colon - name), err))
 			return -VMSIM_EINVAL;
-		op->flags |= MAPF_FILE;
-	} else {
-		return vmt_bad(r, err, "expected anon or file:NAME:OFFSET, got \"%.*s\"",
-		               (int)MIN(t[5].len, 60), t[5].s);
+		op->kind = kinds[k].kind;
+		op->flags |= kinds[k].flags;
+		op->arg = kinds[k].arg;
+		return 0;
 	}
+	return vmt_bad(r, err,
+	               "expected anon, file:NAME:OFFSET, shmem:NAME:OFFSET or sysv:NAME:OFFSET, "
+	               "got \"%.*s\"",
+	               (int)MIN(t->len, 60), t->s);
+}
+
+static int parse_mmap(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                      struct err *err)
+{
+	static const char usage[] =
+	    "PID mmap ADDR LEN PROT anon|file:NAME:OFFSET|shmem:NAME:OFFSET|sysv:NAME:OFFSET "
+	    "private|shared [huge] [populate] [hint] [noreplace] [noreserve] [growsdown] [= RESULT]";
+	op->flags = 0;
+	if (want_tokens(r, nt, 7, 15, usage, err) || parse_range(r, &t[2], op, err) ||
+	    parse_prot(r, &t[4], op, err) || parse_mapping(r, &t[5], op, err))
+		return -VMSIM_EINVAL;
 	if (tok_is(&t[6], "shared"))
 		op->flags |= MAPF_SHARED;
 	else if (!tok_is(&t[6], "private"))
 		return vmt_bad(r, err, "expected private or shared, got \"%.*s\"",
 		               (int)MIN(t[6].len, 60), t[6].s);
+	if (op->arg == SHM_ATTACH && op->kind == OP_SHM && !(op->flags & MAPF_SHARED))
+		return vmt_bad(r, err, "a sysv segment is attached shared (shmat), not private");
 	int i = 7;
 	for (; i < nt && !tok_is(&t[i], "="); i++)
-		if (parse_mmap_flag(op, &t[i]))
+		if (parse_mmap_flag(op, &t[i]) ||
+		    (op->kind == OP_SHM && (op->xflags || (op->flags & MAPF_HUGE))))
 			return vmt_bad(r, err,
 			               "expected \"%s\" (each flag once, huge only for anon, not "
-			               "both hint and noreplace)",
+			               "both hint and noreplace; shmem: and sysv: take only populate)",
 			               usage);
+	if (i < nt && op->kind == OP_SHM)
+		return vmt_bad(r, err, "a shmem: or sysv: mmap has no recorded result");
 	if (i < nt && (i + 2 != nt || parse_mmap_result(r, &t[i], op, err)))
 		return i + 2 != nt ? vmt_bad(r, err, "expected \"%s\"", usage) : -VMSIM_EINVAL;
+	return 0;
+}
+
+/* A shmem object by name: "PID shmem NAME SIZE" (create or resize) and "PID unlink NAME".
+ * Returns 1 when o is neither. */
+static int parse_shm(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                     struct err *err)
+{
+	const struct tok *o = &t[1];
+	op->kind = OP_SHM;
+	if (tok_is(o, "shmem")) {
+		op->arg = SHM_TRUNCATE;
+		if (want_tokens(r, nt, 4, 4, "PID shmem NAME SIZE_BYTES", err) ||
+		    tok_num(r, &t[3], "a size in bytes", &op->len, err))
+			return -VMSIM_EINVAL;
+	} else if (tok_is(o, "unlink")) {
+		op->arg = SHM_UNLINK;
+		if (want_tokens(r, nt, 3, 3, "PID unlink NAME", err))
+			return -VMSIM_EINVAL;
+	} else {
+		return 1;
+	}
+	if (memchr(t[2].s, ':', t[2].len))
+		return vmt_bad(r, err, "a shmem name may not contain ':'");
+	return set_name(r, op, t[2].s, t[2].len, err);
+}
+
+/* "PID sigaction segv|bus [default]" */
+static int parse_sigaction(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
+                           struct err *err)
+{
+	op->kind = OP_SIGACTION;
+	if (want_tokens(r, nt, 3, 4, "PID sigaction segv|bus [default]", err))
+		return -VMSIM_EINVAL;
+	if (tok_is(&t[2], "segv") || tok_is(&t[2], "bus"))
+		op->arg = tok_is(&t[2], "segv") ? OPSIG_SEGV : OPSIG_BUS;
+	else
+		return vmt_bad(r, err, "sigaction: expected segv or bus, got \"%.*s\"",
+		               (int)MIN(t[2].len, 60), t[2].s);
+	if (nt == 4 && !tok_is(&t[3], "default"))
+		return vmt_bad(r, err, "sigaction: expected default, got \"%.*s\"",
+		               (int)MIN(t[3].len, 60), t[3].s);
+	op->flags = nt == 4 ? SIGACTF_DEFAULT : 0;
 	return 0;
 }
 
@@ -588,10 +659,15 @@ static int parse_pid_op(struct vmt_reader *r, const struct tok *t, int nt, struc
 		return parse_mempolicy(r, t, nt, op, err);
 	if (tok_is(o, "brk"))
 		return parse_brk(r, t, nt, op, err);
+	if (tok_is(o, "sigaction"))
+		return parse_sigaction(r, t, nt, op, err);
 	int rc = parse_file_sync(r, t, nt, op, err);
 	if (rc <= 0)
 		return rc;
 	rc = parse_mlock(r, t, nt, op, err);
+	if (rc <= 0)
+		return rc;
+	rc = parse_shm(r, t, nt, op, err);
 	if (rc <= 0)
 		return rc;
 	rc = parse_process_op(r, t, nt, op, err);
@@ -601,7 +677,8 @@ static int parse_pid_op(struct vmt_reader *r, const struct tok *t, int nt, struc
 	               "unknown operation \"%.*s\" (expected r, w, x, mmap, munmap, mprotect, "
 	               "madvise, msync, fork, thread, wait, exec, exit, compute, mark, "
 	               "memory.reclaim, mremap, read, write, fsync, fdatasync, sync_file_range, "
-	               "ftruncate, fallocate, mempolicy, brk, mlock, munlock, mlockall or munlockall)",
+	               "ftruncate, fallocate, mempolicy, brk, mlock, munlock, mlockall, munlockall, "
+	               "shmem, unlink or sigaction)",
 	               (int)MIN(o->len, 60), o->s);
 }
 

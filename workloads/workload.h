@@ -56,7 +56,12 @@ enum op_kind {
 	OP_MLOCK = 17, /* the mlock family: arg enum op_mlock_call; mlock/munlock of [addr,
 	                  +len), flags MLOCKF_ONFAULT (mlock2); mlockall: flags enum op_mcl */
 
-	/* 18, 19: reserved for shm by name, vfork/spawn */
+	OP_SHM = 18, /* a shmem object by name (memfd, POSIX and SysV shm): arg is enum
+	                op_shm_kind, name the object; SHM_TRUNCATE: len its size in bytes;
+	                SHM_MAP, SHM_ATTACH: addr, len, prot, flags (enum op_map_flags:
+	                MAPF_SHARED, MAPF_POPULATE) and offset as an mmap's */
+
+	/* 19: reserved for vfork/spawn */
 
 	OP_MEMORY_RECLAIM = 20, /* write to memory.reclaim: reclaim len bytes from the cgroup
 	                           named by name (NULL: the process's own group) */
@@ -72,7 +77,10 @@ enum op_kind {
 	OP_MEMPOLICY = 24, /* NUMA memory policy: prot the mode (Linux's MPOL_* numbers), arg
 	                      the node mask; len 0: set_mempolicy, else mbind of [addr, +len) */
 
-	/* 25..30: free */
+	OP_SIGACTION = 25, /* the process handles (or, SIGACTF_DEFAULT, no longer handles) signal
+	                      arg: SIGSEGV (11) or SIGBUS (7), Linux's numbers */
+
+	/* 26..30: reserved for lxmap, lxlock, rec, mthp, ra */
 
 	OP_KIND_COUNT = 31 /* one past the largest kind vmb can encode (opcode 31) */
 };
@@ -132,6 +140,18 @@ enum op_mremap_flags { MREMAPF_MAYMOVE = 1, MREMAPF_FIXED = 2, MREMAPF_DONTUNMAP
 /* A system call's recorded result (`= RESULT` in vmt), in the flags byte of the kinds that take
  * one: an address (in offset), or an errno (in prot). Neither: not recorded. */
 enum op_result_flags { OPRES_ADDR = 1 << 6, OPRES_ERRNO = 1 << 7 };
+/* OP_SHM arg (vmb's arg varint: new ones only at the end) */
+enum op_shm_kind {
+	SHM_TRUNCATE = 1, /* `shmem NAME SIZE`: memfd_create, shm_open(O_CREAT), shmget(IPC_CREAT)
+	                     create the object when it does not exist; ftruncate resizes it */
+	SHM_UNLINK = 2,   /* `unlink NAME`: shm_unlink, shmctl(IPC_RMID), a memfd's last close */
+	SHM_MAP = 3,      /* mmap of shmem:NAME:OFFSET (memfd, POSIX shm) */
+	SHM_ATTACH = 4,   /* shmat, as mmap of sysv:NAME:OFFSET: no fault-around */
+	SHM_KIND_COUNT    /* one past the last */
+};
+/* OP_SIGACTION flags and the signals it names (Linux's numbers) */
+enum op_sigaction_flags { SIGACTF_DEFAULT = 1 }; /* SIG_DFL (or SIG_IGN: a fault's signal kills) */
+enum op_signal { OPSIG_BUS = 7, OPSIG_SEGV = 11 };
 /* OP_FILE_RW flags (vmb's flags byte: new ones only as new bits) */
 enum op_rw_flags {
 	RWF_WRITE = 1 << 0,  /* write (else read) */

@@ -106,24 +106,44 @@ void filemap_set_size(struct filemap *fm, uint32_t file, uint64_t size_bytes)
 	as_resize(fm, &fm->files[file], size_bytes);
 }
 
+/* A shmem object of size_bytes in the id of a released one, or a new one; named name, or
+ * (NULL) as Linux shows shared anonymous memory, "/dev/zero (deleted)". */
+static uint32_t create_shmem(struct filemap *fm, const char *name, uint64_t size_bytes)
+{
+	uint32_t id = fm->nr_files;
+	for (uint32_t i = 0; i < fm->nr_files && id == fm->nr_files; i++)
+		if (fm->files[i].released)
+			id = i;
+	char anon_name[48];
+	snprintf(anon_name, sizeof(anon_name), "shared anonymous %u", id);
+	if (id == fm->nr_files) {
+		as_new(fm, name ? name : anon_name, size_bytes);
+	} else {
+		fm->files[id].released = false;
+		filemap_rename(fm, id, name ? name : anon_name);
+		as_resize(fm, &fm->files[id], size_bytes);
+	}
+	fm->files[id].shmem = true;
+	fm->files[id].anon = !name;
+	fm->nr_anon_shmem += !name;
+	return id;
+}
+
 uint32_t filemap_create_anon_shmem(struct filemap *fm, uint64_t size_bytes)
 {
-	fm->nr_anon_shmem++;
-	for (uint32_t i = 0; i < fm->nr_files; i++) {
-		struct address_space *as = &fm->files[i];
-		if (as->released) {
-			as->released = false;
-			as_resize(fm, as, size_bytes);
-			return i;
-		}
-	}
-	/* Linux shows it as "/dev/zero (deleted)"; a space keeps it out of the trace's names. */
-	char name[48];
-	snprintf(name, sizeof(name), "shared anonymous %u", fm->nr_files);
-	struct address_space *as = as_new(fm, name, size_bytes);
-	as->shmem = true;
-	as->anon = true;
-	return fm->nr_files - 1;
+	return create_shmem(fm, NULL, size_bytes);
+}
+
+uint32_t filemap_create_shmem(struct filemap *fm, const char *name, uint64_t size_bytes)
+{
+	return create_shmem(fm, name, size_bytes);
+}
+
+void filemap_rename(struct filemap *fm, uint32_t file, const char *what)
+{
+	char *old = fm->files[file].name;
+	fm->files[file].name = xstrdup(what);
+	free(old);
 }
 
 void filemap_add(struct filemap *fm, uint32_t file, uint64_t index, pfn_t pfn)

@@ -58,8 +58,9 @@ struct address_space {
 	uint64_t nr_chunks;
 	uint64_t nrpages; /* pages of this file in the page cache */
 	bool shmem;       /* a shmem object: no backing store, its pages swap */
-	bool anon;        /* shmem of a MAP_SHARED|MAP_ANONYMOUS mmap: it dies with its last VMA */
-	bool released;    /* an anonymous shmem object that died: its id is reused */
+	bool anon;     /* shmem that dies with its last VMA: of a MAP_SHARED|MAP_ANONYMOUS mmap,
+	                  or a named object unlinked (shmem.c) */
+	bool released; /* an anonymous shmem object that died: its id is reused */
 	struct file_ra_state ra; /* read(2)'s readahead (readahead.c) */
 };
 
@@ -78,7 +79,7 @@ struct filemap {
 	uint32_t nr_wb, cap_wb;
 	uint64_t dev_next_bytes; /* next free byte on the file device (file placement) */
 	uint64_t page_size;
-	uint32_t nr_anon_shmem; /* live anonymous shmem objects */
+	uint32_t nr_anon_shmem; /* live anonymous (and unlinked) shmem objects */
 };
 
 void filemap_init(struct filemap *fm, uint64_t page_size);
@@ -94,6 +95,10 @@ void filemap_set_size(struct filemap *fm, uint32_t file, uint64_t size_bytes);
 /* A new anonymous shmem object of size_bytes (shmem_zero_setup), reusing the id of a
  * released one. Returns its id. */
 uint32_t filemap_create_anon_shmem(struct filemap *fm, uint64_t size_bytes);
+/* A new shmem object called name (memfd, POSIX or SysV shm), the same way. */
+uint32_t filemap_create_shmem(struct filemap *fm, const char *name, uint64_t size_bytes);
+/* The object's name becomes what (a name no trace can give: it holds a space). */
+void filemap_rename(struct filemap *fm, uint32_t file, const char *what);
 /* The index entry of (file, index): a frame, FILEMAP_SWAP_TAG | a swap slot, or PFN_NONE. */
 static inline uint32_t filemap_entry(const struct filemap *fm, uint32_t file, uint64_t index)
 {

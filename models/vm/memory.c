@@ -305,7 +305,8 @@ static enum fault_step do_read_fault(struct vm_fault *vf)
 {
 	uint64_t from, to;
 	bool folio = filemap_folio_range(vf->vm, vf->vma, vf->address, false, &from, &to);
-	if (folio || vf->vm->cfg.fault_around_pages > 1) {
+	if (folio ||
+	    (vf->vm->cfg.fault_around_pages > 1 && !(vf->vma->vm_flags & VM_NO_MAP_PAGES))) {
 		if (folio) /* filemap_map_pages maps a large folio whole */
 			filemap_map_pages(vf->vm, vf->mm, vf->vma, vf->address, from, to);
 		else

@@ -93,6 +93,8 @@ enum vma_flags {
 	VM_GROWSDOWN = 1u << 10, /* a stack: mmap keeps stack_guard_gap free below it */
 	VM_LOCKED = 1u << 11,    /* mlock, mlockall: its pages are mlocked (unevictable) */
 	VM_LOCKONFAULT = 1u << 12, /* with VM_LOCKED: MLOCK_ONFAULT / MCL_ONFAULT (no populate) */
+	VM_NO_MAP_PAGES = 1u << 16, /* a SysV shm attachment: shm_vm_ops has no map_pages, so
+	                               its read faults get no fault-around */
 };
 
 /* A NUMA memory policy (set_mempolicy, mbind; mm/mempolicy.c): Linux's modes and numbers. */

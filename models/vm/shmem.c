@@ -14,11 +14,19 @@
  *    (vmsim keeps no swap cache for shmem: a page read back and not written again is written
  *    once more when reclaimed).
  *  - An anonymous object dies with the last VMA that maps it (munmap, exit): its pages and
- *    slots are freed and its id is reused by the next anonymous object.
- * Not modelled: shmem huge pages, size limits (tmpfs size=), swap readahead.
+ *    slots are freed and its id is reused by the next object.
+ *  - Objects by name (vm_shm_*: memfd_create, POSIX shm_open, SysV shmget; the trace names
+ *    each): created at a size, resized by ftruncate (pages past a smaller size freed and
+ *    unmapped: an access there is SIGBUS), mapped by mmap or shmat (a SysV attachment has no
+ *    fault-around: VM_NO_MAP_PAGES). An object lives while it is named or mapped, as Linux's
+ *    lives while a dentry, an open file or a VMA holds its inode: unlinking it (shm_unlink,
+ *    IPC_RMID, a memfd's last close) makes it anonymous, and it dies with its last VMA.
+ * Not modelled: shmem huge pages, size limits (tmpfs size=, SHMMAX), swap readahead, open file
+ * descriptors (a name stands for them), a SysV segment's permissions and IPC_STAT.
  */
 #include "models/vm/internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 pfn_t shmem_fault(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t index,
@@ -137,4 +145,46 @@ void shmem_release_unmapped(struct vm *vm)
 		if (as->anon && !as->released && !shmem_mapped(vm, f))
 			shmem_evict(vm, f);
 	}
+}
+
+int vm_shm_find(const struct vm *vm, const char *name)
+{
+	int file = filemap_find(&vm->fm, name);
+	return file >= 0 && vm->fm.files[file].shmem ? file : -1;
+}
+
+int vm_shm_truncate(struct vm *vm, const char *name, uint64_t size_bytes, struct fault_work *w)
+{
+	int file = filemap_find(&vm->fm, name);
+	if (file < 0) {
+		filemap_create_shmem(&vm->fm, name, size_bytes);
+		return 0;
+	}
+	struct address_space *as = &vm->fm.files[file];
+	if (!as->shmem)
+		return -1;
+	uint64_t ps = vm->cfg.page_size;
+	vm->cur = w;
+	if (size_bytes < as->size_bytes) /* shmem_setattr: unmap_mapping_range, then the pages */
+		truncate_inode_pages_range(vm, (uint32_t)file, (size_bytes + ps - 1) / ps,
+		                           as->nr_pages);
+	vm->cur = NULL;
+	filemap_set_size(&vm->fm, (uint32_t)file, size_bytes);
+	return 0;
+}
+
+int vm_shm_unlink(struct vm *vm, const char *name, struct fault_work *w)
+{
+	int file = vm_shm_find(vm, name);
+	if (file < 0)
+		return -1;
+	char what[48];
+	snprintf(what, sizeof(what), "unlinked shmem %d", file);
+	filemap_rename(&vm->fm, (uint32_t)file, what);
+	vm->fm.files[file].anon = true;
+	vm->fm.nr_anon_shmem++;
+	vm->cur = w;
+	shmem_release_unmapped(vm);
+	vm->cur = NULL;
+	return 0;
 }

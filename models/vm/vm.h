@@ -404,6 +404,16 @@ uint64_t vm_unmapped_area_topdown(struct mm_struct *mm, uint64_t len);
  * declared file, or -1. */
 uint32_t vm_file_declare(struct vm *vm, const char *name, uint64_t size_bytes);
 int vm_file_find(const struct vm *vm, const char *name);
+/* Shmem objects by name (shmem.c): memfd_create, shm_open and shmget name them.
+ * vm_shm_truncate: the live object called name gets size_bytes (ftruncate: the pages past a
+ * smaller size are freed and unmapped), or is created with that size. vm_shm_unlink
+ * (shm_unlink, IPC_RMID, a memfd's last close): its name goes, and it dies (its pages and swap
+ * slots freed) once no VMA maps it. Each returns 0, or -1 when name is a file (truncate) or
+ * no live object (unlink). vm_shm_find: the object's file id (for vm_mmap_file, with
+ * VM_NO_MAP_PAGES for a SysV attachment), or -1. */
+int vm_shm_truncate(struct vm *vm, const char *name, uint64_t size_bytes, struct fault_work *w);
+int vm_shm_unlink(struct vm *vm, const char *name, struct fault_work *w);
+int vm_shm_find(const struct vm *vm, const char *name);
 /* mmap of file (an id) from offset_bytes (page aligned) at a fixed address, replacing what was
  * there; vm_flags: VM_READ.. | VM_SHARED. Returns 0, or -1 on a bad range or offset. */
 int vm_mmap_file(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,

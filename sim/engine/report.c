@@ -186,6 +186,9 @@ static const struct task *group_sum(const struct task *g, struct task_stats *sum
 		sum->fault_time_ps += a->fault_time_ps;
 		sum->requests += a->requests;
 		sum->thp += a->thp;
+		sum->sig_maperr += a->sig_maperr;
+		sum->sig_accerr += a->sig_accerr;
+		sum->sig_bus += a->sig_bus;
 		sum->cpu_ps += a->cpu_ps;
 		*end_ps = MAX(*end_ps, t->end_ps);
 		if (status->state == TASK_DEAD &&
@@ -268,6 +271,12 @@ static json_t *task_json(const struct task *g)
 	statsout_u64(&o, "faults", "swapcache", st.swapcache);
 	statsout_u64(&o, "faults", "time_ps", st.fault_time_ps);
 	statsout_u64(&o, "sim", "requests", st.requests);
+	if (st.sig_maperr + st.sig_accerr + st.sig_bus) {
+		/* (only then: results without signals stay as they were) */
+		statsout_u64(&o, "signals", "sigsegv_maperr", st.sig_maperr);
+		statsout_u64(&o, "signals", "sigsegv_accerr", st.sig_accerr);
+		statsout_u64(&o, "signals", "sigbus_adrerr", st.sig_bus);
+	}
 	if (g->nr_threads > 1) {
 		/* (only then: single-threaded results stay as they were) */
 		statsout_u64(&o, NULL, "threads", g->nr_threads);
@@ -294,6 +303,12 @@ void sim_write_stats(struct sim *s, FILE *out)
 	statsout_u64(&o, "sim", "segfaults", s->c.segv);
 	statsout_u64(&o, "sim", "sigbus", s->c.sigbus);
 	statsout_u64(&o, "sim", "oom_kills", s->c.oom);
+	if (s->c.sig_maperr + s->c.sig_accerr + s->c.sig_bus) {
+		statsout_u64(&o, "signals", "sigsegv_maperr", s->c.sig_maperr);
+		statsout_u64(&o, "signals", "sigsegv_accerr", s->c.sig_accerr);
+		statsout_u64(&o, "signals", "sigbus_adrerr", s->c.sig_bus);
+		statsout_u64(&o, "signals", "handled", s->c.signals_handled);
+	}
 	statsout_u64(&o, "sim", "unsupported_operations", s->c.op_errors);
 	statsout_u64(&o, "sim", "context_switches", s->c.context_switches);
 	statsout_u64(&o, "sim", "complete", !(s->interrupted || s->hit_max_time));

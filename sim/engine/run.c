@@ -69,6 +69,29 @@ static simtime_t cost_fault(struct sim *s, struct cpu *cpu, struct task *t, enum
 	return MAX(cost.block_until_ps, w->wait_until_ps);
 }
 
+/* An access that raised sig (enum fault_signal): counted; a process that handles it goes on
+ * with its next operation (its handler returns past the access, as a siglongjmp does), paying
+ * a system call's time for the delivery and the return; else the signal kills it. */
+static enum run_result access_signal(struct sim *s, struct cpu *cpu, struct task *t, uint8_t sig)
+{
+	bool bus = sig == VM_SIG_BUS_ADRERR;
+	t->st.sig_maperr += sig == VM_SIG_SEGV_MAPERR;
+	t->st.sig_accerr += sig == VM_SIG_SEGV_ACCERR;
+	t->st.sig_bus += bus;
+	s->c.sig_maperr += sig == VM_SIG_SEGV_MAPERR;
+	s->c.sig_accerr += sig == VM_SIG_SEGV_ACCERR;
+	s->c.sig_bus += bus;
+	if (!(t->group_leader->sig_handled & (bus ? TASK_HANDLES_BUS : TASK_HANDLES_SEGV))) {
+		t->signal = sig;
+		task_exit(s, cpu, t, EXIT_SEGV);
+		return RUN_DEAD;
+	}
+	s->c.signals_handled++;
+	cpu->clock_ps += s->timing_on ? s->syscall_ps : s->untimed_access_ps;
+	t->has_op = false;
+	return RUN_AGAIN;
+}
+
 /* An access that did not hit: a segfault or out-of-memory ends the process; a fault is
  * counted, costed, and may block the process on its disk reads. Out of line, so that the hit
  * path inlined in the run loop stays short. */
@@ -79,9 +102,10 @@ static __attribute__((noinline)) enum run_result access_fault(struct sim *s, str
 	struct fault_work w;
 	enum access_status st =
 	    vm_access_fault(&s->vm, t->mm, t->op->addr, kind, next_use, cpu->clock_ps, &w);
-	if (st == ACCESS_SEGV || st == ACCESS_OOM) {
-		t->signal = w.signal;
-		task_exit(s, cpu, t, st == ACCESS_SEGV ? EXIT_SEGV : EXIT_OOM);
+	if (st == ACCESS_SEGV)
+		return access_signal(s, cpu, t, w.signal);
+	if (st == ACCESS_OOM) {
+		task_exit(s, cpu, t, EXIT_OOM);
 		return RUN_DEAD;
 	}
 	count_fault(s, t, &w);

@@ -35,6 +35,8 @@ struct sim_counters {
 	uint64_t accesses, ops, faults, faults_minor, faults_major;
 	uint64_t segv, oom, op_errors, forks, exits, context_switches;
 	uint64_t sigbus; /* of segv: SIGBUS (beyond the end of a mapped file) */
+	uint64_t signals_handled; /* SIGSEGV / SIGBUS of accesses that a handler caught */
+	uint64_t sig_maperr, sig_accerr, sig_bus; /* every such signal, handled or fatal */
 	uint64_t processes_created;
 	uint64_t threads_created; /* by thread operations (not counting processes' first tasks) */
 	/* writes to memory.reclaim (OP_MEMORY_RECLAIM): pages asked and reclaimed; eagain: the

@@ -370,6 +370,7 @@ static enum run_result sys_execve(struct sim *s, struct cpu *cpu, struct task *t
 	}
 	timing_flush_asid(&s->timing, t->mm->asid);
 	mm->mempolicy = t->mm->mempolicy; /* exec keeps the task's memory policy */
+	t->group_leader->sig_handled = 0; /* and resets handled signals to SIG_DFL */
 	vm_mm_destroy(&s->vm, t->mm, &w);
 	t->mm = mm;
 	task_mm_attach(s, t);
@@ -608,6 +609,48 @@ static enum run_result sys_mempolicy(struct sim *s, struct cpu *cpu, struct task
 	return syscall_done(s, cpu, t, 0, &w);
 }
 
+/*
+ * A shmem object by name (models/vm/shmem.c): `shmem NAME SIZE` creates or resizes it,
+ * `unlink` takes its name away, an mmap of shmem:NAME or sysv:NAME (shmat: no fault-around)
+ * maps it as a file. A name with no live object (unlinked before this process's call, in the
+ * simulated order) ends the process, as an unknown file does.
+ */
+static enum run_result sys_shm(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	const struct op *op = t->op;
+	struct fault_work w;
+	fault_work_reset(&w);
+	if (op->arg == SHM_TRUNCATE)
+		return syscall_done(s, cpu, t, vm_shm_truncate(&s->vm, op->name, op->len, &w), &w);
+	if (op->arg == SHM_UNLINK)
+		return syscall_done(s, cpu, t, vm_shm_unlink(&s->vm, op->name, &w), &w);
+	int file = vm_shm_find(&s->vm, op->name);
+	uint32_t flags = prot_to_vm_flags(op->prot) | ((op->flags & MAPF_SHARED) ? VM_SHARED : 0) |
+	                 (op->arg == SHM_ATTACH ? VM_NO_MAP_PAGES : 0);
+	int rc = file < 0 ? -1
+	                  : vm_mmap_file(&s->vm, t->mm, op->addr, op->len, flags, (uint32_t)file,
+	                                 op->offset, &w);
+	enum run_result r = syscall_done(s, cpu, t, rc, &w);
+	if (r != RUN_AGAIN || !(op->flags & MAPF_POPULATE))
+		return r;
+	bool write = (flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+	return populate_range(s, cpu, t, op->addr, op->len, write ? ACCESS_WRITE : ACCESS_READ);
+}
+
+/* sigaction of SIGSEGV or SIGBUS: a handler (the process survives the signals of its
+ * accesses: run.c's access_signal), or SIG_DFL / SIG_IGN (they kill it). */
+static enum run_result sys_sigaction(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	const struct op *op = t->op;
+	uint8_t bit = op->arg == OPSIG_BUS ? TASK_HANDLES_BUS : TASK_HANDLES_SEGV;
+	struct task *g = t->group_leader;
+	g->sig_handled = (uint8_t)((op->flags & SIGACTF_DEFAULT) ? g->sig_handled & ~bit
+	                                                           : g->sig_handled | bit);
+	struct fault_work w;
+	fault_work_reset(&w);
+	return syscall_done(s, cpu, t, 0, &w);
+}
+
 enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	struct op *op = t->op;
@@ -656,6 +699,10 @@ enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 		return sys_mempolicy(s, cpu, t);
 	case OP_MLOCK:
 		return sys_mlock(s, cpu, t);
+	case OP_SHM:
+		return sys_shm(s, cpu, t);
+	case OP_SIGACTION:
+		return sys_sigaction(s, cpu, t);
 	case OP_EXIT:
 		cpu->clock_ps += syscall_cost(s, cpu, &w);
 		task_exit(s, cpu, t, EXIT_NORMAL);

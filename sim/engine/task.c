@@ -69,6 +69,7 @@ struct task *task_new(struct sim *s, uint32_t wl_index, uint32_t pid, struct tas
 	t->nr_threads = t->live_threads = 1;
 	task_hash_add(s, t);
 	if (parent) {
+		t->sig_handled = parent->group_leader->sig_handled;
 		t->next_sibling = parent->first_child;
 		parent->first_child = t;
 	}

@@ -25,6 +25,9 @@ struct sim;
 /* Operations a task reads ahead through next_batch: one indirect call per this many. */
 #define TASK_BATCH_OPS 64
 
+/* The signals of an access a process may handle (and go on with its next operation). */
+enum { TASK_HANDLES_SEGV = 1, TASK_HANDLES_BUS = 2 };
+
 enum task_state {
 	TASK_NEW,      /* created, waiting for its start time */
 	TASK_RUNNABLE, /* on the run queue */
@@ -48,6 +51,8 @@ struct task_stats {
 	simtime_t fault_time_ps;
 	uint64_t requests;
 	uint64_t thp;
+	uint64_t sig_maperr, sig_accerr, sig_bus; /* SIGSEGV (SEGV_MAPERR, SEGV_ACCERR) and SIGBUS
+	                                             raised by its accesses, handled or fatal */
 	simtime_t cpu_ps; /* time on a CPU running its operations (not counting switches) */
 };
 
@@ -58,6 +63,8 @@ struct task {
 	enum task_state state;
 	enum task_exit exit_reason;
 	uint8_t signal;   /* with EXIT_SEGV: enum fault_signal, the signal that killed it */
+	uint8_t sig_handled; /* on the group leader: TASK_HANDLES_* (sigaction; fork inherits,
+	                        exec resets) */
 	struct op *op;    /* the operation in progress: in batch, or in op_buf */
 	struct op op_buf; /* where next() puts it for workloads without batches */
 	struct op *batch; /* ops read ahead by next_batch (TASK_BATCH_OPS), or NULL */

@@ -3,6 +3,10 @@
 # to a read-only mapping SIGSEGV SEGV_ACCERR, a read of a file mapping's page beyond the end of
 # the file SIGBUS BUS_ADRERR (counted in sim.sigbus as well as sim.segfaults); a read in the
 # last, partial page of the file is no signal. Each run: exit 0 (a result, not an error).
+# A process that handles the signal (`sigaction segv|bus`) survives it: each signal is counted
+# (signals.sigsegv_maperr / sigsegv_accerr / sigbus_adrerr, per process and in all) and the
+# process goes on with its next operation; a fork child inherits the handlers; `sigaction ...
+# default` restores death; a handler of SIGSEGV does not catch SIGBUS.
 VMSIM=$1
 source "$(dirname "$0")/lib.sh"
 proc() { # proc DIR KEY: the first process's KEY
@@ -27,4 +31,30 @@ check_eq "bus: sim.sigbus sim.segfaults" "$(stat_of "$TMP/bus" sim.sigbus) $(sta
 check_eq "bus: accesses (the tail page read, then the fatal one)" "$(stat_of "$TMP/bus" sim.accesses)" 2
 run_case fine '1 mmap 0x10000 0x1000 rw anon private\n1 w 0x10000\n'
 check_eq "no signal: status signal" "$(proc "$TMP/fine" status) $(proc "$TMP/fine" signal)" "exited -"
+sig3() { # sig3 DIR: the first process's maperr accerr bus status
+	echo "$(proc "$1" signals.sigsegv_maperr) $(proc "$1" signals.sigsegv_accerr) $(proc "$1" signals.sigbus_adrerr) $(proc "$1" status)"
+}
+run_case handled '1 sigaction segv\n1 sigaction bus\n1 r 0x20000\nfile short 0x3064\n1 mmap 0x10000 0x1000 r anon private\n1 w 0x10000\n1 w 0x10000\n1 mmap 0x30000 0x8000 r file:short:0x0 shared\n1 r 0x35000\n1 mmap 0x40000 0x1000 rw anon private\n1 w 0x40000\n'
+check_eq "handled: maperr accerr bus status" "$(sig3 "$TMP/handled")" "1 2 1 exited"
+check_eq "handled: signals.handled sim.segfaults sim.accesses" \
+	"$(stat_of "$TMP/handled" signals.handled) $(stat_of "$TMP/handled" sim.segfaults) $(stat_of "$TMP/handled" sim.accesses)" "4 0 5"
+check_eq "handled: faults (the last write only)" "$(proc "$TMP/handled" faults.total)" 1
+run_case segv_only '1 sigaction segv\nfile short 0x3064\n1 mmap 0x30000 0x8000 r file:short:0x0 shared\n1 r 0x35000\n1 r 0x20000\n'
+check_eq "segv handler, SIGBUS: maperr accerr bus status" "$(sig3 "$TMP/segv_only")" "0 0 1 segfault"
+run_case default '1 sigaction segv\n1 r 0x20000\n1 sigaction segv default\n1 r 0x20000\n1 r 0x20000\n'
+check_eq "default again: maperr accerr bus status" "$(sig3 "$TMP/default")" "2 0 0 segfault"
+check_eq "default again: signals.sigsegv_maperr signals.handled" \
+	"$(stat_of "$TMP/default" signals.sigsegv_maperr) $(stat_of "$TMP/default" signals.handled)" "2 1"
+run_case inherit '1 sigaction segv\n1 fork 2\n2 r 0x20000\n2 r 0x20000\n2 exit\n1 wait 2\n1 exit\n'
+check_eq "fork inherits: child's maperr, status" \
+	"$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]+"/stats.json"))["processes"][1]; print(p["signals.sigsegv_maperr"], p["status"])' "$TMP/inherit")" "2 exited"
+bad_sig() { # bad_sig NAME VMT-TEXT WHAT
+	printf '%b' "$2" >"$TMP/$1.vmt"
+	printf '{"workload": {"type": "trace", "format": "vmt", "path": "%s"}}\n' "$TMP/$1.vmt" >"$TMP/$1.json"
+	msg=$("$VMSIM" run "$TMP/$1.json" -o "$TMP/$1" --quiet 2>&1)
+	check_eq "$1: exit" "$?" 2
+	check_eq "$1: message ($msg)" "$(echo "$msg" | grep -c "$1.vmt:1: .*$3")" 1
+}
+bad_sig sigill '1 sigaction ill\n' "expected segv or bus"
+bad_sig sigign '1 sigaction segv ignore\n' "expected default"
 done_tests

@@ -391,8 +391,13 @@ def file_populate(t):
 def signals(t):
     size = 3 * PAGE + 100
     t.raw(f"file short {hex(size)}")
+    t.note("setup: the probe writes the file (pwrite): its pages are in the page cache")
+    t.op(1, "write", "short", 0, size)
     t.op(1, "sigaction", "segv")
     t.op(1, "sigaction", "bus")
+    t.note("the probe maps and reads its read-only page between phases: here before them")
+    t.op(1, "mmap", A, PAGE, "r", "anon", "private")
+    t.raw(f"1 r {hex(A)}")
     t.op(1, "mmap", F, 8 * PAGE, "r", "file:short:0", "shared")
     t.scan("read_in_file", 1, "r", F, 3)
     t.phase("read_eof_page_tail", 1)
@@ -401,8 +406,6 @@ def signals(t):
     t.raw(f"1 r {hex(F + 5 * PAGE)}")
     t.phase("unmapped", 1)
     t.raw(f"1 r {hex(B)}")
-    t.op(1, "mmap", A, PAGE, "r", "anon", "private")
-    t.raw(f"1 r {hex(A)}")
     t.phase("write_read_only", 1)
     t.raw(f"1 w {hex(A)}")
     t.op(1, "mprotect", A, PAGE, "none")
@@ -424,12 +427,14 @@ def shared_anon_fork(t):
     t.scan("parent_write_all", 1, "w", S, N)
 
 
-def shmem_object(name, what, kind, obj):
+def shmem_object(name, what, kind, obj, unlink_before_read=False):
     """memfd / POSIX shm: the child maps the object itself (inherited fd / by name);
-    SysV: the child attaches by key (kind sysv: no fault-around)."""
+    SysV: the child attaches by key (kind sysv: no fault-around). The name goes as the
+    probe removes it: shm_unlink at the end, IPC_RMID before the parent's read (the segment
+    lives on while attached); a memfd's name with its last close (the process's exit)."""
     def build():
         t = Trace(name, what)
-        t.raw(f"shmem {obj} {hex(N * PAGE)}")
+        t.op(1, "shmem", obj, N * PAGE)
         t.op(1, "mmap", S, N * PAGE, "rw", f"{kind}:{obj}:0", "shared")
         t.scan("write", 1, "w", S, N)
         t.fork_child("child_read")
@@ -437,7 +442,11 @@ def shmem_object(name, what, kind, obj):
         t.touch(2, "r", S, N)
         t.scan("child_write", 2, "w", S, N)
         t.child_exit()
+        if unlink_before_read:
+            t.op(1, "unlink", obj)
         t.scan("parent_read", 1, "r", S, N)
+        if not unlink_before_read:
+            t.op(1, "unlink", obj)
         return t
     build.__name__ = name
     return build
@@ -448,7 +457,7 @@ memfd = shmem_object("memfd", "memfd_create: write, a child maps the fd and read
 posix_shm = shmem_object("posix_shm", "shm_open: write, a child opens it by name, reads, writes",
                          "shmem", "vmsim-probe")
 sysv_shm = shmem_object("sysv_shm", "shmget/shmat: write, a child attaches by key, reads, writes",
-                        "sysv", "sysv.0x766d0001")
+                        "sysv", "sysv.0x766d0001", unlink_before_read=True)
 
 
 @scenario("MADV_REMOVE on shared anonymous memory, read")
