@@ -71,6 +71,8 @@ int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t
 		               "memory.swap_pages (%llu pages of %llu bytes), got %llu bytes",
 		               file, kc.swap, sd->name, (unsigned long long)swap_pages,
 		               (unsigned long long)page_size, (unsigned long long)sd->capacity_bytes);
+	t->file_dev = kc.file;
+	t->file_capacity_bytes = kc.dev[kc.file].capacity_bytes;
 	struct timing_hw *hw = xcalloc(1, sizeof(*hw));
 	t->hw = hw;
 	hw->nr_cpus = nr_cpus;
@@ -88,6 +90,7 @@ int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t
 		walker_set_caches(hw->walker[i], hw->caches, i);
 	t->data_caches = hw->caches && cc.data;
 	hw->disks = disks_create(&kc);
+	t->file_dev_name = disks_file(hw->disks)->cfg.name;
 	hw->zero_pfn = nr_frames;
 	t->tlb = hw->tlb;
 	t->shootdown_ps = tc.shootdown_ps;

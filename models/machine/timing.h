@@ -51,6 +51,9 @@ struct timing {
 	simtime_t fault_entry_ps; /* sim.fault_ps: software cost of one fault */
 	simtime_t shootdown_ps;   /* per remote CPU */
 	uint64_t page_size;
+	unsigned file_dev;           /* disk.file: index in disk.devices */
+	uint64_t file_capacity_bytes; /* ... its capacity_bytes */
+	const char *file_dev_name;    /* ... and its name (owned by hw) */
 	struct numa *numa; /* memory.nodes given: count each access on its node; else NULL */
 };
 

@@ -85,6 +85,18 @@ static struct address_space *as_new(struct filemap *fm, const char *name, uint64
 	return as;
 }
 
+/* A file's pages on the file device end at dev_base_bytes + nr_pages pages (a file that grows
+ * past its 1 MiB-rounded place runs into the next one's: placement is not revisited). */
+static void note_dev_end(struct filemap *fm, uint32_t file)
+{
+	const struct address_space *as = &fm->files[file];
+	uint64_t end = as->dev_base_bytes + as->nr_pages * fm->page_size;
+	if (!as->shmem && end > fm->dev_end_bytes) {
+		fm->dev_end_bytes = end;
+		fm->dev_end_file = file;
+	}
+}
+
 uint32_t filemap_declare(struct filemap *fm, const char *name, uint64_t size_bytes)
 {
 	int id = filemap_find(fm, name);
@@ -92,18 +104,21 @@ uint32_t filemap_declare(struct filemap *fm, const char *name, uint64_t size_byt
 		struct address_space *as = &fm->files[id];
 		if (size_bytes > as->size_bytes)
 			as_resize(fm, as, size_bytes);
+		note_dev_end(fm, (uint32_t)id);
 		return (uint32_t)id;
 	}
 	struct address_space *as = as_new(fm, name, size_bytes);
 	/* Files lie one after another on the file device, each starting on a 1 MiB boundary. */
 	as->dev_base_bytes = fm->dev_next_bytes;
 	fm->dev_next_bytes += (as->nr_pages * fm->page_size + (1u << 20) - 1) & ~((1ull << 20) - 1);
+	note_dev_end(fm, fm->nr_files - 1);
 	return fm->nr_files - 1;
 }
 
 void filemap_set_size(struct filemap *fm, uint32_t file, uint64_t size_bytes)
 {
 	as_resize(fm, &fm->files[file], size_bytes);
+	note_dev_end(fm, file);
 }
 
 /* A shmem object of size_bytes in the id of a released one, or a new one; named name, or
@@ -185,6 +200,16 @@ void filemap_remove(struct filemap *fm, uint32_t file, uint64_t index)
 	as->chunks[c][index % FILEMAP_CHUNK_PAGES] = PFN_NONE;
 	as->nrpages--;
 	fm->nr_cached--;
+}
+
+uint64_t vm_file_dev_end(const struct vm *vm, const char **name, uint64_t *size_bytes)
+{
+	const struct filemap *fm = &vm->fm;
+	if (!fm->dev_end_bytes)
+		return 0;
+	*name = fm->files[fm->dev_end_file].name;
+	*size_bytes = fm->files[fm->dev_end_file].size_bytes;
+	return fm->dev_end_bytes;
 }
 
 uint32_t vm_file_declare(struct vm *vm, const char *name, uint64_t size_bytes)

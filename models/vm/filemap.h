@@ -78,6 +78,8 @@ struct filemap {
 	struct wb_batch *wb;     /* background writeback in flight, oldest first */
 	uint32_t nr_wb, cap_wb;
 	uint64_t dev_next_bytes; /* next free byte on the file device (file placement) */
+	uint64_t dev_end_bytes;  /* end of the furthest page of a file on the file device */
+	uint32_t dev_end_file;   /* ... the file it belongs to */
 	uint64_t page_size;
 	uint32_t nr_anon_shmem; /* live anonymous (and unlinked) shmem objects */
 };

@@ -414,6 +414,10 @@ int vm_file_find(const struct vm *vm, const char *name);
 int vm_shm_truncate(struct vm *vm, const char *name, uint64_t size_bytes, struct fault_work *w);
 int vm_shm_unlink(struct vm *vm, const char *name, struct fault_work *w);
 int vm_shm_find(const struct vm *vm, const char *name);
+/* vm_file_dev_end: the end (in bytes) of the furthest page any file has had on the file device,
+ * 0 when no file has pages there; then *name (borrowed) and *size_bytes name that file. The
+ * engine compares it with the file device's capacity (a request past it is a disk-model BUG). */
+uint64_t vm_file_dev_end(const struct vm *vm, const char **name, uint64_t *size_bytes);
 /* mmap of file (an id) from offset_bytes (page aligned) at a fixed address, replacing what was
  * there; vm_flags: VM_READ.. | VM_SHARED. Returns 0, or -1 on a bad range or offset. */
 int vm_mmap_file(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,

@@ -58,6 +58,10 @@ void count_fault(struct sim *s, struct task *t, const struct fault_work *w);
 /* ---- syscall.c --------------------------------------------------------------------------- */
 /* t's current operation, neither an access nor compute: a system call or a mark. */
 enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t);
+/* Bad input found by the run: the files' pages no longer fit on the file device (a request
+ * past its capacity is a BUG in the disk model). Returns 0, or a negative code with s->err
+ * filled and s->failed set (the run then ends with exit 2 and no results). */
+int sim_check_file_device(struct sim *s);
 
 /* ---- kswapd.c ---------------------------------------------------------------------------- */
 void kswapd_event(struct event *ev, void *ctx);

@@ -434,6 +434,8 @@ int sim_init_host(struct sim *s, struct config *cfg, const struct sim_host *host
 	cpus_init(s);
 	rc = open_workloads(s, err);
 	if (!rc)
+		rc = sim_check_file_device(s);
+	if (!rc)
 		senpai_init(s);
 	return rc;
 }

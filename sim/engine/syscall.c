@@ -34,6 +34,23 @@ static enum run_result syscall_done(struct sim *s, struct cpu *cpu, struct task 
 	return RUN_AGAIN;
 }
 
+int sim_check_file_device(struct sim *s)
+{
+	const char *name = NULL;
+	uint64_t size_bytes = 0, end = vm_file_dev_end(&s->vm, &name, &size_bytes);
+	const struct timing *tm = &s->timing;
+	if (end <= tm->file_capacity_bytes)
+		return 0;
+	s->failed = err_set(s->err,
+	                    "%s: disk.devices[%u].capacity_bytes: the file device \"%s\" must hold "
+	                    "the files (file \"%s\" of %llu bytes ends at byte %llu of it: files "
+	                    "lie one after another, each from a 1 MiB boundary), got %llu bytes",
+	                    s->cfg->file, tm->file_dev, tm->file_dev_name, name,
+	                    (unsigned long long)size_bytes, (unsigned long long)end,
+	                    (unsigned long long)tm->file_capacity_bytes);
+	return s->failed;
+}
+
 static uint32_t prot_to_vm_flags(uint8_t prot)
 {
 	return ((prot & PROT_R) ? VM_READ : 0) | ((prot & PROT_W) ? VM_WRITE : 0) |
@@ -368,6 +385,8 @@ static enum run_result sys_execve(struct sim *s, struct cpu *cpu, struct task *t
 		task_exit(s, cpu, t, EXIT_ERROR);
 		return RUN_DEAD;
 	}
+	if (sim_check_file_device(s))
+		return RUN_FAILED;
 	timing_flush_asid(&s->timing, t->mm->asid);
 	mm->mempolicy = t->mm->mempolicy; /* exec keeps the task's memory policy */
 	t->group_leader->sig_handled = 0; /* and resets handled signals to SIG_DFL */
@@ -495,6 +514,8 @@ static enum run_result sys_file_rw(struct sim *s, struct cpu *cpu, struct task *
 	unsigned flags = (write ? VM_RW_WRITE : 0) | ((op->flags & RWF_DIRECT) ? VM_RW_DIRECT : 0);
 	int rc = vm_file_rw(&s->vm, t->mm, (uint32_t)file, op->offset, op->len, flags,
 	                    cpu->clock_ps, &w);
+	if (sim_check_file_device(s))
+		return RUN_FAILED;
 	bool wait = w.major || w.dirty_throttled || (write && (op->flags & RWF_DIRECT));
 	enum run_result r = syscall_io_done(s, cpu, t, rc, &w, wait);
 	if (!s->timing_on && !rc)
@@ -524,6 +545,8 @@ static enum run_result sys_file_sync(struct sim *s, struct cpu *cpu, struct task
 	struct fault_work w;
 	fault_work_reset(&w);
 	int rc = vm_file_sync(&s->vm, (uint32_t)file, ops[op->arg], op->offset, op->len, &w);
+	if (sim_check_file_device(s))
+		return RUN_FAILED;
 	bool wait = op->arg == SYNC_FSYNC || op->arg == SYNC_FDATASYNC;
 	return syscall_io_done(s, cpu, t, rc, &w, wait);
 }
@@ -672,6 +695,8 @@ enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 		return sys_madvise(s, cpu, t);
 	case OP_FILE:
 		vm_file_declare(&s->vm, op->name, op->len);
+		if (sim_check_file_device(s))
+			return RUN_FAILED;
 		cpu->clock_ps += s->timing_on ? 0 : s->untimed_access_ps;
 		t->has_op = false;
 		return RUN_AGAIN;

@@ -219,6 +219,30 @@ msg=$("$VMSIM" run "$TMP/d3.json" -q -o "$TMP/o3" 2>&1)
 check_eq "item 3: exit" $? 2
 expect_msg "item 3" "$msg" "d3.json: disk.devices[0].capacity_bytes: the swap device \"nvme0\" must hold memory.swap_pages (1048576 pages of 4096 bytes), got 4096 bytes"
 [ -e "$TMP/o3" ] && fail "item 3: left a results directory" || ok
+# 3. the file device too small for the files: found when a file is declared (file) or grows
+# (write past its end), before its requests reach the disk model. Files lie from 1 MiB
+# boundaries after the default image's default.text and default.data (2 MiB), so a 2 MiB file
+# ends at byte 4194304: 3 MiB is too small, 4 MiB holds it (2 MiB written back to its end).
+printf 'file big 2097152\n1 mmap 0x10000000 0x200000 r file:big:0 private\n1 r 0x101ff000\n1 exit\n' >"$TMP/f3.vmt"
+printf 'file small 4096\n1 write small 0 2097152\n1 fsync small\n1 exit\n' >"$TMP/g3.vmt"
+for t in f3 g3; do
+	for cap in 3145728 4194304; do
+		cat >"$TMP/$t-$cap.json" <<JSON
+{"disk": {"devices": [{"name": "nvme0", "capacity_bytes": $cap}]}, "memory": {"swap_pages": 0},
+ "workload": {"type": "trace", "format": "vmt", "path": "$TMP/$t.vmt"}}
+JSON
+	done
+done
+for t in "f3 big" "g3 small"; do
+	set -- $t
+	msg=$("$VMSIM" run "$TMP/$1-3145728.json" -q -o "$TMP/o$1" 2>&1)
+	check_eq "item 3, file $2: exit" $? 2
+	expect_msg "item 3, file $2" "$msg" "$1-3145728.json: disk.devices[0].capacity_bytes: the file device \"nvme0\" must hold the files (file \"$2\" of 2097152 bytes ends at byte 4194304 of it: files lie one after another, each from a 1 MiB boundary), got 3145728 bytes"
+	[ -e "$TMP/o$1" ] && fail "item 3, file $2: left a results directory" || ok
+	"$VMSIM" run "$TMP/$1-4194304.json" -q -o "$TMP/o$1"
+	check_eq "item 3, file $2 fits: exit" $? 0
+done
+check_eq "item 3, file small fits: bytes written" "$(stat_of "$TMP/og3" disk.nvme0.write_bytes)" 2097152
 
 # 4. a compute op that would overflow the simulated clock: a trace error at its line
 printf '1 mmap 0x0 0x1000 rw anon private\n1 compute 18446744073709551615\n1 exit\n' >"$TMP/c4.vmt"
