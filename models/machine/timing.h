@@ -39,6 +39,10 @@ struct time_breakdown {
 	simtime_t switch_ps;    /* context switches */
 	simtime_t link_ps;      /* memory.nodes: the links' latency in data references (in
 	                           access_ps too) */
+	simtime_t far_ps;       /* memory.nodes: data references served by a node below the top
+	                           tier, link included (in access_ps too) */
+	simtime_t migrate_ps;   /* vm.tiering: pages copied between nodes by the faults (in
+	                           dram_ps too) */
 };
 
 struct timing {
@@ -52,6 +56,7 @@ struct timing {
 	simtime_t shootdown_ps;   /* per remote CPU */
 	uint64_t page_size;
 	struct numa *numa; /* memory.nodes given: count each access on its node; else NULL */
+	bool tiering;      /* vm.tiering: report time.migrate_ps (set by the engine) */
 };
 
 /* Result of costing a fault's work. */

@@ -29,6 +29,7 @@ enum page_flags {
 	PG_PGTABLE = 1u << 9, /* holds a page-table page (memory.page_tables_in_frames) */
 	PG_LAZYFREE = 1u << 10, /* MADV_FREE: reclaim drops it unless it was written since */
 	PG_ZPOOL = 1u << 11,    /* holds compressed pages (zsmalloc.c: the zswap or zram pool) */
+	PG_HINTED = 1u << 12,   /* vm.tiering.promotion tpp: took a hint fault on this node */
 };
 
 struct reclaim_scope;
@@ -48,6 +49,7 @@ struct page {
 	uint32_t mapping;   /* with PG_FILE: the file id (index into vm->fm.files) */
 	uint64_t index;     /* with PG_FILE: page offset in the file */
 	struct reclaim_scope *scope; /* the policy instance that holds it (with PG_LRU) */
+	uint64_t hint_ps;            /* vm.tiering.promotion: when the scanner last hinted it */
 };
 
 /*
@@ -132,6 +134,7 @@ struct mm_struct {
 	uint16_t zclass;                     /* the compressibility class of its pages */
 	struct mempolicy mempolicy;          /* set_mempolicy (inherited by fork, kept by exec) */
 	uint32_t il_next;                    /* MPOL_INTERLEAVE: the process's next turn */
+	uint64_t numa_scan_offset;           /* task_numa_work's cursor (an address) */
 	struct reclaim_scope scope;          /* local scope only: this process's policy instance */
 	struct mm_struct *mm_prev, *mm_next; /* vm->mm_list: every live address space */
 };

@@ -87,6 +87,8 @@ static const struct param_spec vm_params[] = {
 	 .doc = "pages in a page-cache folio of a regular file, a power of two (1: 4 KiB folios, the classic kernel); stands in for how files were written or read in (docs/vm.md, \"Large file folios\")"},
 	{.key = "zero_page", .type = PARAM_BOOL, .def = "true",
 	 .doc = "a first read of anonymous memory maps the shared zero page"},
+	{.key = "tiering", .type = PARAM_OBJECT, .sub = tiering_params,
+	 .doc = "memory tiers over memory.nodes (docs/tiering.md)"},
 	{0},
 };
 
