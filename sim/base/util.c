@@ -206,3 +206,46 @@ double host_monotonic_s(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+/* The line and column (1-based) of byte OFF of TEXT. */
+static void text_line_col(const char *text, size_t off, size_t *line, size_t *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++, (*col)++)
+		if (text[i] == '\n')
+			(*line)++, *col = 0;
+}
+
+int json_text_read(const char *path, const char *what, char **out, size_t *len_bytes,
+                   struct err *err)
+{
+	*out = NULL;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return err_setc(err, VMSIM_EIO, "%s: cannot read %s: %s", path, what, strerror(errno));
+	size_t cap = 4096, len = 0, n;
+	char *text = xmalloc(cap);
+	while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len < 2)
+			text = xrealloc(text, cap *= 2);
+	}
+	int bad = ferror(f);
+	fclose(f);
+	text[len] = '\0';
+	const char *nul = memchr(text, '\0', len);
+	size_t line, col, off = nul ? (size_t)(nul - text) : 0;
+	if (nul)
+		text_line_col(text, off, &line, &col);
+	if (bad || nul)
+		free(text);
+	if (bad)
+		return err_setc(err, VMSIM_EIO, "%s: cannot read %s: read error", path, what);
+	if (nul)
+		return err_set(err, "%s:%zu:%zu: a NUL byte (byte offset %zu; not a JSON text?)",
+		               path, line, col, off);
+	*out = text;
+	*len_bytes = len;
+	return 0;
+}

@@ -97,6 +97,12 @@ int mkdir_p(const char *path);
 /* Parse an unsigned integer in decimal or 0x hex; the whole string must be consumed. */
 int parse_u64(const char *s, uint64_t *out);
 
+/* Reads the JSON text file PATH whole into *text (NUL-terminated, *len_bytes its length; the
+ * caller frees it). A NUL byte in it is an error at its FILE:LINE:COL (json_loads would stop
+ * there and ignore the rest), as is an unreadable file ("cannot read WHAT"). 0, or -code. */
+int json_text_read(const char *path, const char *what, char **text, size_t *len_bytes,
+                   struct err *err);
+
 /* 64-bit mixing (splitmix64 finaliser): a fixed, portable hash for seeds and keys. */
 static inline uint64_t mix64(uint64_t x)
 {

@@ -567,40 +567,12 @@ int sweep_parse(const char *text, const char *file, struct sweep **out, struct e
 int sweep_load(const char *file, struct sweep **out, struct err *err)
 {
 	*out = NULL;
-	FILE *f = fopen(file, "rb");
-	if (!f)
-		return err_setc(err, VMSIM_EIO, "%s: cannot open: %s", file, strerror(errno));
-	size_t cap = 4096, len = 0;
-	char *text = xmalloc(cap);
-	size_t n;
-	while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len < 2) {
-			cap *= 2;
-			text = xrealloc(text, cap);
-		}
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	text[len] = '\0';
-	if (bad) {
-		free(text);
-		return err_setc(err, VMSIM_EIO, "%s: read error", file);
-	}
-	/* json_loads stops at a NUL byte: what follows one was ignored (a sweep with junk after
-	 * "\0" ran as if the file ended there). */
-	const char *nul = memchr(text, '\0', len);
-	if (nul) {
-		size_t line = 1, col = 1;
-		for (const char *c = text; c < nul; c++, col++)
-			if (*c == '\n')
-				line++, col = 0;
-		size_t off = (size_t)(nul - text);
-		free(text);
-		return err_set(err, "%s:%zu:%zu: a NUL byte (byte offset %zu; not a JSON text?)", file,
-		               line, col, off);
-	}
-	int rc = sweep_parse(text, file, out, err);
+	size_t len;
+	char *text;
+	int rc = json_text_read(file, "sweep", &text, &len, err);
+	if (rc < 0)
+		return rc;
+	rc = sweep_parse(text, file, out, err);
 	free(text);
 	return rc;
 }

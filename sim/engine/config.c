@@ -350,14 +350,17 @@ static json_t *load_json_file(const char *path, int depth, struct err *err, int 
 		*rc = err_set(err, "%s: cannot read config: not a regular file", path);
 		return NULL;
 	}
+	size_t len;
+	char *text;
+	*rc = json_text_read(path, "config", &text, &len, err);
+	if (*rc < 0)
+		return NULL;
 	json_error_t jerr;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(text);
 	if (!root) {
-		if (jerr.line <= 0)
-			*rc = err_set(err, "%s: cannot read config: %s", path, jerr.text);
-		else
-			*rc = err_set(err, "%s:%d:%d: malformed JSON: %s", path, jerr.line,
-			              jerr.column, jerr.text);
+		*rc = err_set(err, "%s:%d:%d: malformed JSON: %s", path, jerr.line, jerr.column,
+		              jerr.text);
 		return NULL;
 	}
 	if (!json_is_object(root)) {

@@ -410,4 +410,24 @@ touch "$TMP/go"
 wait $first
 check_eq "item 23: first sweep exit" $? 0
 
+# 23 (third part). An interrupted sweep: the points it cut are "not run" (never "failed" as
+# well), exit 130, and --resume runs exactly them. Both points are held by slow.sh until the
+# sweep is interrupted, so both are cut.
+rm -f "$TMP/go"
+VMSIM_SWEEP_EXE="$TMP/slow.sh" "$VMSIM" sweep "$TMP/fs.json" -o "$TMP/cut" -j 2 2>"$TMP/cut.err" &
+sw=$!
+for _ in $(seq 400); do
+	[ -e "$TMP/cut/points/memory.frames=3/vmsim.log" ] &&
+		[ -e "$TMP/cut/points/memory.frames=4/vmsim.log" ] && break
+	sleep 0.05
+done
+kill -INT $sw
+wait $sw
+check_eq "item 23: interrupted sweep exit" $? 130
+expect_msg "item 23: interrupted sweep" "$(cat "$TMP/cut.err")" "sweep: 0 ok, 0 failed, 2 not run"
+grep -q "failed vmsim\|\] failed" "$TMP/cut.err" && fail "item 23: a cut point reported failed: $(cat "$TMP/cut.err")" || ok
+msg=$("$VMSIM" sweep "$TMP/fs.json" -o "$TMP/cut" -j 1 --resume 2>&1)
+check_eq "item 23: resume after the cut exit" $? 0
+expect_msg "item 23: resume after the cut" "$msg" "sweep: 2 ok, 0 failed, 0 not run"
+
 done_tests

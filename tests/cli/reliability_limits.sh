@@ -127,4 +127,22 @@ for c in "nul-end:2:1: a NUL byte (byte offset 100; not a JSON text?)" \
 	[ -e "$TMP/o-$f" ] && fail "item 14: sweep $f: left $TMP/o-$f" || ok
 done
 
+# 14. A NUL byte in a config file (or an extends target): jansson stopped there, and the message
+# was "malformed JSON: ... expected near end of file". Now the NUL byte at its line and column.
+cfg='{"memory": {"frames": 4}, "workload": {"type": "seq", "pages": 4}}'
+printf '%s\000 junk' "$cfg" >"$TMP/cnul-end.json"
+printf '%s\n' "$cfg" | sed 's/, "workload"/,\x00 "workload"/' >"$TMP/cnul-in.json"
+printf '{"extends": "cnul-in.json"}\n' >"$TMP/cnul-ext.json"
+for c in "cnul-end.json:1:67: a NUL byte (byte offset 66; not a JSON text?)" \
+	"cnul-in.json:1:26: a NUL byte (byte offset 25; not a JSON text?)" \
+	"cnul-ext.json=cnul-in.json:1:26: a NUL byte (byte offset 25; not a JSON text?)"; do
+	f=${c%%[:=]*}
+	want=${c#*=}
+	[ "$want" = "$c" ] && want=$c
+	msg=$("$VMSIM" run "$TMP/$f" -o "$TMP/o-$f" 2>&1)
+	check_eq "item 14: config $f: exit" $? 2
+	expect_msg "item 14: config $f" "$msg" "$TMP/$want"
+	[ -e "$TMP/o-$f" ] && fail "item 14: config $f: left $TMP/o-$f" || ok
+done
+
 done_tests
