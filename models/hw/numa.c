@@ -333,6 +333,31 @@ void numa_config_from_json(struct numa_config *c, const json_t *root)
 	}
 }
 
+void numa_tier_ranks(const struct numa_config *c, uint32_t nr_cpus, uint8_t rank[NUMA_MAX_NODES])
+{
+	bool has_cpu[NUMA_MAX_NODES] = {false};
+	for (uint32_t cpu = 0; cpu < nr_cpus && cpu < NUMA_MAX_CPUS; cpu++)
+		has_cpu[c->cpu_node[cpu]] = true;
+	uint32_t key[NUMA_MAX_NODES];
+	for (uint32_t n = 0; n < c->nr_nodes; n++) {
+		key[n] = UINT32_MAX;
+		for (uint32_t h = 0; h < c->nr_nodes; h++)
+			if (has_cpu[h])
+				key[n] = MIN(key[n], c->distance[h][n]);
+	}
+	for (uint32_t n = 0; n < c->nr_nodes; n++) {
+		/* the number of distinct keys below this node's */
+		uint32_t r = 0;
+		for (uint32_t m = 0; m < c->nr_nodes; m++) {
+			bool first = key[m] < key[n];
+			for (uint32_t k = 0; k < m && first; k++)
+				first = key[k] != key[m];
+			r += first;
+		}
+		rank[n] = (uint8_t)r;
+	}
+}
+
 void numa_report(const struct numa *m, const struct numa_config *cfg, simtime_t end_ps,
                  struct statsout *o)
 {

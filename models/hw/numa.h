@@ -53,6 +53,7 @@ struct numa_node {
 	struct dram *dram;              /* owned */
 	simtime_t link_latency_ps;
 	uint64_t accesses; /* data accesses whose frame is here (counted by the caller) */
+	uint8_t tier;      /* numa_tier_ranks (set by the caller; 0: the top tier) */
 };
 
 struct numa {
@@ -105,6 +106,11 @@ int numa_params_resolve(json_t *root, const char *file, struct err *err);
  * rounded, at least 11 (a node's nominal latency: its DRAM's unloaded read, tRCD + CL + burst
  * or the fixed latency, plus its link). */
 void numa_config_from_json(struct numa_config *c, const json_t *root);
+
+/* The memory tiers (Linux's mm/memory-tiers.c, with distances for abstract distances): rank[n]
+ * is 0 for the top tier; a node's tier is ranked by its distance from the nearest node holding
+ * one of CPUs 0..nr_cpus-1 (nodes at the same distance share a tier). */
+void numa_tier_ranks(const struct numa_config *c, uint32_t nr_cpus, uint8_t rank[NUMA_MAX_NODES]);
 
 /* node.NAME.{dram.*, link_latency_ps, distance.OTHER} when memory.nodes was given. */
 void numa_report(const struct numa *m, const struct numa_config *cfg, simtime_t end_ps,

@@ -84,6 +84,10 @@ int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t
 	}
 	hw->numa_cfg = *nc;
 	hw->numa = numa_create(nc, page_size);
+	uint8_t rank[NUMA_MAX_NODES];
+	numa_tier_ranks(nc, nr_cpus, rank);
+	for (uint32_t i = 0; i < hw->numa->nr_nodes; i++)
+		hw->numa->node[i].tier = rank[i];
 	t->numa = nc->configured ? hw->numa : NULL;
 	hw->caches = caches_create(&cc, nr_cpus, hw->numa);
 	for (uint32_t i = 0; hw->caches && cc.walks && i < nr_cpus; i++)
@@ -171,6 +175,8 @@ simtime_t timing_node_access(struct timing *t, uint64_t paddr)
 	n->accesses++;
 	if (t->data_caches)
 		return 0; /* the caches' misses go to the node's DRAM, which adds the link */
+	if (n->tier)
+		t->tb.far_ps += n->link_latency_ps + t->access_ps;
 	t->tb.link_ps += n->link_latency_ps;
 	t->tb.access_ps += n->link_latency_ps;
 	return n->link_latency_ps;
@@ -200,6 +206,19 @@ static void invalidate(struct timing *t, const struct fault_work *w)
 			tlb_invalidate_page(hw->tlb[c], w->inval[i].asid, w->inval[i].vaddr);
 }
 
+/* vm.tiering: the pages w moved between nodes, copied one after the other through both nodes'
+ * DRAM (migrate_pages copies folio by folio); returns when the last copy is done. */
+static simtime_t migrate_pages(struct timing *t, simtime_t at, const struct fault_work *w)
+{
+	uint64_t ps = t->page_size;
+	for (uint32_t i = 0; i < w->nr_migrations; i++) {
+		uint32_t k = MIN(i, (uint32_t)FAULT_MAX_MIGRATE - 1);
+		at = numa_copy_page(t->hw->numa, at, (uint64_t)w->migrate[k].src_pfn * ps,
+		                    (uint64_t)w->migrate[k].dst_pfn * ps, ps);
+	}
+	return at;
+}
+
 void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fault_work *w,
                  bool is_fault, struct timing_cost *out)
 {
@@ -226,6 +245,11 @@ void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fau
 	for (uint32_t i = 0; i < w->copies; i++)
 		at = hw->caches ? cache_copy_page(hw->caches, cpu, at, src, dst, ps)
 		                : numa_copy_page(hw->numa, at, src, dst, ps);
+	if (unlikely(w->nr_migrations)) {
+		simtime_t m0 = at;
+		at = migrate_pages(t, at, w);
+		t->tb.migrate_ps += at - m0;
+	}
 	t->tb.dram_ps += at - dram_start;
 	/* Compression and decompression (zswap, zram) are kernel work of the fault. */
 	at += w->zcomp_ps;
@@ -259,7 +283,8 @@ simtime_t timing_background_work(struct timing *t, simtime_t now, const struct f
 		invalidate(t, w);
 	hw->shootdowns += w->shootdown_cpus;
 	struct disk *swap = disks_swap(hw->disks);
-	simtime_t done = now;
+	/* kswapd's demotions: the copies take the nodes' DRAM; nobody waits for them. */
+	simtime_t done = w->nr_migrations ? migrate_pages(t, now, w) : now;
 	for (uint32_t i = 0; i < w->nr_io; i++)
 		done = MAX(done, disk_submit(swap, now, w->io[i].offset_bytes, w->io[i].size_bytes,
 		                             w->io[i].is_write));
@@ -332,8 +357,12 @@ void timing_report(const struct timing *t, struct statsout *o, simtime_t end_ps)
 	/* dram.* is the first node's (the top-level dram's, without memory.nodes). */
 	dram_report(hw->numa->node[0].dram, end_ps, o);
 	numa_report(hw->numa, &hw->numa_cfg, end_ps, o);
-	if (t->numa)
+	if (t->numa) {
 		statsout_u64(o, "time", "link_ps", t->tb.link_ps);
+		statsout_u64(o, "time", "far_ps", t->tb.far_ps);
+	}
+	if (t->tiering)
+		statsout_u64(o, "time", "migrate_ps", t->tb.migrate_ps);
 	caches_report(hw->caches, o);
 	disks_report(hw->disks, end_ps, o);
 	statsout_u64(o, "tlb", "dirty_assists", hw->dirty_assists);

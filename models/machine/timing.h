@@ -39,6 +39,10 @@ struct time_breakdown {
 	simtime_t switch_ps;    /* context switches */
 	simtime_t link_ps;      /* memory.nodes: the links' latency in data references (in
 	                           access_ps too) */
+	simtime_t far_ps;       /* memory.nodes: data references served by a node below the top
+	                           tier, link included (in access_ps too) */
+	simtime_t migrate_ps;   /* vm.tiering: pages copied between nodes by the faults (in
+	                           dram_ps too) */
 };
 
 struct timing {
@@ -55,6 +59,7 @@ struct timing {
 	uint64_t file_capacity_bytes; /* ... its capacity_bytes */
 	const char *file_dev_name;    /* ... and its name (owned by hw) */
 	struct numa *numa; /* memory.nodes given: count each access on its node; else NULL */
+	bool tiering;      /* vm.tiering: report time.migrate_ps (set by the engine) */
 };
 
 /* Result of costing a fault's work. */

@@ -136,7 +136,9 @@ static void check_resident_frame(const struct vm *vm, uint64_t f, struct frame_c
 	const struct page *pg = &vm->pages[f];
 	BUG_ON(!(pg->flags & PG_LRU), "frame %llu in use but not on the policy's lists",
 	       (unsigned long long)f);
-	const struct reclaim_scope *want = pg->memcg ? &vm->memcgs[pg->memcg].scope : &vm->scope;
+	const struct reclaim_scope *want = pg->memcg   ? &vm->memcgs[pg->memcg].scope
+	                                   : vm->tiering ? vm->node_scope[vm_node_of(vm, (pfn_t)f)]
+	                                                 : &vm->scope;
 	BUG_ON(!pg->scope || (vm->cfg.local_scope ? 0 : pg->scope != want),
 	       "frame %llu: no replacement scope, or not its cgroup's", (unsigned long long)f);
 	if (pg->flags & PG_HUGE)
@@ -268,6 +270,8 @@ static void check_counts(const struct vm *vm, const struct frame_counts *n, uint
 		held += m->scope.nr_frames;
 	for (uint32_t i = 1; i <= vm->nr_memcgs; i++)
 		held += vm->memcgs[i].scope.nr_frames;
+	for (uint32_t i = 1; vm->tiering && i < vm->cfg.nr_nodes; i++)
+		held += vm->node_scope[i]->nr_frames;
 	check_offload(vm, n);
 	BUG_ON(held != n->on_policies, "scopes hold %llu frames, pages on policies %llu",
 	       (unsigned long long)held, (unsigned long long)n->on_policies);

@@ -102,8 +102,11 @@ static inline uint32_t vm_node_of(const struct vm *vm, pfn_t pfn)
 }
 /* ---- mempolicy.c: memory.nodes ---- */
 /* A free frame, off its node's free list, on the node the allocation's policy chooses (the
- * VMA's, else the process's, else local) or the next it allows; PFN_NONE when none is free. */
+ * VMA's, else the process's, else local) or the next it allows; PFN_NONE when none is free
+ * (vm->alloc_node: the node it wanted first). */
 pfn_t mpol_take_frame(struct vm *vm);
+/* A free frame off node's free list (the struct page not cleared), PFN_NONE: none. */
+pfn_t mpol_take_from(struct vm *vm, uint32_t node);
 /* At vm_init: the nodes' ranges and free lists. */
 void mpol_init(struct vm *vm);
 /* The free list pfn goes back to: its node's with memory.nodes, else the one list. */
@@ -136,6 +139,8 @@ pfn_t alloc_frame(struct vm *vm, struct fault_work *w, struct mm_struct *mm, uin
 /* The lowest 512-aligned run of free frames, as a huge page (head PG_HUGE, tails PG_TAIL);
  * PFN_NONE when there is none (no reclaim, no compaction). */
 pfn_t alloc_huge_frames(struct vm *vm);
+/* A free frame on node, its struct page cleared, without reclaim; PFN_NONE: none free there. */
+pfn_t alloc_frame_on_node(struct vm *vm, uint32_t node);
 /* Free the 512 frames of an unmapped huge page. */
 void free_huge_frames(struct vm *vm, pfn_t head);
 /* A PTE of pfn went away (munmap, exit, COW break): free the page when nothing refers to it
@@ -341,8 +346,9 @@ static inline void lru_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint6
 	struct page *pg = &vm->pages[pfn];
 	if (unlikely(pg->flags & PG_MLOCKED))
 		return; /* on the unevictable list (mlock.c) */
-	struct reclaim_scope *sc =
-	    unlikely(pg->memcg) ? &vm->memcgs[pg->memcg].scope : reclaim_scope_of(vm, mm);
+	struct reclaim_scope *sc = unlikely(pg->memcg)   ? &vm->memcgs[pg->memcg].scope
+	                           : unlikely(vm->tiering) ? vm->node_scope[vm_node_of(vm, pfn)]
+	                                                   : reclaim_scope_of(vm, mm);
 	pg->flags |= PG_LRU;
 	pg->scope = sc;
 	sc->nr_frames += (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
@@ -358,10 +364,20 @@ static inline void lru_del(struct vm *vm, pfn_t pfn)
 		vm->cfg.policy->remove(pg->scope->policy, pfn);
 	}
 }
-/* An allocation may have left fewer free frames than the low watermark: wake kswapd. */
+/* vm.tiering: has a node fewer free frames than its low watermark? */
+static inline bool tier_node_below_low(const struct vm *vm)
+{
+	for (uint32_t n = 0; n < vm->cfg.nr_nodes; n++)
+		if (vm->node_nr_free[n] < vm->node_wmark_low[n])
+			return true;
+	return false;
+}
+/* An allocation may have left fewer free frames than the low watermark (with vm.tiering: a
+ * node fewer than its own): wake kswapd. */
 static inline void wakeup_kswapd(struct vm *vm)
 {
-	if (vm->cfg.watermark && vm->nr_free < vm->cfg.wmark_low_frames)
+	if (vm->cfg.watermark &&
+	    (vm->nr_free < vm->cfg.wmark_low_frames || (unlikely(vm->tiering) && tier_node_below_low(vm))))
 		vm->kswapd_wanted = true;
 }
 void reclaim_scope_init(struct vm *vm, struct reclaim_scope *sc, struct mm_struct *mm);
@@ -380,8 +396,11 @@ struct reclaim_scope *victim_scope_local(struct vm *vm, struct reclaim_scope *ow
 struct reclaim_scope *mem_cgroup_victim_scope(struct vm *vm);
 /* Where the next victim comes from: the machine's scope (with cgroups: the group
  * mem_cgroup_victim_scope names), or under local scope the order of vmscan.c's header. */
+struct reclaim_scope *tier_victim_scope(struct vm *vm);
 static inline struct reclaim_scope *victim_scope(struct vm *vm, struct reclaim_scope *own)
 {
+	if (unlikely(vm->tiering))
+		return tier_victim_scope(vm);
 	if (unlikely(vm->nr_memcgs))
 		return mem_cgroup_victim_scope(vm);
 	return vm->cfg.local_scope ? victim_scope_local(vm, own) : &vm->scope;
@@ -402,6 +421,30 @@ static inline bool try_to_free_pages(struct vm *vm, struct fault_work *w, struct
 bool reclaim_page(struct vm *vm, struct fault_work *w, pfn_t pfn);
 /* mm is going away: move the pages its scope still holds to their other users' scopes. */
 void reclaim_mm_exit(struct vm *vm, struct mm_struct *mm);
+
+/* ---- migrate.c: vm.tiering ------------------------------------------------------------- */
+/* At vm_init / vm_fini: the nodes' scopes and watermarks (nothing without vm.tiering). */
+void tier_init(struct vm *vm);
+void tier_fini(struct vm *vm);
+/* tiering.* (nothing without vm.tiering). */
+void tier_report(const struct vm *vm, struct statsout *o);
+/* (tier_victim_scope, above: direct reclaim's scope: the node the allocation wanted first, or
+ * the next one by distance that holds pages.) */
+/* Move the page in pfn (off its policy, 4 KiB, not under writeback) to the free frame nf: its
+ * content copied (recorded in w for the machine), every PTE pointed at nf (TLB entries shot
+ * down), its page-cache or swap-cache entry moved; pfn is freed. The caller puts nf on a
+ * policy. */
+void migrate_folio(struct vm *vm, struct fault_work *w, pfn_t pfn, pfn_t nf);
+/* Reclaim's victim pfn (4 KiB, off its policy) on a node with lower tiers: demoted to a frame
+ * of a lower tier (migrate.c's header says where it comes from). Returns whether it moved;
+ * false (the lowest tier, or a failure, counted): reclaim it as without tiers. */
+bool demote_folio(struct vm *vm, struct fault_work *w, pfn_t pfn, bool kswapd);
+/* A NUMA hint fault on the page in pfn (its hint just cleared): counted, and the page promoted
+ * to the top tier when the policy (vm.tiering.promotion) says so and there is room. */
+void numa_hint_fault(struct vm *vm, struct fault_work *w, pfn_t pfn);
+/* kswapd with vm.tiering: one victim of the first node below its high watermark (demoted or
+ * evicted); false when no node is below or none can give one. */
+bool tier_kswapd_evict_one(struct vm *vm, struct fault_work *w, pfn_t *wb_pfn);
 
 /* ---- memcontrol.c ----------------------------------------------------------------------- */
 /* Charge one page to group memcg before its frame is taken: at memory.max, reclaim from the

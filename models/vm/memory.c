@@ -351,10 +351,22 @@ static enum fault_step do_fault(struct vm_fault *vf)
 /* ---- dispatch ---------------------------------------------------------------------------- */
 
 /* One turn on the 4 KiB PTE of the fault. */
+/* A NUMA hint fault (vm.tiering.promotion): the hint goes, the page may be promoted
+ * (migrate.c); the next turn resolves the access on the PTE as it then is. */
+static enum fault_step do_numa_page(struct vm_fault *vf)
+{
+	*vf->pte &= ~PTE_NUMA;
+	vf->lru_access = true;
+	numa_hint_fault(vf->vm, vf->w, (pfn_t)pte_pfn(vf->orig_pte));
+	return FAULT_AGAIN;
+}
+
 static enum fault_step handle_pte_fault(struct vm_fault *vf)
 {
 	pte_t pte = vf->orig_pte;
 	if (pte_present(pte)) {
+		if (unlikely(pte & PTE_NUMA))
+			return do_numa_page(vf);
 		if (!vf->write || (pte & PTE_WRITE)) {
 			/* Resolved (by an earlier turn). */
 			*vf->pte |= PTE_ACCESSED | (vf->write ? PTE_DIRTY : 0);

@@ -12,7 +12,7 @@
  *    falls back to the others by distance.
  * The nodes' free lists are LIFO each, as the one list without memory.nodes.
  *
- * Not modelled: per-node reclaim (reclaim is global: a bound allocation that finds its nodes
+ * Not modelled: per-node reclaim without vm.tiering (migrate.c; reclaim is then global: a bound allocation that finds its nodes
  * full reclaims until a frame on one of them frees), MPOL_F_* flags, weighted interleave,
  * mbind's MPOL_MF_MOVE (pages already there stay), cpusets.
  */
@@ -52,7 +52,7 @@ static uint32_t nth_node(uint16_t mask, uint32_t n)
 			return i;
 }
 
-static pfn_t take_from(struct vm *vm, uint32_t node)
+pfn_t mpol_take_from(struct vm *vm, uint32_t node)
 {
 	pfn_t pfn = vm->node_free_head[node];
 	if (pfn == PFN_NONE)
@@ -88,11 +88,14 @@ pfn_t mpol_take_frame(struct vm *vm)
 			turn = vm->alloc_mm->il_next++;
 		first = nth_node(pol.nodes, turn % weight);
 	}
+	vm->alloc_node = UINT32_MAX;
 	for (uint32_t k = 0; k < vm->cfg.nr_nodes; k++) {
 		uint32_t node = vm->cfg.node_order[first][k];
 		if (!(allowed >> node & 1))
 			continue;
-		pfn_t pfn = take_from(vm, node);
+		if (vm->alloc_node == UINT32_MAX)
+			vm->alloc_node = node; /* direct reclaim's node (vm.tiering) */
+		pfn_t pfn = mpol_take_from(vm, node);
 		if (pfn != PFN_NONE)
 			return pfn;
 	}

@@ -31,6 +31,7 @@ enum page_flags {
 	PG_ZPOOL = 1u << 11,    /* holds compressed pages (zsmalloc.c: the zswap or zram pool) */
 	PG_MLOCKED = 1u << 12,  /* mapped in a VM_LOCKED VMA: on the unevictable list (off the
 	                           policy, never reclaimed; mlock.c) */
+	PG_HINTED = 1u << 13,   /* vm.tiering.promotion tpp: took a hint fault on this node */
 };
 
 struct reclaim_scope;
@@ -52,6 +53,7 @@ struct page {
 	                        aligned in the file (filemap.c) */
 	uint64_t index;     /* with PG_FILE: page offset in the file */
 	struct reclaim_scope *scope; /* the policy instance that holds it (with PG_LRU) */
+	uint64_t hint_ps;            /* vm.tiering.promotion: when the scanner last hinted it */
 };
 
 /*
@@ -147,6 +149,7 @@ struct mm_struct {
 	                                        MCL_FUTURE: VM_LOCKED, VM_LOCKONFAULT) */
 	bool mlock_seen;                     /* a VMA of it was ever VM_LOCKED: rmap_add looks
 	                                        for the VMA of a new mapping (mlock.c) */
+	uint64_t numa_scan_offset;           /* task_numa_work's cursor (an address) */
 	struct reclaim_scope scope;          /* local scope only: this process's policy instance */
 	struct mm_struct *mm_prev, *mm_next; /* vm->mm_list: every live address space */
 };

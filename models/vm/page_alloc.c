@@ -10,6 +10,19 @@
  */
 #include "models/vm/internal.h"
 
+/* pfn, just taken off a free list: counted, its struct page cleared. */
+static inline pfn_t frame_taken(struct vm *vm, pfn_t pfn)
+{
+	struct page *pg = &vm->pages[pfn];
+	vm->nr_free--;
+	memset(pg, 0, sizeof(*pg));
+	pg->swap_slot = SLOT_NONE;
+	uint64_t used = vm_frames_used(vm);
+	if (used > vm->st.frames_used_max)
+		vm->st.frames_used_max = used;
+	return pfn;
+}
+
 /* The first free frame, its struct page cleared; PFN_NONE when none is free. */
 static pfn_t take_free_frame(struct vm *vm)
 {
@@ -24,14 +37,15 @@ static pfn_t take_free_frame(struct vm *vm)
 			return PFN_NONE;
 		vm->free_head = vm->pages[pfn].next_free;
 	}
-	struct page *pg = &vm->pages[pfn];
-	vm->nr_free--;
-	memset(pg, 0, sizeof(*pg));
-	pg->swap_slot = SLOT_NONE;
-	uint64_t used = vm_frames_used(vm);
-	if (used > vm->st.frames_used_max)
-		vm->st.frames_used_max = used;
-	return pfn;
+	return frame_taken(vm, pfn);
+}
+
+pfn_t alloc_frame_on_node(struct vm *vm, uint32_t node)
+{
+	pfn_t pfn = mpol_take_from(vm, node);
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
+	return frame_taken(vm, pfn);
 }
 
 /* A free frame for a page: the compressed pool's debt first (zsmalloc.c). */

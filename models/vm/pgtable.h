@@ -34,6 +34,7 @@ typedef uint64_t pte_t;
 #define PTE_HUGE (1ull << 7)
 #define PTE_ZERO (1ull << 9)
 #define PTE_SWAP (1ull << 10)
+#define PTE_NUMA (1ull << 11) /* NUMA hint (PAGE_PROTNONE): present, but any access faults */
 #define PTE_SHIFT 12
 
 static inline uint64_t pte_pfn(pte_t p)

@@ -51,11 +51,13 @@ int vm_init(struct vm *vm, const struct vm_config *cfg, struct err *err)
 	mem_cgroup_init(vm);
 	zcomp_init(vm);
 	vm->offload = vm->nr_memcgs || vm->zc;
+	tier_init(vm);
 	return 0;
 }
 
 void vm_fini(struct vm *vm)
 {
+	tier_fini(vm);
 	zcomp_fini(vm);
 	mem_cgroup_fini(vm);
 	reclaim_scope_fini(vm, &vm->scope);
@@ -153,4 +155,5 @@ void vm_report(const struct vm *vm, struct statsout *o)
 	statsout_u64(o, "unevictable", "pgs_munlocked", v->pgs_munlocked);
 	mem_cgroup_report(vm, o);
 	zcomp_report(vm, o);
+	tier_report(vm, o);
 }

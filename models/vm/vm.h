@@ -96,6 +96,7 @@ enum fault_signal {
 };
 
 #define FAULT_MAX_READ_PFNS 64
+#define FAULT_MAX_MIGRATE 8
 struct fault_work {
 	uint32_t kinds;         /* enum fault_kind_bits */
 	uint64_t wait_until_ps; /* the page found is still being read: wait until then */
@@ -122,6 +123,8 @@ struct fault_work {
 	uint32_t wb_pages;    /* pages of background writeback this work started (vm_io_done
 	                         learns when they are written) */
 	bool dirty_throttled; /* write(2) over vm.dirty_ratio: the writer waits for its writes */
+	uint32_t nr_migrations; /* pages copied between nodes (vm.tiering); the first
+	                           FAULT_MAX_MIGRATE are in migrate[] (the rest cost as the last) */
 	/* The arrays come last: fault_work_reset leaves them alone (only their first nr_*
 	 * entries are ever read), so starting a fault does not clear ~600 bytes. */
 	uint32_t read_pfns[FAULT_MAX_READ_PFNS]; /* the first FAULT_MAX_READ_PFNS of them */
@@ -131,6 +134,9 @@ struct fault_work {
 		uint32_t asid;
 		uint64_t vaddr;
 	} inval[FAULT_MAX_IO];
+	struct {
+		uint32_t src_pfn, dst_pfn;
+	} migrate[FAULT_MAX_MIGRATE];
 };
 
 /* Empty w: every count and flag zero (the arrays' contents are dead past their counts). */
@@ -192,7 +198,22 @@ struct vm_config {
 	char node_name[VM_MAX_NODES][32];
 	uint8_t cpu_node[256];                          /* the node of each CPU */
 	uint8_t node_order[VM_MAX_NODES][VM_MAX_NODES]; /* from each node, all by distance */
+	/* vm.tiering (migrate.c): demotion in reclaim; from each node, the nodes of the lower
+	 * tiers that take its demoted pages, the preferred (next tier, nearest) first */
+	bool tier_demotion;
+	uint8_t node_tier[VM_MAX_NODES]; /* 0: the top tier (numa_tier_ranks) */
+	uint8_t node_nr_demote[VM_MAX_NODES];
+	uint8_t node_demote[VM_MAX_NODES][VM_MAX_NODES];
+	/* vm.tiering.promotion (migrate.c): NUMA hint faults and promotion */
+	uint8_t tier_promotion;          /* enum tier_promotion */
+	uint64_t numa_scan_pages;        /* scan_size_mb in pages */
+	uint64_t hot_threshold_ps;       /* linux: a hint fault this soon after the scan is hot */
+	uint64_t promo_rate_limit_pages; /* promotions in any second, at most */
+	uint64_t tpp_headroom_frames[VM_MAX_NODES]; /* tpp: the top tier's demotion headroom */
 };
+
+/* vm.tiering.promotion */
+enum tier_promotion { PROMOTE_NONE, PROMOTE_LINUX, PROMOTE_TPP };
 
 /* vm.thp */
 enum thp_mode { THP_NEVER, THP_MADVISE, THP_ALWAYS };
@@ -224,6 +245,14 @@ struct vm_stats {
 	/* mlock.c: pages put on / taken off the unevictable list (vmstat's
 	 * unevictable_pgs_mlocked, unevictable_pgs_munlocked), and the most mlocked at once */
 	uint64_t pgs_mlocked, pgs_munlocked, mlocked_pages_max;
+	/* vm.tiering (migrate.c) */
+	uint64_t demotions;          /* pages moved to a lower tier by reclaim */
+	uint64_t migration_failures; /* demotions that found no frame on a lower tier */
+	uint64_t migrated_pages;     /* pages copied between nodes (demoted or promoted) */
+	uint64_t hint_faults;        /* NUMA hint faults */
+	uint64_t promotions;         /* pages moved to the top tier by hint faults */
+	uint64_t promotion_rate_limited; /* hot pages not promoted: the rate limit */
+	uint64_t promotion_failures;     /* hot pages not promoted: no room on the top tier */
 };
 
 struct vm {
@@ -239,8 +268,20 @@ struct vm {
 	struct mm_struct *alloc_mm;            /* the allocation's process (NULL: none) */
 	const struct vm_area_struct *alloc_vma; /* a fault's VMA and page (mbind's policy) */
 	uint64_t alloc_addr;
+	uint32_t alloc_node;                   /* the node mpol_take_frame wanted first */
 	uint32_t cur_cpu;                      /* vm_set_cpu's (VM_NO_CPU: none) */
 	uint64_t node_used_max[VM_MAX_NODES];
+	/* vm.tiering: one replacement scope per node (Linux's per-node LRUs; [0] is &scope),
+	 * the nodes' watermarks (memory.frames' scaled to the node) and frames under writeback */
+	bool tiering;
+	struct reclaim_scope *node_scope[VM_MAX_NODES];
+	uint64_t node_wmark_low[VM_MAX_NODES], node_wmark_high[VM_MAX_NODES];
+	uint64_t node_nr_writeback[VM_MAX_NODES];
+	/* vm.tiering.promotion: the times of the last promotions (at most the rate limit's
+	 * pages; a ring once full, promo_head its oldest) */
+	uint64_t *promo_times;
+	uint64_t promo_nr, promo_cap, promo_head;
+	uint64_t node_promo_min[VM_MAX_NODES]; /* promotion needs more free frames than this */
 	struct pt_arena pt_arena; /* host memory of every page table */
 	struct rmap_item *rmap_pool;
 	uint32_t rmap_cap, rmap_free; /* free list through .next; item 0 is never used */
@@ -510,6 +551,10 @@ int vm_madvise_remove(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64
  * nothing (more) to do: the high watermark is reached or no victim can go.
  */
 bool vm_kswapd_evict_one(struct vm *vm, struct fault_work *w, pfn_t *wb_pfn);
+/* task_numa_work (vm.tiering.promotion): the next vm.tiering.scan_size_mb of mm's address
+ * space from its cursor: present PTEs of pages below the top tier become NUMA hint entries
+ * (w, cleared here, receives their TLB invalidations). */
+void vm_task_numa_work(struct vm *vm, struct mm_struct *mm, uint64_t now_ps, struct fault_work *w);
 /* pfn (PG_WRITEBACK) becomes free at done_ps. */
 void vm_writeback_start(struct vm *vm, pfn_t pfn, uint64_t done_ps);
 /* Free every frame whose write completed by now_ps. Returns the earliest completion still
@@ -532,7 +577,8 @@ uint64_t vm_writeback_complete(struct vm *vm, uint64_t now_ps);
 static inline pte_t *vm_access_hit_pte(struct mm_struct *mm, uint64_t vaddr, enum access_kind kind)
 {
 	pte_t *p = pgtable_lookup_cached(&mm->pgd, vaddr, PGTABLE_TC_ACCESS);
-	if (unlikely(!p || !pte_present(*p) || (kind == ACCESS_WRITE && !(*p & PTE_WRITE))))
+	if (unlikely(!p || (*p & (PTE_PRESENT | PTE_NUMA)) != PTE_PRESENT ||
+	             (kind == ACCESS_WRITE && !(*p & PTE_WRITE))))
 		return NULL;
 	return p;
 }

@@ -229,6 +229,8 @@ static bool shrink_folio(struct vm *vm, struct fault_work *w, struct reclaim_sco
 	if (pg->flags & PG_HUGE)
 		split_huge_page(vm, pfn,
 		                true); /* swap-out splits the page; the head is the victim */
+	if (unlikely(vm->tiering) && demote_folio(vm, w, pfn, wb_out != NULL))
+		return true; /* moved to a lower tier: its frame is free */
 	if ((pg->flags & PG_LAZYFREE) && reclaim_lazyfree_page(vm, pfn)) {
 		vm->st.evictions++;
 		w->evictions++;
@@ -328,11 +330,12 @@ void reclaim_mm_exit(struct vm *vm, struct mm_struct *mm)
 bool vm_kswapd_evict_one(struct vm *vm, struct fault_work *w, pfn_t *wb_pfn)
 {
 	*wb_pfn = PFN_NONE;
-	if (vm->nr_free + vm->nr_writeback >= vm->cfg.wmark_high_frames)
+	if (!vm->tiering && vm->nr_free + vm->nr_writeback >= vm->cfg.wmark_high_frames)
 		return false;
 	fault_work_reset(w);
 	vm->cur = w;
-	bool ok = reclaim_one(vm, w, victim_scope(vm, NULL), KEY_NONE, wb_pfn);
+	bool ok = unlikely(vm->tiering) ? tier_kswapd_evict_one(vm, w, wb_pfn)
+	                                : reclaim_one(vm, w, victim_scope(vm, NULL), KEY_NONE, wb_pfn);
 	if (unlikely(vm->zc))
 		zpool_balance(vm);
 	vm->cur = NULL;
@@ -349,6 +352,8 @@ void vm_writeback_start(struct vm *vm, pfn_t pfn, uint64_t done_ps)
 		vm->wb = xrealloc(vm->wb, sizeof(*vm->wb) * vm->cap_wb);
 	}
 	vm->wb[vm->nr_wb++] = (struct writeback_ent){.pfn = pfn, .done_ps = done_ps};
+	if (unlikely(vm->tiering))
+		vm->node_nr_writeback[vm_node_of(vm, pfn)]++;
 }
 
 uint64_t vm_writeback_complete(struct vm *vm, uint64_t now_ps)
@@ -361,6 +366,8 @@ uint64_t vm_writeback_complete(struct vm *vm, uint64_t now_ps)
 		if (e.done_ps <= now_ps) {
 			vm->pages[e.pfn].flags &= ~PG_WRITEBACK;
 			vm->nr_writeback--;
+			if (unlikely(vm->tiering))
+				vm->node_nr_writeback[vm_node_of(vm, e.pfn)]--;
 			free_frame(vm, e.pfn);
 		} else {
 			vm->wb[keep++] = e;

@@ -4,6 +4,7 @@
 #include "sim/base/util.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -248,4 +249,19 @@ int json_text_read(const char *path, const char *what, char **out, size_t *len_b
 	*out = text;
 	*len_bytes = len;
 	return 0;
+}
+
+char *path_dir(const char *path)
+{
+	char *copy = xstrdup(path);
+	char *d = xstrdup(dirname(copy));
+	free(copy);
+	return d;
+}
+
+char *path_join(const char *dir, const char *rel)
+{
+	if (rel[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
+		return xstrdup(rel);
+	return xasprintf("%s/%s", dir, rel);
 }

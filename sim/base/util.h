@@ -97,6 +97,11 @@ int mkdir_p(const char *path);
 /* Parse an unsigned integer in decimal or 0x hex; the whole string must be consumed. */
 int parse_u64(const char *s, uint64_t *out);
 
+/* The folder of a file's path (dirname, "." for none), and REL joined to DIR (REL itself
+ * when absolute or DIR is empty or "."); both malloc'ed. */
+char *path_dir(const char *path);
+char *path_join(const char *dir, const char *rel);
+
 /* Reads the JSON text file PATH whole into *text (NUL-terminated, *len_bytes its length; the
  * caller frees it). A NUL byte in it is an error at its FILE:LINE:COL (json_loads would stop
  * there and ignore the rest), as is an unreadable file ("cannot read WHAT"). 0, or -code. */

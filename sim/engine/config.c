@@ -91,6 +91,8 @@ static const struct param_spec vm_params[] = {
 	 .doc = "a first read of anonymous memory maps the shared zero page"},
 	{.key = "thp_zero_page", .type = PARAM_BOOL, .def = "false",
 	 .doc = "a first read of a range vm.thp would give a 2 MiB page maps the huge zero page instead; a write then allocates the huge page (Linux's transparent_hugepage/use_zero_page, 1 there; the presets set it)"},
+	{.key = "tiering", .type = PARAM_OBJECT, .sub = tiering_params,
+	 .doc = "memory tiers over memory.nodes (docs/tiering.md)"},
 	{0},
 };
 
@@ -329,21 +331,6 @@ static void merge_into(json_t *dst, json_t *src)
 	}
 }
 
-static char *dir_of(const char *path)
-{
-	char *copy = xstrdup(path);
-	char *d = xstrdup(dirname(copy));
-	free(copy);
-	return d;
-}
-
-static char *join_path(const char *dir, const char *rel)
-{
-	if (rel[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
-		return xstrdup(rel);
-	return xasprintf("%s/%s", dir, rel);
-}
-
 static json_t *load_json_file(const char *path, int depth, struct err *err, int *rc)
 {
 	/* A FIFO would block the read forever, a folder reads as malformed JSON: refused first. */
@@ -386,8 +373,8 @@ static json_t *load_json_file(const char *path, int depth, struct err *err, int 
 		json_decref(root);
 		return NULL;
 	}
-	char *dir = dir_of(path);
-	char *base_path = join_path(dir, json_string_value(ext));
+	char *dir = path_dir(path);
+	char *base_path = path_join(dir, json_string_value(ext));
 	free(dir);
 	json_t *base = load_json_file(base_path, depth + 1, err, rc);
 	free(base_path);
@@ -701,7 +688,7 @@ static int finish_load(struct config *c, json_t *root, const char *file,
 	}
 	c->root = root;
 	c->file = xstrdup(file);
-	c->base_dir = dir_of(file);
+	c->base_dir = path_dir(file);
 	if (name && *name) {
 		c->name = xstrdup(name);
 	} else {

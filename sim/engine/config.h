@@ -51,4 +51,7 @@ void config_write_docs(FILE *out);
 /* Look up a dotted path in the resolved config (NULL if absent). */
 json_t *config_lookup(const json_t *root, const char *path);
 
+/* vm.tiering's keys (config_tiering.c). */
+extern const struct param_spec tiering_params[];
+
 #endif

@@ -66,6 +66,9 @@ int sim_check_file_device(struct sim *s);
 /* ---- kswapd.c ---------------------------------------------------------------------------- */
 void kswapd_event(struct event *ev, void *ctx);
 void writeback_event(struct event *ev, void *ctx);
+/* vm.tiering.promotion: every vm.tiering.scan_period_ps, task_numa_work on every address space
+ * (its cost: the TLB invalidations; the scanning's CPU time is not modelled). */
+void numa_scan_event(struct event *ev, void *ctx);
 /* An allocation fell below the low watermark during the operation that began at start_ps. */
 void kswapd_wake(struct sim *s, simtime_t start_ps);
 
@@ -95,7 +98,8 @@ extern const struct fault_kind_hist fault_kind_hists[NR_FAULT_KIND_HISTS];
 void sample_event(struct event *ev, void *ctx);
 /* A row of timeseries.csv at t_ps. */
 void write_sample(struct sim *s, simtime_t t_ps);
-/* The columns timeseries.csv has when PSI is on (after processes_live), and their values. */
+/* The columns timeseries.csv has after processes_live with vm.tiering (per node) and when PSI is
+ * on, and their values. */
 void write_offload_header(struct sim *s);
 void write_offload_row(struct sim *s, simtime_t t_ps);
 

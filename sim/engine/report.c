@@ -6,6 +6,8 @@
  */
 #include "sim/engine/engine.h"
 
+#include "models/hw/numa.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +50,29 @@ void write_sample(struct sim *s, simtime_t t_ps)
 
 static const char *const psi_avg_names[3] = {"avg10", "avg60", "avg300"};
 
+/* vm.tiering: each node's accesses so far and frames in use, the demotions, promotions and hint
+ * faults so far. */
+static void write_tier_header(struct sim *s)
+{
+	for (uint32_t i = 0; i < s->vm.cfg.nr_nodes; i++)
+		fprintf(s->timeseries, ",node_%s_accesses,node_%s_frames_used", s->vm.cfg.node_name[i],
+		        s->vm.cfg.node_name[i]);
+	fprintf(s->timeseries, ",demotions,promotions,hint_faults");
+}
+
+static void write_tier_row(struct sim *s)
+{
+	for (uint32_t i = 0; i < s->vm.cfg.nr_nodes; i++)
+		fprintf(s->timeseries, ",%" PRIu64 ",%" PRIu64, s->timing.numa->node[i].accesses,
+		        s->vm.cfg.node_frames[i] - s->vm.node_nr_free[i]);
+	fprintf(s->timeseries, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, s->vm.st.demotions,
+	        s->vm.st.promotions, s->vm.st.hint_faults);
+}
+
 void write_offload_header(struct sim *s)
 {
+	if (s->vm.tiering)
+		write_tier_header(s);
 	if (!s->psi.on)
 		return;
 	FILE *f = s->timeseries;
@@ -67,6 +90,8 @@ void write_offload_header(struct sim *s)
 
 void write_offload_row(struct sim *s, simtime_t t_ps)
 {
+	if (s->vm.tiering)
+		write_tier_row(s);
 	if (!s->psi.on)
 		return;
 	FILE *f = s->timeseries;

@@ -251,7 +251,8 @@ static json_t *trace_from_object(const json_t *root, const char *path)
 
 /* memory.nodes for the VM: frames, names, the CPUs' nodes, and from each node every node by
  * distance (ties: the lower index first). */
-static void vm_nodes_from_numa(struct vm_config *vc, const struct numa_config *nc)
+static void vm_nodes_from_numa(struct vm_config *vc, const struct numa_config *nc,
+                               uint32_t nr_cpus)
 {
 	vc->nr_nodes = nc->nr_nodes;
 	memcpy(vc->cpu_node, nc->cpu_node, sizeof(vc->cpu_node));
@@ -266,6 +267,47 @@ static void vm_nodes_from_numa(struct vm_config *vc, const struct numa_config *n
 			order[j] = (uint8_t)k;
 		}
 	}
+	numa_tier_ranks(nc, nr_cpus, vc->node_tier);
+	/* Each node's demotion targets: the lower tiers' nodes, the next tier first, nearest
+	 * first within a tier (ties: the lower index). */
+	for (uint32_t i = 0; i < nc->nr_nodes; i++) {
+		uint8_t *d = vc->node_demote[i], nr = 0;
+		for (uint32_t t = vc->node_tier[i] + 1u; t < VM_MAX_NODES; t++)
+			for (uint32_t k = 0; k < nc->nr_nodes; k++)
+				if (vc->node_tier[vc->node_order[i][k]] == t)
+					d[nr++] = vc->node_order[i][k];
+		vc->node_nr_demote[i] = nr;
+	}
+}
+
+/* vm.tiering: with memory.nodes, global scope and no cgroups. */
+static int tiering_from_json(const struct sim *s, struct vm_config *vc, bool nodes, struct err *err)
+{
+	const json_t *jt = json_object_get(json_object_get(s->cfg->root, "vm"), "tiering");
+	vc->tier_demotion = params_get_bool(jt, "demotion");
+	const char *promo = params_get_string(jt, "promotion");
+	vc->tier_promotion = !strcmp(promo, "linux") ? PROMOTE_LINUX
+	                     : !strcmp(promo, "tpp") ? PROMOTE_TPP
+	                                             : PROMOTE_NONE;
+	vc->numa_scan_pages = ((uint64_t)params_get_int(jt, "scan_size_mb") << 20) / vc->page_size;
+	vc->hot_threshold_ps = (uint64_t)params_get_int(jt, "hot_threshold_ps");
+	vc->promo_rate_limit_pages =
+	    MAX(((uint64_t)params_get_int(jt, "promotion_rate_limit_mbps") << 20) / vc->page_size, 1);
+	for (uint32_t n = 0; n < vc->nr_nodes; n++)
+		vc->tpp_headroom_frames[n] =
+		    vc->node_frames[n] * (uint64_t)params_get_int(jt, "tpp_headroom_pct") / 100;
+	const char *key = vc->tier_demotion ? "demotion" : "promotion";
+	if (!vc->tier_demotion && vc->tier_promotion == PROMOTE_NONE)
+		return 0;
+	const char *why = !nodes ? "needs memory.nodes"
+	                  : vc->local_scope ? "needs vm.scope \"global\" (per-node LRUs)"
+	                  : vc->nr_memcgs  ? "is not modelled with cgroups"
+	                  : vc->tier_promotion != PROMOTE_NONE && !vc->watermark
+	                      ? "promotion needs vm.reclaim \"watermark\" (kswapd makes room for it)"
+	                      : NULL;
+	if (why)
+		return err_set(err, "%s: vm.tiering.%s: %s", s->cfg->file, key, why);
+	return 0;
 }
 
 /* A workload's mempolicy and mempolicy_nodes (names of memory.nodes): its first process's
@@ -378,6 +420,7 @@ static void cpus_init(struct sim *s)
 	event_init(&s->sample_ev, sample_event, s, EVPRIO_SAMPLE);
 	event_init(&s->kswapd_ev, kswapd_event, s, EVPRIO_BG);
 	event_init(&s->writeback_ev, writeback_event, s, EVPRIO_IO);
+	event_init(&s->numa_scan_ev, numa_scan_event, s, EVPRIO_BG);
 }
 
 int sim_init(struct sim *s, struct config *cfg, struct err *err)
@@ -408,7 +451,9 @@ int sim_init_host(struct sim *s, struct config *cfg, const struct sim_host *host
 	numa_config_from_json(&nc, cfg->root);
 	int rc = vm_config_from_json(s, &vc, err);
 	if (nc.configured)
-		vm_nodes_from_numa(&vc, &nc);
+		vm_nodes_from_numa(&vc, &nc, s->nr_cpus);
+	if (!rc)
+		rc = tiering_from_json(s, &vc, nc.configured, err);
 	if (!rc)
 		rc = check_host_memory(cfg, &vc, err);
 	if (rc)
@@ -431,6 +476,10 @@ int sim_init_host(struct sim *s, struct config *cfg, const struct sim_host *host
 	                 &nc, err);
 	if (rc)
 		return rc;
+	s->timing.tiering = vc.tier_demotion || vc.tier_promotion != PROMOTE_NONE;
+	if (vc.tier_promotion != PROMOTE_NONE)
+		s->numa_scan_period_ps = (simtime_t)params_get_int(
+		    json_object_get(json_object_get(cfg->root, "vm"), "tiering"), "scan_period_ps");
 	cpus_init(s);
 	rc = open_workloads(s, err);
 	if (!rc)
@@ -500,6 +549,8 @@ int sim_run(struct sim *s)
 		fputc('\n', s->timeseries);
 	}
 	eventq_schedule(&s->eq, &s->sample_ev, 0);
+	if (s->numa_scan_period_ps)
+		eventq_schedule(&s->eq, &s->numa_scan_ev, s->numa_scan_period_ps);
 	while (eventq_run_one(&s->eq, SIMTIME_MAX)) {
 		if (s->failed || s->interrupted || s->hit_max_time)
 			break;

@@ -91,6 +91,8 @@ struct sim {
 	struct event kswapd_ev;    /* background reclaim (vm.reclaim = "watermark") */
 	struct event writeback_ev; /* the earliest completion of a kswapd write */
 	struct event sample_ev;
+	struct event numa_scan_ev; /* vm.tiering.promotion: the NUMA hint scanner */
+	simtime_t numa_scan_period_ps;
 	simtime_t interval_ps;    /* timeseries.csv interval (doubled past a cap: report.c) */
 	uint64_t sample_rows;     /* rows written by sample_event */
 	uint32_t sample_doublings; /* times the interval doubled to bound the rows */

@@ -7,7 +7,7 @@ VMSIM=$1
 source "$(dirname "$0")/lib.sh"
 stats() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]+"/stats.json")); print(" ".join(str(d[k]) for k in sys.argv[2:]))' "$@"; }
 # stats.json without the node.* keys, one key per line
-strip_nodes() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]+"/stats.json")); [print(k, json.dumps(v)) for k,v in sorted(d.items()) if not k.startswith("node.") and k != "time.link_ps"]' "$1"; }
+strip_nodes() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]+"/stats.json")); [print(k, json.dumps(v)) for k,v in sorted(d.items()) if not k.startswith("node.") and k not in ("time.link_ps", "time.far_ps")]' "$1"; }
 
 # 1. One node holding all frames, the top-level dram, no link: today's results (timed Zipf with
 # reclaim on 2 CPUs; the fork server).
