@@ -38,7 +38,11 @@ struct trace_read_opts {
 	int vmb_portable;     /* vmb: decode without BMI2 even where it is fast (tests compare) */
 	int vmb_map_sync;     /* vmb: no mapahead helper thread for mapped files (tests compare) */
 	int champsim_cloudsuite; /* champsim: 96-byte cloudsuite_instr records (else input_instr) */
-	int champsim_no_ifetch;  /* champsim: no `x` access of each record's ip */
+	int champsim_no_ifetch;  /* champsim, lackey: no `x` access (instruction fetch) */
+	uint64_t max_accesses;   /* lackey: stop after this many accesses, every task exiting
+	                            (0: no limit) */
+	int lackey_roi;          /* lackey: the initial process starts outside the region of
+	                            interest (scripts/vmsim_roi.h) */
 	int block_as_reads;      /* lis, trc, txt, csv: requests are reads (else writes) */
 	uint32_t csv_obj_id_col; /* csv: 1-based column of the object id (0: 1) */
 	uint32_t csv_op_col;     /* csv: 1-based column of the operation (0: none) */

@@ -20,9 +20,10 @@
  * the fd from open/openat; a `file` line is emitted before each file mmap with the host file's
  * size, or offset+length if it cannot be stat'ed), munmap, mprotect, madvise (hugepage,
  * nohugepage, dontneed; other advice ignored), msync, brk growth and shrinkage (as anonymous
- * mmap/munmap above the initial break), mremap (as munmap of the old range and an anonymous
- * mmap of the new: contents are not carried), fork/vfork/clone of a process ("created child
- * N"; thread clones are ignored: a process's threads replay as one stream), wait4 (blocking
+ * mmap/munmap above the initial break), mremap (with its result: an address or an errno),
+ * read/write/pread/pwrite/readv/writev/lseek/fsync/fdatasync/ftruncate of regular files, clone
+ * of a thread (`thread TID`, the kernel's id; each access is the task that valgrind's
+ * --trace-sched lines say runs), fork/vfork/clone of a process ("created child N"), wait4 (blocking
  * only; "wait any" for pid -1), execve (exec IMAGE with the program's path; the address space
  * starts empty again), exit_group, and exit of the main thread. A mapping that a new mmap overlaps
  * is unmapped first, as MAP_FIXED does. Every process's stream ends with an exit.
@@ -110,6 +111,12 @@ static void proc_free(struct lk_proc *p)
 		free(p->fds[i].name);
 	free(p->fds);
 	free(p->children);
+	free(p->vtid_task);
+	for (uint32_t i = 0; i < p->nr_vtids; i++)
+		free(p->vtid_rw[i].line);
+	free(p->vtid_rw);
+	free(p->threads);
+	free(p->clones);
 	free(p->pending_open);
 	free(p->pending_exec);
 	for (uint32_t i = 0; i < p->out_len; i++)
@@ -182,11 +189,11 @@ static int lackey_check_tree(const struct lackey_reader *r, uint32_t root, struc
 				               "read",
 				               r->segs[i].path, s->pid, s->parent_pid, root);
 			if (steps > r->nr_segs)
-				return err_set(err,
-				               "%s: pid %u's parents form a cycle (pid %u names pid "
-				               "%u as its parent)",
-				               r->segs[i].path, r->segs[i].pid, s->pid,
-				               s->parent_pid);
+				return err_set(
+				    err,
+				    "%s: pid %u's parents form a cycle (pid %u names pid "
+				    "%u as its parent)",
+				    r->segs[i].path, r->segs[i].pid, s->pid, s->parent_pid);
 			s = parent;
 		}
 	}
@@ -199,6 +206,8 @@ static int lackey_open(void **out, const char *path, const struct trace_read_opt
 	struct lackey_reader *r = xcalloc(1, sizeof(*r));
 	r->path = xstrdup(path);
 	r->page_size = opts->page_size;
+	r->no_ifetch = opts->champsim_no_ifetch;
+	r->max_accesses = opts->max_accesses;
 	int rc = 0;
 	struct stat st;
 	if (stat(path, &st) != 0) {
@@ -243,7 +252,8 @@ static int lackey_open(void **out, const char *path, const struct trace_read_opt
 			goto fail;
 		}
 	} else if (!S_ISREG(st.st_mode)) {
-		rc = err_set(err, "%s: not a regular file (a lackey log or a folder of them)", path);
+		rc =
+		    err_set(err, "%s: not a regular file (a lackey log or a folder of them)", path);
 		goto fail;
 	} else {
 		add_seg(r, path, 0);
@@ -271,6 +281,7 @@ static int lackey_open(void **out, const char *path, const struct trace_read_opt
 	if (rc < 0)
 		goto fail;
 	struct lk_proc *p = proc_new(r, root);
+	p->roi_off = opts->lackey_roi;
 	active_add(r, p, 0);
 	rc = proc_next_seg(p, err);
 	if (rc < 0)
@@ -351,8 +362,11 @@ static int parse_access(struct lackey_reader *r, struct lk_proc *p, const char *
 		               (unsigned long long)addr);
 	uint64_t mask = ~(r->page_size - 1);
 	uint64_t first = addr & mask, last = (addr + size - 1) & mask;
-	map_ensure(p, first, last + r->page_size);
+	if (!p->roi_off && !(c == 'I' && r->no_ifetch))
+		map_ensure(p, first, last + r->page_size);
 	uint64_t second = last != first ? last : UINT64_MAX;
+	if (p->roi_off || (c == 'I' && r->no_ifetch))
+		return 0;
 	switch (c) {
 	case 'I':
 		push_access(r, p, OP_EXEC, addr, second);
@@ -378,6 +392,44 @@ bad:
 	               p->lr.path, (unsigned long long)p->lr.line_no, line);
 }
 
+/* "--PID--   SCHED[V]:  acquired lock (...)" (valgrind --trace-sched=yes): thread V runs
+ * from here on; "(thread_wrapper(starting new thread))" is a new thread's first line. */
+static void parse_sched(struct lk_proc *p, const char *line)
+{
+	const char *s = strstr(line, "SCHED[");
+	if (!s || !strstr(s, "acquired lock"))
+		return;
+	uint32_t vtid = (uint32_t)strtoul(s + 6, NULL, 10);
+	lk_sched_acquired(p, vtid, strstr(s, "starting new thread") != NULL);
+}
+
+/* "**PID** vmsim: ..." (VALGRIND_PRINTF of scripts/vmsim_roi.h): "roi start", "roi stop",
+ * "mark begin ID", "mark end ID"; other client prints are the program's own. */
+static int parse_client_print(struct lk_proc *p, const char *line, struct err *err)
+{
+	const char *s = strstr(line + 2, "** vmsim: ");
+	if (!s)
+		return 0;
+	s += 10;
+	unsigned long long id;
+	char what[8], tail;
+	if (strcmp(s, "roi start") == 0 || strcmp(s, "roi stop") == 0) {
+		p->roi_off = s[4] == 's' && s[5] == 't' && s[6] == 'o';
+		return 0;
+	}
+	if (sscanf(s, "mark %7s %llu%c", what, &id, &tail) == 2 &&
+	    (strcmp(what, "begin") == 0 || strcmp(what, "end") == 0)) {
+		struct op *op = out_push(p, OP_MARK);
+		op->flags = what[0] == 'b' ? MARK_BEGIN : MARK_END;
+		op->arg = id;
+		return 0;
+	}
+	return err_set(err,
+	               "%s:%llu: expected \"vmsim: roi start|stop\" or \"vmsim: mark "
+	               "begin|end ID\" (scripts/vmsim_roi.h), got \"%.60s\"",
+	               p->lr.path, (unsigned long long)p->lr.line_no, line);
+}
+
 /* Turn p's next line into queued ops; 0 at the end of p's last log. */
 static int proc_fill(struct lackey_reader *r, struct lk_proc *p, struct err *err)
 {
@@ -392,6 +444,9 @@ static int proc_fill(struct lackey_reader *r, struct lk_proc *p, struct err *err
 				               (unsigned long long)p->lr.line_no,
 				               linereader_what(too_long));
 			if (p->pending_exec) {
+				while (p->nr_threads) /* exec ends the other threads (de_thread) */
+					lk_task_exit(p, p->threads[p->nr_threads - 1]);
+				p->cur_task = 0;
 				struct op *op = out_push(p, OP_EXECVE);
 				out_set_name(p, op, p->pending_exec);
 				free(p->pending_exec);
@@ -403,7 +458,7 @@ static int proc_fill(struct lackey_reader *r, struct lk_proc *p, struct err *err
 			if (rc < 0)
 				return rc;
 			if (rc == 0 && !p->out_len) {
-				out_push(p, OP_EXIT);
+				lk_proc_exit_all(p);
 				p->exited = 1;
 			}
 			continue;
@@ -416,10 +471,39 @@ static int proc_fill(struct lackey_reader *r, struct lk_proc *p, struct err *err
 				return rc;
 		} else if (memcmp(line, "SYSCALL[", 8) == 0) {
 			parse_syscall(r, p, line);
+		} else if (line[0] == '-' && line[1] == '-') {
+			parse_sched(p, line);
+		} else if (line[0] == '*' && line[1] == '*') {
+			int rc = parse_client_print(p, line, err);
+			if (rc < 0)
+				return rc;
 		}
 		/* anything else is valgrind's chatter */
 	}
 	return 1;
+}
+
+/* --max-accesses reached: p's queued operations go (a fork among them never happens) and
+ * every live task of p exits. */
+static void proc_drain(struct lk_proc *p)
+{
+	if (p->exited && !p->out_len)
+		return;
+	uint32_t keep = 0;
+	for (uint32_t i = 0; i < p->out_len; i++) {
+		uint32_t j = p->out_head + i;
+		if (p->out[j].kind == OP_EXIT || p->out[j].kind == OP_THREAD) { /* tasks stay */
+			p->out[p->out_head + keep] = p->out[j];
+			p->out_names[p->out_head + keep++] = p->out_names[j];
+		} else {
+			free(p->out_names[j]);
+		}
+	}
+	p->out_len = keep;
+	if (!keep)
+		p->out_head = 0;
+	lk_proc_exit_all(p);
+	p->exited = 1;
 }
 
 static int lackey_read(void *reader, struct op *op, struct err *err)
@@ -436,6 +520,8 @@ static int lackey_read(void *reader, struct op *op, struct err *err)
 		if (r->cur >= r->nr_active)
 			r->cur = 0;
 		struct lk_proc *p = r->active[r->cur];
+		if (r->max_accesses && r->nr_accesses >= r->max_accesses)
+			proc_drain(p);
 		int rc = proc_fill(r, p, err);
 		if (rc < 0)
 			return rc;
@@ -468,8 +554,12 @@ static int lackey_read(void *reader, struct op *op, struct err *err)
 			if (p->nr_maps)
 				memcpy(c->maps, p->maps, p->nr_maps * sizeof(*c->maps));
 			c->nr_maps = c->cap_maps = p->nr_maps;
-			for (uint32_t i = 0; i < p->nr_fds; i++)
-				fd_set_name(c, p->fds[i].fd, p->fds[i].name);
+			for (uint32_t i = 0; i < p->nr_fds; i++) {
+				struct lk_fd *f = fd_set_name(c, p->fds[i].fd, p->fds[i].name);
+				f->pos = p->fds[i].pos;
+				f->rw = p->fds[i].rw;
+			}
+			c->roi_off = p->roi_off;
 			c->brk_start = p->brk_start;
 			c->brk_cur = p->brk_cur;
 			rc = proc_next_seg(c, err);

@@ -23,6 +23,13 @@ struct lk_range {
 struct lk_fd {
 	int fd;
 	char *name;
+	uint64_t pos; /* the file position (read/write/lseek follow it) */
+	int rw;       /* a regular file: its read/write/fsync calls are recorded */
+};
+
+/* A call of a thread in progress (valgrind's async calls finish on a later line). */
+struct lk_pending_rw {
+	char *line; /* its first line (owned), NULL: none */
 };
 
 struct lk_seg {
@@ -47,9 +54,20 @@ struct lk_proc {
 	uint32_t nr_children, cap_children;
 	uint64_t brk_start, brk_cur; /* 0: unknown */
 	char *pending_open;          /* an async open/openat waiting for its fd */
+	uint64_t pending_open_flags; /* its O_* flags */
 	char *pending_exec;          /* execve seen; the exec happens when this log ends */
-	int exited;                  /* exit emitted */
-	struct op *out;              /* ops made from the current line */
+	int exited;                  /* exit emitted for every task: the process is done */
+	int leader_exited;           /* the thread-group leader (pid) has exited */
+	int roi_off;                 /* outside the region of interest: accesses are dropped */
+	uint32_t cur_task;           /* the task running now (SCHED lines), 0: the leader */
+	uint32_t *vtid_task;         /* valgrind's thread id -> task id (0: unknown, the leader) */
+	struct lk_pending_rw *vtid_rw; /* per valgrind thread id: its read/write in progress */
+	uint32_t nr_vtids;
+	uint32_t *threads; /* live threads besides the leader, by task id */
+	uint32_t nr_threads, cap_threads;
+	uint32_t *clones; /* threads created whose first SCHED line has not come yet */
+	uint32_t nr_clones, cap_clones;
+	struct op *out; /* ops made from the current line */
 	uint32_t out_head, out_len, out_cap;
 	char **out_names; /* names owned by queued ops (freed as they go) */
 	char *name_last;  /* the name of the op last returned (kept until the next read) */
@@ -58,6 +76,7 @@ struct lk_proc {
 struct lk_size {
 	char *name;
 	uint64_t size_bytes;
+	int declared; /* a `file` line was queued (read/write declare a file once) */
 };
 
 struct lackey_reader {
@@ -74,7 +93,9 @@ struct lackey_reader {
 	uint32_t nr_sizes, cap_sizes;
 	struct lk_proc **dead; /* finished processes, freed at close */
 	uint32_t nr_dead, cap_dead;
-	uint64_t nr_accesses; /* accesses returned: none at the end is an error */
+	uint64_t nr_accesses;  /* accesses returned: none at the end is an error */
+	uint64_t max_accesses; /* stop after this many accesses (0: no limit) */
+	int no_ifetch;         /* instruction fetches are left out */
 };
 
 #define GROW(arr, nr, cap)                                                                         \
@@ -98,11 +119,28 @@ int map_remove(struct lk_proc *p, uint64_t start, uint64_t end, int emit);
 /* Make sure [start, end) is mapped, synthesising anonymous rwx mappings for the gaps. */
 void map_ensure(struct lk_proc *p, uint64_t start, uint64_t end);
 
-/* p's fd names path (a copy), replacing what it named. */
-void fd_set_name(struct lk_proc *p, int fd, const char *name);
+/* p's fd names path (a copy), replacing what it named; returns its entry (position 0). */
+struct lk_fd *fd_set_name(struct lk_proc *p, int fd, const char *name);
 /* The path p's fd names, NULL when none (not opened, or closed). */
 const char *fd_name(struct lk_proc *p, int fd);
+/* p's entry of fd, NULL when none. */
+struct lk_fd *fd_find(struct lk_proc *p, int fd);
 void fd_close(struct lk_proc *p, int fd);
+
+/* ---- threads (trace_lackey_ops.c) ---- */
+/* The task that valgrind's thread vtid of p is (p's pid when not known). */
+uint32_t lk_task_of(const struct lk_proc *p, uint32_t vtid);
+/* A "SCHED[V]: acquired lock" line: thread V runs from here on (a new thread's first line
+ * names the thread created first among those waiting). */
+void lk_sched_acquired(struct lk_proc *p, uint32_t vtid, int new_thread);
+/* A clone of thread tid in p (queued as `thread TID` by the current task). */
+void lk_thread_created(struct lk_proc *p, uint32_t tid);
+/* The exit of task (a thread or the leader): queued, and the process ends with its last. */
+void lk_task_exit(struct lk_proc *p, uint32_t task);
+/* exit_group, or the end of the logs: every live task of p exits. */
+void lk_proc_exit_all(struct lk_proc *p);
+/* p's async call in progress on valgrind thread vtid (grown as needed). */
+struct lk_pending_rw *lk_pending_rw(struct lk_proc *p, uint32_t vtid);
 
 /* ---- trace_lackey_syscall.c ---- */
 /* One syscall line of p (valgrind --trace-syscalls=yes): the operations it makes, queued. */

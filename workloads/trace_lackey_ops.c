@@ -25,7 +25,7 @@ struct op *out_push(struct lk_proc *p, uint8_t kind)
 		}
 	}
 	uint32_t i = p->out_head + p->out_len++;
-	p->out[i] = (struct op){.kind = kind, .pid = p->pid};
+	p->out[i] = (struct op){.kind = kind, .pid = p->cur_task ? p->cur_task : p->pid};
 	p->out_names[i] = NULL;
 	return &p->out[i];
 }
@@ -137,25 +137,31 @@ void map_ensure(struct lk_proc *p, uint64_t start, uint64_t end)
 
 /* ---- open files ---- */
 
-void fd_set_name(struct lk_proc *p, int fd, const char *name)
+struct lk_fd *fd_set_name(struct lk_proc *p, int fd, const char *name)
 {
-	for (uint32_t i = 0; i < p->nr_fds; i++) {
-		if (p->fds[i].fd == fd) {
-			free(p->fds[i].name);
-			p->fds[i].name = xstrdup(name);
-			return;
-		}
+	struct lk_fd *f = fd_find(p, fd);
+	if (f) {
+		free(f->name);
+		*f = (struct lk_fd){.fd = fd, .name = xstrdup(name)};
+		return f;
 	}
 	GROW(p->fds, p->nr_fds, p->cap_fds);
-	p->fds[p->nr_fds++] = (struct lk_fd){fd, xstrdup(name)};
+	p->fds[p->nr_fds] = (struct lk_fd){.fd = fd, .name = xstrdup(name)};
+	return &p->fds[p->nr_fds++];
+}
+
+struct lk_fd *fd_find(struct lk_proc *p, int fd)
+{
+	for (uint32_t i = 0; i < p->nr_fds; i++)
+		if (p->fds[i].fd == fd)
+			return &p->fds[i];
+	return NULL;
 }
 
 const char *fd_name(struct lk_proc *p, int fd)
 {
-	for (uint32_t i = 0; i < p->nr_fds; i++)
-		if (p->fds[i].fd == fd)
-			return p->fds[i].name;
-	return NULL;
+	struct lk_fd *f = fd_find(p, fd);
+	return f ? f->name : NULL;
 }
 
 void fd_close(struct lk_proc *p, int fd)
@@ -167,4 +173,80 @@ void fd_close(struct lk_proc *p, int fd)
 			return;
 		}
 	}
+}
+
+/* ---- threads ---- */
+
+static void vtid_grow(struct lk_proc *p, uint32_t vtid)
+{
+	if (vtid < p->nr_vtids)
+		return;
+	uint32_t n = vtid + 8;
+	p->vtid_task = xrealloc(p->vtid_task, n * sizeof(*p->vtid_task));
+	p->vtid_rw = xrealloc(p->vtid_rw, n * sizeof(*p->vtid_rw));
+	memset(p->vtid_task + p->nr_vtids, 0, (n - p->nr_vtids) * sizeof(*p->vtid_task));
+	memset(p->vtid_rw + p->nr_vtids, 0, (n - p->nr_vtids) * sizeof(*p->vtid_rw));
+	p->nr_vtids = n;
+}
+
+uint32_t lk_task_of(const struct lk_proc *p, uint32_t vtid)
+{
+	return vtid < p->nr_vtids && p->vtid_task[vtid] ? p->vtid_task[vtid] : p->pid;
+}
+
+struct lk_pending_rw *lk_pending_rw(struct lk_proc *p, uint32_t vtid)
+{
+	vtid_grow(p, vtid);
+	return &p->vtid_rw[vtid];
+}
+
+void lk_sched_acquired(struct lk_proc *p, uint32_t vtid, int new_thread)
+{
+	if (new_thread && p->nr_clones) {
+		vtid_grow(p, vtid);
+		p->vtid_task[vtid] = p->clones[0];
+		memmove(p->clones, p->clones + 1, --p->nr_clones * sizeof(*p->clones));
+	}
+	p->cur_task = lk_task_of(p, vtid);
+}
+
+void lk_thread_created(struct lk_proc *p, uint32_t tid)
+{
+	out_push(p, OP_THREAD)->arg = tid;
+	GROW(p->threads, p->nr_threads, p->cap_threads);
+	p->threads[p->nr_threads++] = tid;
+	GROW(p->clones, p->nr_clones, p->cap_clones);
+	p->clones[p->nr_clones++] = tid;
+}
+
+void lk_task_exit(struct lk_proc *p, uint32_t task)
+{
+	if (p->exited)
+		return;
+	int live = task == p->pid ? !p->leader_exited : 0;
+	for (uint32_t i = 0; i < p->nr_threads && !live; i++) {
+		if (p->threads[i] == task) {
+			p->threads[i] = p->threads[--p->nr_threads];
+			live = 1;
+		}
+	}
+	if (!live)
+		return;
+	if (task == p->pid)
+		p->leader_exited = 1;
+	uint32_t cur = p->cur_task;
+	p->cur_task = task;
+	out_push(p, OP_EXIT);
+	p->cur_task = cur;
+	for (uint32_t v = 0; v < p->nr_vtids; v++)
+		if (p->vtid_task[v] == task)
+			p->vtid_task[v] = 0;
+	p->exited = p->leader_exited && p->nr_threads == 0;
+}
+
+void lk_proc_exit_all(struct lk_proc *p)
+{
+	while (p->nr_threads)
+		lk_task_exit(p, p->threads[p->nr_threads - 1]);
+	lk_task_exit(p, p->pid);
 }

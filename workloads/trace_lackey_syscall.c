@@ -59,6 +59,17 @@ static int sys_args(const char *s, uint64_t *args, int max, int path_arg, char *
 	return n;
 }
 
+/* The errno of a failed syscall line ("Failure(0xN)"): N, or 0 when it did not fail. */
+static unsigned sys_errno(const char *s)
+{
+	const char *p = strstr(s, "--> ");
+	uint64_t e;
+	if (!p || !(p = strstr(p, "Failure(0x")))
+		return 0;
+	p += 10;
+	return hex_u64(&p, &e) == 0 && e < 4096 ? (unsigned)e : 0;
+}
+
 /* The result of a syscall line: 1 with *res on Success, 0 on failure or no result yet. */
 static int sys_result(const char *s, uint64_t *res)
 {
@@ -92,7 +103,7 @@ static uint64_t file_size(struct lackey_reader *r, const char *host_path, const 
 	if (stat(host_path, &st) == 0 && (uint64_t)st.st_size > size)
 		size = (uint64_t)st.st_size;
 	GROW(r->sizes, r->nr_sizes, r->cap_sizes);
-	r->sizes[r->nr_sizes++] = (struct lk_size){xstrdup(name), size};
+	r->sizes[r->nr_sizes++] = (struct lk_size){xstrdup(name), size, 0};
 	return size;
 }
 
@@ -145,26 +156,122 @@ static void emit_range(struct lackey_reader *r, struct lk_proc *p, uint8_t kind,
 	op->prot = (uint8_t)(prot & 7);
 }
 
+/* The vmt name of host_path's file, declared (a `file` line queued) the first time. */
+static const char *file_declare(struct lackey_reader *r, struct lk_proc *p, const char *host_path,
+                                uint64_t min_bytes, char *name, size_t name_len)
+{
+	snprintf(name, name_len, "%s", host_path);
+	sanitize_name(name);
+	file_size(r, host_path, name, min_bytes);
+	for (uint32_t i = 0; i < r->nr_sizes; i++) {
+		struct lk_size *z = &r->sizes[i];
+		if (strcmp(z->name, name) == 0 && !z->declared) {
+			z->declared = 1;
+			struct op *f = out_push(p, OP_FILE);
+			f->len = z->size_bytes;
+			out_set_name(p, f, name);
+		}
+	}
+	return name;
+}
+
+/* A successful open of path as fd with O_* flags: a regular file (or one it creates) has its
+ * read/write calls recorded; O_TRUNC empties it (a file first seen so starts empty). */
+static void file_opened(struct lackey_reader *r, struct lk_proc *p, int fd, const char *path,
+                        uint64_t flags)
+{
+	struct lk_fd *f = fd_set_name(p, fd, path);
+	struct stat st;
+	int exists = stat(path, &st) == 0;
+	if (exists ? !S_ISREG(st.st_mode) : !(flags & 0x40 /* O_CREAT */))
+		return;
+	f->rw = 1 | ((flags & 0x4000 /* O_DIRECT */) ? 2 : 0);
+	if (!(flags & 0x200 /* O_TRUNC */))
+		return;
+	char name[LACKEY_NAME_MAX + 1];
+	snprintf(name, sizeof(name), "%s", path);
+	sanitize_name(name);
+	for (uint32_t i = 0; i < r->nr_sizes; i++) {
+		if (strcmp(r->sizes[i].name, name) == 0) {
+			file_declare(r, p, path, 0, name, sizeof(name));
+			struct op *op = out_push(p, OP_FILE_SYNC);
+			op->arg = SYNC_FTRUNCATE;
+			out_set_name(p, op, name);
+			return;
+		}
+	}
+	GROW(r->sizes, r->nr_sizes, r->cap_sizes);
+	r->sizes[r->nr_sizes++] = (struct lk_size){xstrdup(name), 0, 0};
+}
+
+/* read, write, pread64, pwrite64, readv, writev (0, 1, 17, 18, 19, 20) of a recorded file
+ * that moved res bytes (a vector's buffers are not known: no BUF); lseek (8) sets the
+ * position; fsync, fdatasync (74, 75); ftruncate (77). */
+static void file_call(struct lackey_reader *r, struct lk_proc *p, unsigned nr, const uint64_t *a,
+                      uint64_t res)
+{
+	struct lk_fd *f = fd_find(p, (int)a[0]);
+	if (!f || !f->rw)
+		return;
+	if (nr == 8) {
+		f->pos = res;
+		return;
+	}
+	int positional = nr == 17 || nr == 18;
+	uint64_t offset = positional ? a[3] : f->pos;
+	if (nr <= 20 && !positional)
+		f->pos += res;
+	if (nr <= 20 && res == 0)
+		return;
+	char name[LACKEY_NAME_MAX + 1];
+	char *host = xstrdup(f->name); /* (declaring may not move f, but stay safe) */
+	file_declare(r, p, host, 0, name, sizeof(name));
+	free(host);
+	struct op *op = out_push(p, nr <= 20 ? OP_FILE_RW : OP_FILE_SYNC);
+	out_set_name(p, op, name);
+	if (nr == 74 || nr == 75) {
+		op->arg = nr == 74 ? SYNC_FSYNC : SYNC_FDATASYNC;
+	} else if (nr == 77) {
+		op->arg = SYNC_FTRUNCATE;
+		op->offset = a[1];
+	} else {
+		int write = nr == 1 || nr == 18 || nr == 20;
+		op->offset = offset;
+		op->len = res;
+		op->flags = (uint8_t)((write ? RWF_WRITE : 0) | ((f->rw & 2) ? RWF_DIRECT : 0));
+		if (nr < 19 && a[1] < TRACE_VA_LIMIT && res <= TRACE_VA_LIMIT - a[1]) {
+			op->flags |= RWF_BUF;
+			op->addr = a[1];
+			uint64_t mask = ~(r->page_size - 1);
+			map_ensure(p, a[1] & mask, page_up(r, a[1] + res));
+		}
+	}
+}
+
 /* open / openat (nr 2 / 257): the path of the fd it returns, for a later file mmap (an async
  * call's fd comes on its continuation line, cont). */
-static void sys_open(struct lk_proc *p, const char *line, unsigned nr, int cont)
+static void sys_open(struct lackey_reader *r, struct lk_proc *p, const char *line, unsigned nr,
+                     int cont)
 {
 	uint64_t a[6] = {0}, res = 0;
 	char path[LACKEY_NAME_MAX + 1] = "";
 	if (cont) {
 		if (p->pending_open && sys_result(line, &res))
-			fd_set_name(p, (int)res, p->pending_open);
+			file_opened(r, p, (int)res, p->pending_open, p->pending_open_flags);
 		free(p->pending_open);
 		p->pending_open = NULL;
 		return;
 	}
-	if (sys_args(line, a, 3, nr == 2 ? 0 : 1, path, sizeof(path)) < 2 || !*path)
+	int n = sys_args(line, a, 3, nr == 2 ? 0 : 1, path, sizeof(path));
+	if (n < 2 || !*path)
 		return;
+	uint64_t flags = nr == 2 ? a[1] : (n >= 3 ? a[2] : 0);
 	if (sys_result(line, &res)) {
-		fd_set_name(p, (int)res, path);
+		file_opened(r, p, (int)res, path, flags);
 	} else if (strstr(line, "[async]")) {
 		free(p->pending_open);
 		p->pending_open = xstrdup(path);
+		p->pending_open_flags = flags;
 	}
 }
 
@@ -209,10 +316,52 @@ static void sys_range(struct lackey_reader *r, struct lk_proc *p, const char *li
 			emit_range(r, p, OP_MADVISE, a[0], a[1], adv, 0);
 	} else if (nr == 26 && n == 3) {
 		emit_range(r, p, OP_MSYNC, a[0], a[1], 0, 0);
-	} else if (nr == 25 && n >= 3) { /* mremap(old, old_len, new_len, flags, new) */
-		emit_range(r, p, OP_MUNMAP, a[0], a[1], 0, 0);
-		emit_mmap(r, p, res, page_up(r, a[2]), PROT_R | PROT_W, 0, NULL, 0);
 	}
+}
+
+/* mremap(old, old_len, new_len, flags, new): with its result, an address or an errno. */
+static void sys_mremap(struct lackey_reader *r, struct lk_proc *p, const char *line)
+{
+	uint64_t a[6] = {0}, res = 0;
+	if (sys_args(line, a, 5, -1, NULL, 0) < 3)
+		return;
+	int ok = sys_result(line, &res);
+	unsigned e = ok ? 0 : sys_errno(line);
+	if ((!ok && !trace_errno_name(e)) || a[0] >= TRACE_VA_LIMIT ||
+	    a[1] > TRACE_VA_LIMIT - a[0] || a[2] > TRACE_VA_LIMIT || a[4] >= TRACE_VA_LIMIT ||
+	    res >= TRACE_VA_LIMIT)
+		return;
+	unsigned flags = (unsigned)a[3] & (MREMAPF_MAYMOVE | MREMAPF_FIXED | MREMAPF_DONTUNMAP);
+	struct op *op = out_push(p, OP_MREMAP);
+	op->addr = a[0];
+	op->len = page_up(r, a[1]);
+	op->arg = page_up(r, a[2]);
+	op->flags = (uint8_t)(flags | (ok ? OPRES_ADDR : OPRES_ERRNO));
+	op->offset = ok ? res : ((flags & MREMAPF_FIXED) ? a[4] : 0);
+	op->prot = (uint8_t)e;
+	if (!ok)
+		return;
+	if (!(flags & MREMAPF_DONTUNMAP))
+		map_remove(p, a[0], a[0] + op->len, 0);
+	map_remove(p, res, res + op->arg, 0);
+	map_insert(p, res, res + op->arg);
+}
+
+/* clone(flags, ...) (56): a thread (CLONE_THREAD) is `thread TID` with the kernel's thread id
+ * (the call's result); a process clone is a fork, which its "created child" line gives. */
+static void sys_clone(struct lk_proc *p, const char *line)
+{
+	const char *s = strstr(line, "( ");
+	uint64_t flags, tid;
+	if (!s)
+		return;
+	s += 2;
+	if (s[0] == '0' && s[1] == 'x')
+		s += 2;
+	if (hex_u64(&s, &flags) < 0 || !sys_result(line, &tid) || !tid || tid > UINT32_MAX)
+		return;
+	if (flags & 0x10000 /* CLONE_THREAD */)
+		lk_thread_created(p, (uint32_t)tid);
 }
 
 /* brk: growth above the initial break is an anonymous mmap, shrinkage a munmap. */
@@ -272,9 +421,59 @@ static void sys_fork_child(struct lk_proc *p, const char *cc)
 	}
 }
 
+static void syscall_line(struct lackey_reader *r, struct lk_proc *p, const char *line, unsigned nr,
+                         uint32_t vtid, int cont);
+
+/* The end of an async call ("SYSCALL[P,T](NR) ... [async] --> RESULT"): its first line, kept
+ * per thread, with this result, is read as one line. */
+static void async_done(struct lackey_reader *r, struct lk_proc *p, const char *line, unsigned nr,
+                       uint32_t vtid)
+{
+	struct lk_pending_rw *pend = lk_pending_rw(p, vtid);
+	char *first = pend->line;
+	pend->line = NULL;
+	const char *res = strstr(line, "[async] --> ");
+	char *cut = first ? strstr(first, "--> [async]") : NULL;
+	if (cut && res) {
+		*cut = '\0';
+		char *joined = xasprintf("%s%s", first, res + 8);
+		syscall_line(r, p, joined, nr, vtid, 0);
+		free(joined);
+	}
+	free(first);
+}
+
+/* The calls whose operations need their result (an async one waits for its last line; open
+ * keeps its own pending path, wait4 is written where it blocks). */
+static int needs_result(unsigned nr)
+{
+	switch (nr) {
+	case 0:
+	case 1:
+	case 8:
+	case 9:
+	case 10:
+	case 11:
+	case 12:
+	case 17:
+	case 18:
+	case 19:
+	case 20:
+	case 25:
+	case 26:
+	case 28:
+	case 56:
+	case 74:
+	case 75:
+	case 77:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 void parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char *line)
 {
-	uint64_t a[6] = {0};
 	const char *cc = strstr(line, "created child ");
 	if (cc) {
 		sys_fork_child(p, cc);
@@ -284,11 +483,52 @@ void parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char *line)
 	if (!nr_s)
 		return;
 	unsigned nr = (unsigned)strtoul(nr_s + 2, NULL, 10);
+	const char *comma = strchr(line, ',');
+	uint32_t vtid = comma && comma < nr_s ? (uint32_t)strtoul(comma + 1, NULL, 10) : 1;
+	p->cur_task = lk_task_of(p, vtid);
 	int cont = strstr(line, ") ... [async] -->") != NULL; /* the end of an async call */
+	if (needs_result(nr)) {
+		if (cont) {
+			async_done(r, p, line, nr, vtid);
+			return;
+		}
+		if (strstr(line, "--> [async] ...")) {
+			struct lk_pending_rw *pend = lk_pending_rw(p, vtid);
+			free(pend->line);
+			pend->line = xstrdup(line);
+			return;
+		}
+	}
+	syscall_line(r, p, line, nr, vtid, cont);
+}
+
+/* One syscall's line (an async one joined with its result), nr its number. */
+static void syscall_line(struct lackey_reader *r, struct lk_proc *p, const char *line, unsigned nr,
+                         uint32_t vtid, int cont)
+{
+	uint64_t a[6] = {0}, res = 0;
+	(void)vtid;
 	switch (nr) {
 	case 2:   /* open */
 	case 257: /* openat */
-		sys_open(p, line, nr, cont);
+		sys_open(r, p, line, nr, cont);
+		return;
+	case 0:  /* read */
+	case 1:  /* write */
+	case 8:  /* lseek */
+	case 17: /* pread64 */
+	case 18: /* pwrite64 */
+	case 19: /* readv */
+	case 20: /* writev */
+	case 74: /* fsync */
+	case 75: /* fdatasync */
+	case 77: /* ftruncate */
+		if (!cont && sys_args(line, a, 4, -1, NULL, 0) >= 1 && sys_result(line, &res))
+			file_call(r, p, nr, a, res);
+		return;
+	case 56:
+		if (!cont)
+			sys_clone(p, line);
 		return;
 	case 3: /* close */
 		if (!cont && sys_args(line, a, 1, -1, NULL, 0) == 1)
@@ -298,9 +538,12 @@ void parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char *line)
 		if (!cont)
 			sys_mmap(r, p, line);
 		return;
+	case 25:
+		if (!cont)
+			sys_mremap(r, p, line);
+		return;
 	case 10: /* mprotect */
 	case 11: /* munmap */
-	case 25: /* mremap */
 	case 26: /* msync */
 	case 28: /* madvise */
 		if (!cont)
@@ -318,14 +561,11 @@ void parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char *line)
 		if (!cont)
 			sys_execve(p, line);
 		return;
-	case 60:  /* exit: of the process only from its main thread (valgrind tid 1) */
-	case 231: /* exit_group */
-		if (nr == 60 && !strstr(line, ",1]("))
-			return;
-		if (!p->exited) {
-			out_push(p, OP_EXIT);
-			p->exited = 1;
-		}
+	case 60: /* exit: of the calling thread */
+		lk_task_exit(p, p->cur_task);
+		return;
+	case 231: /* exit_group: of every thread */
+		lk_proc_exit_all(p);
 		return;
 	default:
 		return;

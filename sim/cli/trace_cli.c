@@ -24,7 +24,9 @@ static const char trace_usage[] =
     "options: --page-size BYTES (default 4096; pages/oracle page numbers and info)\n"
     "         --oracle-access read|write (default read)\n"
     "         --champsim-layout input_instr|cloudsuite (default input_instr)\n"
-    "         --no-instruction-fetches (champsim: no x access of each ip)\n"
+    "         --no-instruction-fetches (champsim, lackey: no x accesses)\n"
+    "         --max-accesses N (lackey: stop after N accesses, every task exiting)\n"
+    "         --roi (lackey: accesses only between \"vmsim: roi start\" and \"stop\")\n"
     "         --block-access read|write (lis, trc, txt, csv; default write)\n"
     "         --csv-obj-id-col N, --csv-op-col N, --csv-delimiter C, --csv-header\n"
     "see docs/traces.md\n";
@@ -36,7 +38,6 @@ static int usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, "\n%s", trace_usage);
 	return 2;
 }
-
 
 /* The column number of a --csv-*-col option: >= 1 (or 0 when zero_ok). */
 static int csv_col(const char *opt, const char *v, int zero_ok, uint32_t *out)
@@ -57,6 +58,10 @@ int trace_cli_reader_option(int argc, char **argv, int *i, struct trace_read_opt
 	*rc = 0;
 	if (strcmp(a, "--no-instruction-fetches") == 0) {
 		o->champsim_no_ifetch = 1;
+		return 1;
+	}
+	if (strcmp(a, "--roi") == 0) {
+		o->lackey_roi = 1;
 		return 1;
 	}
 	if (strcmp(a, "--csv-header") == 0) {
@@ -82,6 +87,10 @@ int trace_cli_reader_option(int argc, char **argv, int *i, struct trace_read_opt
 			                  v ? v : "");
 		else
 			o->csv_delimiter = v[0];
+	} else if (strcmp(a, "--max-accesses") == 0) {
+		if (!v || parse_u64(v, &o->max_accesses) < 0 || o->max_accesses == 0)
+			*rc = usage_error("--max-accesses needs a number >= 1, got \"%s\"",
+			                  v ? v : "");
 	} else if (strcmp(a, "--csv-obj-id-col") == 0) {
 		*rc = csv_col(a, v, 0, &o->csv_obj_id_col);
 	} else if (strcmp(a, "--csv-op-col") == 0) {
@@ -195,7 +204,8 @@ int trace_cli_main(int argc, char **argv)
 			printf("processes: %u\n", info.nr_processes);
 			printf("operations: %llu\n", (unsigned long long)info.nr_ops);
 			for (unsigned k = 0; k < OP_KIND_COUNT; k++) /* (new kinds: when present) */
-				if (op_kind_name(k) && (k < OP_KIND_FIRST_EXT || info.ops_by_kind[k]))
+				if (op_kind_name(k) &&
+				    (k < OP_KIND_FIRST_EXT || info.ops_by_kind[k]))
 					printf("  %s: %llu\n", op_kind_name(k),
 					       (unsigned long long)info.ops_by_kind[k]);
 			printf("accesses: %llu\n", (unsigned long long)info.nr_accesses);
