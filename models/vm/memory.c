@@ -299,17 +299,18 @@ static void do_fault_around(struct vm_fault *vf)
 	                  base + (to << PTE_SHIFT));
 }
 
-/* A read: fault-around first (when on; the whole large folio when vm.file_folio_pages makes
- * one), then the page itself unless it was among those. */
+/* A read: the whole large folio (when the page is in one), and fault-around (when on: the
+ * window maps the cached pages of every folio in it, as filemap_map_pages does), then the page
+ * itself unless it was among those. */
 static enum fault_step do_read_fault(struct vm_fault *vf)
 {
 	uint64_t from, to;
 	bool folio = filemap_folio_range(vf->vm, vf->vma, vf->address, false, &from, &to);
-	if (folio ||
-	    (vf->vm->cfg.fault_around_pages > 1 && !(vf->vma->vm_flags & VM_NO_MAP_PAGES))) {
-		if (folio) /* filemap_map_pages maps a large folio whole */
+	bool around = vf->vm->cfg.fault_around_pages > 1 && !(vf->vma->vm_flags & VM_NO_MAP_PAGES);
+	if (folio || around) {
+		if (folio)
 			filemap_map_pages(vf->vm, vf->mm, vf->vma, vf->address, from, to);
-		else
+		if (around)
 			do_fault_around(vf);
 		if (pte_present(*vf->pte)) {
 			filemap_fault_cached(vf->vm, vf->vma, vf->address, (pfn_t)pte_pfn(*vf->pte),
