@@ -208,6 +208,19 @@ static int touch_range(struct sim *s, struct cpu *cpu, struct task *t, uint64_t 
 	return 0;
 }
 
+/* The operation is done; the task sleeps until block_until_ps when that is still ahead. */
+static enum run_result op_done_wait(struct sim *s, struct cpu *cpu, struct task *t,
+                                    simtime_t block_until_ps)
+{
+	t->has_op = false;
+	if (block_until_ps > cpu->clock_ps) {
+		t->state = TASK_BLOCKED;
+		eventq_schedule(&s->eq, &t->wake_ev, block_until_ps);
+		return RUN_BLOCKED;
+	}
+	return RUN_AGAIN;
+}
+
 /* touch_range for MADV_POPULATE_* and MAP_POPULATE: the process waits for the disk reads; a
  * page that cannot be faulted in fails the call: the process ends. */
 static enum run_result populate_range(struct sim *s, struct cpu *cpu, struct task *t, uint64_t addr,
@@ -218,13 +231,7 @@ static enum run_result populate_range(struct sim *s, struct cpu *cpu, struct tas
 		task_exit(s, cpu, t, EXIT_ERROR);
 		return RUN_DEAD;
 	}
-	t->has_op = false;
-	if (block_until_ps > cpu->clock_ps) {
-		t->state = TASK_BLOCKED;
-		eventq_schedule(&s->eq, &t->wake_ev, block_until_ps);
-		return RUN_BLOCKED;
-	}
-	return RUN_AGAIN;
+	return op_done_wait(s, cpu, t, block_until_ps);
 }
 
 /* MADV_POPULATE_READ / MADV_POPULATE_WRITE. */
@@ -571,13 +578,7 @@ static enum run_result mlock_populate(struct sim *s, struct cpu *cpu, struct tas
 				block_until_ps = MAX(block_until_ps, until);
 		}
 	}
-	t->has_op = false;
-	if (block_until_ps > cpu->clock_ps) {
-		t->state = TASK_BLOCKED;
-		eventq_schedule(&s->eq, &t->wake_ev, block_until_ps);
-		return RUN_BLOCKED;
-	}
-	return RUN_AGAIN;
+	return op_done_wait(s, cpu, t, block_until_ps);
 }
 
 /* mlock, mlock2(MLOCK_ONFAULT), munlock, mlockall, munlockall (models/vm/mlock.c), then the
