@@ -8,10 +8,6 @@
 #    are deterministic.
 VMSIM=$1
 source "$(dirname "$0")/lib.sh"
-proc_stat() { # DIR PID KEY
-	python3 -c 'import json,sys; s=json.load(open(sys.argv[1]+"/stats.json"))
-print([p for p in s["processes"] if p["pid"] == int(sys.argv[2])][0][sys.argv[3]])' "$1" "$2" "$3"
-}
 for cpus in 1 2; do
 	for timing in true false; do
 		d="$TMP/inflight-$cpus-$timing"

@@ -15,6 +15,12 @@ check_eq() { # check_eq WHAT GOT WANT
 stat_of() {
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]+"/stats.json"))[sys.argv[2]])' "$1" "$2"
 }
+# proc_stat DIR PID KEY: the value of KEY in DIR/stats.json's "processes" entry of process PID
+proc_stat() {
+	python3 -c 'import json,sys
+for p in json.load(open(sys.argv[1]+"/stats.json"))["processes"]:
+    if p["pid"] == int(sys.argv[2]): print(p[sys.argv[3]])' "$1" "$2" "$3"
+}
 done_tests() {
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]

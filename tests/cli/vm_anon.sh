@@ -8,11 +8,6 @@
 #   break the zero page (no copies).
 VMSIM=$1
 source "$(dirname "$0")/lib.sh"
-proc_stat() { # proc_stat DIR PID KEY
-	python3 -c 'import json,sys
-for p in json.load(open(sys.argv[1]+"/stats.json"))["processes"]:
-    if p["pid"] == int(sys.argv[2]): print(p[sys.argv[3]])' "$1" "$2" "$3"
-}
 N=16384
 awk -v n=$N 'BEGIN {
 	a = 268435456; b = 536870912; ps = 4096

@@ -14,11 +14,6 @@
 # the same reads fault 600 times).
 VMSIM=$1
 source "$(dirname "$0")/lib.sh"
-proc_stat() { # proc_stat DIR PID KEY
-	python3 -c 'import json,sys
-for p in json.load(open(sys.argv[1]+"/stats.json"))["processes"]:
-    if p["pid"] == int(sys.argv[2]): print(p[sys.argv[3]])' "$1" "$2" "$3"
-}
 run() { # run NAME [--set ...]: $TMP/NAME.vmt -> $TMP/NAME
 	sed "s|anon.vmt|$1.vmt|" tests/data/vm/base.json >"$TMP/$1.json"
 	local name=$1
