@@ -441,7 +441,7 @@ void migrate_folio(struct vm *vm, struct fault_work *w, pfn_t pfn, pfn_t nf);
 bool demote_folio(struct vm *vm, struct fault_work *w, pfn_t pfn, bool kswapd);
 /* A NUMA hint fault on the page in pfn (its hint just cleared): counted, and the page promoted
  * to the top tier when the policy (vm.tiering.promotion) says so and there is room. */
-void numa_hint_fault(struct vm *vm, struct fault_work *w, pfn_t pfn);
+void numa_hint_fault(struct vm *vm, struct fault_work *w, pfn_t pfn, uint64_t next_use);
 /* kswapd with vm.tiering: one victim of the first node below its high watermark (demoted or
  * evicted); false when no node is below or none can give one. */
 bool tier_kswapd_evict_one(struct vm *vm, struct fault_work *w, pfn_t *wb_pfn);

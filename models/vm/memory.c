@@ -358,7 +358,7 @@ static enum fault_step do_numa_page(struct vm_fault *vf)
 {
 	*vf->pte &= ~PTE_NUMA;
 	vf->lru_access = true;
-	numa_hint_fault(vf->vm, vf->w, (pfn_t)pte_pfn(vf->orig_pte));
+	numa_hint_fault(vf->vm, vf->w, (pfn_t)pte_pfn(vf->orig_pte), vf->next_use);
 	return FAULT_AGAIN;
 }
 

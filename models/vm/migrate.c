@@ -19,6 +19,12 @@
  * the target's kswapd that on-demand reclaim does not have; a failure is then a target that
  * has nothing to reclaim.
  *
+ * Promotion (vm.tiering.promotion) on NUMA hint faults from a periodic scanner
+ * (task_numa_work): linux (tiering mode: hot threshold, rate limit), tpp (the second hint
+ * fault), oracle (the future of the faulting access: promoted when the page is used again or
+ * the target has room; no rate limit, TPP's room rules). The oracle is the upper bound of decisions made at hint faults
+ * with the same scanner and the same reclaim, not of placement in general (docs/tiering.md).
+ *
  * Not modelled: 2 MiB pages are not demoted (swap-out splits them first, as without tiers;
  * the head is then demoted as a 4 KiB page), the migration of pages under writeback, the
  * memory-tier abstract distances of drivers (HMAT), cgroups and local scope with tiers (refused
@@ -45,15 +51,14 @@ void tier_init(struct vm *vm)
 		uint64_t f = vm->cfg.node_frames[n];
 		vm->node_wmark_low[n] = vm->cfg.wmark_low_frames * f / vm->cfg.nr_frames;
 		vm->node_wmark_high[n] = vm->cfg.wmark_high_frames * f / vm->cfg.nr_frames;
-		vm->node_promo_min[n] = vm->cfg.tier_promotion == PROMOTE_TPP ? vm->node_wmark_low[n]
-		                                                              : vm->node_wmark_high[n];
+		bool tpp_room = vm->cfg.tier_promotion >= PROMOTE_TPP; /* tpp, oracle */
+		vm->node_promo_min[n] = tpp_room ? vm->node_wmark_low[n] : vm->node_wmark_high[n];
 		if (vm->cfg.node_tier[n] || vm->cfg.tier_promotion == PROMOTE_NONE)
 			continue;
 		/* Room for promotions: kswapd balances a top-tier node above its high watermark,
 		 * to Linux's WMARK_PROMO (high + the low-high gap) or by TPP's headroom. */
-		vm->node_wmark_high[n] += vm->cfg.tier_promotion == PROMOTE_TPP
-		                              ? vm->cfg.tpp_headroom_frames[n]
-		                              : vm->node_wmark_high[n] - vm->node_wmark_low[n];
+		vm->node_wmark_high[n] += tpp_room ? vm->cfg.tpp_headroom_frames[n]
+		                                   : vm->node_wmark_high[n] - vm->node_wmark_low[n];
 	}
 }
 
@@ -225,9 +230,14 @@ static uint32_t promotion_target(const struct vm *vm, uint32_t nid)
 	return 0;
 }
 
-/* Is the hinted page hot enough to promote (the policy's test)? */
-static bool promotion_wanted(struct vm *vm, struct page *pg)
+/* Is the hinted page hot enough to promote (the policy's test)? next_use: the future of the
+ * faulting access (the oracle's). */
+static bool promotion_wanted(struct vm *vm, struct page *pg, uint64_t next_use, uint32_t target)
 {
+	/* The oracle: the page is used again, or the target has room (the promotion then makes
+	 * nothing leave it, and the faulting access is served there). */
+	if (vm->cfg.tier_promotion == PROMOTE_ORACLE)
+		return next_use != NEXT_USE_NEVER || vm->node_nr_free[target] > vm->node_promo_min[target];
 	if (vm->cfg.tier_promotion == PROMOTE_TPP) {
 		/* TPP: promote on the second hint fault (the page is on the active LRU). */
 		bool second = pg->flags & PG_HINTED;
@@ -238,20 +248,22 @@ static bool promotion_wanted(struct vm *vm, struct page *pg)
 	return vm->now_ps - pg->hint_ps < vm->cfg.hot_threshold_ps;
 }
 
-void numa_hint_fault(struct vm *vm, struct fault_work *w, pfn_t pfn)
+void numa_hint_fault(struct vm *vm, struct fault_work *w, pfn_t pfn, uint64_t next_use)
 {
 	vm->st.hint_faults++;
 	struct page *pg = &vm->pages[pfn];
 	uint32_t nid = vm_node_of(vm, pfn);
 	if (vm->cfg.tier_promotion == PROMOTE_NONE || !vm->cfg.node_tier[nid] ||
 	    (pg->flags & (PG_HUGE | PG_TAIL | PG_WRITEBACK)) || !(pg->flags & PG_LRU) ||
-	    pfn == vm->fault_pinned || !promotion_wanted(vm, pg))
+	    pfn == vm->fault_pinned)
 		return;
-	if (promotion_rate_limited(vm, vm->now_ps)) {
+	uint32_t target = promotion_target(vm, nid);
+	if (!promotion_wanted(vm, pg, next_use, target))
+		return;
+	if (vm->cfg.tier_promotion != PROMOTE_ORACLE && promotion_rate_limited(vm, vm->now_ps)) {
 		vm->st.promotion_rate_limited++;
 		return;
 	}
-	uint32_t target = promotion_target(vm, nid);
 	pfn_t nf = PFN_NONE;
 	if (vm->node_nr_free[target] > vm->node_promo_min[target])
 		nf = alloc_frame_on_node(vm, target);

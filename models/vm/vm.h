@@ -213,7 +213,7 @@ struct vm_config {
 };
 
 /* vm.tiering.promotion */
-enum tier_promotion { PROMOTE_NONE, PROMOTE_LINUX, PROMOTE_TPP };
+enum tier_promotion { PROMOTE_NONE, PROMOTE_LINUX, PROMOTE_TPP, PROMOTE_ORACLE };
 
 /* vm.thp */
 enum thp_mode { THP_NEVER, THP_MADVISE, THP_ALWAYS };

@@ -287,8 +287,9 @@ static int tiering_from_json(const struct sim *s, struct vm_config *vc, bool nod
 	vc->tier_demotion = params_get_bool(jt, "demotion");
 	const char *promo = params_get_string(jt, "promotion");
 	vc->tier_promotion = !strcmp(promo, "linux") ? PROMOTE_LINUX
-	                     : !strcmp(promo, "tpp") ? PROMOTE_TPP
-	                                             : PROMOTE_NONE;
+	                     : !strcmp(promo, "tpp")    ? PROMOTE_TPP
+	                     : !strcmp(promo, "oracle") ? PROMOTE_ORACLE
+	                                                : PROMOTE_NONE;
 	vc->numa_scan_pages = ((uint64_t)params_get_int(jt, "scan_size_mb") << 20) / vc->page_size;
 	vc->hot_threshold_ps = (uint64_t)params_get_int(jt, "hot_threshold_ps");
 	vc->promo_rate_limit_pages =
@@ -373,7 +374,8 @@ static int open_workloads(struct sim *s, struct err *err)
 		int rc = ops->open(&s->wls[i], obj, &env, err);
 		if (!rc)
 			s->wl_ops[i] = ops; /* sim_fini closes it, even if the future fails below */
-		if (!rc && (s->vm.cfg.policy->flags & POLICY_NEEDS_FUTURE))
+		if (!rc && ((s->vm.cfg.policy->flags & POLICY_NEEDS_FUTURE) ||
+		            s->vm.cfg.tier_promotion == PROMOTE_ORACLE))
 			rc = future_build(&s->future, i, ops, obj, &env, s->vm.cfg.page_size,
 			                  s->cfg->file, err);
 		if (rc) {
