@@ -171,7 +171,9 @@ const struct param_spec dram_params[] = {
     T_PS("t_refi_sb_ps", "487500", 1,
          "same-bank: REFsb interval per rank, tREFI2 / banks per group (DDR5: 1.95 us / 4)"),
     T_PS("t_rfc_sb_ps", "130000", 1, "same-bank: tRFCsb, REFsb to ACT of that set (DDR5 16 Gb)"),
-    COUNT("read_queue", "32", 1, 4096, "controller read queue entries per channel"),
+    COUNT("read_queue", "128", 1, 4096,
+          "controller read queue entries per channel the scheduler sees (DRAMsim3's per-bank "
+          "command queues hold up to 8 x 16 banks)"),
     COUNT("write_queue", "32", 1, 4096, "controller write queue entries per channel"),
     COUNT("write_high_watermark", "32", 1, 1 << 20,
           "queued writes that start a drain while reads wait"),
