@@ -259,6 +259,21 @@ static void page_cache_insert(struct vm *vm, struct mm_struct *mm, pfn_t pfn, ui
 	vm_note_read(vm->cur, pfn);
 }
 
+int page_cache_ra_folio(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t index,
+                        unsigned order, bool mark, uint64_t fault_index, uint64_t next_use)
+{
+	for (uint64_t i = index; i < index + (1ull << order); i++) {
+		pfn_t pfn = alloc_frame(vm, vm->cur, mm, filemap_key(file, i));
+		if (pfn == PFN_NONE)
+			return -1;
+		page_cache_insert(vm, mm, pfn, file, i, i == fault_index ? next_use : NEXT_USE_NEVER);
+		vm->pages[pfn].folio_order = (uint8_t)order;
+		if (mark)
+			vm->pages[pfn].flags |= PG_READAHEAD;
+	}
+	return 0;
+}
+
 bool filemap_folio_range(const struct vm *vm, const struct vm_area_struct *vma, uint64_t vaddr,
                          bool write, uint64_t *start, uint64_t *end)
 {
@@ -315,6 +330,8 @@ void filemap_map_pages(struct vm *vm, struct mm_struct *mm, struct vm_area_struc
 		pfn_t pfn = filemap_lookup(&vm->fm, file, index);
 		if (pfn == PFN_NONE || (va != vaddr && vm->pages[pfn].ready_ps > vm->now_ps))
 			continue; /* filemap_map_pages maps only pages that are up to date */
+		if (vm->pages[pfn].flags & PG_READAHEAD)
+			continue; /* ... and not the PG_readahead folio: its fault reads ahead */
 		pte_t *p = pgtable_lookup(&mm->pgd, va);
 		if (p && *p)
 			continue;
@@ -350,21 +367,12 @@ void filemap_fault_cached(struct vm *vm, struct vm_area_struct *vma, uint64_t va
 		pol->access(vm->pages[pfn].scope->policy, pfn, write, next_use);
 }
 
-pfn_t filemap_fault(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma, uint64_t vaddr,
-                    bool write, uint64_t next_use, bool *major)
+/* The page (file, index), not cached, read into a new frame (with the rest of its
+ * vm.file_folio_pages folio); PFN_NONE when no frame could be had. */
+static pfn_t filemap_read_one(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t index,
+                              uint64_t next_use)
 {
-	struct fault_work *w = vm->cur;
-	uint32_t file = vma->vm_file - 1;
-	uint64_t index = vma_file_index(vma, vaddr);
-	pfn_t pfn = filemap_lookup(&vm->fm, file, index);
-	*major = pfn == PFN_NONE;
-	if (pfn != PFN_NONE) {
-		filemap_fault_cached(vm, vma, vaddr, pfn, write, next_use);
-		return pfn;
-	}
-	if (vm->fm.files[file].shmem)
-		return shmem_fault(vm, mm, file, index, next_use, major);
-	pfn = alloc_frame(vm, w, mm, filemap_key(file, index));
+	pfn_t pfn = alloc_frame(vm, vm->cur, mm, filemap_key(file, index));
 	if (pfn == PFN_NONE)
 		return PFN_NONE;
 	page_cache_insert(vm, mm, pfn, file, index, next_use);
@@ -374,6 +382,32 @@ pfn_t filemap_fault(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *
 		read_uncached(vm, mm, file, first,
 		              MIN(first + vm->cfg.file_folio_pages, vm->fm.files[file].nr_pages));
 	}
+	return pfn;
+}
+
+pfn_t filemap_fault(struct vm *vm, struct mm_struct *mm, struct vm_area_struct *vma, uint64_t vaddr,
+                    bool write, uint64_t next_use, bool *major)
+{
+	struct fault_work *w = vm->cur;
+	uint32_t file = vma->vm_file - 1;
+	uint64_t index = vma_file_index(vma, vaddr);
+	pfn_t pfn = filemap_lookup(&vm->fm, file, index);
+	*major = pfn == PFN_NONE;
+	if (pfn != PFN_NONE) {
+		/* do_async_mmap_readahead: the PG_readahead folio reads the next window */
+		if (vm->pages[pfn].flags & PG_READAHEAD)
+			mmap_async_ra(vm, mm, vma, pfn);
+		filemap_fault_cached(vm, vma, vaddr, pfn, write, next_use);
+		return pfn;
+	}
+	if (vm->fm.files[file].shmem)
+		return shmem_fault(vm, mm, file, index, next_use, major);
+	if (vm->cfg.mmap_ra_linux) /* do_sync_mmap_readahead: the window holds the page */
+		pfn = mmap_sync_ra(vm, mm, vma, index, next_use);
+	if (pfn == PFN_NONE) /* (readahead off, MADV_RANDOM, or out of memory) */
+		pfn = filemap_read_one(vm, mm, file, index, next_use);
+	if (pfn == PFN_NONE)
+		return PFN_NONE;
 	w->kinds |= FK_FILE_READ;
 	w->major = true;
 	vm->st.faults_file_major++;
@@ -426,8 +460,8 @@ void filemap_readahead(struct vm *vm, struct mm_struct *mm, struct vm_area_struc
                        uint64_t vaddr)
 {
 	uint32_t file = vma->vm_file - 1;
-	if (vm->fm.files[file].shmem)
-		return; /* a swap-in: no file readahead */
+	if (vm->fm.files[file].shmem || vm->cfg.mmap_ra_linux)
+		return; /* a swap-in: no file readahead (linux: filemap_fault read its window) */
 	uint64_t index = vma_file_index(vma, vaddr);
 	uint64_t end = index + 1;
 	if (vma->vm_flags & VM_RAND_READ) {

@@ -40,6 +40,7 @@ struct file_ra_state {
 	uint64_t start, size, async_size;
 	uint64_t prev_index; /* UINT64_MAX: no read yet */
 	uint64_t mark;       /* the page whose read starts the next window; UINT64_MAX: none */
+	unsigned order;      /* vm.mmap_readahead = "linux": the folio order of the last window */
 };
 
 /* Pages whose background writeback completes at done_ps (they count against the dirty limits

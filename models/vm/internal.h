@@ -549,6 +549,22 @@ void page_cache_sync_ra(struct vm *vm, struct mm_struct *mm, uint32_t file, uint
 /* page_cache_async_ra: read(2) found index cached: the next window when it is the mark. */
 void page_cache_async_ra(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t index);
 
+/* vm.mmap_readahead = "linux" (Linux 6.18's mmap readahead, with folio orders):
+ * do_sync_mmap_readahead: a fault missed (vma, index): the window read around it (or from it,
+ * MADV_SEQUENTIAL; nothing with MADV_RANDOM or readahead off). Returns the frame of index's page
+ * (read, in flight), PFN_NONE when it was not read. */
+pfn_t mmap_sync_ra(struct vm *vm, struct mm_struct *mm, const struct vm_area_struct *vma,
+                   uint64_t index, uint64_t next_use);
+/* do_async_mmap_readahead: a fault found the page pfn of a PG_readahead folio: the marks go and
+ * the next window is read, its folio order 2 higher. */
+void mmap_async_ra(struct vm *vm, struct mm_struct *mm, const struct vm_area_struct *vma,
+                   pfn_t pfn);
+/* (filemap.c) A new folio of 1 << order pages at (file, index) (all uncached), queued for
+ * reading, PG_readahead when mark; the page fault_index gets next_use (OPT), the others none.
+ * 0, or -1 when a frame could not be had (the pages before it stay). */
+int page_cache_ra_folio(struct vm *vm, struct mm_struct *mm, uint32_t file, uint64_t index,
+                        unsigned order, bool mark, uint64_t fault_index, uint64_t next_use);
+
 /* ---- page_writeback.c -------------------------------------------------------------------- */
 /* folio_mark_dirty / folio_clear_dirty_for_io: PG_DIRTY, and NR_FILE_DIRTY for file pages. */
 static inline bool page_counts_dirty(const struct vm *vm, const struct page *pg)

@@ -32,6 +32,8 @@ enum page_flags {
 	PG_MLOCKED = 1u << 12,  /* mapped in a VM_LOCKED VMA: on the unevictable list (off the
 	                           policy, never reclaimed; mlock.c) */
 	PG_HINTED = 1u << 13,   /* vm.tiering.promotion tpp: took a hint fault on this node */
+	PG_READAHEAD = 1u << 14, /* a page of the folio whose fault starts the next readahead
+	                            window (vm.mmap_readahead = "linux"; fault-around skips it) */
 };
 
 struct reclaim_scope;

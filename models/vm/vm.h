@@ -172,6 +172,7 @@ struct vm_config {
 	bool thp_zero_page; /* vm.thp_zero_page: THP read faults map the huge zero page */
 	uint32_t fault_around_pages; /* vm.fault_around_pages (0 or 1: off) */
 	uint32_t readahead_pages;    /* vm.readahead_pages (0: off) */
+	bool mmap_ra_linux; /* vm.mmap_readahead = "linux": read-around, async readahead, orders */
 	uint32_t dirty_background_ratio; /* vm.dirty_background_ratio: % of dirtyable memory */
 	uint32_t dirty_ratio;            /* vm.dirty_ratio: % of dirtyable memory */
 	uint32_t file_folio_pages;   /* vm.file_folio_pages: page-cache folio size (0, 1: 4 KiB) */

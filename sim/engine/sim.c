@@ -176,6 +176,7 @@ static int vm_config_from_json(struct sim *s, struct vm_config *vc, struct err *
 	    .page_tables_in_frames = params_get_bool(jmem, "page_tables_in_frames"),
 	    .fault_around_pages = (uint32_t)params_get_int(jvm, "fault_around_pages"),
 	    .readahead_pages = (uint32_t)params_get_int(jvm, "readahead_pages"),
+	    .mmap_ra_linux = strcmp(params_get_string(jvm, "mmap_readahead"), "linux") == 0,
 	    .dirty_background_ratio = (uint32_t)params_get_int(jvm, "dirty_background_ratio"),
 	    .dirty_ratio = (uint32_t)params_get_int(jvm, "dirty_ratio"),
 	    .file_folio_pages = (uint32_t)params_get_int(jvm, "file_folio_pages"),

@@ -77,6 +77,29 @@ check_eq "unaligned write" "$(wrun b "$TMP/b.vmt" 512)" 12
 # Page 5 written first, then 1 MiB at 0: [0,4) [4] [5] [6,8) [8,16) .. [128,256): 9 folios.
 wtrace "$TMP/c.vmt" 0x100000 "0x5000 0x1000" "0x0 0x100000"
 check_eq "write around a cached page" "$(wrun c "$TMP/c.vmt" 512)" 9
+# vm.mmap_readahead "linux" (docs/vm.md, "Readahead"): reading an uncached 32 MiB file through
+# a mapping, readahead_pages 2048. The first fault reads around page 0 (pages 0..2047, 4 KiB
+# folios, PG_readahead on 1536); reaching each mark reads the next 2048 pages, folio order
+# 2, 4, 6 (marks on 2048, 4096; none in the window that reaches the end). Faults: page 0
+# (major), page 1 (fault-around 0..15), 127 more windows of 16 up to 2047; 128 windows of
+# 4-page folios, 128 of 16-page folios; 31 folios of 64 pages mapped whole and the last one
+# (it holds the file's last page) by 4 windows: 1 + 1 + 127 + 128 + 128 + 31 + 4 = 420, 1
+# major, 8191 pages read ahead. In 4 KiB folios (the classic preset): 1 + 512 windows = 513.
+python3 -c 'print("file d 0x2000000\n1 mmap 0x80000000 0x2000000 r file:d:0 private")
+for i in range(8192): print("1 r", hex(0x80000000 + (i << 12)))' >"$TMP/ra.vmt"
+rarun() { # rarun NAME PRESET [--set ...]: faults.total faults.major readahead.pages
+	printf '{"seed": 1, "extends": "%s", "sim": {"timing": false}, "workload": {"type": "trace", "path": "%s", "format": "vmt"}}\n' \
+		"$2" "$TMP/ra.vmt" >"$TMP/$1.json"
+	"$VMSIM" run "$TMP/$1.json" -o "$TMP/$1" -q --check "${@:3}"
+	python3 -c 'import json,sys; s=json.load(open(sys.argv[1]+"/stats.json"))
+print(s["faults.total"], s["faults.major"], s["readahead.pages"], s["pagecache.pages_now"])' "$TMP/$1"
+}
+check_eq "mmap readahead, large folios" "$(rarun ra1 "$PRESET")" "420 1 8191 8192"
+check_eq "mmap readahead, 4 KiB folios" "$(rarun ra2 "${PRESET%.json}-classic.json")" "513 1 8191 8192"
+# vm.mmap_readahead "sequential" (the default): a miss that continues the last one reads
+# readahead_pages after it; the first miss reads none.
+check_eq "sequential readahead" "$(rarun ra3 "$PRESET" --set vm.mmap_readahead='"sequential"')" \
+	"520 5 8187 8192"
 out=$("$VMSIM" run "$TMP/w.json" -o "$TMP/bad2" -q --set vm.file_folio_max_pages=3 2>&1)
 rc=$?
 if [ $rc -eq 2 ] && [[ $out == *w.json*"vm.file_folio_max_pages: expected a power of two, got 3"* ]]; then ok; else fail "bad max folio size: rc $rc: $out"; fi

@@ -250,10 +250,12 @@ def madv_wipeonfork(t):
 
 def cached_file(t, name="data", pages=FN, pid=1):
     """Declare the file and read it into the page cache through a mapping (the probe writes it
-    with 4 KiB write() calls and keeps it cached)."""
+    with 4 KiB write() calls and keeps it cached: 4 KiB folios, which MADV_RANDOM gives here,
+    each page read by its own fault without readahead)."""
     t.raw(f"file {name} {hex(pages * PAGE)}")
-    t.note("setup: bring the whole file into the page cache")
+    t.note("setup: bring the whole file into the page cache (4 KiB folios)")
     t.op(pid, "mmap", F, pages * PAGE, "r", f"file:{name}:0", "shared")
+    t.op(pid, "madvise", F, pages * PAGE, "random")
     t.touch(pid, "r", F, pages)
     t.op(pid, "munmap", F, pages * PAGE)
 
