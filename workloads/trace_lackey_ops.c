@@ -250,3 +250,9 @@ void lk_proc_exit_all(struct lk_proc *p)
 		lk_task_exit(p, p->threads[p->nr_threads - 1]);
 	lk_task_exit(p, p->pid);
 }
+
+uint64_t map_len_at(struct lk_proc *p, uint64_t addr)
+{
+	int64_t i = map_find(p, addr);
+	return i >= 0 && p->maps[i].start == addr ? p->maps[i].end - addr : 0;
+}
