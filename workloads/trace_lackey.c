@@ -305,8 +305,10 @@ static void lackey_close(void *reader)
 		proc_free(r->dead[i]);
 	for (uint32_t i = 0; i < r->nr_segs; i++)
 		free(r->segs[i].path);
-	for (uint32_t i = 0; i < r->nr_sizes; i++)
+	for (uint32_t i = 0; i < r->nr_sizes; i++) {
 		free(r->sizes[i].name);
+		free(r->sizes[i].tasks);
+	}
 	free(r->sizes);
 	for (uint32_t i = 0; i < r->nr_shms; i++)
 		free(r->shms[i].name);

@@ -84,7 +84,9 @@ struct lk_proc {
 struct lk_size {
 	char *name;
 	uint64_t size_bytes;
-	int declared; /* a `file` line was queued (read/write declare a file once) */
+	uint32_t *tasks; /* the tasks a `file` line was queued for (read/write declare it once
+	                    per task) */
+	uint32_t nr_tasks, cap_tasks;
 };
 
 struct lackey_reader {
@@ -140,10 +142,11 @@ void fd_close(struct lk_proc *p, int fd);
 /* ---- threads (trace_lackey_ops.c) ---- */
 /* The task that valgrind's thread vtid of p is (p's pid when not known). */
 uint32_t lk_task_of(const struct lk_proc *p, uint32_t vtid);
-/* A "SCHED[V]: acquired lock" line: thread V runs from here on (a new thread's first line
- * names the thread created first among those waiting). */
+/* A "SCHED[V]: acquired lock" line: thread V runs from here on (a new thread's first line:
+ * the thread foreseen for V at its clone, else the one created first among those waiting). */
 void lk_sched_acquired(struct lk_proc *p, uint32_t vtid, int new_thread);
-/* A clone of thread tid in p (queued as `thread TID` by the current task). */
+/* A clone of thread tid in p (queued as `thread TID` by the current task); its valgrind
+ * thread id is foreseen as valgrind picks it (the lowest free one). */
 void lk_thread_created(struct lk_proc *p, uint32_t tid);
 /* The exit of task (a thread or the leader): queued, and the process ends with its last. */
 void lk_task_exit(struct lk_proc *p, uint32_t task);
@@ -152,6 +155,8 @@ void lk_proc_exit_all(struct lk_proc *p);
 /* p's async call in progress on valgrind thread vtid (grown as needed). */
 struct lk_pending_rw *lk_pending_rw(struct lk_proc *p, uint32_t vtid);
 
+/* Whether z was declared for task; if not, it is from now on. */
+int lk_size_declared(struct lk_size *z, uint32_t task);
 /* The length of p's known mapping that starts at addr, 0 when none does. */
 uint64_t map_len_at(struct lk_proc *p, uint64_t addr);
 

@@ -100,7 +100,7 @@ static uint64_t file_size(struct lackey_reader *r, const char *host_path, const 
 	if (stat(host_path, &st) == 0 && (uint64_t)st.st_size > size)
 		size = (uint64_t)st.st_size;
 	GROW(r->sizes, r->nr_sizes, r->cap_sizes);
-	r->sizes[r->nr_sizes++] = (struct lk_size){xstrdup(name), size, 0};
+	r->sizes[r->nr_sizes++] = (struct lk_size){.name = xstrdup(name), .size_bytes = size};
 	return size;
 }
 
@@ -154,7 +154,10 @@ static void emit_range(struct lackey_reader *r, struct lk_proc *p, uint8_t kind,
 	op->prot = (uint8_t)(prot & 7);
 }
 
-/* The vmt name of host_path's file, declared (a `file` line queued) the first time. */
+/* The vmt name of host_path's file, declared (a `file` line queued) the first time each task
+ * uses it: the simulation runs a file line in the stream of the task whose line follows it, so
+ * a file declared once, by one thread, could be used by another thread before that one ran
+ * it (a declaration again with the same size changes nothing). */
 static const char *file_declare(struct lackey_reader *r, struct lk_proc *p, const char *host_path,
                                 uint64_t min_bytes, char *name, size_t name_len)
 {
@@ -163,8 +166,8 @@ static const char *file_declare(struct lackey_reader *r, struct lk_proc *p, cons
 	file_size(r, host_path, name, min_bytes);
 	for (uint32_t i = 0; i < r->nr_sizes; i++) {
 		struct lk_size *z = &r->sizes[i];
-		if (strcmp(z->name, name) == 0 && !z->declared) {
-			z->declared = 1;
+		if (strcmp(z->name, name) == 0 &&
+		    !lk_size_declared(z, p->cur_task ? p->cur_task : p->pid)) {
 			struct op *f = out_push(p, OP_FILE);
 			f->len = z->size_bytes;
 			out_set_name(p, f, name);
@@ -207,7 +210,7 @@ static void file_opened(struct lackey_reader *r, struct lk_proc *p, int fd, cons
 		}
 	}
 	GROW(r->sizes, r->nr_sizes, r->cap_sizes);
-	r->sizes[r->nr_sizes++] = (struct lk_size){xstrdup(name), 0, 0};
+	r->sizes[r->nr_sizes++] = (struct lk_size){.name = xstrdup(name)};
 }
 
 /* read, write, pread64, pwrite64, readv, writev (0, 1, 17, 18, 19, 20) of a recorded file
