@@ -16,17 +16,17 @@
  * anonymous memory.
  *
  * Syscalls (when valgrind also ran with --trace-syscalls=yes, as record-trace does), in their
- * exact place among the accesses: successful mmap (anonymous, or file-backed via the path of
- * the fd from open/openat; a `file` line is emitted before each file mmap with the host file's
- * size, or offset+length if it cannot be stat'ed), munmap, mprotect, madvise (hugepage,
- * nohugepage, dontneed; other advice ignored), msync, brk growth and shrinkage (as anonymous
- * mmap/munmap above the initial break), mremap (with its result: an address or an errno),
- * read/write/pread/pwrite/readv/writev/lseek/fsync/fdatasync/ftruncate of regular files, clone
- * of a thread (`thread TID`, the kernel's id; each access is the task that valgrind's
- * --trace-sched lines say runs), fork/vfork/clone of a process ("created child N"), wait4 (blocking
- * only; "wait any" for pid -1), execve (exec IMAGE with the program's path; the address space
- * starts empty again), exit_group, and exit of the main thread. A mapping that a new mmap overlaps
- * is unmapped first, as MAP_FIXED does. Every process's stream ends with an exit.
+ * exact place among the accesses (trace_lackey_syscall.c, trace_lackey_mm.c; docs/traces.md,
+ * "System calls in a recording", lists each call and its vmt line): mmap with its flags and
+ * result (anonymous, file-backed via the path of the fd from open/openat, with a `file` line
+ * of the host file's size, or shmem), munmap, mprotect, madvise, msync, mremap, brk, the mlock
+ * family, memfd / shm_open / SysV shm objects, rt_sigaction of SIGSEGV and SIGBUS, file
+ * read/write/lseek/fsync/fdatasync/ftruncate, clone of a thread (`thread TID`, the kernel's
+ * id; each access is the task that valgrind's --trace-sched lines say runs), fork/vfork/clone
+ * of a process ("created child N"), wait4 (blocking only; "wait any" for pid -1), execve (exec
+ * IMAGE with the program's path), exit_group, and exit of a thread. What the importer
+ * synthesised where a new mapping goes (mmap, brk, mremap, shmat) is unmapped first. Every
+ * process's stream ends with an exit.
  *
  * A directory holds files named *.PID or *.PID.N (valgrind --log-file=DIR/lackey.%p.%n): the
  * logs of each process, two for a process that exec'd (valgrind reopens its log at exec: the
@@ -305,9 +305,14 @@ static void lackey_close(void *reader)
 		proc_free(r->dead[i]);
 	for (uint32_t i = 0; i < r->nr_segs; i++)
 		free(r->segs[i].path);
-	for (uint32_t i = 0; i < r->nr_sizes; i++)
+	for (uint32_t i = 0; i < r->nr_sizes; i++) {
 		free(r->sizes[i].name);
+		free(r->sizes[i].tasks);
+	}
 	free(r->sizes);
+	for (uint32_t i = 0; i < r->nr_shms; i++)
+		free(r->shms[i].name);
+	free(r->shms);
 	free(r->segs);
 	free(r->active);
 	free(r->dead);
@@ -558,6 +563,7 @@ static int lackey_read(void *reader, struct op *op, struct err *err)
 				struct lk_fd *f = fd_set_name(c, p->fds[i].fd, p->fds[i].name);
 				f->pos = p->fds[i].pos;
 				f->rw = p->fds[i].rw;
+				f->shm = p->fds[i].shm;
 			}
 			c->roi_off = p->roi_off;
 			c->brk_start = p->brk_start;

@@ -25,6 +25,14 @@ struct lk_fd {
 	char *name;
 	uint64_t pos; /* the file position (read/write/lseek follow it) */
 	int rw;       /* a regular file: its read/write/fsync calls are recorded */
+	int shm;      /* a shmem object (memfd, /dev/shm): name is the object's vmt name */
+};
+
+/* A shmem object the recording created (memfd, /dev/shm, SysV: `shmem NAME SIZE`). */
+struct lk_shm {
+	char *name;
+	uint64_t size_bytes;
+	int live; /* not unlinked (shm_unlink, IPC_RMID, a memfd's close) since */
 };
 
 /* A call of a thread in progress (valgrind's async calls finish on a later line). */
@@ -76,7 +84,9 @@ struct lk_proc {
 struct lk_size {
 	char *name;
 	uint64_t size_bytes;
-	int declared; /* a `file` line was queued (read/write declare a file once) */
+	uint32_t *tasks; /* the tasks a `file` line was queued for (read/write declare it once
+	                    per task) */
+	uint32_t nr_tasks, cap_tasks;
 };
 
 struct lackey_reader {
@@ -91,6 +101,8 @@ struct lackey_reader {
 	char *where_path;
 	struct lk_size *sizes; /* file sizes, first declaration wins */
 	uint32_t nr_sizes, cap_sizes;
+	struct lk_shm *shms; /* shmem objects by name */
+	uint32_t nr_shms, cap_shms;
 	struct lk_proc **dead; /* finished processes, freed at close */
 	uint32_t nr_dead, cap_dead;
 	uint64_t nr_accesses;  /* accesses returned: none at the end is an error */
@@ -130,10 +142,11 @@ void fd_close(struct lk_proc *p, int fd);
 /* ---- threads (trace_lackey_ops.c) ---- */
 /* The task that valgrind's thread vtid of p is (p's pid when not known). */
 uint32_t lk_task_of(const struct lk_proc *p, uint32_t vtid);
-/* A "SCHED[V]: acquired lock" line: thread V runs from here on (a new thread's first line
- * names the thread created first among those waiting). */
+/* A "SCHED[V]: acquired lock" line: thread V runs from here on (a new thread's first line:
+ * the thread foreseen for V at its clone, else the one created first among those waiting). */
 void lk_sched_acquired(struct lk_proc *p, uint32_t vtid, int new_thread);
-/* A clone of thread tid in p (queued as `thread TID` by the current task). */
+/* A clone of thread tid in p (queued as `thread TID` by the current task); its valgrind
+ * thread id is foreseen as valgrind picks it (the lowest free one). */
 void lk_thread_created(struct lk_proc *p, uint32_t tid);
 /* The exit of task (a thread or the leader): queued, and the process ends with its last. */
 void lk_task_exit(struct lk_proc *p, uint32_t task);
@@ -142,9 +155,45 @@ void lk_proc_exit_all(struct lk_proc *p);
 /* p's async call in progress on valgrind thread vtid (grown as needed). */
 struct lk_pending_rw *lk_pending_rw(struct lk_proc *p, uint32_t vtid);
 
+/* Whether z was declared for task; if not, it is from now on. */
+int lk_size_declared(struct lk_size *z, uint32_t task);
+/* The length of p's known mapping that starts at addr, 0 when none does. */
+uint64_t map_len_at(struct lk_proc *p, uint64_t addr);
+
 /* ---- trace_lackey_syscall.c ---- */
 /* One syscall line of p (valgrind --trace-syscalls=yes): the operations it makes, queued. */
 void parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char *line);
+/* The arguments of a syscall line "... NAME ( a, b, c ) ...": up to max numbers (how many
+ * were read), and the path inside "0xADDR(PATH)" of argument path_arg (if >= 0). */
+int sys_args(const char *s, uint64_t *args, int max, int path_arg, char *path, size_t path_len);
+/* 1 with *res when the line's call succeeded, else 0; the errno of a failed one, else 0. */
+int sys_result(const char *s, uint64_t *res);
+unsigned sys_errno(const char *s);
+/* v rounded up to r's page size. */
+uint64_t page_up(struct lackey_reader *r, uint64_t v);
+
+/* ---- trace_lackey_mm.c: brk, the mlock family, shmem objects, sigaction ---- */
+void sys_brk(struct lackey_reader *r, struct lk_proc *p, const char *line);
+/* mlock (149), munlock (150), mlockall (151), munlockall (152), mlock2 (325). */
+void sys_mlock(struct lackey_reader *r, struct lk_proc *p, const char *line, unsigned nr);
+/* memfd_create (319): fd names the shmem object memfd.PID.FD. */
+void sys_memfd_create(struct lackey_reader *r, struct lk_proc *p, const char *line);
+/* shmget (29), shmat (30), shmdt (67), shmctl (31). */
+void sys_sysv_shm(struct lackey_reader *r, struct lk_proc *p, const char *line, unsigned nr);
+/* rt_sigaction (13) of SIGSEGV or SIGBUS with a new action. */
+void sys_sigaction(struct lk_proc *p, const char *line);
+/* The shmem object called name: `shmem NAME SIZE` queued for p when it is not live, or
+ * when size_bytes (> 0) resizes it. */
+void shm_object(struct lackey_reader *r, struct lk_proc *p, const char *name, uint64_t size_bytes,
+                int resize);
+/* `unlink NAME` of a live shmem object. */
+void shm_unlink_name(struct lackey_reader *r, struct lk_proc *p, const char *name);
+/* An mmap of shmem object name's fd, put at [at, +len) with Linux's prot and mmap flags mf
+ * (an OP_SHM SHM_MAP). */
+void shm_map(struct lackey_reader *r, struct lk_proc *p, uint64_t at, uint64_t len, unsigned prot,
+             unsigned mf, const char *name, uint64_t offset);
+/* The shmem object called name, NULL when the recording never created it. */
+struct lk_shm *shm_find(struct lackey_reader *r, const char *name);
 
 /* A hex number without 0x at *pp (advanced past it): 0, or -1 when there is none or it
  * overflows 64 bits. */

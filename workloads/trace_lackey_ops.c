@@ -200,14 +200,44 @@ struct lk_pending_rw *lk_pending_rw(struct lk_proc *p, uint32_t vtid)
 	return &p->vtid_rw[vtid];
 }
 
+/* Where clones[] holds tid, or -1. */
+static int64_t clone_index(const struct lk_proc *p, uint32_t tid)
+{
+	for (uint32_t i = 0; i < p->nr_clones; i++)
+		if (p->clones[i] == tid)
+			return i;
+	return -1;
+}
+
 void lk_sched_acquired(struct lk_proc *p, uint32_t vtid, int new_thread)
 {
 	if (new_thread && p->nr_clones) {
 		vtid_grow(p, vtid);
-		p->vtid_task[vtid] = p->clones[0];
-		memmove(p->clones, p->clones + 1, --p->nr_clones * sizeof(*p->clones));
+		int64_t i = clone_index(p, p->vtid_task[vtid]);
+		if (i < 0) { /* not the thread foreseen: the one created first */
+			i = 0;
+			for (uint32_t v = 0; v < p->nr_vtids; v++)
+				if (p->vtid_task[v] == p->clones[0])
+					p->vtid_task[v] = 0;
+			p->vtid_task[vtid] = p->clones[0];
+		}
+		memmove(p->clones + i, p->clones + i + 1,
+		        (p->nr_clones - (uint32_t)i - 1) * sizeof(*p->clones));
+		p->nr_clones--;
 	}
 	p->cur_task = lk_task_of(p, vtid);
+}
+
+/* Valgrind gives a new thread the lowest free slot of its thread table (1: the leader, while
+ * it lives): the new thread's id in its SCHED lines, which may run in another order than the
+ * clones (a thread created second can start first). */
+static void vtid_foresee(struct lk_proc *p, uint32_t tid)
+{
+	uint32_t v = p->leader_exited ? 1 : 2;
+	while (v < p->nr_vtids && p->vtid_task[v])
+		v++;
+	vtid_grow(p, v);
+	p->vtid_task[v] = tid;
 }
 
 void lk_thread_created(struct lk_proc *p, uint32_t tid)
@@ -217,6 +247,7 @@ void lk_thread_created(struct lk_proc *p, uint32_t tid)
 	p->threads[p->nr_threads++] = tid;
 	GROW(p->clones, p->nr_clones, p->cap_clones);
 	p->clones[p->nr_clones++] = tid;
+	vtid_foresee(p, tid);
 }
 
 void lk_task_exit(struct lk_proc *p, uint32_t task)
@@ -249,4 +280,20 @@ void lk_proc_exit_all(struct lk_proc *p)
 	while (p->nr_threads)
 		lk_task_exit(p, p->threads[p->nr_threads - 1]);
 	lk_task_exit(p, p->pid);
+}
+
+uint64_t map_len_at(struct lk_proc *p, uint64_t addr)
+{
+	int64_t i = map_find(p, addr);
+	return i >= 0 && p->maps[i].start == addr ? p->maps[i].end - addr : 0;
+}
+
+int lk_size_declared(struct lk_size *z, uint32_t task)
+{
+	for (uint32_t i = 0; i < z->nr_tasks; i++)
+		if (z->tasks[i] == task)
+			return 1;
+	GROW(z->tasks, z->nr_tasks, z->cap_tasks);
+	z->tasks[z->nr_tasks++] = task;
+	return 0;
 }

@@ -11,10 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Arguments of a syscall line "... NAME ( a, b, c ) ...": up to 6 numbers, and the path
- * inside "0xADDR(PATH)" of the argument path_arg (if >= 0) into path. */
-static int sys_args(const char *s, uint64_t *args, int max, int path_arg, char *path,
-                    size_t path_len)
+int sys_args(const char *s, uint64_t *args, int max, int path_arg, char *path, size_t path_len)
 {
 	const char *p = strstr(s, " ( ");
 	if (!p)
@@ -59,8 +56,8 @@ static int sys_args(const char *s, uint64_t *args, int max, int path_arg, char *
 	return n;
 }
 
-/* The errno of a failed syscall line ("Failure(0xN)"): N, or 0 when it did not fail. */
-static unsigned sys_errno(const char *s)
+/* "Failure(0xN)": N. */
+unsigned sys_errno(const char *s)
 {
 	const char *p = strstr(s, "--> ");
 	uint64_t e;
@@ -70,8 +67,8 @@ static unsigned sys_errno(const char *s)
 	return hex_u64(&p, &e) == 0 && e < 4096 ? (unsigned)e : 0;
 }
 
-/* The result of a syscall line: 1 with *res on Success, 0 on failure or no result yet. */
-static int sys_result(const char *s, uint64_t *res)
+/* "Success(0xN)": N (a line without a result yet: 0). */
+int sys_result(const char *s, uint64_t *res)
 {
 	const char *p = strstr(s, "--> ");
 	if (!p)
@@ -103,21 +100,22 @@ static uint64_t file_size(struct lackey_reader *r, const char *host_path, const 
 	if (stat(host_path, &st) == 0 && (uint64_t)st.st_size > size)
 		size = (uint64_t)st.st_size;
 	GROW(r->sizes, r->nr_sizes, r->cap_sizes);
-	r->sizes[r->nr_sizes++] = (struct lk_size){xstrdup(name), size, 0};
+	r->sizes[r->nr_sizes++] = (struct lk_size){.name = xstrdup(name), .size_bytes = size};
 	return size;
 }
 
-static uint64_t page_up(struct lackey_reader *r, uint64_t v)
+uint64_t page_up(struct lackey_reader *r, uint64_t v)
 {
 	return (v + r->page_size - 1) & ~(r->page_size - 1);
 }
 
-static void emit_mmap(struct lackey_reader *r, struct lk_proc *p, uint64_t addr, uint64_t len,
-                      unsigned prot, unsigned flags, const char *host_path, uint64_t offset)
+/* The mmap op of a call that put [at, at + len) in place (at: the result; a failed call
+ * passes ok 0 and maps nothing), declaring host_path's file first. */
+static struct op *emit_mmap(struct lackey_reader *r, struct lk_proc *p, uint64_t at, uint64_t len,
+                            int ok, const char *host_path, uint64_t offset)
 {
-	if (len == 0 || addr >= TRACE_VA_LIMIT || len > TRACE_VA_LIMIT - addr)
-		return;
-	map_remove(p, addr, addr + len, 1);
+	if (ok)
+		map_remove(p, at, at + len, 1);
 	char name[LACKEY_NAME_MAX + 1];
 	if (host_path) {
 		snprintf(name, sizeof(name), "%s", host_path);
@@ -127,15 +125,15 @@ static void emit_mmap(struct lackey_reader *r, struct lk_proc *p, uint64_t addr,
 		out_set_name(p, f, name);
 	}
 	struct op *op = out_push(p, OP_MMAP);
-	op->addr = addr;
+	op->addr = at;
 	op->len = len;
-	op->prot = (uint8_t)(prot & 7);
-	op->flags = (uint8_t)flags;
 	if (host_path) {
 		op->offset = offset;
 		out_set_name(p, op, name);
 	}
-	map_insert(p, addr, addr + len);
+	if (ok)
+		map_insert(p, at, at + len);
+	return op;
 }
 
 static void emit_range(struct lackey_reader *r, struct lk_proc *p, uint8_t kind, uint64_t addr,
@@ -156,7 +154,10 @@ static void emit_range(struct lackey_reader *r, struct lk_proc *p, uint8_t kind,
 	op->prot = (uint8_t)(prot & 7);
 }
 
-/* The vmt name of host_path's file, declared (a `file` line queued) the first time. */
+/* The vmt name of host_path's file, declared (a `file` line queued) the first time each task
+ * uses it: the simulation runs a file line in the stream of the task whose line follows it, so
+ * a file declared once, by one thread, could be used by another thread before that one ran
+ * it (a declaration again with the same size changes nothing). */
 static const char *file_declare(struct lackey_reader *r, struct lk_proc *p, const char *host_path,
                                 uint64_t min_bytes, char *name, size_t name_len)
 {
@@ -165,8 +166,8 @@ static const char *file_declare(struct lackey_reader *r, struct lk_proc *p, cons
 	file_size(r, host_path, name, min_bytes);
 	for (uint32_t i = 0; i < r->nr_sizes; i++) {
 		struct lk_size *z = &r->sizes[i];
-		if (strcmp(z->name, name) == 0 && !z->declared) {
-			z->declared = 1;
+		if (strcmp(z->name, name) == 0 &&
+		    !lk_size_declared(z, p->cur_task ? p->cur_task : p->pid)) {
 			struct op *f = out_push(p, OP_FILE);
 			f->len = z->size_bytes;
 			out_set_name(p, f, name);
@@ -180,6 +181,14 @@ static const char *file_declare(struct lackey_reader *r, struct lk_proc *p, cons
 static void file_opened(struct lackey_reader *r, struct lk_proc *p, int fd, const char *path,
                         uint64_t flags)
 {
+	if (strncmp(path, "/dev/shm/", 9) == 0 && path[9]) { /* shm_open: a shmem object */
+		char name[LACKEY_NAME_MAX + 1];
+		snprintf(name, sizeof(name), "%s", path + 9);
+		sanitize_name(name);
+		fd_set_name(p, fd, name)->shm = 1;
+		shm_object(r, p, name, 0, (flags & 0x200 /* O_TRUNC */) != 0);
+		return;
+	}
 	struct lk_fd *f = fd_set_name(p, fd, path);
 	struct stat st;
 	int exists = stat(path, &st) == 0;
@@ -201,7 +210,7 @@ static void file_opened(struct lackey_reader *r, struct lk_proc *p, int fd, cons
 		}
 	}
 	GROW(r->sizes, r->nr_sizes, r->cap_sizes);
-	r->sizes[r->nr_sizes++] = (struct lk_size){xstrdup(name), 0, 0};
+	r->sizes[r->nr_sizes++] = (struct lk_size){.name = xstrdup(name)};
 }
 
 /* read, write, pread64, pwrite64, readv, writev (0, 1, 17, 18, 19, 20) of a recorded file
@@ -211,6 +220,8 @@ static void file_call(struct lackey_reader *r, struct lk_proc *p, unsigned nr, c
                       uint64_t res)
 {
 	struct lk_fd *f = fd_find(p, (int)a[0]);
+	if (f && f->shm && nr == 77)
+		shm_object(r, p, f->name, a[1], 1);
 	if (!f || !f->rw)
 		return;
 	if (nr == 8) {
@@ -275,19 +286,49 @@ static void sys_open(struct lackey_reader *r, struct lk_proc *p, const char *lin
 	}
 }
 
-/* mmap(addr, len, prot, flags, fd, offset): anonymous, or of the file behind fd. */
+/* mmap(addr, len, prot, flags, fd, offset): anonymous, of the file behind fd, or of a
+ * shmem object's fd (memfd, /dev/shm). Without MAP_FIXED (0x10) ADDR is a `hint`;
+ * MAP_FIXED_NOREPLACE (0x100000) `noreplace`, MAP_NORESERVE (0x4000) `noreserve`,
+ * MAP_GROWSDOWN (0x100) `growsdown`, MAP_POPULATE (0x8000) `populate`, MAP_LOCKED (0x2000) an
+ * mlock of the range after it; the result always (an address, or the errno of a failure). */
 static void sys_mmap(struct lackey_reader *r, struct lk_proc *p, const char *line)
 {
 	uint64_t a[6] = {0}, res = 0;
-	if (sys_args(line, a, 6, -1, NULL, 0) < 6 || !sys_result(line, &res))
+	if (sys_args(line, a, 6, -1, NULL, 0) < 6)
 		return;
-	unsigned flags = ((a[3] & 0x01) ? MAPF_SHARED : 0) | ((a[3] & 0x8000) ? MAPF_POPULATE : 0);
-	const char *fname = NULL;
-	if (!(a[3] & 0x20) && (uint32_t)a[4] != UINT32_MAX)
-		fname = fd_name(p, (int)a[4]);
-	if (fname)
-		flags |= MAPF_FILE;
-	emit_mmap(r, p, res, page_up(r, a[1]), (unsigned)a[2], flags, fname, fname ? a[5] : 0);
+	int ok = sys_result(line, &res);
+	unsigned e = ok ? 0 : sys_errno(line), mf = (unsigned)a[3];
+	uint64_t len = page_up(r, a[1]), at = ok ? res : a[0];
+	if ((!ok && !trace_errno_name(e)) || len == 0 || at >= TRACE_VA_LIMIT ||
+	    len > TRACE_VA_LIMIT - at)
+		return;
+	struct lk_fd *f = NULL;
+	if (!(mf & 0x20) && (uint32_t)a[4] != UINT32_MAX)
+		f = fd_find(p, (int)a[4]);
+	if (f && f->shm) {
+		if (ok)
+			shm_map(r, p, res, len, (unsigned)a[2], mf, f->name, a[5]);
+		return;
+	}
+	struct op *op = emit_mmap(r, p, at, len, ok, f ? f->name : NULL, f ? a[5] : 0);
+	/* (a hint that no range could start at is no hint) */
+	op->addr = a[0] < TRACE_VA_LIMIT && len <= TRACE_VA_LIMIT - a[0] ? a[0] : 0;
+	op->prot = (uint8_t)(a[2] & 7);
+	op->flags =
+	    (uint8_t)(((mf & 0x01) ? MAPF_SHARED : 0) | ((mf & 0x8000) ? MAPF_POPULATE : 0) |
+	              (f ? MAPF_FILE : 0) | (ok ? OPRES_ADDR : OPRES_ERRNO));
+	op->xflags =
+	    (uint8_t)(((mf & 0x100000) ? MAPX_NOREPLACE
+	               : (mf & 0x10)   ? 0
+	                               : MAPX_HINT) |
+	              ((mf & 0x4000) ? MAPX_NORESERVE : 0) | ((mf & 0x100) ? MAPX_GROWSDOWN : 0));
+	op->arg = ok ? res : e;
+	if (ok && (mf & 0x2000)) {
+		struct op *l = out_push(p, OP_MLOCK);
+		l->arg = MLOCK_CALL_MLOCK;
+		l->addr = res;
+		l->len = len;
+	}
 }
 
 /* munmap, mprotect, madvise, msync, mremap (nr 11, 10, 28, 26, 25): a range operation. */
@@ -332,6 +373,11 @@ static void sys_mremap(struct lackey_reader *r, struct lk_proc *p, const char *l
 	    res >= TRACE_VA_LIMIT)
 		return;
 	unsigned flags = (unsigned)a[3] & (MREMAPF_MAYMOVE | MREMAPF_FIXED | MREMAPF_DONTUNMAP);
+	if (ok) { /* what the reader synthesised where the pages go is unmapped first */
+		if (!(flags & MREMAPF_DONTUNMAP))
+			map_remove(p, a[0], a[0] + page_up(r, a[1]), 0);
+		map_remove(p, res, res + page_up(r, a[2]), 1);
+	}
 	struct op *op = out_push(p, OP_MREMAP);
 	op->addr = a[0];
 	op->len = page_up(r, a[1]);
@@ -339,12 +385,8 @@ static void sys_mremap(struct lackey_reader *r, struct lk_proc *p, const char *l
 	op->flags = (uint8_t)(flags | (ok ? OPRES_ADDR : OPRES_ERRNO));
 	op->offset = ok ? res : ((flags & MREMAPF_FIXED) ? a[4] : 0);
 	op->prot = (uint8_t)e;
-	if (!ok)
-		return;
-	if (!(flags & MREMAPF_DONTUNMAP))
-		map_remove(p, a[0], a[0] + op->len, 0);
-	map_remove(p, res, res + op->arg, 0);
-	map_insert(p, res, res + op->arg);
+	if (ok)
+		map_insert(p, res, res + op->arg);
 }
 
 /* clone(flags, ...) (56): a thread (CLONE_THREAD) is `thread TID` with the kernel's thread id
@@ -362,24 +404,6 @@ static void sys_clone(struct lk_proc *p, const char *line)
 		return;
 	if (flags & 0x10000 /* CLONE_THREAD */)
 		lk_thread_created(p, (uint32_t)tid);
-}
-
-/* brk: growth above the initial break is an anonymous mmap, shrinkage a munmap. */
-static void sys_brk(struct lackey_reader *r, struct lk_proc *p, const char *line)
-{
-	uint64_t a[6] = {0}, res = 0;
-	if (sys_args(line, a, 1, -1, NULL, 0) != 1 || !sys_result(line, &res))
-		return;
-	uint64_t brk = page_up(r, res);
-	if (!p->brk_start) {
-		p->brk_start = p->brk_cur = brk;
-	} else if (brk > p->brk_cur) {
-		emit_mmap(r, p, p->brk_cur, brk - p->brk_cur, PROT_R | PROT_W, 0, NULL, 0);
-		p->brk_cur = brk;
-	} else if (brk < p->brk_cur && brk >= p->brk_start) {
-		emit_range(r, p, OP_MUNMAP, brk, p->brk_cur - brk, 0, 0);
-		p->brk_cur = brk;
-	}
 }
 
 /* wait4(pid, status, options, rusage), blocking only: of any child (-1) or of a known one. */
@@ -443,6 +467,30 @@ static void async_done(struct lackey_reader *r, struct lk_proc *p, const char *l
 	free(first);
 }
 
+/* close(fd): a memfd's creator closing it unlinks the object (its mappings keep it). */
+static void lk_close(struct lackey_reader *r, struct lk_proc *p, int fd)
+{
+	struct lk_fd *f = fd_find(p, fd);
+	char mine[64];
+	snprintf(mine, sizeof(mine), "memfd.%u.%d", p->pid, fd);
+	if (f && f->shm && strcmp(f->name, mine) == 0)
+		shm_unlink_name(r, p, mine);
+	fd_close(p, fd);
+}
+
+/* unlink(path) / unlinkat(dirfd, path, flags) of /dev/shm/NAME: shm_unlink. */
+static void sys_unlink(struct lackey_reader *r, struct lk_proc *p, const char *line, unsigned nr)
+{
+	uint64_t a[6] = {0}, res = 0;
+	char path[LACKEY_NAME_MAX + 1] = "";
+	int arg = nr == 87 ? 0 : 1;
+	if (sys_args(line, a, arg + 1, arg, path, sizeof(path)) < arg + 1 ||
+	    !sys_result(line, &res) || strncmp(path, "/dev/shm/", 9) != 0)
+		return;
+	sanitize_name(path);
+	shm_unlink_name(r, p, path + 9);
+}
+
 /* The calls whose operations need their result (an async one waits for its last line; open
  * keeps its own pending path, wait4 is written where it blocks). */
 static int needs_result(unsigned nr)
@@ -466,6 +514,11 @@ static int needs_result(unsigned nr)
 	case 74:
 	case 75:
 	case 77:
+	case 149:
+	case 150:
+	case 151:
+	case 152:
+	case 325:
 		return 1;
 	default:
 		return 0;
@@ -532,7 +585,35 @@ static void syscall_line(struct lackey_reader *r, struct lk_proc *p, const char 
 		return;
 	case 3: /* close */
 		if (!cont && sys_args(line, a, 1, -1, NULL, 0) == 1)
-			fd_close(p, (int)a[0]);
+			lk_close(r, p, (int)a[0]);
+		return;
+	case 87:  /* unlink */
+	case 263: /* unlinkat */
+		if (!cont)
+			sys_unlink(r, p, line, nr);
+		return;
+	case 149: /* mlock */
+	case 150: /* munlock */
+	case 151: /* mlockall */
+	case 152: /* munlockall */
+	case 325: /* mlock2 (valgrind 3.19 does not run it: ENOSYS, no line) */
+		if (!cont)
+			sys_mlock(r, p, line, nr);
+		return;
+	case 319:
+		if (!cont)
+			sys_memfd_create(r, p, line);
+		return;
+	case 29: /* shmget */
+	case 30: /* shmat */
+	case 31: /* shmctl */
+	case 67: /* shmdt */
+		if (!cont)
+			sys_sysv_shm(r, p, line, nr);
+		return;
+	case 13:
+		if (!cont)
+			sys_sigaction(p, line);
 		return;
 	case 9:
 		if (!cont)

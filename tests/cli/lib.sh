@@ -25,3 +25,12 @@ done_tests() {
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]
 }
+# needs_valgrind: a recording test is skipped (exit 0) where valgrind is not installed; else
+# VMSIM becomes an absolute path (record-trace runs from elsewhere)
+needs_valgrind() {
+	if ! command -v valgrind >/dev/null 2>&1; then
+		echo "skipped: valgrind not installed"
+		exit 0
+	fi
+	VMSIM="$(cd "$(dirname "$VMSIM")" && pwd)/$(basename "$VMSIM")"
+}

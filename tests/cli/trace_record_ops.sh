@@ -4,13 +4,9 @@
 # the trace has exactly the program's operations, with the kernel's thread ids, and replays
 # with its threads on 2 CPUs; --no-ifetch, --max-accesses and --roi cut exactly.
 # Skipped (exit 0) only when valgrind is not installed.
-if ! command -v valgrind >/dev/null 2>&1; then
-	echo "skipped: valgrind not installed"
-	exit 0
-fi
 VMSIM=$1
 source "$(dirname "$0")/lib.sh"
-VMSIM="$(cd "$(dirname "$VMSIM")" && pwd)/$(basename "$VMSIM")"
+needs_valgrind
 cc -O1 -pthread -Iscripts -o "$TMP/rec_ops" tests/data/record/rec_ops.c || fail "compile"
 scripts/record-trace -o "$TMP/out/ops.vmt" --no-ifetch --vmsim "$VMSIM" -- "$TMP/rec_ops" "$TMP/data.bin" 2>"$TMP/err"
 check_eq "record exit" "$?" 0
@@ -39,7 +35,7 @@ fsync $f
 ftruncate $f 0x1000 
 mark end 1 
 mark begin 2 
-mmap 0x$(awk -v m="$main" '$1 == m && $2 == "mremap" { print substr($3, 3) }' "$t") 0x2000 rw
+mmap 0x0 0x2000 rw
 mremap $(awk -v m="$main" '$1 == m && $2 == "mremap" { print $3 }' "$t") 0x2000 0x4000
 madvise $(awk -v m="$main" '$1 == m && $2 == "mremap" { print $3 }' "$t") 0x4000 dontneed
 munmap $(awk -v m="$main" '$1 == m && $2 == "mremap" { print $3 }' "$t") 0x4000 
@@ -55,7 +51,10 @@ printf '{"cpus": 2, "sim": {"timing": false}, "workload": {"type": "trace", "for
 "$VMSIM" run "$TMP/c.json" -q -o "$TMP/r" || fail "replay"
 check_eq "replayed threads" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["processes"][0]["threads"])' "$TMP/r/stats.json")" 3
 check_eq "requests" "$(stat_of "$TMP/r" latency.request.count)" 2
-check_eq "mremap result matches" "$(stat_of "$TMP/r" trace.result_mismatches)" 0
+# every recorded result matches but those of the mmaps without an address (hint 0x0), which
+# valgrind places bottom-up from its client area while vmsim places them top-down as Linux
+check_eq "results that differ: the hint mmaps" "$(stat_of "$TMP/r" trace.result_mismatches)" \
+	"$(awk '$2 == "mmap" && $3 == "0x0" && / hint = 0x/' "$t" | wc -l)"
 # --max-accesses: exactly N accesses, every task ended
 scripts/record-trace -o "$TMP/m.vmb" --max-accesses 1000 --vmsim "$VMSIM" -- "$TMP/rec_ops" "$TMP/d2.bin" 2>/dev/null
 check_eq "max-accesses exit" "$?" 0

@@ -66,6 +66,37 @@ int main(void)
 	    "SYSCALL[100,1](28) sys_madvise ( 0x7000000000, 4096, 23 )[sync] --> Success(0x0) \n"
 	    "SYSCALL[100,1](9) sys_mmap ( 0x0, 4096, 3, 32802, 4294967295, 0 ) --> "
 	    "[pre-success] Success(0x7100000000) \n"
+	    "SYSCALL[100,1](12) sys_brk ( 0x0 ) --> [pre-success] Success(0x4035000) \n"
+	    "SYSCALL[100,1](12) sys_brk ( 0x4037000 ) --> [pre-success] Success(0x4037000) \n"
+	    "SYSCALL[100,1](12) sys_brk ( 0x4036000 ) --> [pre-success] Success(0x4036000) \n"
+	    "SYSCALL[100,1](9) sys_mmap ( 0x7000000000, 4096, 3, 1048610, 4294967295, 0 ) --> "
+	    "[pre-success] Failure(0x11) \n"
+	    "SYSCALL[100,1](9) sys_mmap ( 0x7200000000, 8192, 3, 16674, 4294967295, 0 ) --> "
+	    "[pre-success] Success(0x7200000000) \n"
+	    "SYSCALL[100,1](9) sys_mmap ( 0x7300000000, 4096, 3, 8242, 4294967295, 0 ) --> "
+	    "[pre-success] Success(0x7300000000) \n"
+	    "SYSCALL[100,1](149) sys_mlock ( 0x7200000010, 4096 ) --> [async] ... \n"
+	    "SYSCALL[100,1](149) ... [async] --> Success(0x0) \n"
+	    "SYSCALL[100,1](150) sys_munlock ( 0x7200000000, 4096 ) --> [async] ... \n"
+	    "SYSCALL[100,1](150) ... [async] --> Success(0x0) \n"
+	    "SYSCALL[100,1](151) sys_mlockall ( 7 ) --> [async] ... \n"
+	    "SYSCALL[100,1](151) ... [async] --> Success(0x0) \n"
+	    "SYSCALL[100,1](152) sys_munlockall ( ) --> [async] ... \n"
+	    "SYSCALL[100,1](152) ... [async] --> Success(0x0) \n"
+	    "SYSCALL[100,1](319) sys_memfd_create ( 0x10a004, 0 )[sync] --> Success(0x4) \n"
+	    "SYSCALL[100,1](77) sys_ftruncate ( 4, 8192 ) --> [async] ... \n"
+	    "SYSCALL[100,1](77) ... [async] --> Success(0x0) \n"
+	    "SYSCALL[100,1](9) sys_mmap ( 0x0, 8192, 3, 1, 4, 0 ) --> [pre-success] "
+	    "Success(0x483f000) \n"
+	    "SYSCALL[100,1](3) sys_close ( 4 )[sync] --> Success(0x0) \n"
+	    "SYSCALL[100,1](29) sys_shmget ( 0, 5000, 896 )[sync] --> Success(0x5) \n"
+	    "SYSCALL[100,1](30) sys_shmat ( 5, 0x0, 4096 )[sync] --> Success(0x4841000) \n"
+	    "SYSCALL[100,1](67) sys_shmdt ( 0x4841000 )[sync] --> Success(0x0) \n"
+	    "SYSCALL[100,1](31) sys_shmctl ( 5, 0, 0x0 )[sync] --> Success(0x0) \n"
+	    "SYSCALL[100,1](13) sys_rt_sigaction ( 11, 0x1fff000310, 0x0, 8 ) --> [pre-success] "
+	    "Success(0x0) \n"
+	    "SYSCALL[100,1](13) sys_rt_sigaction ( 7, 0x0, 0x1fff000310, 8 ) --> [pre-success] "
+	    "Success(0x0) \n"
 	    "SYSCALL[100,1](56) sys_clone ( 1200011, 0x0, 0x0, 0x4a29a10, 0x0 )   "
 	    "clone(fork): process 100 created child 101\n"
 	    "SYSCALL[100,1](61) sys_wait4 ( 101, 0x0, 0, 0x0 ) --> [async] ... \n"
@@ -74,28 +105,54 @@ int main(void)
 	got = tt_as_vmt(sys, "lackey", &err);
 	CHECK(got != NULL);
 	if (got)
-		CHECK(strcmp(got,
-		             "100 mmap 0x0 0x40000000 rwx anon private\n"
-		             "100 x 0x400000\n"
-		             "100 munmap 0x4835000 0x2000\n"    /* MAP_FIXED-like replacement */
-		             "file /nonexistent/f_b_1 0x3000\n" /* offset + length */
-		             "100 mmap 0x4835000 0x2000 r file:/nonexistent/f_b_1:0x1000 private\n"
-		             "100 r 0x4835ffe\n100 r 0x4836000\n"
-		             "100 mmap 0x7000000000 0x1000 rw anon private\n"
-		             "100 mmap 0x7000001000 0x3ffff000 rwx anon private\n"
-		             "100 r 0x7000000ffc\n100 r 0x7000001000\n"
-		             "100 w 0x7000000ffc\n100 w 0x7000001000\n"
-		             "100 mprotect 0x4835000 0x1000 rw\n"
-		             "100 munmap 0x4835000 0x2000\n"
-		             "100 madvise 0x7000000000 0x1000 dontneed\n"
-		             "100 madvise 0x7000000000 0x1000 free\n"
-		             /* 12, MADV_MERGEABLE (KSM): nothing vmsim models */
-		             "100 madvise 0x7000000000 0x1000 populate_write\n"
-		             "100 mmap 0x7100000000 0x1000 rw anon private populate\n"
-		             "100 fork 101\n"
-		             "100 wait 101\n"
-		             "100 exit\n"
-		             "101 exit\n") == 0);
+		CHECK(strcmp(
+		          got,
+		          "100 mmap 0x0 0x40000000 rwx anon private\n"
+		          "100 x 0x400000\n"
+		          "100 munmap 0x4835000 0x2000\n"    /* MAP_FIXED-like replacement */
+		          "file /nonexistent/f_b_1 0x3000\n" /* offset + length */
+		          "100 mmap 0x0 0x2000 r file:/nonexistent/f_b_1:0x1000 private hint = "
+		          "0x4835000\n"
+		          "100 r 0x4835ffe\n100 r 0x4836000\n"
+		          "100 mmap 0x0 0x1000 rw anon private hint = 0x7000000000\n"
+		          "100 mmap 0x7000001000 0x3ffff000 rwx anon private\n"
+		          "100 r 0x7000000ffc\n100 r 0x7000001000\n"
+		          "100 w 0x7000000ffc\n100 w 0x7000001000\n"
+		          "100 mprotect 0x4835000 0x1000 rw\n"
+		          "100 munmap 0x4835000 0x2000\n"
+		          "100 madvise 0x7000000000 0x1000 dontneed\n"
+		          "100 madvise 0x7000000000 0x1000 free\n"
+		          /* 12, MADV_MERGEABLE (KSM): nothing vmsim models */
+		          "100 madvise 0x7000000000 0x1000 populate_write\n"
+		          "100 mmap 0x0 0x1000 rw anon private populate hint = 0x7100000000\n"
+		          "100 brk 0x0 = 0x4035000\n"     /* the start of the heap */
+		          "100 munmap 0x4035000 0x3000\n" /* synthesised, and a page above */
+		          "100 brk 0x4037000 = 0x4037000\n"
+		          "100 brk 0x4036000 = 0x4036000\n"
+		          "100 mmap 0x7000000000 0x1000 rw anon private noreplace = EEXIST\n"
+		          "100 mmap 0x7200000000 0x2000 rw anon private hint noreserve growsdown = "
+		          "0x7200000000\n"
+		          "100 mmap 0x7300000000 0x1000 rw anon private = 0x7300000000\n"
+		          "100 mlock 0x7300000000 0x1000\n" /* MAP_LOCKED */
+		          "100 mlock 0x7200000000 0x2000\n" /* 0x...10 + 4096: 2 pages */
+		          "100 munlock 0x7200000000 0x1000\n"
+		          "100 mlockall current,future,onfault\n"
+		          "100 munlockall\n"
+		          "100 shmem memfd.100.4 0x0\n"
+		          "100 shmem memfd.100.4 0x2000\n"
+		          "100 munmap 0x483f000 0x2000\n"
+		          "100 mmap 0x483f000 0x2000 rw shmem:memfd.100.4:0x0 shared\n"
+		          "100 unlink memfd.100.4\n"
+		          "100 shmem sysv.5 0x2000\n"
+		          "100 munmap 0x4841000 0x2000\n"
+		          "100 mmap 0x4841000 0x2000 r sysv:sysv.5:0x0 shared\n" /* SHM_RDONLY */
+		          "100 munmap 0x4841000 0x2000\n"
+		          "100 unlink sysv.5\n"
+		          "100 sigaction segv\n" /* (SIGBUS only queried) */
+		          "100 fork 101\n"
+		          "100 wait 101\n"
+		          "100 exit\n"
+		          "101 exit\n") == 0);
 	else
 		fprintf(stderr, "%s\n", err.msg);
 	free(got);
