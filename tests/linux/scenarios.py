@@ -130,6 +130,23 @@ def mprotect_rw(t):
     t.scan("write_again", 1, "w", A, N)
 
 
+@scenario("write, mprotect(PROT_NONE), read one page (SIGSEGV), mprotect(R), read, (RW), write")
+def mprotect_none(t):
+    anon_region(t)
+    t.op(1, "sigaction", "segv")
+    t.scan("write", 1, "w", A, N)
+    t.phase("mprotect_none", 1)
+    t.op(1, "mprotect", A, N * PAGE, "none")
+    t.phase("read_none", 1)
+    t.raw(f"1 r {hex(A + 5 * PAGE)}")
+    t.phase("mprotect_r", 1)
+    t.op(1, "mprotect", A, N * PAGE, "r")
+    t.scan("read", 1, "r", A, N)
+    t.phase("mprotect_rw", 1)
+    t.op(1, "mprotect", A, N * PAGE, "rw")
+    t.scan("write_again", 1, "w", A, N)
+
+
 @scenario("write, DONTNEED, read, write, DONTNEED + write")
 def madv_dontneed(t):
     anon_region(t)
@@ -845,7 +862,7 @@ def threads_write(t):
 
 
 SCENARIOS = [
-    null, anon_demand_zero, anon_zero_page, fork_cow, mprotect_rw, madv_dontneed, madv_free,
+    null, anon_demand_zero, anon_zero_page, fork_cow, mprotect_rw, mprotect_none, madv_dontneed, madv_free,
     madv_free_pageout, madv_free_pressure, madv_cold, madv_pageout_anon, madv_populate_read,
     madv_populate_write, madv_remove_private, madv_dontfork, madv_wipeonfork,
     file_private_read, file_shared_read, file_private_write_stride, file_private_read_write,
