@@ -4,8 +4,8 @@
 #   (tests/linux/scenarios.py) and tests/linux/expected.tsv name the same 70 scenarios in the
 #   same order; expected.tsv is well formed (6 columns, a count or LO..HI, no TODO, the
 #   kernel in its header); and `scripts/linux-compare --no-linux --markdown` (Linux's numbers
-#   from expected.tsv, vmsim run now) prints exactly the table in docs/vm.md, with 391 of the
-#   400 compared quantities matching. Regenerate the table after changing the VM layer:
+#   from expected.tsv, vmsim run now) prints exactly the table in docs/vm.md, with 413 of the
+#   422 compared quantities matching. Regenerate the table after changing the VM layer:
 #   scripts/linux-compare --no-linux --markdown (between the table's comment lines).
 # Needs no root: the probes are only compiled here (measuring needs root and this kernel).
 VMSIM=$1
@@ -36,13 +36,13 @@ check_eq "expected.tsv in the traces' order" "$(cmp -s "$TMP/traces.txt" "$TMP/e
 bad=$(grep -v '^#' tests/linux/expected.tsv | tail -n +2 |
 	awk -F'\t' 'NF != 6 || $4 !~ /^-?[0-9]+(\.\.[0-9]+)?$/ || $5 == "" || $6 == "" || /TODO/' | wc -l)
 check_eq "malformed rows of expected.tsv" "$bad" 0
-check_eq "rows of expected.tsv" "$(grep -v '^#' tests/linux/expected.tsv | tail -n +2 | wc -l)" 588
+check_eq "rows of expected.tsv" "$(grep -v '^#' tests/linux/expected.tsv | tail -n +2 | wc -l)" 595
 check_eq "kernel in the header" "$(grep -c '^# kernel 6\.18' tests/linux/expected.tsv)" 1
 
 scripts/linux-compare --no-linux --markdown --vmsim "$VMSIM" >"$TMP/table.md" 2>"$TMP/summary.txt" ||
 	fail "linux-compare exited $?: $(head -3 "$TMP/summary.txt")"
 check_eq "summary" "$(head -1 "$TMP/summary.txt")" \
-	"rows: 391 match, 9 mismatch, 22 unsupported, 166 not compared (vmsim has no such statistic)"
+	"rows: 413 match, 9 mismatch, 0 unsupported, 173 not compared (vmsim has no such statistic)"
 sed -n '/^<!-- linux-compare table/,/^<!-- end of the linux-compare table/p' docs/vm.md |
 	sed '1d;$d' >"$TMP/doc.md"
 if cmp -s "$TMP/table.md" "$TMP/doc.md"; then ok; else
