@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				live[cur] = live[--nr];
 				continue;
 			}
-			if (op.kind == OP_FORK || op.kind == OP_THREAD) {
+			if (op.kind == OP_FORK || op.kind == OP_VFORK || op.kind == OP_THREAD) {
 				if (nr == FUZZ_WL_MAX_PROCS)
 					break;
 				live[nr++] = (uint32_t)op.arg;

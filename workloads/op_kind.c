@@ -28,7 +28,7 @@ static const char *const names[OP_KIND_COUNT] = {
     [OP_BRK] = "brk",
     [OP_MLOCK] = "mlock/munlock/mlockall/munlockall",
 
-    /* 18, 19: shm by name, vfork/spawn */
+    [OP_VFORK] = "vfork",
 
     [OP_MEMORY_RECLAIM] = "memory.reclaim",
 

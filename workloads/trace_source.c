@@ -110,6 +110,13 @@ static struct trace_name *name_add(struct trace_source *s, const char *name, int
 	return n;
 }
 
+/* An image's or a cgroup's name, kept for the whole run (the op's is borrowed). */
+static const char *name_keep(struct trace_source *s, const char *name)
+{
+	struct trace_name *n = name_find(s, name, 0);
+	return (n ? n : name_add(s, name, 0, 0))->name;
+}
+
 struct trace_name *trace_source_name(struct trace_source *s, const char *name, int is_file)
 {
 	return name_find(s, name, is_file);
@@ -152,22 +159,24 @@ static int check_wait(struct trace_source *s, const struct op *op, struct err *e
 	return 0;
 }
 
-/* fork's child or a new thread: an id in 1..UINT32_MAX never used before (pids and thread
- * ids share one space, as in Linux), then known; a thread has no parent (it is not waited
- * for). */
+/* fork's or vfork's child or a new thread: an id in 1..UINT32_MAX never used before (pids
+ * and thread ids share one space, as in Linux), then known; a thread has no parent (it is not
+ * waited for). */
 static int check_new_task(struct trace_source *s, const struct op *op, struct err *err)
 {
-	bool fork = op->kind == OP_FORK;
+	bool fork = op->kind == OP_FORK || op->kind == OP_VFORK;
 	if (op->arg == 0 || op->arg > UINT32_MAX)
 		return bad(s, err, "%s %llu is not in 1..%u",
 		           fork ? "fork: child pid" : "thread: thread id",
 		           (unsigned long long)op->arg, UINT32_MAX);
+	if (trace_source_proc(s, (uint32_t)op->arg) && fork)
+		return bad(s, err,
+		           "%s of pid %llu, which already exists (pids are never reused in a trace)",
+		           op->kind == OP_VFORK ? "vfork" : "fork", (unsigned long long)op->arg);
 	if (trace_source_proc(s, (uint32_t)op->arg))
 		return bad(s, err,
-		           fork ? "fork of pid %llu, which already exists (pids are never reused in "
-		                  "a trace)"
-		                : "thread %llu, whose id is already used (thread ids and pids share "
-		                  "one space and are never reused in a trace)",
+		           "thread %llu, whose id is already used (thread ids and pids share one "
+		           "space and are never reused in a trace)",
 		           (unsigned long long)op->arg);
 	proc_add(s, (uint32_t)op->arg, fork ? op->pid : 0);
 	return 0;
@@ -390,7 +399,7 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 	case OP_MPROTECT:
 	case OP_MADVISE:
 	case OP_MSYNC:
-		if (check_range(s, op, err))
+		if (check_range(s, op, err) || (op->kind == OP_MADVISE && check_result(s, op, err)))
 			return -VMSIM_EINVAL;
 		break;
 	case OP_COMPUTE:
@@ -399,6 +408,7 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 			return -VMSIM_EINVAL;
 		break;
 	case OP_FORK:
+	case OP_VFORK:
 	case OP_THREAD:
 		if (check_new_task(s, op, err))
 			return -VMSIM_EINVAL;
@@ -407,21 +417,15 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 		if (check_wait(s, op, err))
 			return -VMSIM_EINVAL;
 		break;
-	case OP_EXECVE: {
-		struct trace_name *n = name_find(s, op->name, 0);
-		if (!n)
-			n = name_add(s, op->name, 0, 0);
-		op->name = n->name;
+	case OP_EXECVE:
+		op->name = name_keep(s, op->name);
 		break;
-	}
 	case OP_FILE_RW:
 	case OP_FILE_SYNC:
 		return check_file_op(s, op, err);
 	case OP_MEMORY_RECLAIM:
-		if (op->name) { /* (a cgroup name: kept as images' are, for the whole run) */
-			struct trace_name *n = name_find(s, op->name, 0);
-			op->name = (n ? n : name_add(s, op->name, 0, 0))->name;
-		}
+		if (op->name) /* (a cgroup name: kept as images' are, for the whole run) */
+			op->name = name_keep(s, op->name);
 		break;
 	case OP_EXIT:
 		p->state = TRACE_PROC_EXITED;

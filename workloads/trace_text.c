@@ -263,12 +263,16 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 	case OP_MADVISE:
 		n = snprintf(buf, len, "%llu madvise 0x%llx 0x%llx %s", pid, a, l,
 		             trace_advice_name((unsigned)op->arg));
-		break;
+		BUG_ON(n < 0 || (size_t)n >= len, "vmt line too long");
+		return trace_format_result(op, buf, (size_t)n, len);
 	case OP_MSYNC:
 		n = snprintf(buf, len, "%llu msync 0x%llx 0x%llx", pid, a, l);
 		break;
 	case OP_FORK:
 		n = snprintf(buf, len, "%llu fork %llu", pid, (unsigned long long)op->arg);
+		break;
+	case OP_VFORK:
+		n = snprintf(buf, len, "%llu vfork %llu", pid, (unsigned long long)op->arg);
 		break;
 	case OP_THREAD:
 		n = snprintf(buf, len, "%llu thread %llu", pid, (unsigned long long)op->arg);

@@ -311,14 +311,18 @@ static int vmt_tokenize(struct vmt_reader *r, const char *line, struct tok *t, s
 	"hugepage|nohugepage|dontneed|normal|random|sequential|willneed|free|remove|dontfork|"     \
 	"dofork|wipeonfork|keeponfork|cold|pageout|populate_read|populate_write"
 
-/* "PID madvise ADDR LEN ADVICE" */
+/* "PID madvise ADDR LEN ADVICE [= RESULT]" (RESULT: 0 or an errno name) */
+static int parse_result(struct vmt_reader *r, const struct tok *t, struct op *op, struct err *err);
 static int parse_madvise(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
                          struct err *err)
 {
 	op->kind = OP_MADVISE;
-	if (want_tokens(r, nt, 5, 5, "PID madvise ADDR LEN ADVICE", err) ||
-	    parse_range(r, &t[2], op, err))
+	if ((nt != 5 && nt != 7) || (nt == 7 && !tok_is(&t[5], "=")))
+		return vmt_bad(r, err, "expected \"PID madvise ADDR LEN ADVICE [= RESULT]\"");
+	if (parse_range(r, &t[2], op, err) || (nt == 7 && parse_result(r, &t[5], op, err)))
 		return -VMSIM_EINVAL;
+	if ((op->flags & OPRES_ADDR) && op->offset)
+		return vmt_bad(r, err, "madvise returns 0 or an errno, not an address");
 	op->arg = trace_advice_find(t[4].s, t[4].len);
 	if (!op->arg)
 		return vmt_bad(r, err, "expected an advice (" VMT_ADVICE "), got \"%.*s\"",
@@ -568,15 +572,17 @@ static int parse_mlock(struct vmt_reader *r, const struct tok *t, int nt, struct
 	return 0;
 }
 
-/* fork, thread, wait, exec, exit, compute: "PID OPERATION [ARG]". Returns 1 when o is none of them. */
+/* fork, vfork, thread, wait, exec, exit, compute: "PID OPERATION [ARG]". Returns 1 when o is none of them. */
 static int parse_process_op(struct vmt_reader *r, const struct tok *t, int nt, struct op *op,
                             struct err *err)
 {
 	const struct tok *o = &t[1];
 	uint32_t child = 0;
-	if (tok_is(o, "fork")) {
-		op->kind = OP_FORK;
-		if (want_tokens(r, nt, 3, 3, "PID fork CHILD_PID", err) ||
+	if (tok_is(o, "fork") || tok_is(o, "vfork")) {
+		op->kind = o->s[0] == 'v' ? OP_VFORK : OP_FORK;
+		if (want_tokens(r, nt, 3, 3,
+		                op->kind == OP_VFORK ? "PID vfork CHILD_PID" : "PID fork CHILD_PID",
+		                err) ||
 		    tok_pid(r, &t[2], "a child pid", &child, err))
 			return -VMSIM_EINVAL;
 		op->arg = child;

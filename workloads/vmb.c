@@ -86,32 +86,6 @@ static int vmb_fill(struct vmb_reader *r, size_t want, struct err *err)
 	return 0;
 }
 
-/* Can this host run the pext decoder, and is it fast there (not microcoded as on AMD before
- * Zen 3)? */
-static bool vmb_pext_fast(void)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-	__builtin_cpu_init();
-	if (!__builtin_cpu_supports("bmi2"))
-		return false;
-	if (__builtin_cpu_is("intel"))
-		return true;
-	return __builtin_cpu_is("amd") && !__builtin_cpu_is("amdfam15h") &&
-	       !__builtin_cpu_is("amdfam17h");
-#else
-	return false;
-#endif
-}
-
-/* VMSIM_VMB_PORTABLE=1 forces the portable decoder on a host where pext is fast, so that the
- * tests and fuzzers (and CI, once per run of the suite) exercise the path of every host without
- * it: AMD Zen 1/2, ARM64, CPUs without BMI2. */
-static bool vmb_portable_forced(void)
-{
-	const char *v = getenv("VMSIM_VMB_PORTABLE");
-	return v && *v && strcmp(v, "0") != 0;
-}
-
 static void vmb_close(void *reader);
 
 static int vmb_open(void **out, const char *path, const struct trace_read_opts *opts,
@@ -614,9 +588,13 @@ static int vmb_get_range_op(struct vmb_reader *r, const unsigned char **pp, unsi
 	}
 	if (opc == OP_MADVISE) {
 		GETB(b);
-		if (b < 1 || b >= ADV_COUNT)
-			return vmb_bad(r, err, r->rec_off, "bad madvise advice byte");
-		op->arg = b;
+		if (b & VMB_MADV_RESULT) { /* a recorded result: its flags byte, its errno byte */
+			GETB(op->flags);
+			GETB(op->prot);
+		}
+		if (!vmb_madvise_ok(b & ~(unsigned)VMB_MADV_RESULT, op))
+			return vmb_bad(r, err, r->rec_off, "bad madvise advice or result byte");
+		op->arg = b & ~(unsigned)VMB_MADV_RESULT;
 	}
 	*pp = p;
 	return 0;

@@ -17,7 +17,8 @@
  *     munmap, msync      addr, len
  *     mprotect           addr, len, prot byte
  *     madvise            addr, len, advice byte (enum op_advice: 1..17; 4.. are new in
- *                        issue 15, a reader before it rejects them)
+ *                        issue 15, a reader before it rejects them); with VMB_MADV_RESULT
+ *                        (0x80) in it, a recorded result: flags byte, errno byte
  *     fork, wait         child pid (wait: 0 = any child)
  *     exec               image: varint length, bytes
  *     exit               nothing
@@ -41,6 +42,9 @@
 #define VMB_HEADER_BYTES 8
 #define VMB_TAG_PID 0x10
 #define VMB_MMAP_XFLAGS 0x80 /* in an mmap record's prot byte: an xflags byte follows */
+/* In a madvise record's advice byte: a recorded result follows (a flags byte, OPRES_ADDR for
+ * success or OPRES_ERRNO, and an errno byte; readers before issue 15 reject the bit) */
+#define VMB_MADV_RESULT 0x80
 #define VMB_OP_END 15
 /* The extended-opcode escape: a tag with this bit set carries opcode VMB_EXT_BASE + its low 4
  * bits (16..31), with the same VMB_TAG_PID bit and varint operands after it. Readers before it

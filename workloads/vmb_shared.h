@@ -1,11 +1,13 @@
 /*
  * vmb_shared.h — what the vmb reader (vmb.c) and writer (vmb_writer.c) share: buffer sizes,
  * the per-process delta state (the registers each access is coded against), and the writer's
- * entry points for trace_format_vmb. The format itself is vmb.h.
+ * entry points for trace_format_vmb, the reader's choice of decoder (pext or portable) and its
+ * check of a madvise record. The format itself is vmb.h.
  */
 #ifndef VMSIM_WORKLOADS_VMB_SHARED_H
 #define VMSIM_WORKLOADS_VMB_SHARED_H
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +59,40 @@ static inline void state_switch(struct vmb_state *s, uint32_t pid)
 	}
 	s->pid = pid;
 	s->cur = &s->regs[i];
+}
+
+/* Can this host run the pext decoder, and is it fast there (not microcoded as on AMD before
+ * Zen 3)? */
+static inline bool vmb_pext_fast(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("bmi2"))
+		return false;
+	if (__builtin_cpu_is("intel"))
+		return true;
+	return __builtin_cpu_is("amd") && !__builtin_cpu_is("amdfam15h") &&
+	       !__builtin_cpu_is("amdfam17h");
+#else
+	return false;
+#endif
+}
+
+/* VMSIM_VMB_PORTABLE=1 forces the portable decoder on a host where pext is fast, so that the
+ * tests and fuzzers (and CI, once per run of the suite) exercise the path of every host without
+ * it: AMD Zen 1/2, ARM64, CPUs without BMI2. */
+static inline bool vmb_portable_forced(void)
+{
+	const char *v = getenv("VMSIM_VMB_PORTABLE");
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+/* A madvise record's advice (without VMB_MADV_RESULT) and the result bytes read into op:
+ * a known advice, and no result, success (OPRES_ADDR, errno 0) or an errno (OPRES_ERRNO). */
+static inline bool vmb_madvise_ok(unsigned advice, const struct op *op)
+{
+	return advice >= 1 && advice < ADV_COUNT &&
+	       (op->flags == 0 || op->flags == OPRES_ERRNO || (op->flags == OPRES_ADDR && !op->prot));
 }
 
 /* trace_format_vmb's writer (vmb_writer.c). */

@@ -107,8 +107,14 @@ int vmb_write(void *writer, const struct op *op, struct err *err)
 				p = vmb_put_varint(p, op->offset);
 			}
 		}
-		if (op->kind == OP_MADVISE)
-			*p++ = (unsigned char)op->arg;
+		if (op->kind == OP_MADVISE) {
+			bool res = op->flags & (OPRES_ADDR | OPRES_ERRNO);
+			*p++ = (unsigned char)(op->arg | (res ? VMB_MADV_RESULT : 0));
+			if (res) { /* the result's flag bits, then its errno (0: success) */
+				*p++ = op->flags & (OPRES_ADDR | OPRES_ERRNO);
+				*p++ = op->prot;
+			}
+		}
 		break;
 	case OP_FORK:
 	case OP_WAIT:

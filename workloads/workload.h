@@ -61,7 +61,9 @@ enum op_kind {
 	                SHM_MAP, SHM_ATTACH: addr, len, prot, flags (enum op_map_flags:
 	                MAPF_SHARED, MAPF_POPULATE) and offset as an mmap's */
 
-	/* 19: reserved for vfork/spawn */
+	OP_VFORK = 19, /* vfork / posix_spawn (clone(CLONE_VM | CLONE_VFORK)): arg is the child's
+	                  pid; the child shares the caller's address space, the caller sleeps
+	                  until the child execs or exits */
 
 	OP_MEMORY_RECLAIM = 20, /* write to memory.reclaim: reclaim len bytes from the cgroup
 	                           named by name (NULL: the process's own group) */
@@ -177,7 +179,7 @@ struct op {
 	uint32_t pid;     /* the process this operation belongs to */
 	uint64_t addr;    /* virtual address (accesses, mmap, munmap, mprotect, madvise, msync) */
 	uint64_t len;     /* bytes (mmap, munmap, mprotect, madvise, msync, file) */
-	uint64_t arg;     /* child pid (fork, wait), thread id (thread), nanoseconds (compute), advice (madvise),
+	uint64_t arg;     /* child pid (fork, vfork, wait), thread id (thread), nanoseconds (compute), advice (madvise),
 	                     request id (mark) */
 	uint64_t offset;  /* file offset in bytes (file mmap) */
 	const char *name; /* file name (file mmap, file decl) or image (execve); borrowed until

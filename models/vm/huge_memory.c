@@ -170,7 +170,7 @@ bool folio_maps_only(const struct vm *vm, pfn_t head, const struct mm_struct *mm
 static void __split_huge_zero_page_pmd(struct vm *vm, struct mm_struct *mm, uint64_t haddr,
                                        pte_t *pmdp)
 {
-	pte_t young = *pmdp & PTE_ACCESSED;
+	pte_t young = *pmdp & (PTE_ACCESSED | PTE_NUMA); /* (and PROT_NONE stays) */
 	flush_tlb_page(vm, mm, haddr);
 	pgtable_set(&mm->pgd, haddr, pmdp, 0);
 	for (uint32_t i = 0; i < HPAGE_NR; i++) {
@@ -196,7 +196,7 @@ void __split_huge_pmd(struct vm *vm, struct mm_struct *mm, uint64_t haddr)
 	flush_tlb_page(vm, mm, haddr);
 	rmap_remove(vm, head, mm, haddr);
 	pgtable_set(&mm->pgd, haddr, p, 0);
-	pte_t flags = pmd & (PTE_WRITE | PTE_ACCESSED | PTE_DIRTY);
+	pte_t flags = pmd & (PTE_WRITE | PTE_ACCESSED | PTE_DIRTY | PTE_NUMA); /* (PROT_NONE stays) */
 	for (uint32_t i = 0; i < HPAGE_NR; i++) {
 		uint64_t va = haddr + ((uint64_t)i << PTE_SHIFT);
 		pte_t *q = pgtable_alloc_pte(&mm->pgd, va);

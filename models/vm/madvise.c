@@ -31,6 +31,8 @@
  */
 #include "models/vm/internal.h"
 
+#include <errno.h>
+
 #include "models/vm/vma.h"
 
 /* The range of an advice: page aligned, inside the address space, every page mapped. */
@@ -38,9 +40,9 @@ static int madvise_range(struct vm *vm, struct mm_struct *mm, uint64_t addr, uin
 {
 	uint64_t ps = vm->cfg.page_size;
 	*len = (*len + ps - 1) & ~(ps - 1);
-	if (vm_check_range(vm, addr, *len) || !mm_range_mapped(mm, addr, addr + *len))
-		return -1;
-	return 0;
+	if (vm_check_range(vm, addr, *len))
+		return -EINVAL;
+	return mm_range_mapped(mm, addr, addr + *len) ? 0 : -ENOMEM;
 }
 
 /* Does every VMA part of [addr, end) satisfy (vm_flags & mask) == want and have a file
@@ -60,8 +62,9 @@ static bool range_vmas_are(struct mm_struct *mm, uint64_t addr, uint64_t end, ui
 int vm_madvise_dontneed(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
                         struct fault_work *w)
 {
-	if (madvise_range(vm, mm, addr, &len))
-		return -1;
+	int rc = madvise_range(vm, mm, addr, &len);
+	if (rc)
+		return rc;
 	vm->cur = w;
 	zap_page_range(vm, mm, addr, addr + len, true);
 	vm->cur = NULL;
@@ -71,10 +74,11 @@ int vm_madvise_dontneed(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint
 int vm_madvise_flags(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
                      uint32_t mask, uint32_t flags)
 {
-	if (madvise_range(vm, mm, addr, &len))
-		return -1;
+	int rc = madvise_range(vm, mm, addr, &len);
+	if (rc)
+		return rc;
 	if ((flags & VM_WIPEONFORK) && !range_vmas_are(mm, addr, addr + len, VM_SHARED, 0, 0))
-		return -1; /* EINVAL: only private anonymous memory can be wiped */
+		return -EINVAL; /* EINVAL: only private anonymous memory can be wiped */
 	mm_set_flags_range(mm, addr, addr + len, mask, flags);
 	return 0;
 }
@@ -126,10 +130,11 @@ static void free_pte(void *ctx, uint64_t vaddr, pte_t *p)
 int vm_madvise_free(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
                     struct fault_work *w)
 {
-	if (madvise_range(vm, mm, addr, &len))
-		return -1;
+	int rc = madvise_range(vm, mm, addr, &len);
+	if (rc)
+		return rc;
 	if (!range_vmas_are(mm, addr, addr + len, VM_SHARED, 0, 0))
-		return -1; /* EINVAL: only private anonymous memory */
+		return -EINVAL; /* EINVAL: only private anonymous memory */
 	struct madv_ctx c = {.vm = vm, .mm = mm};
 	vm->cur = w;
 	split_huge_pmd_edges(vm, mm, addr, addr + len);
@@ -152,8 +157,9 @@ static void cold_pte(void *ctx, uint64_t vaddr, pte_t *p)
 int vm_madvise_cold(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
                     struct fault_work *w)
 {
-	if (madvise_range(vm, mm, addr, &len))
-		return -1;
+	int rc = madvise_range(vm, mm, addr, &len);
+	if (rc)
+		return rc;
 	struct madv_ctx c = {.vm = vm, .mm = mm};
 	vm->cur = w;
 	pgtable_for_each(&mm->pgd, addr, addr + len, cold_pte, &c);
@@ -164,8 +170,9 @@ int vm_madvise_cold(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t
 int vm_madvise_pageout(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
                        struct fault_work *w)
 {
-	if (madvise_range(vm, mm, addr, &len))
-		return -1;
+	int rc = madvise_range(vm, mm, addr, &len);
+	if (rc)
+		return rc;
 	struct madv_ctx c = {.vm = vm, .mm = mm};
 	vm->cur = w;
 	for (uint64_t va = addr; va < addr + len; va += vm->cfg.page_size) {
@@ -210,8 +217,9 @@ static void willneed_pte(void *ctx, uint64_t vaddr, pte_t *p)
 int vm_madvise_willneed(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
                         struct fault_work *w)
 {
-	if (madvise_range(vm, mm, addr, &len))
-		return -1;
+	int rc = madvise_range(vm, mm, addr, &len);
+	if (rc)
+		return rc;
 	vm->cur = w;
 	for (uint64_t va = addr; va < addr + len;) {
 		struct vm_area_struct *v = find_vma(mm, va);
@@ -231,13 +239,14 @@ int vm_madvise_willneed(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint
 int vm_madvise_remove(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
                       struct fault_work *w)
 {
-	if (madvise_range(vm, mm, addr, &len))
-		return -1;
+	int rc = madvise_range(vm, mm, addr, &len);
+	if (rc)
+		return rc;
 	for (uint64_t va = addr; va < addr + len;) {
 		const struct vm_area_struct *v = find_vma(mm, va);
 		if (!v->vm_file || !vm->fm.files[v->vm_file - 1].shmem ||
 		    !(v->vm_flags & VM_SHARED))
-			return -1; /* EINVAL: only shared mappings of shmem (or of a file system
+			return -EINVAL; /* EINVAL: only shared mappings of shmem (or of a file system
 			              that punches holes, which vmsim's files do not) */
 		va = v->vm_end;
 	}

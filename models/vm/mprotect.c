@@ -10,8 +10,13 @@
  *    not fault; the zero page, page-cache pages and pages still shared after fork stay
  *    write-protected (their next write is a COW fault). In a shared mapping a dirty PTE
  *    becomes writable (the file system already saw the write) and so does every PTE of a
- *    shmem page (shmem has no write notification).
- * Not modelled: PROT_NONE's NUMA hinting and soft-dirty / userfaultfd write protection.
+ *    shmem page (shmem has no write notification);
+ *  - all access taken away (PROT_NONE): every present PTE becomes PAGE_PROTNONE (PTE_NUMA:
+ *    present, the page stays mapped, but any access faults and handle_mm_fault's VMA check
+ *    raises SIGSEGV, SEGV_ACCERR); an mprotect that gives access again makes them ordinary
+ *    PTEs (pte_modify), so the pages come back without a fault. A NUMA hint on a PTE goes the
+ *    same way (Linux's pte_modify drops it too).
+ * Not modelled: soft-dirty / userfaultfd write protection.
  */
 #include "models/vm/internal.h"
 
@@ -51,6 +56,26 @@ static bool can_change_pte_writable(const struct vm *vm, const struct mm_struct 
 	return !(pg->flags & PG_SWAPCACHE) || vm->swap[pg->swap_slot].map == 0;
 }
 
+/* PROT_NONE: the present PTE faults on any access (PAGE_PROTNONE) and loses write access. */
+static void protnone_pte(void *ctx, uint64_t vaddr, pte_t *p)
+{
+	struct change_prot_ctx *c = ctx;
+	if (pte_present(*p) && (*p & (PTE_NUMA | PTE_WRITE)) != PTE_NUMA) {
+		*p = (*p | PTE_NUMA) & ~PTE_WRITE;
+		flush_tlb_page(c->vm, c->mm, vaddr);
+	}
+}
+
+/* Access given back: a PAGE_PROTNONE PTE maps its page again (no TLB entry to invalidate: a
+ * PROT_NONE PTE is never cached). */
+static void unprotnone_pte(void *ctx, uint64_t vaddr, pte_t *p)
+{
+	UNUSED(ctx);
+	UNUSED(vaddr);
+	if (pte_present(*p) && (*p & PTE_NUMA))
+		*p &= ~PTE_NUMA;
+}
+
 static void mkwrite_pte(void *ctx, uint64_t vaddr, pte_t *p)
 {
 	struct change_prot_ctx *c = ctx;
@@ -84,10 +109,13 @@ int vm_mprotect(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len
 		return -1; /* ENOMEM in Linux: part of the range is not mapped */
 	mm_set_flags_range(mm, addr, addr + len, VM_READ | VM_WRITE | VM_EXEC, prot);
 	vm->cur = w;
+	struct change_prot_ctx c = {.vm = vm, .mm = mm};
+	if (prot)
+		pgtable_for_each(&mm->pgd, addr, addr + len, unprotnone_pte, &c);
 	if (!(prot & VM_WRITE)) {
-		struct change_prot_ctx c = {.vm = vm, .mm = mm};
 		split_huge_pmd_edges(vm, mm, addr, addr + len);
-		pgtable_for_each(&mm->pgd, addr, addr + len, wrprotect_pte, &c);
+		pgtable_for_each(&mm->pgd, addr, addr + len, prot ? wrprotect_pte : protnone_pte,
+		                 &c);
 	} else {
 		split_huge_pmd_edges(vm, mm, addr, addr + len);
 		change_range_writable(vm, mm, addr, addr + len);

@@ -528,8 +528,9 @@ int vm_madvise_dontneed(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint
                         struct fault_work *w);
 /* The other advice of madvise.c on [addr, addr + len) (every page mapped; madvise.c says what
  * each does): vm_madvise_flags sets the mask bits of the VMA parts' vm_flags to flags
- * (VM_RAND_READ, VM_SEQ_READ, VM_DONTCOPY, VM_WIPEONFORK). Each returns 0, or -1 on a bad
- * range or a mapping the advice does not apply to (EINVAL). HUGEPAGE / NOHUGEPAGE are flags
+ * (VM_RAND_READ, VM_SEQ_READ, VM_DONTCOPY, VM_WIPEONFORK). Each returns 0, or -EINVAL on a
+ * bad range or a mapping the advice does not apply to, -ENOMEM when part of the range is not
+ * mapped (nothing changed either way). HUGEPAGE / NOHUGEPAGE are flags
  * too (VM_HUGEPAGE, VM_NOHUGEPAGE), read by huge_memory.c at the next fault. */
 int vm_madvise_flags(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
                      uint32_t mask, uint32_t flags);

@@ -80,7 +80,7 @@ static const struct param_spec vm_params[] = {
 	{.key = "readahead_pages", .type = PARAM_INT, .def = "32", .min = 0, .max = 4096,
 	 .doc = "sequential file misses read this many pages ahead (0: off)"},
 	{.key = "mmap_readahead", .type = PARAM_ENUM, .def = "\"sequential\"", .choices = "sequential|linux",
-	 .doc = "readahead of file faults: sequential: a miss that continues the previous one reads vm.readahead_pages after it; linux: Linux 6.18's do_sync_mmap_readahead (read-around of vm.readahead_pages centred on every miss, MADV_SEQUENTIAL's window from the miss) and asynchronous readahead when a fault reaches the PG_readahead folio, in folios whose order grows by 2 per window up to vm.file_folio_max_pages (docs/vm.md, \"Readahead\")"},
+	 .doc = "readahead of file faults: sequential: a miss that continues the previous one reads vm.readahead_pages after it; linux: Linux 6.18's do_sync_mmap_readahead (read-around of vm.readahead_pages centred on every miss, MADV_SEQUENTIAL's window from the miss) and asynchronous readahead when a fault reaches the PG_readahead folio, in folios whose order grows by 2 per window up to vm.file_folio_max_pages (docs/vm.md, \"Readahead of file faults\")"},
 	{.key = "dirty_background_ratio", .type = PARAM_INT, .def = "10", .min = 0, .max = 100,
 	 .doc = "write(2): the flusher writes dirty page-cache pages back above this % of free + page-cache memory (Linux's vm.dirty_background_ratio)"},
 	{.key = "dirty_ratio", .type = PARAM_INT, .def = "20", .min = 0, .max = 100,

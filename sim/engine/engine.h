@@ -39,6 +39,9 @@ uint32_t task_mm_id(const struct sim *s, const struct task *t);
  * the last live task of its thread group, the address space is released and the process's
  * parent woken from a wait for it. */
 void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit why);
+/* A vfork child t execs or exits: its parent wakes at cpu's clock and t no longer holds the
+ * parent's address space (t->mm is NULL). Nothing for any other task. */
+void vfork_release(struct sim *s, struct cpu *cpu, struct task *t);
 /* parent's child pid (of the same workload), or NULL. */
 struct task *task_find_child(struct sim *s, struct task *parent, uint32_t pid);
 /* The run queue (FIFO). */

@@ -243,7 +243,7 @@ static int proc_read_turn(struct future *f, uint32_t i, const struct workload_op
 			p->cur = NULL;
 			return rc;
 		}
-		if (op.kind == OP_FORK || op.kind == OP_THREAD)
+		if (op.kind == OP_FORK || op.kind == OP_VFORK || op.kind == OP_THREAD)
 			proc_add(f, f->procs[i].wl_index, (uint32_t)op.arg);
 		else if (op.kind <= OP_EXEC && proc_append(f, i, op.addr / page_size, file, err))
 			return -1;

@@ -324,6 +324,8 @@ void sim_write_stats(struct sim *s, FILE *out)
 	if (s->c.threads_created)
 		statsout_u64(&o, "sim", "threads_created", s->c.threads_created);
 	statsout_u64(&o, "sim", "forks", s->c.forks);
+	if (s->c.vforks)
+		statsout_u64(&o, "sim", "vforks", s->c.vforks);
 	statsout_u64(&o, "sim", "exits", s->c.exits);
 	statsout_u64(&o, "sim", "segfaults", s->c.segv);
 	statsout_u64(&o, "sim", "sigbus", s->c.sigbus);

@@ -38,6 +38,7 @@ struct sim_counters {
 	uint64_t signals_handled; /* SIGSEGV / SIGBUS of accesses that a handler caught */
 	uint64_t sig_maperr, sig_accerr, sig_bus; /* every such signal, handled or fatal */
 	uint64_t processes_created;
+	uint64_t vforks;          /* vfork / posix_spawn children */
 	uint64_t threads_created; /* by thread operations (not counting processes' first tasks) */
 	/* writes to memory.reclaim (OP_MEMORY_RECLAIM): pages asked and reclaimed; eagain: the
 	 * writes that got less than they asked (Linux returns -EAGAIN) */

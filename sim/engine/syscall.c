@@ -1,7 +1,7 @@
 /*
  * syscall.c — the operations of a workload that are system calls (mmap, munmap, mprotect,
- * madvise, msync, brk, fork, thread, wait, exec, exit, file declarations) and marks, one function each,
- * dispatched by do_syscall. Each asks the VM layer for the work (models/vm/vm.h) and costs it
+ * madvise, msync, brk, fork, vfork, thread, wait, exec, exit, file declarations) and marks,
+ * one function each, dispatched by do_syscall. Each asks the VM layer for the work (models/vm/vm.h) and costs it
  * with the machine model: sim.syscall_ps of kernel software plus the work's own cost (TLB
  * invalidations and shootdowns, page zeroing); fork adds sim.fork_pte_ps per page-table entry
  * copied; msync (MS_SYNC) waits for its writes. An operation the VM layer rejects (a bad
@@ -301,6 +301,10 @@ static enum run_result sys_madvise(struct sim *s, struct cpu *cpu, struct task *
 		rc = vm_madvise_flags(vm, t->mm, op->addr, op->len, advice_vma_flags[op->arg].mask,
 		                      advice_vma_flags[op->arg].flags);
 	}
+	result_compare_val(s, op, rc, op->prot);
+	if (op->flags & (OPRES_ADDR | OPRES_ERRNO))
+		rc = 0; /* (a recorded result: the program saw it and goes on; vmsim's failed call
+		           changed nothing) */
 	return syscall_done(s, cpu, t, rc, &w);
 }
 
@@ -322,12 +326,35 @@ static enum run_result sys_fork(struct sim *s, struct cpu *cpu, struct task *t)
 	return RUN_AGAIN;
 }
 
+/* vfork, posix_spawn (clone(CLONE_VM | CLONE_VFORK)): a new process that runs in t's address
+ * space (nothing copied, nothing write-protected: its writes are t's pages, as in Linux) while
+ * t sleeps until the child execs or exits (vfork_release). Costs a system call. */
+static enum run_result sys_vfork(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	struct fault_work w;
+	fault_work_reset(&w);
+	struct task *c = task_new(s, t->wl_index, (uint32_t)t->op->arg, t);
+	c->mm = t->mm;
+	c->vfork_parent = t;
+	t->live_children++;
+	s->c.vforks++;
+	cpu->clock_ps += syscall_cost(s, cpu, &w);
+	eventq_schedule(&s->eq, &c->wake_ev, cpu->clock_ps);
+	t->has_op = false;
+	t->state = TASK_BLOCKED;
+	return RUN_BLOCKED;
+}
+
 /* clone(CLONE_VM | CLONE_THREAD): a new task in t's thread group, sharing its address space,
  * runnable at once (on another CPU when one is idle). Costs a system call: nothing is copied. */
 static enum run_result sys_thread(struct sim *s, struct cpu *cpu, struct task *t)
 {
 	struct fault_work w;
 	fault_work_reset(&w);
+	if (t->group_leader->vfork_parent) { /* (threads in a vfork child: not modelled) */
+		task_exit(s, cpu, t, EXIT_ERROR);
+		return RUN_DEAD;
+	}
 	struct task *c = task_new_thread(s, t, (uint32_t)t->op->arg);
 	cpu->clock_ps += syscall_cost(s, cpu, &w);
 	eventq_schedule(&s->eq, &c->wake_ev, cpu->clock_ps);
@@ -394,10 +421,14 @@ static enum run_result sys_execve(struct sim *s, struct cpu *cpu, struct task *t
 	}
 	if (sim_check_file_device(s))
 		return RUN_FAILED;
-	timing_flush_asid(&s->timing, t->mm->asid);
+	if (!t->vfork_parent) /* (a vfork parent's TLB entries stay: its address space lives) */
+		timing_flush_asid(&s->timing, t->mm->asid);
 	mm->mempolicy = t->mm->mempolicy; /* exec keeps the task's memory policy */
 	t->group_leader->sig_handled = 0; /* and resets handled signals to SIG_DFL */
-	vm_mm_destroy(&s->vm, t->mm, &w);
+	if (t->vfork_parent)
+		vfork_release(s, cpu, t); /* the parent's address space goes back to it alone */
+	else
+		vm_mm_destroy(&s->vm, t->mm, &w);
 	t->mm = mm;
 	task_mm_attach(s, t);
 	vm_mm_set_cpu(mm, cpu->id);
@@ -703,6 +734,8 @@ enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 		return RUN_AGAIN;
 	case OP_FORK:
 		return sys_fork(s, cpu, t);
+	case OP_VFORK:
+		return sys_vfork(s, cpu, t);
 	case OP_THREAD:
 		return sys_thread(s, cpu, t);
 	case OP_WAIT:

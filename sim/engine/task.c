@@ -1,6 +1,7 @@
 /*
  * task.c — the engine's processes and threads (task.h): creation, the run queue, waking an idle
- * CPU, exit with its wake-up of a waiting parent once the last thread of a process has left, and the --check walk over every live address space.
+ * CPU, exit with its wake-up of a waiting parent once the last thread of a process has left
+ * (and of a vfork parent: vfork_release), and the --check walk over every live address space.
  */
 #include "sim/engine/task.h"
 
@@ -99,8 +100,8 @@ struct task *task_new_thread(struct sim *s, struct task *creator, uint32_t tid)
  * first in creation order that still has it), so that walks over tasks see each mm once. */
 bool task_mm_owner(const struct task *t)
 {
-	if (!t->mm)
-		return false;
+	if (!t->mm || t->group_leader->vfork_parent)
+		return false; /* (a vfork child's is its parent's) */
 	const struct task *o = t->group_leader;
 	while (!o->mm)
 		o = o->next_thread;
@@ -182,10 +183,21 @@ static void process_exit(struct sim *s, struct cpu *cpu, struct task *g)
 	}
 }
 
+void vfork_release(struct sim *s, struct cpu *cpu, struct task *t)
+{
+	struct task *p = t->vfork_parent;
+	if (!p)
+		return;
+	t->vfork_parent = NULL;
+	t->mm = NULL;
+	eventq_schedule(&s->eq, &p->wake_ev, cpu->clock_ps);
+}
+
 void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit why)
 {
 	struct task *g = t->group_leader;
 	bool last = --g->live_threads == 0;
+	vfork_release(s, cpu, t); /* (a vfork child: the address space stays its parent's) */
 	if (t->mm && last) {
 		struct fault_work w;
 		fault_work_reset(&w);

@@ -2,7 +2,8 @@
  * task.h — the engine's processes, threads and CPUs (task.c): a task runs one workload stream
  * of operations in its address space; a CPU runs one task at a time, on its own clock, from a
  * FIFO run queue (round robin with a quantum). A task is created by a workload's start, by fork
- * (a process of its own) or by a thread operation (a thread: a task of its creator's thread
+ * (a process of its own; vfork: one that borrows its parent's address space, the parent asleep,
+ * until it execs or exits) or by a thread operation (a thread: a task of its creator's thread
  * group, sharing its address space, as clone(CLONE_VM | CLONE_THREAD)), and leaves by exit, a
  * simulated segfault, out-of-memory or a rejected operation, each counted as a result. The
  * process ends when the last task of its group has left. Not modelled: a fatal signal ends only
@@ -73,6 +74,8 @@ struct task {
 	bool has_op;                   /* op was fetched and not yet completed */
 	bool op_io_done;               /* op's blocking I/O has completed: finish it */
 	struct task *parent; /* the task that forked it (NULL: initial, orphan or a thread) */
+	struct task *vfork_parent; /* a vfork child until it execs or exits: the task that called
+	                              vfork, asleep; mm is that task's (borrowed, not copied) */
 	/* The thread group: its leader (itself for a process), and on the leader the group's
 	 * tasks in creation order (next_thread links them, leader first), the tasks it has had
 	 * and those still live; the address space goes when live_threads falls to 0. */

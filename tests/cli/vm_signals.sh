@@ -48,6 +48,12 @@ check_eq "default again: signals.sigsegv_maperr signals.handled" \
 run_case inherit '1 sigaction segv\n1 fork 2\n2 r 0x20000\n2 r 0x20000\n2 exit\n1 wait 2\n1 exit\n'
 check_eq "fork inherits: child's maperr, status" \
 	"$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]+"/stats.json"))["processes"][1]; print(p["signals.sigsegv_maperr"], p["status"])' "$TMP/inherit")" "2 exited"
+# PROT_NONE over present pages (2 written, 1 the zero page): every access raises SIGSEGV
+# SEGV_ACCERR (PAGE_PROTNONE PTEs); access given back, the pages are mapped again without a fault,
+# and write access too for the two exclusively owned ones (Linux: tests/linux anon.c mprotect_none)
+run_case protnone '1 sigaction segv\n1 mmap 0x10000 0x4000 rw anon private\n1 w 0x10000\n1 w 0x11000\n1 r 0x12000\n1 mprotect 0x10000 0x4000 none\n1 r 0x10000\n1 w 0x11000\n1 r 0x12000\n1 mprotect 0x10000 0x4000 r\n1 r 0x10000\n1 r 0x11000\n1 r 0x12000\n1 mprotect 0x10000 0x4000 rw\n1 w 0x10000\n1 w 0x11000\n'
+check_eq "PROT_NONE: maperr accerr bus status" "$(sig3 "$TMP/protnone")" "0 3 0 exited"
+check_eq "PROT_NONE: faults (the first 3 touches only)" "$(proc "$TMP/protnone" faults.total)" 3
 bad_sig() { # bad_sig NAME VMT-TEXT WHAT
 	printf '%b' "$2" >"$TMP/$1.vmt"
 	printf '{"workload": {"type": "trace", "format": "vmt", "path": "%s"}}\n' "$TMP/$1.vmt" >"$TMP/$1.json"

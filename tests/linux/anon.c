@@ -89,6 +89,25 @@ static void s_mprotect_rw(void)
 	PHASE("write_again", touch_w(r, N, 2));
 }
 
+/* PROT_NONE over present pages: an access raises SIGSEGV; access given back, the pages are
+ * still mapped (no fault), write access too for exclusively owned anonymous pages. */
+static void s_mprotect_none(void)
+{
+	r = map_anon(LEN, MAP_PRIVATE);
+	PHASE("write", touch_w(r, N, 1));
+	PHASE("mprotect_none", p_mprotect(r, LEN, PROT_NONE));
+	int code, sig;
+	PHASE("read_none", sig = try_access(r + 5 * PAGE, 0, &code));
+	rec("read_none", "signal", sig);
+	rec("read_none", "si_code", code);
+	PHASE("mprotect_r", p_mprotect(r, LEN, PROT_READ));
+	long ok;
+	PHASE("read", ok = touch_r(r, N, 1));
+	rec("read", "data_ok", ok);
+	PHASE("mprotect_rw", p_mprotect(r, LEN, PROT_READ | PROT_WRITE));
+	PHASE("write_again", touch_w(r, N, 2));
+}
+
 /* Issue 15, bug 4. */
 static void s_madv_dontneed(void)
 {
@@ -294,6 +313,8 @@ static const struct scenario scenarios[] = {
     {"anon_zero_page", s_zero_page, "read 4096 fresh pages (zero page), then write them"},
     {"fork_cow", s_fork_cow, "fork; the child reads all, writes half; the parent writes all"},
     {"mprotect_rw", s_mprotect_rw, "write, mprotect(PROT_READ), read, mprotect(RW), write"},
+    {"mprotect_none", s_mprotect_none,
+     "write, mprotect(PROT_NONE), read one page (SIGSEGV), mprotect(R), read, (RW), write"},
     {"madv_dontneed", s_madv_dontneed, "write, DONTNEED, read, write, DONTNEED + write"},
     {"madv_free", s_madv_free, "write, FREE, read, write half (no memory pressure)"},
     {"madv_free_pageout", s_madv_free_pageout, "write, FREE, write half, PAGEOUT, read"},

@@ -130,6 +130,23 @@ def mprotect_rw(t):
     t.scan("write_again", 1, "w", A, N)
 
 
+@scenario("write, mprotect(PROT_NONE), read one page (SIGSEGV), mprotect(R), read, (RW), write")
+def mprotect_none(t):
+    anon_region(t)
+    t.op(1, "sigaction", "segv")
+    t.scan("write", 1, "w", A, N)
+    t.phase("mprotect_none", 1)
+    t.op(1, "mprotect", A, N * PAGE, "none")
+    t.phase("read_none", 1)
+    t.raw(f"1 r {hex(A + 5 * PAGE)}")
+    t.phase("mprotect_r", 1)
+    t.op(1, "mprotect", A, N * PAGE, "r")
+    t.scan("read", 1, "r", A, N)
+    t.phase("mprotect_rw", 1)
+    t.op(1, "mprotect", A, N * PAGE, "rw")
+    t.scan("write_again", 1, "w", A, N)
+
+
 @scenario("write, DONTNEED, read, write, DONTNEED + write")
 def madv_dontneed(t):
     anon_region(t)
@@ -168,14 +185,14 @@ def madv_free_pageout(t):
 @scenario("write, FREE, write half, reclaim everything reclaimable, read")
 def madv_free_pressure(t):
     t.note("Linux: a memory cgroup's limit lowered below what reclaim can reach (EBUSY);")
-    t.note("here: the proposed `reclaim` (memory.reclaim) of more pages than are reclaimable")
+    t.note("here: a write to memory.reclaim of more pages than are reclaimable (EAGAIN)")
     anon_region(t)
     t.touch(1, "w", A, N)
     t.phase("free", 1)
     t.op(1, "madvise", A, N * PAGE, "free")
     t.scan("write_half", 1, "w", A, N, 0, 2)
     t.phase("limit", 1)
-    t.op(1, "reclaim", N // 2 + 1024)
+    t.op(1, "memory.reclaim", (N // 2 + 1024) * PAGE)
     t.scan("read", 1, "r", A, N)
 
 
@@ -758,12 +775,36 @@ def spawn(name, what, create):
     return build
 
 
+@scenario("write 4096 pages, vfork; the child writes them and 1024 new pages, execs; write again")
+def vfork_exec(t):
+    anon_region(t)
+    anon_region(t, B, N // 4)
+    t.touch(1, "w", A, N)
+    t.phase("child_write", 2)
+    t.raw("1 vfork 2")
+    t.note("the child runs in its parent's address space: its writes are the parent's pages")
+    t.touch(2, "w", A, N)
+    t.touch(2, "w", B, N // 4)
+    t.raw("2 exec default")
+    t.child_exit()
+    t.scan("parent_write", 1, "w", A, N)
+    t.scan("parent_read_child", 1, "r", B, N // 4)
+
+
+@scenario("write 4096 pages, posix_spawn /bin/true and wait, write them again")
+def posix_spawn(t):
+    anon_region(t)
+    t.touch(1, "w", A, N)
+    t.note("glibc's posix_spawn: clone(CLONE_VM | CLONE_VFORK), then exec in the child")
+    t.phase("spawn", 1)
+    t.raw("1 vfork 2")
+    t.raw("2 exec default")
+    t.child_exit()
+    t.scan("parent_write", 1, "w", A, N)
+
+
 fork_exec = spawn("fork_exec", "write 4096 pages, fork + exec /bin/true, write them again",
                   "fork")
-vfork_exec = spawn("vfork_exec", "write 4096 pages, vfork + exec /bin/true, write them again",
-                   "vfork")
-posix_spawn = spawn("posix_spawn", "write 4096 pages, posix_spawn /bin/true, write again",
-                    "vfork")
 
 
 # ---- large folios, read(2), threads (issue 16) ----
@@ -847,7 +888,7 @@ def threads_write(t):
 
 
 SCENARIOS = [
-    null, anon_demand_zero, anon_zero_page, fork_cow, mprotect_rw, madv_dontneed, madv_free,
+    null, anon_demand_zero, anon_zero_page, fork_cow, mprotect_rw, mprotect_none, madv_dontneed, madv_free,
     madv_free_pageout, madv_free_pressure, madv_cold, madv_pageout_anon, madv_populate_read,
     madv_populate_write, madv_remove_private, madv_dontfork, madv_wipeonfork,
     file_private_read, file_shared_read, file_private_write_stride, file_private_read_write,

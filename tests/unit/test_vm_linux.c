@@ -19,6 +19,8 @@
  */
 #include "tests/unit/vm_fixture.h"
 
+#include <errno.h>
+
 #define RW (VM_READ | VM_WRITE)
 
 /* mprotect_rw: write 64 pages, PROT_READ, read, PROT_READ|PROT_WRITE, write: Linux 64 / 0 /
@@ -124,8 +126,8 @@ static void test_madv_dontneed(void)
 	CHECK_EQ_U64(vmt_scan(&vm, mm, BASE, 64, ACCESS_WRITE), 64);
 	CHECK_EQ_U64(vm.st.faults_demand_zero - dz, 64);
 	CHECK_EQ_U64(mm->rss_pages, 64);
-	/* A range not entirely mapped is refused. */
-	CHECK(vm_madvise_dontneed(&vm, mm, BASE, 65 * PAGE, &w) == -1);
+	/* A range not entirely mapped is refused (ENOMEM). */
+	CHECK(vm_madvise_dontneed(&vm, mm, BASE, 65 * PAGE, &w) == -ENOMEM);
 
 	uint32_t file = vm_file_declare(&vm, "f", 64 * PAGE);
 	CHECK(vm_mmap_file(&vm, mm, BASE + 128 * PAGE, 64 * PAGE, VM_READ, file, 0, &w) == 0);

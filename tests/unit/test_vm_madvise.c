@@ -9,6 +9,8 @@
  */
 #include "tests/unit/vm_fixture.h"
 
+#include <errno.h>
+
 #define RW (VM_READ | VM_WRITE)
 
 /* madv_free / madv_free_pageout at 1/64 scale: 64 pages written, FREE, half written again,
@@ -41,7 +43,7 @@ static void test_free_pageout(void)
 	CHECK_EQ_U64(vm.st.faults_swap_in, 32);
 	/* FREE of private file memory or shared memory is EINVAL. */
 	CHECK(vm_mmap_anon(&vm, mm, BASE + 128 * PAGE, 4 * PAGE, RW | VM_SHARED, &w) == 0);
-	CHECK(vm_madvise_free(&vm, mm, BASE + 128 * PAGE, 4 * PAGE, &w) == -1);
+	CHECK(vm_madvise_free(&vm, mm, BASE + 128 * PAGE, 4 * PAGE, &w) == -EINVAL);
 	vmt_check(&vm, mm, NULL);
 	vm_mm_destroy(&vm, mm, &w);
 	CHECK_EQ_U64(vm_frames_used(&vm), 0);
@@ -123,7 +125,7 @@ static void test_file_advice(void)
 	CHECK_EQ_U64(vm.st.faults_file_major, 256);
 	CHECK_EQ_U64(vm.st.readahead_pages, 32); /* WILLNEED's only */
 	/* REMOVE of a private or file mapping is EINVAL. */
-	CHECK(vm_madvise_remove(&vm, mm, BASE, PAGE, &w) == -1);
+	CHECK(vm_madvise_remove(&vm, mm, BASE, PAGE, &w) == -EINVAL);
 	vmt_check(&vm, mm, NULL);
 	vm_mm_destroy(&vm, mm, &w);
 	vm_fini(&vm);
@@ -188,7 +190,7 @@ static void test_fork_advice(void)
 	CHECK(find_vma(child, BASE + 128 * PAGE) != NULL);
 	CHECK(vm_mmap_anon(&vm, mm, BASE + 256 * PAGE, 8 * PAGE, RW | VM_SHARED, &w) == 0);
 	CHECK(vm_madvise_flags(&vm, mm, BASE + 256 * PAGE, 8 * PAGE, VM_WIPEONFORK,
-	                       VM_WIPEONFORK) == -1);
+	                       VM_WIPEONFORK) == -EINVAL);
 	vm_mm_destroy(&vm, child, &w);
 	vm_mm_destroy(&vm, mm, &w);
 	vm_fini(&vm);
