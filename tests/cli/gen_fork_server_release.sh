@@ -4,7 +4,8 @@
 # request maps and writes a fresh buffer, 256 + 2*10*8 = 416 faults; dontneed: the zapped
 # pages read as zeros again, 416 as well (Linux: MADV_DONTNEED frees them); free: MADV_FREE
 # leaves them mapped until reclaim, so only each worker's first request faults,
-# 256 + 2*8 = 272 (MADV_FREE under memory pressure: tests/cli/vm_madvise*.sh).
+# 256 + 2*8 = 272 (MADV_FREE under memory pressure: the madv_free_pressure scenario of
+# tests/linux, docs/vm.md "Fidelity against Linux").
 VMSIM=$1
 source "$(dirname "$0")/lib.sh"
 run() { # run NAME RELEASE FRAMES
