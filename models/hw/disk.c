@@ -24,7 +24,7 @@
  *  - hdd: a 7200 rpm 3.5" drive, 1 MiB tracks (~126 MB/s sequential), 1 ms settle, 15 ms full
  *    stroke: average random seek 1 + 14 x 8/15 = 8.47 ms (Seagate Barracuda 7200.14
  *    ST1000DM003 datasheet: < 8.5 ms read); command overhead 0 so that back-to-back sequential
- *    requests stream.
+ *    requests stream. queue_depth 32: SATA NCQ's 32 command slots (disk_ncq.c).
  *  - nvme and sata-ssd: a read that finds its die programming suspends the program after
  *    20 us (program_suspend_ps; an assumption: program suspension for reads is described by
  *    Wu & He, FAST'12, and in Intel's NAND patents; no datasheet gives its latency), and reads
@@ -64,7 +64,7 @@ static const struct disk_device_config presets[] = {
                .write_cache_bytes = 256ull << 20,
                .program_suspend_ps = 20 * PS_PER_US}},
     {.type = "hdd",
-     .queue_depth = 1,
+     .queue_depth = 32,
      .capacity_bytes = TIB,
      .rpm = 7200,
      .track_bytes = 1u << 20,
@@ -189,7 +189,9 @@ simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes, u
 	       "disk %s: request [%llu, +%llu) beyond capacity %llu", c->name,
 	       (unsigned long long)offset_bytes, (unsigned long long)size_bytes,
 	       (unsigned long long)c->capacity_bytes);
-	BUG_ON(disk_is_ncq(d), "disk %s: an NCQ device takes disk_ncq_submit", c->name);
+	if (disk_is_ncq(d)) /* a batch of one: dispatched at once, as the FIFO path would */
+		return disk_submit_batch(d, now_ps, &(struct disk_req){offset_bytes, size_bytes, is_write},
+		                         1);
 	/* The slots are a min-heap of their free times: the root is the earliest free. */
 	simtime_t start = MAX(now_ps, d->slot_free_ps[0]);
 	simtime_t t = start + (is_write ? c->write_latency_ps : c->read_latency_ps);
@@ -239,6 +241,26 @@ simtime_t disk_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes, u
 	return t;
 }
 
+simtime_t disk_submit_batch(struct disk *d, simtime_t now_ps, const struct disk_req *r, uint32_t n)
+{
+	simtime_t done = now_ps;
+	if (!disk_is_ncq(d)) {
+		for (uint32_t i = 0; i < n; i++) {
+			simtime_t t = disk_submit(d, now_ps, r[i].offset_bytes, r[i].size_bytes,
+			                          r[i].is_write);
+			done = MAX(done, t);
+		}
+		return done;
+	}
+	/* Earlier batches have all been dispatched: the drive orders this one alone. */
+	for (uint32_t i = 0; i < n; i++)
+		disk_ncq_submit(d, now_ps, r[i].offset_bytes, r[i].size_bytes, r[i].is_write);
+	struct disk_done x;
+	while (disk_ncq_dispatch(d, &x))
+		done = MAX(done, x.done_ps);
+	return done;
+}
+
 struct disks *disks_create(const struct disk_config *cfg)
 {
 	BUG_ON(!cfg->nr_devices || cfg->nr_devices > DISK_MAX_DEVICES, "%u disks", cfg->nr_devices);
@@ -284,7 +306,7 @@ static const struct param_spec disk_device_params[] = {
      .type = PARAM_INT,
      .min = 1,
      .max = DISK_MAX_QUEUE_DEPTH,
-     .doc = "requests served at once (1 for an hdd); more wait FIFO"},
+     .doc = "requests served at once; more wait FIFO (hdd: NCQ command slots, SPTF)"},
     {.key = "read_latency_ps",
      .type = PARAM_INT,
      .min = 0,
@@ -549,13 +571,7 @@ int disk_config_from_json(struct disk_config *c, const json_t *obj, const char *
 		if (!d->rpm)
 			continue;
 		const char *why = NULL, *key = NULL;
-		if (d->queue_depth != 1)
-			key = "queue_depth",
-			why =
-			    "a run costs a request when it is submitted, so a rotating disk (rpm > "
-			    "0) serves one request at a time there: expected 1 (NCQ, queue_depth > "
-			    "1, is modelled by the device, models/hw/disk_ncq.c, not yet by runs)";
-		else if (d->read_mb_per_s || d->write_mb_per_s)
+		if (d->read_mb_per_s || d->write_mb_per_s)
 			key = d->read_mb_per_s ? "read_mb_per_s" : "write_mb_per_s",
 			why = "a rotating disk's media rate is track_bytes per revolution: "
 			      "expected 0";
@@ -593,6 +609,8 @@ void disk_report(const struct disk *d, simtime_t elapsed_ps, struct statsout *o)
 	             d->requests ? (uint64_t)(d->wait_sum_ps / d->requests) : 0);
 	statsout_u64(o, prefix, "seek_ps", d->seek_ps);
 	statsout_u64(o, prefix, "rotation_ps", d->rotation_ps);
+	if (disk_is_ncq(d))
+		statsout_u64(o, prefix, "ncq_reorders", d->ncq.reorders);
 	if (d->cfg.flash.channels) {
 		statsout_u64(o, prefix, "flash.programs", d->ssd.programs);
 		statsout_u64(o, prefix, "flash.read_cache_hits", d->ssd.read_cache_hits);

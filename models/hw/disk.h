@@ -22,9 +22,10 @@
  *    target to come round. The media transfer is the angle the request spans, so a request
  *    that starts where the previous one ended, issued when it completes, waits for nothing:
  *    sequential runs stream at track_bytes per revolution and random ones pay seek + rotation.
- * A rotating disk with queue_depth > 1 reorders its queue (NCQ, disk_ncq.c) and is driven as
- * events (disk_ncq_*); runs accept only queue depth 1 for it (their callers need a request's
- * completion when they submit it). Ignores: an HDD's cache, zoned recording (one track size),
+ * A rotating disk with queue_depth > 1 reorders its queue (NCQ, disk_ncq.c), driven as events
+ * (disk_ncq_*); a run submits through disk_submit_batch, which lets the drive order each batch
+ * (one fault's requests) and dispatches it at once (a run needs a request's completion when it
+ * submits it, so a later batch queues behind an earlier one: no reordering across batches). Ignores: an HDD's cache, zoned recording (one track size),
  * separate heads/surfaces, the host's block layer; for SSDs what ssd.h says. Units: ps, bytes;
  * bandwidth in MB/s (10^6 bytes per second). Integer arithmetic throughout (128-bit intermediates
  * for the rotation).
@@ -132,7 +133,8 @@ void disk_fini(struct disk *d);
 
 /*
  * Submit a request at now_ps for size_bytes (> 0) at offset_bytes (the request must fit the
- * capacity); returns its completion time. Requests start in submission order; now_ps should
+ * capacity); returns its completion time (on an NCQ device: disk_submit_batch of one).
+ * Requests start in submission order; now_ps should
  * not decrease from one call to the next on a device (statistics assume it). Never allocates
  * (histogram buckets excepted, once).
  */
@@ -151,7 +153,7 @@ void disk_hdd_position(const struct disk *d, simtime_t at_ps, uint64_t offset_by
  * request's completion is decided when it is dispatched, not when it is submitted. The event
  * style: submit requests (disk_ncq_submit), and at disk_ncq_next_ps dispatch the next one
  * (disk_ncq_dispatch) -- once every request submitted at or before that time has been
- * submitted. disk_submit is the queue-depth-1 path (FIFO, completion at submission).
+ * submitted. disk_submit and disk_submit_batch give completions at submission (below).
  */
 static inline bool disk_is_ncq(const struct disk *d)
 {
@@ -168,6 +170,21 @@ simtime_t disk_ncq_next_ps(const struct disk *d);
  * then, the one with the least command overhead + seek + rotational wait (ties: the oldest);
  * fills out, counts its statistics and returns true; false with nothing queued. */
 bool disk_ncq_dispatch(struct disk *d, struct disk_done *out);
+
+/* One request of a batch (disk_submit_batch). */
+struct disk_req {
+	uint64_t offset_bytes, size_bytes;
+	bool is_write;
+};
+
+/*
+ * Submit r[0..n) together at now_ps (each must fit the capacity); returns when the last one
+ * completes (now_ps with n == 0). Solid state: disk_submit each at now_ps, so they overlap
+ * across slots, dies and channels. A rotating disk with NCQ: the drive orders the batch
+ * shortest positioning time first over its queue_depth command slots and the whole batch is
+ * dispatched before returning (the queue is empty between batches); queue depth 1: FIFO.
+ */
+simtime_t disk_submit_batch(struct disk *d, simtime_t now_ps, const struct disk_req *r, uint32_t n);
 
 /* All devices of cfg (must be valid). New; free with disks_destroy. */
 struct disks *disks_create(const struct disk_config *cfg);
@@ -203,7 +220,8 @@ int disk_config_from_json(struct disk_config *c, const json_t *obj, const char *
                           const char *path, struct err *err);
 
 /* Per device: disk.<name>.{requests,reads,writes,read_bytes,write_bytes,bytes,busy_ps,
- * utilisation_milli,queue_len_avg_milli,wait_avg_ps,seek_ps,rotation_ps} and the
+ * utilisation_milli,queue_len_avg_milli,wait_avg_ps,seek_ps,rotation_ps}, ncq_reorders (NCQ
+ * devices: dispatches that passed over an older request) and the
  * latency.disk.<name> histogram; elapsed_ps is the simulated time the averages are over. */
 void disk_report(const struct disk *d, simtime_t elapsed_ps, struct statsout *o);
 void disks_report(const struct disks *ds, simtime_t elapsed_ps, struct statsout *o);

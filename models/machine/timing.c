@@ -8,9 +8,10 @@
  * entry whose dirty bit is clear walks again to set it, as x86 does. A faulting access walks,
  * faults, and walks again. A fault costs sim.fault_ps of kernel software, a zeroing or copy of
  * each frame through DRAM, TLB shootdowns (tlb.shootdown_ps per remote CPU), and disk requests:
- * the writes that free a frame first, then the read that fills it, each on its device (the
- * swap device, or the file device for page-cache reads, readahead and writeback); the process
- * blocks until the last completes.
+ * the writes that free a frame first, then the reads that fill it, each on its device (the
+ * swap device, or the file device for page-cache reads, readahead and writeback); the requests
+ * of one direction are submitted together (disk_submit_batch: they overlap on an SSD, an HDD's
+ * NCQ orders them); the process blocks until the last completes.
  *
  * Not modelled: the writes of accessed/dirty bits by the walker, page-walk-cache invalidation
  * when page tables are freed, invlpg's local cost.
@@ -219,6 +220,28 @@ static simtime_t migrate_pages(struct timing *t, simtime_t at, const struct faul
 	return at;
 }
 
+/* w's requests of one direction submitted together at at, one batch per device; returns when
+ * the last completes (at with none). */
+static simtime_t submit_io(struct timing_hw *hw, simtime_t at, const struct fault_work *w,
+                           bool writes)
+{
+	struct disk *dev[2] = {disks_swap(hw->disks), disks_file(hw->disks)};
+	simtime_t done = at;
+	for (int k = 0; k < 2 && (k == 0 || dev[1] != dev[0]); k++) {
+		struct disk_req r[FAULT_MAX_IO];
+		uint32_t n = 0;
+		for (uint32_t i = 0; i < w->nr_io; i++) {
+			const struct io_req *q = &w->io[i];
+			struct disk *d = q->device == IO_DEV_FILE ? dev[1] : dev[0];
+			if (q->is_write == writes && d == dev[k])
+				r[n++] = (struct disk_req){q->offset_bytes, q->size_bytes, writes};
+		}
+		simtime_t t = disk_submit_batch(dev[k], at, r, n);
+		done = MAX(done, t);
+	}
+	return done;
+}
+
 void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fault_work *w,
                  bool is_fault, struct timing_cost *out)
 {
@@ -259,19 +282,9 @@ void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fau
 	out->block_until_ps = w->throttle_ps ? at + w->throttle_ps : 0;
 	if (!w->nr_io)
 		return;
-	/* The writes that free a frame come first; the read that fills it follows them. */
-	simtime_t io_at = at;
-	for (int pass = 0; pass < 2; pass++) {
-		bool writes = pass == 0;
-		for (uint32_t i = 0; i < w->nr_io; i++) {
-			if (w->io[i].is_write != writes)
-				continue;
-			struct disk *d = w->io[i].device == IO_DEV_FILE ? disks_file(hw->disks)
-			                                                : disks_swap(hw->disks);
-			io_at = disk_submit(d, io_at, w->io[i].offset_bytes, w->io[i].size_bytes,
-			                    writes);
-		}
-	}
+	/* The writes that free a frame come first, together; the reads that fill it follow them,
+	 * together (they overlap on an SSD, an HDD's NCQ orders them). */
+	simtime_t io_at = submit_io(hw, submit_io(hw, at, w, true), w, false);
 	out->block_until_ps = io_at + w->throttle_ps;
 	t->tb.disk_wait_ps += io_at - at;
 }
@@ -285,10 +298,11 @@ simtime_t timing_background_work(struct timing *t, simtime_t now, const struct f
 	struct disk *swap = disks_swap(hw->disks);
 	/* kswapd's demotions: the copies take the nodes' DRAM; nobody waits for them. */
 	simtime_t done = w->nr_migrations ? migrate_pages(t, now, w) : now;
+	struct disk_req r[FAULT_MAX_IO];
 	for (uint32_t i = 0; i < w->nr_io; i++)
-		done = MAX(done, disk_submit(swap, now, w->io[i].offset_bytes, w->io[i].size_bytes,
-		                             w->io[i].is_write));
-	return done;
+		r[i] = (struct disk_req){w->io[i].offset_bytes, w->io[i].size_bytes, w->io[i].is_write};
+	simtime_t io_done = disk_submit_batch(swap, now, r, w->nr_io);
+	return MAX(done, io_done);
 }
 
 simtime_t timing_context_switch(struct timing *t, uint32_t cpu, uint32_t old_asid,

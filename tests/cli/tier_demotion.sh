@@ -60,6 +60,8 @@ if [ "$(strip "$TMP/z1")" = "$(strip "$TMP/z2")" ]; then ok; else fail "one node
 # kswapd per node (vm.reclaim watermark, low 10% high 20%: fast 10/20 frames, slow 20/40):
 # the fast node's kswapd demotes, the slow node's swaps. Counts from this run (deterministic),
 # with the identities that must hold: every demotion copied one page; accesses sum up.
+# (294 demotions until kswapd stopped submitting each swap write twice, issue 17: its writes
+# finish sooner and it runs at other times.)
 "$VMSIM" run "$TMP/d.json" -o "$TMP/w" -q --check --set vm.reclaim='"watermark"' \
 	--set vm.watermark_low_pct=10 --set vm.watermark_high_pct=20
 read dem mb fa sa acc <<<"$(stats "$TMP/w" tiering.demotions tiering.migrated_bytes node.fast.accesses node.slow.accesses sim.accesses)"
@@ -67,7 +69,7 @@ check_eq "kswapd: migrated_bytes = demotions pages" "$mb" "$((dem * 4096))"
 check_eq "kswapd: accesses sum" "$((fa + sa))" "$acc"
 check_eq "kswapd: demotions failures swap_out kswapd_wakeups" \
 	"$(stats "$TMP/w" tiering.demotions tiering.migration_failures reclaim.swap_out reclaim.kswapd_wakeups)" \
-	"294 21 155 85"
+	"293 21 155 85"
 
 # Bad input: exit 2 with the key.
 bad() {

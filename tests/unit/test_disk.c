@@ -383,6 +383,7 @@ static void test_config(void)
 	             0);
 	CHECK_EQ_U64(c.dev[0].queue_depth, 8);
 	CHECK_EQ_U64(c.dev[0].read_mb_per_s, 550);
+	CHECK_EQ_U64(c.dev[1].queue_depth, 32); /* the hdd preset: SATA NCQ's 32 slots */
 	CHECK_EQ_U64(c.swap, 0);
 
 	CHECK(config_from_text("{\"devices\": [{\"name\": \"a\"}, {\"name\": \"a\"}]}", &c, &err) <
@@ -391,10 +392,16 @@ static void test_config(void)
 	CHECK(config_from_text("{\"devices\": [{\"name\": \"a\"}], \"swap\": \"b\"}", &c, &err) <
 	      0);
 	CHECK_STR_CONTAINS(err.msg, "t.json: disk.swap: no device named \"b\" (devices: a)");
+	/* A rotating disk takes any queue depth (NCQ). */
+	CHECK_EQ_U64(config_from_text("{\"devices\": [{\"name\": \"h\", \"type\": \"hdd\", "
+	                              "\"queue_depth\": 4}]}",
+	                              &c, &err),
+	             0);
+	CHECK_EQ_U64(c.dev[0].queue_depth, 4);
 	CHECK(config_from_text("{\"devices\": [{\"name\": \"h\", \"type\": \"hdd\", "
-	                       "\"queue_depth\": 4}]}",
+	                       "\"read_mb_per_s\": 100}]}",
 	                       &c, &err) < 0);
-	CHECK_STR_CONTAINS(err.msg, "disk.devices[0].queue_depth: a run costs a request when it is submitted, so a rotating disk");
+	CHECK_STR_CONTAINS(err.msg, "disk.devices[0].read_mb_per_s: a rotating disk's media rate");
 	CHECK(config_from_text("{\"devices\": [{\"name\": \"x\", \"type\": \"floppy\"}]}", &c,
 	                       &err) < 0);
 	CHECK_STR_CONTAINS(err.msg, "disk.devices[0].type: expected one of");
