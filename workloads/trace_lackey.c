@@ -399,13 +399,24 @@ bad:
 
 /* "--PID--   SCHED[V]:  acquired lock (...)" (valgrind --trace-sched=yes): thread V runs
  * from here on; "(thread_wrapper(starting new thread))" is a new thread's first line. */
-static void parse_sched(struct lk_proc *p, const char *line)
+static int parse_sched(struct lk_proc *p, const char *line, struct err *err)
 {
 	const char *s = strstr(line, "SCHED[");
 	if (!s || !strstr(s, "acquired lock"))
-		return;
-	uint32_t vtid = (uint32_t)strtoul(s + 6, NULL, 10);
-	lk_sched_acquired(p, vtid, strstr(s, "starting new thread") != NULL);
+		return 0;
+	unsigned long vtid = strtoul(s + 6, NULL, 10);
+	if (lk_check_vtid(p, vtid, err) < 0)
+		return -1;
+	lk_sched_acquired(p, (uint32_t)vtid, strstr(s, "starting new thread") != NULL);
+	return 0;
+}
+
+int lk_check_vtid(const struct lk_proc *p, unsigned long vtid, struct err *err)
+{
+	if (vtid <= LACKEY_MAX_VTID)
+		return 0;
+	return err_set(err, "%s:%llu: valgrind thread id %lu out of range (at most %u)", p->lr.path,
+	               (unsigned long long)p->lr.line_no, vtid, LACKEY_MAX_VTID);
 }
 
 /* "**PID** vmsim: ..." (VALGRIND_PRINTF of scripts/vmsim_roi.h): "roi start", "roi stop",
@@ -475,9 +486,11 @@ static int proc_fill(struct lackey_reader *r, struct lk_proc *p, struct err *err
 			if (rc < 0)
 				return rc;
 		} else if (memcmp(line, "SYSCALL[", 8) == 0) {
-			parse_syscall(r, p, line);
+			if (parse_syscall(r, p, line, err) < 0)
+				return -1;
 		} else if (line[0] == '-' && line[1] == '-') {
-			parse_sched(p, line);
+			if (parse_sched(p, line, err) < 0)
+				return -1;
 		} else if (line[0] == '*' && line[1] == '*') {
 			int rc = parse_client_print(p, line, err);
 			if (rc < 0)
@@ -553,7 +566,7 @@ static int lackey_read(void *reader, struct op *op, struct err *err)
 		}
 		if (op->kind == OP_FILE)
 			op->pid = 0;
-		if (op->kind == OP_FORK) {
+		if (op->kind == OP_FORK || op->kind == OP_VFORK) {
 			struct lk_proc *c = proc_new(r, (uint32_t)op->arg);
 			c->maps = p->nr_maps ? xmalloc(p->nr_maps * sizeof(*c->maps)) : NULL;
 			if (p->nr_maps)

@@ -15,6 +15,8 @@
 #define LACKEY_AREA_BYTES (1ull << 30)
 #define LACKEY_CHUNK 4096
 #define LACKEY_NAME_MAX 1000
+/* Valgrind numbers its threads 1 .. --max-threads (500 by default); a larger id is an error. */
+#define LACKEY_MAX_VTID 65535u
 
 struct lk_range {
 	uint64_t start, end;
@@ -161,8 +163,11 @@ int lk_size_declared(struct lk_size *z, uint32_t task);
 uint64_t map_len_at(struct lk_proc *p, uint64_t addr);
 
 /* ---- trace_lackey_syscall.c ---- */
-/* One syscall line of p (valgrind --trace-syscalls=yes): the operations it makes, queued. */
-void parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char *line);
+/* One syscall line of p (valgrind --trace-syscalls=yes): the operations it makes, queued;
+ * -1 with err for a thread id beyond LACKEY_MAX_VTID. */
+int parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char *line, struct err *err);
+/* -1 with err naming p's line when vtid (a valgrind thread id) is beyond LACKEY_MAX_VTID. */
+int lk_check_vtid(const struct lk_proc *p, unsigned long vtid, struct err *err);
 /* The arguments of a syscall line "... NAME ( a, b, c ) ...": up to max numbers (how many
  * were read), and the path inside "0xADDR(PATH)" of argument path_arg (if >= 0). */
 int sys_args(const char *s, uint64_t *args, int max, int path_arg, char *path, size_t path_len);

@@ -434,12 +434,33 @@ static void sys_execve(struct lk_proc *p, const char *line)
 	p->pending_exec = xstrdup(path);
 }
 
-/* "created child N": a fork (thread clones have no such line). */
-static void sys_fork_child(struct lk_proc *p, const char *cc)
+/* Whether a syscall line that created a child was a vfork: vfork (58), or clone (56) with
+ * CLONE_VFORK (0x4000: posix_spawn's clone(CLONE_VM | CLONE_VFORK)). Valgrind runs both as a
+ * fork; the number and the flags still say which the program asked for. */
+static int is_vfork(const char *line)
+{
+	const char *nr_s = strstr(line, "](");
+	if (!nr_s)
+		return 0;
+	unsigned long nr = strtoul(nr_s + 2, NULL, 10);
+	if (nr == 58)
+		return 1;
+	const char *s = nr == 56 ? strstr(nr_s, "( ") : NULL;
+	uint64_t flags;
+	if (!s)
+		return 0;
+	s += 2;
+	if (s[0] == '0' && s[1] == 'x')
+		s += 2;
+	return hex_u64(&s, &flags) == 0 && (flags & 0x4000 /* CLONE_VFORK */);
+}
+
+/* "created child N": a fork or a vfork (thread clones have no such line). */
+static void sys_fork_child(struct lk_proc *p, const char *line, const char *cc)
 {
 	uint64_t child = strtoull(cc + 14, NULL, 10);
 	if (child && child <= UINT32_MAX) {
-		out_push(p, OP_FORK)->arg = child;
+		out_push(p, is_vfork(line) ? OP_VFORK : OP_FORK)->arg = child;
 		GROW(p->children, p->nr_children, p->cap_children);
 		p->children[p->nr_children++] = (uint32_t)child;
 	}
@@ -514,10 +535,12 @@ static int needs_result(unsigned nr)
 	case 74:
 	case 75:
 	case 77:
+	case 87: /* unlink (of /dev/shm: shm_unlink), often async */
 	case 149:
 	case 150:
 	case 151:
 	case 152:
+	case 263:
 	case 325:
 		return 1;
 	default:
@@ -525,34 +548,38 @@ static int needs_result(unsigned nr)
 	}
 }
 
-void parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char *line)
+int parse_syscall(struct lackey_reader *r, struct lk_proc *p, const char *line, struct err *err)
 {
 	const char *cc = strstr(line, "created child ");
 	if (cc) {
-		sys_fork_child(p, cc);
-		return;
+		sys_fork_child(p, line, cc);
+		return 0;
 	}
 	const char *nr_s = strstr(line, "](");
 	if (!nr_s)
-		return;
+		return 0;
 	unsigned nr = (unsigned)strtoul(nr_s + 2, NULL, 10);
 	const char *comma = strchr(line, ',');
-	uint32_t vtid = comma && comma < nr_s ? (uint32_t)strtoul(comma + 1, NULL, 10) : 1;
+	unsigned long vtid_ul = comma && comma < nr_s ? strtoul(comma + 1, NULL, 10) : 1;
+	if (lk_check_vtid(p, vtid_ul, err) < 0)
+		return -1;
+	uint32_t vtid = (uint32_t)vtid_ul;
 	p->cur_task = lk_task_of(p, vtid);
 	int cont = strstr(line, ") ... [async] -->") != NULL; /* the end of an async call */
 	if (needs_result(nr)) {
 		if (cont) {
 			async_done(r, p, line, nr, vtid);
-			return;
+			return 0;
 		}
 		if (strstr(line, "--> [async] ...")) {
 			struct lk_pending_rw *pend = lk_pending_rw(p, vtid);
 			free(pend->line);
 			pend->line = xstrdup(line);
-			return;
+			return 0;
 		}
 	}
 	syscall_line(r, p, line, nr, vtid, cont);
+	return 0;
 }
 
 /* One syscall's line (an async one joined with its result), nr its number. */

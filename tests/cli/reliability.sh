@@ -336,6 +336,24 @@ msg=$("$VMSIM" trace info "$TMP/cycle" 2>&1)
 check_eq "item 16: parent cycle exit" $? 2
 expect_msg "item 16: parent cycle" "$msg" "pid 100's parents form a cycle (pid 100 names pid 200 as its parent): no initial process"
 
+# fuzz_trace_lackey (30-minute campaign): a valgrind thread id of 4294967295 in a SYSCALL or
+# SCHED line grew the per-thread tables to 5.9 GB (libFuzzer out-of-memory); now an error
+for kind in syscall sched; do
+	{
+		printf '==100== Lackey\n==100== Parent PID: 1\nI  00401000,7\n'
+		if [ $kind = syscall ]; then
+			printf 'SYSCALL[100,4294967295](12) sys_brk ( 0x0 ) --> Success(0x405000)\n'
+		else
+			printf -- '--100--   SCHED[4294967295]:  acquired lock (VG_(scheduler):timeslice)\n'
+		fi
+		printf ' S 00403000,1\n==100== Exit code: 0\n'
+	} >"$TMP/vtid_$kind.lackey"
+	msg=$("$VMSIM" trace info "$TMP/vtid_$kind.lackey" 2>&1)
+	check_eq "lackey thread id out of range ($kind) exit" $? 2
+	expect_msg "lackey thread id out of range ($kind)" "$msg" \
+		"$TMP/vtid_$kind.lackey:4: valgrind thread id 4294967295 out of range (at most 65535)"
+done
+
 # 17. two logs of one pid (a.100, b.100): the same trace whatever order they were created in
 mkdir "$TMP/ab" "$TMP/ba"
 printf '==100== Parent PID: 1\nI  00401000,7\n' >"$TMP/ab/a.100"

@@ -200,6 +200,44 @@ int main(void)
 		fprintf(stderr, "%s\n", err.msg);
 	free(got);
 
+	/* vfork (58) and posix_spawn's clone(CLONE_VM | CLONE_VFORK | SIGCHLD = 0x4111): valgrind
+	 * runs them as forks; the trace says vfork (the parent sleeps until the child execs or
+	 * exits, the child borrows its address space). */
+	const char *vdir = tt_path("vrec");
+	mkdir(vdir, 0755);
+	snprintf(p, sizeof(p), "%s/lackey.300", vdir);
+	const char *v0 = "==300== Parent PID: 1\nI  00400000,4\n"
+	                 "SYSCALL[300,1](56) sys_clone ( 0x4111, 0x0, 0x0, 0x0, 0x0 )   "
+	                 "clone(fork): process 300 created child 301\n"
+	                 "SYSCALL[300,1](58) sys_vfork ( )   fork: process 300 created child 302\n"
+	                 " S 00400100,4\n==300== Exit code:       0\n";
+	tt_write(p, v0, strlen(v0));
+	for (int c = 301; c <= 302; c++) {
+		char text[200];
+		snprintf(p, sizeof(p), "%s/lackey.%d", vdir, c);
+		snprintf(text, sizeof(text),
+		         "==%d== Parent PID: 300\n L 00400200,8\n"
+		         "==%d== Exit code:       0\n",
+		         c, c);
+		tt_write(p, text, strlen(text));
+	}
+	got = tt_as_vmt(vdir, NULL, &err);
+	CHECK(got != NULL);
+	if (got)
+		CHECK(strcmp(got, "300 mmap 0x0 0x40000000 rwx anon private\n"
+		                  "300 x 0x400000\n"
+		                  "300 vfork 301\n"
+		                  "300 vfork 302\n"
+		                  "300 w 0x400100\n"
+		                  "300 exit\n"
+		                  "302 r 0x400200\n"
+		                  "302 exit\n"
+		                  "301 r 0x400200\n"
+		                  "301 exit\n") == 0);
+	else
+		fprintf(stderr, "%s\n", err.msg);
+	free(got);
+
 	/* malformed access lines */
 	const char *bad = tt_text("bad.lackey", "==1== x\nI  00400000,4\n L 04zz,4\n");
 	char want[300];
