@@ -23,4 +23,28 @@ for w in zipf fork; do
 	check_eq "$w: oracle >= tpp, tpp >= none, linux > none" \
 		"$(python3 -c "print($oracle >= $tpp >= $none and $linux > $none)")" True
 done
+# vmsim plot on one point: the time series' share panel holds each node's share of every
+# interval's accesses, 100 x its increase / the increase of accesses, to two decimals (NaN in
+# an interval without accesses), in data columns named after the nodes.
+pt=$(ls -d "$TMP"/out/zipf/points/vm.tiering.promotion=tpp,*)
+"$VMSIM" plot "$pt" >/dev/null 2>&1 || fail "vmsim plot $pt failed"
+check_eq "share_cols of the time series" \
+	"$(sed -n "s/^share_cols = '\(.*\)'$/\1/p" "$pt/plots/data/timeseries.vars.gp")" "9 11"
+python3 - "$pt/timeseries.csv" >"$TMP/want" <<'P'
+import csv, sys
+r = list(csv.DictReader(open(sys.argv[1])))
+print("fast slow")
+for a, b in zip([None] + r, r):
+    n = int(b["accesses"]) - (int(a["accesses"]) if a else 0)
+    cells = []
+    for node in ("fast", "slow"):
+        k = "node_%s_accesses" % node
+        d = int(b[k]) - (int(a[k]) if a else 0)
+        cells.append("%.2f" % (100.0 * d / n) if n else "NaN")
+    print(" ".join(cells))
+P
+awk -F'\t' '{print $9, $11}' "$pt/plots/data/timeseries.dat" >"$TMP/got_share"
+if cmp -s "$TMP/want" "$TMP/got_share" && [ "$(wc -l <"$TMP/want")" -gt 10 ]; then ok; else
+	fail "share columns differ: $(diff "$TMP/want" "$TMP/got_share" | head -5)"
+fi
 done_tests
