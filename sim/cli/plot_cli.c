@@ -10,7 +10,8 @@
  *  - faults[-<group>]: faults.total against memory.frames, one line per vm.policy, OPT dashed
  *    (sweeps that vary memory.frames; one plot per combination of the other parameters);
  *  - cdf-access, cdf-fault: latency CDFs from each run's latency_cdf.csv, log latency axis;
- *  - timeseries: resident memory, faults and swap traffic per interval (run directories);
+ *  - timeseries: resident memory, faults and swap traffic per interval, and with memory
+ *    nodes each node's share of the interval's accesses (run directories);
  *  - breakdown: stacked simulated time from the time.*_ps statistics.
  * What it ignores: runs without the files a plot needs (that plot is skipped, not an error).
  */
@@ -43,28 +44,57 @@ static char *interval_text(unsigned long long ps)
 	return ps ? xasprintf("%llu ps", ps) : xstrdup("interval");
 }
 
-/* The kind of each column of a timeseries.csv header (kind[j], j >= 1: 0 unused, 1 memory in
- * use, 2 faults, 3 swap traffic) and the data file's column numbers of each kind (res, flt,
- * swp: 256 bytes each). Returns the columns picked. */
-static size_t ts_pick_columns(char **cols, size_t ncols, int *kind, char *res, char *flt, char *swp)
+/* Kinds of timeseries.csv columns that the time series draws. */
+enum ts_kind { TS_UNUSED, TS_RESIDENT, TS_FAULTS, TS_SWAP, TS_NODE_SHARE };
+
+/* A per-node access counter (node_NAME_accesses): drawn as the node's share of each
+ * interval's accesses. */
+static bool ts_is_node_accesses(const char *col)
+{
+	size_t n = strlen(col);
+	return !strncmp(col, "node_", 5) && n > 14 && !strcmp(col + n - 9, "_accesses");
+}
+
+/* The kind of each column of a timeseries.csv header (kind[j], j >= 1) and the data file's
+ * column numbers of each kind (lists[kind - 1], 256 bytes each). Returns the columns picked. */
+static size_t ts_pick_columns(char **cols, size_t ncols, enum ts_kind *kind, char lists[][256])
 {
 	size_t nsel = 0;
 	for (size_t j = 1; j < ncols; j++) {
-		/* gauges of memory in use; cumulative counters of faults and of swap traffic */
+		/* gauges of memory in use; cumulative counters of faults, of swap traffic and of
+		 * the accesses each node served */
 		kind[j] = (strstr(cols[j], "resident") || strstr(cols[j], "rss") ||
 		           strstr(cols[j], "_used"))
-		              ? 1
-		          : !strncmp(cols[j], "faults", 6) ? 2
-		          : strstr(cols[j], "swap")        ? 3
-		                                           : 0;
-		if (!kind[j])
+		              ? TS_RESIDENT
+		          : !strncmp(cols[j], "faults", 6) ? TS_FAULTS
+		          : strstr(cols[j], "swap")        ? TS_SWAP
+		          : ts_is_node_accesses(cols[j])   ? TS_NODE_SHARE
+		                                           : TS_UNUSED;
+		if (kind[j] == TS_UNUSED)
 			continue;
 		nsel++;
-		char *lst = kind[j] == 1 ? res : kind[j] == 2 ? flt : swp;
+		char *lst = lists[kind[j] - 1];
 		size_t l = strlen(lst);
 		snprintf(lst + l, 256 - l, "%s%zu", l ? " " : "", nsel + 1);
 	}
 	return nsel;
+}
+
+/* One data row's value of column j (v: its cumulative or gauge value in timeseries.csv). */
+static void ts_write_value(FILE *f, enum ts_kind kind, unsigned long long v,
+                           unsigned long long *prev, unsigned long long accesses)
+{
+	unsigned long long d = v >= *prev ? v - *prev : 0;
+	if (kind == TS_RESIDENT)
+		fprintf(f, "\t%llu", v);
+	else if (kind == TS_NODE_SHARE && !accesses)
+		fputs("\tNaN", f); /* no access in the interval: no share */
+	else if (kind == TS_NODE_SHARE)
+		fprintf(f, "\t%.2f", 100.0 * (double)d / (double)accesses);
+	else
+		fprintf(f, "\t%llu", d);
+	if (kind != TS_RESIDENT)
+		*prev = v;
 }
 
 static void plot_timeseries(struct plotter *pl, const struct config_run *run)
@@ -90,9 +120,12 @@ static void plot_timeseries(struct plotter *pl, const struct config_run *run)
 	for (char *c = strtok_r(line, ",", &save); c && ncols < ARRAY_SIZE(cols);
 	     c = strtok_r(NULL, ",", &save))
 		cols[ncols++] = c;
-	int kind[256]; /* 0 unused, 1 resident, 2 faults, 3 swap */
-	char res[256] = "", flt[256] = "", swp[256] = "";
-	size_t nsel = ts_pick_columns(cols, ncols, kind, res, flt, swp);
+	enum ts_kind kind[256] = {TS_UNUSED};
+	char lists[4][256] = {""}; /* data columns: resident, faults, swap, node shares */
+	size_t nsel = ts_pick_columns(cols, ncols, kind, lists);
+	size_t acc_col = 0; /* the accesses column, the denominator of node shares */
+	for (size_t j = 1; j < ncols && !acc_col; j++)
+		acc_col = strcmp(cols[j], "accesses") ? 0 : j;
 	if (ncols < 2 || !nsel) {
 		fclose(in);
 		free(line);
@@ -108,11 +141,13 @@ static void plot_timeseries(struct plotter *pl, const struct config_run *run)
 	}
 	fputs("time_ms", f);
 	for (size_t j = 1; j < ncols; j++)
-		if (kind[j])
+		if (kind[j] == TS_NODE_SHARE) /* node_NAME_accesses: NAME */
+			fprintf(f, "\t%.*s", (int)(strlen(cols[j]) - 14), cols[j] + 5);
+		else if (kind[j])
 			fprintf(f, "\t%s", cols[j]);
 	fputc('\n', f);
 	/* counters are cumulative in timeseries.csv: plot their increase per interval */
-	unsigned long long prev[256] = {0}, t_first = 0, interval_ps = 0;
+	unsigned long long prev[256] = {0}, t_first = 0, interval_ps = 0, acc_prev = 0, acc = 0;
 	size_t nrows = 0;
 	while (getline(&line, &cap, in) >= 0) {
 		line[strcspn(line, "\r\n")] = '\0';
@@ -129,12 +164,12 @@ static void plot_timeseries(struct plotter *pl, const struct config_run *run)
 					t_first = v;
 				else if (nrows == 2)
 					interval_ps = v - t_first;
-			} else if (kind[j] == 1) {
-				fprintf(f, "\t%llu", v);
-			} else if (kind[j]) {
-				fprintf(f, "\t%llu", v >= prev[j] ? v - prev[j] : 0);
-				prev[j] = v;
+			} else if (j == acc_col) { /* before the node columns */
+				acc = v >= acc_prev ? v - acc_prev : 0;
+				acc_prev = v;
 			}
+			if (j && kind[j])
+				ts_write_value(f, kind[j], v, &prev[j], acc);
 		}
 		fputc('\n', f);
 	}
@@ -150,9 +185,9 @@ static void plot_timeseries(struct plotter *pl, const struct config_run *run)
 		interval_ps = (unsigned long long)json_integer_value(cfg_iv);
 	char *t = gp_text(label), *iv = interval_text(interval_ps);
 	char *vars = xasprintf("datafile = '%s'\nres_cols = '%s'\nfault_cols = '%s'\n"
-	                       "swap_cols = '%s'\nplottitle = 'Over simulated time: %s'\n"
-	                       "interval = '%s'\n",
-	                       path, res, flt, swp, t, iv);
+	                       "swap_cols = '%s'\nshare_cols = '%s'\n"
+	                       "plottitle = 'Over simulated time: %s'\ninterval = '%s'\n",
+	                       path, lists[0], lists[1], lists[2], lists[3], t, iv);
 	free(iv);
 	plot_run(pl, "timeseries", "timeseries.gp", vars);
 	free(vars);
