@@ -99,7 +99,8 @@ simtime_t numa_copy_page(struct numa *m, simtime_t now_ps, uint64_t src_paddr, u
 	simtime_t done = now_ps;
 	for (uint64_t off = 0; off < size_bytes; off += DRAM_LINE_BYTES) {
 		simtime_t got = dram_access(s->dram, now_ps, sa + off, false) + s->link_latency_ps;
-		done = MAX(done, dram_access(d->dram, got, da + off, true));
+		simtime_t put = dram_access(d->dram, got, da + off, true); /* (MAX evaluates twice) */
+		done = MAX(done, put);
 	}
 	return done + d->link_latency_ps;
 }

@@ -26,6 +26,8 @@ typedef uint64_t simtime_t;
 #define PS_PER_S 1000000000000ull
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* Each argument may be evaluated twice: never pass a call that does something (a model's
+ * access or submit ran twice behind two such MAXes: numa_copy_page, the kswapd writes). */
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define UNUSED(x) ((void)(x))

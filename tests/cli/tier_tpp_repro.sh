@@ -18,9 +18,9 @@ run() { # NAME WANT ARGS...: WANT = "fast accesses, sim.time_ps"
 run all-fast "402000 208893312500" --set vm.tiering.promotion='"none"' \
 	--set memory.nodes[0].frames=9999 --set memory.nodes[1].frames=1
 run default "2000 265455503250" --set vm.tiering.demotion=false --set vm.tiering.promotion='"none"'
-run linux "354051 230109945000" --set vm.tiering.promotion='"linux"'
-run tpp "361346 237170366500"
-run oracle "374054 252158512250" --set vm.tiering.promotion='"oracle"'
+run linux "354166 229359921750" --set vm.tiering.promotion='"linux"'
+run tpp "361295 233087594000"
+run oracle "373747 241656650500" --set vm.tiering.promotion='"oracle"'
 f() { stat_of "$TMP/$1" node.fast.accesses; }
 t() { stat_of "$TMP/$1" sim.time_ps; }
 check_eq "TPP's share > 10 x default's, oracle's the highest" \
