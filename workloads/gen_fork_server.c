@@ -17,7 +17,10 @@
  *     of the same page (a COW fault the first time a worker writes a page), spread evenly
  *     over the request;
  *   OP_MMAP of private_pages_per_request anonymous pages at GEN_PRIV_BASE_ADDR, a write to
- *     each, OP_MUNMAP (malloc/free of a large buffer);
+ *     each, OP_MUNMAP (malloc/free of a large buffer); with buffer_release "dontneed" or
+ *     "free" the buffer is mapped at the worker's first request only and each request ends
+ *     with OP_MADVISE MADV_DONTNEED or MADV_FREE of it instead (an allocator that keeps the
+ *     range and returns its pages: glibc's trim, jemalloc's purging);
  *   OP_COMPUTE request_compute_ns (if > 0);
  *   OP_MARK MARK_END id
  * with id = (pid - 2) * requests_per_worker + request index, unique over the run. The
@@ -106,6 +109,12 @@ static const struct param_spec fork_server_params[] = {
      .min = 0,
      .max = 1e9,
      .doc = "pages of private memory mapped, written and unmapped per request"},
+    {.key = "buffer_release",
+     .type = PARAM_ENUM,
+     .def = "\"munmap\"",
+     .choices = "munmap|dontneed|free",
+     .doc = "how a request returns its private buffer: munmap (mapped again by the next "
+            "request), or madvise MADV_DONTNEED or MADV_FREE of a buffer mapped once"},
     {.key = "request_compute_ns",
      .type = PARAM_INT,
      .def = "20000",
@@ -121,7 +130,8 @@ static const struct param_spec fork_server_params[] = {
      .def = "0",
      .min = 0,
      .max = 1024,
-     .doc = "threads each worker process creates to serve its requests (0: the process serves them)"},
+     .doc =
+         "threads each worker process creates to serve its requests (0: the process serves them)"},
     {.key = "exec_pages",
      .type = PARAM_INT,
      .def = "4",
@@ -152,12 +162,12 @@ enum worker_state {
 struct fs_worker {
 	uint32_t pid;
 	enum worker_state state;
-	uint64_t request; /* requests begun */
-	uint64_t i;       /* index within the current step */
-	uint64_t page;    /* the heap page last read (W_WRITE writes it) */
-	uint64_t counter; /* accesses so far (page offsets) */
+	uint64_t request;   /* requests begun */
+	uint64_t i;         /* index within the current step */
+	uint64_t page;      /* the heap page last read (W_WRITE writes it) */
+	uint64_t counter;   /* accesses so far (page offsets) */
 	uint64_t priv_addr; /* where its requests' private buffer goes */
-	gsl_rng *rng;     /* owned */
+	gsl_rng *rng;       /* owned */
 };
 
 struct fork_server {
@@ -165,6 +175,7 @@ struct fork_server {
 	uint64_t page_size, heap_pages, workers, total_workers, fork_interval_ns;
 	uint64_t requests, reads, writes, private_pages, request_compute_ns, exec_pages;
 	uint64_t threads; /* threads_per_worker */
+	uint8_t release;  /* buffer_release: 0 munmap, else the madvise advice */
 	bool exec_after;
 	struct gen_sampler heap; /* shared, stateless for zipf/uniform */
 	uint64_t seed;
@@ -243,6 +254,10 @@ static int fork_server_open(struct workload **out, const json_t *params,
 	s->private_pages = (uint64_t)params_get_int(params, "private_pages_per_request");
 	s->request_compute_ns = (uint64_t)params_get_int(params, "request_compute_ns");
 	s->exec_after = params_get_bool(params, "exec_after");
+	const char *release = params_get_string(params, "buffer_release");
+	s->release = strcmp(release, "dontneed") == 0 ? ADV_DONTNEED
+	             : strcmp(release, "free") == 0   ? ADV_FREE
+	                                              : 0;
 	s->exec_pages = (uint64_t)params_get_int(params, "exec_pages");
 	s->threads = (uint64_t)params_get_int(params, "threads_per_worker");
 	if (s->threads && s->exec_after) {
@@ -254,11 +269,11 @@ static int fork_server_open(struct workload **out, const json_t *params,
 	}
 	s->seed = env->seed;
 	uint64_t max_pages = gen_region_max_pages(env->page_size);
-	const char *too_big = s->heap_pages > max_pages      ? "heap_pages"
+	const char *too_big = s->heap_pages > max_pages ? "heap_pages"
 	                      : s->private_pages > max_pages / (s->threads ? s->threads : 1)
 	                          ? "private_pages_per_request"
-	                      : s->exec_pages > max_pages    ? "exec_pages"
-	                                                     : NULL;
+	                      : s->exec_pages > max_pages ? "exec_pages"
+	                                                  : NULL;
 	if (too_big) {
 		free(s);
 		return err_set(err, "%s: %s.%s: expected at most %llu pages (1 TiB), got more",
@@ -352,8 +367,14 @@ static void parent_next(struct fork_server *s, struct op *op)
 }
 
 /* The step after the heap reads of a request. */
-static enum worker_state after_reads(const struct fork_server *s)
+/* The step after a request's heap accesses; a buffer kept mapped (buffer_release dontneed or
+ * free) is written again from its first page. */
+static enum worker_state after_reads(const struct fork_server *s, struct fs_worker *w)
 {
+	if (s->private_pages && s->release && w->request) {
+		w->i = 0;
+		return W_PRIV_TOUCH;
+	}
 	if (s->private_pages)
 		return W_PRIV_MMAP;
 	return s->request_compute_ns ? W_COMPUTE : W_END;
@@ -374,7 +395,7 @@ static void worker_next(struct fork_server *s, struct fs_worker *w, struct op *o
 		op->flags = MARK_BEGIN;
 		op->arg = (w->pid - FS_FIRST_CHILD_PID) * s->requests + w->request;
 		w->i = 0;
-		w->state = s->reads ? W_READ : after_reads(s);
+		w->state = s->reads ? W_READ : after_reads(s, w);
 		return;
 	case W_READ: {
 		w->page = gen_sampler_next(&s->heap, w->rng);
@@ -388,14 +409,14 @@ static void worker_next(struct fork_server *s, struct fs_worker *w, struct op *o
 			return;
 		}
 		if (++w->i == s->reads)
-			w->state = after_reads(s);
+			w->state = after_reads(s, w);
 		return;
 	}
 	case W_WRITE:
 		op->kind = OP_WRITE;
 		op->addr = GEN_BASE_ADDR + w->page * s->page_size +
 		           gen_page_offset(w->counter++, s->page_size);
-		w->state = ++w->i == s->reads ? after_reads(s) : W_READ;
+		w->state = ++w->i == s->reads ? after_reads(s, w) : W_READ;
 		return;
 	case W_PRIV_MMAP:
 		op->kind = OP_MMAP;
@@ -413,7 +434,8 @@ static void worker_next(struct fork_server *s, struct fs_worker *w, struct op *o
 			w->state = W_PRIV_MUNMAP;
 		return;
 	case W_PRIV_MUNMAP:
-		op->kind = OP_MUNMAP;
+		op->kind = s->release ? OP_MADVISE : OP_MUNMAP;
+		op->arg = s->release;
 		op->addr = w->priv_addr;
 		op->len = s->private_pages * s->page_size;
 		w->state = s->request_compute_ns ? W_COMPUTE : W_END;

@@ -5,18 +5,20 @@
  * The first process (pid 1) declares the file (OP_FILE `file`, file_pages pages), forks the
  * other scanners (pids 2 .. processes) before it maps anything, so no mapping is inherited,
  * and then scans like them. Each scanner: OP_MMAP of the whole file at GEN_FILE_BASE_ADDR
- * (MAPF_FILE, MAPF_SHARED when `shared`; PROT_R, plus PROT_W when write_fraction > 0), then
- * `passes` passes over pages 0, stride, 2*stride, ... < file_pages (ceil(file_pages /
- * stride_pages) accesses each), each access a write with probability write_fraction from the
- * scanner's own stream and followed by compute_ns of compute when > 0, then OP_MUNMAP. The
- * first process then waits for each child (processes - 1 OP_WAIT 0) and every scanner exits.
- * With a file larger than memory the scans show readahead and the eviction of clean pages;
- * with shared=true and writes, dirty page cache pages and writeback.
+ * (MAPF_FILE, MAPF_SHARED when `shared`; PROT_R, plus PROT_W when write_fraction > 0), an
+ * OP_MADVISE of the whole mapping with `advice` unless it is "none" (what a scanner tells the
+ * kernel: MADV_SEQUENTIAL, MADV_RANDOM, MADV_WILLNEED...), then `passes` passes over pages 0,
+ * stride, 2*stride, ... < file_pages (ceil(file_pages / stride_pages) accesses each), each access a
+ * write with probability write_fraction from the scanner's own stream and followed by compute_ns of
+ * compute when > 0, then OP_MUNMAP. The first process then waits for each child (processes - 1
+ * OP_WAIT 0) and every scanner exits. With a file larger than memory the scans show readahead and
+ * the eviction of clean pages; with shared=true and writes, dirty page cache pages and writeback.
  *
  * Memory: one small record per scanner.
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "workloads/gen_common.h"
 
@@ -59,6 +61,12 @@ static const struct param_spec mmap_scan_params[] = {
      .min = 0,
      .max = 1,
      .doc = "probability that an access is a write (0: a read-only mapping)"},
+    {.key = "advice",
+     .type = PARAM_ENUM,
+     .def = "\"none\"",
+     .choices = "none|normal|sequential|random|willneed",
+     .doc = "madvise of the whole mapping after the mmap (none: no call): the readahead hint "
+            "(docs/vm.md, \"Readahead of file faults\")"},
     {.key = "compute_ns",
      .type = PARAM_INT,
      .def = "0",
@@ -72,6 +80,7 @@ enum scan_state {
 	S_FILE, /* pid 1: declare the file */
 	S_FORK, /* pid 1: fork the next scanner */
 	S_MMAP,
+	S_ADVISE, /* madvise(advice) of the mapping */
 	S_ACCESS,
 	S_COMPUTE,
 	S_MUNMAP,
@@ -93,10 +102,27 @@ struct mmap_scan {
 	char *file; /* owned */
 	uint64_t page_size, file_pages, stride_pages, passes, compute_ns;
 	uint32_t processes;
+	uint8_t advice; /* enum op_advice, 0: none */
 	bool shared;
 	double write_fraction;
 	struct scanner *scanners; /* [processes]; pid p is scanners[p - 1] */
 };
+
+/* The advice named by the `advice` parameter (its choices are checked), 0 for "none". */
+static uint8_t scan_advice(const char *name)
+{
+	static const struct {
+		const char *name;
+		uint8_t advice;
+	} advices[] = {{"normal", ADV_NORMAL},
+	               {"sequential", ADV_SEQUENTIAL},
+	               {"random", ADV_RANDOM},
+	               {"willneed", ADV_WILLNEED}};
+	for (size_t i = 0; i < sizeof(advices) / sizeof(advices[0]); i++)
+		if (strcmp(name, advices[i].name) == 0)
+			return advices[i].advice;
+	return 0;
+}
 
 static int mmap_scan_open(struct workload **out, const json_t *params,
                           const struct workload_env *env, struct err *err)
@@ -127,6 +153,7 @@ static int mmap_scan_open(struct workload **out, const json_t *params,
 	m->compute_ns = (uint64_t)params_get_int(params, "compute_ns");
 	m->processes = (uint32_t)params_get_int(params, "processes");
 	m->shared = params_get_bool(params, "shared");
+	m->advice = scan_advice(params_get_string(params, "advice"));
 	m->write_fraction = params_get_real(params, "write_fraction");
 	m->scanners = xcalloc(m->processes, sizeof(*m->scanners));
 	for (uint32_t i = 0; i < m->processes; i++) {
@@ -177,6 +204,13 @@ static int mmap_scan_next(struct workload *w, uint32_t pid, struct op *op, struc
 		op->flags = MAPF_FILE | (m->shared ? MAPF_SHARED : 0);
 		op->name = m->file;
 		op->offset = 0;
+		sc->state = m->advice ? S_ADVISE : S_ACCESS;
+		return 1;
+	case S_ADVISE:
+		op->kind = OP_MADVISE;
+		op->addr = GEN_FILE_BASE_ADDR;
+		op->len = m->file_pages * m->page_size;
+		op->arg = m->advice;
 		sc->state = S_ACCESS;
 		return 1;
 	case S_ACCESS: {

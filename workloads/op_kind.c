@@ -42,6 +42,8 @@ static const char *const names[OP_KIND_COUNT] = {
     [OP_SHM] = "shm",
 
     [OP_SIGACTION] = "sigaction",
+
+    [OP_EXEC_BARE] = "exec-bare",
 };
 
 const char *op_kind_name(unsigned kind)

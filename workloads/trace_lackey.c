@@ -463,7 +463,7 @@ static int proc_fill(struct lackey_reader *r, struct lk_proc *p, struct err *err
 				while (p->nr_threads) /* exec ends the other threads (de_thread) */
 					lk_task_exit(p, p->threads[p->nr_threads - 1]);
 				p->cur_task = 0;
-				struct op *op = out_push(p, OP_EXECVE);
+				struct op *op = out_push(p, OP_EXEC_BARE);
 				out_set_name(p, op, p->pending_exec);
 				free(p->pending_exec);
 				p->pending_exec = NULL;

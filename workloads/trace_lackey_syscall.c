@@ -535,10 +535,12 @@ static int needs_result(unsigned nr)
 	case 74:
 	case 75:
 	case 77:
+	case 87: /* unlink (of /dev/shm: shm_unlink), often async */
 	case 149:
 	case 150:
 	case 151:
 	case 152:
+	case 263:
 	case 325:
 		return 1;
 	default:

@@ -418,6 +418,7 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 			return -VMSIM_EINVAL;
 		break;
 	case OP_EXECVE:
+	case OP_EXEC_BARE:
 		op->name = name_keep(s, op->name);
 		break;
 	case OP_FILE_RW:

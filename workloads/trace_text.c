@@ -286,6 +286,9 @@ size_t trace_format_vmt_line(const struct op *op, char *buf, size_t len)
 	case OP_EXECVE:
 		n = snprintf(buf, len, "%llu exec %s", pid, op->name);
 		break;
+	case OP_EXEC_BARE:
+		n = snprintf(buf, len, "%llu exec %s bare", pid, op->name);
+		break;
 	case OP_EXIT:
 		n = snprintf(buf, len, "%llu exit", pid);
 		break;

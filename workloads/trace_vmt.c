@@ -600,9 +600,14 @@ static int parse_process_op(struct vmt_reader *r, const struct tok *t, int nt, s
 		op->arg = child;
 	} else if (tok_is(o, "exec")) {
 		op->kind = OP_EXECVE;
-		if (want_tokens(r, nt, 3, 3, "PID exec IMAGE", err) ||
+		if (want_tokens(r, nt, 3, 4, "PID exec IMAGE [bare]", err) ||
 		    set_name(r, op, t[2].s, t[2].len, err))
 			return -VMSIM_EINVAL;
+		if (nt == 4 && !tok_is(&t[3], "bare"))
+			return vmt_bad(r, err, "expected \"bare\" after the image name, got \"%.*s\"",
+			               (int)t[3].len, t[3].s);
+		if (nt == 4)
+			op->kind = OP_EXEC_BARE;
 	} else if (tok_is(o, "exit")) {
 		op->kind = OP_EXIT;
 		if (want_tokens(r, nt, 2, 2, "PID exit", err))

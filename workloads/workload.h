@@ -82,7 +82,10 @@ enum op_kind {
 	OP_SIGACTION = 25, /* the process handles (or, SIGACTF_DEFAULT, no longer handles) signal
 	                      arg: SIGSEGV (11) or SIGBUS (7), Linux's numbers */
 
-	/* 26..30: reserved for lxmap, lxlock, rec, mthp, ra */
+	OP_EXEC_BARE = 26, /* execve of a recorded program (`exec PATH bare`): a new, empty address
+	                      space; the trace maps what the program uses (name: PATH) */
+
+	/* 27..30: free */
 
 	OP_KIND_COUNT = 31 /* one past the largest kind vmb can encode (opcode 31) */
 };

@@ -401,8 +401,9 @@ static enum run_result sys_mark(struct sim *s, struct cpu *cpu, struct task *t)
 
 /*
  * execve: a new address space with the layout of the image named by the operation (the VM
- * layer's exec.c); the old one is released and the CPU switches to the new one. An unknown
- * image, or one that does not fit, ends the process. When the data section's file part ends
+ * layer's exec.c), or an empty one for a recorded program's exec (OP_EXEC_BARE: the trace
+ * maps what the program uses); the old one is released and the CPU switches to the new one.
+ * An unknown image, or one that does not fit, ends the process. When the data section's file part ends
  * inside a page, exec's padzero clears the rest of that page: a write to user memory that the
  * process's next step performs (and that faults: do_cow_fault).
  */
@@ -410,11 +411,15 @@ static enum run_result sys_execve(struct sim *s, struct cpu *cpu, struct task *t
 {
 	struct fault_work w;
 	fault_work_reset(&w);
-	int image = vm_image_find(&s->vm, t->op->name);
+	bool bare = t->op->kind == OP_EXEC_BARE;
+	int image = bare ? 0 : vm_image_find(&s->vm, t->op->name);
 	if (t->group_leader->live_threads > 1)
 		image = -1; /* (de_thread, killing the other threads, is not modelled) */
 	uint64_t padzero = 0;
-	struct mm_struct *mm = image < 0 ? NULL : vm_exec_mm(&s->vm, t->pid, image, &w, &padzero);
+	struct mm_struct *mm = NULL;
+	if (image >= 0)
+		mm = bare ? vm_mm_create(&s->vm, t->pid)
+		          : vm_exec_mm(&s->vm, t->pid, image, &w, &padzero);
 	if (!mm) {
 		task_exit(s, cpu, t, EXIT_ERROR);
 		return RUN_DEAD;
@@ -743,6 +748,7 @@ enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t)
 	case OP_MARK:
 		return sys_mark(s, cpu, t);
 	case OP_EXECVE:
+	case OP_EXEC_BARE:
 		return sys_execve(s, cpu, t);
 	case OP_MEMORY_RECLAIM:
 		return sys_memory_reclaim(s, cpu, t);

@@ -27,6 +27,11 @@ run() { # run NAME: TMP/NAME.vmt with the Linux 6.18 preset, results in TMP/NAME
 run rs
 run rs_fork
 check_eq "vforks forks" "$(stat_of "$TMP/rs.out" sim.vforks) $(stat_of "$TMP/rs.out" sim.forks)" "2 0"
+# the spawned /bin/true runs after its exec (`exec /bin/true bare`: the recording maps it)
+check_eq "exec lines" "$(awk '$2 == "exec" { print $3, $4 }' "$TMP/rs.vmt")" "/bin/true bare"
+check_eq "unsupported operations" "$(stat_of "$TMP/rs.out" sim.unsupported_operations)" 0
+check_eq "processes exited" "$(python3 -c 'import json,sys
+print(sorted(set(p["status"] for p in json.load(open(sys.argv[1]))["processes"])))' "$TMP/rs.out/stats.json")" "['exited']"
 check_eq "as forks: forks" "$(stat_of "$TMP/rs_fork.out" sim.forks)" 2
 v=$(proc_stat "$TMP/rs.out" "$parent" faults.total)
 f=$(proc_stat "$TMP/rs_fork.out" "$parent" faults.total)

@@ -5,6 +5,8 @@
 #   the rest of the padzero page reads without a fault;
 #   a text fetch and a libc text fetch: 2 major file faults; a stack write: demand-zero;
 #   a heap read: zero page.
+# And a recorded program's exec (`exec PATH bare`): an empty address space that the trace maps
+# itself; the old mapping's page is gone (a write faults again), nothing is unsupported.
 VMSIM=$1
 source "$(dirname "$0")/lib.sh"
 "$VMSIM" run tests/data/vm/exec.json --check --quiet -o "$TMP/r" || fail "run exited $?"
@@ -23,4 +25,14 @@ sed 's/exec prog/exec nosuch/' tests/data/vm/exec.vmt >"$TMP/bad.vmt"
 "$VMSIM" run tests/data/vm/exec.json --check --quiet -o "$TMP/b" --set workload.path="$TMP/bad.vmt" ||
 	fail "bad run exited $?"
 check_eq "unknown image" "$(stat_of "$TMP/b" sim.unsupported_operations)" 1
+printf '1 mmap 0x0 0x100000 rw anon private\n1 w 0x1000\n1 exec /bin/x bare\n1 w 0x1000\n' >"$TMP/gone.vmt"
+"$VMSIM" run tests/data/vm/exec.json --quiet -o "$TMP/g" --set workload.path="$TMP/gone.vmt"
+check_eq "bare: nothing mapped after it" "$(stat_of "$TMP/g" sim.segfaults) $(stat_of "$TMP/g" faults.total)" "1 1"
+printf '1 mmap 0x0 0x100000 rw anon private\n1 w 0x1000\n1 exec /bin/x bare\n1 mmap 0x0 0x100000 rw anon private\n1 w 0x1000\n1 r 0x2000\n1 exit\n' >"$TMP/bare.vmt"
+"$VMSIM" run tests/data/vm/exec.json --check --quiet -o "$TMP/e" --set workload.path="$TMP/bare.vmt" ||
+	fail "bare run exited $?"
+check_eq "bare: faults demand_zero zero_page" \
+	"$(stat_of "$TMP/e" faults.total) $(stat_of "$TMP/e" faults.demand_zero) $(stat_of "$TMP/e" faults.zero_page)" "3 2 1"
+check_eq "bare: unsupported segfaults" \
+	"$(stat_of "$TMP/e" sim.unsupported_operations) $(stat_of "$TMP/e" sim.segfaults)" "0 0"
 done_tests

@@ -192,7 +192,7 @@ int main(void)
 		                  "200 wait\n"
 		                  "200 exit\n"
 		                  "201 r 0x400200\n" /* the child inherited the parent's mappings */
-		                  "201 exec /bin/true\n"
+		                  "201 exec /bin/true bare\n"
 		                  "201 mmap 0x0 0x40000000 rwx anon private\n"
 		                  "201 x 0x4000000\n"
 		                  "201 exit\n") == 0);

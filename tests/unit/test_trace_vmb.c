@@ -177,11 +177,11 @@ int main(void)
 	                                       0,    0,   0x51, 0x01, 0x00, 0x0f};
 	tt_write(bad, rec_reserved, sizeof(rec_reserved));
 	CHECK_STR_CONTAINS(tt_error(bad, "vmb"), "byte offset 8: bad record tag");
-	rec_reserved[8] = 0x3b; /* bit 5: the extended-opcode escape, opcode 16 + 11 (kind 26:
-	                         * lxmap's spare, not defined) */
+	rec_reserved[8] = 0x3f; /* bit 5: the extended-opcode escape, opcode 16 + 15 (kind 30:
+	                         * not defined) */
 	tt_write(bad, rec_reserved, sizeof(rec_reserved));
 	CHECK_STR_CONTAINS(tt_error(bad, "vmb"),
-	                   "byte offset 8: unknown extended record opcode 27 (a newer writer?)");
+	                   "byte offset 8: unknown extended record opcode 31 (a newer writer?)");
 
 	tt_cleanup();
 	TEST_DONE();
