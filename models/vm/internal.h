@@ -139,6 +139,9 @@ pfn_t alloc_frame(struct vm *vm, struct fault_work *w, struct mm_struct *mm, uin
 /* The lowest 512-aligned run of free frames, as a huge page (head PG_HUGE, tails PG_TAIL);
  * PFN_NONE when there is none (no reclaim, no compaction). */
 pfn_t alloc_huge_frames(struct vm *vm);
+/* The lowest (1 << order)-aligned run of 1 << order free frames, taken off the free lists,
+ * their struct pages cleared; PFN_NONE when there is none (no reclaim, no compaction). */
+pfn_t alloc_contig_frames(struct vm *vm, unsigned order);
 /* A free frame on node, its struct page cleared, without reclaim; PFN_NONE: none free there. */
 pfn_t alloc_frame_on_node(struct vm *vm, uint32_t node);
 /* Free the 512 frames of an unmapped huge page. */
@@ -658,6 +661,15 @@ static inline pfn_t huge_head(pfn_t pfn)
 {
 	return pfn & ~(pfn_t)(HPAGE_NR - 1);
 }
+/* Anonymous mTHP (mthp.c): a none PTE of an anonymous private VMA, for a write (or a read
+ * with vm.zero_page off): map the largest enabled folio around vaddr whose aligned range lies
+ * in the VMA with every PTE none. true: mapped (w filled, faults.demand_zero counted); false:
+ * no order allowed or no run free, the 4 KiB path goes on. */
+bool do_anonymous_mthp(struct vm *vm, struct mm_struct *mm, const struct vm_area_struct *vma,
+                       uint64_t vaddr, bool write, uint64_t next_use, struct fault_work *w);
+/* An anonymous frame in an mTHP folio (pg->folio_order > 0): is every mapping of the folio's
+ * frames in mm, and none of them in the swap cache (Linux's wp_can_reuse_anon_folio)? */
+bool anon_folio_exclusive(const struct vm *vm, pfn_t pfn, const struct mm_struct *mm);
 /* Split every huge page mapped by mm that straddles start or end. */
 void split_huge_pmd_edges(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end);
 

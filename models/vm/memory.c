@@ -6,7 +6,7 @@
  * tries a 2 MiB page where the VMA wants one (huge_memory.c), then runs handle_pte_fault on
  * the 4 KiB PTE until the access is resolved. Each turn looks at the PTE and dispatches:
  *  - none, anonymous VMA: do_anonymous_page (the shared zero page for a read, else a zeroed
- *    frame: demand-zero);
+ *    frame: demand-zero; or a zeroed mTHP folio of several frames, mthp.c);
  *  - none, file VMA: do_fault -> do_read_fault (with do_fault_around), do_cow_fault or
  *    do_shared_fault, through the page cache (filemap.c);
  *  - a swap entry: do_swap_page (from the swap cache, or read from the swap device);
@@ -129,6 +129,11 @@ static enum fault_step do_anonymous_page(struct vm_fault *vf)
 		vm->st.faults_zero_page++;
 		return FAULT_AGAIN;
 	}
+	if (unlikely(vm->cfg.mthp_orders) &&
+	    do_anonymous_mthp(vm, vf->mm, vf->vma, vf->address, vf->write, vf->next_use, vf->w)) {
+		vf->new_page = true;
+		return FAULT_AGAIN;
+	}
 	uint64_t key = page_key(vf->mm, vf->address);
 	enum fault_step r = fault_reserve(vf, key, PFN_NONE);
 	if (r != FAULT_RESERVED)
@@ -243,6 +248,8 @@ static enum fault_step do_wp_page(struct vm_fault *vf)
 	                 (!(pg->flags & PG_SWAPCACHE) || vm->swap[pg->swap_slot].map == 0);
 	if (pg->flags & (PG_HUGE | PG_TAIL)) /* a frame of a huge page whose PMD was split here */
 		exclusive = folio_maps_only(vm, huge_head((pfn_t)pte_pfn(vf->orig_pte)), vf->mm);
+	else if (exclusive && pg->folio_order && !(pg->flags & PG_FILE)) /* an mTHP folio's */
+		exclusive = anon_folio_exclusive(vm, (pfn_t)pte_pfn(vf->orig_pte), vf->mm);
 	if (!exclusive)
 		return wp_page_copy(vf);
 	/* wp_page_reuse: the only user gets write access back. */

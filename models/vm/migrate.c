@@ -101,6 +101,8 @@ void migrate_folio(struct vm *vm, struct fault_work *w, pfn_t pfn, pfn_t nf)
 	remap_ptes(vm, pfn, nf);
 	*new = *old;
 	new->next_free = PFN_NONE;
+	if (!(new->flags & PG_FILE))
+		new->folio_order = 0; /* a page of an anonymous mTHP folio leaves it (mthp.c) */
 	if (old->flags & PG_SWAPCACHE)
 		swap_set_cache(vm, old->swap_slot, nf);
 	if (old->flags & PG_FILE) {

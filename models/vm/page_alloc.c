@@ -113,14 +113,14 @@ pfn_t alloc_frame(struct vm *vm, struct fault_work *w, struct mm_struct *mm, uin
 	return alloc_frame_body(vm, w, mm, key, false);
 }
 
-pfn_t alloc_huge_frames(struct vm *vm)
+pfn_t alloc_contig_frames(struct vm *vm, unsigned order)
 {
-	uint64_t nr_blocks = vm->cfg.nr_frames / HPAGE_NR;
-	if (vm->nr_free < HPAGE_NR)
+	uint64_t nr = 1ull << order, nr_blocks = vm->cfg.nr_frames >> order;
+	if (vm->nr_free < nr)
 		return PFN_NONE;
 	for (uint64_t b = 0; b < nr_blocks; b++) {
-		uint64_t base = b * HPAGE_NR, i;
-		for (i = HPAGE_NR; i-- > 0;)
+		uint64_t base = b * nr, i;
+		for (i = nr; i-- > 0;)
 			if (!(vm->pages[base + i].flags & PG_FREE))
 				break;
 		if (i != UINT64_MAX)
@@ -130,7 +130,7 @@ pfn_t alloc_huge_frames(struct vm *vm)
 		for (uint32_t l = 0; l < nr_lists; l++) {
 			uint32_t *link = vm->cfg.nr_nodes ? &vm->node_free_head[l] : &vm->free_head;
 			while (*link != PFN_NONE) {
-				if (*link >= base && *link < base + HPAGE_NR) {
+				if (*link >= base && *link < base + nr) {
 					*link = vm->pages[*link].next_free;
 					if (vm->cfg.nr_nodes)
 						vm->node_nr_free[l]--;
@@ -139,12 +139,11 @@ pfn_t alloc_huge_frames(struct vm *vm)
 				}
 			}
 		}
-		vm->nr_free -= HPAGE_NR;
-		for (i = 0; i < HPAGE_NR; i++) {
+		vm->nr_free -= nr;
+		for (i = 0; i < nr; i++) {
 			struct page *pg = &vm->pages[base + i];
 			memset(pg, 0, sizeof(*pg));
 			pg->swap_slot = SLOT_NONE;
-			pg->flags = i ? (PG_ANON | PG_TAIL) : (PG_ANON | PG_DIRTY | PG_HUGE);
 		}
 		uint64_t used = vm_frames_used(vm);
 		if (used > vm->st.frames_used_max)
@@ -152,6 +151,15 @@ pfn_t alloc_huge_frames(struct vm *vm)
 		return (pfn_t)base;
 	}
 	return PFN_NONE;
+}
+
+pfn_t alloc_huge_frames(struct vm *vm)
+{
+	pfn_t head = alloc_contig_frames(vm, HPAGE_ORDER);
+	for (uint32_t i = 0; head != PFN_NONE && i < HPAGE_NR; i++)
+		vm->pages[head + i].flags =
+		    i ? (PG_ANON | PG_TAIL) : (PG_ANON | PG_DIRTY | PG_HUGE);
+	return head;
 }
 
 void free_huge_frames(struct vm *vm, pfn_t head)

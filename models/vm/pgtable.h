@@ -67,6 +67,7 @@ static inline bool pte_is_swap(pte_t p)
 #define HPAGE_SHIFT 21
 #define HPAGE_SIZE (1ull << HPAGE_SHIFT)
 #define HPAGE_NR 512u /* 4 KiB frames per 2 MiB page */
+#define HPAGE_ORDER 9u
 
 static inline bool pte_huge(pte_t p)
 {

@@ -99,9 +99,25 @@ static void report_nodes(const struct vm *vm, struct statsout *o)
 	}
 }
 
+/* vm.mthp (only when a size is not "never": other results stay as they were):
+ * mthp.<N>kB.anon_fault_{alloc,fallback}, Linux's hugepages-<N>kB/stats. */
+static void report_mthp(const struct vm *vm, struct statsout *o)
+{
+	if (!vm->cfg.mthp_orders)
+		return;
+	for (unsigned ord = MTHP_MIN_ORDER; ord <= MTHP_MAX_ORDER; ord++) {
+		char *prefix = xasprintf("mthp.%ukB", 4u << ord);
+		statsout_u64(o, prefix, "anon_fault_alloc", vm->st.mthp_anon_fault_alloc[ord]);
+		statsout_u64(o, prefix, "anon_fault_fallback",
+		             vm->st.mthp_anon_fault_fallback[ord]);
+		free(prefix);
+	}
+}
+
 void vm_report(const struct vm *vm, struct statsout *o)
 {
 	report_nodes(vm, o);
+	report_mthp(vm, o);
 	const struct vm_stats *v = &vm->st;
 	statsout_u64(o, "faults", "demand_zero", v->faults_demand_zero);
 	statsout_u64(o, "faults", "zero_page", v->faults_zero_page);

@@ -161,6 +161,10 @@ struct vm_image {
 };
 
 #define VM_MAX_NODES 16 /* NUMA_MAX_NODES of models/hw/numa.h */
+/* Anonymous mTHP folio orders (of 4 KiB pages): 16 KiB (Linux has no order-1 anonymous
+ * folios) to 1 MiB; order 9 (2 MiB) is vm.thp's PMD page. */
+#define MTHP_MIN_ORDER 2
+#define MTHP_MAX_ORDER 8
 
 struct vm_config {
 	uint64_t nr_frames;
@@ -185,6 +189,10 @@ struct vm_config {
 	bool watermark;        /* vm.reclaim = "watermark" */
 	uint64_t wmark_low_frames, wmark_high_frames;
 	int thp;                       /* enum thp_mode */
+	/* vm.mthp: enum mthp_mode of each anonymous folio order (index: order, 4 KiB pages;
+	 * MTHP_MIN_ORDER..MTHP_MAX_ORDER used); mthp_orders: the orders not "never" (a mask) */
+	uint8_t mthp[MTHP_MAX_ORDER + 1];
+	uint32_t mthp_orders;
 	const struct vm_image *images; /* exec's program images (borrowed) */
 	uint32_t nr_images;
 	const struct memcg_config *memcgs; /* cgroups (borrowed); group ids are 1 + the index */
@@ -218,6 +226,8 @@ enum tier_promotion { PROMOTE_NONE, PROMOTE_LINUX, PROMOTE_TPP, PROMOTE_ORACLE }
 
 /* vm.thp */
 enum thp_mode { THP_NEVER, THP_MADVISE, THP_ALWAYS };
+/* vm.mthp.<N>kB (mthp.c) */
+enum mthp_mode { MTHP_NEVER, MTHP_ALWAYS, MTHP_MADVISE, MTHP_INHERIT };
 
 struct vm_stats {
 	uint64_t faults_demand_zero, faults_zero_page, faults_cow, faults_cow_copies;
@@ -236,6 +246,10 @@ struct vm_stats {
 	uint64_t faults_huge_zero_page; /* read faults that mapped the huge zero page */
 	uint64_t faults_thp, thp_fallback, thp_splits, thp_pages_max;
 	uint64_t thp_split_pmds; /* PMDs split in one address space (__split_huge_pmd) */
+	/* vm.mthp per order (Linux's hugepages-<N>kB/stats): folios a fault allocated, and
+	 * allocations that failed (no free aligned run) so the fault tried the next order */
+	uint64_t mthp_anon_fault_alloc[MTHP_MAX_ORDER + 1];
+	uint64_t mthp_anon_fault_fallback[MTHP_MAX_ORDER + 1];
 	uint64_t lazyfree_drops; /* MADV_FREE pages reclaimed without a write */
 	/* read(2) and write(2) (filemap.c, page_writeback.c, truncate.c) */
 	uint64_t rw_read_pages, rw_write_pages;        /* page-cache pages copied to / from users */

@@ -93,6 +93,8 @@ static const struct param_spec vm_params[] = {
 	 .doc = "a first read of anonymous memory maps the shared zero page"},
 	{.key = "thp_zero_page", .type = PARAM_BOOL, .def = "false",
 	 .doc = "a first read of a range vm.thp would give a 2 MiB page maps the huge zero page instead; a write then allocates the huge page (Linux's transparent_hugepage/use_zero_page, 1 there; the presets set it)"},
+	{.key = "mthp", .type = PARAM_OBJECT, .sub = mthp_params,
+	 .doc = "anonymous multi-size THP per folio size (docs/vm.md, \"Anonymous mTHP\")"},
 	{.key = "tiering", .type = PARAM_OBJECT, .sub = tiering_params,
 	 .doc = "memory tiers over memory.nodes (docs/tiering.md)"},
 	{0},

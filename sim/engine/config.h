@@ -53,5 +53,7 @@ json_t *config_lookup(const json_t *root, const char *path);
 
 /* vm.tiering's keys (config_tiering.c). */
 extern const struct param_spec tiering_params[];
+/* vm.mthp's keys (config_mthp.c), smallest size first. */
+extern const struct param_spec mthp_params[];
 
 #endif

@@ -158,6 +158,20 @@ static void offload_config_from_json(struct sim *s, struct vm_config *vc)
 	vc->nr_zclasses = n;
 }
 
+/* vm.mthp: each size's mode, by folio order (16kB is order 2, each key doubles). */
+static void mthp_config_from_json(const json_t *jmthp, struct vm_config *vc)
+{
+	static const char *const modes[] = {"never", "always", "madvise", "inherit"};
+	for (unsigned o = MTHP_MIN_ORDER; o <= MTHP_MAX_ORDER; o++) {
+		const char *v = params_get_string(jmthp, mthp_params[o - MTHP_MIN_ORDER].key);
+		for (uint8_t m = 0; m < 4; m++)
+			if (!strcmp(v, modes[m]))
+				vc->mthp[o] = m;
+		if (vc->mthp[o] != MTHP_NEVER)
+			vc->mthp_orders |= 1u << o;
+	}
+}
+
 /* The VM layer's config (vm.*, memory.*, walker.levels, the seed's policy stream, the images):
  * < 0 with err filled when the policy and the scope disagree. */
 static int vm_config_from_json(struct sim *s, struct vm_config *vc, struct err *err)
@@ -207,6 +221,7 @@ static int vm_config_from_json(struct sim *s, struct vm_config *vc, struct err *
 	vc->thp = !strcmp(thp, "always")    ? THP_ALWAYS
 	          : !strcmp(thp, "madvise") ? THP_MADVISE
 	                                    : THP_NEVER;
+	mthp_config_from_json(json_object_get(jvm, "mthp"), vc);
 	vc->images = s->images;
 	vc->nr_images = s->nr_images;
 	offload_config_from_json(s, vc);

@@ -27,12 +27,8 @@ for op in ops:
 open(f, "w").write("\n".join(out) + "\n")
 P
 }
-run() { # run NAME TRACE [--set ...]
-	local name=$1 tr=$2
-	shift 2
-	printf '{"seed": 1, "extends": "%s", "sim": {"timing": false}, "workload": {"type": "trace", "path": "%s", "format": "vmt"}}\n' \
-		"$(cd "$(dirname "$0")/../.." && pwd)/configs/presets/linux-6.18-classic.json" "$tr" > "$TMP/$name.json"
-	"$VMSIM" run "$TMP/$name.json" -o "$TMP/$name" -q --check "$@"
+run() { # run NAME TRACE [--set ...]: with the Linux 6.18 classic preset
+	run_preset "$1" "$2" linux-6.18-classic.json "${@:3}"
 }
 # 64 MiB read, then written: 32 read faults map the huge zero page (no frame: rss 0), 32
 # write faults replace each by a huge page: 64 faults (Linux: 32 + 32).

@@ -21,6 +21,15 @@ proc_stat() {
 for p in json.load(open(sys.argv[1]+"/stats.json"))["processes"]:
     if p["pid"] == int(sys.argv[2]): print(p[sys.argv[3]])' "$1" "$2" "$3"
 }
+# run_preset NAME TRACE PRESET [--set ...]: run the vmt TRACE with configs/presets/PRESET (seed
+# 1, timing off, --check) into $TMP/NAME (config $TMP/NAME.json)
+run_preset() {
+	local name=$1 tr=$2 preset=$3
+	shift 3
+	printf '{"seed": 1, "extends": "%s", "sim": {"timing": false}, "workload": {"type": "trace", "path": "%s", "format": "vmt"}}\n' \
+		"$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/configs/presets/$preset" "$tr" > "$TMP/$name.json"
+	"$VMSIM" run "$TMP/$name.json" -o "$TMP/$name" -q --check "$@"
+}
 done_tests() {
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]

@@ -44,6 +44,11 @@ class Trace:
     def raw(self, line):
         self.lines.append(line)
 
+    def setting(self, key, value):
+        """A kernel setting the probe makes for the scenario (a sysfs file), as vmsim's config
+        override `--set key=value` (linux-compare passes it to every run of the trace)."""
+        self.lines.append(f"# vmsim --set {key}={value}")
+
     def scan(self, phase, pid, kind, base, npages, first=0, stride=1):
         """A phase of process pid that accesses npages pages from base."""
         self.phase(phase, pid)
@@ -548,6 +553,46 @@ def thp_partial_munmap(t):
     t.scan("read_rest", 1, "r", H + MIB, HN - 256)
 
 
+# ---- anonymous mTHP (tests/linux/mthp.c: hugepages-64kB/enabled = always) ----
+
+MF = 16               # pages of a 64 KiB folio
+
+
+def mthp_region(t):
+    t.setting("vm.mthp.64kB", '"always"')
+    t.op(1, "mmap", H, HN * PAGE, "rw", "anon", "private")
+
+
+@scenario("64K mTHP always, 64 MiB: write all")
+def mthp_write(t):
+    mthp_region(t)
+    t.scan("write", 1, "w", H, HN)
+
+
+@scenario("64K mTHP: MADV_DONTNEED half of each folio, write all")
+def mthp_dontneed_half(t):
+    mthp_region(t)
+    t.touch(1, "w", H, HN)
+    t.phase("dontneed", 1)
+    for f in range(0, HN, MF):
+        t.op(1, "madvise", H + (f + MF // 2) * PAGE, MF // 2 * PAGE, "dontneed")
+    t.scan("write_all", 1, "w", H, HN)
+
+
+@scenario("64K mTHP: written; fork, child writes 2 pages per folio; parent")
+def mthp_fork(t):
+    mthp_region(t)
+    t.scan("parent_write", 1, "w", H, HN)
+    # the parent's wait comes first: every prefix linux-compare runs keeps the parent (and its
+    # mappings) alive while the child writes, as the probe's parent waits in run_child
+    t.fork_child("child_write_first")
+    t.raw("1 wait 2")
+    t.touch(2, "w", H, HN, 0, MF)
+    t.scan("child_write_second", 2, "w", H, HN, 1, MF)
+    t.raw("2 exit")
+    t.scan("parent_write_first", 1, "w", H, HN, 0, MF)
+
+
 # ---- layout ----
 
 MMAP_BASE = 0x7ffff7fff000  # Linux's mmap_base without randomization, 8 MiB stack limit
@@ -896,6 +941,7 @@ SCENARIOS = [
     file_random, file_sequential, file_pageout, file_dontneed, file_populate, signals,
     shared_anon_fork, memfd, posix_shm, sysv_shm, shmem_remove, shmem_dontneed,
     thp_hugepage_write, thp_nohugepage_write, thp_huge_zero_page, thp_fork, thp_partial_munmap,
+    mthp_write, mthp_dontneed_half, mthp_fork,
     mmap_topdown, map_fixed_noreplace, map_populate, map_noreserve, growsdown, stack_growth, brk,
     mremap_shrink, mremap_grow_in_place, mremap_maymove, mremap_fixed,
     mlock, mlock_after_read, mlock_onfault, mlockall_current, mlockall_future, mlockall_onfault,
