@@ -380,6 +380,37 @@ static enum worker_state after_reads(const struct fork_server *s, struct fs_work
 	return s->request_compute_ns ? W_COMPUTE : W_END;
 }
 
+/* The request's private buffer: mapped (or kept), written page by page, released. */
+static void priv_next(const struct fork_server *s, struct fs_worker *w, struct op *op)
+{
+	switch (w->state) {
+	case W_PRIV_MMAP:
+		op->kind = OP_MMAP;
+		op->addr = w->priv_addr;
+		op->len = s->private_pages * s->page_size;
+		op->prot = PROT_R | PROT_W;
+		w->i = 0;
+		w->state = W_PRIV_TOUCH;
+		return;
+	case W_PRIV_TOUCH:
+		op->kind = OP_WRITE;
+		op->addr = w->priv_addr + w->i * s->page_size +
+		           gen_page_offset(w->counter++, s->page_size);
+		if (++w->i == s->private_pages)
+			w->state = W_PRIV_MUNMAP;
+		return;
+	case W_PRIV_MUNMAP:
+		op->kind = s->release ? OP_MADVISE : OP_MUNMAP;
+		op->arg = s->release;
+		op->addr = w->priv_addr;
+		op->len = s->private_pages * s->page_size;
+		w->state = s->request_compute_ns ? W_COMPUTE : W_END;
+		return;
+	default:
+		BUG_ON(1, "fork-server: state %d is not the private buffer's", (int)w->state);
+	}
+}
+
 static void worker_next(struct fork_server *s, struct fs_worker *w, struct op *op)
 {
 	switch (w->state) {
@@ -419,26 +450,9 @@ static void worker_next(struct fork_server *s, struct fs_worker *w, struct op *o
 		w->state = ++w->i == s->reads ? after_reads(s, w) : W_READ;
 		return;
 	case W_PRIV_MMAP:
-		op->kind = OP_MMAP;
-		op->addr = w->priv_addr;
-		op->len = s->private_pages * s->page_size;
-		op->prot = PROT_R | PROT_W;
-		w->i = 0;
-		w->state = W_PRIV_TOUCH;
-		return;
 	case W_PRIV_TOUCH:
-		op->kind = OP_WRITE;
-		op->addr = w->priv_addr + w->i * s->page_size +
-		           gen_page_offset(w->counter++, s->page_size);
-		if (++w->i == s->private_pages)
-			w->state = W_PRIV_MUNMAP;
-		return;
 	case W_PRIV_MUNMAP:
-		op->kind = s->release ? OP_MADVISE : OP_MUNMAP;
-		op->arg = s->release;
-		op->addr = w->priv_addr;
-		op->len = s->private_pages * s->page_size;
-		w->state = s->request_compute_ns ? W_COMPUTE : W_END;
+		priv_next(s, w, op);
 		return;
 	case W_COMPUTE:
 		op->kind = OP_COMPUTE;
