@@ -17,10 +17,10 @@ cat > "$TMP/f.json" <<'J'
 J
 # 1 MiB folios (written with 1 MiB writes): 31 folios mapped whole by one fault each, and the
 # folio holding the last page by fault-around, 16 pages a fault: 31 + 16 = 47 (Linux 6.18: 47).
-"$VMSIM" run "$TMP/f.json" -o "$TMP/o1" -q --check --set vm.file_folio_pages=256
+"$VMSIM" run "$TMP/f.json" -o "$TMP/o1" -q --check=256 --set vm.file_folio_pages=256
 check_eq "cached, 1 MiB folios: minor major" "$(pfaults "$TMP/o1" 1 faults.minor faults.major)" "47 0"
 # 4 KiB folios: fault-around alone, 8192 / 16 = 512 (Linux: 512).
-"$VMSIM" run "$TMP/f.json" -o "$TMP/o2" -q --check --set vm.file_folio_pages=1
+"$VMSIM" run "$TMP/f.json" -o "$TMP/o2" -q --check=256 --set vm.file_folio_pages=1
 check_eq "cached, 4 KiB folios: minor major" "$(pfaults "$TMP/o2" 1 faults.minor faults.major)" "512 0"
 # The first reader found nothing cached: each folio's first fault reads the folio (32 major
 # faults, one per folio); the 31 whole ones are mapped by it, the last gets its faulting page
@@ -35,9 +35,9 @@ cat > "$TMP/w.json" <<'J'
  "workload": {"type": "mmap-scan", "file": "data", "file_pages": 4096, "shared": true,
               "write_fraction": 1}}
 J
-"$VMSIM" run "$TMP/w.json" -o "$TMP/w1" -q --check --set vm.file_folio_pages=256
+"$VMSIM" run "$TMP/w.json" -o "$TMP/w1" -q --check=256 --set vm.file_folio_pages=256
 check_eq "shared write, 1 MiB folios: faults" "$(pfaults "$TMP/w1" 0 faults.total)" "16"
-"$VMSIM" run "$TMP/w.json" -o "$TMP/w2" -q --check --set vm.file_folio_pages=1
+"$VMSIM" run "$TMP/w.json" -o "$TMP/w2" -q --check=256 --set vm.file_folio_pages=1
 check_eq "shared write, 4 KiB folios: faults" "$(pfaults "$TMP/w2" 0 faults.total)" "4096"
 out=$("$VMSIM" run "$TMP/w.json" -o "$TMP/bad" -q --set vm.file_folio_pages=96 2>&1)
 rc=$?
@@ -61,7 +61,7 @@ P
 wrun() { # wrun NAME TRACE MAX_PAGES: the faults of the shared write phase (all of them)
 	printf '{"seed": 1, "extends": "%s", "sim": {"timing": false}, "workload": {"type": "trace", "path": "%s", "format": "vmt"}}\n' \
 		"$PRESET" "$2" > "$TMP/$1.json"
-	"$VMSIM" run "$TMP/$1.json" -o "$TMP/$1" -q --check --set vm.file_folio_max_pages="$3"
+	"$VMSIM" run "$TMP/$1.json" -o "$TMP/$1" -q --check=256 --set vm.file_folio_max_pages="$3"
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]+"/stats.json"))["faults.total"])' "$TMP/$1"
 }
 # One write of 3 MiB + 4 KiB at 0: folios of 512, 256 and 1 pages (3 faults); with 1 MiB the
@@ -90,7 +90,7 @@ for i in range(8192): print("1 r", hex(0x80000000 + (i << 12)))' >"$TMP/ra.vmt"
 rarun() { # rarun NAME PRESET [--set ...]: faults.total faults.major readahead.pages
 	printf '{"seed": 1, "extends": "%s", "sim": {"timing": false}, "workload": {"type": "trace", "path": "%s", "format": "vmt"}}\n' \
 		"$2" "$TMP/ra.vmt" >"$TMP/$1.json"
-	"$VMSIM" run "$TMP/$1.json" -o "$TMP/$1" -q --check "${@:3}"
+	"$VMSIM" run "$TMP/$1.json" -o "$TMP/$1" -q --check=256 "${@:3}"
 	python3 -c 'import json,sys; s=json.load(open(sys.argv[1]+"/stats.json"))
 print(s["faults.total"], s["faults.major"], s["readahead.pages"], s["pagecache.pages_now"])' "$TMP/$1"
 }

@@ -22,13 +22,14 @@ for p in json.load(open(sys.argv[1]+"/stats.json"))["processes"]:
     if p["pid"] == int(sys.argv[2]): print(p[sys.argv[3]])' "$1" "$2" "$3"
 }
 # run_preset NAME TRACE PRESET [--set ...]: run the vmt TRACE with configs/presets/PRESET (seed
-# 1, timing off, --check) into $TMP/NAME (config $TMP/NAME.json)
+# 1, timing off, --check=256: the invariant walk costs O(frames), and the presets have 262144)
+# into $TMP/NAME (config $TMP/NAME.json)
 run_preset() {
 	local name=$1 tr=$2 preset=$3
 	shift 3
 	printf '{"seed": 1, "extends": "%s", "sim": {"timing": false}, "workload": {"type": "trace", "path": "%s", "format": "vmt"}}\n' \
 		"$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/configs/presets/$preset" "$tr" > "$TMP/$name.json"
-	"$VMSIM" run "$TMP/$name.json" -o "$TMP/$name" -q --check "$@"
+	"$VMSIM" run "$TMP/$name.json" -o "$TMP/$name" -q --check=256 "$@"
 }
 done_tests() {
 	echo "$PASSED passed, $FAILED failed"
