@@ -417,8 +417,11 @@ static __attribute__((noinline)) int source_check(struct trace_source *s, struct
 		if (check_wait(s, op, err))
 			return -VMSIM_EINVAL;
 		break;
+	case OP_EXEC_BARE: /* (a vmb extended record may come without its name) */
+		if (!op->name)
+			return bad(s, err, "exec without a program name");
+		/* fall through */
 	case OP_EXECVE:
-	case OP_EXEC_BARE:
 		op->name = name_keep(s, op->name);
 		break;
 	case OP_FILE_RW:

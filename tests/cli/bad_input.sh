@@ -92,6 +92,10 @@ bad_trace bad_version.vmb "bad_version.vmb: byte offset 4: unsupported vmb versi
 out=$("$VMSIM" trace info "$D/file_op_without_name.vmb" 2>&1 >/dev/null)
 check_eq "trace info file_op_without_name.vmb exit status" "$?" 2
 expect_msg "trace info file_op_without_name.vmb" "$out" "file_op_without_name.vmb: byte offset 93: fsync/ftruncate/fallocate without a file name"
+# an `exec PATH bare` record (vmb extended opcode 27) whose name-present byte is 0
+out=$("$VMSIM" trace info "$D/exec_without_name.vmb" 2>&1 >/dev/null)
+check_eq "trace info exec_without_name.vmb exit status" "$?" 2
+expect_msg "trace info exec_without_name.vmb" "$out" "exec_without_name.vmb: byte offset 8: exec without a program name"
 bad_trace unknown_op.vmt "unknown_op.vmt:2: unknown operation \"jump\""
 bad_trace garbage_number.vmt "garbage_number.vmt:2: expected an address (decimal or 0x hex), got \"0x1zz\""
 bad_trace garbage_number.pages "garbage_number.pages:2: expected a page number (decimal or 0x hex) and an optional r or w, got \"banana\""
