@@ -31,6 +31,16 @@ run_preset() {
 		"$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/configs/presets/$preset" "$tr" > "$TMP/$name.json"
 	"$VMSIM" run "$TMP/$name.json" -o "$TMP/$name" -q --check=256 "$@"
 }
+# within WHAT GOT WANT [PERCENT]: ok when |GOT - WANT| <= PERCENT% (default 2) of WANT, the
+# recorded programs' tolerance against Linux's native counts
+within() {
+	local pct=${4:-2} got=${2:-0}
+	if [ $((got * 100)) -ge $(($3 * (100 - pct))) ] && [ $((got * 100)) -le $(($3 * (100 + pct))) ]; then
+		ok
+	else
+		fail "$1: vmsim $got, Linux $3 (more than $pct% apart)"
+	fi
+}
 done_tests() {
 	echo "$PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]

@@ -74,13 +74,6 @@ printf '{"extends": "%s/configs/presets/linux-6.18.json", "sim": {"timing": fals
 "$VMSIM" run "$TMP/c.json" -q -o "$TMP/r" || fail "replay"
 parent=$(awk '$2 == "fork" { print $1; exit }' "$t")
 child=$(awk '$2 == "fork" { print $3; exit }' "$t")
-within() { # within WHAT GOT WANT: |GOT - WANT| <= 2% of WANT
-	if [ $((${2:-0} * 100)) -ge $(($3 * 98)) ] && [ $((${2:-0} * 100)) -le $(($3 * 102)) ]; then
-		ok
-	else
-		fail "$1: vmsim $2, Linux $3 (more than 2% apart)"
-	fi
-}
 lin() { awk -v k="$1" '$1 == k { print $2 }' tests/data/record/rec_faults.linux; }
 vp=$(proc_stat "$TMP/r" "$parent" faults.minor)
 vc=$(proc_stat "$TMP/r" "$child" faults.minor)

@@ -34,13 +34,6 @@ check_eq "threads" "$threads" 5
 check_eq "each worker's faults (256 buffer + 1024 scratch pages)" "$workers" "1280,1280,1280,1280"
 check_eq "workers on both CPUs at once (their CPU time > their span)" "$parallel" 1
 lin() { awk -v k="$1" '$1 == k { print $2 }' tests/data/record/rec_threads.linux; }
-within() { # within WHAT GOT WANT PERCENT
-	if [ $(($2 * 100)) -ge $(($3 * (100 - $4))) ] && [ $(($2 * 100)) -le $(($3 * (100 + $4))) ]; then
-		ok
-	else
-		fail "$1: vmsim $2, Linux $3 (more than $4% apart)"
-	fi
-}
 within "minor faults" "${faults:-0}" "$(lin minflt)" 2
 cache=$(stat_of "$TMP/r" pagecache.pages_now)
 within "page cache pages" "${cache:-0}" "$(lin cached_pages)" 5
