@@ -252,7 +252,9 @@ simtime_t disk_submit_batch(struct disk *d, simtime_t now_ps, const struct disk_
 		}
 		return done;
 	}
-	/* Earlier batches have all been dispatched: the drive orders this one alone. */
+	/* Earlier batches have all been dispatched: the drive orders this one alone. (A run
+	 * queues its requests with disk_ncq_submit_tagged instead: timing_io.c.) */
+	BUG_ON(d->ncq.nr, "disk %s: a batch while %u requests are queued", d->cfg.name, d->ncq.nr);
 	for (uint32_t i = 0; i < n; i++)
 		disk_ncq_submit(d, now_ps, r[i].offset_bytes, r[i].size_bytes, r[i].is_write);
 	struct disk_done x;

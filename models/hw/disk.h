@@ -23,9 +23,10 @@
  *    that starts where the previous one ended, issued when it completes, waits for nothing:
  *    sequential runs stream at track_bytes per revolution and random ones pay seek + rotation.
  * A rotating disk with queue_depth > 1 reorders its queue (NCQ, disk_ncq.c), driven as events
- * (disk_ncq_*); a run submits through disk_submit_batch, which lets the drive order each batch
- * (one fault's requests) and dispatches it at once (a run needs a request's completion when it
- * submits it, so a later batch queues behind an earlier one: no reordering across batches). Ignores: an HDD's cache, zoned recording (one track size),
+ * (disk_ncq_*): a run queues every task's requests there and dispatches them as events
+ * (models/machine/timing_io.c, sim/engine/disk_io.c), so requests of different tasks are
+ * reordered together; disk_submit_batch orders one batch and dispatches it at once. Ignores:
+ * an HDD's cache, zoned recording (one track size),
  * separate heads/surfaces, the host's block layer; for SSDs what ssd.h says. Units: ps, bytes;
  * bandwidth in MB/s (10^6 bytes per second). Integer arithmetic throughout (128-bit intermediates
  * for the rotation).
@@ -74,11 +75,13 @@ struct disk_ncq_req {
 	uint64_t id;
 	uint64_t offset_bytes, size_bytes;
 	simtime_t submit_ps;
+	uint64_t tag; /* the submitter's (disk_ncq_submit_tagged), returned by the dispatch */
 	bool is_write;
 };
 
-/* A rotating disk's requests not yet dispatched, in submission order: the first queue_depth
- * are in the drive's command queue, the rest wait in the host's FIFO. */
+/* A rotating disk's requests not yet dispatched, in order of submission time (equal times in
+ * the order they were submitted): the first queue_depth are in the drive's command queue, the
+ * rest wait in the host's FIFO. */
 struct disk_ncq {
 	bool on; /* rotating with queue_depth > 1 at disk_init */
 	struct disk_ncq_req *pending;
@@ -90,7 +93,7 @@ struct disk_ncq {
 
 /* A dispatched request: when it was submitted, started (positioning) and completes. */
 struct disk_done {
-	uint64_t id;
+	uint64_t id, tag;
 	simtime_t submit_ps, start_ps, done_ps;
 };
 
@@ -159,10 +162,15 @@ static inline bool disk_is_ncq(const struct disk *d)
 {
 	return d->ncq.on;
 }
-/* Queue a request at now_ps (must fit the capacity; now_ps never decreasing); returns its id
- * (0, 1, 2, ... in submission order). */
+/* Queue a request at now_ps (must fit the capacity); returns its id (0, 1, 2, ... in
+ * submission order). A request may be submitted for a time earlier than one already queued
+ * (a run's CPUs run ahead of each other by up to one operation): it takes its place in time
+ * order, and is a candidate for every dispatch from its time on. */
 uint64_t disk_ncq_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes,
                          uint64_t size_bytes, bool is_write);
+/* The same, with a tag that the dispatch of this request returns (disk_done.tag). */
+uint64_t disk_ncq_submit_tagged(struct disk *d, simtime_t now_ps, uint64_t offset_bytes,
+                                uint64_t size_bytes, bool is_write, uint64_t tag);
 /* When the next dispatch decision is due: the head frees or, idle, the oldest request
  * arrives; SIMTIME_MAX with nothing queued. */
 simtime_t disk_ncq_next_ps(const struct disk *d);

@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64_t disk_ncq_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes,
-                         uint64_t size_bytes, bool is_write)
+uint64_t disk_ncq_submit_tagged(struct disk *d, simtime_t now_ps, uint64_t offset_bytes,
+                                uint64_t size_bytes, bool is_write, uint64_t tag)
 {
 	const struct disk_device_config *c = &d->cfg;
 	struct disk_ncq *q = &d->ncq;
@@ -31,21 +31,31 @@ uint64_t disk_ncq_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes
 	       "disk %s: request [%llu, +%llu) beyond capacity %llu", c->name,
 	       (unsigned long long)offset_bytes, (unsigned long long)size_bytes,
 	       (unsigned long long)c->capacity_bytes);
-	BUG_ON(q->nr && now_ps < q->pending[q->nr - 1].submit_ps,
-	       "disk %s: submission at %llu ps "
-	       "before the previous one",
-	       c->name, (unsigned long long)now_ps);
 	if (q->nr == q->cap) {
 		/* Grows with the host's outstanding requests, doubling: rarely. */
 		q->cap = q->cap ? 2 * q->cap : 2 * c->queue_depth;
 		q->pending = xrealloc(q->pending, q->cap * sizeof(*q->pending));
 	}
-	q->pending[q->nr++] = (struct disk_ncq_req){.id = q->next_id,
-	                                            .offset_bytes = offset_bytes,
-	                                            .size_bytes = size_bytes,
-	                                            .submit_ps = now_ps,
-	                                            .is_write = is_write};
+	/* In time order; a request for an earlier time than the last queued (another CPU's,
+	 * which ran a little behind) goes before the later ones. */
+	uint32_t at = q->nr;
+	while (at && q->pending[at - 1].submit_ps > now_ps)
+		at--;
+	memmove(&q->pending[at + 1], &q->pending[at], (q->nr - at) * sizeof(*q->pending));
+	q->nr++;
+	q->pending[at] = (struct disk_ncq_req){.id = q->next_id,
+	                                       .offset_bytes = offset_bytes,
+	                                       .size_bytes = size_bytes,
+	                                       .submit_ps = now_ps,
+	                                       .tag = tag,
+	                                       .is_write = is_write};
 	return q->next_id++;
+}
+
+uint64_t disk_ncq_submit(struct disk *d, simtime_t now_ps, uint64_t offset_bytes,
+                         uint64_t size_bytes, bool is_write)
+{
+	return disk_ncq_submit_tagged(d, now_ps, offset_bytes, size_bytes, is_write, 0);
 }
 
 simtime_t disk_ncq_next_ps(const struct disk *d)
@@ -124,6 +134,6 @@ bool disk_ncq_dispatch(struct disk *d, struct disk_done *out)
 	q->head_free_ps = done;
 	count_request(d, &r, start, done, &p);
 	*out = (struct disk_done){
-	    .id = r.id, .submit_ps = r.submit_ps, .start_ps = start, .done_ps = done};
+	    .id = r.id, .tag = r.tag, .submit_ps = r.submit_ps, .start_ps = start, .done_ps = done};
 	return true;
 }

@@ -10,8 +10,9 @@
  * each frame through DRAM, TLB shootdowns (tlb.shootdown_ps per remote CPU), and disk requests:
  * the writes that free a frame first, then the reads that fill it, each on its device (the
  * swap device, or the file device for page-cache reads, readahead and writeback); the requests
- * of one direction are submitted together (disk_submit_batch: they overlap on an SSD, an HDD's
- * NCQ orders them); the process blocks until the last completes.
+ * of one direction are submitted together (disk_submit_batch: they overlap on an SSD); the
+ * process blocks until the last completes. On an HDD with NCQ they are queued and complete as
+ * the engine dispatches them (timing_io.c), reordered with other tasks' requests.
  *
  * Not modelled: the writes of accessed/dirty bits by the walker, page-walk-cache invalidation
  * when page tables are freed, invlpg's local cost.
@@ -27,19 +28,8 @@
 #include "models/hw/numa.h"
 #include "models/hw/tlb.h"
 #include "models/hw/walker.h"
+#include "models/machine/timing_hw.h"
 
-struct timing_hw {
-	uint32_t nr_cpus;
-	struct tlb **tlb;       /* per CPU */
-	struct walker **walker; /* per CPU */
-	struct numa *numa;     /* the memory nodes (one without memory.nodes) */
-	struct numa_config numa_cfg;
-	struct caches *caches; /* NULL: no caches */
-	struct disks *disks;
-	uint64_t zero_pfn;      /* the shared zero page's frame (above memory.frames) */
-	uint64_t dirty_assists; /* walks to set a dirty bit */
-	uint64_t shootdowns;    /* remote CPUs interrupted */
-};
 
 int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t nr_cpus,
                 uint64_t nr_frames, uint64_t page_size, const struct numa_config *nc,
@@ -95,6 +85,7 @@ int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t
 		walker_set_caches(hw->walker[i], hw->caches, i);
 	t->data_caches = hw->caches && cc.data;
 	hw->disks = disks_create(&kc);
+	timing_io_init(t);
 	t->file_dev_name = disks_file(hw->disks)->cfg.name;
 	hw->zero_pfn = nr_frames;
 	t->tlb = hw->tlb;
@@ -115,6 +106,7 @@ void timing_fini(struct timing *t)
 	free(hw->walker);
 	caches_destroy(hw->caches);
 	numa_destroy(hw->numa);
+	timing_io_fini(t);
 	disks_destroy(hw->disks);
 	free(hw);
 	t->hw = NULL;
@@ -243,7 +235,7 @@ static simtime_t submit_io(struct timing_hw *hw, simtime_t at, const struct faul
 }
 
 void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fault_work *w,
-                 bool is_fault, struct timing_cost *out)
+                 bool is_fault, void *owner, struct timing_cost *out)
 {
 	struct timing_hw *hw = t->hw;
 	simtime_t at = now;
@@ -280,11 +272,18 @@ void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fau
 	out->cpu_ps = at - now;
 	/* memory.high's throttle: the task sleeps after the fault (and any disk wait). */
 	out->block_until_ps = w->throttle_ps ? at + w->throttle_ps : 0;
+	out->io_marker = 0;
 	if (!w->nr_io)
 		return;
 	/* The writes that free a frame come first, together; the reads that fill it follow them,
 	 * together (they overlap on an SSD, an HDD's NCQ orders them). */
-	simtime_t io_at = submit_io(hw, submit_io(hw, at, w, true), w, false);
+	simtime_t io_at;
+	if (t->ncq && timing_io_submit(t, at, w, true, owner, &io_at, &out->io_marker)) {
+		out->block_until_ps = 0;
+		return;
+	}
+	if (!t->ncq)
+		io_at = submit_io(hw, submit_io(hw, at, w, true), w, false);
 	out->block_until_ps = io_at + w->throttle_ps;
 	t->tb.disk_wait_ps += io_at - at;
 }
@@ -298,10 +297,17 @@ simtime_t timing_background_work(struct timing *t, simtime_t now, const struct f
 	struct disk *swap = disks_swap(hw->disks);
 	/* kswapd's demotions: the copies take the nodes' DRAM; nobody waits for them. */
 	simtime_t done = w->nr_migrations ? migrate_pages(t, now, w) : now;
+	simtime_t io_done = now;
+	if (t->ncq) {
+		uint64_t marker;
+		if (w->nr_io)
+			timing_io_submit(t, now, w, false, NULL, &io_done, &marker);
+		return MAX(done, io_done);
+	}
 	struct disk_req r[FAULT_MAX_IO];
 	for (uint32_t i = 0; i < w->nr_io; i++)
 		r[i] = (struct disk_req){w->io[i].offset_bytes, w->io[i].size_bytes, w->io[i].is_write};
-	simtime_t io_done = disk_submit_batch(swap, now, r, w->nr_io);
+	io_done = disk_submit_batch(swap, now, r, w->nr_io);
 	return MAX(done, io_done);
 }
 

@@ -23,6 +23,20 @@
 #include "sim/base/util.h"
 
 struct timing_hw; /* the hardware models (opaque here) */
+
+#define TIMING_MAX_DISKS 16 /* DISK_MAX_DEVICES: one dispatch event each in the engine */
+
+/* An operation's disk requests on an NCQ device have all completed (timing_io.c). */
+struct timing_io_done {
+	void *owner;              /* as given to timing_work */
+	uint64_t marker;          /* the ready_ps its read pages carry meanwhile */
+	simtime_t done_ps;        /* its last request's completion: the pages' ready time */
+	simtime_t block_until_ps; /* done_ps + the memory.high throttle: the owner's wake-up */
+	const uint32_t *read_pfns; /* the pages it read (the first FAULT_MAX_READ_PFNS) */
+	uint32_t nr_read_pfns;
+	uint32_t wb_pages; /* pages of background writeback it carried */
+};
+typedef void (*timing_io_done_fn)(void *ctx, const struct timing_io_done *d);
 struct numa;      /* models/hw/numa.h */
 struct numa_config;
 
@@ -60,12 +74,19 @@ struct timing {
 	const char *file_dev_name;    /* ... and its name (owned by hw) */
 	struct numa *numa; /* memory.nodes given: count each access on its node; else NULL */
 	bool tiering;      /* vm.tiering: report time.migrate_ps (set by the engine) */
+	bool ncq;          /* some device reorders its queue: its requests complete as the
+	                      engine dispatches them (timing_io.c) */
+	timing_io_done_fn io_done; /* with ncq: told when an owner's requests have completed */
+	void *io_done_ctx;
 };
 
 /* Result of costing a fault's work. */
 struct timing_cost {
 	simtime_t cpu_ps;         /* synchronous CPU time */
 	simtime_t block_until_ps; /* the process blocks until then (0: it does not) */
+	uint64_t io_marker;       /* nonzero: the work's disk requests are queued on an NCQ
+	                             device and complete later (timing_io_done); block_until_ps
+	                             is 0 then, and the pages it reads carry this ready marker */
 };
 
 int timing_init(struct timing *t, const json_t *root, const char *file, uint32_t nr_cpus,
@@ -106,9 +127,30 @@ timing_access(struct timing *t, uint32_t cpu, simtime_t now, struct mm_struct *m
 	t->tb.access_ps += t->access_ps;
 	return at + t->access_ps - now;
 }
-/* Cost of the work a fault (or munmap, fork, exit) did, starting at now. */
+/* Cost of the work a fault (or munmap, fork, exit) did, starting at now. owner non-NULL: if
+ * the work queues requests on an NCQ device, they complete as the engine dispatches them
+ * (out->io_marker set, then io_done with owner); NULL: out->block_until_ps is always known on
+ * return (NCQ devices are driven until these requests are done). */
 void timing_work(struct timing *t, uint32_t cpu, simtime_t now, const struct fault_work *w,
-                 bool is_fault, struct timing_cost *out);
+                 bool is_fault, void *owner, struct timing_cost *out);
+
+/*
+ * Disk dispatches as events (timing_io.c; only with t->ncq). The engine keeps one event per
+ * device at timing_disk_next_ps (SIMTIME_MAX: none due) and calls timing_disk_dispatch when it
+ * fires; a dispatch that ends an owner's requests calls io_done. timing_io_wait: a page's
+ * ready_ps is the marker of requests still queued: drive the devices until they complete
+ * (their owner is told) and return their completion.
+ */
+void timing_set_io_done(struct timing *t, timing_io_done_fn fn, void *ctx);
+unsigned timing_nr_disks(const struct timing *t);
+simtime_t timing_disk_next_ps(const struct timing *t, unsigned dev);
+void timing_disk_dispatch(struct timing *t, unsigned dev);
+simtime_t timing_io_wait(struct timing *t, uint64_t marker);
+/* Submit w's requests at at_ps (phased: writes first, then reads, on the swap and file
+ * devices; else all together on the swap device, as background work). Returns true if they
+ * are queued for owner (*marker set), false if they completed (at *done_ps). */
+bool timing_io_submit(struct timing *t, simtime_t at_ps, const struct fault_work *w, bool phased,
+                      void *owner, simtime_t *done_ps, uint64_t *marker);
 /* The work of background reclaim (kswapd) at now, on no CPU: its TLB invalidations and its
  * disk writes, which no process waits for. Returns when the last write completes (now when
  * there is none). */

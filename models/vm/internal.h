@@ -40,6 +40,8 @@ static inline void vm_note_read(struct fault_work *w, pfn_t pfn)
 static inline void vm_wait_ready(struct vm *vm, struct fault_work *w, pfn_t pfn)
 {
 	uint64_t ready = vm->pages[pfn].ready_ps;
+	if (unlikely(ready & PAGE_READY_PENDING))
+		ready = vm->io_wait(vm->io_wait_ctx, ready);
 	if (ready > vm->now_ps && ready > w->wait_until_ps)
 		w->wait_until_ps = ready;
 }

@@ -49,7 +49,9 @@ struct page {
 	uint16_t zclass;    /* its compressibility class (zcomp.c), 0: the preset */
 	uint64_t key;       /* stable identity for the policy (survives swap-out) */
 	uint64_t ready_ps;  /* simulated time its disk read completes (set by the simulator);
-	                       a fault that finds it earlier waits, fault-around skips it */
+	                       a fault that finds it earlier waits, fault-around skips it;
+	                       PAGE_READY_PENDING | id: the read is queued on a device that
+	                       decides its completion later (vm->io_wait learns it) */
 	uint32_t mapping;   /* with PG_FILE: the file id (index into vm->fm.files) */
 	uint8_t folio_order; /* with PG_FILE: its page-cache folio holds 1 << folio_order pages,
 	                        aligned in the file (filemap.c) */

@@ -81,6 +81,23 @@ void vm_io_done(struct vm *vm, const struct fault_work *w, uint64_t done_ps)
 		filemap_writeback_done(&vm->fm, w->wb_pages, done_ps);
 }
 
+void vm_io_pending(struct vm *vm, const struct fault_work *w, uint64_t marker)
+{
+	for (uint32_t i = 0; i < MIN(w->nr_read_pfns, (uint32_t)FAULT_MAX_READ_PFNS); i++)
+		vm->pages[w->read_pfns[i]].ready_ps = marker;
+}
+
+void vm_io_complete(struct vm *vm, const uint32_t *pfns, uint32_t nr, uint32_t wb_pages,
+                    uint64_t marker, uint64_t done_ps)
+{
+	/* A frame freed and reused meanwhile carries another marker or a time: left alone. */
+	for (uint32_t i = 0; i < nr; i++)
+		if (vm->pages[pfns[i]].ready_ps == marker)
+			vm->pages[pfns[i]].ready_ps = done_ps;
+	if (wb_pages)
+		filemap_writeback_done(&vm->fm, wb_pages, done_ps);
+}
+
 void vm_kswapd_wake(struct vm *vm, bool running)
 {
 	vm->kswapd_wanted = false;

@@ -324,6 +324,10 @@ struct vm {
 	uint64_t now_ps;        /* the time of the running fault (vm_access_fault; compared with
 	                           pages' ready_ps) */
 	uint64_t fault_pinned_next_use;
+	/* A page's read is queued (ready_ps has PAGE_READY_PENDING): the engine drives the device
+	 * until it completes, stamps the pages, and returns the completion. */
+	uint64_t (*io_wait)(void *ctx, uint64_t marker);
+	void *io_wait_ctx;
 	struct mem_cgroup *memcgs; /* cgroups, [1..nr_memcgs] (memcontrol.c); NULL: none */
 	uint32_t nr_memcgs;
 	uint16_t *swap_memcg;   /* with cgroups: the group charged for each swap slot, 0: none */
@@ -370,6 +374,15 @@ static inline void vm_mm_set_cpu(struct mm_struct *mm, uint32_t cpu)
 /* The disk reads that the fault w started complete at done_ps: their pages are ready then (a
  * fault that finds one earlier waits for it; fault-around skips it). */
 void vm_io_done(struct vm *vm, const struct fault_work *w, uint64_t done_ps);
+/* A page's ready_ps while its read is queued on a device that decides its completion when it
+ * dispatches it (an HDD with NCQ): this bit and the requests' id. */
+#define PAGE_READY_PENDING (1ull << 63)
+/* The reads of w are queued: their pages carry marker until vm_io_complete. */
+void vm_io_pending(struct vm *vm, const struct fault_work *w, uint64_t marker);
+/* Queued reads (marker) completed at done_ps: the pages that still carry the marker are ready
+ * then; wb_pages of background writeback were written then. */
+void vm_io_complete(struct vm *vm, const uint32_t *pfns, uint32_t nr, uint32_t wb_pages,
+                    uint64_t marker, uint64_t done_ps);
 /* Did an allocation leave fewer free frames than the low watermark (vm.reclaim = "watermark")?
  * Then the engine wakes kswapd (vm_kswapd_wake), which runs vm_kswapd_evict_one. */
 static inline bool vm_kswapd_wanted(const struct vm *vm)

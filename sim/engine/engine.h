@@ -66,6 +66,13 @@ enum run_result do_syscall(struct sim *s, struct cpu *cpu, struct task *t);
  * filled and s->failed set (the run then ends with exit 2 and no results). */
 int sim_check_file_device(struct sim *s);
 
+/* ---- disk_io.c --------------------------------------------------------------------------- */
+/* With a device that reorders its queue (timing.ncq): its dispatch events and the wake-up of
+ * the tasks waiting for it. Init after timing_init; schedule after every call that may have
+ * queued or dispatched its requests (timing_work, timing_background_work). */
+void sim_disk_io_init(struct sim *s);
+void sim_disk_schedule(struct sim *s);
+
 /* ---- kswapd.c ---------------------------------------------------------------------------- */
 void kswapd_event(struct event *ev, void *ctx);
 void writeback_event(struct event *ev, void *ctx);

@@ -34,6 +34,7 @@ void kswapd_event(struct event *ev, void *ctx)
 		if (wb != PFN_NONE)
 			vm_writeback_start(&s->vm, wb, done);
 	}
+	sim_disk_schedule(s);
 	uint64_t next = vm_writeback_complete(&s->vm, now);
 	eventq_cancel(&s->eq, &s->writeback_ev);
 	if (next != UINT64_MAX)
@@ -53,6 +54,7 @@ void numa_scan_event(struct event *ev, void *ctx)
 		if (s->timing_on)
 			timing_background_work(&s->timing, now, &w);
 	}
+	sim_disk_schedule(s);
 	if (now <= SIMTIME_MAX - s->numa_scan_period_ps)
 		eventq_schedule(&s->eq, ev, now + s->numa_scan_period_ps);
 }

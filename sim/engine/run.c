@@ -54,18 +54,28 @@ static void record_fault(struct sim *s, struct task *t, uint32_t kinds, simtime_
 }
 
 /* The fault's cost on cpu: the walks of the access and the fault's work; returns when its
- * disk reads complete (0: it made none to wait for), the pages it read stamped ready then. */
+ * disk reads complete (0: it made none to wait for), the pages it read stamped ready then;
+ * SIMTIME_MAX: they are queued on a device that decides their completion later, which wakes t
+ * (disk_io.c). */
 static simtime_t cost_fault(struct sim *s, struct cpu *cpu, struct task *t, enum access_kind kind,
                             const struct fault_work *w)
 {
 	simtime_t lat =
 	    timing_access(&s->timing, cpu->id, cpu->clock_ps, t->mm, t->op->addr, kind, true);
 	struct timing_cost cost;
-	timing_work(&s->timing, cpu->id, cpu->clock_ps + lat, w, true, &cost);
+	timing_work(&s->timing, cpu->id, cpu->clock_ps + lat, w, true, t, &cost);
 	cpu->clock_ps += lat + cost.cpu_ps;
+	if (unlikely(cost.io_marker)) {
+		vm_io_pending(&s->vm, w, cost.io_marker);
+		t->op_wait_until_ps = w->wait_until_ps;
+		t->op_memstall = w->memstall;
+		sim_disk_schedule(s);
+		return SIMTIME_MAX;
+	}
 	/* Pages this fault started reading are usable when its reads complete; another fault
 	 * that finds them earlier waits (w->wait_until_ps). */
 	vm_io_done(&s->vm, w, cost.block_until_ps);
+	sim_disk_schedule(s);
 	return MAX(cost.block_until_ps, w->wait_until_ps);
 }
 
@@ -117,7 +127,7 @@ static __attribute__((noinline)) enum run_result access_fault(struct sim *s, str
 		return RUN_AGAIN;
 	}
 	simtime_t block_until_ps = cost_fault(s, cpu, t, kind, &w);
-	if (unlikely(w.memstall))
+	if (unlikely(w.memstall) && block_until_ps != SIMTIME_MAX)
 		psi_memstall(&s->psi, s->wl_memcg[t->wl_index], start,
 		             MAX(block_until_ps, cpu->clock_ps));
 	if (block_until_ps > cpu->clock_ps) {
@@ -125,7 +135,8 @@ static __attribute__((noinline)) enum run_result access_fault(struct sim *s, str
 		t->op_fault_kinds = w.kinds;
 		t->op_io_done = true;
 		t->state = TASK_BLOCKED;
-		eventq_schedule(&s->eq, &t->wake_ev, block_until_ps);
+		if (block_until_ps != SIMTIME_MAX)
+			eventq_schedule(&s->eq, &t->wake_ev, block_until_ps);
 		return RUN_BLOCKED;
 	}
 	record_fault(s, t, w.kinds, cpu->clock_ps - start);

@@ -68,6 +68,7 @@ static void set_high(struct sim *s, uint16_t id, uint64_t high_pages, simtime_t 
 	vm_memory_reclaim(&s->vm, id, cur - high_pages, &w);
 	if (s->timing_on)
 		timing_background_work(&s->timing, now, &w);
+	sim_disk_schedule(s);
 }
 
 /* min(x^2 * max, max) for x = num / den / coeff, in ppm. */

@@ -495,6 +495,7 @@ int sim_init_host(struct sim *s, struct config *cfg, const struct sim_host *host
 	if (rc)
 		return rc;
 	s->timing.tiering = vc.tier_demotion || vc.tier_promotion != PROMOTE_NONE;
+	sim_disk_io_init(s);
 	if (vc.tier_promotion != PROMOTE_NONE)
 		s->numa_scan_period_ps = (simtime_t)params_get_int(
 		    json_object_get(json_object_get(cfg->root, "vm"), "tiering"), "scan_period_ps");

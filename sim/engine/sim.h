@@ -93,6 +93,7 @@ struct sim {
 	struct event writeback_ev; /* the earliest completion of a kswapd write */
 	struct event sample_ev;
 	struct event numa_scan_ev; /* vm.tiering.promotion: the NUMA hint scanner */
+	struct event disk_ev[TIMING_MAX_DISKS]; /* NCQ devices' next dispatch (disk_io.c) */
 	simtime_t numa_scan_period_ps;
 	simtime_t interval_ps;    /* timeseries.csv interval (doubled past a cap: report.c) */
 	uint64_t sample_rows;     /* rows written by sample_event */

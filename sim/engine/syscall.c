@@ -16,7 +16,8 @@ static simtime_t syscall_cost(struct sim *s, struct cpu *cpu, const struct fault
 	if (!s->timing_on)
 		return s->untimed_access_ps;
 	struct timing_cost cost;
-	timing_work(&s->timing, cpu->id, cpu->clock_ps, w, false, &cost);
+	timing_work(&s->timing, cpu->id, cpu->clock_ps, w, false, NULL, &cost);
+	sim_disk_schedule(s);
 	return s->syscall_ps + cost.cpu_ps;
 }
 
@@ -155,7 +156,8 @@ static enum run_result syscall_io_done(struct sim *s, struct cpu *cpu, struct ta
 		return RUN_AGAIN;
 	}
 	struct timing_cost cost;
-	timing_work(&s->timing, cpu->id, cpu->clock_ps, w, false, &cost);
+	timing_work(&s->timing, cpu->id, cpu->clock_ps, w, false, NULL, &cost);
+	sim_disk_schedule(s);
 	cpu->clock_ps += s->syscall_ps + cost.cpu_ps;
 	vm_io_done(&s->vm, w, cost.block_until_ps);
 	if (wait && cost.block_until_ps > cpu->clock_ps) {
@@ -199,7 +201,8 @@ static int touch_range(struct sim *s, struct cpu *cpu, struct task *t, uint64_t 
 		if (!s->timing_on)
 			continue;
 		struct timing_cost cost;
-		timing_work(&s->timing, cpu->id, cpu->clock_ps, &w, true, &cost);
+		timing_work(&s->timing, cpu->id, cpu->clock_ps, &w, true, NULL, &cost);
+		sim_disk_schedule(s);
 		cpu->clock_ps += cost.cpu_ps;
 		vm_io_done(&s->vm, &w, cost.block_until_ps);
 		block_until_ps = MAX(block_until_ps, MAX(cost.block_until_ps, w.wait_until_ps));

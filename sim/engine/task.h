@@ -94,6 +94,9 @@ struct task {
 	simtime_t start_ps, end_ps;
 	simtime_t op_start_ps;   /* when the blocked operation began (fault latency) */
 	uint32_t op_fault_kinds; /* the blocked fault's enum fault_kind_bits */
+	simtime_t op_wait_until_ps; /* ... with its requests queued on an NCQ device: the page
+	                               it found still being read is ready then (disk_io.c) */
+	bool op_memstall;        /* ... and it counts as a memory stall (PSI) */
 	simtime_t mark_begin_ps; /* time of the open MARK_BEGIN */
 	uint64_t mark_id;        /* its id */
 	bool mark_open;

@@ -105,6 +105,29 @@ static void test_arrivals(void)
 	disk_fini(&d);
 }
 
+/* Requests queued out of time order (a run's CPUs run ahead of each other by up to one
+ * operation) take their place by time, and the tag comes back with the dispatch: B for 2000 ps
+ * queued first, A for 1000 ps second; the idle drive starts A at 1000 (the oldest by time, no
+ * reorder), then B. */
+static void test_out_of_order(void)
+{
+	struct disk d;
+	hdd(&d, 32);
+	CHECK_EQ_U64(disk_ncq_submit_tagged(&d, 2000, 1ull << 19, 4096, false, 7), 0); /* B */
+	CHECK_EQ_U64(disk_ncq_submit_tagged(&d, 1000, 1ull << 38, 4096, false, 9), 1); /* A */
+	CHECK_EQ_U64(disk_ncq_next_ps(&d), 1000);
+	struct disk_done r;
+	CHECK(disk_ncq_dispatch(&d, &r));
+	CHECK_EQ_U64(r.id, 1);
+	CHECK_EQ_U64(r.tag, 9);
+	CHECK_EQ_U64(r.start_ps, 1000);
+	CHECK(disk_ncq_dispatch(&d, &r));
+	CHECK_EQ_U64(r.id, 0);
+	CHECK_EQ_U64(r.tag, 7);
+	CHECK_EQ_U64(d.ncq.reorders, 0);
+	disk_fini(&d);
+}
+
 /* A run's path (disk_submit_batch): the three requests of test_sptf_order as one batch on the
  * preset's 32 command slots complete in the same order at the same times (the last at
  * 16699218749), the queue is empty after it, and a batch submitted at 0 while the head is busy
@@ -222,6 +245,7 @@ int main(void)
 	test_sptf_order();
 	test_queue_bound();
 	test_arrivals();
+	test_out_of_order();
 	test_batch();
 	test_queue_depth_1();
 	test_iops_vs_queue_depth();
