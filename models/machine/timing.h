@@ -28,10 +28,10 @@ struct timing_hw; /* the hardware models (opaque here) */
 
 /* An operation's disk requests on an NCQ device have all completed (timing_io.c). */
 struct timing_io_done {
-	void *owner;              /* as given to timing_work */
-	uint64_t marker;          /* the ready_ps its read pages carry meanwhile */
-	simtime_t done_ps;        /* its last request's completion: the pages' ready time */
-	simtime_t block_until_ps; /* done_ps + the memory.high throttle: the owner's wake-up */
+	void *owner;               /* as given to timing_work */
+	uint64_t marker;           /* the ready_ps its read pages carry meanwhile */
+	simtime_t done_ps;         /* its last request's completion: the pages' ready time */
+	simtime_t block_until_ps;  /* done_ps + the memory.high throttle: the owner's wake-up */
 	const uint32_t *read_pfns; /* the pages it read (the first FAULT_MAX_READ_PFNS) */
 	uint32_t nr_read_pfns;
 	uint32_t wb_pages; /* pages of background writeback it carried */

@@ -40,10 +40,10 @@ struct io_dev_req {
 };
 
 struct io_op {
-	uint64_t id;     /* 0: the slot is free */
-	void *owner;     /* told at the end (NULL: driven by io_run_until) */
-	bool finished;   /* owner NULL: done, for io_run_until's caller to read */
-	simtime_t at_ps; /* when the operation submitted its first phase */
+	uint64_t id;           /* 0: the slot is free */
+	void *owner;           /* told at the end (NULL: driven by io_run_until) */
+	bool finished;         /* owner NULL: done, for io_run_until's caller to read */
+	simtime_t at_ps;       /* when the operation submitted its first phase */
 	simtime_t done_ps;     /* the latest completion so far */
 	simtime_t throttle_ps; /* memory.high: the task sleeps this long after the I/O */
 	uint32_t left;         /* NCQ requests of the current phase not yet dispatched */
