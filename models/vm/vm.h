@@ -400,6 +400,25 @@ void vm_memcg_set_high(struct vm *vm, uint16_t memcg, uint64_t high_pages);
 struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid);
 /* Release every page and table of mm and free it (exit). */
 void vm_mm_destroy(struct vm *vm, struct mm_struct *mm, struct fault_work *w);
+
+/* What an address space holds, in 4 KiB pages, as /proc/PID/status, smaps and pagemap report
+ * it (task_mmu.c says what each figure counts): per VMA and in total. */
+struct mm_footprint {
+	uint64_t mapped_pages, anon_pages, file_pages, zero_pages, thp_pages, large_folio_pages;
+	uint64_t mlocked_pages, locked_vm_pages, swap_pages;
+};
+struct vma_footprint {
+	uint64_t start, end; /* the VMA: [start, end) */
+	uint32_t vm_flags;
+	struct mm_footprint f;
+};
+struct mm_footprint_report {
+	struct mm_footprint total;
+	uint32_t nr_vmas;
+	struct vma_footprint *vmas; /* in address order (free with vm_mm_footprint_free) */
+};
+void vm_mm_footprint(const struct vm *vm, struct mm_struct *mm, struct mm_footprint_report *r);
+void vm_mm_footprint_free(struct mm_footprint_report *r);
 /* fork: a copy of parent for child_pid (dup_mmap). */
 struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t child_pid,
                           struct fault_work *w);
