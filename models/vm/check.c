@@ -146,7 +146,16 @@ static void check_resident_frame(const struct vm *vm, uint64_t f, struct frame_c
 			BUG_ON(f + i >= vm->cfg.nr_frames || !(vm->pages[f + i].flags & PG_TAIL),
 			       "huge page %llu: frame %llu is not its tail", (unsigned long long)f,
 			       (unsigned long long)(f + i));
-	n->on_policies += (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
+	if (pg->flags & PG_FOLIO)
+		for (uint64_t i = 1; i < (1ull << pg->folio_order); i++)
+			BUG_ON(f + i >= vm->cfg.nr_frames ||
+			           (vm->pages[f + i].flags & (PG_FOLIO | PG_LRU)) != PG_FOLIO ||
+			           vm->pages[f + i].folio_order != pg->folio_order ||
+			           vm->pages[f + i].scope != pg->scope ||
+			           !vm->pages[f + i].mapcount,
+			       "mTHP folio %llu: frame %llu is not its member",
+			       (unsigned long long)f, (unsigned long long)(f + i));
+	n->on_policies += lru_nr_frames(pg);
 	if (pg->flags & PG_FILE)
 		BUG_ON(pg->mapping >= vm->fm.nr_files ||
 		           filemap_lookup(&vm->fm, pg->mapping, pg->index) != f,
@@ -202,6 +211,13 @@ static void check_frames(const struct vm *vm, const uint32_t *maps, struct frame
 		}
 		if (pg->flags & PG_MLOCKED) {
 			check_mlocked_frame(vm, f, n);
+			continue;
+		}
+		if ((pg->flags & (PG_FOLIO | PG_LRU)) == PG_FOLIO) {
+			/* a member of an mTHP folio unit: its head checks it */
+			BUG_ON(!(vm->pages[lru_head(vm, (pfn_t)f)].flags & PG_LRU),
+			       "frame %llu: in an mTHP folio whose head is not on a policy",
+			       (unsigned long long)f);
 			continue;
 		}
 		BUG_ON(check_locked_by_a_vma(vm, f), "frame %llu: mapped in a VM_LOCKED VMA, not mlocked",

@@ -301,6 +301,9 @@ static inline uint32_t swap_alloc(struct vm *vm)
 	}
 	return SLOT_NONE;
 }
+/* The first run of 1 << order free slots aligned to its size (a large folio's swap-out,
+ * Linux 6.10+'s swap clusters), next fit from the cursor, taken; SLOT_NONE when none is. */
+uint32_t swap_alloc_contig(struct vm *vm, unsigned order);
 void swap_free(struct vm *vm, uint32_t slot);
 /* A swap PTE of slot went away; the last one frees the slot, and its cached copy when no PTE
  * maps that. */
@@ -345,6 +348,20 @@ static inline struct reclaim_scope *reclaim_scope_of(struct vm *vm, struct mm_st
 	 * (victim_scope_local). */
 	return vm->cfg.local_scope && mm ? &mm->scope : &vm->scope;
 }
+/* The frames of the page the policy holds under pg: 512 for a 2 MiB page, the folio's for
+ * the head of an mTHP folio unit (PG_FOLIO), else 1. */
+static inline uint64_t lru_nr_frames(const struct page *pg)
+{
+	if (pg->flags & PG_HUGE)
+		return HPAGE_NR;
+	return unlikely(pg->flags & PG_FOLIO) ? 1ull << pg->folio_order : 1;
+}
+/* The frame under which the policy holds pfn: the head of its mTHP folio unit, or pfn. */
+static inline pfn_t lru_head(const struct vm *vm, pfn_t pfn)
+{
+	const struct page *pg = &vm->pages[pfn];
+	return unlikely(pg->flags & PG_FOLIO) ? pfn & ~(((pfn_t)1 << pg->folio_order) - 1) : pfn;
+}
 /* Hand pfn (a resident page of mm, or of mm's scope) to the replacement policy. */
 static inline void lru_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint64_t next_use)
 {
@@ -356,18 +373,30 @@ static inline void lru_add(struct vm *vm, struct mm_struct *mm, pfn_t pfn, uint6
 	                                                   : reclaim_scope_of(vm, mm);
 	pg->flags |= PG_LRU;
 	pg->scope = sc;
-	sc->nr_frames += (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
+	sc->nr_frames += lru_nr_frames(pg);
 	vm->cfg.policy->insert(sc->policy, pfn, pg->key, next_use);
 }
-/* Take pfn off its policy's lists (if it is on them). */
-static inline void lru_del(struct vm *vm, pfn_t pfn)
+/* Take pfn (a page the policy holds, or none) off its policy's lists, a folio unit whole. */
+static inline void __lru_del(struct vm *vm, pfn_t pfn)
 {
 	struct page *pg = &vm->pages[pfn];
 	if (pg->flags & PG_LRU) {
 		pg->flags &= ~PG_LRU;
-		pg->scope->nr_frames -= (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
+		pg->scope->nr_frames -= lru_nr_frames(pg);
 		vm->cfg.policy->remove(pg->scope->policy, pfn);
 	}
+}
+/* mthp.c: the page pfn of a folio unit leaves it (freed, mlocked): the unit is split, its
+ * other pages held by the same policy one by one (folio_lru_split). */
+void folio_lru_split_out(struct vm *vm, pfn_t pfn);
+/* Take pfn off its policy's lists (if it is on them); a page of an mTHP folio unit splits
+ * the unit, and only pfn leaves. */
+static inline void lru_del(struct vm *vm, pfn_t pfn)
+{
+	if (unlikely(vm->pages[pfn].flags & PG_FOLIO))
+		folio_lru_split_out(vm, pfn);
+	else
+		__lru_del(vm, pfn);
 }
 /* vm.tiering: has a node fewer free frames than its low watermark? */
 static inline bool tier_node_below_low(const struct vm *vm)
@@ -459,6 +488,14 @@ bool mem_cgroup_try_charge(struct vm *vm, struct fault_work *w, uint16_t memcg, 
 /* The frame pfn is charged to memcg (memory.current, peak); over memory.high, reclaim and
  * the throttle of the allocating task (w->throttle_ps). */
 void mem_cgroup_commit_charge(struct vm *vm, struct fault_work *w, pfn_t pfn, uint16_t memcg);
+/* Charge the mTHP folio of 1 << order frames at head to memcg whole (alloc_anon_folio's
+ * mem_cgroup_charge), without reclaim: false when it would pass memory.max. head PFN_NONE:
+ * only the check. Over memory.high: as mem_cgroup_commit_charge. */
+bool mem_cgroup_charge_folio(struct vm *vm, struct fault_work *w, pfn_t head, unsigned order,
+                             uint16_t memcg);
+/* May memcg take nr more swap slots (memory.swap.max)? slot not SLOT_NONE: [slot, slot + nr)
+ * are charged to it. */
+bool mem_cgroup_try_charge_swap_nr(struct vm *vm, uint16_t memcg, uint32_t slot, uint64_t nr);
 /* The swap slot is freed: its group's swap charge goes. */
 void mem_cgroup_uncharge_swap(struct vm *vm, uint32_t slot);
 
@@ -672,6 +709,10 @@ bool do_anonymous_mthp(struct vm *vm, struct mm_struct *mm, const struct vm_area
 /* An anonymous frame in an mTHP folio (pg->folio_order > 0): is every mapping of the folio's
  * frames in mm, and none of them in the swap cache (Linux's wp_can_reuse_anon_folio)? */
 bool anon_folio_exclusive(const struct vm *vm, pfn_t pfn, const struct mm_struct *mm);
+/* The mTHP folio unit at head (PG_FOLIO) is split: the policy holds its pages one by one
+ * (in address order, as new pages), but out (PFN_NONE: none), left off the policy; count:
+ * mthp.<N>kB.split. */
+void folio_lru_split(struct vm *vm, pfn_t head, pfn_t out, bool count);
 /* Split every huge page mapped by mm that straddles start or end. */
 void split_huge_pmd_edges(struct vm *vm, struct mm_struct *mm, uint64_t start, uint64_t end);
 

@@ -22,7 +22,8 @@
  *    Anonymous memory: each swapped-out page of the range is read into the swap cache;
  *  - COLD: the accessed bits of the pages mapped only here are cleared (the policy sees them
  *    as not referenced); the policy's lists are not reordered (Linux deactivates them);
- *  - PAGEOUT: each page mapped only here is reclaimed now (reclaim_page): a file page
+ *  - PAGEOUT: each page mapped only here is reclaimed now (reclaim_page; an mTHP folio inside
+ *    the range whole, one crossing its ends split, one mapped elsewhere too left): a file page
  *    written back or dropped, an anonymous page swapped (it stays without swap space), a
  *    lazily freed clean one dropped;
  *  - REMOVE: shmem mappings: the range's pages and swap slots are freed from the object
@@ -167,6 +168,25 @@ int vm_madvise_cold(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t
 	return 0;
 }
 
+/* PAGEOUT of the page pfn of an mTHP folio unit, mapped at va: a folio that lies in [start,
+ * end) is reclaimed whole; one that crosses an end is split and pfn alone goes; one mapped by
+ * another process too is left (madvise_cold_or_pageout_pte_range: folio_maybe_mapped_shared). */
+static void pageout_folio(struct vm *vm, struct fault_work *w, struct mm_struct *mm, uint64_t va,
+                          pfn_t pfn, uint64_t start, uint64_t end)
+{
+	pfn_t head = lru_head(vm, pfn);
+	uint64_t fstart = va - ((uint64_t)(pfn - head) << PTE_SHIFT);
+	uint64_t size = 1ull << (PTE_SHIFT + vm->pages[head].folio_order);
+	if (!anon_folio_exclusive(vm, pfn, mm))
+		return;
+	if (fstart >= start && fstart + size <= end) {
+		reclaim_page(vm, w, head);
+		return;
+	}
+	folio_lru_split(vm, head, PFN_NONE, true);
+	reclaim_page(vm, w, pfn);
+}
+
 int vm_madvise_pageout(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint64_t len,
                        struct fault_work *w)
 {
@@ -177,7 +197,10 @@ int vm_madvise_pageout(struct vm *vm, struct mm_struct *mm, uint64_t addr, uint6
 	vm->cur = w;
 	for (uint64_t va = addr; va < addr + len; va += vm->cfg.page_size) {
 		pte_t *p = pgtable_lookup(&mm->pgd, va);
-		if (p && madv_exclusive_page(&c, *p))
+		const struct page *pg = p ? madv_exclusive_page(&c, *p) : NULL;
+		if (pg && unlikely(pg->flags & PG_FOLIO))
+			pageout_folio(vm, w, mm, va, (pfn_t)pte_pfn(*p), addr, addr + len);
+		else if (pg)
 			reclaim_page(vm, w, (pfn_t)pte_pfn(*p));
 	}
 	vm->cur = NULL;

@@ -9,6 +9,12 @@
  * memory.events. Each group has its own LRU (a replacement scope); global reclaim takes victims
  * from the groups and the root in proportion to their LRUs' sizes.
  *
+ * An anonymous mTHP folio (mthp.c) is charged whole (mem_cgroup_charge of the folio in
+ * alloc_anon_folio): a charge that would pass memory.max fails without reclaim (the folio's
+ * gfp for a VMA without MADV_HUGEPAGE does not allow direct reclaim: try_charge gives up) and
+ * the fault tries the next order (mthp.<N>kB.anon_fault_fallback_charge); its swap-out charges
+ * its slots whole or falls back to a split.
+ *
  * Not modelled: nested groups (every group is a child of the root), the charge of 2 MiB
  * pages, page tables and the compressed pools (they stay the root's), charge batching
  * (MEMCG_CHARGE_BATCH: a page is charged when it is allocated), the choice of the largest
@@ -126,10 +132,11 @@ static uint64_t high_delay_jiffies(uint64_t overage, uint64_t nr_pages)
 }
 
 /* Over memory.high: reclaim back to it (reclaim_high), then the throttle. */
-static void handle_over_high(struct vm *vm, struct fault_work *w, struct mem_cgroup *cg)
+static void handle_over_high(struct vm *vm, struct fault_work *w, struct mem_cgroup *cg,
+                             uint64_t nr_pages)
 {
 	cg->events[MEMCG_HIGH]++;
-	cg->high_deficit++;
+	cg->high_deficit += nr_pages;
 	while (cg->nr_pages > cg->cfg.high_pages && reclaim_from(vm, w, cg, KEY_NONE))
 		;
 	uint64_t j = high_delay_jiffies(calculate_overage(cg->nr_pages, cg->cfg.high_pages),
@@ -149,7 +156,34 @@ void mem_cgroup_commit_charge(struct vm *vm, struct fault_work *w, pfn_t pfn, ui
 	if (++cg->nr_pages > cg->peak_pages)
 		cg->peak_pages = cg->nr_pages;
 	if (cg->nr_pages > cg->cfg.high_pages)
-		handle_over_high(vm, w, cg);
+		handle_over_high(vm, w, cg, 1);
+}
+
+bool mem_cgroup_charge_folio(struct vm *vm, struct fault_work *w, pfn_t head, unsigned order,
+                             uint16_t memcg)
+{
+	struct mem_cgroup *cg = &vm->memcgs[memcg];
+	uint64_t nr = 1ull << order;
+	if (cg->nr_pages + nr > cg->cfg.max_pages)
+		return false;
+	if (head == PFN_NONE)
+		return true;
+	for (pfn_t f = head; f < head + nr; f++)
+		vm->pages[f].memcg = memcg;
+	cg->nr_pages += nr;
+	cg->peak_pages = MAX(cg->peak_pages, cg->nr_pages);
+	if (cg->nr_pages > cg->cfg.high_pages)
+		handle_over_high(vm, w, cg, nr);
+	return true;
+}
+
+bool mem_cgroup_try_charge_swap_nr(struct vm *vm, uint16_t memcg, uint32_t slot, uint64_t nr)
+{
+	if (vm->memcgs[memcg].swap_pages + nr > vm->memcgs[memcg].cfg.swap_max_pages)
+		return false;
+	for (uint64_t i = 0; slot != SLOT_NONE && i < nr; i++)
+		mem_cgroup_try_charge_swap(vm, memcg, slot + (uint32_t)i);
+	return true;
 }
 
 bool mem_cgroup_try_charge_swap(struct vm *vm, uint16_t memcg, uint32_t slot)

@@ -427,7 +427,7 @@ static void fault_leave_old(struct vm_fault *vf)
 	pte_t *p = pgtable_lookup(&vf->mm->pgd, vf->address);
 	if (!p || !pte_present(*p) || (*p & PTE_ZERO))
 		return;
-	const struct page *pg = &vm->pages[pte_pfn(*p)];
+	const struct page *pg = &vm->pages[lru_head(vm, (pfn_t)pte_pfn(*p))];
 	if ((pg->flags & PG_LRU) && policy_insert_old(vm->cfg.policy, pg->scope->policy))
 		*p &= ~PTE_ACCESSED;
 }
@@ -442,7 +442,8 @@ static enum access_status fault_finish(struct vm_fault *vf, enum fault_step r)
 	const struct policy_ops *pol = vm->cfg.policy;
 	if (r == FAULT_DONE && vf->lru_access && w->pfn != PFN_NONE &&
 	    (pol->flags & POLICY_SEES_EVERY_ACCESS) && !(vm->pages[w->pfn].flags & PG_MLOCKED))
-		pol->access(vm->pages[w->pfn].scope->policy, w->pfn, vf->write, vf->next_use);
+		pol->access(vm->pages[w->pfn].scope->policy, lru_head(vm, w->pfn), vf->write,
+		            vf->next_use);
 	if (r == FAULT_DONE && pol->insert_old && (vf->new_page || (w->kinds & FK_THP)))
 		fault_leave_old(vf);
 	if (r == FAULT_OOM)

@@ -27,13 +27,16 @@ enum page_flags {
 	PG_HUGE = 1u << 6,    /* head of a 2 MiB page (512 frames, pfn 512-aligned) */
 	PG_TAIL = 1u << 7,    /* one of the 511 frames after a PG_HUGE head */
 	PG_PGTABLE = 1u << 9, /* holds a page-table page (memory.page_tables_in_frames) */
-	PG_LAZYFREE = 1u << 10, /* MADV_FREE: reclaim drops it unless it was written since */
-	PG_ZPOOL = 1u << 11,    /* holds compressed pages (zsmalloc.c: the zswap or zram pool) */
-	PG_MLOCKED = 1u << 12,  /* mapped in a VM_LOCKED VMA: on the unevictable list (off the
-	                           policy, never reclaimed; mlock.c) */
-	PG_HINTED = 1u << 13,   /* vm.tiering.promotion tpp: took a hint fault on this node */
+	PG_LAZYFREE = 1u << 10,  /* MADV_FREE: reclaim drops it unless it was written since */
+	PG_ZPOOL = 1u << 11,     /* holds compressed pages (zsmalloc.c: the zswap or zram pool) */
+	PG_MLOCKED = 1u << 12,   /* mapped in a VM_LOCKED VMA: on the unevictable list (off the
+	                            policy, never reclaimed; mlock.c) */
+	PG_HINTED = 1u << 13,    /* vm.tiering.promotion tpp: took a hint fault on this node */
 	PG_READAHEAD = 1u << 14, /* a page of the folio whose fault starts the next readahead
 	                            window (vm.mmap_readahead = "linux"; fault-around skips it) */
+	PG_FOLIO = 1u << 15,     /* a page of an anonymous mTHP folio that the policy holds as
+	                            one unit under its head (the frame aligned down to 1 <<
+	                            folio_order: PG_LRU there only; mthp.c) */
 };
 
 struct reclaim_scope;
@@ -54,7 +57,8 @@ struct page {
 	                       decides its completion later (vm->io_wait learns it) */
 	uint32_t mapping;   /* with PG_FILE: the file id (index into vm->fm.files) */
 	uint8_t folio_order; /* with PG_FILE: its page-cache folio holds 1 << folio_order pages,
-	                        aligned in the file (filemap.c) */
+	                        aligned in the file (filemap.c); an anonymous page: the order
+	                        of the mTHP folio it was allocated in (mthp.c) */
 	uint64_t index;     /* with PG_FILE: page offset in the file */
 	struct reclaim_scope *scope; /* the policy instance that holds it (with PG_LRU) */
 	uint64_t hint_ps;            /* vm.tiering.promotion: when the scanner last hinted it */

@@ -5,8 +5,10 @@
  *
  * Which orders (vm.mthp.<N>kB, as hugepages-<N>kB/enabled): "always"; "madvise" where the VMA
  * has VM_HUGEPAGE (MADV_HUGEPAGE, MAP_HUGE); "inherit" as vm.thp says; never for VM_NOHUGEPAGE,
- * shared or file mappings, nor for a process in a cgroup (memcg charging of folios is not
- * modelled: those faults stay 4 KiB). The 2 MiB PMD page (huge_memory.c) is tried first, as
+ * shared or file mappings. A process in a cgroup has the folio charged whole
+ * (memcontrol.c: mem_cgroup_charge_folio); a charge past memory.max fails without reclaim
+ * (anon_fault_fallback_charge and anon_fault_fallback) and the next order is tried. The 2 MiB
+ * PMD page (huge_memory.c) is tried first, as
  * Linux does; this runs when it is not wanted or not possible.
  *
  * The fault (do_anonymous_page for a write, or a read with vm.zero_page off; a read with the
@@ -32,11 +34,19 @@
  *    whole folio);
  *  - munmap, MADV_DONTNEED and COW unmap PTEs one by one and a frame no PTE maps is freed at
  *    once: the deferred split of a partly mapped folio is modelled as immediate;
- *  - reclaim: the policy holds each page of the folio apart (inserted in address order, the
- *    faulting page last, as do_anonymous_page's neighbours in the same LRU generation), so it
- *    evicts and swaps 4 KiB pages as Linux does after splitting a folio on swap-out; a folio
- *    swapped out whole to contiguous slots (Linux 6.10+) is not modelled;
- *  - migration (vm.tiering) moves single pages, which leave the folio.
+ *  - the LRU: the policy holds the folio as one unit under its head frame (PG_FOLIO on every
+ *    frame, PG_LRU on the head; scope counts 1 << order frames), as it holds a 2 MiB page: its
+ *    young bit is the OR of its PTEs' (folio_referenced), every access to any of its pages is
+ *    an access to the head. A page that leaves the folio (freed by munmap, MADV_DONTNEED, COW
+ *    or exit; mlocked) splits the unit: the other pages are held one by one, in address order,
+ *    as new pages (folio_lru_split; Linux's deferred split of a partly mapped folio, made
+ *    immediate and not counted). The pages keep folio_order for do_wp_page's reuse rule;
+ *  - reclaim (vmscan.c, reclaim_anon_folio): a folio the policy chooses goes out whole to an
+ *    aligned run of free swap slots (mthp.<N>kB.swpout, one write of the folio's size), or,
+ *    when none is free, is split (swpout_fallback, split) and its head reclaimed as a 4 KiB
+ *    page, the others left to the policy as after a 2 MiB page's split (Linux reclaims the
+ *    split pages in the same pass). Swap-in is per 4 KiB page (docs/vm.md says why);
+ *  - migration (vm.tiering) moves single pages: with vm.tiering, folios are not held as units.
  */
 #include "models/vm/internal.h"
 
@@ -92,7 +102,8 @@ static int mthp_first_order(struct mm_struct *mm, const struct vm_area_struct *v
 	return -1;
 }
 
-/* The folio of 1 << order frames at head mapped over its aligned range around vaddr. */
+/* The folio of 1 << order frames at head mapped over its aligned range around vaddr, held by
+ * the policy as one unit under its head (PG_FOLIO on every frame), unless mlocked. */
 static void mthp_map_folio(struct vm *vm, struct mm_struct *mm, const struct vm_area_struct *vma,
                            uint64_t vaddr, pfn_t head, unsigned order, uint64_t next_use)
 {
@@ -110,10 +121,50 @@ static void mthp_map_folio(struct vm *vm, struct mm_struct *mm, const struct vm_
 		            pte_mk(head + i, prot | (i == fault_index ? PTE_ACCESSED : 0)));
 		rmap_add(vm, head + (pfn_t)i, mm, va);
 	}
+	if (vm->pages[head].flags & PG_MLOCKED)
+		return; /* a VM_LOCKED VMA: every page is on the unevictable list */
+	if (unlikely(vm->tiering)) {
+		/* single pages (migration moves pages), in address order, the faulting page last */
+		for (uint64_t i = 0; i < nr; i++)
+			if (i != fault_index)
+				lru_add(vm, mm, head + (pfn_t)i, NEXT_USE_NEVER);
+		lru_add(vm, mm, head + (pfn_t)fault_index, next_use);
+		return;
+	}
 	for (uint64_t i = 0; i < nr; i++)
-		if (i != fault_index)
-			lru_add(vm, mm, head + (pfn_t)i, NEXT_USE_NEVER);
-	lru_add(vm, mm, head + (pfn_t)fault_index, next_use);
+		vm->pages[head + i].flags |= PG_FOLIO;
+	lru_add(vm, mm, head, next_use);
+	for (uint64_t i = 1; i < nr; i++)
+		vm->pages[head + i].scope = vm->pages[head].scope;
+}
+
+void folio_lru_split(struct vm *vm, pfn_t head, pfn_t out, bool count)
+{
+	struct page *hp = &vm->pages[head];
+	unsigned order = hp->folio_order;
+	struct reclaim_scope *sc = hp->scope;
+	__lru_del(vm, head); /* (reclaim's victim is off already) */
+	for (pfn_t f = head; f < head + ((pfn_t)1 << order); f++) {
+		struct page *pg = &vm->pages[f];
+		if (!(pg->flags & PG_FOLIO))
+			continue;
+		pg->flags &= ~PG_FOLIO;
+		if (f == out || (pg->flags & PG_MLOCKED))
+			continue;
+		pg->flags |= PG_LRU;
+		pg->scope = sc;
+		sc->nr_frames++;
+		vm->cfg.policy->insert(sc->policy, f, pg->key, NEXT_USE_NEVER);
+	}
+	if (count)
+		vm->st.mthp_split[order]++;
+}
+
+void folio_lru_split_out(struct vm *vm, pfn_t pfn)
+{
+	/* Linux queues a partly unmapped folio for a deferred split (split_deferred) and
+	 * frees a wholly unmapped one without a split: neither counts as a split here. */
+	folio_lru_split(vm, lru_head(vm, pfn), pfn, false);
 }
 
 bool do_anonymous_mthp(struct vm *vm, struct mm_struct *mm, const struct vm_area_struct *vma,
@@ -121,7 +172,7 @@ bool do_anonymous_mthp(struct vm *vm, struct mm_struct *mm, const struct vm_area
 {
 	(void)write; /* the caller decided that a folio is wanted (not the zero page) */
 	uint32_t orders = mthp_vma_allowable_orders(vm, vma);
-	if (!orders || mm->memcg)
+	if (!orders)
 		return false;
 	int first = mthp_first_order(mm, vma, vaddr, orders);
 	struct reclaim_scope *sc = reclaim_scope_of(vm, mm);
@@ -130,12 +181,22 @@ bool do_anonymous_mthp(struct vm *vm, struct mm_struct *mm, const struct vm_area
 			continue;
 		uint64_t nr = 1ull << o;
 		pfn_t head = PFN_NONE;
+		if (mm->memcg &&
+		    !mem_cgroup_charge_folio(vm, w, PFN_NONE, (unsigned)o, mm->memcg)) {
+			/* checked before the frames are taken (Linux charges the allocated folio
+			 * and frees it): the same counts when a run is free */
+			vm->st.mthp_anon_fault_fallback_charge[o]++;
+			vm->st.mthp_anon_fault_fallback[o]++;
+			continue;
+		}
 		if (!vm->cfg.local_scope || sc->nr_frames + nr <= sc->limit_frames)
 			head = alloc_contig_frames(vm, (unsigned)o);
 		if (head == PFN_NONE) {
 			vm->st.mthp_anon_fault_fallback[o]++;
 			continue;
 		}
+		if (mm->memcg)
+			mem_cgroup_charge_folio(vm, w, head, (unsigned)o, mm->memcg);
 		mthp_map_folio(vm, mm, vma, vaddr, head, (unsigned)o, next_use);
 		vm->st.mthp_anon_fault_alloc[o]++;
 		w->zero_fills += (uint32_t)nr;

@@ -58,7 +58,8 @@ void rmap_add_subpage(struct vm *vm, pfn_t pfn, struct mm_struct *mm, uint64_t v
 	}
 }
 
-bool folio_referenced(struct vm *vm, pfn_t pfn)
+/* Were any PTEs of the frame pfn accessed since the last call? Clears their bits. */
+static bool page_referenced(struct vm *vm, pfn_t pfn)
 {
 	bool young = false;
 	for (uint32_t r = vm->pages[pfn].rmap; r; r = vm->rmap_pool[r].next) {
@@ -74,6 +75,18 @@ bool folio_referenced(struct vm *vm, pfn_t pfn)
 			flush_tlb_page(vm, it->mm, it->vaddr);
 		}
 	}
+	return young;
+}
+
+bool folio_referenced(struct vm *vm, pfn_t pfn)
+{
+	if (likely(!(vm->pages[pfn].flags & PG_FOLIO)))
+		return page_referenced(vm, pfn);
+	/* An mTHP folio unit (pfn its head): the OR over every PTE of every page, all cleared. */
+	bool young = false;
+	for (pfn_t f = pfn; f < pfn + ((pfn_t)1 << vm->pages[pfn].folio_order); f++)
+		if (vm->pages[f].flags & PG_FOLIO)
+			young |= page_referenced(vm, f);
 	return young;
 }
 

@@ -117,7 +117,8 @@ static void report_nodes(const struct vm *vm, struct statsout *o)
 }
 
 /* vm.mthp (only when a size is not "never": other results stay as they were):
- * mthp.<N>kB.anon_fault_{alloc,fallback}, Linux's hugepages-<N>kB/stats. */
+ * mthp.<N>kB.anon_fault_{alloc,fallback,fallback_charge}, swpout, swpout_fallback, split: Linux's
+ * hugepages-<N>kB/stats. */
 static void report_mthp(const struct vm *vm, struct statsout *o)
 {
 	if (!vm->cfg.mthp_orders)
@@ -127,6 +128,11 @@ static void report_mthp(const struct vm *vm, struct statsout *o)
 		statsout_u64(o, prefix, "anon_fault_alloc", vm->st.mthp_anon_fault_alloc[ord]);
 		statsout_u64(o, prefix, "anon_fault_fallback",
 		             vm->st.mthp_anon_fault_fallback[ord]);
+		statsout_u64(o, prefix, "anon_fault_fallback_charge",
+		             vm->st.mthp_anon_fault_fallback_charge[ord]);
+		statsout_u64(o, prefix, "split", vm->st.mthp_split[ord]);
+		statsout_u64(o, prefix, "swpout", vm->st.mthp_swpout[ord]);
+		statsout_u64(o, prefix, "swpout_fallback", vm->st.mthp_swpout_fallback[ord]);
 		free(prefix);
 	}
 }

@@ -250,6 +250,13 @@ struct vm_stats {
 	 * allocations that failed (no free aligned run) so the fault tried the next order */
 	uint64_t mthp_anon_fault_alloc[MTHP_MAX_ORDER + 1];
 	uint64_t mthp_anon_fault_fallback[MTHP_MAX_ORDER + 1];
+	/* folios reclaim swapped out whole; that it split because no aligned run of free
+	 * slots was left (swpout_fallback); folios split (reclaim, partial unmap, mlock) */
+	uint64_t mthp_swpout[MTHP_MAX_ORDER + 1];
+	uint64_t mthp_swpout_fallback[MTHP_MAX_ORDER + 1];
+	uint64_t mthp_split[MTHP_MAX_ORDER + 1];
+	/* folio charges to a cgroup that failed at memory.max (the fault tried the next order) */
+	uint64_t mthp_anon_fault_fallback_charge[MTHP_MAX_ORDER + 1];
 	uint64_t lazyfree_drops; /* MADV_FREE pages reclaimed without a write */
 	/* read(2) and write(2) (filemap.c, page_writeback.c, truncate.c) */
 	uint64_t rw_read_pages, rw_write_pages;        /* page-cache pages copied to / from users */
@@ -413,6 +420,25 @@ void vm_memcg_set_high(struct vm *vm, uint16_t memcg, uint64_t high_pages);
 struct mm_struct *vm_mm_create(struct vm *vm, uint32_t pid);
 /* Release every page and table of mm and free it (exit). */
 void vm_mm_destroy(struct vm *vm, struct mm_struct *mm, struct fault_work *w);
+
+/* What an address space holds, in 4 KiB pages, as /proc/PID/status, smaps and pagemap report
+ * it (task_mmu.c says what each figure counts): per VMA and in total. */
+struct mm_footprint {
+	uint64_t mapped_pages, anon_pages, file_pages, zero_pages, thp_pages, large_folio_pages;
+	uint64_t mlocked_pages, locked_vm_pages, swap_pages;
+};
+struct vma_footprint {
+	uint64_t start, end; /* the VMA: [start, end) */
+	uint32_t vm_flags;
+	struct mm_footprint f;
+};
+struct mm_footprint_report {
+	struct mm_footprint total;
+	uint32_t nr_vmas;
+	struct vma_footprint *vmas; /* in address order (free with vm_mm_footprint_free) */
+};
+void vm_mm_footprint(const struct vm *vm, struct mm_struct *mm, struct mm_footprint_report *r);
+void vm_mm_footprint_free(struct mm_footprint_report *r);
 /* fork: a copy of parent for child_pid (dup_mmap). */
 struct mm_struct *vm_fork(struct vm *vm, struct mm_struct *parent, uint32_t child_pid,
                           struct fault_work *w);
@@ -627,9 +653,13 @@ static inline pfn_t vm_access_hit(struct vm *vm, struct mm_struct *mm, pte_t *p,
 	 * miss) to find it. */
 	const struct policy_ops *pol = vm->cfg.policy;
 	if ((pol->flags & POLICY_SEES_EVERY_ACCESS) &&
-	    likely(!vm->nr_mlocked || !(vm->pages[pfn].flags & PG_MLOCKED)))
+	    likely(!vm->nr_mlocked || !(vm->pages[pfn].flags & PG_MLOCKED))) {
+		/* A page of an mTHP folio unit: the policy holds it under the folio's head. */
+		if (unlikely(vm->cfg.mthp_orders) && (vm->pages[pfn].flags & PG_FOLIO))
+			pfn &= ~(((pfn_t)1 << vm->pages[pfn].folio_order) - 1);
 		pol->access(vm->page_scopes ? vm->pages[pfn].scope->policy : vm->scope.policy,
 		            pfn, kind == ACCESS_WRITE, next_use);
+	}
 	return frame;
 }
 

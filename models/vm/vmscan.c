@@ -200,6 +200,64 @@ static enum anon_reclaim reclaim_anon_page(struct vm *vm, struct fault_work *w,
 	return ANON_FREED;
 }
 
+/*
+ * An mTHP folio unit chosen by the policy (head off its lists): shrink_folio_list's
+ * folio_alloc_swap of the whole folio. With an aligned run of free slots of its size, every
+ * page joins the swap cache with its slot of the run, is unmapped and written (contiguous
+ * offsets: one disk request of the folio's size), and the frames are freed (kswapd: under
+ * writeback as one, freed when the write completes): mthp.<N>kB.swpout. With none, or a page
+ * lazily freed, the folio is split (split; swpout_fallback when slots were the reason): the
+ * head is the victim of the 4 KiB path, the others go back to the policy (ANON_KEPT).
+ */
+static enum anon_reclaim reclaim_anon_folio(struct vm *vm, struct fault_work *w, pfn_t head,
+                                            bool kswapd)
+{
+	unsigned order = vm->pages[head].folio_order;
+	uint64_t nr = 1ull << order;
+	bool lazy = false;
+	for (pfn_t f = head; f < head + nr; f++) {
+		BUG_ON(!(vm->pages[f].flags & PG_FOLIO) || !vm->pages[f].mapcount ||
+		           (vm->pages[f].flags & PG_SWAPCACHE),
+		       "folio %u: frame %u left it or is in the swap cache", head, f);
+		lazy |= (vm->pages[f].flags & PG_LAZYFREE) != 0;
+	}
+	uint16_t memcg = vm->pages[head].memcg;
+	uint32_t slot = SLOT_NONE;
+	if (!lazy && (!memcg || mem_cgroup_try_charge_swap_nr(vm, memcg, SLOT_NONE, nr)))
+		slot = swap_alloc_contig(vm, order);
+	if (slot != SLOT_NONE && memcg)
+		mem_cgroup_try_charge_swap_nr(vm, memcg, slot, nr);
+	if (slot == SLOT_NONE) {
+		if (!lazy)
+			vm->st.mthp_swpout_fallback[order]++;
+		folio_lru_split(vm, head, head, true);
+		return ANON_KEPT;
+	}
+	bool wrote = false;
+	for (pfn_t f = head; f < head + nr; f++) {
+		struct page *pg = &vm->pages[f];
+		uint32_t s = slot + (f - head);
+		pg->flags |= PG_SWAPCACHE;
+		pg->swap_slot = s;
+		swap_set_cache(vm, s, f);
+		vm->swap[s].key = pg->key;
+		try_to_unmap(vm, f, pte_mkswap(s));
+		wrote |= swap_writepage(vm, w, f, s);
+		swap_cache_drop(vm, f);
+	}
+	vm->st.swap_out += nr;
+	vm->st.mthp_swpout[order]++;
+	for (pfn_t f = head; f < head + nr; f++) {
+		if (kswapd && wrote) {
+			vm->pages[f].flags = PG_WRITEBACK | PG_FOLIO; /* freed whole (writeback) */
+			vm->nr_writeback++;
+		} else {
+			free_frame(vm, f);
+		}
+	}
+	return kswapd && wrote ? ANON_WRITEBACK : ANON_FREED;
+}
+
 /* A lazily freed anonymous page (MADV_FREE) not written since: its PTEs go (the next access
  * reads zeros) and the frame is free, without a swap write. */
 static bool reclaim_lazyfree_page(struct vm *vm, pfn_t pfn)
@@ -225,10 +283,22 @@ static bool shrink_folio(struct vm *vm, struct fault_work *w, struct reclaim_sco
 {
 	struct page *pg = &vm->pages[pfn];
 	pg->flags &= ~PG_LRU;
-	sc->nr_frames -= (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
+	sc->nr_frames -= lru_nr_frames(pg);
 	if (pg->flags & PG_HUGE)
 		split_huge_page(vm, pfn,
 		                true); /* swap-out splits the page; the head is the victim */
+	if (unlikely(pg->flags & PG_FOLIO)) {
+		uint64_t nr = 1ull << pg->folio_order;
+		enum anon_reclaim r = reclaim_anon_folio(vm, w, pfn, wb_out != NULL);
+		if (r != ANON_KEPT) {
+			if (r == ANON_WRITEBACK)
+				*wb_out = pfn;
+			vm->st.evictions += nr;
+			w->evictions += (uint32_t)nr;
+			return true;
+		}
+		/* split: the head goes on as a 4 KiB victim */
+	}
 	if (unlikely(vm->tiering) && demote_folio(vm, w, pfn, wb_out != NULL))
 		return true; /* moved to a lower tier: its frame is free */
 	if ((pg->flags & PG_LAZYFREE) && reclaim_lazyfree_page(vm, pfn)) {
@@ -313,15 +383,17 @@ void reclaim_mm_exit(struct vm *vm, struct mm_struct *mm)
 		struct page *pg = &vm->pages[f];
 		if (!(pg->flags & PG_LRU) || pg->scope != sc)
 			continue;
-		lru_del(vm, (pfn_t)f);
+		__lru_del(vm, (pfn_t)f); /* (a folio unit moves whole) */
 		struct mm_struct *heir = pg->rmap ? vm->rmap_pool[pg->rmap].mm : NULL;
 		BUG_ON(heir == mm, "exiting pid %u still maps frame %llu", mm->pid,
 		       (unsigned long long)f);
 		struct reclaim_scope *to = heir ? &heir->scope : &vm->scope;
 		pg->flags |= PG_LRU;
 		pg->scope = to;
-		to->nr_frames += (pg->flags & PG_HUGE) ? HPAGE_NR : 1;
+		to->nr_frames += lru_nr_frames(pg);
 		vm->cfg.policy->insert(to->policy, (pfn_t)f, pg->key, NEXT_USE_NEVER);
+		for (pfn_t t = 1; (pg->flags & PG_FOLIO) && t < (1u << pg->folio_order); t++)
+			vm->pages[f + t].scope = to;
 	}
 	BUG_ON(sc->nr_frames, "scope of pid %u keeps %llu frames", mm->pid,
 	       (unsigned long long)sc->nr_frames);
@@ -364,11 +436,17 @@ uint64_t vm_writeback_complete(struct vm *vm, uint64_t now_ps)
 	for (uint32_t i = 0; i < vm->nr_wb; i++) {
 		struct writeback_ent e = vm->wb[i];
 		if (e.done_ps <= now_ps) {
-			vm->pages[e.pfn].flags &= ~PG_WRITEBACK;
-			vm->nr_writeback--;
-			if (unlikely(vm->tiering))
-				vm->node_nr_writeback[vm_node_of(vm, e.pfn)]--;
-			free_frame(vm, e.pfn);
+			/* An mTHP folio written whole (PG_FOLIO) frees all its frames. */
+			pfn_t nr = (vm->pages[e.pfn].flags & PG_FOLIO)
+			               ? (pfn_t)1 << vm->pages[e.pfn].folio_order
+			               : 1;
+			for (pfn_t f = e.pfn; f < e.pfn + nr; f++) {
+				vm->pages[f].flags &= ~(PG_WRITEBACK | PG_FOLIO);
+				vm->nr_writeback--;
+				if (unlikely(vm->tiering))
+					vm->node_nr_writeback[vm_node_of(vm, f)]--;
+				free_frame(vm, f);
+			}
 		} else {
 			vm->wb[keep++] = e;
 			next = MIN(next, e.done_ps);

@@ -103,6 +103,8 @@ static const struct param_spec vm_params[] = {
 static const struct param_spec stats_params[] = {
 	{.key = "interval_ps", .type = PARAM_INT, .def = "1000000000", .min = 1, .max = 9.2e18,
 	 .doc = "timeseries.csv sampling interval of simulated time"},
+	{.key = "footprint", .type = PARAM_BOOL, .def = "false",
+	 .doc = "processes[] entries gain footprint.* : the process's memory just before it exited (or at the end of the run), in 4 KiB pages, as /proc/PID/status and pagemap show it: mapped, anon, file (page cache and shmem), zero (zero pages), thp (pages of 2 MiB folios), large_folio (pages of folios of more than one page), mlocked, locked_vm (VmLck), swap (VmSwap)"},
 	{.key = "psi", .type = PARAM_BOOL, .def = "false",
 	 .doc = "report pressure stall information (psi.memory.*, its columns in timeseries.csv); on whenever cgroups, zswap or zram are configured"},
 	{0},

@@ -263,9 +263,61 @@ static json_t *threads_json(const struct task *g)
 	return list;
 }
 
+static void footprint_keys(struct statsout *o, const char *prefix, const struct mm_footprint *f)
+{
+	statsout_u64(o, prefix, "mapped_pages", f->mapped_pages);
+	statsout_u64(o, prefix, "anon_pages", f->anon_pages);
+	statsout_u64(o, prefix, "file_pages", f->file_pages);
+	statsout_u64(o, prefix, "zero_pages", f->zero_pages);
+	statsout_u64(o, prefix, "thp_pages", f->thp_pages);
+	statsout_u64(o, prefix, "large_folio_pages", f->large_folio_pages);
+	statsout_u64(o, prefix, "mlocked_pages", f->mlocked_pages);
+	statsout_u64(o, prefix, "locked_vm_pages", f->locked_vm_pages);
+	statsout_u64(o, prefix, "swap_pages", f->swap_pages);
+}
+
+/* One VMA's line of smaps: its range, permissions ("rw-p"), and its footprint. */
+static json_t *vma_footprint_json(const struct vma_footprint *v)
+{
+	struct statsout o;
+	statsout_init(&o);
+	statsout_u64(&o, NULL, "start", v->start);
+	statsout_u64(&o, NULL, "end", v->end);
+	char perms[5] = {v->vm_flags & VM_READ ? 'r' : '-', v->vm_flags & VM_WRITE ? 'w' : '-',
+	                 v->vm_flags & VM_EXEC ? 'x' : '-', v->vm_flags & VM_SHARED ? 's' : 'p',
+	                 '\0'};
+	statsout_str(&o, NULL, "perms", perms);
+	footprint_keys(&o, NULL, &v->f);
+	json_t *j = json_incref(o.obj);
+	statsout_fini(&o);
+	return j;
+}
+
+/* stats.footprint: process g's address space when it exited, or now if it lives (a vfork child
+ * that never exec'd had none of its own: zeros, no VMAs). */
+static void footprint_json(struct statsout *o, const struct sim *s, const struct task *g)
+{
+	struct mm_footprint_report now = {0};
+	const struct mm_footprint_report *r = g->footprint ? g->footprint : &now;
+	if (!g->footprint) {
+		for (const struct task *t = g; t; t = t->next_thread)
+			if (task_mm_owner(t)) {
+				vm_mm_footprint(&s->vm, t->mm, &now);
+				break;
+			}
+	}
+	footprint_keys(o, "footprint", &r->total);
+	json_t *vmas = json_array();
+	for (uint32_t i = 0; i < r->nr_vmas; i++)
+		json_array_append_new(vmas, vma_footprint_json(&r->vmas[i]));
+	json_object_set_new(o->obj, "footprint.vmas", vmas);
+	vm_mm_footprint_free(&now);
+}
+
 /* One process (its thread group, led by g): the sums over its threads; with more than one
- * thread, also how many (threads), their CPU time and each thread's own counters (tasks). */
-static json_t *task_json(const struct task *g)
+ * thread, also how many (threads), their CPU time and each thread's own counters (tasks); with
+ * stats.footprint, its address space at exit (footprint.*). */
+static json_t *task_json(const struct sim *s, const struct task *g)
 {
 	struct task_stats st;
 	simtime_t end_ps;
@@ -308,6 +360,8 @@ static json_t *task_json(const struct task *g)
 		statsout_u64(&o, "sim", "cpu_ps", st.cpu_ps);
 		json_object_set_new(o.obj, "tasks", threads_json(g));
 	}
+	if (s->footprint_on)
+		footprint_json(&o, s, g);
 	json_t *j = json_incref(o.obj);
 	statsout_fini(&o);
 	return j;
@@ -377,7 +431,7 @@ void sim_write_stats(struct sim *s, FILE *out)
 	json_t *procs = json_array();
 	for (uint32_t i = 0; i < s->nr_tasks; i++)
 		if (s->tasks[i]->group_leader == s->tasks[i])
-			json_array_append_new(procs, task_json(s->tasks[i]));
+			json_array_append_new(procs, task_json(s, s->tasks[i]));
 	json_object_set_new(o.obj, "processes", procs);
 	json_dumpf(o.obj, out, JSON_INDENT(1) | JSON_SORT_KEYS);
 	fputc('\n', out);

@@ -486,6 +486,7 @@ int sim_init_host(struct sim *s, struct config *cfg, const struct sim_host *host
 	rc = vm_init(&s->vm, &vc, err);
 	if (rc)
 		return rc;
+	s->footprint_on = params_get_bool(json_object_get(cfg->root, "stats"), "footprint");
 	psi_init(&s->psi,
 	         params_get_bool(json_object_get(cfg->root, "stats"), "psi") || vc.nr_memcgs ||
 	             vc.zram.enabled || vc.zswap.enabled,
@@ -524,6 +525,9 @@ void sim_fini(struct sim *s)
 	for (uint32_t i = 0; i < s->nr_tasks; i++) {
 		struct task *t = s->tasks[i];
 		free(t->batch);
+		if (t->footprint)
+			vm_mm_footprint_free(t->footprint);
+		free(t->footprint);
 		future_cursor_fini(&t->fc);
 		free(t);
 	}

@@ -56,6 +56,7 @@ struct sim {
 	struct vm vm;
 	struct timing timing;
 	bool timing_on;
+	bool footprint_on; /* stats.footprint: each process's footprint at exit (task_mmu.c) */
 	simtime_t untimed_access_ps, quantum_ps, context_switch_ps, max_time_ps;
 	simtime_t syscall_ps;    /* sim.syscall_ps: the software cost of a system call */
 	simtime_t fork_pte_ps;   /* sim.fork_pte_ps: fork's cost per page-table entry copied */

@@ -201,6 +201,10 @@ void task_exit(struct sim *s, struct cpu *cpu, struct task *t, enum task_exit wh
 	if (t->mm && last) {
 		struct fault_work w;
 		fault_work_reset(&w);
+		if (s->footprint_on) {
+			g->footprint = xmalloc(sizeof(*g->footprint));
+			vm_mm_footprint(&s->vm, t->mm, g->footprint);
+		}
 		timing_flush_asid(&s->timing, t->mm->asid);
 		vm_mm_destroy(&s->vm, t->mm, &w);
 	}

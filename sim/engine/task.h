@@ -101,6 +101,8 @@ struct task {
 	uint64_t mark_id;        /* its id */
 	bool mark_open;
 	struct task_stats st;
+	struct mm_footprint_report *footprint; /* on the group leader, with stats.footprint: its address
+	                                   space just before it exited (NULL: not yet) */
 };
 
 struct cpu {

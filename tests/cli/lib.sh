@@ -15,6 +15,11 @@ check_eq() { # check_eq WHAT GOT WANT
 stat_of() {
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]+"/stats.json"))[sys.argv[2]])' "$1" "$2"
 }
+# stats DIR KEY...: the values of top-level keys of DIR/stats.json, on one line (20 tests have
+# their own copy of this, older than it)
+stats() {
+	python3 -c 'import json,sys; s=json.load(open(sys.argv[1]+"/stats.json")); print(" ".join(str(s[k]) for k in sys.argv[2:]))' "$@"
+}
 # proc_stat DIR PID KEY: the value of KEY in DIR/stats.json's "processes" entry of process PID
 proc_stat() {
 	python3 -c 'import json,sys

@@ -34,8 +34,11 @@ class Trace:
     def note(self, text):
         self.lines.append(f"# {text}")
 
-    def phase(self, name, pid):
-        self.lines.append(f"# phase {name} {pid}")
+    def phase(self, name, pid, region=None):
+        """A phase of process pid; region (ADDR, PAGES): the probe's pagemap counts (mapped,
+        anon, file, zero, thp, mlocked) are of that range only, not of the whole process."""
+        where = f" region {hex(region[0])} {hex(region[1] * PAGE)}" if region else ""
+        self.lines.append(f"# phase {name} {pid}{where}")
 
     def op(self, pid, *args):
         self.lines.append(" ".join([str(pid)] + [hex(a) if isinstance(a, int) else a
@@ -780,8 +783,9 @@ def mlock_onfault(t):
 @scenario("mlockall(MCL_CURRENT), then a new mapping")
 def mlockall_current(t):
     anon_region(t)
+    t.phase("mlockall_current", 1)
     t.op(1, "mlockall", "current")
-    t.phase("mmap_after", 1)
+    t.phase("mmap_after", 1, region=(B, N))
     anon_region(t, B)
     t.scan("write_region", 1, "w", A, N)
 

@@ -137,5 +137,6 @@ int main(void)
 	CHECK(m.data[FILE_BYTES - 1] == pattern(FILE_BYTES - 1));
 	mapahead_close(&m);
 	close(fd);
+	tt_cleanup(); /* the 42 MB file */
 	TEST_DONE();
 }

@@ -523,5 +523,6 @@ int main(void)
 	CHECK_EQ_STR(msg, want);
 	CHECK(strstr(s.where[11], ": byte offset 43") != NULL); /* 8 + 13 + 4 + 9 x 2 */
 	stream_free(&s);
+	tt_cleanup();
 	TEST_DONE();
 }
